@@ -1,0 +1,74 @@
+# pamphlet - build, test, benchmark, install.
+#   make            build ./pamphlet
+#   make check      unit tests, golden layout tests, end-to-end tests
+#   make samples    render content/*.md into out/
+#   make bench      speed and memory benchmark (see bench/)
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/pamphlet
+MANDIR = $(PREFIX)/share/man/man1
+
+PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz fontconfig yaml-0.1 \
+       libcmark-gfm libpng
+# poppler-glib: headers only; impose_pdf.c loads the library when `impose` runs
+DLPKGS = poppler-glib
+CC ?= cc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow
+PM_CFLAGS = -std=gnu11 $(WARN) $(shell pkg-config --cflags $(PKGS) $(DLPKGS)) \
+            -DPM_DATADIR='"$(DATADIR)"'
+PM_LIBS = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -ljpeg -lm -ldl -lpthread
+
+BUILD ?= build
+SRCS = $(sort $(wildcard src/*.c))
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+TEST_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: pamphlet
+
+pamphlet: $(BUILD)/main.o $(BUILD)/libpamphlet.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
+
+$(BUILD)/libpamphlet.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CFLAGS) $(PM_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpamphlet.a | $(BUILD)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PM_CFLAGS) -Isrc -o $@ $< $(BUILD)/libpamphlet.a $(PM_LIBS) -lcmocka
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+tests: $(TEST_BINS)
+
+deps:
+	tools/install-deps.sh build
+
+check:
+	tools/install-deps.sh test
+	$(MAKE) pamphlet tests
+	tests/run.sh
+
+# Everything a fresh Debian 12 machine needs, then both samples rendered into out/.
+setup:
+	tools/install-deps.sh all
+	$(MAKE) samples
+
+samples: pamphlet
+	mkdir -p out
+	./pamphlet content/1917.md -l layouts/a5.yaml -o out/1917.pdf --booklet out/1917-booklet.pdf
+	./pamphlet content/common-sense.md -l layouts/a5.yaml -o out/common-sense.pdf --booklet out/common-sense-booklet.pdf
+
+clean:
+	rm -rf $(BUILD) build-* pamphlet
+
+.PHONY: all deps check setup tests samples clean
+-include $(LIB_OBJS:.o=.d) $(BUILD)/main.d

@@ -1,0 +1,145 @@
+/* fileio.c - bounded file reading and atomic output (see fileio.h). */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "diag.h"
+
+int pm_read_file(const char *path, size_t max_bytes, const char *what, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        pm_error(path, 0, 0, "cannot open %s file: %s", what, strerror(errno));
+        return PM_EIO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
+        pm_error(path, 0, 0, "cannot read %s file: %s", what,
+                 S_ISDIR(sb.st_mode) ? "it is a folder" : strerror(errno));
+        close(fd);
+        return PM_EIO;
+    }
+    if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > max_bytes) {
+        pm_error(path, 0, 0, "%s file is %lld bytes; the limit is %zu", what,
+                 (long long)sb.st_size, max_bytes);
+        close(fd);
+        return PM_EINPUT;
+    }
+    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536, n = 0;
+    char *buf = pm_xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > max_bytes + 1) {
+                pm_error(path, 0, 0, "%s file is larger than the limit of %zu bytes", what,
+                         max_bytes);
+                free(buf);
+                close(fd);
+                return PM_EINPUT;
+            }
+            cap *= 2;
+            buf = pm_xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            pm_error(path, 0, 0, "cannot read %s file: %s", what, strerror(errno));
+            free(buf);
+            close(fd);
+            return PM_EIO;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > max_bytes) {
+        pm_error(path, 0, 0, "%s file is larger than the limit of %zu bytes", what, max_bytes);
+        free(buf);
+        return PM_EINPUT;
+    }
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return PM_OK;
+}
+
+char *pm_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return pm_xstrdup(".");
+    if (slash == path) return pm_xstrdup("/");
+    size_t n = (size_t)(slash - path);
+    char *d = pm_xmalloc(n + 1);
+    memcpy(d, path, n);
+    d[n] = 0;
+    return d;
+}
+
+char *pm_path_join(const char *dir, const char *path)
+{
+    if (path[0] == '/' || !dir || !*dir || !strcmp(dir, ".")) return pm_xstrdup(path);
+    size_t a = strlen(dir), b = strlen(path);
+    char *d = pm_xmalloc(a + b + 2);
+    memcpy(d, dir, a);
+    d[a] = '/';
+    memcpy(d + a + 1, path, b + 1);
+    return d;
+}
+
+int pm_outfile_begin(pm_outfile *o, const char *path)
+{
+    o->path = pm_xstrdup(path);
+    char *dir = pm_dirname(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(dir) + strlen(base) + 32;
+    o->tmp = pm_xmalloc(n);
+    snprintf(o->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
+    free(dir);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        pm_error(path, 0, 0, "cannot write output: %s", strerror(errno));
+        free(o->tmp);
+        free(o->path);
+        o->tmp = o->path = NULL;
+        return PM_EIO;
+    }
+    /* keep the destination's permissions if it exists, else the usual 0644 - umask */
+    struct stat sb;
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~um));
+    close(fd);
+    return PM_OK;
+}
+
+int pm_outfile_commit(pm_outfile *o)
+{
+    int rc = PM_OK;
+    if (!o->tmp) return PM_EIO;
+    if (rename(o->tmp, o->path) < 0) {
+        pm_error(o->path, 0, 0, "cannot write output: %s", strerror(errno));
+        unlink(o->tmp);
+        rc = PM_EIO;
+    }
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return rc;
+}
+
+void pm_outfile_abort(pm_outfile *o)
+{
+    if (o->tmp) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+}

@@ -1,0 +1,33 @@
+/* fileio.h - reading whole input files with a size limit, and writing outputs atomically.
+ *
+ * An output is written to a temporary file beside its destination and renamed over it
+ * only when complete, so a failed run leaves the previous file byte-for-byte as it was. */
+#ifndef PM_FILEIO_H
+#define PM_FILEIO_H
+
+#include <stddef.h>
+
+/* Read a whole file into a new malloc'd, NUL-terminated buffer (caller frees). Files over
+ * max_bytes are refused. Returns PM_OK, PM_EIO (cannot read) or PM_EINPUT (too big),
+ * with a diagnostic naming the file. what says what the file is ("layout", "content"). */
+int pm_read_file(const char *path, size_t max_bytes, const char *what, char **data, size_t *len);
+
+/* Folder part of a path ("." if none), in a new malloc'd string. */
+char *pm_dirname(const char *path);
+/* path joined to dir unless path is absolute; new malloc'd string. */
+char *pm_path_join(const char *dir, const char *path);
+
+typedef struct pm_outfile {
+    char *path;     /* destination */
+    char *tmp;      /* temporary file being written */
+} pm_outfile;
+
+/* Choose a temporary name beside path and check the folder is writable. Returns PM_OK or
+ * PM_EIO with a diagnostic. The temporary file is created (empty). */
+int pm_outfile_begin(pm_outfile *o, const char *path);
+/* fsync-free rename of the temporary over the destination. PM_OK or PM_EIO. Frees o. */
+int pm_outfile_commit(pm_outfile *o);
+/* Remove the temporary, keep the destination as it was. Frees o. Safe to call twice. */
+void pm_outfile_abort(pm_outfile *o);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian 12 packages pamphlet needs to build, test, benchmark and fuzz,
+# if any is missing (apt-get update + install; sudo when not root). Safe to run often.
+set -e
+BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev
+ libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev hyphen-en-us
+ libjpeg-dev libpng-dev libpoppler-glib-dev"
+TEST="libcmocka-dev poppler-utils qpdf python3 groff fonts-urw-base35 valgrind clang libclang-rt-14-dev"
+BENCH="hyperfine"
+want="$BUILD"
+case "${1:-build}" in
+    build) ;;
+    test) want="$BUILD $TEST" ;;
+    all) want="$BUILD $TEST $BENCH" ;;
+    *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,211 @@
+/* test_content.c - the content parser: front matter, blocks, inline spans, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "content.h"
+#include "diag.h"
+
+static char msgs[8192];
+
+static void sink(void *ud, pm_severity sev, const char *line)
+{
+    (void)ud;
+    (void)sev;
+    strncat(msgs, line, sizeof msgs - strlen(msgs) - 2);
+    strcat(msgs, "\n");
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    msgs[0] = 0;
+    pm_diag_set_sink(sink, NULL);
+    return 0;
+}
+
+static pm_doc *parse(const char *text)
+{
+    pm_doc *d = NULL;
+    int rc = pm_content_parse("dir/doc.md", text, strlen(text), &d);
+    if (rc) fail_msg("parse failed (%d):\n%s", rc, msgs);
+    return d;
+}
+
+static void expect_error(const char *text, size_t len, const char *needle)
+{
+    pm_doc *d = NULL;
+    msgs[0] = 0;
+    int rc = pm_content_parse("dir/doc.md", text, len, &d);
+    assert_int_equal(rc, PM_EINPUT);
+    assert_null(d);
+    if (!strstr(msgs, needle)) fail_msg("expected '%s' in:\n%s", needle, msgs);
+}
+
+static void test_front_matter(void **st)
+{
+    pm_doc *d = parse("---\ntitle: \"1917\"\nsubtitle: A Part of Our Heritage\nauthor: Group\n"
+                      "date: 2019\nlang: de-DE\ncover: img/c.jpg\n---\n# Heading\n\nText.\n");
+    assert_string_equal(d->meta.title, "1917");
+    assert_string_equal(d->meta.subtitle, "A Part of Our Heritage");
+    assert_string_equal(d->meta.author, "Group");
+    assert_string_equal(d->meta.date, "2019");
+    assert_string_equal(d->meta.lang, "de-DE");
+    assert_string_equal(d->meta.cover, "dir/img/c.jpg");
+    assert_int_equal(d->meta.cover_line, 7);
+    assert_int_equal(d->nblocks, 2);
+    assert_int_equal(d->blocks[0].kind, PM_BLK_HEADING);
+    assert_int_equal(d->blocks[0].line, 9); /* lines count from the top of the file */
+    assert_int_equal(d->blocks[1].line, 11);
+    pm_doc_drop(d);
+
+    d = parse("No front matter here.\n");
+    assert_string_equal(d->meta.lang, "en-US");
+    assert_non_null(strstr(msgs, "no title"));
+    pm_doc_drop(d);
+}
+
+static void test_front_matter_errors(void **st)
+{
+    const char *t = "---\ntitle: X\nsubtitel: Y\n---\nText.\n";
+    expect_error(t, strlen(t), "dir/doc.md:3:1: error: unknown front matter key 'subtitel'");
+    expect_error(t, strlen(t), "did you mean 'subtitle'?");
+    t = "---\ntitle: [a, b]\n---\n";
+    expect_error(t, strlen(t), "dir/doc.md:2:8: error: 'title' must be text");
+    t = "---\ntitle: X\nText without an end\n";
+    expect_error(t, strlen(t), "dir/doc.md:1:1: error: front matter is not closed");
+    t = "---\ntitle: \"unclosed\n---\n";
+    expect_error(t, strlen(t), "dir/doc.md:");
+    t = "Line one\nline \xC3\x28 two\n";
+    expect_error(t, strlen(t), "dir/doc.md:2:6: error: invalid UTF-8");
+    const char nul[] = "Text\0more";
+    expect_error(nul, sizeof nul - 1, "dir/doc.md:1:5: error: the file contains NUL bytes");
+}
+
+static void test_blocks(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n"
+                      "Para with *em*, **strong**, `code` and [a link](https://x.org).\n"
+                      "\n"
+                      "![The caption, *with emphasis*](pics/a.jpg){width=60%}\n"
+                      "\n"
+                      "\\newpage\n"
+                      "\n"
+                      "- one\n"
+                      "- two\n"
+                      "  - nested\n"
+                      "\n"
+                      "3. three\n"
+                      "4. four\n"
+                      "\n"
+                      "> quoted\n"
+                      "\n"
+                      "***\n"
+                      "\n"
+                      "## Sub heading\n"
+                      "\n"
+                      "## Sub heading\n");
+    pm_block *b = d->blocks;
+    size_t n = d->nblocks;
+    assert_int_equal(n, 12);
+    assert_int_equal(b[0].kind, PM_BLK_PARA);
+    const pm_text *t = &b[0].text;
+    assert_string_equal(t->utf8, "Para with em, strong, code and a link.");
+    unsigned seen = 0;
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        const pm_span *sp = &t->spans[i];
+        char word[32];
+        snprintf(word, sizeof word, "%.*s", (int)(sp->end - sp->start), t->utf8 + sp->start);
+        if (sp->style & PM_ST_ITALIC) assert_string_equal(word, "em");
+        if (sp->style & PM_ST_BOLD) assert_string_equal(word, "strong");
+        if (sp->style & PM_ST_CODE) assert_string_equal(word, "code");
+        if (sp->style & PM_ST_LINK) {
+            assert_string_equal(word, "a link");
+            assert_string_equal(sp->url, "https://x.org");
+        }
+        seen |= sp->style;
+    }
+    assert_int_equal(seen, PM_ST_ITALIC | PM_ST_BOLD | PM_ST_CODE | PM_ST_LINK);
+    assert_int_equal(b[1].kind, PM_BLK_FIGURE);
+    assert_string_equal(b[1].text.utf8, "The caption, with emphasis");
+    assert_string_equal(b[1].src, "pics/a.jpg");
+    assert_string_equal(b[1].path, "dir/pics/a.jpg");
+    assert_true(fabs(b[1].width - 0.6) < 1e-9);
+    assert_int_equal(b[2].kind, PM_BLK_PAGEBREAK);
+    assert_int_equal(b[3].list, 1);
+    assert_string_equal(b[3].marker, "\xE2\x80\xA2");
+    assert_string_equal(b[3].text.utf8, "one");
+    assert_int_equal(b[5].list, 2);
+    assert_string_equal(b[5].text.utf8, "nested");
+    assert_string_equal(b[6].marker, "3.");
+    assert_string_equal(b[7].marker, "4.");
+    assert_int_equal(b[8].quote, 1);
+    assert_int_equal(b[9].kind, PM_BLK_RULE);
+    assert_int_equal(b[10].kind, PM_BLK_HEADING);
+    assert_int_equal(b[10].level, 2);
+    assert_string_equal(b[10].id, "sub-heading");
+    assert_string_equal(b[11].id, "sub-heading-2");
+    pm_doc_drop(d);
+}
+
+static void test_inline_details(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n"
+                      "\"Straight\" quotes -- and --- dashes,\n"
+                      "a second source line,   spaces   collapsed, and a hard\\\n"
+                      "break.[^n] Again.[^m]\n"
+                      "\n"
+                      "[^m]: Second note.\n"
+                      "\n"
+                      "[^n]: First note,\n"
+                      "    with two lines.\n");
+    const pm_text *t = &d->blocks[0].text;
+    assert_string_equal(t->utf8, "\xE2\x80\x9CStraight\xE2\x80\x9D quotes \xE2\x80\x93 and \xE2\x80\x94 dashes, "
+                                 "a second source line, spaces collapsed, and a hard\xE2\x80\xA8"
+                                 "break.1 Again.2");
+    /* source lines of offsets */
+    assert_int_equal(pm_text_line_at(t, 0), 4);
+    const char *second = strstr(t->utf8, "a second");
+    assert_int_equal(pm_text_line_at(t, (uint32_t)(second - t->utf8)), 5);
+    const char *third = strstr(t->utf8, "break");
+    assert_int_equal(pm_text_line_at(t, (uint32_t)(third - t->utf8)), 6);
+    /* footnotes numbered in order of reference */
+    assert_int_equal(d->nnotes, 2);
+    assert_int_equal(d->notes[0].number, 1);
+    assert_string_equal(d->notes[0].text.utf8, "First note, with two lines.");
+    assert_string_equal(d->notes[1].text.utf8, "Second note.");
+    int refs = 0;
+    for (uint32_t i = 0; i < t->nspans; i++)
+        if (t->spans[i].style & PM_ST_SUPER) refs += t->spans[i].note;
+    assert_int_equal(refs, 3);
+    pm_doc_drop(d);
+}
+
+static void test_figure_width_errors(void **st)
+{
+    const char *t = "---\ntitle: T\n---\n![c](a.jpg){width=wide}\n";
+    expect_error(t, strlen(t), "dir/doc.md:4: error: figure width 'wide'");
+    pm_doc *d = parse("---\ntitle: T\n---\n![c](a.jpg){width=40mm}\n\nText ![inline](b.png) image.\n");
+    assert_true(fabs(d->blocks[0].width + 40 * 72 / 25.4) < 1e-9);
+    assert_int_equal(d->blocks[1].kind, PM_BLK_PARA);
+    assert_string_equal(d->blocks[1].text.utf8, "Text inline image.");
+    assert_non_null(strstr(msgs, "dir/doc.md:6: warning: an image inside a paragraph is not placed"));
+    pm_doc_drop(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_front_matter, setup),
+        cmocka_unit_test_setup(test_front_matter_errors, setup),
+        cmocka_unit_test_setup(test_blocks, setup),
+        cmocka_unit_test_setup(test_inline_details, setup),
+        cmocka_unit_test_setup(test_figure_width_errors, setup),
+    };
+    return cmocka_run_group_tests_name("content parser", tests, NULL, NULL);
+}

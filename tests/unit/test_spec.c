@@ -1,0 +1,233 @@
+/* test_spec.c - the layout-spec loader: units, defaults, inheritance, errors with lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "spec.h"
+#include "units.h"
+
+static char msgs[8192];
+
+static void sink(void *ud, pm_severity sev, const char *line)
+{
+    (void)ud;
+    (void)sev;
+    strncat(msgs, line, sizeof msgs - strlen(msgs) - 2);
+    strcat(msgs, "\n");
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    msgs[0] = 0;
+    pm_diag_set_sink(sink, NULL);
+    return 0;
+}
+
+static pm_spec *parse(const char *file, const char *yaml, int *rc)
+{
+    pm_spec *s = NULL;
+    *rc = pm_spec_parse(file, yaml, strlen(yaml), &s);
+    return s;
+}
+
+static void test_units(void **st)
+{
+    pm_len l;
+    const char *why;
+    assert_int_equal(pm_len_parse("25.4mm", 0, &l, &why), 0);
+    assert_true(fabs(l.v - 72) < 1e-9 && l.kind == PM_LEN_PT);
+    assert_int_equal(pm_len_parse("2.54cm", 0, &l, &why), 0);
+    assert_true(fabs(l.v - 72) < 1e-9);
+    assert_int_equal(pm_len_parse("1in", 0, &l, &why), 0);
+    assert_true(fabs(l.v - 72) < 1e-9);
+    assert_int_equal(pm_len_parse("12 pt", 0, &l, &why), 0);
+    assert_true(fabs(l.v - 12) < 1e-9);
+    assert_int_equal(pm_len_parse("1pc", 0, &l, &why), 0);
+    assert_true(fabs(l.v - 12) < 1e-9);
+    assert_int_equal(pm_len_parse("1.5em", 0, &l, &why), 0);
+    assert_int_equal(l.kind, PM_LEN_EM);
+    assert_int_equal(pm_len_parse("80%", 0, &l, &why), 0);
+    assert_int_equal(l.kind, PM_LEN_PERCENT);
+    assert_true(fabs(pm_len_pt(l, 10, 200) - 160) < 1e-9);
+    assert_int_equal(pm_len_parse("12", 0, &l, &why), -1);   /* no unit */
+    assert_int_equal(pm_len_parse("12", 1, &l, &why), 0);    /* bare allowed */
+    assert_int_equal(pm_len_parse("12furlongs", 0, &l, &why), -1);
+    assert_int_equal(pm_len_parse("mm", 0, &l, &why), -1);
+    assert_int_equal(pm_len_parse("12mm x", 0, &l, &why), -1);
+    double w, h;
+    assert_int_equal(pm_paper_size("a5", &w, &h), 0);
+    assert_true(fabs(w - 419.5276) < 1e-3 && fabs(h - 595.2756) < 1e-3);
+    assert_int_equal(pm_paper_size("Half-Letter", &w, &h), 0);
+    assert_true(w == 396 && h == 612);
+    assert_int_equal(pm_paper_size("A9000", &w, &h), -1);
+}
+
+static void test_defaults_and_values(void **st)
+{
+    int rc;
+    pm_spec *s = parse("t.yaml",
+                       "page:\n"
+                       "  size: 5.5in x 8.5in\n"
+                       "  margins: {top: 1cm, bottom: 20mm, inside: 0.5in, outside: 36pt}\n"
+                       "fonts:\n"
+                       "  body: {family: \"Linux Libertine O\", size: 11pt, leading: 1.3em}\n"
+                       "paragraph: {indent: 2em, widows: 3, align: left, hyphenate: no}\n"
+                       "headings:\n"
+                       "  h2: {size: 1.2em, weight: bold, style: italic, space-before: 1em}\n"
+                       "page-numbers: {format: Roman, start: 5}\n"
+                       "booklet: {sheet: A4, duplex: long, creep: 0.1mm, binding: right}\n",
+                       &rc);
+    assert_int_equal(rc, PM_OK);
+    assert_non_null(s);
+    assert_true(s->page_w == 396 && s->page_h == 612);
+    assert_true(fabs(pm_spec_len(s, s->margin_top, s->page_h) - 72 / 2.54) < 1e-9);
+    assert_true(fabs(pm_spec_len(s, s->margin_inside, s->page_w) - 36) < 1e-9);
+    assert_true(fabs(pm_font_size(s, &s->body) - 11) < 1e-9);
+    assert_true(fabs(pm_font_leading(s, &s->body) - 14.3) < 1e-9); /* 1.3em of 11pt */
+    assert_true(fabs(pm_spec_len(s, s->indent, 0) - 22) < 1e-9);  /* em of the body size */
+    assert_int_equal(s->widows, 3);
+    assert_int_equal(s->orphans, 2); /* default kept */
+    assert_int_equal(s->align, PM_ALIGN_LEFT);
+    assert_int_equal(s->hyphenate, 0);
+    assert_true(fabs(pm_font_size(s, &s->h[1].font) - 13.2) < 1e-9);
+    assert_int_equal(s->h[1].font.weight, 700);
+    assert_int_equal(s->h[1].font.italic, 1);
+    assert_int_equal(s->num_format, PM_NUM_ROMAN_UPPER);
+    assert_int_equal(s->num_start, 5);
+    assert_int_equal(s->booklet.duplex, PM_DUPLEX_LONG);
+    assert_int_equal(s->booklet.rtl, 1);
+    assert_true(fabs(s->booklet.sheet_w - 595.2756) < 1e-3);
+    double x, y, w, h;
+    pm_spec_text_area(s, 1, &x, &y, &w, &h);
+    assert_true(fabs(x - 36) < 1e-9 && fabs(w - (396 - 72)) < 1e-9);
+    pm_spec_text_area(s, 0, &x, &y, &w, &h); /* left page: outside margin on the left */
+    assert_true(fabs(x - 36) < 1e-9);
+    pm_spec_drop(s);
+}
+
+static void expect_error(const char *yaml, const char *needle)
+{
+    int rc;
+    msgs[0] = 0;
+    pm_spec *s = parse("bad.yaml", yaml, &rc);
+    assert_null(s);
+    assert_int_equal(rc, PM_EINPUT);
+    if (!strstr(msgs, needle)) fail_msg("expected '%s' in:\n%s", needle, msgs);
+}
+
+static void test_errors_name_line_and_key(void **st)
+{
+    expect_error("page:\n  size: A5\n  margns: {top: 1cm}\n", "bad.yaml:3:3: error: unknown layout key 'page.margns'");
+    expect_error("page:\n  size: A5\n  margns: {top: 1cm}\n", "did you mean 'margins'?");
+    expect_error("fonts:\n  body:\n    size: 10 pt\n    leading: twelve\n", "bad.yaml:4:14: error: fonts.body.leading: 'twelve'");
+    expect_error("fonts:\n  body: {size: 10furlongs}\n", "bad.yaml:2:16: error: fonts.body.size: '10furlongs': unknown unit");
+    expect_error("paragraph:\n  indent: 12\n", "bad.yaml:2:11: error: paragraph.indent: '12': a length needs a unit");
+    expect_error("paragraph:\n  widows: many\n", "bad.yaml:2:11: error: paragraph.widows: 'many' is not a number");
+    expect_error("paragraph:\n  align: justified\n", "'justified' is not one of: justify, left, center, right");
+    expect_error("paragraph:\n  hyphenate: maybe\n", "bad.yaml:2:14: error: paragraph.hyphenate: 'maybe' is not true or false");
+    expect_error("page:\n  size: A9\n", "bad.yaml:2:9: error: page.size: 'A9'");
+    expect_error("page: [1, 2]\n", "bad.yaml:1:7: error: page: expected a mapping");
+    expect_error("page:\n  size: A5\n  size: A4\n", "bad.yaml:3:3: error: key 'size' appears twice (first on line 2)");
+    expect_error("page:\n  size: [A5\n", "bad.yaml:3:1: error: YAML:");
+    expect_error("a: &x {b: 1}\nc: *x\n", "error: YAML anchors (&x) are not supported");
+    expect_error("page:\n  margins: {top: 300mm, bottom: 300mm}\n", "text area");
+    expect_error("headings:\n  h4: {size: 9pt}\n", "unknown layout key 'headings.h4'");
+}
+
+static void test_billion_laughs_refused(void **st)
+{
+    const char *yaml = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+                       "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                       "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n";
+    expect_error(yaml, "not supported");
+    /* deep nesting is capped */
+    char deep[400] = "";
+    for (int i = 0; i < 60; i++) strcat(deep, "[");
+    expect_error(deep, "nested deeper than");
+}
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_inheritance(void **st)
+{
+    strcpy(tmpdir, "/tmp/pm-spec-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    write_file("base.yaml", "page: {size: A5}\nfonts:\n  body: {size: 9pt, leading: 12pt}\nparagraph: {indent: 1em}\n");
+    write_file("child.yaml", "extends: base.yaml\nfonts:\n  body: {size: 12pt}\n");
+    write_file("grandchild.yaml", "extends: child\npage: {size: A4}\n");
+    write_file("cycle1.yaml", "extends: cycle2.yaml\n");
+    write_file("cycle2.yaml", "extends: cycle1.yaml\n");
+    write_file("badparent.yaml", "extends: base.yaml\nparagraph: {indnt: 1em}\n");
+    write_file("missing.yaml", "# a comment\nextends: nowhere.yaml\n");
+    char path[256];
+    pm_spec *s;
+    snprintf(path, sizeof path, "%s/grandchild.yaml", tmpdir);
+    assert_int_equal(pm_spec_load(path, &s), PM_OK);
+    assert_true(fabs(s->page_w - 595.2756) < 1e-3);                  /* grandchild */
+    assert_true(fabs(pm_font_size(s, &s->body) - 12) < 1e-9);        /* child */
+    assert_true(fabs(pm_font_leading(s, &s->body) - 12) < 1e-9);     /* base */
+    assert_true(fabs(pm_spec_len(s, s->indent, 0) - 12) < 1e-9);     /* base's 1em of the child's size */
+    assert_int_equal(s->nfiles, 3);
+    assert_non_null(strstr(s->files[0], "base.yaml"));
+    assert_non_null(strstr(s->files[2], "grandchild.yaml"));
+    pm_spec_drop(s);
+
+    msgs[0] = 0;
+    snprintf(path, sizeof path, "%s/cycle1.yaml", tmpdir);
+    assert_int_not_equal(pm_spec_load(path, &s), PM_OK);
+    assert_non_null(strstr(msgs, "extends itself"));
+
+    msgs[0] = 0;
+    snprintf(path, sizeof path, "%s/badparent.yaml", tmpdir);
+    assert_int_equal(pm_spec_load(path, &s), PM_EINPUT);
+    assert_non_null(strstr(msgs, "badparent.yaml:2:13: error: unknown layout key 'paragraph.indnt'"));
+
+    msgs[0] = 0;
+    snprintf(path, sizeof path, "%s/missing.yaml", tmpdir);
+    assert_int_equal(pm_spec_load(path, &s), PM_EIO);
+    assert_non_null(strstr(msgs, "missing.yaml:2:10: error: extends: cannot find layout 'nowhere.yaml'"));
+}
+
+static void test_shipped_layouts(void **st)
+{
+    pm_spec *s;
+    assert_int_equal(pm_spec_load("layouts/a5.yaml", &s), PM_OK);
+    assert_true(fabs(s->page_w - 419.5276) < 1e-3);
+    pm_spec_drop(s);
+    assert_int_equal(pm_spec_load("layouts/half-letter.yaml", &s), PM_OK);
+    assert_true(s->page_w == 396 && s->page_h == 612);
+    assert_true(fabs(s->booklet.sheet_w - 792) < 1e-9 || fabs(s->booklet.sheet_h - 792) < 1e-9);
+    pm_spec_drop(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_units, setup),
+        cmocka_unit_test_setup(test_defaults_and_values, setup),
+        cmocka_unit_test_setup(test_errors_name_line_and_key, setup),
+        cmocka_unit_test_setup(test_billion_laughs_refused, setup),
+        cmocka_unit_test_setup(test_inheritance, setup),
+        cmocka_unit_test_setup(test_shipped_layouts, setup),
+    };
+    return cmocka_run_group_tests_name("layout spec", tests, NULL, NULL);
+}

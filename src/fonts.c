@@ -1,0 +1,221 @@
+/* fonts.c - fontconfig + Pango set-up over the project's own fonts (see fonts.h). */
+#include "fonts.h"
+
+#include <cairo.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "diag.h"
+
+struct pm_fonts {
+    FcConfig *config;
+    PangoFontMap *map;
+    PangoContext *ctx;
+    char *dir;
+    char families[1024];
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder for fontconfig's cache of the fonts folder ($XDG_CACHE_HOME/pamphlet or
+ * ~/.cache/pamphlet), created if need be; NULL if there is none we can write. Reading
+ * the fonts' coverage from the cache instead of from the font files saves most of the
+ * set-up time of a run. */
+static const char *cache_dir(void)
+{
+    static char path[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/') snprintf(path, sizeof path, "%s/pamphlet", xdg);
+    else if (home && *home == '/') snprintf(path, sizeof path, "%s/.cache/pamphlet", home);
+    else return NULL;
+    if (access(path, W_OK) == 0) return path;
+    char *slash = strrchr(path, '/');
+    *slash = 0;
+    mkdir(path, 0700); /* ~/.cache */
+    *slash = '/';
+    if (mkdir(path, 0700) < 0 && errno != EEXIST) return NULL;
+    return access(path, W_OK) == 0 ? path : NULL;
+}
+
+static int has_fonts(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && (!strcasecmp(e->d_name + l - 4, ".otf") || !strcasecmp(e->d_name + l - 4, ".ttf"))) n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int pm_fonts_new(const char *dir, pm_fonts **out)
+{
+    *out = NULL;
+    int nfonts = has_fonts(dir);
+    if (nfonts < 0) {
+        pm_error(dir, 0, 0, "cannot open the fonts folder");
+        return PM_EIO;
+    }
+    if (nfonts == 0) {
+        pm_error(dir, 0, 0, "no fonts (.otf or .ttf) in the fonts folder");
+        return PM_EIO;
+    }
+    /* Pango starts a thread that loads fontconfig's default (system) configuration,
+       which pamphlet never uses: point it at the empty fonts.conf beside the fonts. */
+    char conf[4096];
+    snprintf(conf, sizeof conf, "%s/fonts.conf", dir);
+    if (access(conf, R_OK) == 0) setenv("FONTCONFIG_FILE", conf, 1);
+    FcConfig *cfg = FcConfigCreate();
+    const char *cache = cache_dir();
+    if (cache) {
+        char xml[4400];
+        snprintf(xml, sizeof xml, "<fontconfig><cachedir>%s</cachedir></fontconfig>", cache);
+        if (FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse) &&
+            FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir))
+            goto ready;
+        FcConfigDestroy(cfg);
+        cfg = FcConfigCreate();
+    }
+    /* no cache: add the files one by one, in sorted order */
+    DIR *d = opendir(dir);
+    if (!d) {
+        pm_error(dir, 0, 0, "cannot open the fonts folder");
+        FcConfigDestroy(cfg);
+        return PM_EIO;
+    }
+    char *names[256];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && (!strcasecmp(e->d_name + l - 4, ".otf") || !strcasecmp(e->d_name + l - 4, ".ttf")))
+            names[n++] = pm_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    int added = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (FcConfigAppFontAddFile(cfg, (const FcChar8 *)path)) added++;
+        free(names[i]);
+    }
+    if (!added) {
+        pm_error(dir, 0, 0, "no fonts (.otf or .ttf) in the fonts folder could be read");
+        FcConfigDestroy(cfg);
+        return PM_EIO;
+    }
+ready:;
+    pm_fonts *f = pm_xcalloc(1, sizeof *f);
+    f->config = cfg;
+    f->dir = pm_xstrdup(dir);
+    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), cfg);
+    f->ctx = pango_font_map_create_context(f->map);
+    pango_cairo_context_set_resolution(f->ctx, 72);
+    pango_context_set_round_glyph_positions(f->ctx, FALSE);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(f->ctx, fo);
+    cairo_font_options_destroy(fo);
+    *out = f;
+    return PM_OK;
+}
+
+void pm_fonts_drop(pm_fonts *f)
+{
+    if (!f) return;
+    g_object_unref(f->ctx);
+    g_object_unref(f->map);
+    FcConfigDestroy(f->config);
+    free(f->dir);
+    free(f);
+}
+
+PangoContext *pm_fonts_context(pm_fonts *f) { return f->ctx; }
+const char *pm_fonts_dir(const pm_fonts *f) { return f->dir; }
+
+PangoFontDescription *pm_fonts_desc(const pm_spec *s, const pm_font_spec *fs)
+{
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, fs->family ? fs->family : "serif");
+    pango_font_description_set_weight(d, (PangoWeight)fs->weight);
+    pango_font_description_set_style(d, fs->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_font_description_set_absolute_size(d, pm_font_size(s, fs) * PANGO_SCALE);
+    return d;
+}
+
+int pm_fonts_matches(PangoFont *font, const PangoFontDescription *want)
+{
+    if (!font) return 0;
+    PangoFontDescription *got = pango_font_describe(font);
+    int ok = !strcasecmp(pango_font_description_get_family(got), pango_font_description_get_family(want));
+    int wg = pango_font_description_get_weight(got), ww = pango_font_description_get_weight(want);
+    if ((wg >= 600) != (ww >= 600)) ok = 0;
+    PangoStyle sg = pango_font_description_get_style(got), sw = pango_font_description_get_style(want);
+    if ((sg != PANGO_STYLE_NORMAL) != (sw != PANGO_STYLE_NORMAL)) ok = 0;
+    pango_font_description_free(got);
+    return ok;
+}
+
+const char *pm_fonts_families(pm_fonts *f)
+{
+    if (f->families[0]) return f->families;
+    PangoFontFamily **fams;
+    int n;
+    pango_font_map_list_families(f->map, &fams, &n);
+    const char *names[128];
+    int k = 0;
+    for (int i = 0; i < n && k < 128; i++) names[k++] = pango_font_family_get_name(fams[i]);
+    qsort(names, (size_t)k, sizeof *names, cmp_str);
+    for (int i = 0; i < k; i++) {
+        if (i) strncat(f->families, ", ", sizeof f->families - strlen(f->families) - 1);
+        strncat(f->families, names[i], sizeof f->families - strlen(f->families) - 1);
+    }
+    g_free(fams);
+    return f->families;
+}
+
+int pm_fonts_check_role(pm_fonts *f, const pm_spec *s, const pm_font_spec *fs, const char *role)
+{
+    PangoFontDescription *d = pm_fonts_desc(s, fs);
+    const char *file = fs->family_file ? fs->family_file : s->file;
+    int line = fs->family_line;
+    PangoFont *font = pango_font_map_load_font(f->map, f->ctx, d);
+    int rc = PM_OK;
+    if (!font) {
+        pm_error(file, line, 0, "%s: cannot load any font for '%s'", role, fs->family);
+        rc = PM_EINPUT;
+    } else if (!pm_fonts_matches(font, d)) {
+        PangoFontDescription *got = pango_font_describe(font);
+        const char *gf = pango_font_description_get_family(got);
+        if (strcasecmp(gf, fs->family))
+            pm_error(file, line, 0, "%s: font family '%s' is not in %s", role, fs->family, f->dir);
+        else
+            pm_error(file, line, 0, "%s: '%s' has no %s%s face", role, fs->family,
+                     fs->weight >= 600 ? "bold" : "regular", fs->italic ? " italic" : "");
+        pm_hint("families available: %s", pm_fonts_families(f));
+        pango_font_description_free(got);
+        rc = PM_EINPUT;
+    }
+    if (font) g_object_unref(font);
+    pango_font_description_free(d);
+    return rc;
+}

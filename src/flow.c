@@ -1,0 +1,832 @@
+/* flow.c - page building (see flow.h).
+ *
+ * Phases: collect (blocks -> a vertical list of lines, glue, penalties and figures on a
+ * baseline grid of the body leading), compose (break the list into pages at the least
+ * cost on each page, as TeX's page builder does; a figure that does not fit floats to
+ * the top of the next page while text fills this one), finish (cover, back cover,
+ * running heads and page numbers). */
+#include "flow.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+#define EPS 0.01
+#define AWFUL_BAD 10000.0
+
+typedef enum { V_LINE, V_GLUE, V_PENALTY, V_FIGURE, V_RULE } vkind;
+
+typedef struct vfig {
+    pm_image *img;
+    double w, h;          /* image size on the page */
+    pm_line *cap;         /* caption lines */
+    int ncap;
+    double cap_leading, cap_base, gap;
+    const pm_block *blk;
+} vfig;
+
+typedef struct vitem {
+    vkind kind;
+    double h;             /* height on the page */
+    double stretch;       /* glue */
+    int penalty;
+    const pm_line *line;  /* V_LINE */
+    double x;             /* left edge within the text area */
+    double base;          /* baseline below the item's top */
+    const pm_line *marker; /* list marker hung left of the line */
+    double marker_x;
+    int para, lineno, nlines;
+    const pm_block *heading; /* first line of a heading */
+    vfig *fig;            /* V_FIGURE */
+    double rule_w;        /* V_RULE */
+} vitem;
+
+typedef struct {
+    vitem *v;
+    size_t n, cap;
+} vlist;
+
+typedef struct notebox {
+    pm_para para;
+    double h;
+} notebox;
+
+typedef struct fstate {
+    pm_setter *set;
+    const pm_doc *doc;
+    const pm_spec *spec;
+    pm_layout *lay;
+    pm_arena *a;
+    double tw, th;        /* text area size (the same on every page) */
+    double L;             /* body leading: the grid */
+    int para_no;
+    GHashTable *images;   /* path -> pm_image* */
+    notebox *notes;
+    double note_sep;
+    int rc;
+    pm_flow_stats *stats;
+} fstate;
+
+static vitem *vpush(vlist *l, vkind kind)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->v = pm_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    vitem *it = &l->v[l->n++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    return it;
+}
+
+static void vglue(vlist *l, double h, double stretch)
+{
+    vitem *g = vpush(l, V_GLUE);
+    g->h = h;
+    g->stretch = stretch;
+}
+
+static void vpenalty(vlist *l, int p) { vpush(l, V_PENALTY)->penalty = p; }
+
+static double snap_up(double v, double L) { return ceil(v / L - 1e-6) * L; }
+
+/* baseline of a line in a slot of height h for a font of size sz */
+static double slot_base(double h, double sz) { return h / 2 + 0.35 * sz; }
+
+/* ---- collect ---- */
+
+static void add_lines(fstate *fs, vlist *vl, const pm_para *pp, double x, const pm_font_spec *font,
+                      const pm_line *marker, double marker_x)
+{
+    const pm_spec *sp = fs->spec;
+    int n = pp->nlines, para = ++fs->para_no;
+    double lead = pm_font_leading(sp, font), base = slot_base(lead, pm_font_size(sp, font));
+    for (int i = 0; i < n; i++) {
+        if (i > 0) vpenalty(vl, i < sp->orphans || n - i < sp->widows ? PM_INF_PENALTY : 0);
+        vitem *it = vpush(vl, V_LINE);
+        it->h = lead;
+        it->line = &pp->lines[i];
+        it->x = x;
+        it->base = base;
+        it->para = para;
+        it->lineno = i;
+        it->nlines = n;
+        if (i == 0) {
+            it->marker = marker;
+            it->marker_x = marker_x;
+        }
+    }
+}
+
+static pm_image *load_image(fstate *fs, const char *path, int line)
+{
+    pm_image *img = g_hash_table_lookup(fs->images, path);
+    if (img) return img;
+    pm_image_limits lim;
+    pm_image_limits_default(&lim);
+    int rc = pm_image_load(path, fs->doc->path, line, &lim, &img);
+    if (rc) {
+        if (!fs->rc) fs->rc = rc;
+        return NULL;
+    }
+    g_hash_table_insert(fs->images, g_strdup(path), img);
+    return img;
+}
+
+static void add_figure(fstate *fs, vlist *vl, const pm_block *b)
+{
+    const pm_spec *sp = fs->spec;
+    pm_image *img = load_image(fs, b->path, b->line);
+    if (!img) return;
+    double iw = pm_image_width(img), ih = pm_image_height(img);
+    double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, fs->tw), fs->tw);
+    double maxh = pm_spec_len(sp, sp->fig_max_height, fs->th);
+    double w = b->width > 0 ? b->width * fs->tw : b->width < 0 ? -b->width : maxw;
+    if (w > maxw) w = maxw;
+    double h = w * ih / iw;
+    if (h > maxh) {
+        h = maxh;
+        w = h * iw / ih;
+    }
+    pm_para cap = {0};
+    if (b->text.len) {
+        pm_para_style cs = {.font = &sp->caption, .align = sp->caption_align, .width = fs->tw,
+                            .hyphenate = sp->hyphenate};
+        pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
+    }
+    double cl = pm_font_leading(sp, &sp->caption);
+    double space = pm_spec_len(sp, sp->fig_space, fs->th);
+    double gap = pm_spec_len(sp, sp->caption_gap, fs->th);
+    double caph = cap.nlines ? gap + cap.nlines * cl : 0;
+    double room = fs->th - caph - 2 * space;
+    if (h > room) { /* taller than a page: scale down */
+        double f = room / h;
+        pm_warn(fs->doc->path, b->line, 0, "figure '%s' is taller than a page; scaled to %.0f%%", b->src,
+                f * 100);
+        if (fs->stats) fs->stats->figures_scaled++;
+        h *= f;
+        w *= f;
+    }
+    double dpi = iw / (w / 72.0);
+    if (dpi < 150)
+        pm_warn(fs->doc->path, b->line, 0,
+                "image '%s' is %.0f dpi at its printed size (%.0f x %.0f mm); below 150 dpi it will look poor when copied",
+                b->src, dpi, w / 72 * 25.4, h / 72 * 25.4);
+    vfig *f = pm_arena_alloc(fs->a, sizeof *f);
+    f->img = img;
+    f->w = w;
+    f->h = h;
+    f->cap = cap.lines;
+    f->ncap = cap.nlines;
+    f->cap_leading = cl;
+    f->cap_base = slot_base(cl, pm_font_size(sp, &sp->caption));
+    f->gap = gap;
+    f->blk = b;
+    vitem *it = vpush(vl, V_FIGURE);
+    it->h = fmin(snap_up(space + h + caph + space, fs->L), fs->th);
+    it->fig = f;
+}
+
+static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_heading_spec *hs = &sp->h[b->level - 1];
+    double L = fs->L;
+    pm_para_style st = {.font = &hs->font, .align = hs->align, .width = fs->tw, .hyphenate = hs->hyphenate};
+    pm_para pp;
+    pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+    double hl = pm_font_leading(sp, &hs->font);
+    double before = pm_spec_len(sp, hs->space_before, fs->th);
+    double after = pm_spec_len(sp, hs->space_after, fs->th);
+    /* keep the grid: lines + space after, and the space before, are whole lines */
+    double body = pp.nlines * hl + after;
+    after += snap_up(body, L) - body;
+    before = first ? 0 : L * round(before / L);
+    if (hs->page_break && !first) vpenalty(vl, -PM_INF_PENALTY);
+    else vglue(vl, 0, 0); /* a legal break before the heading */
+    if (before > 0) vglue(vl, before, L * 0.5);
+    double base = slot_base(hl, pm_font_size(sp, &hs->font));
+    for (int k = 0; k < pp.nlines; k++) {
+        if (k) vpenalty(vl, PM_INF_PENALTY);
+        vitem *it = vpush(vl, V_LINE);
+        it->h = hl;
+        it->line = &pp.lines[k];
+        it->base = base;
+        if (k == 0) it->heading = b;
+    }
+    vpenalty(vl, PM_INF_PENALTY);
+    vglue(vl, after, L * 0.25);
+    vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
+}
+
+static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_doc *doc = fs->doc;
+    double pspace = pm_spec_len(sp, sp->para_space, fs->th);
+    double indent = pm_spec_len(sp, sp->indent, fs->tw);
+    double qind = pm_spec_len(sp, sp->quote_indent, fs->tw);
+    double lind = pm_spec_len(sp, sp->list_indent, fs->tw);
+    double lspace = pm_spec_len(sp, sp->list_item_space, fs->th);
+    const pm_block *prev = NULL;
+    for (size_t i = from; i < to; i++) {
+        const pm_block *b = &doc->blocks[i];
+        switch (b->kind) {
+        case PM_BLK_PAGEBREAK:
+            vpenalty(vl, -PM_INF_PENALTY);
+            prev = NULL;
+            break;
+        case PM_BLK_RULE: {
+            vglue(vl, 0, 0);
+            vitem *r = vpush(vl, V_RULE);
+            r->h = 2 * fs->L;
+            r->rule_w = fs->tw / 4;
+            prev = b;
+            break;
+        }
+        case PM_BLK_FIGURE:
+            vglue(vl, 0, 0);
+            add_figure(fs, vl, b);
+            prev = b;
+            break;
+        case PM_BLK_HEADING:
+            add_heading(fs, vl, b, prev == NULL);
+            prev = b;
+            break;
+        case PM_BLK_PARA:
+        case PM_BLK_CODE: {
+            double left = b->quote * qind + b->list * lind, right = b->quote * qind;
+            const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : b->quote ? &sp->quote : &sp->body;
+            int follows_para = prev && (prev->kind == PM_BLK_PARA) && prev->list == b->list &&
+                               prev->quote == b->quote && !b->item_first;
+            int follows_heading = prev && prev->kind == PM_BLK_HEADING;
+            double ind = 0;
+            if (b->kind == PM_BLK_PARA && pspace == 0 &&
+                (follows_para || (follows_heading && sp->indent_after_heading)))
+                ind = indent;
+            pm_para_style st = {.font = font,
+                                .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : sp->align,
+                                .width = fs->tw - left - right,
+                                .indent = ind,
+                                .hyphenate = sp->hyphenate,
+                                .code = b->kind == PM_BLK_CODE};
+            pm_para pp;
+            pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+            if (!pp.nlines) break;
+            if (prev) {
+                double s = 0;
+                if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
+                else if (prev->kind == PM_BLK_PARA || prev->kind == PM_BLK_CODE) s = pspace;
+                vglue(vl, s, s > 0 ? fs->L * 0.25 : 0);
+            }
+            const pm_line *marker = NULL;
+            double mx = 0;
+            if (b->marker && b->item_first) {
+                marker = pm_para_single(fs->set, b->marker, font, fs->a);
+                mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
+            }
+            add_lines(fs, vl, &pp, left, font, marker, mx);
+            prev = b;
+            break;
+        }
+        }
+    }
+}
+
+/* ---- compose ---- */
+
+typedef struct page_plan {
+    size_t from, to;        /* vertical list items [from, to) */
+    vfig **top;             /* floated figures placed at the top */
+    int ntop;
+    size_t *floated;        /* figure items in [from, to) moved to a later page */
+    int nfloated;
+    double ratio;           /* glue stretch ratio (flush bottom), 0 = natural */
+} page_plan;
+
+static pm_fitem *line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, double y, double h,
+                           unsigned flags)
+{
+    pm_fitem *li = pm_page_add(fs->lay, pg, PM_FI_LINE);
+    li->line = line;
+    li->x = x;
+    li->y = y;
+    li->w = line->width;
+    li->h = h;
+    li->flags = flags;
+    return li;
+}
+
+static double draw_figure(fstate *fs, pm_page *pg, const vfig *f, double tx, double y, double top)
+{
+    pm_fitem *im = pm_page_add(fs->lay, pg, PM_FI_IMAGE);
+    im->x = tx + (fs->tw - f->w) / 2;
+    im->y = y + top;
+    im->w = f->w;
+    im->h = f->h;
+    im->image = pm_image_keep(f->img);
+    im->str = f->blk->src;
+    double cy = y + top + f->h + f->gap;
+    for (int c = 0; c < f->ncap; c++) {
+        line_item(fs, pg, &f->cap[c], tx, cy + f->cap_base, f->cap_leading, PM_FL_CAPTION);
+        cy += f->cap_leading;
+    }
+    return cy;
+}
+
+static int is_floated(const page_plan *pl, size_t i)
+{
+    for (int k = 0; k < pl->nfloated; k++)
+        if (pl->floated[k] == i) return 1;
+    return 0;
+}
+
+static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int right)
+{
+    double tx, ty, tw, th;
+    pm_spec_text_area(fs->spec, right, &tx, &ty, &tw, &th);
+    pg->tx = tx;
+    pg->ty = ty;
+    pg->tw = tw;
+    pg->th = th;
+    double y = ty;
+    for (int k = 0; k < pl->ntop; k++) {
+        vfig *f = pl->top[k];
+        double h = fmin(snap_up(f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0) +
+                                    pm_spec_len(fs->spec, fs->spec->fig_space, th), fs->L), th);
+        draw_figure(fs, pg, f, tx, y, 0);
+        y += h;
+    }
+    int nnotes = 0, notes[128];
+    for (size_t i = pl->from; i < pl->to; i++) {
+        vitem *it = &vl->v[i];
+        if (is_floated(pl, i)) continue;
+        switch (it->kind) {
+        case V_GLUE:
+            y += it->h + pl->ratio * it->stretch;
+            break;
+        case V_PENALTY: break;
+        case V_RULE: {
+            pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
+            r->x = tx + (tw - it->rule_w) / 2;
+            r->y = y + it->h / 2;
+            r->w = it->rule_w;
+            r->h = 0.5;
+            y += it->h;
+            break;
+        }
+        case V_FIGURE: {
+            vfig *f = it->fig;
+            double content = f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0);
+            double top = y <= ty + EPS ? 0 : (it->h - content) / 2;
+            draw_figure(fs, pg, f, tx, y, top);
+            y += it->h;
+            break;
+        }
+        case V_LINE: {
+            if (it->heading) {
+                pm_fitem *d = pm_page_add(fs->lay, pg, PM_FI_DEST);
+                d->x = tx;
+                d->y = y;
+                d->str = it->heading->id;
+                d->title = it->heading->text.utf8;
+                d->level = it->heading->level;
+            }
+            pm_fitem *li = line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h,
+                                     it->heading || !it->para ? PM_FL_HEADING : 0);
+            li->para = it->para;
+            li->lineno = it->lineno;
+            li->nlines = it->nlines;
+            if (it->marker) line_item(fs, pg, it->marker, tx + it->marker_x, y + it->base, it->h, PM_FL_MARKER);
+            for (int l = 0; l < it->line->nlinks; l++) {
+                const pm_line_link *lk = &it->line->links[l];
+                pm_fitem *k = pm_page_add(fs->lay, pg, PM_FI_LINK);
+                k->x = tx + it->x + lk->x0;
+                k->w = lk->x1 - lk->x0;
+                k->y = y + it->base - it->line->ascent;
+                k->h = it->line->ascent + it->line->descent;
+                k->str = lk->url;
+            }
+            for (int k = 0; k < it->line->nnotes && nnotes < 128; k++) notes[nnotes++] = it->line->notes[k];
+            y += it->h;
+            break;
+        }
+        }
+    }
+    if (!nnotes) return;
+    double h = fs->note_sep;
+    for (int k = 0; k < nnotes; k++) h += fs->notes[notes[k] - 1].h;
+    double ny = ty + th - snap_up(h, fs->L) + fs->note_sep;
+    pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
+    r->x = tx;
+    r->y = ny - fs->note_sep / 2;
+    r->w = tw / 4;
+    r->h = 0.4;
+    for (int k = 0; k < nnotes; k++) {
+        notebox *nb = &fs->notes[notes[k] - 1];
+        double base = slot_base(nb->para.leading, pm_font_size(fs->spec, &fs->spec->footnote));
+        for (int l = 0; l < nb->para.nlines; l++) {
+            line_item(fs, pg, &nb->para.lines[l], tx, ny + base, nb->para.leading, PM_FL_NOTE);
+            ny += nb->para.leading;
+        }
+    }
+}
+
+/* Break the vertical list into pages and emit them. */
+static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
+{
+    const double th = fs->th;
+    size_t i = 0, n = vl->n;
+    vfig **queue = NULL;  /* floated figures waiting for a page */
+    int nq = 0, qcap = 0;
+    size_t *floated = pm_xmalloc((n + 1) * sizeof *floated);
+    int *seen = pm_xcalloc(fs->doc->nnotes + 1, sizeof(int));
+    while (i < n || nq) {
+        page_plan pl = {0};
+        double used = 0;
+        /* floated figures first, as many as fit (at least one) */
+        vfig **top = pm_arena_array(fs->a, (size_t)nq + 1, sizeof *top);
+        while (nq) {
+            vfig *f = queue[0];
+            double h = fmin(snap_up(f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0) +
+                                        pm_spec_len(fs->spec, fs->spec->fig_space, th), fs->L), th);
+            if (pl.ntop && used + h > th + EPS) break;
+            top[pl.ntop++] = f;
+            used += h;
+            memmove(queue, queue + 1, (size_t)--nq * sizeof *queue);
+        }
+        pl.top = top;
+        /* discard glue and penalties at the top of the page */
+        while (i < n && (vl->v[i].kind == V_GLUE ||
+                         (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))
+            i++;
+        /* find the best break */
+        double stretch = 0, notes_h = 0, best_cost = HUGE_VAL, best_ratio = 0;
+        size_t best = n;
+        int nfl = 0, best_nfl = 0, any_note = 0, forced = 0;
+        size_t j;
+        memset(seen, 0, (fs->doc->nnotes + 1) * sizeof(int));
+        for (j = i; j < n; j++) {
+            vitem *it = &vl->v[j];
+            int legal = it->kind == V_PENALTY ||
+                        (it->kind == V_GLUE && j > i && (vl->v[j - 1].kind == V_LINE || vl->v[j - 1].kind == V_FIGURE ||
+                                                         vl->v[j - 1].kind == V_RULE));
+            if (legal && j > i) {
+                int pen = it->kind == V_PENALTY ? it->penalty : 0;
+                if (pen < PM_INF_PENALTY) {
+                    double content = used + (any_note ? snap_up(notes_h, fs->L) : 0);
+                    double shortfall = th - content, b;
+                    if (shortfall < -EPS) break;
+                    if (shortfall <= EPS) b = 0;
+                    else if (stretch > 0) b = fmin(100 * pow(shortfall / stretch, 3), AWFUL_BAD);
+                    else b = AWFUL_BAD;
+                    double cost = pen <= -PM_INF_PENALTY ? pen : b + pen;
+                    if (cost <= best_cost) {
+                        best_cost = cost;
+                        best = j;
+                        best_nfl = nfl;
+                        best_ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0) ? fmin(shortfall / stretch, 2) : 0;
+                    }
+                    if (pen <= -PM_INF_PENALTY) {
+                        forced = 1;
+                        best_ratio = 0;
+                        break;
+                    }
+                }
+            }
+            if (it->kind == V_LINE) {
+                used += it->h;
+                for (int k = 0; k < it->line->nnotes; k++) {
+                    int no = it->line->notes[k];
+                    if (no < 1 || (size_t)no > fs->doc->nnotes || seen[no - 1]) continue;
+                    seen[no - 1] = 1;
+                    if (!any_note) notes_h += fs->note_sep;
+                    any_note = 1;
+                    notes_h += fs->notes[no - 1].h;
+                }
+            } else if (it->kind == V_GLUE) {
+                used += it->h;
+                stretch += it->stretch;
+            } else if (it->kind == V_FIGURE) {
+                if (nq || nfl || used + it->h > th + EPS) floated[nfl++] = j;
+                else used += it->h;
+            } else if (it->kind == V_RULE) {
+                used += it->h;
+            }
+            if (used + (any_note ? snap_up(notes_h, fs->L) : 0) > th + EPS && j > i) {
+                /* this item overflows; a break must come before it */
+                if (best == n) best = j;
+                break;
+            }
+        }
+        if (j >= n && !forced) { /* the end: the last page takes everything left */
+            best = n;
+            best_nfl = nfl;
+            best_ratio = 0;
+        }
+        if (best <= i && i < n) best = i + 1; /* an item taller than a page: emergency */
+        pl.from = i;
+        pl.to = best;
+        pl.floated = floated;
+        pl.nfloated = best_nfl;
+        pl.ratio = best_ratio;
+        /* figures floated on this page wait for the next */
+        for (int k = 0; k < best_nfl; k++) {
+            if (nq == qcap) {
+                qcap = qcap ? qcap * 2 : 8;
+                queue = pm_xrealloc(queue, (size_t)qcap * sizeof *queue);
+            }
+            queue[nq++] = vl->v[floated[k]].fig;
+        }
+        int right = fs->lay->npages % 2 == 0; /* page index 0 is a right-hand page */
+        pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
+        pg->kind = kind;
+        emit_page(fs, vl, pg, &pl, right);
+        if (best < n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
+        i = best;
+        if (i >= n && !nq) break;
+    }
+    free(queue);
+    free(floated);
+    free(seen);
+}
+
+/* ---- footnotes ---- */
+
+static void set_notes(fstate *fs)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_doc *doc = fs->doc;
+    fs->notes = pm_arena_array(fs->a, doc->nnotes + 1, sizeof(notebox));
+    fs->note_sep = pm_spec_len(sp, sp->note_space, fs->th);
+    for (size_t i = 0; i < doc->nnotes; i++) {
+        const pm_note *n = &doc->notes[i];
+        /* the note's number, then its text */
+        char num[16];
+        int nl = snprintf(num, sizeof num, "%d\xE2\x80\x82", n->number); /* en space */
+        pm_text *t = pm_arena_alloc(fs->a, sizeof *t);
+        *t = n->text;
+        char *u = pm_arena_alloc(fs->a, n->text.len + (size_t)nl + 1);
+        memcpy(u, num, (size_t)nl);
+        memcpy(u + nl, n->text.utf8, n->text.len);
+        t->utf8 = u;
+        t->len = n->text.len + (uint32_t)nl;
+        t->spans = pm_arena_array(fs->a, n->text.nspans + 1, sizeof(pm_span));
+        for (uint32_t k = 0; k < n->text.nspans; k++) {
+            t->spans[k] = n->text.spans[k];
+            t->spans[k].start += (uint32_t)nl;
+            t->spans[k].end += (uint32_t)nl;
+        }
+        t->line_starts = pm_arena_array(fs->a, n->text.nline_starts + 1, sizeof(uint32_t));
+        for (uint32_t k = 0; k < n->text.nline_starts; k++) t->line_starts[k] = n->text.line_starts[k] + (uint32_t)nl;
+        pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->tw, .hyphenate = sp->hyphenate};
+        pm_para_set(fs->set, t, &st, fs->a, &fs->notes[i].para);
+        fs->notes[i].h = fs->notes[i].para.nlines * fs->notes[i].para.leading;
+    }
+}
+
+/* ---- cover, running heads, numbers ---- */
+
+static double place_centered(fstate *fs, pm_page *pg, const char *text, const pm_font_spec *font, double y,
+                             double tx)
+{
+    if (!text || !*text) return y;
+    pm_text t = {0};
+    t.utf8 = pm_arena_strdup(fs->a, text);
+    t.len = (uint32_t)strlen(text);
+    t.line = 1;
+    pm_text *tp = pm_arena_alloc(fs->a, sizeof *tp);
+    *tp = t;
+    pm_para_style st = {.font = font, .align = PM_ALIGN_CENTER, .width = fs->tw};
+    pm_para pp;
+    pm_para_set(fs->set, tp, &st, fs->a, &pp);
+    double lead = pm_font_leading(fs->spec, font), base = slot_base(lead, pm_font_size(fs->spec, font));
+    for (int k = 0; k < pp.nlines; k++) {
+        line_item(fs, pg, &pp.lines[k], tx, y + base, lead, PM_FL_COVER);
+        y += lead;
+    }
+    return y;
+}
+
+static void make_cover(fstate *fs)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_meta *m = &fs->doc->meta;
+    pm_page *pg = pm_layout_add_page(fs->lay, sp->page_w, sp->page_h);
+    pg->kind = PM_PAGE_COVER;
+    double tx, ty, tw, th;
+    pm_spec_text_area(sp, 1, &tx, &ty, &tw, &th);
+    pg->tx = tx;
+    pg->ty = ty;
+    pg->tw = tw;
+    pg->th = th;
+    pm_image *img = m->cover ? load_image(fs, m->cover, m->cover_line) : NULL;
+    double y = ty + (img ? 0 : th * 0.22);
+    y = place_centered(fs, pg, m->title, &sp->cover_title, y, tx);
+    if (m->subtitle) y = place_centered(fs, pg, m->subtitle, &sp->cover_subtitle, y + fs->L * 0.5, tx);
+    /* author and date at the foot */
+    double foot = 0;
+    double al = pm_font_leading(sp, &sp->cover_author), dl = pm_font_leading(sp, &sp->cover_date);
+    if (m->author) foot += al * 2;
+    if (m->date) foot += dl;
+    double fy = ty + th - foot;
+    if (m->author) fy = place_centered(fs, pg, m->author, &sp->cover_author, fy, tx);
+    if (m->date) place_centered(fs, pg, m->date, &sp->cover_date, fy, tx);
+    if (img) {
+        double top = y + fs->L, bottom = ty + th - foot - fs->L;
+        double maxh = fmin(pm_spec_len(sp, sp->cover_image_height, sp->page_h), bottom - top);
+        double iw = pm_image_width(img), ih = pm_image_height(img);
+        double w = tw, h = w * ih / iw;
+        if (h > maxh) {
+            h = maxh;
+            w = h * iw / ih;
+        }
+        pm_fitem *im = pm_page_add(fs->lay, pg, PM_FI_IMAGE);
+        im->x = tx + (tw - w) / 2;
+        im->y = top + (bottom - top - h) / 2;
+        im->w = w;
+        im->h = h;
+        im->image = pm_image_keep(img);
+        im->str = m->cover_src;
+    }
+}
+
+void pm_format_number(int n, int fmt, char *buf, size_t len)
+{
+    if (fmt == PM_NUM_ROMAN || fmt == PM_NUM_ROMAN_UPPER) {
+        static const int val[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+        static const char *sym[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"};
+        if (n <= 0 || n >= 4000) {
+            snprintf(buf, len, "%d", n);
+            return;
+        }
+        buf[0] = 0;
+        for (int i = 0; i < 13; i++)
+            while (n >= val[i]) {
+                strncat(buf, sym[i], len - strlen(buf) - 1);
+                n -= val[i];
+            }
+        if (fmt == PM_NUM_ROMAN_UPPER)
+            for (char *p = buf; *p; p++) *p = (char)(*p - 'a' + 'A');
+    } else if (fmt == PM_NUM_ALPHA || fmt == PM_NUM_ALPHA_UPPER) {
+        if (n <= 0) {
+            snprintf(buf, len, "%d", n);
+            return;
+        }
+        char tmp[16];
+        int k = 0;
+        while (n > 0 && k < 15) {
+            n--;
+            tmp[k++] = (char)((fmt == PM_NUM_ALPHA ? 'a' : 'A') + n % 26);
+            n /= 26;
+        }
+        size_t o = 0;
+        while (k > 0 && o + 1 < len) buf[o++] = tmp[--k];
+        buf[o] = 0;
+    } else {
+        snprintf(buf, len, "%d", n);
+    }
+}
+
+static void expand(fstate *fs, const char *tmpl, const char *page, const char *section, GString *out)
+{
+    const pm_meta *m = &fs->doc->meta;
+    g_string_truncate(out, 0);
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            if (e) {
+                size_t n = (size_t)(e - p - 1);
+                const char *v = NULL;
+                if (n == 4 && !strncmp(p + 1, "page", 4)) v = page;
+                else if (n == 5 && !strncmp(p + 1, "title", 5)) v = m->title;
+                else if (n == 8 && !strncmp(p + 1, "subtitle", 8)) v = m->subtitle;
+                else if (n == 6 && !strncmp(p + 1, "author", 6)) v = m->author;
+                else if (n == 7 && !strncmp(p + 1, "section", 7)) v = section;
+                else if (n == 4 && !strncmp(p + 1, "date", 4)) v = m->date;
+                if (v || (n <= 8)) {
+                    if (v) g_string_append(out, v);
+                    p = e;
+                    continue;
+                }
+            }
+        }
+        g_string_append_c(out, *p);
+    }
+}
+
+static void running(fstate *fs)
+{
+    const pm_spec *sp = fs->spec;
+    pm_layout *lay = fs->lay;
+    const char *section = NULL;
+    GString *buf = g_string_new(NULL);
+    double lead = pm_font_leading(sp, &sp->running);
+    for (size_t i = 0; i < lay->npages; i++) {
+        pm_page *pg = &lay->pages[i];
+        int number = sp->num_start + (int)i;
+        char num[32];
+        pm_format_number(number, sp->num_format, num, sizeof num);
+        pg->number = number;
+        pg->label = pg->kind == PM_PAGE_COVER ? "Cover" : pm_arena_strdup(fs->a, num);
+        /* the section: the first level-1 heading on the page, else the last before it */
+        const char *first_here = NULL;
+        for (size_t k = 0; k < pg->nitems; k++)
+            if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level == 1) {
+                if (!first_here) first_here = pg->items[k].title;
+                section = pg->items[k].title;
+            }
+        const char *sec = first_here ? first_here : section;
+        if (pg->kind != PM_PAGE_BODY) continue;
+        int right = i % 2 == 0;
+        double tx, ty, tw, th;
+        pm_spec_text_area(sp, right, &tx, &ty, &tw, &th);
+        const pm_running_spec *rs[2] = {&sp->header, &sp->footer};
+        for (int r = 0; r < 2; r++) {
+            double y = r == 0 ? ty - pm_spec_len(sp, rs[r]->offset, sp->page_h)
+                              : ty + th + pm_spec_len(sp, rs[r]->offset, sp->page_h);
+            for (int pos = 0; pos < 3; pos++) {
+                const char *tmpl = rs[r]->slot[sp->facing ? right : 1][pos];
+                if (!tmpl || !*tmpl) continue;
+                expand(fs, tmpl, num, sec, buf);
+                if (!buf->len) continue;
+                pm_line *l = pm_para_single(fs->set, pm_arena_strdup(fs->a, buf->str), &sp->running, fs->a);
+                double x = pos == 0 ? tx : pos == 1 ? tx + (tw - l->width) / 2 : tx + tw - l->width;
+                if (l->width > tw) { /* too long for the line: shorten from the right */
+                    x = tx;
+                }
+                line_item(fs, pg, l, x, y, lead, PM_FL_RUNNING);
+            }
+            if (rs[r]->rule) {
+                pm_fitem *ru = pm_page_add(lay, pg, PM_FI_RULE);
+                ru->x = tx;
+                ru->w = tw;
+                ru->h = 0.4;
+                ru->y = r == 0 ? y + lead * 0.3 : y - lead;
+            }
+        }
+    }
+    g_string_free(buf, TRUE);
+}
+
+/* ---- entry ---- */
+
+int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_layout **out, pm_flow_stats *stats)
+{
+    *out = NULL;
+    fstate fs = {.set = set, .doc = doc, .spec = spec, .stats = stats};
+    fs.lay = pm_layout_new();
+    fs.a = fs.lay->arena;
+    double tx, ty;
+    pm_spec_text_area(spec, 1, &tx, &ty, &fs.tw, &fs.th);
+    fs.L = pm_font_leading(spec, &spec->body);
+    fs.th = floor(fs.th / fs.L + 1e-6) * fs.L; /* whole lines: facing pages end on one baseline */
+    fs.images = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pm_image_drop);
+    if (stats) memset(stats, 0, sizeof *stats);
+    pm_layout *lay = fs.lay;
+    lay->title = doc->meta.title;
+    lay->author = doc->meta.author;
+    lay->subject = doc->meta.subject ? doc->meta.subject : doc->meta.subtitle;
+    lay->keywords = doc->meta.keywords;
+    lay->lang = doc->meta.lang;
+
+    set_notes(&fs);
+    if (spec->cover) make_cover(&fs);
+
+    /* the back cover: the last level-1 section */
+    size_t back = doc->nblocks;
+    if (spec->back_last_section)
+        for (size_t i = doc->nblocks; i-- > 0;)
+            if (doc->blocks[i].kind == PM_BLK_HEADING && doc->blocks[i].level == 1) {
+                back = i;
+                break;
+            }
+    vlist vl = {0};
+    collect(&fs, &vl, 0, back);
+    if (!fs.rc) compose(&fs, &vl, PM_PAGE_BODY);
+    if (!fs.rc && back < doc->nblocks) {
+        vlist bl = {0};
+        size_t before = lay->npages;
+        collect(&fs, &bl, back, doc->nblocks);
+        if (!fs.rc) compose(&fs, &bl, PM_PAGE_BACK);
+        if (lay->npages - before > 1)
+            pm_warn(doc->path, doc->blocks[back].line, 0,
+                    "the back-cover section takes %zu pages; only the last is the back cover",
+                    lay->npages - before);
+        for (size_t k = before; k + 1 < lay->npages; k++) lay->pages[k].kind = PM_PAGE_BODY;
+        free(bl.v);
+    }
+    free(vl.v);
+    if (!fs.rc) running(&fs);
+    g_hash_table_destroy(fs.images);
+    if (fs.rc) {
+        pm_layout_drop(lay);
+        return fs.rc;
+    }
+    *out = lay;
+    return PM_OK;
+}

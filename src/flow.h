@@ -1,0 +1,30 @@
+/* flow.h - the page builder: a document's blocks, set as paragraphs, flowed into pages.
+ *
+ * Builds a vertical list (lines, glue, penalties, figures) and breaks it into pages the
+ * way TeX's page builder does, choosing the least-cost break on each page, with widow,
+ * orphan and keep-with-next penalties, figures that float to the next page when they do
+ * not fit, footnotes on the page of their reference, a cover page from the front matter,
+ * an optional pinned back cover, and running heads and page numbers. */
+#ifndef PM_FLOW_H
+#define PM_FLOW_H
+
+#include "doc.h"
+#include "frame.h"
+#include "paragraph.h"
+#include "spec.h"
+
+typedef struct pm_flow_stats {
+    int figures_scaled;     /* figures scaled down to fit a page */
+    int widows, orphans;    /* that could not be avoided */
+    int short_pages;        /* pages ending above the last baseline (not the last page) */
+} pm_flow_stats;
+
+/* Lay out doc with spec into pages. Images are loaded here (errors name the content
+ * line). Returns PM_OK and a new layout, or an error code with diagnostics printed. */
+int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_layout **out,
+            pm_flow_stats *stats);
+
+/* Format a page number: arabic, roman, Roman, alpha, Alpha. */
+void pm_format_number(int n, int fmt, char *buf, size_t len);
+
+#endif

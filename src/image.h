@@ -1,0 +1,55 @@
+/* image.h - loading JPEG and PNG images for placement on pages.
+ *
+ * JPEGs are embedded in the PDF as they are (their bytes attached to the cairo surface as
+ * CAIRO_MIME_TYPE_JPEG), never re-encoded; their pixels are decoded only when a raster
+ * device (PNG proofs) draws them. PNGs are decoded to a cairo image surface, which cairo
+ * writes losslessly. EXIF orientation is honoured by the paint transform, so rotated
+ * phone photos stay passthrough JPEGs. CMYK JPEGs are converted to RGB. Pixel limits are
+ * checked from the header, before anything is decoded. */
+#ifndef PM_IMAGE_H
+#define PM_IMAGE_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+typedef struct pm_image pm_image;
+
+typedef struct pm_image_limits {
+    double max_megapixels;  /* refuse larger images before decoding (default 100) */
+    size_t max_file_bytes;  /* refuse larger files (default 256 MiB) */
+    int thorough;           /* 1: check a passthrough JPEG's compressed data by decoding it
+                               (a scaled-down decode, ~25 ms for a 3-megapixel photo);
+                               0 (default): check its structure only (markers, scan and end
+                               marker present), which catches truncated files */
+} pm_image_limits;
+
+void pm_image_limits_default(pm_image_limits *lim);
+
+/* Load an image file. ref_file/ref_line name the place in the content that refers to the
+ * image; every error message is "ref_file:ref_line: error: PATH: what is wrong".
+ * Returns PM_OK and a new image in *out, or PM_EINPUT (unsupported format, corrupt or
+ * truncated data, too many pixels) or PM_EIO (missing or unreadable file), with the
+ * diagnostic printed. lim may be NULL for defaults. */
+int pm_image_load(const char *path, const char *ref_file, int ref_line,
+                  const pm_image_limits *lim, pm_image **out);
+
+/* Another reference / release one. */
+pm_image *pm_image_keep(pm_image *img);
+void pm_image_drop(pm_image *img);
+
+/* Size as displayed (after EXIF orientation), in pixels. */
+int pm_image_width(const pm_image *img);
+int pm_image_height(const pm_image *img);
+/* "jpeg" or "png". */
+const char *pm_image_format(const pm_image *img);
+/* 1 when the original JPEG bytes are what the PDF gets. */
+int pm_image_is_passthrough(const pm_image *img);
+/* EXIF orientation 1..8 (1 = upright; also for PNG). */
+int pm_image_orientation(const pm_image *img);
+
+/* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr. On a
+ * PDF surface a passthrough JPEG is not decoded; on any other target its pixels are
+ * decoded on first use (a decode error then paints a grey box and returns -1). */
+int pm_image_paint(cairo_t *cr, pm_image *img, double x, double y, double w, double h);
+
+#endif

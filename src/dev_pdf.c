@@ -1,0 +1,155 @@
+/* dev_pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
+ * page labels, links and named destinations. */
+#include <cairo-pdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "device.h"
+#include "diag.h"
+#include "fileio.h"
+#include "version.h"
+
+typedef struct {
+    pm_device dev;
+    pm_outfile out;
+    FILE *fp;               /* the temporary file */
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    double w, h;            /* current page size of the surface */
+    int outline[4]; /* current outline parent per level */
+    int ended;
+} pdf_dev;
+
+void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
+{
+    if (lay->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, lay->title);
+    if (lay->author) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, lay->author);
+    if (lay->subject) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, lay->subject);
+    if (lay->keywords) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, lay->keywords);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "pamphlet " PM_VERSION);
+    /* never the wall clock: SOURCE_DATE_EPOCH if set, else no date at all */
+    if (lay->epoch >= 0) {
+        time_t t = (time_t)lay->epoch;
+        struct tm tm;
+        char buf[32];
+        gmtime_r(&t, &tm);
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, buf);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, buf);
+    } else {
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, NULL);
+    }
+}
+
+static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int pdf_begin(pm_device *dev, const pm_layout *lay)
+{
+    pdf_dev *d = (pdf_dev *)dev;
+    double w = lay->npages ? lay->pages[0].w : 595, h = lay->npages ? lay->pages[0].h : 842;
+    d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, w, h);
+    d->w = w;
+    d->h = h;
+    cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
+    pm_pdf_set_metadata(d->surface, lay);
+    d->cr = cairo_create(d->surface);
+    /* Structure around everything: cairo 1.16 writes link annotations that point into
+       a structure tree it only writes when the document has structure tags. */
+    cairo_tag_begin(d->cr, "Document", "");
+    return PM_OK;
+}
+
+static int pdf_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+{
+    pdf_dev *d = (pdf_dev *)dev;
+    /* only when the size changes: in cairo 1.16 set_size also breaks the structure tree
+       that link annotations point into */
+    if (pg->w != d->w || pg->h != d->h) {
+        cairo_pdf_surface_set_size(d->surface, pg->w, pg->h);
+        d->w = pg->w;
+        d->h = pg->h;
+    }
+    if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
+    pm_paint_page(d->cr, pg, 1);
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const pm_fitem *it = &pg->items[i];
+        if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
+        int lv = it->level > 3 ? 3 : it->level;
+        char link[600];
+        snprintf(link, sizeof link, "dest='%s'", it->str);
+        int parent = lv == 1 ? CAIRO_PDF_OUTLINE_ROOT : d->outline[lv - 1];
+        d->outline[lv] = cairo_pdf_surface_add_outline(d->surface, parent, it->title, link,
+                                                      lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        for (int k = lv + 1; k < 4; k++) d->outline[k] = d->outline[lv];
+    }
+    if ((size_t)pg->index + 1 == lay->npages) cairo_tag_end(d->cr, "Document"); /* before the last page ends */
+    cairo_show_page(d->cr);
+    return cairo_status(d->cr) ? PM_EIO : PM_OK;
+}
+
+static int pdf_end(pm_device *dev, const pm_layout *lay)
+{
+    pdf_dev *d = (pdf_dev *)dev;
+    cairo_destroy(d->cr);
+    d->cr = NULL;
+    cairo_surface_finish(d->surface);
+    cairo_status_t st = cairo_surface_status(d->surface);
+    cairo_surface_destroy(d->surface);
+    d->surface = NULL;
+    int bad = fclose(d->fp) != 0;
+    d->fp = NULL;
+    if (st || bad) {
+        pm_error(d->out.path, 0, 0, "cannot write the PDF: %s", st ? cairo_status_to_string(st) : "write error");
+        pm_outfile_abort(&d->out);
+        return PM_EIO;
+    }
+    return PM_OK;
+}
+
+static int pdf_commit(pm_device *dev)
+{
+    pdf_dev *d = (pdf_dev *)dev;
+    d->ended = 1;
+    return pm_outfile_commit(&d->out);
+}
+
+static void pdf_drop(pm_device *dev)
+{
+    pdf_dev *d = (pdf_dev *)dev;
+    if (d->cr) cairo_destroy(d->cr);
+    if (d->surface) {
+        cairo_surface_finish(d->surface);
+        cairo_surface_destroy(d->surface);
+    }
+    if (d->fp) fclose(d->fp);
+    if (!d->ended) pm_outfile_abort(&d->out);
+    free(d);
+}
+
+pm_device *pm_device_pdf_new(const char *path)
+{
+    pdf_dev *d = pm_xcalloc(1, sizeof *d);
+    if (pm_outfile_begin(&d->out, path)) {
+        free(d);
+        return NULL;
+    }
+    d->fp = fopen(d->out.tmp, "wb");
+    if (!d->fp) {
+        pm_error(path, 0, 0, "cannot write output");
+        pm_outfile_abort(&d->out);
+        free(d);
+        return NULL;
+    }
+    d->dev.name = "pdf";
+    d->dev.begin = pdf_begin;
+    d->dev.page = pdf_page;
+    d->dev.end = pdf_end;
+    d->dev.commit = pdf_commit;
+    d->dev.drop = pdf_drop;
+    return &d->dev;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# test_booklet.sh - end-to-end tests of the booklet output (--booklet) and `pamphlet impose`.
+#
+# Run from the repository root: tests/e2e/test_booklet.sh   (PAMPHLET=path overrides
+# ./pamphlet). Prints one line per check; exits 0 when all pass, 1 otherwise. Every booklet
+# is held against tests/tools/booklet_check.py (order, blanks, duplex turning, signatures,
+# right-to-left). Needs: python3, poppler-utils (pdfinfo, pdftotext, pdftoppm), qpdf, groff.
+set -u
+
+PAMPHLET=${PAMPHLET:-./pamphlet}
+CHECK="python3 tests/tools/booklet_check.py"
+T=$(mktemp -d "${TMPDIR:-/tmp}/pm-booklet.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export SOURCE_DATE_EPOCH=1700000000
+
+npass=0
+nfail=0
+pass() { npass=$((npass + 1)); echo "ok   $*"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+
+for tool in python3 pdfinfo pdftotext pdftoppm qpdf groff; do
+    command -v "$tool" >/dev/null || { echo "FAIL missing tool: $tool"; exit 1; }
+done
+[ -x "$PAMPHLET" ] || { echo "FAIL no $PAMPHLET: run make first"; exit 1; }
+
+pages_of() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
+
+# booklet_check READING BOOKLET LABEL [checker options]: one line, with the checker's
+# output shown on failure
+booklet_check() {
+    local r=$1 b=$2 label=$3
+    shift 3
+    local out
+    if out=$($CHECK "$r" "$b" "$@" 2>&1); then
+        pass "$label: $(tail -n 1 <<<"$out")"
+    else
+        fail "$label: booklet_check $*"
+        awk '!/ got / || /wrong/ { print "     " $0 }' <<<"$out" | tail -n 20
+    fi
+}
+
+# ---- generated pamphlets of exactly N pages ----------------------------------------------
+
+cat >"$T/L.yaml" <<'EOF'
+extends: a5
+cover: {enabled: false}
+paragraph: {hyphenate: false}
+EOF
+
+# N pages with \newpage between them; each page its own words (letters only, 3+ long)
+python3 - "$T" 1 2 3 4 5 8 19 50 <<'EOF'
+import sys
+d = sys.argv[1]
+syl = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zu", "pi", "da", "fe", "go", "hu", "ji", "we"]
+def word(n, k):
+    # a word unique to page n: syllables of n, an x, syllables of k
+    s, m = "", n
+    for _ in range(3):
+        s += syl[m % 16]; m //= 16
+    s += "x"
+    m = k
+    for _ in range(2):
+        s += syl[m % 16]; m //= 16
+    return s
+for n in map(int, sys.argv[2:]):
+    pages = [" ".join(word(p, k) for k in range(36)) + "." for p in range(1, n + 1)]
+    with open(f"{d}/p{n}.md", "w") as f:
+        f.write("---\ntitle: Booklet test\n---\n\n" + "\n\n\\newpage\n\n".join(pages) + "\n")
+EOF
+
+# render N TAG [pamphlet options] -> $T/rN.pdf (reading) and $T/bN<TAG>.pdf (booklet), the
+# how-to in $T/howtoN<TAG>.txt and diagnostics in $T/errN<TAG>.txt
+render() {
+    local n=$1 tag=$2
+    shift 2
+    "$PAMPHLET" "$T/p$n.md" -l "$T/L.yaml" -o "$T/r$n.pdf" --booklet "$T/b$n$tag.pdf" "$@" \
+        >"$T/howto$n$tag.txt" 2>"$T/err$n$tag.txt" || {
+        fail "pamphlet p$n.md $*: exit $?: $(head -n 3 "$T/err$n$tag.txt")"
+        return 1
+    }
+}
+
+for n in 1 2 3 4 5 8 19 50; do
+    if ! render "$n" sb; then continue; fi
+    got=$(pages_of "$T/r$n.pdf")
+    if [ "$got" = "$n" ]; then pass "p$n.md: reading PDF has $n pages"; else fail "p$n.md: reading PDF has $got pages, want $n"; continue; fi
+    booklet_check "$T/r$n.pdf" "$T/b${n}sb.pdf" "$n pages short before-last" --duplex short --blanks before-last
+    # the how-to names the blanks added
+    blanks=$(( (n + 3) / 4 * 4 - n ))
+    if [ "$blanks" = 0 ]; then want="0 blank pages added"; elif [ "$blanks" = 1 ]; then want="1 blank page added before the last page"; else want="$blanks blank pages added before the last page"; fi
+    if grep -q "$want" "$T/howto${n}sb.txt"; then pass "$n pages: how-to says '$want'"; else fail "$n pages: how-to lacks '$want': $(head -n 1 "$T/howto${n}sb.txt")"; fi
+    render "$n" lb --duplex long && booklet_check "$T/r$n.pdf" "$T/b${n}lb.pdf" "$n pages long before-last" --duplex long
+    render "$n" se --blanks end && booklet_check "$T/r$n.pdf" "$T/b${n}se.pdf" "$n pages short end" --blanks end
+    render "$n" le --duplex long --blanks end && booklet_check "$T/r$n.pdf" "$T/b${n}le.pdf" "$n pages long end" --duplex long --blanks end
+    render "$n" rs --binding right && booklet_check "$T/r$n.pdf" "$T/b${n}rs.pdf" "$n pages rtl short" --rtl
+    render "$n" rl --binding right --duplex long --blanks end &&
+        booklet_check "$T/r$n.pdf" "$T/b${n}rl.pdf" "$n pages rtl long end" --rtl --duplex long --blanks end
+done
+
+# signatures
+for n in 19 50; do
+    render "$n" g2 --signature 2 && booklet_check "$T/r$n.pdf" "$T/b${n}g2.pdf" "$n pages signature 2" --signature 2
+    # long duplex: blanks where no sheet of the last signature is left entirely blank (the
+    # checker cannot see which way up an empty sheet is: 50 pages with blanks at the end would
+    # have one)
+    bl=$([ "$n" = 19 ] && echo end || echo before-last)
+    render "$n" g2l --signature 2 --duplex long --blanks "$bl" &&
+        booklet_check "$T/r$n.pdf" "$T/b${n}g2l.pdf" "$n pages signature 2 long $bl" --signature 2 --duplex long --blanks "$bl"
+    render "$n" g2r --signature 2 --binding right && booklet_check "$T/r$n.pdf" "$T/b${n}g2r.pdf" "$n pages signature 2 rtl" --signature 2 --rtl
+done
+render 50 g1 --signature 1 && booklet_check "$T/r50.pdf" "$T/b50g1.pdf" "50 pages signature 1" --signature 1
+render 50 g3 --signature 3 && booklet_check "$T/r50.pdf" "$T/b50g3.pdf" "50 pages signature 3" --signature 3
+
+# ---- creep: pages of sheet k move k x 0.5 mm toward the spine ----------------------------
+
+if render 50 c0 && render 50 c5 --creep 0.5mm; then
+    if out=$(python3 - "$T/b50c0.pdf" "$T/b50c5.pdf" 0.5 <<'EOF'
+import re, subprocess, sys
+a, b, creep_mm = sys.argv[1], sys.argv[2], float(sys.argv[3])
+def words(pdf, p):
+    x = subprocess.run(["pdftotext", "-bbox", "-f", str(p), "-l", str(p), pdf, "-"],
+                       capture_output=True, check=True).stdout.decode()
+    w = float(re.search(r'<page width="([\d.]+)"', x).group(1))
+    return w, [(t, float(x0)) for x0, t in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', x)]
+sides = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", a], capture_output=True).stdout.decode()).group(1))
+tol = 0.05 * 72 / 25.4
+worst, checked = 0.0, 0
+for s in range(1, sides + 1):
+    k = (s - 1) // 2                      # sheet index = nesting depth in one signature
+    want = k * creep_mm * 72 / 25.4
+    W, wa = words(a, s)
+    _, wb = words(b, s)
+    if [t for t, _ in wa] != [t for t, _ in wb]:
+        print(f"side {s}: different words with and without creep"); sys.exit(1)
+    for (t, xa), (_, xb) in zip(wa, wb):
+        d = xb - xa
+        exp = want if xa < W / 2 else -want   # left page moves right, right page moves left
+        worst = max(worst, abs(d - exp))
+        checked += 1
+        if abs(d - exp) > tol:
+            print(f"side {s} word {t}: moved {d:.3f} pt, want {exp:.3f} pt"); sys.exit(1)
+print(f"{checked} words on {sides} sides within {worst * 25.4 / 72:.4f} mm of k x {creep_mm} mm")
+EOF
+    ); then pass "creep 0.5mm on 50 pages: $out"; else fail "creep: $out"; fi
+    booklet_check "$T/r50.pdf" "$T/b50c5.pdf" "50 pages with creep" 
+fi
+
+# ---- marks: only outside the page areas --------------------------------------------------
+
+if render 8 m0 --sheet A3 && render 8 m1 --sheet A3 --marks; then
+    ok=1
+    for side in 1 2; do
+        pdftoppm -gray -r 72 -f $side -l $side -singlefile "$T/b8m0.pdf" "$T/m0-$side"
+        pdftoppm -gray -r 72 -f $side -l $side -singlefile "$T/b8m1.pdf" "$T/m1-$side"
+        if out=$(python3 - "$T/m0-$side.pgm" "$T/m1-$side.pgm" "$T/r8.pdf" <<'EOF'
+import re, subprocess, sys
+def pgm(path):
+    data = open(path, "rb").read()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    w, h = int(m.group(1)), int(m.group(2))
+    return w, h, data[m.end():]
+w, h, a = pgm(sys.argv[1])
+_, _, b = pgm(sys.argv[2])
+info = subprocess.run(["pdfinfo", sys.argv[3]], capture_output=True).stdout.decode()
+pw, ph = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+# at 72 dpi one pixel is one point; the two pages meet at the spine, centred vertically
+x0, x1 = w / 2 - pw, w / 2 + pw
+y0, y1 = (h - ph) / 2, (h + ph) / 2
+inside_diff = outside_diff = 0
+for y in range(h):
+    row = y * w
+    inside_row = y >= y0 and y + 1 <= y1
+    for x in range(w):
+        if a[row + x] != b[row + x]:
+            if inside_row and x >= x0 and x + 1 <= x1:
+                inside_diff += 1
+            else:
+                outside_diff += 1
+if inside_diff or not outside_diff:
+    print(f"{inside_diff} pixels differ inside the pages, {outside_diff} outside"); sys.exit(1)
+print(f"{outside_diff} pixels of marks outside the pages, none inside")
+EOF
+        ); then pass "marks side $side on A3: $out"; else fail "marks side $side: $out"; ok=0; fi
+    done
+    booklet_check "$T/r8.pdf" "$T/b8m1.pdf" "8 pages with marks on A3"
+fi
+# A5 pages fill an A4 sheet: no room for marks, and a warning says so
+if render 8 mA4 --marks; then
+    if grep -q "no room for fold and crop marks" "$T/err8mA4.txt"; then pass "marks on a full A4 sheet: warning"; else fail "marks on a full A4 sheet: no warning"; fi
+fi
+
+# ---- impose a PDF made by another program (groff) ----------------------------------------
+
+python3 - "$T/g.ms" <<'EOF'
+import sys
+syl = ["ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qi", "ro", "su", "ty"]
+with open(sys.argv[1], "w") as f:
+    for p in range(1, 6):
+        f.write(".LP\n" + " ".join(syl[p] + syl[p * 3 % 16] + "q" + syl[k % 16] + syl[k // 16] for k in range(60)) + "\n")
+        if p < 5:
+            f.write(".bp\n")
+EOF
+if groff -ms -Tpdf "$T/g.ms" >"$T/g.pdf" 2>"$T/groff.err" && [ "$(pages_of "$T/g.pdf")" = 5 ]; then
+    pass "groff -ms -Tpdf made a 5-page PDF"
+    for mode in "short before-last" "long before-last" "short end" "long end"; do
+        set -- $mode
+        if "$PAMPHLET" impose "$T/g.pdf" -o "$T/gb-$1-$2.pdf" --duplex "$1" --blanks "$2" >"$T/gh.txt" 2>"$T/ge.txt"; then
+            booklet_check "$T/g.pdf" "$T/gb-$1-$2.pdf" "impose groff PDF $1 $2" --duplex "$1" --blanks "$2"
+        else
+            fail "impose groff PDF $mode: $(cat "$T/ge.txt")"
+        fi
+    done
+    "$PAMPHLET" impose "$T/g.pdf" -o "$T/gb-rtl.pdf" --binding right --signature 1 >/dev/null 2>&1 &&
+        booklet_check "$T/g.pdf" "$T/gb-rtl.pdf" "impose groff PDF rtl signature 1" --rtl --signature 1
+    if qpdf --check "$T/gb-short-before-last.pdf" >"$T/qpdf.txt" 2>&1; then pass "qpdf --check clean on an imposed PDF"; else fail "qpdf --check on an imposed PDF: $(tail -n 3 "$T/qpdf.txt")"; fi
+    "$PAMPHLET" impose "$T/g.pdf" -o "$T/gb-again.pdf" >/dev/null 2>&1
+    if cmp -s "$T/gb-short-before-last.pdf" "$T/gb-again.pdf"; then pass "impose twice: byte-identical"; else fail "impose twice: outputs differ"; fi
+else
+    fail "groff -ms -Tpdf did not make 5 pages: $(head -n 3 "$T/groff.err")"
+fi
+
+# impose errors: clear message naming the file, right exit code, old output untouched
+echo "previous" >"$T/keep.pdf"
+"$PAMPHLET" impose "$T/missing.pdf" -o "$T/keep.pdf" >/dev/null 2>"$T/e1.txt"
+rc=$?
+if [ $rc = 3 ] && grep -q "missing.pdf" "$T/e1.txt"; then pass "impose missing file: exit 3, names the file"; else fail "impose missing file: exit $rc: $(cat "$T/e1.txt")"; fi
+"$PAMPHLET" impose "$T/L.yaml" -o "$T/keep.pdf" >/dev/null 2>"$T/e2.txt"
+rc=$?
+if [ $rc = 1 ] && grep -q "L.yaml.*not a PDF" "$T/e2.txt"; then pass "impose non-PDF: exit 1, 'not a PDF'"; else fail "impose non-PDF: exit $rc: $(cat "$T/e2.txt")"; fi
+if [ -s "$T/g.pdf" ] && qpdf --encrypt secret secret 256 -- "$T/g.pdf" "$T/enc.pdf" 2>/dev/null; then
+    "$PAMPHLET" impose "$T/enc.pdf" -o "$T/keep.pdf" >/dev/null 2>"$T/e3.txt"
+    rc=$?
+    if [ $rc = 1 ] && grep -q "enc.pdf.*encrypted" "$T/e3.txt"; then pass "impose encrypted PDF: exit 1, 'encrypted'"; else fail "impose encrypted PDF: exit $rc: $(cat "$T/e3.txt")"; fi
+fi
+head -c 700 "$T/g.pdf" >"$T/cut.pdf" 2>/dev/null
+"$PAMPHLET" impose "$T/cut.pdf" -o "$T/keep.pdf" >/dev/null 2>"$T/e4.txt"
+rc=$?
+if [ $rc = 1 ] && grep -q "cut.pdf" "$T/e4.txt"; then pass "impose damaged PDF: exit 1, names the file"; else fail "impose damaged PDF: exit $rc: $(cat "$T/e4.txt")"; fi
+if [ "$(cat "$T/keep.pdf")" = previous ] && ! ls "$T"/.keep.pdf.tmp-* >/dev/null 2>&1; then pass "failed imposes left the old output untouched"; else fail "a failed impose changed the old output or left a temporary file"; fi
+
+# ---- the samples, every mode --------------------------------------------------------------
+
+for name in 1917 common-sense; do
+    src=content/$name.md
+    [ -f "$src" ] || { fail "$src missing"; continue; }
+    r="$T/$name.pdf"
+    i=0
+    for mode in "short before-last 0 left" "long before-last 0 left" "short end 0 left" "long end 0 left" \
+                "short before-last 0 right" "long end 0 right" "short before-last 2 left" "long before-last 3 left"; do
+        set -- $mode
+        i=$((i + 1))
+        b="$T/$name-b$i.pdf"
+        args=(--duplex "$1" --blanks "$2" --binding "$4")  # pamphlet's options
+        opts=(--duplex "$1" --blanks "$2")                  # the checker's
+        if [ "$3" != 0 ]; then args+=(--signature "$3"); opts+=(--signature "$3"); fi
+        if [ "$4" = right ]; then opts+=(--rtl); fi
+        if ! "$PAMPHLET" "$src" -l layouts/a5.yaml -o "$r" --booklet "$b" "${args[@]}" >/dev/null 2>"$T/se.txt"; then
+            fail "$name $mode: $(head -n 3 "$T/se.txt")"
+            continue
+        fi
+        booklet_check "$r" "$b" "$name duplex $1, blanks $2, signature $3, binding $4" "${opts[@]}"
+    done
+done
+
+# ---- PDF health and reproducibility -------------------------------------------------------
+
+# without SOURCE_DATE_EPOCH too: the booklet must carry no wall-clock date
+if env -u SOURCE_DATE_EPOCH "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/q.pdf" --booklet "$T/q1.pdf" >/dev/null 2>&1 &&
+    sleep 1 &&
+    env -u SOURCE_DATE_EPOCH "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/q.pdf" --booklet "$T/q2.pdf" >/dev/null 2>&1; then
+    if qpdf --check "$T/q1.pdf" >"$T/qpdf.txt" 2>&1; then pass "qpdf --check clean on the 1917 booklet"; else fail "qpdf --check on the 1917 booklet: $(tail -n 3 "$T/qpdf.txt")"; fi
+    if cmp -s "$T/q1.pdf" "$T/q2.pdf"; then pass "two runs give byte-identical booklets"; else fail "two runs give different booklets"; fi
+    title=$(pdfinfo "$T/q1.pdf" | sed -n 's/^Title: *//p')
+    if [ "$title" = "$(pdfinfo "$T/q.pdf" | sed -n 's/^Title: *//p')" ] && [ -n "$title" ]; then pass "booklet metadata: title '$title' as in the reading PDF"; else fail "booklet title '$title' differs from the reading PDF's"; fi
+else
+    fail "1917 booklet did not render"
+fi
+
+echo "booklet e2e: $npass passed, $nfail failed"
+[ "$nfail" = 0 ]

@@ -1,0 +1,549 @@
+/* test_impose.c - unit tests for the booklet arithmetic (src/impose.c): page order with
+ * blanks, signatures, right-to-left binding, the sides turned for long-edge duplex, creep
+ * per sheet, the choice of sheet and bad options.
+ *
+ * Expected orders come from ref_order below, a line-by-line C transcription of
+ * expected_order() in tests/tools/booklet_check.py (the acceptance checker), plus a few
+ * orders written out by hand from the formulas in the imposition notes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "booklet.h"
+#include "diag.h"
+
+#define MM(x) ((x) * 72.0 / 25.4)
+
+/* ---- diagnostics ---- */
+
+static char diag_text[8192];
+static int diag_errors_seen, diag_warnings_seen;
+
+static void sink(void *ud, pm_severity sev, const char *line)
+{
+    (void)ud;
+    size_t n = strlen(diag_text);
+    snprintf(diag_text + n, sizeof diag_text - n, "%s\n", line);
+    if (sev == PM_SEV_ERROR) diag_errors_seen++;
+    if (sev == PM_SEV_WARNING) diag_warnings_seen++;
+}
+
+static void diag_clear(void)
+{
+    diag_text[0] = 0;
+    diag_errors_seen = diag_warnings_seen = 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    pm_diag_set_sink(sink, NULL);
+    diag_clear();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pm_diag_set_sink(NULL, NULL);
+    return 0;
+}
+
+/* ---- the reference: booklet_check.py's expected_order, transcribed ---- */
+
+typedef struct { int fl, fr, bl, br; } ref_sheet;
+
+/* Returns the number of sheets; *out is malloc'd. */
+static int ref_order(int n, int sheets_per_sig, int blanks_end, int rtl, ref_sheet **out)
+{
+    int total = (n + 3) / 4 * 4;
+    int *pages = calloc((size_t)total, sizeof *pages);
+    if (!blanks_end && total > n) {
+        int k = 0;
+        for (int i = 1; i < n; i++) pages[k++] = i;
+        for (int i = 0; i < total - n; i++) pages[k++] = 0;
+        pages[k++] = n;
+    } else {
+        for (int i = 0; i < n; i++) pages[i] = i + 1;
+    }
+    int sig_pages = 4 * (sheets_per_sig ? sheets_per_sig : total / 4);
+    int nsheets = 0;
+    for (int base = 0; base < total; base += sig_pages) nsheets += sig_pages / 4;
+    ref_sheet *o = calloc((size_t)nsheets, sizeof *o);
+    int *sig = calloc((size_t)sig_pages, sizeof *sig);
+    int s = 0;
+    for (int base = 0; base < total; base += sig_pages) {
+        for (int i = 0; i < sig_pages; i++) sig[i] = base + i < total ? pages[base + i] : 0;
+        int P = sig_pages;
+        for (int i = 0; i < P / 4; i++) {
+            int fl = sig[P - 2 * i - 1], fr = sig[2 * i], bl = sig[2 * i + 1], br = sig[P - 2 * i - 2];
+            if (rtl) {
+                int t = fl;
+                fl = fr;
+                fr = t;
+                t = bl;
+                bl = br;
+                br = t;
+            }
+            o[s++] = (ref_sheet){fl, fr, bl, br};
+        }
+    }
+    free(sig);
+    free(pages);
+    *out = o;
+    return nsheets;
+}
+
+static pm_booklet_opts opts(int signature, pm_blanks blanks, int rtl, pm_duplex duplex)
+{
+    pm_booklet_opts o;
+    pm_booklet_opts_from_spec(NULL, &o);
+    o.signature = signature;
+    o.blanks = blanks;
+    o.rtl = rtl;
+    o.duplex = duplex;
+    return o;
+}
+
+/* The checker's view of a side: the pages it finds on the left and right halves. */
+static void shown(const pm_sheet_side *s, int *l, int *r)
+{
+    *l = s->turned ? s->right : s->left;
+    *r = s->turned ? s->left : s->right;
+}
+
+/* Impose n pages and hold everything against the reference and the checker's rules. */
+static void check_order(int n, int signature, pm_blanks blanks, int rtl, pm_duplex duplex)
+{
+    pm_booklet_opts o = opts(signature, blanks, rtl, duplex);
+    pm_imposition im;
+    diag_clear();
+    assert_int_equal(pm_impose_order(n, &o, &im), PM_OK);
+    assert_int_equal(diag_errors_seen, 0);
+    ref_sheet *ref;
+    int nsheets = ref_order(n, signature, blanks == PM_BLANKS_END, rtl, &ref);
+    assert_int_equal(im.npages, n);
+    assert_int_equal(im.sheets, nsheets);
+    assert_int_equal(im.nsides, 2 * nsheets);
+    assert_int_equal(im.padded, 4 * nsheets);
+    assert_int_equal(im.blanks, 4 * nsheets - n);
+    int seen_count = 0;
+    int *seen = calloc((size_t)n + 1, sizeof *seen);
+    for (int s = 0; s < nsheets; s++) {
+        const pm_sheet_side *f = &im.sides[2 * s], *b = &im.sides[2 * s + 1];
+        assert_int_equal(f->left, ref[s].fl);
+        assert_int_equal(f->right, ref[s].fr);
+        assert_int_equal(b->left, ref[s].bl);
+        assert_int_equal(b->right, ref[s].br);
+        assert_int_equal(f->sheet, s);
+        assert_int_equal(b->sheet, s);
+        int in_sig = signature ? s % signature : s;
+        assert_int_equal(f->sheet_in_sig, in_sig);
+        assert_int_equal(b->sheet_in_sig, in_sig);
+        int pg[4] = {f->left, f->right, b->left, b->right};
+        for (int k = 0; k < 4; k++) {
+            assert_true(pg[k] >= 0 && pg[k] <= n);
+            if (pg[k]) {
+                assert_int_equal(seen[pg[k]], 0);
+                seen[pg[k]] = 1;
+                seen_count++;
+            }
+        }
+        /* duplex: short never turns; long turns exactly one side, the back unless the
+           back is empty and the front is not */
+        if (duplex == PM_DUPLEX_SHORT) {
+            assert_false(f->turned);
+            assert_false(b->turned);
+        } else {
+            int back_empty = !b->left && !b->right, front_empty = !f->left && !f->right;
+            assert_int_equal(f->turned + b->turned, 1);
+            assert_int_equal(f->turned, back_empty && !front_empty);
+            /* and booklet_check.py sees exactly one side turned whenever a side shows a page */
+            int l, r, ft, bt;
+            shown(f, &l, &r);
+            ft = l == ref[s].fr && r == ref[s].fl && ref[s].fl != ref[s].fr;
+            shown(b, &l, &r);
+            bt = l == ref[s].br && r == ref[s].bl && ref[s].bl != ref[s].br;
+            if (!(front_empty && back_empty)) assert_int_not_equal(ft, bt);
+        }
+    }
+    assert_int_equal(seen_count, n); /* every page exactly once */
+    free(seen);
+    free(ref);
+    pm_imposition_free(&im);
+    assert_null(im.sides);
+}
+
+/* ---- tests ---- */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    pm_booklet_opts o;
+    memset(&o, 0x55, sizeof o);
+    pm_booklet_opts_from_spec(NULL, &o);
+    assert_true(o.sheet_w == 0 && o.sheet_h == 0);
+    assert_int_equal(o.duplex, PM_DUPLEX_SHORT);
+    assert_int_equal(o.blanks, PM_BLANKS_BEFORE_LAST);
+    assert_int_equal(o.signature, 0);
+    assert_true(o.creep == 0);
+    assert_int_equal(o.marks, 0);
+    assert_int_equal(o.rtl, 0);
+    assert_float_equal(o.printer_margin, MM(5), 1e-9);
+
+    /* the built-in spec gives the same */
+    pm_spec *s = pm_spec_new_default();
+    pm_booklet_opts d;
+    pm_booklet_opts_from_spec(s, &d);
+    assert_true(d.sheet_w == 0 && d.sheet_h == 0);
+    assert_int_equal(d.duplex, PM_DUPLEX_SHORT);
+    assert_int_equal(d.blanks, PM_BLANKS_BEFORE_LAST);
+    assert_true(d.creep == 0);
+    assert_float_equal(d.printer_margin, MM(5), 1e-6);
+
+    /* from a layout: lengths resolved, a portrait sheet turned landscape */
+    s->booklet.sheet_w = 841.8898;
+    s->booklet.sheet_h = 1190.5512;
+    s->booklet.duplex = PM_DUPLEX_LONG;
+    s->booklet.blanks = PM_BLANKS_END;
+    s->booklet.signature = 4;
+    s->booklet.creep = (pm_len){PM_LEN_PT, MM(0.1)};
+    s->booklet.printer_margin = (pm_len){PM_LEN_PT, MM(3)};
+    s->booklet.marks = 1;
+    s->booklet.rtl = 1;
+    pm_booklet_opts_from_spec(s, &d);
+    assert_float_equal(d.sheet_w, 1190.5512, 1e-9);
+    assert_float_equal(d.sheet_h, 841.8898, 1e-9);
+    assert_int_equal(d.duplex, PM_DUPLEX_LONG);
+    assert_int_equal(d.blanks, PM_BLANKS_END);
+    assert_int_equal(d.signature, 4);
+    assert_float_equal(d.creep, MM(0.1), 1e-9);
+    assert_float_equal(d.printer_margin, MM(3), 1e-9);
+    assert_int_equal(d.marks, 1);
+    assert_int_equal(d.rtl, 1);
+    pm_spec_drop(s);
+}
+
+/* Orders written out by hand (imposition notes), independent of the reference. */
+static void test_known_orders(void **state)
+{
+    (void)state;
+    pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    pm_imposition im;
+    static const int p8[] = {8, 1, 2, 7, 6, 3, 4, 5};
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(im.nsides, 4);
+    assert_int_equal(im.blanks, 0);
+    for (int s = 0; s < 4; s++) {
+        assert_int_equal(im.sides[s].left, p8[2 * s]);
+        assert_int_equal(im.sides[s].right, p8[2 * s + 1]);
+    }
+    pm_imposition_free(&im);
+
+    static const int p12[] = {12, 1, 2, 11, 10, 3, 4, 9, 8, 5, 6, 7};
+    assert_int_equal(pm_impose_order(12, &o, &im), PM_OK);
+    for (int s = 0; s < 6; s++) {
+        assert_int_equal(im.sides[s].left, p12[2 * s]);
+        assert_int_equal(im.sides[s].right, p12[2 * s + 1]);
+    }
+    pm_imposition_free(&im);
+
+    /* 5 pages, blanks before the last: 1 2 3 4 _ _ _ 5 */
+    static const int p5[] = {5, 1, 2, 0, 0, 3, 4, 0};
+    assert_int_equal(pm_impose_order(5, &o, &im), PM_OK);
+    assert_int_equal(im.blanks, 3);
+    for (int s = 0; s < 4; s++) {
+        assert_int_equal(im.sides[s].left, p5[2 * s]);
+        assert_int_equal(im.sides[s].right, p5[2 * s + 1]);
+    }
+    pm_imposition_free(&im);
+
+    /* the same at the end: 1 2 3 4 5 _ _ _ */
+    static const int p5e[] = {0, 1, 2, 0, 0, 3, 4, 5};
+    o.blanks = PM_BLANKS_END;
+    assert_int_equal(pm_impose_order(5, &o, &im), PM_OK);
+    for (int s = 0; s < 4; s++) {
+        assert_int_equal(im.sides[s].left, p5e[2 * s]);
+        assert_int_equal(im.sides[s].right, p5e[2 * s + 1]);
+    }
+    pm_imposition_free(&im);
+
+    /* one page: it is the last page too, so before-last puts it at the back */
+    o.blanks = PM_BLANKS_BEFORE_LAST;
+    assert_int_equal(pm_impose_order(1, &o, &im), PM_OK);
+    assert_int_equal(im.sheets, 1);
+    assert_int_equal(im.blanks, 3);
+    assert_int_equal(im.sides[0].left, 1);
+    assert_int_equal(im.sides[0].right, 0);
+    assert_int_equal(im.sides[1].left, 0);
+    assert_int_equal(im.sides[1].right, 0);
+    pm_imposition_free(&im);
+
+    /* right-to-left 8 pages: fronts [1|8] [3|6], backs [7|2] [5|4] */
+    static const int r8[] = {1, 8, 7, 2, 3, 6, 5, 4};
+    o.rtl = 1;
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    for (int s = 0; s < 4; s++) {
+        assert_int_equal(im.sides[s].left, r8[2 * s]);
+        assert_int_equal(im.sides[s].right, r8[2 * s + 1]);
+    }
+    pm_imposition_free(&im);
+}
+
+static void test_counts_against_reference(void **state)
+{
+    (void)state;
+    static const int counts[] = {1, 2, 3, 4, 5, 8, 12, 19, 50};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        for (int blanks = 0; blanks < 2; blanks++)
+            for (int rtl = 0; rtl < 2; rtl++)
+                for (int dup = 0; dup < 2; dup++)
+                    check_order(counts[i], 0, (pm_blanks)blanks, rtl, (pm_duplex)dup);
+}
+
+static void test_blank_counts(void **state)
+{
+    (void)state;
+    static const int counts[][2] = {{1, 3}, {2, 2}, {3, 1}, {4, 0}, {5, 3}, {8, 0}, {12, 0}, {19, 1}, {50, 2}};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        pm_booklet_opts o = opts(0, PM_BLANKS_END, 0, PM_DUPLEX_SHORT);
+        pm_imposition im;
+        assert_int_equal(pm_impose_order(counts[i][0], &o, &im), PM_OK);
+        assert_int_equal(im.blanks, counts[i][1]);
+        assert_int_equal(im.padded, counts[i][0] + counts[i][1]);
+        pm_imposition_free(&im);
+    }
+}
+
+static void test_signatures(void **state)
+{
+    (void)state;
+    static const int counts[] = {1, 2, 3, 4, 5, 8, 12, 19, 50};
+    static const int sigs[] = {1, 2, 3, 5};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++)
+            for (int blanks = 0; blanks < 2; blanks++)
+                for (int dup = 0; dup < 2; dup++) {
+                    diag_clear();
+                    check_order(counts[i], sigs[k], (pm_blanks)blanks, 0, (pm_duplex)dup);
+                    check_order(counts[i], sigs[k], (pm_blanks)blanks, 1, (pm_duplex)dup);
+                }
+
+    /* 50 pages in signatures of 3 sheets: 52 padded, 4 signatures of 12 + 1 of 4 padded
+       to 12 at its end */
+    pm_booklet_opts o = opts(3, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    pm_imposition im;
+    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(im.sheets, 15);
+    assert_int_equal(im.padded, 60);
+    assert_int_equal(im.blanks, 10);
+    /* first signature: sheet 0 front [12|1] */
+    assert_int_equal(im.sides[0].left, 12);
+    assert_int_equal(im.sides[0].right, 1);
+    /* second signature starts at 13: sheet 3 front [24|13], back [14|23] */
+    assert_int_equal(im.sides[6].left, 24);
+    assert_int_equal(im.sides[6].right, 13);
+    assert_int_equal(im.sides[7].left, 14);
+    assert_int_equal(im.sides[7].right, 23);
+    assert_int_equal(im.sides[6].sheet_in_sig, 0);
+    /* last signature holds 49, _, _, 50 then 8 blanks: sheet 12 front [_|49] back [_|_],
+       sheet 13 back [50|_], sheet 14 all blank */
+    assert_int_equal(im.sides[24].left, 0);
+    assert_int_equal(im.sides[24].right, 49);
+    assert_int_equal(im.sides[25].left, 0);
+    assert_int_equal(im.sides[25].right, 0);
+    assert_int_equal(im.sides[27].left, 50);
+    assert_int_equal(im.sides[27].right, 0);
+    for (int s = 28; s < 30; s++) assert_true(!im.sides[s].left && !im.sides[s].right);
+    pm_imposition_free(&im);
+
+    /* signatures of 1 sheet: every sheet its own signature, none nested */
+    o.signature = 1;
+    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(im.sheets, 13);
+    for (int s = 0; s < im.nsides; s++) assert_int_equal(im.sides[s].sheet_in_sig, 0);
+    assert_int_equal(im.sides[2].left, 8); /* sheet 1 front [8|5] */
+    assert_int_equal(im.sides[2].right, 5);
+    pm_imposition_free(&im);
+
+    /* signature 0 is "one signature" */
+    o.signature = 0;
+    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(im.sheets, 13);
+    assert_int_equal(im.sides[24].sheet_in_sig, 12);
+    pm_imposition_free(&im);
+
+    /* a signature bigger than the booklet works (as the checker pads it) with a warning */
+    diag_clear();
+    o.signature = 5;
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(im.sheets, 5);
+    assert_int_equal(diag_warnings_seen, 1);
+    assert_non_null(strstr(diag_text, "warning"));
+    pm_imposition_free(&im);
+}
+
+static void test_creep(void **state)
+{
+    (void)state;
+    pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    o.creep = MM(0.1);
+    pm_imposition im;
+    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    for (int s = 0; s < im.nsides; s++) {
+        assert_int_equal(im.sides[s].sheet_in_sig, s / 2);
+        assert_float_equal(im.sides[s].creep, (s / 2) * MM(0.1), 1e-9);
+    }
+    assert_true(im.sides[0].creep == 0 && im.sides[1].creep == 0); /* the outermost sheet stays */
+    assert_float_equal(im.sides[im.nsides - 1].creep, 12 * MM(0.1), 1e-9);
+    pm_imposition_free(&im);
+
+    /* per signature: restarts at 0 on every signature's outer sheet */
+    o.signature = 3;
+    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    for (int s = 0; s < im.nsides; s++) assert_float_equal(im.sides[s].creep, ((s / 2) % 3) * MM(0.1), 1e-9);
+    pm_imposition_free(&im);
+
+    /* no creep: nothing moves */
+    o.creep = 0;
+    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    for (int s = 0; s < im.nsides; s++) assert_true(im.sides[s].creep == 0);
+    pm_imposition_free(&im);
+}
+
+static void test_bad_options(void **state)
+{
+    (void)state;
+    pm_imposition im;
+    pm_booklet_opts o = opts(-1, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(diag_errors_seen, 1);
+    assert_non_null(strstr(diag_text, "signature"));
+    assert_null(im.sides);
+    pm_imposition_free(&im); /* harmless after a failure */
+
+    o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    o.creep = -0.5;
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_non_null(strstr(diag_text, "creep"));
+
+    o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    o.printer_margin = -1;
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_non_null(strstr(diag_text, "margin"));
+
+    o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    o.sheet_w = -10;
+    o.sheet_h = 100;
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+
+    o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    o.duplex = (pm_duplex)7;
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    o.blanks = (pm_blanks)-1;
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+
+    /* no pages, negative pages */
+    o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    diag_clear();
+    assert_int_not_equal(pm_impose_order(0, &o, &im), PM_OK);
+    assert_int_equal(diag_errors_seen, 1);
+    assert_null(im.sides);
+    diag_clear();
+    assert_int_not_equal(pm_impose_order(-4, &o, &im), PM_OK);
+    assert_int_equal(diag_errors_seen, 1);
+
+    /* signature 0 is fine: one signature */
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(diag_errors_seen + diag_warnings_seen, 0);
+    pm_imposition_free(&im);
+}
+
+/* ---- sheets ---- */
+
+static const double A3[2] = {841.8898, 1190.5512}, A4[2] = {595.2756, 841.8898}, A5[2] = {419.5276, 595.2756},
+                    A6[2] = {297.6378, 419.5276}, B5[2] = {498.8976, 708.6614}, LETTER[2] = {612, 792},
+                    HALF_LETTER[2] = {396, 612}, TABLOID[2] = {792, 1224};
+
+static void expect_sheet(const pm_booklet_opts *o, double w, double h, const double want[2], double scale)
+{
+    double sw = -1, sh = -1, sc = -1;
+    pm_booklet_sheet(o, w, h, &sw, &sh, &sc);
+    assert_float_equal(sw, want[1], 0.01); /* landscape: the long side across */
+    assert_float_equal(sh, want[0], 0.01);
+    assert_float_equal(sc, scale, 0.0005);
+}
+
+static void test_sheet_choice(void **state)
+{
+    (void)state;
+    pm_booklet_opts o;
+    pm_booklet_opts_from_spec(NULL, &o);
+    expect_sheet(&o, A5[0], A5[1], A4, 1);                   /* A5 -> A4 */
+    expect_sheet(&o, HALF_LETTER[0], HALF_LETTER[1], LETTER, 1); /* half-letter -> Letter */
+    expect_sheet(&o, A6[0], A6[1], A5, 1);                   /* A6 -> A5 landscape */
+    expect_sheet(&o, A4[0], A4[1], A3, 1);                   /* A4 -> A3 */
+    expect_sheet(&o, LETTER[0], LETTER[1], TABLOID, 1);      /* Letter -> Tabloid (11x17) */
+    expect_sheet(&o, B5[0], B5[1], A3, 1);                   /* B5: smallest metric sheet */
+    expect_sheet(&o, MM(140), MM(200), A4, 1);               /* odd metric size that fits A4 */
+    expect_sheet(&o, MM(150), MM(200), A3, 1);               /* just too wide for A4 */
+    expect_sheet(&o, 432, 648, TABLOID, 1);                  /* 6 x 9 in: inch sheets */
+    expect_sheet(&o, 5.5 * 72, 8 * 72, LETTER, 1);           /* 5.5 x 8 in */
+    expect_sheet(&o, A5[1], A5[0], A3, 1);                   /* landscape A5: two side by side need A3 */
+
+    /* too big for any sheet: the largest of the family, scaled down */
+    double sw, sh, sc;
+    pm_booklet_sheet(&o, A3[0], A3[1], &sw, &sh, &sc);
+    assert_float_equal(sw, A3[1], 0.01);
+    assert_true(sc < 1);
+    assert_float_equal(sc, fmin(A3[1] / 2 / A3[0], A3[0] / A3[1]), 1e-6); /* 0.7071 */
+    pm_booklet_sheet(&o, TABLOID[0], TABLOID[1], &sw, &sh, &sc);
+    assert_float_equal(sw, TABLOID[1], 0.01);
+    assert_float_equal(sc, fmin(TABLOID[1] / 2 / TABLOID[0], TABLOID[0] / TABLOID[1]), 1e-6);
+
+    /* a given sheet is kept (landscape) and the pages shrink when they must */
+    o.sheet_w = A4[1];
+    o.sheet_h = A4[0];
+    expect_sheet(&o, A5[0], A5[1], A4, 1);
+    expect_sheet(&o, A6[0], A6[1], A4, 1); /* small pages: 100% */
+    pm_booklet_sheet(&o, A4[0], A4[1], &sw, &sh, &sc);
+    assert_float_equal(sc, A4[0] / A4[1], 1e-6);
+    o.sheet_w = A3[0]; /* given portrait: still used landscape */
+    o.sheet_h = A3[1];
+    expect_sheet(&o, A5[0], A5[1], A3, 1);
+    expect_sheet(&o, A4[0], A4[1], A3, 1);
+    o.sheet_w = LETTER[1];
+    o.sheet_h = LETTER[0];
+    pm_booklet_sheet(&o, A5[0], A5[1], &sw, &sh, &sc); /* A5 on Letter: too wide for half */
+    assert_float_equal(sc, 396 / A5[0], 1e-6);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_known_orders),
+        cmocka_unit_test(test_counts_against_reference),
+        cmocka_unit_test(test_blank_counts),
+        cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_creep),
+        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_sheet_choice),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

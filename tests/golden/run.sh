@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Golden layout tests: each tests/golden/NAME.md is laid out (with NAME.yaml if present,
+# else golden.yaml) and its layout dump compared with NAME.expected; the warnings printed
+# are compared with NAME.warnings when that file exists. A mismatch prints a unified diff.
+# An .expected file whose first line is KNOWNBAD is a parked known failure (reported, not
+# failed). Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
+set -u
+cd "$(dirname "$0")"
+bin=../../pamphlet
+fail=0
+for md in *.md; do
+    name=${md%.md}
+    layout=golden.yaml
+    [ -f "$name.yaml" ] && layout=$name.yaml
+    got=$(mktemp)
+    warn=$(mktemp)
+    "$bin" "$md" -l "$layout" --no-pdf --dump-layout - >"$got" 2>"$warn"
+    rc=$?
+    if [ "${UPDATE:-}" = 1 ]; then
+        cp "$got" "$name.expected"
+        [ -s "$warn" ] && cp "$warn" "$name.warnings" || rm -f "$name.warnings"
+        echo "updated $name"
+    elif [ $rc -ne 0 ]; then
+        echo "FAIL $name: exit $rc"; cat "$warn"; fail=1
+    elif head -1 "$name.expected" 2>/dev/null | grep -q '^KNOWNBAD'; then
+        echo "KNOWNBAD $name (parked)"
+    elif ! diff -u "$name.expected" "$got" >"$got.diff"; then
+        echo "FAIL $name: layout differs from $name.expected"; head -40 "$got.diff"; fail=1
+    elif [ -f "$name.warnings" ] && ! diff -u "$name.warnings" "$warn"; then
+        echo "FAIL $name: warnings differ from $name.warnings"; fail=1
+    elif ! python3 ../e2e/dump_check.py "$got"; then
+        echo "FAIL $name: page rules broken"; fail=1
+    else
+        echo "ok   $name"
+    fi
+    rm -f "$got" "$got.diff" "$warn"
+done
+exit $fail

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (cmocka), golden layout tests, end-to-end scripts.
+# Ends with one line "N passed, N failed". Exit status 0 only if nothing failed.
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=()
+run() { # name, command...
+    local name=$1; shift
+    echo "=== $name"
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+for t in build/tests/test_*; do
+    [ -x "$t" ] && run "unit: ${t##*/}" "$t"
+done
+run "golden layout tests" tests/golden/run.sh
+for t in tests/e2e/test_*.sh; do
+    [ -x "$t" ] && run "e2e: ${t##*/}" "$t"
+done
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -72,3 +72,6 @@ clean:
 
 .PHONY: all deps check setup tests samples clean
 -include $(LIB_OBJS:.o=.d) $(BUILD)/main.d
+
+# More targets, one file each: fuzzing, sanitizer builds, benchmark, install.
+include $(sort $(wildcard mk/*.mk))

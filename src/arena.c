@@ -19,6 +19,7 @@ typedef struct pm_block_hdr {
 struct pm_arena {
     pm_block_hdr *head;
     size_t total;
+    size_t block;   /* size of a new block */
 };
 
 static void pm_oom(size_t n)
@@ -65,10 +66,16 @@ static pm_block_hdr *pm_block_new(size_t size)
     return b;
 }
 
-pm_arena *pm_arena_new(void)
+pm_arena *pm_arena_new_sized(size_t block_size)
 {
     pm_arena *a = pm_xcalloc(1, sizeof *a);
+    a->block = block_size < 256 ? 256 : block_size;
     return a;
+}
+
+pm_arena *pm_arena_new(void)
+{
+    return pm_arena_new_sized(PM_ARENA_BLOCK);
 }
 
 void pm_arena_drop(pm_arena *a)
@@ -104,8 +111,8 @@ void *pm_arena_alloc(pm_arena *a, size_t n)
     if (need < n) pm_oom(n);
     pm_block_hdr *b = a->head;
     if (!b || b->size - b->used < need) {
-        size_t size = need > PM_ARENA_BLOCK / 4 ? need : PM_ARENA_BLOCK;
-        if (need > PM_ARENA_BLOCK / 4 && b) {
+        size_t size = need > a->block / 4 ? need : a->block;
+        if (need > a->block / 4 && b) {
             /* big allocation: own block, inserted behind the head so the head's
                free space stays usable */
             pm_block_hdr *big = pm_block_new(size);

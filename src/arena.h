@@ -13,6 +13,8 @@ typedef struct pm_arena pm_arena;
 
 /* A new, empty arena. Never NULL. Release with pm_arena_drop(). */
 pm_arena *pm_arena_new(void);
+/* The same with blocks of about block_size bytes (for many small arenas). */
+pm_arena *pm_arena_new_sized(size_t block_size);
 /* Release an arena and everything allocated from it. NULL is fine. */
 void pm_arena_drop(pm_arena *a);
 /* Forget everything allocated so far but keep the first block for reuse. */

@@ -38,7 +38,24 @@ struct pm_setter {
     GHashTable *hyphens; /* PangoFont* -> hyphen_glyph* */
     GHashTable *warned;  /* warning keys already printed */
     GHashTable *metrics; /* PangoFont* -> font_metrics* */
+    GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
+    unsigned gen;
+    int nset, ncached;
 };
+
+/* A paragraph kept between the runs of watch mode, with the arena holding its lines. */
+typedef struct cached_para {
+    pm_arena *arena;
+    pm_para para;
+    unsigned gen;
+} cached_para;
+
+static void cached_free(void *p)
+{
+    cached_para *c = p;
+    pm_arena_drop(c->arena);
+    g_free(c);
+}
 
 pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, const char *file)
 {
@@ -60,7 +77,39 @@ void pm_setter_drop(pm_setter *s)
     g_hash_table_destroy(s->hyphens);
     g_hash_table_destroy(s->warned);
     g_hash_table_destroy(s->metrics);
+    if (s->cache) g_hash_table_destroy(s->cache);
     free(s);
+}
+
+void pm_setter_keep_paragraphs(pm_setter *s)
+{
+    if (!s->cache)
+        s->cache = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, cached_free);
+}
+
+void pm_setter_begin_run(pm_setter *s, const char *file)
+{
+    s->file = file;
+    g_hash_table_remove_all(s->warned);
+    s->gen++;
+    s->nset = s->ncached = 0;
+}
+
+static gboolean unused(gpointer key, gpointer value, gpointer ud)
+{
+    (void)key;
+    return ((cached_para *)value)->gen != *(unsigned *)ud;
+}
+
+void pm_setter_end_run(pm_setter *s)
+{
+    if (s->cache) g_hash_table_foreach_remove(s->cache, unused, &s->gen);
+}
+
+void pm_setter_counts(const pm_setter *s, int *set, int *cached)
+{
+    *set = s->nset;
+    *cached = s->ncached;
 }
 
 /* Print a warning once per key. */
@@ -821,6 +870,7 @@ void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_pa
     double width = p->st.width;
     pm_lb_result res = {0};
     int ok = 0;
+    if (!p->hyphenated && looseness && p->st.hyphenate) collect(p, 1); /* all the breaks there are */
     if (!p->hyphenated) {
         /* TeX's first pass: no hyphenation, within the pretolerance. Most paragraphs
            that pass it never need their hyphenation points looked up. */
@@ -857,11 +907,63 @@ void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_pa
     pm_lb_result_free(&res);
 }
 
+/* Everything that decides how a paragraph is set, as bytes. */
+static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
+{
+    GByteArray *k = g_byte_array_sized_new(t->len + t->nspans * 16 + 64);
+    struct {
+        const void *font;
+        double width, indent, tolerance;
+        int32_t align, hyphenate, code;
+        uint32_t len;
+    } head;
+    memset(&head, 0, sizeof head); /* padding too: the key is compared as bytes */
+    head.font = st->font;
+    head.width = st->width;
+    head.indent = st->indent;
+    head.tolerance = st->tolerance;
+    head.align = st->align;
+    head.hyphenate = st->hyphenate;
+    head.code = st->code;
+    head.len = t->len;
+    g_byte_array_append(k, (const guint8 *)&head, sizeof head);
+    g_byte_array_append(k, (const guint8 *)t->utf8, t->len);
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        const pm_span *sp = &t->spans[i];
+        uint32_t v[4] = {sp->start, sp->end, sp->style, (uint32_t)sp->note};
+        g_byte_array_append(k, (const guint8 *)v, sizeof v);
+        if (sp->url) g_byte_array_append(k, (const guint8 *)sp->url, (guint)strlen(sp->url) + 1);
+    }
+    return g_byte_array_free_to_bytes(k);
+}
+
 void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out)
 {
+    cached_para *c = NULL;
+    GBytes *key = NULL;
+    if (s->cache) {
+        key = cache_key(text, st);
+        c = g_hash_table_lookup(s->cache, key);
+        if (c) {
+            g_bytes_unref(key);
+            c->gen = s->gen;
+            *out = c->para;
+            s->ncached++;
+            return;
+        }
+        c = g_new0(cached_para, 1);
+        c->arena = pm_arena_new_sized(8192);
+        c->gen = s->gen;
+        a = c->arena;
+    }
     pm_shaped *p = pm_para_shape(s, text, st);
     pm_para_break(s, p, 0, a, out);
     pm_shaped_drop(p);
+    s->nset++;
+    if (c) {
+        c->para = *out;
+        g_hash_table_insert(s->cache, key, c);
+    }
 }
 
 pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a)

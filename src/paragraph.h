@@ -22,6 +22,17 @@ typedef struct pm_setter pm_setter;
 pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, const char *file);
 void pm_setter_drop(pm_setter *s);
 
+/* Watch mode: keep set paragraphs between runs, so that a run after an edit sets only
+ * the paragraphs that changed. Lines from the cache live until pm_setter_end_run drops
+ * the paragraphs the run did not use, or the setter is dropped. */
+void pm_setter_keep_paragraphs(pm_setter *s);
+/* Around each run: warnings already given are given again; paragraphs unused are
+ * dropped at the end. content names the content file of this run. */
+void pm_setter_begin_run(pm_setter *s, const char *file);
+void pm_setter_end_run(pm_setter *s);
+/* Paragraphs set / taken from the cache since pm_setter_begin_run. */
+void pm_setter_counts(const pm_setter *s, int *set, int *cached);
+
 typedef struct pm_para_style {
     const pm_font_spec *font;  /* base font of the paragraph */
     pm_align align;

@@ -40,6 +40,7 @@ typedef struct vitem {
     const pm_line *marker; /* list marker hung left of the line */
     double marker_x;
     int para, lineno, nlines;
+    int vp;               /* index of its paragraph record (fstate.paras), or -1 */
     const pm_block *heading; /* first line of a heading */
     vfig *fig;            /* V_FIGURE */
     double rule_w;        /* V_RULE */
@@ -49,6 +50,22 @@ typedef struct {
     vitem *v;
     size_t n, cap;
 } vlist;
+
+/* A body paragraph in the vertical list, kept so that it can be set again a line
+ * longer or shorter to fill a page (TeX's \looseness, as a compositor would). */
+typedef struct vpara {
+    const pm_text *text;
+    pm_para_style st;
+    const pm_font_spec *font;
+    double x;
+    const pm_line *marker;
+    double marker_x;
+    int para;             /* paragraph number shown in the dump */
+    size_t first;         /* vertical-list index of its first line */
+    int nlines;
+    double demerits;
+    int loose;            /* the looseness it has been set with */
+} vpara;
 
 typedef struct notebox {
     pm_para para;
@@ -64,9 +81,11 @@ typedef struct fstate {
     double tw, th;        /* text area size (the same on every page) */
     double L;             /* body leading: the grid */
     int para_no;
-    GHashTable *images;   /* path -> pm_image* */
+    pm_imgcache *images;
     notebox *notes;
     double note_sep;
+    vpara *paras;
+    size_t nparas, capparas;
     int rc;
     pm_flow_stats *stats;
 } fstate;
@@ -80,6 +99,7 @@ static vitem *vpush(vlist *l, vkind kind)
     vitem *it = &l->v[l->n++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
+    it->vp = -1;
     return it;
 }
 
@@ -99,41 +119,54 @@ static double slot_base(double h, double sz) { return h / 2 + 0.35 * sz; }
 
 /* ---- collect ---- */
 
-static void add_lines(fstate *fs, vlist *vl, const pm_para *pp, double x, const pm_font_spec *font,
-                      const pm_line *marker, double marker_x)
+/* The lines of paragraph vp as vertical-list items, with widow and orphan penalties
+ * between them. */
+static void para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
 {
     const pm_spec *sp = fs->spec;
-    int n = pp->nlines, para = ++fs->para_no;
-    double lead = pm_font_leading(sp, font), base = slot_base(lead, pm_font_size(sp, font));
+    vpara *P = &fs->paras[vp];
+    int n = pp->nlines;
+    double lead = pm_font_leading(sp, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
     for (int i = 0; i < n; i++) {
         if (i > 0) vpenalty(vl, i < sp->orphans || n - i < sp->widows ? PM_INF_PENALTY : 0);
         vitem *it = vpush(vl, V_LINE);
         it->h = lead;
         it->line = &pp->lines[i];
-        it->x = x;
+        it->x = P->x;
         it->base = base;
-        it->para = para;
+        it->para = P->para;
         it->lineno = i;
         it->nlines = n;
+        it->vp = vp;
         if (i == 0) {
-            it->marker = marker;
-            it->marker_x = marker_x;
+            it->marker = P->marker;
+            it->marker_x = P->marker_x;
         }
     }
 }
 
+static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_style *st, const pm_para *pp,
+                      double x, const pm_font_spec *font, const pm_line *marker, double marker_x)
+{
+    if (fs->nparas == fs->capparas) {
+        fs->capparas = fs->capparas ? fs->capparas * 2 : 64;
+        fs->paras = pm_xrealloc(fs->paras, fs->capparas * sizeof *fs->paras);
+    }
+    int vp = (int)fs->nparas++;
+    vpara *P = &fs->paras[vp];
+    *P = (vpara){.text = text, .st = *st, .font = font, .x = x, .marker = marker, .marker_x = marker_x,
+                 .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits};
+    para_items(fs, vl, vp, pp);
+}
+
 static pm_image *load_image(fstate *fs, const char *path, int line)
 {
-    pm_image *img = g_hash_table_lookup(fs->images, path);
-    if (img) return img;
-    pm_image_limits lim;
-    pm_image_limits_default(&lim);
-    int rc = pm_image_load(path, fs->doc->path, line, &lim, &img);
+    pm_image *img;
+    int rc = pm_imgcache_get(fs->images, path, fs->doc->path, line, &img);
     if (rc) {
         if (!fs->rc) fs->rc = rc;
         return NULL;
     }
-    g_hash_table_insert(fs->images, g_strdup(path), img);
     return img;
 }
 
@@ -281,7 +314,10 @@ static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
                 double s = 0;
                 if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
                 else if (prev->kind == PM_BLK_PARA || prev->kind == PM_BLK_CODE) s = pspace;
-                vglue(vl, s, s > 0 ? fs->L * 0.25 : 0);
+                /* a little stretch between paragraphs: when no paragraph on a page can be
+                   set a line longer or shorter, the gaps take up the missing line (TeX's
+                   flush bottom), so facing pages still end on one baseline */
+                vglue(vl, s, fs->L * 0.25);
             }
             const pm_line *marker = NULL;
             double mx = 0;
@@ -289,7 +325,7 @@ static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
                 marker = pm_para_single(fs->set, b->marker, font, fs->a);
                 mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
             }
-            add_lines(fs, vl, &pp, left, font, marker, mx);
+            add_lines(fs, vl, &b->text, &st, &pp, left, font, marker, mx);
             prev = b;
             break;
         }
@@ -436,16 +472,196 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
     }
 }
 
+/* The best page break from item i of v[0..n): TeX's page builder, cost = badness of the
+ * page (how far its glue must stretch) + the penalty at the break, least cost wins,
+ * later breaks win ties. used0: height already taken by floated figures; queued:
+ * figures are waiting, so a figure met now floats too. */
+typedef struct page_break {
+    size_t best;          /* the page is [i, best); best is the break item */
+    int nfloated;         /* figures in [i, best) floated to a later page (in floated[]) */
+    double ratio;         /* glue stretch ratio */
+    double cost, shortfall;
+    int forced, end;
+} page_break;
+
+static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double used0, int queued, size_t *floated,
+                      int *seen, page_break *r)
+{
+    const double th = fs->th;
+    double used = used0, stretch = 0, notes_h = 0;
+    int nfl = 0, any_note = 0;
+    memset(r, 0, sizeof *r);
+    r->best = n;
+    r->cost = HUGE_VAL;
+    memset(seen, 0, (fs->doc->nnotes + 1) * sizeof(int));
+    size_t j;
+    for (j = i; j < n; j++) {
+        const vitem *it = &v[j];
+        int legal = it->kind == V_PENALTY ||
+                    (it->kind == V_GLUE && j > i &&
+                     (v[j - 1].kind == V_LINE || v[j - 1].kind == V_FIGURE || v[j - 1].kind == V_RULE));
+        if (legal && j > i) {
+            int pen = it->kind == V_PENALTY ? it->penalty : 0;
+            if (pen < PM_INF_PENALTY) {
+                double content = used + (any_note ? snap_up(notes_h, fs->L) : 0);
+                double shortfall = th - content, b;
+                if (shortfall < -EPS) break;
+                if (shortfall <= EPS) b = 0;
+                else if (stretch > 0) b = fmin(100 * pow(shortfall / stretch, 3), AWFUL_BAD);
+                else b = AWFUL_BAD;
+                double cost = pen <= -PM_INF_PENALTY ? pen : b + pen;
+                if (cost <= r->cost) {
+                    r->cost = cost;
+                    r->best = j;
+                    r->nfloated = nfl;
+                    r->shortfall = shortfall > 0 ? shortfall : 0;
+                    r->ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0) ? fmin(shortfall / stretch, 2) : 0;
+                }
+                if (pen <= -PM_INF_PENALTY) {
+                    r->forced = 1;
+                    r->ratio = 0;
+                    return;
+                }
+            }
+        }
+        if (it->kind == V_LINE) {
+            used += it->h;
+            for (int k = 0; k < it->line->nnotes; k++) {
+                int no = it->line->notes[k];
+                if (no < 1 || (size_t)no > fs->doc->nnotes || seen[no - 1]) continue;
+                seen[no - 1] = 1;
+                if (!any_note) notes_h += fs->note_sep;
+                any_note = 1;
+                notes_h += fs->notes[no - 1].h;
+            }
+        } else if (it->kind == V_GLUE) {
+            used += it->h;
+            stretch += it->stretch;
+        } else if (it->kind == V_FIGURE) {
+            if (queued || nfl || used + it->h > th + EPS) floated[nfl++] = j;
+            else used += it->h;
+        } else if (it->kind == V_RULE) {
+            used += it->h;
+        }
+        if (used + (any_note ? snap_up(notes_h, fs->L) : 0) > th + EPS && j > i) {
+            if (r->best == n) r->best = j; /* nothing fits before it: break there */
+            return;
+        }
+    }
+    if (j >= n) { /* the end: the last page takes everything left */
+        r->best = n;
+        r->nfloated = nfl;
+        r->ratio = 0;
+        r->end = 1;
+        r->shortfall = 0;
+    }
+}
+
+/* Set paragraph vp again with looseness dl. Returns 1 with its new lines in *pp when it
+ * comes out exactly dl lines longer and still well spaced. */
+static int reset_para(fstate *fs, int vp, int dl, pm_para *pp)
+{
+    vpara *P = &fs->paras[vp];
+    pm_shaped *sh = pm_para_shape(fs->set, P->text, &P->st);
+    pm_para_break(fs->set, sh, P->loose + dl, fs->a, pp);
+    pm_shaped_drop(sh);
+    if (pp->nlines != P->nlines + dl || pp->pass > 3) return 0;
+    int justify = P->st.align == PM_ALIGN_JUSTIFY;
+    for (int k = 0; k < pp->nlines; k++) {
+        const pm_line *l = &pp->lines[k];
+        if (l->overfull || (justify && (l->ratio > 1.0 || l->ratio < -0.95))) return 0;
+    }
+    /* no lonely syllable for a last line */
+    if (pp->nlines > 1 && pp->lines[pp->nlines - 1].width < 0.12 * P->st.width) return 0;
+    return 1;
+}
+
+/* Replace paragraph vp's items in vl by those of pp; later paragraphs move. */
+static void splice_para(fstate *fs, vlist *vl, int vp, const pm_para *pp)
+{
+    vpara *P = &fs->paras[vp];
+    size_t a = P->first, b = a + 2 * (size_t)P->nlines - 1;
+    vlist tmp = {0};
+    P->nlines = pp->nlines;
+    P->demerits = pp->demerits;
+    para_items(fs, &tmp, vp, pp);
+    long delta = (long)tmp.n - (long)(b - a);
+    if (vl->n + (size_t)(delta > 0 ? delta : 0) > vl->cap) {
+        vl->cap = vl->n + (size_t)(delta > 0 ? delta : 0) + 64;
+        vl->v = pm_xrealloc(vl->v, vl->cap * sizeof *vl->v);
+    }
+    memmove(vl->v + b + delta, vl->v + b, (vl->n - b) * sizeof *vl->v);
+    memcpy(vl->v + a, tmp.v, tmp.n * sizeof *tmp.v);
+    vl->n = (size_t)((long)vl->n + delta);
+    free(tmp.v);
+    for (size_t k = 0; k < fs->nparas; k++)
+        if ((int)k != vp && fs->paras[k].first > a && fs->paras[k].first < (size_t)-1)
+            fs->paras[k].first = (size_t)((long)fs->paras[k].first + delta);
+}
+
+/* A page that ends a line or more short of its last baseline (because a widow or an
+ * orphan would follow, and no glue on it can stretch) is filled as a compositor would:
+ * a paragraph on it, or the one broken across its foot, is set one line longer or
+ * shorter, whichever costs least in word spacing. Returns 1 if vl was changed. */
+static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, const page_break *r,
+                     size_t *floated, int *seen)
+{
+    if (r->forced || r->end || r->shortfall < fs->L - EPS) return 0;
+    int cands[16], nc = 0;
+    for (size_t j = i; j < vl->n && j < r->best + 12 && nc < 16; j++) {
+        int vp = vl->v[j].vp;
+        if (vp < 0 || fs->paras[vp].first < i || fs->paras[vp].loose) continue;
+        if (nc && cands[nc - 1] == vp) continue;
+        cands[nc++] = vp;
+    }
+    double best_delta = HUGE_VAL;
+    int best_vp = -1;
+    pm_para best_pp = {0};
+    for (int c = 0; c < nc; c++) {
+        int vp = cands[c];
+        for (int dl = -1; dl <= 1; dl += 2) {
+            pm_para pp;
+            if (!reset_para(fs, vp, dl, &pp)) continue;
+            /* try it on a copy of the page's stretch of the list */
+            vpara *P = &fs->paras[vp];
+            size_t a = P->first, b = a + 2 * (size_t)P->nlines - 1;
+            size_t tail = b + 400 < vl->n ? b + 400 : vl->n;
+            vlist w = {0};
+            for (size_t k = i; k < a; k++) *vpush(&w, V_GLUE) = vl->v[k];
+            vpara saved = *P;
+            P->first = w.n;
+            para_items(fs, &w, vp, &pp);
+            *P = saved;
+            for (size_t k = b; k < tail; k++) *vpush(&w, V_GLUE) = vl->v[k];
+            page_break r2;
+            find_page(fs, w.v, w.n, 0, used0, queued, floated, seen, &r2);
+            free(w.v);
+            if (r2.shortfall >= fs->L - EPS && !r2.end && !r2.forced) continue; /* still short */
+            double delta = pp.demerits - P->demerits;
+            if (delta < best_delta) {
+                best_delta = delta;
+                best_vp = vp;
+                best_pp = pp;
+            }
+        }
+    }
+    if (best_vp < 0) return 0;
+    fs->paras[best_vp].loose += best_pp.nlines - fs->paras[best_vp].nlines;
+    splice_para(fs, vl, best_vp, &best_pp);
+    return 1;
+}
+
 /* Break the vertical list into pages and emit them. */
 static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
 {
     const double th = fs->th;
-    size_t i = 0, n = vl->n;
+    size_t i = 0;
     vfig **queue = NULL;  /* floated figures waiting for a page */
     int nq = 0, qcap = 0;
-    size_t *floated = pm_xmalloc((n + 1) * sizeof *floated);
+    size_t *floated = pm_xmalloc((vl->n + 64) * sizeof *floated);
+    size_t floated_cap = vl->n + 64;
     int *seen = pm_xcalloc(fs->doc->nnotes + 1, sizeof(int));
-    while (i < n || nq) {
+    while (i < vl->n || nq) {
         page_plan pl = {0};
         double used = 0;
         /* floated figures first, as many as fit (at least one) */
@@ -461,81 +677,31 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
         }
         pl.top = top;
         /* discard glue and penalties at the top of the page */
-        while (i < n && (vl->v[i].kind == V_GLUE ||
-                         (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))
+        while (i < vl->n && (vl->v[i].kind == V_GLUE ||
+                             (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))
             i++;
-        /* find the best break */
-        double stretch = 0, notes_h = 0, best_cost = HUGE_VAL, best_ratio = 0;
-        size_t best = n;
-        int nfl = 0, best_nfl = 0, any_note = 0, forced = 0;
-        size_t j;
-        memset(seen, 0, (fs->doc->nnotes + 1) * sizeof(int));
-        for (j = i; j < n; j++) {
-            vitem *it = &vl->v[j];
-            int legal = it->kind == V_PENALTY ||
-                        (it->kind == V_GLUE && j > i && (vl->v[j - 1].kind == V_LINE || vl->v[j - 1].kind == V_FIGURE ||
-                                                         vl->v[j - 1].kind == V_RULE));
-            if (legal && j > i) {
-                int pen = it->kind == V_PENALTY ? it->penalty : 0;
-                if (pen < PM_INF_PENALTY) {
-                    double content = used + (any_note ? snap_up(notes_h, fs->L) : 0);
-                    double shortfall = th - content, b;
-                    if (shortfall < -EPS) break;
-                    if (shortfall <= EPS) b = 0;
-                    else if (stretch > 0) b = fmin(100 * pow(shortfall / stretch, 3), AWFUL_BAD);
-                    else b = AWFUL_BAD;
-                    double cost = pen <= -PM_INF_PENALTY ? pen : b + pen;
-                    if (cost <= best_cost) {
-                        best_cost = cost;
-                        best = j;
-                        best_nfl = nfl;
-                        best_ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0) ? fmin(shortfall / stretch, 2) : 0;
-                    }
-                    if (pen <= -PM_INF_PENALTY) {
-                        forced = 1;
-                        best_ratio = 0;
-                        break;
-                    }
-                }
-            }
-            if (it->kind == V_LINE) {
-                used += it->h;
-                for (int k = 0; k < it->line->nnotes; k++) {
-                    int no = it->line->notes[k];
-                    if (no < 1 || (size_t)no > fs->doc->nnotes || seen[no - 1]) continue;
-                    seen[no - 1] = 1;
-                    if (!any_note) notes_h += fs->note_sep;
-                    any_note = 1;
-                    notes_h += fs->notes[no - 1].h;
-                }
-            } else if (it->kind == V_GLUE) {
-                used += it->h;
-                stretch += it->stretch;
-            } else if (it->kind == V_FIGURE) {
-                if (nq || nfl || used + it->h > th + EPS) floated[nfl++] = j;
-                else used += it->h;
-            } else if (it->kind == V_RULE) {
-                used += it->h;
-            }
-            if (used + (any_note ? snap_up(notes_h, fs->L) : 0) > th + EPS && j > i) {
-                /* this item overflows; a break must come before it */
-                if (best == n) best = j;
-                break;
-            }
+        if (floated_cap < vl->n + 64) {
+            floated_cap = vl->n + 64;
+            floated = pm_xrealloc(floated, floated_cap * sizeof *floated);
         }
-        if (j >= n && !forced) { /* the end: the last page takes everything left */
-            best = n;
-            best_nfl = nfl;
-            best_ratio = 0;
+        page_break r;
+        find_page(fs, vl->v, vl->n, i, used, nq, floated, seen, &r);
+        for (int tries = 0; tries < 2 && fill_page(fs, vl, i, used, nq, &r, floated, seen); tries++) {
+            if (floated_cap < vl->n + 64) {
+                floated_cap = vl->n + 64;
+                floated = pm_xrealloc(floated, floated_cap * sizeof *floated);
+            }
+            find_page(fs, vl->v, vl->n, i, used, nq, floated, seen, &r);
         }
-        if (best <= i && i < n) best = i + 1; /* an item taller than a page: emergency */
+        size_t best = r.best;
+        if (best <= i && i < vl->n) best = i + 1; /* an item taller than a page: emergency */
         pl.from = i;
         pl.to = best;
         pl.floated = floated;
-        pl.nfloated = best_nfl;
-        pl.ratio = best_ratio;
+        pl.nfloated = r.nfloated;
+        pl.ratio = r.ratio;
         /* figures floated on this page wait for the next */
-        for (int k = 0; k < best_nfl; k++) {
+        for (int k = 0; k < r.nfloated; k++) {
             if (nq == qcap) {
                 qcap = qcap ? qcap * 2 : 8;
                 queue = pm_xrealloc(queue, (size_t)qcap * sizeof *queue);
@@ -546,9 +712,9 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
         pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
         pg->kind = kind;
         emit_page(fs, vl, pg, &pl, right);
-        if (best < n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
+        if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
-        if (i >= n && !nq) break;
+        if (i >= vl->n && !nq) break;
     }
     free(queue);
     free(floated);
@@ -652,6 +818,54 @@ static void make_cover(fstate *fs)
         im->h = h;
         im->image = pm_image_keep(img);
         im->str = m->cover_src;
+    }
+}
+
+void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
+{
+    st->widows = st->orphans = st->short_pages = 0;
+    double bottom = 0;
+    size_t last_body = 0;
+    for (size_t i = 0; i < lay->npages; i++) {
+        const pm_page *pg = &lay->pages[i];
+        if (pg->kind != PM_PAGE_BODY) continue;
+        last_body = i;
+        const pm_fitem *first = NULL, *last = NULL;
+        double last_y = 0;
+        for (size_t k = 0; k < pg->nitems; k++) {
+            const pm_fitem *it = &pg->items[k];
+            if (it->kind != PM_FI_LINE || (it->flags & (PM_FL_RUNNING | PM_FL_NOTE | PM_FL_MARKER))) continue;
+            if (it->y > last_y) last_y = it->y;
+            if (!it->para) continue;
+            if (!first) first = it;
+            last = it;
+        }
+        if (last_y > bottom) bottom = last_y;
+        if (first && first->lineno > 0) { /* a paragraph continues onto this page */
+            int n = 0;
+            for (size_t k = 0; k < pg->nitems; k++)
+                if (pg->items[k].kind == PM_FI_LINE && pg->items[k].para == first->para) n++;
+            if (first->lineno + n == first->nlines && n < spec->widows) st->widows++;
+        }
+        if (last && last->lineno + 1 < last->nlines) { /* a paragraph goes on after this page */
+            int n = 0;
+            for (size_t k = 0; k < pg->nitems; k++)
+                if (pg->items[k].kind == PM_FI_LINE && pg->items[k].para == last->para) n++;
+            if (last->lineno + 1 == n && n < spec->orphans) st->orphans++;
+        }
+    }
+    for (size_t i = 0; i < last_body; i++) {
+        const pm_page *pg = &lay->pages[i];
+        if (pg->kind != PM_PAGE_BODY) continue;
+        double last_y = 0;
+        int notes = 0;
+        for (size_t k = 0; k < pg->nitems; k++) {
+            const pm_fitem *it = &pg->items[k];
+            if (it->kind != PM_FI_LINE || (it->flags & PM_FL_RUNNING)) continue;
+            if (it->flags & PM_FL_NOTE) notes = 1;
+            else if (it->y > last_y) last_y = it->y;
+        }
+        if (!notes && last_y < bottom - 1) st->short_pages++; /* (notes fill a page's foot) */
     }
 }
 
@@ -775,17 +989,17 @@ static void running(fstate *fs)
 
 /* ---- entry ---- */
 
-int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_layout **out, pm_flow_stats *stats)
+int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images, pm_layout **out,
+            pm_flow_stats *stats)
 {
     *out = NULL;
-    fstate fs = {.set = set, .doc = doc, .spec = spec, .stats = stats};
+    fstate fs = {.set = set, .doc = doc, .spec = spec, .images = images, .stats = stats};
     fs.lay = pm_layout_new();
     fs.a = fs.lay->arena;
     double tx, ty;
     pm_spec_text_area(spec, 1, &tx, &ty, &fs.tw, &fs.th);
     fs.L = pm_font_leading(spec, &spec->body);
     fs.th = floor(fs.th / fs.L + 1e-6) * fs.L; /* whole lines: facing pages end on one baseline */
-    fs.images = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pm_image_drop);
     if (stats) memset(stats, 0, sizeof *stats);
     pm_layout *lay = fs.lay;
     lay->title = doc->meta.title;
@@ -821,8 +1035,9 @@ int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_layout **
         free(bl.v);
     }
     free(vl.v);
+    free(fs.paras);
     if (!fs.rc) running(&fs);
-    g_hash_table_destroy(fs.images);
+    if (!fs.rc && stats) pm_flow_check(lay, spec, stats);
     if (fs.rc) {
         pm_layout_drop(lay);
         return fs.rc;

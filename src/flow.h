@@ -10,6 +10,7 @@
 
 #include "doc.h"
 #include "frame.h"
+#include "imgcache.h"
 #include "paragraph.h"
 #include "spec.h"
 
@@ -19,10 +20,15 @@ typedef struct pm_flow_stats {
     int short_pages;        /* pages ending above the last baseline (not the last page) */
 } pm_flow_stats;
 
-/* Lay out doc with spec into pages. Images are loaded here (errors name the content
- * line). Returns PM_OK and a new layout, or an error code with diagnostics printed. */
-int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_layout **out,
-            pm_flow_stats *stats);
+/* Lay out doc with spec into pages. Images come from the cache (errors name the content
+ * line); pages keep references to them. Returns PM_OK and a new layout, or an error
+ * code with diagnostics printed. */
+int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images,
+            pm_layout **out, pm_flow_stats *stats);
+
+/* Count widows, orphans and short pages (not ending on the last line of the text area,
+ * the last page and pages before a forced break excepted) of a laid-out document. */
+void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *stats);
 
 /* Format a page number: arabic, roman, Roman, alpha, Alpha. */
 void pm_format_number(int n, int fmt, char *buf, size_t len);

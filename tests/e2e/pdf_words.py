@@ -63,7 +63,7 @@ def subsequence(want, have):
             # a word hyphenated across a page break: its halves are apart, with the
             # page's foot and the next page's running head between them
             if len(h) >= 2 and len(h) < len(w) and w.startswith(h):
-                for k in range(j, min(j + 25, len(have))):
+                for k in range(j, min(j + 150, len(have))):  # a page foot (notes, number) and head between
                     if h + have[k] == w:
                         j = k + 1
                         found = True

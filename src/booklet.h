@@ -20,6 +20,7 @@ typedef struct pm_booklet_opts {
     int marks;                /* fold and crop marks */
     double printer_margin;    /* copier's unprintable edge in points */
     int rtl;                  /* bound on the right */
+    int quiet;                /* do not print the printing how-to (watch mode's rebuilds) */
 } pm_booklet_opts;
 
 /* Options from a layout's booklet: section. */
@@ -59,6 +60,11 @@ void pm_booklet_sheet(const pm_booklet_opts *o, double w, double h, double *shee
 /* The booklet device: collects the pages, writes the sheets at end(). Prints the
  * printing how-to (sheets, which edge to flip, fold, staple) after commit. */
 pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o);
+
+/* --preflight: impose lay's pages without writing anything (the same warnings as a real
+ * booklet: scaled pages, content in the printer margin) and report the order in *im
+ * (release with pm_imposition_free). Returns PM_OK or an error code. */
+int pm_booklet_preflight(const pm_layout *lay, const pm_booklet_opts *o, pm_imposition *im);
 
 /* `pamphlet impose IN.pdf -o OUT.pdf`: impose an existing PDF. Returns an exit code. */
 int pm_impose_pdf(const char *in, const char *out, const pm_booklet_opts *o);

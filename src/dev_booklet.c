@@ -400,7 +400,7 @@ static int bk_commit(pm_device *dev)
     if (!d->written) return PM_EIO;
     d->committed = 1;
     int rc = pm_outfile_commit(&d->out);
-    if (!rc) {
+    if (!rc && !d->o.quiet) {
         pm_bk_print_howto(stdout, d->path, &d->o, &d->sum);
         fflush(stdout);
     }
@@ -441,4 +441,32 @@ pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o)
     d->dev.commit = bk_commit;
     d->dev.drop = bk_drop;
     return &d->dev;
+}
+
+int pm_booklet_preflight(const pm_layout *lay, const pm_booklet_opts *o, pm_imposition *im)
+{
+    memset(im, 0, sizeof *im);
+    bk_dev d = {0};
+    d.path = (char *)"booklet";
+    d.o = *o;
+    d.npages = d.cap = lay->npages;
+    d.pages = pm_xcalloc(lay->npages ? lay->npages : 1, sizeof *d.pages);
+    for (size_t i = 0; i < lay->npages; i++) d.pages[i] = &lay->pages[i];
+    FILE *null = fopen("/dev/null", "wb");
+    if (!null) {
+        free(d.pages);
+        pm_error("/dev/null", 0, 0, "cannot open");
+        return PM_EIO;
+    }
+    pm_bk_source src = {.npages = (int)d.npages, .ud = &d, .size = frame_size, .bounds = frame_bounds,
+                        .paint = frame_paint};
+    int rc = pm_bk_write(null, "booklet", o, &src, lay, &d.sum);
+    fclose(null);
+    free(d.pages);
+    if (!rc) {
+        *im = d.sum.im; /* the summary's order moves to the caller */
+        memset(&d.sum.im, 0, sizeof d.sum.im);
+    }
+    pm_bk_summary_free(&d.sum);
+    return rc;
 }

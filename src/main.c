@@ -9,6 +9,7 @@
 #include "render.h"
 #include "units.h"
 #include "version.h"
+#include "watch.h"
 
 static const char usage[] =
     "usage: pamphlet SOURCE.md [-l LAYOUT] [-o OUT.pdf] [options]\n"
@@ -26,6 +27,7 @@ static const char usage[] =
     "      --dpi N             resolution of PNG proofs (default 100)\n"
     "      --no-pdf            write no reading PDF\n"
     "      --preflight         check everything and report; write nothing\n"
+    "      --watch             render, then render again whenever an input changes\n"
     "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
     "  -q, --quiet             no warnings, only errors\n"
     "\n"
@@ -174,8 +176,8 @@ int main(int argc, char **argv)
         return pm_impose_pdf(o.source, o.output, &bo);
     }
     if (watch) {
-        fprintf(stderr, "pamphlet: --watch is not available yet\n");
-        return PM_EUSAGE;
+        if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");
+        return pm_watch(&o);
     }
     return pm_render(&o);
 }

@@ -1,12 +1,14 @@
-/* render.c - one run of the pipeline (see render.h). */
+/* render.c - one run of the pipeline, and the session that keeps what watch mode can
+ * reuse between runs (see render.h). */
 #include "render.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "content.h"
 #include "diag.h"
@@ -14,25 +16,46 @@
 #include "flow.h"
 #include "fonts.h"
 #include "hyph.h"
+#include "imgcache.h"
 #include "paragraph.h"
 #include "spec.h"
+
+struct pm_session {
+    int keep;
+    pm_fonts *fonts;
+    char *fonts_dir;
+    int fonts_checked;        /* the roles of the current spec were checked */
+    pm_hyph *hyph;
+    char *hyph_lang;
+    pm_spec *spec;
+    uint64_t spec_hash;
+    pm_setter *set;
+    pm_imgcache *images;
+    char **inputs;
+    int ninputs;
+};
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
 
 /* PAMPHLET_TIMING=1 prints how long each stage took, for profiling. */
 static void stage(const char *name)
 {
     static int on = -1;
-    static struct timespec last;
+    static double last;
     if (on < 0) {
         const char *e = getenv("PAMPHLET_TIMING");
         on = e && *e == '1';
-        clock_gettime(CLOCK_MONOTONIC, &last);
+        last = now_ms();
     }
     if (!on) return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    fprintf(stderr, "timing: %-10s %7.2f ms\n", name,
-            (now.tv_sec - last.tv_sec) * 1e3 + (now.tv_nsec - last.tv_nsec) / 1e6);
-    last = now;
+    double t = now_ms();
+    fprintf(stderr, "timing: %-10s %7.2f ms\n", name, t - last);
+    last = t;
 }
 
 void pm_options_init(pm_options *o)
@@ -85,8 +108,9 @@ static long long source_epoch(void)
     return v;
 }
 
-static void apply_overrides(const pm_options *o, pm_booklet_opts *b)
+static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
 {
+    pm_booklet_opts_from_spec(spec, b);
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
     if (o->signature >= 0) b->signature = o->signature;
@@ -94,6 +118,53 @@ static void apply_overrides(const pm_options *o, pm_booklet_opts *b)
     if (o->rtl >= 0) b->rtl = o->rtl;
     if (o->creep >= 0) b->creep = o->creep;
     if (o->printer_margin >= 0) b->printer_margin = o->printer_margin;
+    if (o->sheet) {
+        double w, h;
+        if (pm_paper_size(o->sheet, &w, &h) < 0) {
+            pm_error(NULL, 0, 0, "--sheet %s: unknown paper size (known: %s)", o->sheet, pm_paper_names());
+            return PM_EUSAGE;
+        }
+        b->sheet_w = w > h ? w : h;
+        b->sheet_h = w > h ? h : w;
+    }
+    return PM_OK;
+}
+
+/* A layout is the same as last time when its files hold the same bytes. */
+static uint64_t spec_hash(const pm_spec *spec)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < spec->nfiles; i++) {
+        char *data;
+        size_t len;
+        pm_diag_quiet(1);
+        int rc = pm_read_file(spec->files[i], 1u << 20, "layout", &data, &len);
+        pm_diag_quiet(0);
+        if (rc) return 0;
+        for (const char *p = spec->files[i]; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        for (size_t k = 0; k < len; k++) h = (h ^ (unsigned char)data[k]) * 1099511628211ull;
+        free(data);
+    }
+    return h;
+}
+
+static int load_spec(const pm_options *o, const pm_doc *doc, pm_spec **spec)
+{
+    if (!o->layout && doc->meta.layout) {
+        /* a layout named in the front matter is relative to the content file first */
+        char *p = pm_path_join(doc->dir, doc->meta.layout);
+        FILE *f = fopen(p, "r");
+        int rc;
+        if (f) {
+            fclose(f);
+            rc = pm_spec_load(p, spec);
+        } else {
+            rc = pm_spec_load(doc->meta.layout, spec);
+        }
+        free(p);
+        return rc;
+    }
+    return pm_spec_load(o->layout ? o->layout : "a5", spec);
 }
 
 /* The hyphenation patterns take longer to load than the fonts: load them on the other
@@ -110,45 +181,120 @@ static void *hyph_load(void *arg)
     return NULL;
 }
 
-int pm_render(const pm_options *o)
+static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)
 {
-    int rc;
+    for (int i = 0; i < s->ninputs; i++) free(s->inputs[i]);
+    s->ninputs = 0;
+    const char **imgs;
+    int nimg = spec ? pm_imgcache_paths(s->images, &imgs) : 0;
+    s->inputs = pm_xrealloc(s->inputs, (size_t)(nimg + 12) * sizeof *s->inputs);
+    s->inputs[s->ninputs++] = pm_xstrdup(source);
+    for (int i = 0; spec && i < spec->nfiles; i++) s->inputs[s->ninputs++] = pm_xstrdup(spec->files[i]);
+    for (int i = 0; i < nimg; i++) s->inputs[s->ninputs++] = pm_xstrdup(imgs[i]);
+    if (s->fonts_dir) s->inputs[s->ninputs++] = pm_xstrdup(s->fonts_dir);
+}
+
+static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_spec *spec, const pm_layout *lay,
+                             const pm_flow_stats *st, const pm_booklet_opts *bo, int booklet_rc,
+                             const pm_imposition *im, int warnings_before)
+{
+    printf("preflight: %s with %s\n", doc->path, spec->file);
+    printf("  pages:             %zu of %.0f x %.0f mm\n", lay->npages, spec->page_w / 72 * 25.4,
+           spec->page_h / 72 * 25.4);
+    printf("  figures scaled:    %d\n", st->figures_scaled);
+    printf("  widows, orphans:   %d, %d that could not be avoided\n", st->widows, st->orphans);
+    printf("  short pages:       %d (ending above the last line of the page)\n", st->short_pages);
+    if (booklet_rc == PM_OK) {
+        const char *where = im->blanks == 0 ? "" : bo->blanks == PM_BLANKS_END ? " at the end" : " before the back cover";
+        printf("  booklet:           %d sheets, %d blank page%s added%s\n", im->sheets, im->blanks,
+               im->blanks == 1 ? "" : "s", where);
+    } else {
+        printf("  booklet:           cannot be imposed (see above)\n");
+    }
+    int warnings = pm_diag_warnings() - warnings_before;
+    printf("  warnings:          %d%s\n", warnings, warnings ? " (above)" : "");
+    printf("  nothing was written%s\n", o->output || o->booklet ? " (-o and --booklet are ignored)" : "");
+}
+
+pm_session *pm_session_new(int keep)
+{
+    pm_session *s = pm_xcalloc(1, sizeof *s);
+    s->keep = keep;
+    s->images = pm_imgcache_new(NULL);
+    return s;
+}
+
+void pm_session_forget_fonts(pm_session *s)
+{
+    pm_setter_drop(s->set);
+    s->set = NULL;
+    pm_fonts_drop(s->fonts);
+    s->fonts = NULL;
+}
+
+void pm_session_drop(pm_session *s)
+{
+    if (!s) return;
+    pm_setter_drop(s->set);
+    pm_hyph_drop(s->hyph);
+    pm_fonts_drop(s->fonts);
+    pm_spec_drop(s->spec);
+    pm_imgcache_drop(s->images);
+    for (int i = 0; i < s->ninputs; i++) free(s->inputs[i]);
+    free(s->inputs);
+    free(s->fonts_dir);
+    free(s->hyph_lang);
+    free(s);
+}
+
+int pm_session_inputs(pm_session *s, const char *const **paths)
+{
+    *paths = (const char *const *)s->inputs;
+    return s->ninputs;
+}
+
+int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
+{
+    double t0 = now_ms();
+    int rc, ndev = 0, threaded = 0, warnings_before = pm_diag_warnings();
     pm_doc *doc = NULL;
     pm_spec *spec = NULL;
-    pm_fonts *fonts = NULL;
-    pm_hyph *hyph = NULL;
-    pm_setter *set = NULL;
     pm_layout *lay = NULL;
     pm_device *devs[8];
-    int ndev = 0;
     char *outpath = NULL;
     pthread_t hyph_thread;
     hyph_job job = {0};
-    int threaded = 0;
+    pm_flow_stats stats = {0};
+    if (info) memset(info, 0, sizeof *info);
 
     stage("start");
     rc = pm_content_load(o->source, &doc);
     if (rc) goto done;
     stage("content");
-    const char *layout = o->layout ? o->layout : doc->meta.layout ? doc->meta.layout : "a5";
-    if (!o->layout && doc->meta.layout) {
-        /* a layout named in the front matter is relative to the content file */
-        char *p = pm_path_join(doc->dir, doc->meta.layout);
-        FILE *f = fopen(p, "r");
-        if (f) {
-            fclose(f);
-            rc = pm_spec_load(p, &spec);
-        } else {
-            rc = pm_spec_load(layout, &spec);
-        }
-        free(p);
-    } else {
-        rc = pm_spec_load(layout, &spec);
-    }
+    rc = load_spec(o, doc, &spec);
     if (rc) goto done;
-    job.lang = doc->meta.lang;
-    job.file = doc->path;
-    if (spec->hyphenate) {
+    /* an unchanged layout keeps the paragraphs set with it */
+    uint64_t h = s->keep ? spec_hash(spec) : 0;
+    if (s->spec && h && h == s->spec_hash) {
+        pm_spec_drop(spec);
+        spec = s->spec;
+    } else {
+        pm_setter_drop(s->set);
+        s->set = NULL;
+        pm_spec_drop(s->spec);
+        s->spec = spec;
+        s->spec_hash = h;
+        s->fonts_checked = 0;
+    }
+    if (spec->hyphenate && (!s->hyph_lang || strcmp(s->hyph_lang, doc->meta.lang))) {
+        pm_setter_drop(s->set);
+        s->set = NULL;
+        pm_hyph_drop(s->hyph);
+        s->hyph = NULL;
+        free(s->hyph_lang);
+        s->hyph_lang = pm_xstrdup(doc->meta.lang);
+        job.lang = s->hyph_lang;
+        job.file = doc->path;
         threaded = pthread_create(&hyph_thread, NULL, hyph_load, &job) == 0;
         if (!threaded) hyph_load(&job);
     }
@@ -158,25 +304,53 @@ int pm_render(const pm_options *o)
         rc = PM_EIO;
         goto done;
     }
-    char *fd = pm_xstrdup(fdir);
-    rc = pm_fonts_new(fd, &fonts);
-    free(fd);
-    if (rc) goto done;
-    rc = check_fonts(fonts, spec);
+    if (s->fonts && strcmp(s->fonts_dir, fdir)) pm_session_forget_fonts(s);
+    if (!s->fonts) {
+        char *fd = pm_xstrdup(fdir);
+        rc = pm_fonts_new(fd, &s->fonts);
+        free(s->fonts_dir);
+        s->fonts_dir = fd;
+        s->fonts_checked = 0;
+        if (rc) goto done;
+    }
+    if (!s->fonts_checked) {
+        rc = check_fonts(s->fonts, spec);
+        if (rc) {
+            pm_spec_drop(s->spec); /* check it again next time */
+            s->spec = NULL;
+            spec = NULL;
+            goto done;
+        }
+        s->fonts_checked = 1;
+    }
     stage("fonts");
-    if (threaded) pthread_join(hyph_thread, NULL);
-    threaded = 0;
-    hyph = job.hyph;
+    if (threaded) {
+        pthread_join(hyph_thread, NULL);
+        threaded = 0;
+        s->hyph = job.hyph;
+    }
     stage("hyphen");
+    if (!s->set) {
+        s->set = pm_setter_new(s->fonts, spec, spec->hyphenate ? s->hyph : NULL, doc->path);
+        if (s->keep) pm_setter_keep_paragraphs(s->set);
+    }
+    pm_setter_begin_run(s->set, doc->path);
+    pm_imgcache_begin(s->images);
+    rc = pm_flow(s->set, doc, spec, s->images, &lay, &stats);
     if (rc) goto done;
-    set = pm_setter_new(fonts, spec, hyph, doc->path);
-    pm_flow_stats stats;
-    rc = pm_flow(set, doc, spec, &lay, &stats);
-    if (rc) goto done;
-    stage("layout");
     lay->epoch = source_epoch();
-    if (o->preflight) goto done;
+    stage("layout");
 
+    if (o->preflight) {
+        pm_booklet_opts bo;
+        pm_imposition im = {0};
+        int brc = booklet_options(o, spec, &bo);
+        if (!brc) brc = pm_booklet_preflight(lay, &bo, &im);
+        preflight_report(o, doc, spec, lay, &stats, &bo, brc, &im, warnings_before);
+        pm_imposition_free(&im);
+        rc = pm_diag_errors() ? PM_EINPUT : PM_OK;
+        goto done;
+    }
     if (!o->no_pdf) {
         outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
         if (!(devs[ndev] = pm_device_pdf_new(outpath))) { rc = PM_EIO; goto done; }
@@ -184,18 +358,8 @@ int pm_render(const pm_options *o)
     }
     if (o->booklet) {
         pm_booklet_opts bo;
-        pm_booklet_opts_from_spec(spec, &bo);
-        apply_overrides(o, &bo);
-        if (o->sheet) {
-            double w, h;
-            if (pm_paper_size(o->sheet, &w, &h) < 0) {
-                pm_error(NULL, 0, 0, "--sheet %s: unknown paper size (known: %s)", o->sheet, pm_paper_names());
-                rc = PM_EUSAGE;
-                goto done;
-            }
-            bo.sheet_w = w > h ? w : h;
-            bo.sheet_h = w > h ? h : w;
-        }
+        if ((rc = booklet_options(o, spec, &bo))) goto done;
+        bo.quiet = s->keep && s->ninputs > 0; /* watch mode: the how-to once */
         if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
         ndev++;
     }
@@ -222,20 +386,31 @@ int pm_render(const pm_options *o)
 done:
     if (threaded) {
         pthread_join(hyph_thread, NULL);
-        hyph = job.hyph;
+        s->hyph = job.hyph;
     }
     for (int i = 0; i < ndev; i++) devs[i]->drop(devs[i]);
     stage("commit");
+    if (info && lay) info->pages = (int)lay->npages;
+    if (s->set) {
+        if (info) pm_setter_counts(s->set, &info->paragraphs_set, &info->paragraphs_cached);
+        if (lay) pm_setter_end_run(s->set);
+    }
+    /* what to watch: after a failure, at least the content and the last layout */
+    if (doc || !s->ninputs) set_inputs(s, o->source, lay ? spec : s->spec);
     free(outpath);
     pm_layout_drop(lay);
-    stage("drop layout");
-    pm_setter_drop(set);
-    pm_hyph_drop(hyph);
-    stage("drop hyph");
-    pm_fonts_drop(fonts);
-    stage("drop fonts");
-    pm_spec_drop(spec);
+    if (lay || rc) pm_imgcache_sweep(s->images);
+    if (spec && spec != s->spec) pm_spec_drop(spec);
     pm_doc_drop(doc);
     stage("cleanup");
+    if (info) info->ms = now_ms() - t0;
+    return rc;
+}
+
+int pm_render(const pm_options *o)
+{
+    pm_session *s = pm_session_new(0);
+    int rc = pm_session_render(s, o, NULL);
+    pm_session_drop(s);
     return rc;
 }

@@ -1,5 +1,7 @@
 /* render.h - the whole pipeline for one run: content -> layout spec -> fonts -> set
- * paragraphs -> build pages -> devices. Used by the command line and watch mode. */
+ * paragraphs -> build pages -> devices. A session keeps what does not change between
+ * the runs of watch mode: fonts, hyphenation patterns, images, and (when the layout is
+ * unchanged) the paragraphs already set. */
 #ifndef PM_RENDER_H
 #define PM_RENDER_H
 
@@ -27,5 +29,23 @@ void pm_options_init(pm_options *o);
 
 /* Run the pipeline once. Returns an exit code (PM_OK ...). */
 int pm_render(const pm_options *o);
+
+typedef struct pm_session pm_session;
+
+typedef struct pm_run_info {
+    int pages;
+    int paragraphs_set, paragraphs_cached;
+    double ms;                /* wall time of the run */
+} pm_run_info;
+
+/* keep: remember paragraphs between runs (watch mode). */
+pm_session *pm_session_new(int keep);
+void pm_session_drop(pm_session *s);
+/* One run. Returns an exit code; info (may be NULL) says what it did. */
+int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info);
+/* The files the last run read (content, layout chain, images) and the fonts folder. */
+int pm_session_inputs(pm_session *s, const char *const **paths);
+/* Fonts changed on disk: load them again on the next run. */
+void pm_session_forget_fonts(pm_session *s);
 
 #endif

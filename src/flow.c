@@ -65,6 +65,7 @@ typedef struct vpara {
     int nlines;
     double demerits;
     int loose;            /* the looseness it has been set with */
+    pm_shaped *shaped;    /* kept while its page is being built, or NULL */
 } vpara;
 
 typedef struct notebox {
@@ -85,7 +86,7 @@ typedef struct fstate {
     notebox *notes;
     double note_sep;
     vpara *paras;
-    size_t nparas, capparas;
+    size_t nparas, capparas, released;
     int rc;
     pm_flow_stats *stats;
 } fstate;
@@ -146,7 +147,8 @@ static void para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
 }
 
 static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_style *st, const pm_para *pp,
-                      double x, const pm_font_spec *font, const pm_line *marker, double marker_x)
+                      pm_shaped *shaped, double x, const pm_font_spec *font, const pm_line *marker,
+                      double marker_x)
 {
     if (fs->nparas == fs->capparas) {
         fs->capparas = fs->capparas ? fs->capparas * 2 : 64;
@@ -155,7 +157,8 @@ static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_
     int vp = (int)fs->nparas++;
     vpara *P = &fs->paras[vp];
     *P = (vpara){.text = text, .st = *st, .font = font, .x = x, .marker = marker, .marker_x = marker_x,
-                 .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits};
+                 .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits,
+                 .shaped = shaped};
     para_items(fs, vl, vp, pp);
 }
 
@@ -308,8 +311,17 @@ static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
                                 .hyphenate = sp->hyphenate,
                                 .code = b->kind == PM_BLK_CODE};
             pm_para pp;
-            pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
-            if (!pp.nlines) break;
+            pm_shaped *sh = NULL;
+            if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
+                pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+            } else { /* keep the shaped text: the page builder may set it again */
+                sh = pm_para_shape(fs->set, &b->text, &st);
+                pm_para_break(fs->set, sh, 0, fs->a, &pp);
+            }
+            if (!pp.nlines) {
+                pm_shaped_drop(sh);
+                break;
+            }
             if (prev) {
                 double s = 0;
                 if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
@@ -325,7 +337,7 @@ static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
                 marker = pm_para_single(fs->set, b->marker, font, fs->a);
                 mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
             }
-            add_lines(fs, vl, &b->text, &st, &pp, left, font, marker, mx);
+            add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
             prev = b;
             break;
         }
@@ -562,9 +574,8 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
 static int reset_para(fstate *fs, int vp, int dl, pm_para *pp)
 {
     vpara *P = &fs->paras[vp];
-    pm_shaped *sh = pm_para_shape(fs->set, P->text, &P->st);
-    pm_para_break(fs->set, sh, P->loose + dl, fs->a, pp);
-    pm_shaped_drop(sh);
+    if (!P->shaped) P->shaped = pm_para_shape(fs->set, P->text, &P->st);
+    pm_para_break(fs->set, P->shaped, P->loose + dl, fs->a, pp);
     if (pp->nlines != P->nlines + dl || pp->pass > 3) return 0;
     int justify = P->st.align == PM_ALIGN_JUSTIFY;
     for (int k = 0; k < pp->nlines; k++) {
@@ -607,10 +618,12 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
                      size_t *floated, int *seen)
 {
     if (r->forced || r->end || r->shortfall < fs->L - EPS) return 0;
-    int cands[16], nc = 0;
-    for (size_t j = i; j < vl->n && j < r->best + 12 && nc < 16; j++) {
+    /* the paragraphs nearest the foot of the page: a change there moves least */
+    int cands[6], nc = 0;
+    size_t j = r->best + 12 < vl->n ? r->best + 12 : vl->n;
+    while (j-- > i && nc < 6) {
         int vp = vl->v[j].vp;
-        if (vp < 0 || fs->paras[vp].first < i || fs->paras[vp].loose) continue;
+        if (vp < 0 || fs->paras[vp].first < i || fs->paras[vp].loose || fs->paras[vp].nlines < 3) continue;
         if (nc && cands[nc - 1] == vp) continue;
         cands[nc++] = vp;
     }
@@ -649,6 +662,16 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
     fs->paras[best_vp].loose += best_pp.nlines - fs->paras[best_vp].nlines;
     splice_para(fs, vl, best_vp, &best_pp);
     return 1;
+}
+
+/* Shaped paragraphs that start before item i can no longer be set again. */
+static void release_before(fstate *fs, size_t i)
+{
+    for (size_t k = fs->released; k < fs->nparas && fs->paras[k].first < i; k++) {
+        pm_shaped_drop(fs->paras[k].shaped);
+        fs->paras[k].shaped = NULL;
+        fs->released = k + 1;
+    }
 }
 
 /* Break the vertical list into pages and emit them. */
@@ -714,6 +737,7 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
         emit_page(fs, vl, pg, &pl, right);
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
+        release_before(fs, i);
         if (i >= vl->n && !nq) break;
     }
     free(queue);
@@ -1035,6 +1059,8 @@ int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache 
         free(bl.v);
     }
     free(vl.v);
+    fs.released = 0;
+    release_before(&fs, (size_t)-1);
     free(fs.paras);
     if (!fs.rc) running(&fs);
     if (!fs.rc && stats) pm_flow_check(lay, spec, stats);

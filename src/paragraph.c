@@ -106,6 +106,11 @@ void pm_setter_end_run(pm_setter *s)
     if (s->cache) g_hash_table_foreach_remove(s->cache, unused, &s->gen);
 }
 
+int pm_setter_keeps(const pm_setter *s)
+{
+    return s->cache != NULL;
+}
+
 void pm_setter_counts(const pm_setter *s, int *set, int *cached)
 {
     *set = s->nset;

@@ -30,6 +30,8 @@ void pm_setter_keep_paragraphs(pm_setter *s);
  * dropped at the end. content names the content file of this run. */
 void pm_setter_begin_run(pm_setter *s, const char *file);
 void pm_setter_end_run(pm_setter *s);
+/* Does the setter keep paragraphs between runs? */
+int pm_setter_keeps(const pm_setter *s);
 /* Paragraphs set / taken from the cache since pm_setter_begin_run. */
 void pm_setter_counts(const pm_setter *s, int *set, int *cached);
 

@@ -87,6 +87,7 @@ typedef struct fstate {
     double note_sep;
     vpara *paras;
     size_t nparas, capparas, released;
+    int back;             /* collecting the back cover: centred, in the middle of the page */
     int rc;
     pm_flow_stats *stats;
 } fstate;
@@ -232,7 +233,8 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
     const pm_spec *sp = fs->spec;
     const pm_heading_spec *hs = &sp->h[b->level - 1];
     double L = fs->L;
-    pm_para_style st = {.font = &hs->font, .align = hs->align, .width = fs->tw, .hyphenate = hs->hyphenate};
+    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : hs->align, .width = fs->tw,
+                        .hyphenate = hs->hyphenate};
     pm_para pp;
     pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
     double hl = pm_font_leading(sp, &hs->font);
@@ -305,9 +307,9 @@ static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
                 (follows_para || (follows_heading && sp->indent_after_heading)))
                 ind = indent;
             pm_para_style st = {.font = font,
-                                .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : sp->align,
+                                .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : fs->back ? PM_ALIGN_CENTER : sp->align,
                                 .width = fs->tw - left - right,
-                                .indent = ind,
+                                .indent = fs->back ? 0 : ind,
                                 .hyphenate = sp->hyphenate,
                                 .code = b->kind == PM_BLK_CODE};
             pm_para pp;
@@ -354,6 +356,7 @@ typedef struct page_plan {
     size_t *floated;        /* figure items in [from, to) moved to a later page */
     int nfloated;
     double ratio;           /* glue stretch ratio (flush bottom), 0 = natural */
+    int middle;             /* centre the content vertically (the back cover) */
 } page_plan;
 
 static pm_fitem *line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, double y, double h,
@@ -402,6 +405,12 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
     pg->tw = tw;
     pg->th = th;
     double y = ty;
+    if (pl->middle) { /* the content's height, to set it in the middle of the page */
+        double h = 0;
+        for (size_t i = pl->from; i < pl->to; i++)
+            if (vl->v[i].kind != V_PENALTY && !(vl->v[i].kind == V_GLUE && i == pl->from)) h += vl->v[i].h;
+        if (h < th) y += floor((th - h) / 2 / fs->L) * fs->L; /* whole lines: on the grid */
+    }
     for (int k = 0; k < pl->ntop; k++) {
         vfig *f = pl->top[k];
         double h = fmin(snap_up(f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0) +
@@ -684,6 +693,7 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
     size_t *floated = pm_xmalloc((vl->n + 64) * sizeof *floated);
     size_t floated_cap = vl->n + 64;
     int *seen = pm_xcalloc(fs->doc->nnotes + 1, sizeof(int));
+    int first_page = 1;
     while (i < vl->n || nq) {
         page_plan pl = {0};
         double used = 0;
@@ -723,6 +733,8 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
         pl.floated = floated;
         pl.nfloated = r.nfloated;
         pl.ratio = r.ratio;
+        pl.middle = kind == PM_PAGE_BACK && r.end && !nq && first_page;
+        first_page = 0;
         /* figures floated on this page wait for the next */
         for (int k = 0; k < r.nfloated; k++) {
             if (nq == qcap) {
@@ -1049,6 +1061,7 @@ int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache 
     if (!fs.rc && back < doc->nblocks) {
         vlist bl = {0};
         size_t before = lay->npages;
+        fs.back = 1;
         collect(&fs, &bl, back, doc->nblocks);
         if (!fs.rc) compose(&fs, &bl, PM_PAGE_BACK);
         if (lay->npages - before > 1)

@@ -514,7 +514,7 @@ static void collect(pm_shaped *p, int hyphenate)
             box(p, word, b);
             double w = x_at(p, e) - x_at(p, b);
             if (justify) {
-                glue(p, b, e, w, w * 0.5, w * 0.333);
+                glue(p, b, e, w, w * 0.5, w * 0.4);
             } else {
                 glue(p, b, b, 0, rag, 0);
                 penalty(p, b, b, 0, 0, 0);
@@ -525,7 +525,7 @@ static void collect(pm_shaped *p, int hyphenate)
             box(p, word, b);
             double w = x_at(p, e) - x_at(p, b);
             penalty(p, b, b, PM_INF_PENALTY, 0, 0);
-            glue(p, b, e, w, justify ? w * 0.5 : 0, justify ? w * 0.333 : 0);
+            glue(p, b, e, w, justify ? w * 0.5 : 0, justify ? w * 0.4 : 0);
             word = e;
         } else if (c == 0xAD) { /* a soft hyphen in the source */
             box(p, word, b);

@@ -4,9 +4,11 @@
 # are compared with NAME.warnings when that file exists. A mismatch prints a unified diff.
 # An .expected file whose first line is KNOWNBAD is a parked known failure (reported, not
 # failed). Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
+# PAMPHLET=path runs another build of the program (default ./pamphlet).
 set -u
+bin=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 cd "$(dirname "$0")"
-bin=../../pamphlet
 fail=0
 for md in *.md; do
     name=${md%.md}

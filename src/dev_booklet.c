@@ -421,14 +421,7 @@ static void bk_drop(pm_device *dev)
 pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o)
 {
     bk_dev *d = pm_xcalloc(1, sizeof *d);
-    if (pm_outfile_begin(&d->out, path)) {
-        free(d);
-        return NULL;
-    }
-    d->fp = fopen(d->out.tmp, "wb");
-    if (!d->fp) {
-        pm_error(path, 0, 0, "cannot write output");
-        pm_outfile_abort(&d->out);
+    if (!(d->fp = pm_outfile_open(&d->out, path, "booklet"))) {
         free(d);
         return NULL;
     }

@@ -134,14 +134,7 @@ pm_device *pm_device_dump_new(const char *path)
         d->to_stdout = 1;
         d->fp = stdout;
     } else {
-        if (pm_outfile_begin(&d->out, path)) {
-            free(d);
-            return NULL;
-        }
-        d->fp = fopen(d->out.tmp, "w");
-        if (!d->fp) {
-            pm_error(path, 0, 0, "cannot write the layout dump");
-            pm_outfile_abort(&d->out);
+        if (!(d->fp = pm_outfile_open(&d->out, path, "layout dump"))) {
             free(d);
             return NULL;
         }

@@ -1,6 +1,7 @@
 /* dev_pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
  * page labels, links and named destinations. */
 #include <cairo-pdf.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,21 @@ typedef struct {
     int outline[4]; /* current outline parent per level */
     int ended;
 } pdf_dev;
+
+long long pm_source_epoch(void)
+{
+    static int warned;
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (errno || *end || v < 0) {
+        if (!warned++) pm_warn("SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds; ignored", e);
+        return -1;
+    }
+    return v;
+}
 
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
 {
@@ -134,14 +150,7 @@ static void pdf_drop(pm_device *dev)
 pm_device *pm_device_pdf_new(const char *path)
 {
     pdf_dev *d = pm_xcalloc(1, sizeof *d);
-    if (pm_outfile_begin(&d->out, path)) {
-        free(d);
-        return NULL;
-    }
-    d->fp = fopen(d->out.tmp, "wb");
-    if (!d->fp) {
-        pm_error(path, 0, 0, "cannot write output");
-        pm_outfile_abort(&d->out);
+    if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
         free(d);
         return NULL;
     }

@@ -121,6 +121,17 @@ int pm_outfile_begin(pm_outfile *o, const char *path)
     return PM_OK;
 }
 
+FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what)
+{
+    if (pm_outfile_begin(o, path)) return NULL;
+    FILE *fp = fopen(o->tmp, "wb");
+    if (!fp) {
+        pm_error(path, 0, 0, "cannot write the %s: %s", what, strerror(errno));
+        pm_outfile_abort(o);
+    }
+    return fp;
+}
+
 int pm_outfile_commit(pm_outfile *o)
 {
     int rc = PM_OK;

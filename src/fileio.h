@@ -6,6 +6,7 @@
 #define PM_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Read a whole file into a new malloc'd, NUL-terminated buffer (caller frees). Files over
  * max_bytes are refused. Returns PM_OK, PM_EIO (cannot read) or PM_EINPUT (too big),
@@ -25,6 +26,9 @@ typedef struct pm_outfile {
 /* Choose a temporary name beside path and check the folder is writable. Returns PM_OK or
  * PM_EIO with a diagnostic. The temporary file is created (empty). */
 int pm_outfile_begin(pm_outfile *o, const char *path);
+/* pm_outfile_begin and a stdio stream on the temporary file ("wb"); NULL after a
+ * diagnostic naming path and what ("PDF", "layout dump"), with nothing left behind. */
+FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what);
 /* fsync-free rename of the temporary over the destination. PM_OK or PM_EIO. Frees o. */
 int pm_outfile_commit(pm_outfile *o);
 /* Remove the temporary, keep the destination as it was. Frees o. Safe to call twice. */

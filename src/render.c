@@ -94,20 +94,6 @@ static int check_fonts(pm_fonts *f, const pm_spec *s)
     return rc;
 }
 
-static long long source_epoch(void)
-{
-    const char *e = getenv("SOURCE_DATE_EPOCH");
-    if (!e || !*e) return -1;
-    char *end;
-    errno = 0;
-    long long v = strtoll(e, &end, 10);
-    if (errno || *end || v < 0) {
-        pm_warn("SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds; ignored", e);
-        return -1;
-    }
-    return v;
-}
-
 static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
@@ -338,7 +324,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     pm_imgcache_begin(s->images);
     rc = pm_flow(s->set, doc, spec, s->images, &lay, &stats);
     if (rc) goto done;
-    lay->epoch = source_epoch();
+    lay->epoch = pm_source_epoch();
     stage("layout");
 
     if (o->preflight) {

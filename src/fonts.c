@@ -78,8 +78,10 @@ int pm_fonts_new(const char *dir, pm_fonts **out)
     }
     /* Pango starts a thread that loads fontconfig's default (system) configuration,
        which pamphlet never uses: point it at the empty fonts.conf beside the fonts. */
-    char conf[4096];
-    snprintf(conf, sizeof conf, "%s/fonts.conf", dir);
+    /* fontconfig takes a relative FONTCONFIG_FILE as relative to /etc/fonts */
+    char conf[4096], *abs = realpath(dir, NULL);
+    snprintf(conf, sizeof conf, "%s/fonts.conf", abs ? abs : dir);
+    free(abs);
     if (access(conf, R_OK) == 0) setenv("FONTCONFIG_FILE", conf, 1);
     FcConfig *cfg = FcConfigCreate();
     const char *cache = cache_dir();

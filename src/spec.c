@@ -644,7 +644,11 @@ const char *pm_find_data(const char *sub, const char *name)
 {
     static char buf[PATH_MAX];
     const char *env = getenv("PAMPHLET_DATADIR");
-    const char *bases[] = {env, exe_dir(), PM_DATADIR};
+    /* BINDIR/../share/pamphlet: an installation moved elsewhere, or a packager's DESTDIR
+       staging tree, finds its own data before the compiled-in folder */
+    static char rel[PATH_MAX + 32];
+    if (!rel[0] && exe_dir()[0]) snprintf(rel, sizeof rel, "%s/../share/pamphlet", exe_dir());
+    const char *bases[] = {env, exe_dir(), rel, PM_DATADIR};
     for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
         if (!bases[i] || !*bases[i]) continue;
         snprintf(buf, sizeof buf, "%s/%s%s%s", bases[i], sub, name ? "/" : "", name ? name : "");

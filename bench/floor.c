@@ -9,7 +9,7 @@
  * Prints the number of pages written.
  *
  * To be a floor and not a straw man, it sets fonts up as src/fonts.c does (fontconfig
- * pointed at the fonts folder's fonts.conf, so no system configuration is read, and a
+ * made fontconfig's current configuration, so no system configuration is read, and a
  * fontconfig cache of the folder in $XDG_CACHE_HOME/pamphlet, the same cache the program
  * uses) and measures in points with unhinted, unrounded metrics. It does nothing the
  * program does not also do: the front matter is skipped, not parsed; every block of
@@ -61,23 +61,21 @@ static const char *cache_dir(void)
 
 static FcConfig *font_config(const char *dir)
 {
-    /* fontconfig takes a relative FONTCONFIG_FILE as relative to /etc/fonts */
-    char conf[4096], *abs = realpath(dir, NULL);
-    snprintf(conf, sizeof conf, "%s/fonts.conf", abs ? abs : dir);
-    free(abs);
-    if (access(conf, R_OK) == 0) setenv("FONTCONFIG_FILE", conf, 1);
     FcConfig *cfg = FcConfigCreate();
     const char *cache = cache_dir();
     if (cache) {
         char xml[4400];
         snprintf(xml, sizeof xml, "<fontconfig><cachedir>%s</cachedir></fontconfig>", cache);
         if (FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse) &&
-            FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir))
+            FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir)) {
+            FcConfigSetCurrent(cfg); /* as src/fonts.c: Pango's FcInit thread has nothing to load */
             return cfg;
+        }
         FcConfigDestroy(cfg);
         cfg = FcConfigCreate();
     }
     if (!FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir)) return NULL;
+    FcConfigSetCurrent(cfg);
     return cfg;
 }
 

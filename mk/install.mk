@@ -2,7 +2,7 @@
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #       $(BINDIR)/pamphlet, $(DATADIR)/layouts/*.yaml, $(DATADIR)/fonts/* (fonts,
-#       fonts.conf, licence), $(MANDIR)/pamphlet.1 - each under $(DESTDIR)
+#       licence), $(MANDIR)/pamphlet.1 - each under $(DESTDIR)
 #   make uninstall [PREFIX=...] [DESTDIR=...]
 #       removes exactly those files, then the data folders if they are empty
 #

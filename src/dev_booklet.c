@@ -444,7 +444,7 @@ int pm_booklet_preflight(const pm_layout *lay, const pm_booklet_opts *o, pm_impo
     d.o = *o;
     d.npages = d.cap = lay->npages;
     d.pages = pm_xcalloc(lay->npages ? lay->npages : 1, sizeof *d.pages);
-    for (size_t i = 0; i < lay->npages; i++) d.pages[i] = &lay->pages[i];
+    for (size_t i = 0; i < lay->npages; i++) d.pages[i] = lay->pages[i];
     FILE *null = fopen("/dev/null", "wb");
     if (!null) {
         free(d.pages);

@@ -10,7 +10,7 @@
 int pm_device_run(pm_device *d, const pm_layout *lay)
 {
     int rc = d->begin ? d->begin(d, lay) : PM_OK;
-    for (size_t i = 0; !rc && i < lay->npages; i++) rc = d->page(d, lay, &lay->pages[i]);
+    for (size_t i = 0; !rc && i < lay->npages; i++) rc = d->page(d, lay, lay->pages[i]);
     if (!rc && d->end) rc = d->end(d, lay);
     return rc;
 }
@@ -78,9 +78,8 @@ void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, i
     for (int r = 0; r < line->nruns; r++) {
         const pm_run *run = &line->runs[r];
         if (!run->nglyphs) continue;
-        cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->font));
-        if (!sf) continue;
-        cairo_set_scaled_font(cr, sf);
+        if (!run->sf) continue;
+        cairo_set_scaled_font(cr, run->sf);
         cairo_set_source_rgb(cr, run->rgb[0], run->rgb[1], run->rgb[2]);
         show_run(cr, line, run, tags);
     }

@@ -19,6 +19,7 @@ typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;
     double w, h;            /* current page size of the surface */
+    const pm_page *pending; /* given, not drawn yet */
     int outline[4]; /* current outline parent per level */
     int ended;
 } pdf_dev;
@@ -66,23 +67,25 @@ static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigne
 
 static int pdf_begin(pm_device *dev, const pm_layout *lay)
 {
-    pdf_dev *d = (pdf_dev *)dev;
-    double w = lay->npages ? lay->pages[0].w : 595, h = lay->npages ? lay->pages[0].h : 842;
-    d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, w, h);
-    d->w = w;
-    d->h = h;
-    cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
-    pm_pdf_set_metadata(d->surface, lay);
-    d->cr = cairo_create(d->surface);
-    /* Structure around everything: cairo 1.16 writes link annotations that point into
-       a structure tree it only writes when the document has structure tags. */
-    cairo_tag_begin(d->cr, "Document", "");
+    (void)dev;
+    (void)lay; /* the surface is made with the first page, at its size */
     return PM_OK;
 }
 
-static int pdf_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+/* Draw page pg and end it; last: it is the document's last page. */
+static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    if (!d->surface) {
+        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pg->w, pg->h);
+        d->w = pg->w;
+        d->h = pg->h;
+        cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
+        pm_pdf_set_metadata(d->surface, lay);
+        d->cr = cairo_create(d->surface);
+        /* Structure around everything: cairo 1.16 writes link annotations that point into
+           a structure tree it only writes when the document has structure tags. */
+        cairo_tag_begin(d->cr, "Document", "");
+    }
     /* only when the size changes: in cairo 1.16 set_size also breaks the structure tree
        that link annotations point into */
     if (pg->w != d->w || pg->h != d->h) {
@@ -103,14 +106,33 @@ static int pdf_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
                                                       lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
         for (int k = lv + 1; k < 4; k++) d->outline[k] = d->outline[lv];
     }
-    if ((size_t)pg->index + 1 == lay->npages) cairo_tag_end(d->cr, "Document"); /* before the last page ends */
+    if (last) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
     cairo_show_page(d->cr);
     return cairo_status(d->cr) ? PM_EIO : PM_OK;
+}
+
+/* Pages are drawn one behind: whether a page is the last is known only when the next
+ * one comes, or end(). */
+static int pdf_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+{
+    pdf_dev *d = (pdf_dev *)dev;
+    int rc = d->pending ? draw(d, lay, d->pending, 0) : PM_OK;
+    d->pending = pg;
+    return rc;
 }
 
 static int pdf_end(pm_device *dev, const pm_layout *lay)
 {
     pdf_dev *d = (pdf_dev *)dev;
+    if (d->pending) {
+        int rc = draw(d, lay, d->pending, 1);
+        d->pending = NULL;
+        if (rc) return rc;
+    }
+    if (!d->surface) { /* no pages at all */
+        pm_error(d->out.path, 0, 0, "nothing to write: the document has no pages");
+        return PM_EINPUT;
+    }
     cairo_destroy(d->cr);
     d->cr = NULL;
     cairo_surface_finish(d->surface);

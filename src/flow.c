@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device.h"
 #include "diag.h"
 
 #define EPS 0.01
@@ -88,6 +89,9 @@ typedef struct fstate {
     vpara *paras;
     size_t nparas, capparas, released;
     int back;             /* collecting the back cover: centred, in the middle of the page */
+    const pm_page_sink *sink;
+    const char *section;  /* the level-1 section of the last page finished */
+    GString *buf;
     int rc;
     pm_flow_stats *stats;
 } fstate;
@@ -261,89 +265,162 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
     vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
 }
 
-static void collect(fstate *fs, vlist *vl, size_t from, size_t to)
+/* How paragraph block b is set, given the block before it. */
+static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *prev, double *left_out)
 {
     const pm_spec *sp = fs->spec;
-    const pm_doc *doc = fs->doc;
     double pspace = pm_spec_len(sp, sp->para_space, fs->th);
-    double indent = pm_spec_len(sp, sp->indent, fs->tw);
     double qind = pm_spec_len(sp, sp->quote_indent, fs->tw);
     double lind = pm_spec_len(sp, sp->list_indent, fs->tw);
-    double lspace = pm_spec_len(sp, sp->list_item_space, fs->th);
+    double left = b->quote * qind + b->list * lind, right = b->quote * qind;
+    const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : b->quote ? &sp->quote : &sp->body;
+    int follows_para = prev && (prev->kind == PM_BLK_PARA) && prev->list == b->list &&
+                       prev->quote == b->quote && !b->item_first;
+    int follows_heading = prev && prev->kind == PM_BLK_HEADING;
+    double ind = 0;
+    if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
+        ind = pm_spec_len(sp, sp->indent, fs->tw);
+    *left_out = left;
+    return (pm_para_style){.font = font,
+                           .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : fs->back ? PM_ALIGN_CENTER : sp->align,
+                           .width = fs->tw - left - right,
+                           .indent = fs->back ? 0 : ind,
+                           .hyphenate = sp->hyphenate,
+                           .code = b->kind == PM_BLK_CODE};
+}
+
+/* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
+ * the other core, are then ready when the first paragraph needs them. */
+#define PRESHAPE 12
+static void preshape(fstate *fs, size_t from, size_t to, pm_shaped **pre)
+{
     const pm_block *prev = NULL;
-    for (size_t i = from; i < to; i++) {
-        const pm_block *b = &doc->blocks[i];
-        switch (b->kind) {
-        case PM_BLK_PAGEBREAK:
-            vpenalty(vl, -PM_INF_PENALTY);
+    int n = 0;
+    for (size_t i = from; i < to && i - from < PRESHAPE * 4 && n < PRESHAPE; i++) {
+        const pm_block *b = &fs->doc->blocks[i];
+        if (b->kind == PM_BLK_PAGEBREAK) {
             prev = NULL;
-            break;
-        case PM_BLK_RULE: {
-            vglue(vl, 0, 0);
-            vitem *r = vpush(vl, V_RULE);
-            r->h = 2 * fs->L;
-            r->rule_w = fs->tw / 4;
-            prev = b;
+            continue;
+        }
+        if ((b->kind == PM_BLK_PARA || b->kind == PM_BLK_CODE) && b->text.len) {
+            double left;
+            pm_para_style st = para_style(fs, b, prev, &left);
+            pre[i - from] = pm_para_shape(fs->set, &b->text, &st);
+            n++;
+        }
+        prev = b;
+    }
+}
+
+/* Blocks become vertical-list items as the page builder needs them, so that pages can
+ * be finished (and written) while later paragraphs are still to be set. */
+typedef struct collector {
+    size_t to, next;          /* blocks [next, to) are still to come */
+    size_t from;
+    const pm_block *prev;
+    pm_shaped *pre[PRESHAPE * 4];
+} collector;
+
+static void collector_init(fstate *fs, collector *c, size_t from, size_t to)
+{
+    memset(c, 0, sizeof *c);
+    c->from = c->next = from;
+    c->to = to;
+    if (!pm_setter_keeps(fs->set)) preshape(fs, from, to, c->pre);
+}
+
+static void collector_done(collector *c)
+{
+    for (size_t k = 0; k < PRESHAPE * 4; k++) pm_shaped_drop(c->pre[k]); /* unused after an error */
+}
+
+/* Add the items of the next block. Returns 0 when there are no more blocks. */
+static int collect_next(fstate *fs, vlist *vl, collector *c)
+{
+    if (c->next >= c->to || fs->rc) return 0;
+    const pm_spec *sp = fs->spec;
+    double pspace = pm_spec_len(sp, sp->para_space, fs->th);
+    double lspace = pm_spec_len(sp, sp->list_item_space, fs->th);
+    size_t i = c->next++;
+    const pm_block *b = &fs->doc->blocks[i];
+    const pm_block *prev = c->prev;
+    switch (b->kind) {
+    case PM_BLK_PAGEBREAK:
+        vpenalty(vl, -PM_INF_PENALTY);
+        c->prev = NULL;
+        break;
+    case PM_BLK_RULE: {
+        vglue(vl, 0, 0);
+        vitem *r = vpush(vl, V_RULE);
+        r->h = 2 * fs->L;
+        r->rule_w = fs->tw / 4;
+        c->prev = b;
+        break;
+    }
+    case PM_BLK_FIGURE:
+        vglue(vl, 0, 0);
+        add_figure(fs, vl, b);
+        c->prev = b;
+        break;
+    case PM_BLK_HEADING:
+        add_heading(fs, vl, b, prev == NULL);
+        c->prev = b;
+        break;
+    case PM_BLK_PARA:
+    case PM_BLK_CODE: {
+        double left;
+        pm_para_style st = para_style(fs, b, prev, &left);
+        const pm_font_spec *font = st.font;
+        pm_para pp;
+        pm_shaped *sh = NULL;
+        if (i - c->from < PRESHAPE * 4) {
+            sh = c->pre[i - c->from];
+            c->pre[i - c->from] = NULL;
+        }
+        if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
+            pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+        } else { /* keep the shaped text: the page builder may set it again */
+            if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
+            pm_para_break(fs->set, sh, 0, fs->a, &pp);
+        }
+        if (!pp.nlines) {
+            pm_shaped_drop(sh);
             break;
         }
-        case PM_BLK_FIGURE:
-            vglue(vl, 0, 0);
-            add_figure(fs, vl, b);
-            prev = b;
-            break;
-        case PM_BLK_HEADING:
-            add_heading(fs, vl, b, prev == NULL);
-            prev = b;
-            break;
-        case PM_BLK_PARA:
-        case PM_BLK_CODE: {
-            double left = b->quote * qind + b->list * lind, right = b->quote * qind;
-            const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : b->quote ? &sp->quote : &sp->body;
-            int follows_para = prev && (prev->kind == PM_BLK_PARA) && prev->list == b->list &&
-                               prev->quote == b->quote && !b->item_first;
-            int follows_heading = prev && prev->kind == PM_BLK_HEADING;
-            double ind = 0;
-            if (b->kind == PM_BLK_PARA && pspace == 0 &&
-                (follows_para || (follows_heading && sp->indent_after_heading)))
-                ind = indent;
-            pm_para_style st = {.font = font,
-                                .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : fs->back ? PM_ALIGN_CENTER : sp->align,
-                                .width = fs->tw - left - right,
-                                .indent = fs->back ? 0 : ind,
-                                .hyphenate = sp->hyphenate,
-                                .code = b->kind == PM_BLK_CODE};
-            pm_para pp;
-            pm_shaped *sh = NULL;
-            if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
-                pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
-            } else { /* keep the shaped text: the page builder may set it again */
-                sh = pm_para_shape(fs->set, &b->text, &st);
-                pm_para_break(fs->set, sh, 0, fs->a, &pp);
-            }
-            if (!pp.nlines) {
-                pm_shaped_drop(sh);
-                break;
-            }
-            if (prev) {
-                double s = 0;
-                if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
-                else if (prev->kind == PM_BLK_PARA || prev->kind == PM_BLK_CODE) s = pspace;
-                /* a little stretch between paragraphs: when no paragraph on a page can be
-                   set a line longer or shorter, the gaps take up the missing line (TeX's
-                   flush bottom), so facing pages still end on one baseline */
-                vglue(vl, s, fs->L * 0.25);
-            }
-            const pm_line *marker = NULL;
-            double mx = 0;
-            if (b->marker && b->item_first) {
-                marker = pm_para_single(fs->set, b->marker, font, fs->a);
-                mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
-            }
-            add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
-            prev = b;
-            break;
+        if (prev) {
+            double s = 0;
+            if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
+            else if (prev->kind == PM_BLK_PARA || prev->kind == PM_BLK_CODE) s = pspace;
+            /* a little stretch between paragraphs: when no paragraph on a page can be
+               set a line longer or shorter, the gaps take up the missing line (TeX's
+               flush bottom), so facing pages still end on one baseline */
+            vglue(vl, s, fs->L * 0.25);
         }
+        const pm_line *marker = NULL;
+        double mx = 0;
+        if (b->marker && b->item_first) {
+            marker = pm_para_single(fs->set, b->marker, font, fs->a);
+            mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
         }
+        add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
+        c->prev = b;
+        break;
+    }
+    }
+    return 1;
+}
+
+/* Collect until the list from item i holds three pages' worth (more than the page
+ * builder looks at: one page, plus what setting a paragraph again can move), or all. */
+static void collect_ahead(fstate *fs, vlist *vl, collector *c, size_t i)
+{
+    double h = 0;
+    size_t k = i;
+    for (;;) {
+        for (; k < vl->n && h < 3 * fs->th; k++)
+            if (vl->v[k].kind != V_FIGURE) h += vl->v[k].h;
+        if (h >= 3 * fs->th && vl->n > i + 40) return;
+        if (!collect_next(fs, vl, c)) return;
     }
 }
 
@@ -683,18 +760,21 @@ static void release_before(fstate *fs, size_t i)
     }
 }
 
+static void finish_page(fstate *fs, pm_page *pg);
+
 /* Break the vertical list into pages and emit them. */
-static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
+static void compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
 {
     const double th = fs->th;
     size_t i = 0;
     vfig **queue = NULL;  /* floated figures waiting for a page */
     int nq = 0, qcap = 0;
-    size_t *floated = pm_xmalloc((vl->n + 64) * sizeof *floated);
-    size_t floated_cap = vl->n + 64;
+    size_t floated_cap = 1024;
+    size_t *floated = pm_xmalloc(floated_cap * sizeof *floated);
     int *seen = pm_xcalloc(fs->doc->nnotes + 1, sizeof(int));
     int first_page = 1;
-    while (i < vl->n || nq) {
+    collect_ahead(fs, vl, col, 0);
+    while (i < vl->n || nq || col->next < col->to) {
         page_plan pl = {0};
         double used = 0;
         /* floated figures first, as many as fit (at least one) */
@@ -713,6 +793,8 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
         while (i < vl->n && (vl->v[i].kind == V_GLUE ||
                              (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))
             i++;
+        collect_ahead(fs, vl, col, i);
+        if (fs->rc) break;
         if (floated_cap < vl->n + 64) {
             floated_cap = vl->n + 64;
             floated = pm_xrealloc(floated, floated_cap * sizeof *floated);
@@ -745,12 +827,14 @@ static void compose(fstate *fs, vlist *vl, pm_page_kind kind)
         }
         int right = fs->lay->npages % 2 == 0; /* page index 0 is a right-hand page */
         pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
-        pg->kind = kind;
+        /* only the last page of the back-cover section is the back cover */
+        pg->kind = kind == PM_PAGE_BACK && !(r.end && !nq) ? PM_PAGE_BODY : kind;
         emit_page(fs, vl, pg, &pl, right);
+        finish_page(fs, pg);
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
         release_before(fs, i);
-        if (i >= vl->n && !nq) break;
+        if (i >= vl->n && !nq && col->next >= col->to) break;
     }
     free(queue);
     free(floated);
@@ -855,6 +939,7 @@ static void make_cover(fstate *fs)
         im->image = pm_image_keep(img);
         im->str = m->cover_src;
     }
+    finish_page(fs, pg);
 }
 
 void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
@@ -863,7 +948,7 @@ void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
     double bottom = 0;
     size_t last_body = 0;
     for (size_t i = 0; i < lay->npages; i++) {
-        const pm_page *pg = &lay->pages[i];
+        const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
         last_body = i;
         const pm_fitem *first = NULL, *last = NULL;
@@ -891,7 +976,7 @@ void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
         }
     }
     for (size_t i = 0; i < last_body; i++) {
-        const pm_page *pg = &lay->pages[i];
+        const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
         double last_y = 0;
         int notes = 0;
@@ -969,30 +1054,28 @@ static void expand(fstate *fs, const char *tmpl, const char *page, const char *s
     }
 }
 
-static void running(fstate *fs)
+/* A page is complete: its number and label, running heads and page number (not on the
+ * cover and back cover), then it goes to the sink. */
+static void finish_page(fstate *fs, pm_page *pg)
 {
     const pm_spec *sp = fs->spec;
     pm_layout *lay = fs->lay;
-    const char *section = NULL;
-    GString *buf = g_string_new(NULL);
     double lead = pm_font_leading(sp, &sp->running);
-    for (size_t i = 0; i < lay->npages; i++) {
-        pm_page *pg = &lay->pages[i];
-        int number = sp->num_start + (int)i;
-        char num[32];
-        pm_format_number(number, sp->num_format, num, sizeof num);
-        pg->number = number;
-        pg->label = pg->kind == PM_PAGE_COVER ? "Cover" : pm_arena_strdup(fs->a, num);
-        /* the section: the first level-1 heading on the page, else the last before it */
-        const char *first_here = NULL;
-        for (size_t k = 0; k < pg->nitems; k++)
-            if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level == 1) {
-                if (!first_here) first_here = pg->items[k].title;
-                section = pg->items[k].title;
-            }
-        const char *sec = first_here ? first_here : section;
-        if (pg->kind != PM_PAGE_BODY) continue;
-        int right = i % 2 == 0;
+    int number = sp->num_start + pg->index;
+    char num[32];
+    pm_format_number(number, sp->num_format, num, sizeof num);
+    pg->number = number;
+    pg->label = pg->kind == PM_PAGE_COVER ? "Cover" : pm_arena_strdup(fs->a, num);
+    /* the section: the first level-1 heading on the page, else the last before it */
+    const char *first_here = NULL;
+    for (size_t k = 0; k < pg->nitems; k++)
+        if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level == 1) {
+            if (!first_here) first_here = pg->items[k].title;
+            fs->section = pg->items[k].title;
+        }
+    const char *sec = first_here ? first_here : fs->section;
+    if (pg->kind == PM_PAGE_BODY) {
+        int right = pg->index % 2 == 0;
         double tx, ty, tw, th;
         pm_spec_text_area(sp, right, &tx, &ty, &tw, &th);
         const pm_running_spec *rs[2] = {&sp->header, &sp->footer};
@@ -1002,13 +1085,11 @@ static void running(fstate *fs)
             for (int pos = 0; pos < 3; pos++) {
                 const char *tmpl = rs[r]->slot[sp->facing ? right : 1][pos];
                 if (!tmpl || !*tmpl) continue;
-                expand(fs, tmpl, num, sec, buf);
-                if (!buf->len) continue;
-                pm_line *l = pm_para_single(fs->set, pm_arena_strdup(fs->a, buf->str), &sp->running, fs->a);
+                expand(fs, tmpl, num, sec, fs->buf);
+                if (!fs->buf->len) continue;
+                pm_line *l = pm_para_single(fs->set, pm_arena_strdup(fs->a, fs->buf->str), &sp->running, fs->a);
                 double x = pos == 0 ? tx : pos == 1 ? tx + (tw - l->width) / 2 : tx + tw - l->width;
-                if (l->width > tw) { /* too long for the line: shorten from the right */
-                    x = tx;
-                }
+                if (l->width > tw) x = tx; /* too long for the line: it starts at the left */
                 line_item(fs, pg, l, x, y, lead, PM_FL_RUNNING);
             }
             if (rs[r]->rule) {
@@ -1020,17 +1101,19 @@ static void running(fstate *fs)
             }
         }
     }
-    g_string_free(buf, TRUE);
+    if (fs->sink) fs->sink->page(fs->sink->ud, lay, pg);
 }
 
 /* ---- entry ---- */
 
-int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images, pm_layout **out,
-            pm_flow_stats *stats)
+int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images,
+            const pm_page_sink *sink, pm_layout **out, pm_flow_stats *stats)
 {
     *out = NULL;
-    fstate fs = {.set = set, .doc = doc, .spec = spec, .images = images, .stats = stats};
+    fstate fs = {.set = set, .doc = doc, .spec = spec, .images = images, .stats = stats, .sink = sink};
+    fs.buf = g_string_new(NULL);
     fs.lay = pm_layout_new();
+    fs.lay->epoch = pm_source_epoch();
     fs.a = fs.lay->arena;
     double tx, ty;
     pm_spec_text_area(spec, 1, &tx, &ty, &fs.tw, &fs.th);
@@ -1056,26 +1139,28 @@ int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache 
                 break;
             }
     vlist vl = {0};
-    collect(&fs, &vl, 0, back);
-    if (!fs.rc) compose(&fs, &vl, PM_PAGE_BODY);
+    collector col;
+    collector_init(&fs, &col, 0, back);
+    compose(&fs, &vl, &col, PM_PAGE_BODY);
+    collector_done(&col);
     if (!fs.rc && back < doc->nblocks) {
         vlist bl = {0};
         size_t before = lay->npages;
         fs.back = 1;
-        collect(&fs, &bl, back, doc->nblocks);
-        if (!fs.rc) compose(&fs, &bl, PM_PAGE_BACK);
+        collector_init(&fs, &col, back, doc->nblocks);
+        if (!fs.rc) compose(&fs, &bl, &col, PM_PAGE_BACK);
+        collector_done(&col);
         if (lay->npages - before > 1)
             pm_warn(doc->path, doc->blocks[back].line, 0,
                     "the back-cover section takes %zu pages; only the last is the back cover",
                     lay->npages - before);
-        for (size_t k = before; k + 1 < lay->npages; k++) lay->pages[k].kind = PM_PAGE_BODY;
         free(bl.v);
     }
     free(vl.v);
     fs.released = 0;
     release_before(&fs, (size_t)-1);
     free(fs.paras);
-    if (!fs.rc) running(&fs);
+    g_string_free(fs.buf, TRUE);
     if (!fs.rc && stats) pm_flow_check(lay, spec, stats);
     if (fs.rc) {
         pm_layout_drop(lay);

@@ -20,11 +20,18 @@ typedef struct pm_flow_stats {
     int short_pages;        /* pages ending above the last baseline (not the last page) */
 } pm_flow_stats;
 
+/* Told of each page as soon as it is complete (running heads, number and label
+ * included), in order: an output can start writing while later pages are built. */
+typedef struct pm_page_sink {
+    void (*page)(void *ud, const pm_layout *lay, pm_page *page);
+    void *ud;
+} pm_page_sink;
+
 /* Lay out doc with spec into pages. Images come from the cache (errors name the content
- * line); pages keep references to them. Returns PM_OK and a new layout, or an error
- * code with diagnostics printed. */
+ * line); pages keep references to them. sink may be NULL. Returns PM_OK and a new
+ * layout, or an error code with diagnostics printed. */
 int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images,
-            pm_layout **out, pm_flow_stats *stats);
+            const pm_page_sink *sink, pm_layout **out, pm_flow_stats *stats);
 
 /* Count widows, orphans and short pages (not ending on the last line of the text area,
  * the last page and pages before a forced break excepted) of a laid-out document. */

@@ -16,9 +16,9 @@ void pm_layout_drop(pm_layout *l)
 {
     if (!l) return;
     for (size_t i = 0; i < l->npages; i++) {
-        for (size_t k = 0; k < l->pages[i].nitems; k++)
-            if (l->pages[i].items[k].image) pm_image_drop(l->pages[i].items[k].image);
-        free(l->pages[i].items);
+        for (size_t k = 0; k < l->pages[i]->nitems; k++)
+            if (l->pages[i]->items[k].image) pm_image_drop(l->pages[i]->items[k].image);
+        free(l->pages[i]->items);
     }
     free(l->pages);
     pm_arena_drop(l->arena);
@@ -31,8 +31,8 @@ pm_page *pm_layout_add_page(pm_layout *l, double w, double h)
         l->cap = l->cap ? l->cap * 2 : 32;
         l->pages = pm_xrealloc(l->pages, l->cap * sizeof *l->pages);
     }
-    pm_page *p = &l->pages[l->npages];
-    memset(p, 0, sizeof *p);
+    pm_page *p = pm_arena_alloc(l->arena, sizeof *p);
+    l->pages[l->npages] = p;
     p->index = (int)l->npages++;
     p->w = w;
     p->h = h;

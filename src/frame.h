@@ -18,6 +18,8 @@
  * the baseline). Text and clusters let PDF text extraction recover the characters. */
 typedef struct pm_run {
     PangoFont *font;               /* kept by the font map for the life of the fonts */
+    cairo_scaled_font_t *sf;       /* its cairo font, looked up when the line was set (so
+                                      drawing, maybe on another thread, needs no Pango) */
     cairo_glyph_t *glyphs;
     int nglyphs;
     const char *utf8;
@@ -103,7 +105,7 @@ typedef struct pm_outline_entry {
 
 typedef struct pm_layout {
     pm_arena *arena;            /* pages, items and lines */
-    pm_page *pages;
+    pm_page **pages;            /* each page stays where it is while pages are added */
     size_t npages, cap;
     const char *title, *author, *subject, *keywords;
     const char *lang;
@@ -112,7 +114,7 @@ typedef struct pm_layout {
 
 pm_layout *pm_layout_new(void);
 void pm_layout_drop(pm_layout *l);
-/* Append a page (zeroed items) and return it. The pointer is valid until the next call. */
+/* Append a page (zeroed items) and return it; it lives as long as the layout. */
 pm_page *pm_layout_add_page(pm_layout *l, double w, double h);
 /* Append an item to a page; returns it for filling in. */
 pm_fitem *pm_page_add(pm_layout *l, pm_page *p, pm_fitem_kind kind);

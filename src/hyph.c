@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <glib.h>
 #include <hyphen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,23 +15,40 @@
 
 struct pm_hyph {
     HyphenDict *dict;
+    char path[512];
+    pthread_t loader;   /* parsing the patterns */
+    int loading;        /* loader not joined yet */
     int left, right;
     GHashTable *cache; /* lowercased word -> packed offsets (first byte = count) */
 };
 
 static const char *hyph_dirs[] = {"/usr/share/hyphen", "/usr/local/share/hyphen"};
 
-static HyphenDict *try_load(const char *name)
+static int find_dict(const char *name, char *path, size_t n)
 {
-    char path[512];
     for (size_t i = 0; i < sizeof hyph_dirs / sizeof *hyph_dirs; i++) {
-        snprintf(path, sizeof path, "%s/hyph_%s.dic", hyph_dirs[i], name);
-        if (access(path, R_OK) == 0) {
-            HyphenDict *d = hnj_hyphen_load(path);
-            if (d) return d;
-        }
+        snprintf(path, n, "%s/hyph_%s.dic", hyph_dirs[i], name);
+        if (access(path, R_OK) == 0) return 1;
     }
+    return 0;
+}
+
+static void *load_patterns(void *arg)
+{
+    pm_hyph *h = arg;
+    h->dict = hnj_hyphen_load(h->path);
     return NULL;
+}
+
+/* The patterns, once the loader is done; NULL if they could not be read. */
+static HyphenDict *dict_of(pm_hyph *h)
+{
+    if (h->loading) {
+        pthread_join(h->loader, NULL);
+        h->loading = 0;
+        if (!h->dict) pm_warn(h->path, 0, 0, "cannot read the hyphenation patterns; the text is not hyphenated");
+    }
+    return h->dict;
 }
 
 pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
@@ -44,23 +62,26 @@ pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
         *p++ = '_';
         for (; *p; p++) *p = (char)toupper((unsigned char)*p);
     }
-    HyphenDict *d = try_load(tag);
-    if (!d) {
+    char path[512];
+    int found = find_dict(tag, path, sizeof path);
+    if (!found) {
         char base[64];
         snprintf(base, sizeof base, "%s", tag);
         char *us = strchr(base, '_');
         if (us) *us = 0;
-        d = try_load(base);
-        if (!d && !strcmp(base, "en")) d = try_load("en_US");
+        found = find_dict(base, path, sizeof path);
+        if (!found && !strcmp(base, "en")) found = find_dict("en_US", path, sizeof path);
     }
-    if (!d) {
+    if (!found) {
         pm_warn(file, line, 0, "no hyphenation dictionary for language '%s'; the text is not hyphenated",
                 lang);
         pm_hint("install Debian's hyphen-* package for it (e.g. apt-get install hyphen-%s)", tag);
         return NULL;
     }
     pm_hyph *h = pm_xcalloc(1, sizeof *h);
-    h->dict = d;
+    snprintf(h->path, sizeof h->path, "%s", path);
+    h->loading = pthread_create(&h->loader, NULL, load_patterns, h) == 0;
+    if (!h->loading) load_patterns(h);
     h->left = 2;
     h->right = 3;
     h->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -70,7 +91,8 @@ pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
 void pm_hyph_drop(pm_hyph *h)
 {
     if (!h) return;
-    hnj_hyphen_free(h->dict);
+    dict_of(h);
+    if (h->dict) hnj_hyphen_free(h->dict);
     g_hash_table_destroy(h->cache);
     free(h);
 }
@@ -85,7 +107,7 @@ void pm_hyph_set_min(pm_hyph *h, int left, int right)
 
 int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, int max)
 {
-    if (!h || len < 4 || len > 200) return 0;
+    if (!h || len < 4 || len > 200 || !dict_of(h)) return 0;
     char *lower = g_utf8_strdown(word, (gssize)len);
     unsigned char *hit = g_hash_table_lookup(h->cache, lower);
     if (!hit) {

@@ -11,7 +11,9 @@
 typedef struct pm_hyph pm_hyph;
 
 /* Load the dictionary for a BCP 47 tag. Returns NULL (after a warning naming file/line)
- * if none is installed: the text is then not hyphenated. */
+ * if none is installed: the text is then not hyphenated. The patterns are parsed on
+ * another thread (they take longer than the fonts to load); the first pm_hyph_word
+ * waits for them. */
 pm_hyph *pm_hyph_load(const char *lang, const char *file, int line);
 void pm_hyph_drop(pm_hyph *h);
 

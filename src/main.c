@@ -1,5 +1,6 @@
 /* main.c - the command line: options, subcommands, exit codes. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,12 @@ static int parse_length(const char *opt, const char *arg, double *out)
 
 int main(int argc, char **argv)
 {
+    /* Two malloc arenas: the main thread's, and one shared by the short-lived threads
+       (hyphenation patterns, Pango's font sorting, the PDF writer). glibc would give
+       each thread an arena of its own, grown a page or two at a time with an mprotect
+       call each (hundreds for the patterns); the main heap grows in large steps. */
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_TOP_PAD, 4 << 20);
     pm_options o;
     pm_options_init(&o);
     int impose = argc > 1 && !strcmp(argv[1], "impose");

@@ -746,6 +746,7 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
         }
         pm_run *run = &out->runs[out->nruns];
         run->font = gi->item->analysis.font;
+        run->sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->font));
         run->rgb[0] = rgb[0];
         run->rgb[1] = rgb[1];
         run->rgb[2] = rgb[2];

@@ -54,7 +54,14 @@ static void stage(const char *name)
     }
     if (!on) return;
     double t = now_ms();
-    fprintf(stderr, "timing: %-10s %7.2f ms\n", name, t - last);
+    long rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        long size;
+        if (fscanf(f, "%ld %ld", &size, &rss) != 2) rss = 0;
+        fclose(f);
+    }
+    fprintf(stderr, "timing: %-10s %7.2f ms  rss %5.1f MiB\n", name, t - last, rss * 4096.0 / 1048576);
     last = t;
 }
 
@@ -92,6 +99,59 @@ static int check_fonts(pm_fonts *f, const pm_spec *s)
     for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
         if (pm_fonts_check_role(f, s, roles[i].fs, roles[i].role)) rc = PM_EINPUT;
     return rc;
+}
+
+/* The reading PDF is written while later pages are still being built: pages go from
+ * the page builder to a thread that draws them (with cairo only; the fonts' cairo
+ * versions were looked up when the lines were set). */
+typedef struct pdf_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pm_page **q;
+    size_t n, cap, next;
+    int done;
+    const pm_layout *lay;
+    pm_device *dev;
+    int rc;
+    pthread_t thread;
+} pdf_pipe;
+
+static void pipe_page(void *ud, const pm_layout *lay, pm_page *pg)
+{
+    pdf_pipe *p = ud;
+    pthread_mutex_lock(&p->mu);
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->q = pm_xrealloc(p->q, p->cap * sizeof *p->q);
+    }
+    p->q[p->n++] = pg;
+    p->lay = lay;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *pipe_run(void *arg)
+{
+    pdf_pipe *p = arg;
+    int begun = 0;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->next == p->n && !p->done) pthread_cond_wait(&p->cv, &p->mu);
+        if (p->next == p->n) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        pm_page *pg = p->q[p->next++];
+        const pm_layout *lay = p->lay;
+        pthread_mutex_unlock(&p->mu);
+        if (p->rc) continue; /* after an error: drain */
+        if (!begun) {
+            begun = 1;
+            if (p->dev->begin) p->rc = p->dev->begin(p->dev, lay);
+        }
+        if (!p->rc) p->rc = p->dev->page(p->dev, lay, pg);
+    }
+    return NULL;
 }
 
 static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
@@ -151,20 +211,6 @@ static int load_spec(const pm_options *o, const pm_doc *doc, pm_spec **spec)
         return rc;
     }
     return pm_spec_load(o->layout ? o->layout : "a5", spec);
-}
-
-/* The hyphenation patterns take longer to load than the fonts: load them on the other
- * core meanwhile. */
-typedef struct hyph_job {
-    const char *lang, *file;
-    pm_hyph *hyph;
-} hyph_job;
-
-static void *hyph_load(void *arg)
-{
-    hyph_job *j = arg;
-    j->hyph = pm_hyph_load(j->lang, j->file, 0);
-    return NULL;
 }
 
 static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)
@@ -242,14 +288,12 @@ int pm_session_inputs(pm_session *s, const char *const **paths)
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 {
     double t0 = now_ms();
-    int rc, ndev = 0, threaded = 0, warnings_before = pm_diag_warnings();
+    int rc, ndev = 0, warnings_before = pm_diag_warnings();
     pm_doc *doc = NULL;
     pm_spec *spec = NULL;
     pm_layout *lay = NULL;
     pm_device *devs[8];
     char *outpath = NULL;
-    pthread_t hyph_thread;
-    hyph_job job = {0};
     pm_flow_stats stats = {0};
     if (info) memset(info, 0, sizeof *info);
 
@@ -279,10 +323,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         s->hyph = NULL;
         free(s->hyph_lang);
         s->hyph_lang = pm_xstrdup(doc->meta.lang);
-        job.lang = s->hyph_lang;
-        job.file = doc->path;
-        threaded = pthread_create(&hyph_thread, NULL, hyph_load, &job) == 0;
-        if (!threaded) hyph_load(&job);
+        s->hyph = pm_hyph_load(s->hyph_lang, doc->path, 0); /* patterns load meanwhile */
     }
     const char *fdir = o->fonts_dir ? o->fonts_dir : pm_find_data("fonts", NULL);
     if (!fdir) {
@@ -310,21 +351,60 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         s->fonts_checked = 1;
     }
     stage("fonts");
-    if (threaded) {
-        pthread_join(hyph_thread, NULL);
-        threaded = 0;
-        s->hyph = job.hyph;
-    }
-    stage("hyphen");
     if (!s->set) {
         s->set = pm_setter_new(s->fonts, spec, spec->hyphenate ? s->hyph : NULL, doc->path);
         if (s->keep) pm_setter_keep_paragraphs(s->set);
     }
     pm_setter_begin_run(s->set, doc->path);
     pm_imgcache_begin(s->images);
-    rc = pm_flow(s->set, doc, spec, s->images, &lay, &stats);
+    if (!o->preflight) {
+        if (!o->no_pdf) {
+            outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
+            if (!(devs[ndev] = pm_device_pdf_new(outpath))) { rc = PM_EIO; goto done; }
+            ndev++;
+        }
+        if (o->booklet) {
+            pm_booklet_opts bo;
+            if ((rc = booklet_options(o, spec, &bo))) goto done;
+            bo.quiet = s->keep && s->ninputs > 0; /* watch mode: the how-to once */
+            if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
+            ndev++;
+        }
+        if (o->dump) {
+            if (!(devs[ndev] = pm_device_dump_new(o->dump))) { rc = PM_EIO; goto done; }
+            ndev++;
+        }
+        if (o->png_dir) {
+            if (!(devs[ndev] = pm_device_png_new(o->png_dir, o->dpi))) { rc = PM_EIO; goto done; }
+            ndev++;
+        }
+        if (o->spreads) {
+            if (!(devs[ndev] = pm_device_spreads_new(o->spreads, o->dpi))) { rc = PM_EIO; goto done; }
+            ndev++;
+        }
+    }
+    /* the reading PDF is written as the pages come */
+    pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    pm_page_sink sink = {pipe_page, &pipe};
+    int piped = 0;
+    if (ndev && !o->no_pdf) {
+        pipe.dev = devs[0];
+        piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
+    }
+    rc = pm_flow(s->set, doc, spec, s->images, piped ? &sink : NULL, &lay, &stats);
+    stage("flow");
+    if (piped) {
+        pthread_mutex_lock(&pipe.mu);
+        pipe.done = 1;
+        pthread_cond_signal(&pipe.cv);
+        pthread_mutex_unlock(&pipe.mu);
+        pthread_join(pipe.thread, NULL);
+        stage("pdf pages");
+        free(pipe.q);
+        if (!rc) rc = pipe.rc;
+        if (!rc && pipe.dev->end) rc = pipe.dev->end(pipe.dev, lay);
+    }
     if (rc) goto done;
-    lay->epoch = pm_source_epoch();
     stage("layout");
 
     if (o->preflight) {
@@ -337,31 +417,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = pm_diag_errors() ? PM_EINPUT : PM_OK;
         goto done;
     }
-    if (!o->no_pdf) {
-        outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
-        if (!(devs[ndev] = pm_device_pdf_new(outpath))) { rc = PM_EIO; goto done; }
-        ndev++;
-    }
-    if (o->booklet) {
-        pm_booklet_opts bo;
-        if ((rc = booklet_options(o, spec, &bo))) goto done;
-        bo.quiet = s->keep && s->ninputs > 0; /* watch mode: the how-to once */
-        if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
-        ndev++;
-    }
-    if (o->dump) {
-        if (!(devs[ndev] = pm_device_dump_new(o->dump))) { rc = PM_EIO; goto done; }
-        ndev++;
-    }
-    if (o->png_dir) {
-        if (!(devs[ndev] = pm_device_png_new(o->png_dir, o->dpi))) { rc = PM_EIO; goto done; }
-        ndev++;
-    }
-    if (o->spreads) {
-        if (!(devs[ndev] = pm_device_spreads_new(o->spreads, o->dpi))) { rc = PM_EIO; goto done; }
-        ndev++;
-    }
-    for (int i = 0; i < ndev && !rc; i++) {
+    for (int i = piped; i < ndev && !rc; i++) {
         rc = pm_device_run(devs[i], lay);
         stage(devs[i]->name);
     }
@@ -370,10 +426,6 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         if (devs[i]->commit) rc = devs[i]->commit(devs[i]);
 
 done:
-    if (threaded) {
-        pthread_join(hyph_thread, NULL);
-        s->hyph = job.hyph;
-    }
     for (int i = 0; i < ndev; i++) devs[i]->drop(devs[i]);
     stage("commit");
     if (info && lay) info->pages = (int)lay->npages;

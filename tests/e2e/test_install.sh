@@ -55,7 +55,7 @@ expected_files() {
         echo "./bin/pamphlet"
         echo "./share/man/man1/pamphlet.1"
         for f in "$ROOT"/layouts/*.yaml; do echo "./share/pamphlet/layouts/${f##*/}"; done
-        for f in "$ROOT"/fonts/*.otf "$ROOT"/fonts/*.ttf "$ROOT"/fonts/*.conf "$ROOT"/fonts/LICENSE*; do
+        for f in "$ROOT"/fonts/*.otf "$ROOT"/fonts/*.ttf "$ROOT"/fonts/LICENSE*; do
             [ -e "$f" ] && echo "./share/pamphlet/fonts/${f##*/}"
         done
     } | sort
@@ -63,7 +63,7 @@ expected_files() {
 same_files() { # root
     diff <(expected_files) <(installed_files "$1")
 }
-check "installed files: program, layouts, fonts, fonts.conf, licence, man page" same_files "$PFX"
+check "installed files: program, layouts, fonts, licence, man page" same_files "$PFX"
 check "program is executable" test -x "$PFX/bin/pamphlet"
 
 # ---- run it from another folder, finding its data in PREFIX/share/pamphlet ----

@@ -655,22 +655,34 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
     }
 }
 
-/* Set paragraph vp again with looseness dl. Returns 1 with its new lines in *pp when it
- * comes out exactly dl lines longer and still well spaced. */
-static int reset_para(fstate *fs, int vp, int dl, pm_para *pp)
+/* Paragraph vp set again with looseness dl: 1 when it comes out exactly dl lines longer
+ * and still well spaced (its lines are not built yet). */
+static int try_para(fstate *fs, int vp, int dl, pm_para_trial *t)
 {
     vpara *P = &fs->paras[vp];
     if (!P->shaped) P->shaped = pm_para_shape(fs->set, P->text, &P->st);
-    pm_para_break(fs->set, P->shaped, P->loose + dl, fs->a, pp);
-    if (pp->nlines != P->nlines + dl || pp->pass > 3) return 0;
-    int justify = P->st.align == PM_ALIGN_JUSTIFY;
-    for (int k = 0; k < pp->nlines; k++) {
-        const pm_line *l = &pp->lines[k];
-        if (l->overfull || (justify && (l->ratio > 1.0 || l->ratio < -0.95))) return 0;
-    }
+    pm_para_try(fs->set, P->shaped, P->loose + dl, t);
+    if (t->nlines != P->nlines + dl || t->pass > 3 || t->overfull) return 0;
+    if (P->st.align == PM_ALIGN_JUSTIFY && t->nlines > 1 && (t->max_ratio > 1.0 || t->min_ratio < -0.95)) return 0;
     /* no lonely syllable for a last line */
-    if (pp->nlines > 1 && pp->lines[pp->nlines - 1].width < 0.12 * P->st.width) return 0;
+    if (t->nlines > 1 && t->last_width < 0.12 * P->st.width) return 0;
     return 1;
+}
+
+/* The trial's item list for vp: as many lines as it would have (heights and penalties
+ * are all the page builder looks at; the lines themselves come later). */
+static void trial_items(fstate *fs, vlist *w, int vp, int nlines)
+{
+    static const pm_line blank;
+    pm_para pp = {0};
+    pp.nlines = nlines;
+    pm_line *lines = pm_xcalloc((size_t)nlines + 1, sizeof *lines);
+    for (int k = 0; k < nlines; k++) lines[k] = blank;
+    pp.lines = lines;
+    para_items(fs, w, vp, &pp);
+    for (size_t k = 0; k < w->n; k++)
+        if (w->v[k].line >= lines && w->v[k].line < lines + nlines) w->v[k].line = &blank; /* no notes on them */
+    free(lines);
 }
 
 /* Replace paragraph vp's items in vl by those of pp; later paragraphs move. */
@@ -714,39 +726,38 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
         cands[nc++] = vp;
     }
     double best_delta = HUGE_VAL;
-    int best_vp = -1;
-    pm_para best_pp = {0};
+    int best_vp = -1, best_dl = 0;
     for (int c = 0; c < nc; c++) {
         int vp = cands[c];
         for (int dl = -1; dl <= 1; dl += 2) {
-            pm_para pp;
-            if (!reset_para(fs, vp, dl, &pp)) continue;
+            pm_para_trial t;
+            if (!try_para(fs, vp, dl, &t)) continue;
             /* try it on a copy of the page's stretch of the list */
             vpara *P = &fs->paras[vp];
             size_t a = P->first, b = a + 2 * (size_t)P->nlines - 1;
             size_t tail = b + 400 < vl->n ? b + 400 : vl->n;
             vlist w = {0};
             for (size_t k = i; k < a; k++) *vpush(&w, V_GLUE) = vl->v[k];
-            vpara saved = *P;
-            P->first = w.n;
-            para_items(fs, &w, vp, &pp);
-            *P = saved;
+            trial_items(fs, &w, vp, t.nlines);
             for (size_t k = b; k < tail; k++) *vpush(&w, V_GLUE) = vl->v[k];
             page_break r2;
             find_page(fs, w.v, w.n, 0, used0, queued, floated, seen, &r2);
             free(w.v);
             if (r2.shortfall >= fs->L - EPS && !r2.end && !r2.forced) continue; /* still short */
-            double delta = pp.demerits - P->demerits;
+            double delta = t.demerits - P->demerits;
             if (delta < best_delta) {
                 best_delta = delta;
                 best_vp = vp;
-                best_pp = pp;
+                best_dl = dl;
             }
         }
     }
     if (best_vp < 0) return 0;
-    fs->paras[best_vp].loose += best_pp.nlines - fs->paras[best_vp].nlines;
-    splice_para(fs, vl, best_vp, &best_pp);
+    vpara *P = &fs->paras[best_vp];
+    pm_para pp;
+    pm_para_break(fs->set, P->shaped, P->loose + best_dl, fs->a, &pp);
+    P->loose += best_dl;
+    splice_para(fs, vl, best_vp, &pp);
     return 1;
 }
 

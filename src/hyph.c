@@ -13,11 +13,22 @@
 #include "arena.h"
 #include "diag.h"
 
-struct pm_hyph {
-    HyphenDict *dict;
+/* The patterns of one dictionary file, parsed once for the life of the process (a
+ * watch session switching languages back and forth reads each file once; a one-shot run
+ * does not spend time freeing them at exit). */
+typedef struct patterns {
     char path[512];
+    HyphenDict *dict;
     pthread_t loader;   /* parsing the patterns */
     int loading;        /* loader not joined yet */
+    int failed;
+} patterns;
+
+static patterns loaded[8];
+static int nloaded;
+
+struct pm_hyph {
+    patterns *pat;
     int left, right;
     GHashTable *cache; /* lowercased word -> packed offsets (first byte = count) */
 };
@@ -35,20 +46,38 @@ static int find_dict(const char *name, char *path, size_t n)
 
 static void *load_patterns(void *arg)
 {
-    pm_hyph *h = arg;
-    h->dict = hnj_hyphen_load(h->path);
+    patterns *pt = arg;
+    pt->dict = hnj_hyphen_load(pt->path);
     return NULL;
+}
+
+/* The patterns of a file: started loading on another thread if new. */
+static patterns *patterns_for(const char *path)
+{
+    for (int i = 0; i < nloaded; i++)
+        if (!strcmp(loaded[i].path, path)) return &loaded[i];
+    patterns *pt = &loaded[nloaded < 8 ? nloaded++ : 7];
+    if (pt->dict && !pt->loading) hnj_hyphen_free(pt->dict); /* (more than 8 languages) */
+    memset(pt, 0, sizeof *pt);
+    snprintf(pt->path, sizeof pt->path, "%s", path);
+    pt->loading = pthread_create(&pt->loader, NULL, load_patterns, pt) == 0;
+    if (!pt->loading) load_patterns(pt);
+    return pt;
 }
 
 /* The patterns, once the loader is done; NULL if they could not be read. */
 static HyphenDict *dict_of(pm_hyph *h)
 {
-    if (h->loading) {
-        pthread_join(h->loader, NULL);
-        h->loading = 0;
-        if (!h->dict) pm_warn(h->path, 0, 0, "cannot read the hyphenation patterns; the text is not hyphenated");
+    patterns *pt = h->pat;
+    if (pt->loading) {
+        pthread_join(pt->loader, NULL);
+        pt->loading = 0;
+        if (!pt->dict) {
+            pt->failed = 1;
+            pm_warn(pt->path, 0, 0, "cannot read the hyphenation patterns; the text is not hyphenated");
+        }
     }
-    return h->dict;
+    return pt->dict;
 }
 
 pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
@@ -79,9 +108,7 @@ pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
         return NULL;
     }
     pm_hyph *h = pm_xcalloc(1, sizeof *h);
-    snprintf(h->path, sizeof h->path, "%s", path);
-    h->loading = pthread_create(&h->loader, NULL, load_patterns, h) == 0;
-    if (!h->loading) load_patterns(h);
+    h->pat = patterns_for(path);
     h->left = 2;
     h->right = 3;
     h->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -91,8 +118,7 @@ pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
 void pm_hyph_drop(pm_hyph *h)
 {
     if (!h) return;
-    dict_of(h);
-    if (h->dict) hnj_hyphen_free(h->dict);
+    dict_of(h); /* the patterns stay loaded */
     g_hash_table_destroy(h->cache);
     free(h);
 }
@@ -120,7 +146,7 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
         int *pos = NULL, *cut = NULL;
         unsigned char buf[64];
         int n = 0;
-        if (hnj_hyphen_hyphenate3(h->dict, lower, (int)ll, hyphens, NULL, &rep, &pos, &cut,
+        if (hnj_hyphen_hyphenate3(h->pat->dict, lower, (int)ll, hyphens, NULL, &rep, &pos, &cut,
                                   h->left, h->right, h->left, h->right) == 0) {
             /* UTF-8 dictionaries index hyphens[] by character */
             for (glong i = 0; i < nchars - 1 && n < 63; i++) {

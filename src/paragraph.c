@@ -39,6 +39,8 @@ struct pm_setter {
     GHashTable *warned;  /* warning keys already printed */
     GHashTable *metrics; /* PangoFont* -> font_metrics* */
     GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
+    GHashTable *singles; /* "font|text" -> pm_line*: running heads repeat on every page */
+    pm_arena *single_arena;
     unsigned gen;
     int nset, ncached;
 };
@@ -68,6 +70,8 @@ pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, co
     s->hyphens = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->singles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->single_arena = pm_arena_new_sized(16384);
     return s;
 }
 
@@ -77,6 +81,8 @@ void pm_setter_drop(pm_setter *s)
     g_hash_table_destroy(s->hyphens);
     g_hash_table_destroy(s->warned);
     g_hash_table_destroy(s->metrics);
+    g_hash_table_destroy(s->singles);
+    pm_arena_drop(s->single_arena);
     if (s->cache) g_hash_table_destroy(s->cache);
     free(s);
 }
@@ -727,11 +733,29 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
         uint32_t iend = ioff + (uint32_t)gi->item->length;
         if (iend <= ls || ioff >= le) continue;
         int g0 = -1, g1 = -1;
-        for (int g = 0; g < gs->num_glyphs; g++) {
-            uint32_t c = ioff + (uint32_t)gs->log_clusters[g];
-            if (c >= ls && c < le) {
-                if (g0 < 0) g0 = g;
-                g1 = g + 1;
+        if (!(gi->item->analysis.level & 1)) { /* left to right: clusters ascend, search */
+            int lo = 0, hi = gs->num_glyphs;
+            while (lo < hi) {
+                int mid = (lo + hi) / 2;
+                if (ioff + (uint32_t)gs->log_clusters[mid] < ls) lo = mid + 1;
+                else hi = mid;
+            }
+            g0 = lo;
+            hi = gs->num_glyphs;
+            while (lo < hi) {
+                int mid = (lo + hi) / 2;
+                if (ioff + (uint32_t)gs->log_clusters[mid] < le) lo = mid + 1;
+                else hi = mid;
+            }
+            g1 = lo;
+            if (g0 >= g1) g0 = -1;
+        } else {
+            for (int g = 0; g < gs->num_glyphs; g++) {
+                uint32_t c = ioff + (uint32_t)gs->log_clusters[g];
+                if (c >= ls && c < le) {
+                    if (g0 < 0) g0 = g;
+                    g1 = g + 1;
+                }
             }
         }
         if (g0 < 0) continue;
@@ -758,6 +782,8 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
         run->utf8 = utf8;
         run->x0 = first_x + (p->gx[r][g0] - x0) + shift_at(sh, nsh, tb);
         int g = g0;
+        int shi = 0;       /* spaces passed so far, and how far they moved the glyphs */
+        double shx = 0;
         while (g < g1) {
             uint32_t c = ioff + (uint32_t)gs->log_clusters[g];
             int ge = g + 1;
@@ -765,7 +791,8 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
             uint32_t cn = ge < gs->num_glyphs ? ioff + (uint32_t)gs->log_clusters[ge] : iend;
             if (cn > te) cn = te;
             int kept = 0;
-            double sx = shift_at(sh, nsh, c);
+            while (shi < nsh && sh[shi].end <= c) shx += sh[shi++].extra;
+            double sx = shx; /* = shift_at(sh, nsh, c): the shifts are in text order */
             int is_shy_end = shy && c == le - 2;
             for (int k = g; k < ge; k++) {
                 PangoGlyphInfo *info = &gs->glyphs[k];
@@ -864,41 +891,49 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
     free(sh);
 }
 
-void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_para *out)
+/* Choose the breaks: TeX's first pass (no hyphenation, within the pretolerance) and,
+ * if that fails, the hyphenation points and the full passes. Returns 0 and the breaks
+ * in res (freed by the caller), or -1. */
+static int choose_breaks(pm_setter *s, pm_shaped *p, int looseness, pm_lb_result *res)
 {
-    memset(out, 0, sizeof *out);
-    out->leading = p->leading;
     pm_lb_params lp;
     pm_lb_defaults(&lp);
     lp.tolerance = p->st.tolerance;
     lp.looseness = looseness;
     lp.emergency_stretch = 2 * pm_font_size(s->spec, p->st.font);
     double width = p->st.width;
-    pm_lb_result res = {0};
-    int ok = 0;
+    memset(res, 0, sizeof *res);
     if (!p->hyphenated && looseness && p->st.hyphenate) collect(p, 1); /* all the breaks there are */
     if (!p->hyphenated) {
-        /* TeX's first pass: no hyphenation, within the pretolerance. Most paragraphs
-           that pass it never need their hyphenation points looked up. */
+        /* Most paragraphs that pass the first pass never need their hyphenation points
+           looked up. */
         pm_lb_params first = lp;
         first.tolerance = lp.pretolerance;
         first.pretolerance = -1;
         first.emergency_stretch = 0;
         if (!p->st.hyphenate) first = lp;
-        ok = pm_linebreak(p->items, p->nitems, &width, 1, &first, &res) == 0 &&
-             (!p->st.hyphenate || res.pass == 2);
-        if (!ok && p->st.hyphenate) {
-            pm_lb_result_free(&res);
-            collect(p, 1);
-        }
+        if (pm_linebreak(p->items, p->nitems, &width, 1, &first, res) == 0 &&
+            (!p->st.hyphenate || res->pass == 2))
+            return 0;
+        pm_lb_result_free(res);
+        if (p->st.hyphenate) collect(p, 1);
     }
-    if (!ok) {
-        lp.pretolerance = -1; /* the first pass is known to fail */
-        if (pm_linebreak(p->items, p->nitems, &width, 1, &lp, &res) < 0 || !res.n) {
-            pm_lb_result_free(&res);
-            out->lines = pm_arena_alloc(a, sizeof(pm_line));
-            return;
-        }
+    lp.pretolerance = -1; /* the first pass is known to fail */
+    if (pm_linebreak(p->items, p->nitems, &width, 1, &lp, res) < 0 || !res->n) {
+        pm_lb_result_free(res);
+        return -1;
+    }
+    return 0;
+}
+
+void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_para *out)
+{
+    memset(out, 0, sizeof *out);
+    out->leading = p->leading;
+    pm_lb_result res;
+    if (choose_breaks(s, p, looseness, &res) < 0) {
+        out->lines = pm_arena_alloc(a, sizeof(pm_line));
+        return;
     }
     out->pass = res.pass;
     out->demerits = res.demerits;
@@ -910,6 +945,35 @@ void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_pa
         out->nlines++;
         from = b->item + 1; /* the next line starts after discardable items */
     }
+    pm_lb_result_free(&res);
+}
+
+void pm_para_try(pm_setter *s, pm_shaped *p, int looseness, pm_para_trial *out)
+{
+    memset(out, 0, sizeof *out);
+    pm_lb_result res;
+    if (choose_breaks(s, p, looseness, &res) < 0) return;
+    out->nlines = (int)res.n;
+    out->pass = res.pass;
+    out->demerits = res.demerits;
+    out->max_ratio = -HUGE_VAL;
+    out->min_ratio = HUGE_VAL;
+    for (size_t k = 0; k < res.n; k++) {
+        const pm_break *b = &res.breaks[k];
+        if (b->overfull) out->overfull = 1;
+        if (k + 1 < res.n || res.n == 1) { /* the last line is not justified */
+            out->max_ratio = fmax(out->max_ratio, b->ratio);
+            out->min_ratio = fmin(out->min_ratio, b->ratio);
+        }
+    }
+    /* the last line's natural width: from the first box after the second-to-last break */
+    size_t from = res.n > 1 ? res.breaks[res.n - 2].item + 1 : 0;
+    double w = 0;
+    for (size_t i = from; i < res.breaks[res.n - 1].item; i++)
+        if (p->items[i].type != PM_ITEM_PENALTY && p->items[i].stretch < PM_FIL_STRETCH &&
+            (p->items[i].type == PM_ITEM_BOX || w > 0))
+            w += p->items[i].width;
+    out->last_width = w;
     pm_lb_result_free(&res);
 }
 
@@ -974,13 +1038,22 @@ void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_
 
 pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a)
 {
+    (void)a; /* the lines belong to the setter: the same string comes again on many pages */
+    char *key = g_strdup_printf("%p|%s", (const void *)font, utf8);
+    pm_line *l = g_hash_table_lookup(s->singles, key);
+    if (l) {
+        g_free(key);
+        return l;
+    }
     pm_text t = {0};
     t.utf8 = utf8;
     t.len = (uint32_t)strlen(utf8);
     pm_para_style st = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e6};
+    pm_shaped *p = pm_para_shape(s, &t, &st);
     pm_para para;
-    pm_para_set(s, &t, &st, a, &para);
-    if (para.nlines) return &para.lines[0];
-    pm_line *l = pm_arena_alloc(a, sizeof *l);
+    pm_para_break(s, p, 0, s->single_arena, &para);
+    pm_shaped_drop(p);
+    l = para.nlines ? &para.lines[0] : pm_arena_alloc(s->single_arena, sizeof *l);
+    g_hash_table_insert(s->singles, key, l);
     return l;
 }

@@ -64,11 +64,22 @@ typedef struct pm_para {
  * optimum, +1 / -1 for one line more / fewer if that is possible. */
 void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_para *out);
 
+/* What breaking p with this looseness would give, without building its lines (the page
+ * builder's trials). */
+typedef struct pm_para_trial {
+    int nlines, pass, overfull;
+    double demerits;
+    double max_ratio, min_ratio; /* over the justified lines */
+    double last_width;           /* natural width of the last line */
+} pm_para_trial;
+void pm_para_try(pm_setter *s, pm_shaped *p, int looseness, pm_para_trial *out);
+
 /* Shape and break in one go. */
 void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out);
 
 /* Set a short single-line string (running heads, list markers) in a font; x positions
- * start at 0. Returns the line (in a). */
+ * start at 0. Returns the line, which the setter keeps (the same strings come on many
+ * pages); a is not used. */
 pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a);
 
 #endif

@@ -22,9 +22,9 @@ int pm_read_file(const char *path, size_t max_bytes, const char *what, char **da
         return PM_EIO;
     }
     struct stat sb;
-    if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
-        pm_error(path, 0, 0, "cannot read %s file: %s", what,
-                 S_ISDIR(sb.st_mode) ? "it is a folder" : strerror(errno));
+    int bad = fstat(fd, &sb) < 0 ? errno : 0; /* (sb is not set when fstat fails) */
+    if (bad || S_ISDIR(sb.st_mode)) {
+        pm_error(path, 0, 0, "cannot read %s file: %s", what, bad ? strerror(bad) : "it is a folder");
         close(fd);
         return PM_EIO;
     }
@@ -71,6 +71,22 @@ int pm_read_file(const char *path, size_t max_bytes, const char *what, char **da
     return PM_OK;
 }
 
+const char *pm_cache_dir(void)
+{
+    static char path[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/') snprintf(path, sizeof path, "%s/pamphlet", xdg);
+    else if (home && *home == '/') snprintf(path, sizeof path, "%s/.cache/pamphlet", home);
+    else return NULL;
+    if (access(path, W_OK) == 0) return path;
+    char *slash = strrchr(path, '/');
+    *slash = 0;
+    mkdir(path, 0700); /* ~/.cache */
+    *slash = '/';
+    if (mkdir(path, 0700) < 0 && errno != EEXIST) return NULL;
+    return access(path, W_OK) == 0 ? path : NULL;
+}
+
 char *pm_dirname(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -96,6 +112,16 @@ char *pm_path_join(const char *dir, const char *path)
 
 int pm_outfile_begin(pm_outfile *o, const char *path)
 {
+    /* Only a regular file (or nothing) may be replaced: renaming over a folder fails only
+       at commit, after other outputs of the run may already be in place, and renaming
+       over /dev/null or a pipe would replace it with a file. */
+    struct stat dst;
+    if (stat(path, &dst) == 0 && !S_ISREG(dst.st_mode)) {
+        pm_error(path, 0, 0, "cannot write output: %s", S_ISDIR(dst.st_mode)
+                 ? "it is a folder; give a file name" : "it is not a regular file");
+        o->tmp = o->path = NULL;
+        return PM_EIO;
+    }
     o->path = pm_xstrdup(path);
     char *dir = pm_dirname(path);
     const char *base = strrchr(path, '/');

@@ -18,6 +18,10 @@ char *pm_dirname(const char *path);
 /* path joined to dir unless path is absolute; new malloc'd string. */
 char *pm_path_join(const char *dir, const char *path);
 
+/* pamphlet's cache folder ($XDG_CACHE_HOME/pamphlet or ~/.cache/pamphlet), created if
+ * need be; NULL if there is none it can write. Static buffer. */
+const char *pm_cache_dir(void);
+
 typedef struct pm_outfile {
     char *path;     /* destination */
     char *tmp;      /* temporary file being written */

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "fileio.h"
 
 struct pm_fonts {
     FcConfig *config;
@@ -28,26 +29,6 @@ struct pm_fonts {
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A folder for fontconfig's cache of the fonts folder ($XDG_CACHE_HOME/pamphlet or
- * ~/.cache/pamphlet), created if need be; NULL if there is none we can write. Reading
- * the fonts' coverage from the cache instead of from the font files saves most of the
- * set-up time of a run. */
-static const char *cache_dir(void)
-{
-    static char path[4096];
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg == '/') snprintf(path, sizeof path, "%s/pamphlet", xdg);
-    else if (home && *home == '/') snprintf(path, sizeof path, "%s/.cache/pamphlet", home);
-    else return NULL;
-    if (access(path, W_OK) == 0) return path;
-    char *slash = strrchr(path, '/');
-    *slash = 0;
-    mkdir(path, 0700); /* ~/.cache */
-    *slash = '/';
-    if (mkdir(path, 0700) < 0 && errno != EEXIST) return NULL;
-    return access(path, W_OK) == 0 ? path : NULL;
 }
 
 static int has_fonts(const char *dir)
@@ -77,7 +58,7 @@ int pm_fonts_new(const char *dir, pm_fonts **out)
         return PM_EIO;
     }
     FcConfig *cfg = FcConfigCreate();
-    const char *cache = cache_dir();
+    const char *cache = pm_cache_dir(); /* the fonts' coverage read from a cache, not the files */
     if (cache) {
         char xml[4400];
         snprintf(xml, sizeof xml, "<fontconfig><cachedir>%s</cachedir></fontconfig>", cache);

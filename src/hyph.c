@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "fileio.h"
 
 /* The patterns of one dictionary file, parsed once for the life of the process (a
  * watch session switching languages back and forth reads each file once; a one-shot run
@@ -20,6 +22,7 @@ typedef struct patterns {
     char path[512];
     HyphenDict *dict;
     pthread_t loader;   /* parsing the patterns */
+    int started;        /* loading has begun */
     int loading;        /* loader not joined yet */
     int failed;
 } patterns;
@@ -31,7 +34,11 @@ struct pm_hyph {
     patterns *pat;
     int left, right;
     GHashTable *cache; /* lowercased word -> packed offsets (first byte = count) */
+    char words[4200];  /* the words already hyphenated, kept between runs, or "" */
+    int dirty;         /* words were added */
 };
+
+#define MAX_WORDS 200000
 
 static const char *hyph_dirs[] = {"/usr/share/hyphen", "/usr/local/share/hyphen"};
 
@@ -51,24 +58,89 @@ static void *load_patterns(void *arg)
     return NULL;
 }
 
-/* The patterns of a file: started loading on another thread if new. */
+static void start_loading(patterns *pt)
+{
+    if (pt->started) return;
+    pt->started = 1;
+    pt->loading = pthread_create(&pt->loader, NULL, load_patterns, pt) == 0;
+    if (!pt->loading) load_patterns(pt);
+}
+
+/* The patterns of a file (not loaded yet). */
 static patterns *patterns_for(const char *path)
 {
     for (int i = 0; i < nloaded; i++)
         if (!strcmp(loaded[i].path, path)) return &loaded[i];
     patterns *pt = &loaded[nloaded < 8 ? nloaded++ : 7];
-    if (pt->dict && !pt->loading) hnj_hyphen_free(pt->dict); /* (more than 8 languages) */
+    if (pt->loading) pthread_join(pt->loader, NULL);
+    if (pt->dict) hnj_hyphen_free(pt->dict); /* (more than 8 languages) */
     memset(pt, 0, sizeof *pt);
     snprintf(pt->path, sizeof pt->path, "%s", path);
-    pt->loading = pthread_create(&pt->loader, NULL, load_patterns, pt) == 0;
-    if (!pt->loading) load_patterns(pt);
     return pt;
+}
+
+/* The words hyphenated in earlier runs (the editing loop hyphenates the same words
+ * again and again): a cache file per dictionary file version. Returns how many. */
+static int read_words(pm_hyph *h, const char *dict_path)
+{
+    const char *dir = pm_cache_dir();
+    struct stat st;
+    if (!dir || stat(dict_path, &st) < 0) return 0;
+    const char *base = strrchr(dict_path, '/');
+    snprintf(h->words, sizeof h->words, "%s/hyph-%s-%lld-%lld-%d%d.words", dir, base ? base + 1 : dict_path,
+             (long long)st.st_size, (long long)st.st_mtime, h->left, h->right);
+    FILE *f = fopen(h->words, "r");
+    if (!f) return 0;
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, f) && n < MAX_WORDS) {
+        char *tab = strchr(line, '\t');
+        if (!tab) continue;
+        *tab = 0;
+        unsigned char buf[64];
+        int k = 0;
+        for (char *q = tab + 1; *q && *q != '\n' && k < 63;) {
+            char *end;
+            long v = strtol(q, &end, 10);
+            if (end == q || v < 1 || v > 255) break;
+            buf[1 + k++] = (unsigned char)v;
+            q = *end == ',' ? end + 1 : end;
+        }
+        buf[0] = (unsigned char)k;
+        if (g_utf8_validate(line, -1, NULL))
+            g_hash_table_insert(h->cache, g_strdup(line), g_memdup2(buf, (gsize)k + 1));
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static void write_words(pm_hyph *h)
+{
+    if (!h->dirty || !h->words[0] || g_hash_table_size(h->cache) > MAX_WORDS) return;
+    pm_outfile o;
+    pm_diag_quiet(1); /* a cache that cannot be written is no one's concern */
+    FILE *f = pm_outfile_open(&o, h->words, "hyphenation cache");
+    pm_diag_quiet(0);
+    if (!f) return;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, h->cache);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const unsigned char *p = v;
+        fprintf(f, "%s\t", (const char *)k);
+        for (int i = 1; i <= p[0]; i++) fprintf(f, i > 1 ? ",%d" : "%d", p[i]);
+        fputc('\n', f);
+    }
+    if (fclose(f) == 0) pm_outfile_commit(&o);
+    else pm_outfile_abort(&o);
 }
 
 /* The patterns, once the loader is done; NULL if they could not be read. */
 static HyphenDict *dict_of(pm_hyph *h)
 {
     patterns *pt = h->pat;
+    start_loading(pt);
     if (pt->loading) {
         pthread_join(pt->loader, NULL);
         pt->loading = 0;
@@ -112,13 +184,17 @@ pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
     h->left = 2;
     h->right = 3;
     h->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    /* with no words from earlier runs the patterns will surely be needed: start
+       loading them now, on another thread */
+    if (!read_words(h, path)) start_loading(h->pat);
     return h;
 }
 
 void pm_hyph_drop(pm_hyph *h)
 {
     if (!h) return;
-    dict_of(h); /* the patterns stay loaded */
+    write_words(h);
+    if (h->pat->loading) dict_of(h); /* the patterns stay loaded for the process */
     g_hash_table_destroy(h->cache);
     free(h);
 }
@@ -126,17 +202,25 @@ void pm_hyph_drop(pm_hyph *h)
 void pm_hyph_set_min(pm_hyph *h, int left, int right)
 {
     if (!h) return;
-    if (h->left != left || h->right != right) g_hash_table_remove_all(h->cache);
+    if (h->left != left || h->right != right) {
+        g_hash_table_remove_all(h->cache);
+        h->words[0] = 0; /* the cache file is for the default minimums */
+    }
     h->left = left;
     h->right = right;
 }
 
 int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, int max)
 {
-    if (!h || len < 4 || len > 200 || !dict_of(h)) return 0;
+    if (!h || len < 4 || len > 200) return 0;
     char *lower = g_utf8_strdown(word, (gssize)len);
     unsigned char *hit = g_hash_table_lookup(h->cache, lower);
+    if (!hit && !dict_of(h)) {
+        g_free(lower);
+        return 0;
+    }
     if (!hit) {
+        h->dirty = 1;
         size_t ll = strlen(lower);
         /* character start offsets in the original word, to map back (lowercasing may
            change byte lengths, but not the number of characters for these scripts) */

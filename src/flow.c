@@ -466,6 +466,13 @@ static double draw_figure(fstate *fs, pm_page *pg, const vfig *f, double tx, dou
     return cy;
 }
 
+/* Height of a figure floated to the top of a page: no space above it, its space below. */
+static double float_height(const fstate *fs, const vfig *f)
+{
+    double content = f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0);
+    return fmin(snap_up(content + pm_spec_len(fs->spec, fs->spec->fig_space, fs->th), fs->L), fs->th);
+}
+
 static int is_floated(const page_plan *pl, size_t i)
 {
     for (int k = 0; k < pl->nfloated; k++)
@@ -490,8 +497,7 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
     }
     for (int k = 0; k < pl->ntop; k++) {
         vfig *f = pl->top[k];
-        double h = fmin(snap_up(f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0) +
-                                    pm_spec_len(fs->spec, fs->spec->fig_space, th), fs->L), th);
+        double h = float_height(fs, f);
         draw_figure(fs, pg, f, tx, y, 0);
         y += h;
     }
@@ -792,8 +798,7 @@ static void compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         vfig **top = pm_arena_array(fs->a, (size_t)nq + 1, sizeof *top);
         while (nq) {
             vfig *f = queue[0];
-            double h = fmin(snap_up(f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0) +
-                                        pm_spec_len(fs->spec, fs->spec->fig_space, th), fs->L), th);
+            double h = float_height(fs, f);
             if (pl.ntop && used + h > th + EPS) break;
             top[pl.ntop++] = f;
             used += h;

@@ -49,8 +49,21 @@ typedef struct {
     VEC(pm_note) notes;
     VEC(const char *) ids;
     int rc;
-    int warned_html, warned_table, warned_image;
+    int warned_html, warned_table, warned_image, warned_long, warned_deep;
+    int idepth;                /* inline markup being walked, nested this deep */
 } cstate;
+
+/* A block's text longer than PM_BLOCK_MAX_BYTES is an error (see content.h). */
+static void check_block_size(cstate *st, size_t len, int line)
+{
+    if (len <= PM_BLOCK_MAX_BYTES) return;
+    st->rc = PM_EINPUT;
+    if (st->warned_long++) return;
+    pm_error(st->file, line, 0, "this paragraph is %zu bytes long; one paragraph may be at most %u bytes",
+             len, PM_BLOCK_MAX_BYTES);
+    pm_hint("are blank lines missing between paragraphs? Lines with no blank line between them "
+            "make one paragraph");
+}
 
 /* ---- rich text ---- */
 
@@ -112,17 +125,29 @@ static int cmp_span(const void *a, const void *b)
 static pm_text tb_finish(cstate *st, tbuild *t)
 {
     tb_trim_end(t);
+    check_block_size(st, t->s.n, t->line);
     pm_text out = {0};
     pm_arena *a = st->doc->arena;
     out.utf8 = pm_arena_strndup(a, t->s.p ? t->s.p : "", t->s.n);
     out.len = (uint32_t)t->s.n;
-    for (size_t i = 0; i < t->spans.n; i++)
-        if (t->spans.v[i].end > out.len) t->spans.v[i].end = out.len;
-    qsort(t->spans.v, t->spans.n, sizeof(pm_span), cmp_span);
+    /* trailing blanks were trimmed: spans over them shrink, and those left empty go (an
+       inline code span of blanks at the end of a paragraph would otherwise start after
+       the text's end, with start > end) */
+    size_t kept = 0;
+    for (size_t i = 0; i < t->spans.n; i++) {
+        pm_span sp = t->spans.v[i];
+        if (sp.end > out.len) sp.end = out.len;
+        if (sp.start >= sp.end) continue;
+        t->spans.v[kept++] = sp;
+    }
+    t->spans.n = kept;
+    if (t->spans.n > 1) qsort(t->spans.v, t->spans.n, sizeof(pm_span), cmp_span); /* v is NULL when empty */
     out.spans = pm_arena_array(a, t->spans.n ? t->spans.n : 1, sizeof(pm_span));
     if (t->spans.n) memcpy(out.spans, t->spans.v, t->spans.n * sizeof(pm_span));
     out.nspans = (uint32_t)t->spans.n;
     out.line = t->line;
+    for (size_t i = 0; i < t->lines.n; i++) /* and no line starts past the end */
+        if (t->lines.v[i] > out.len) t->lines.v[i] = out.len;
     out.line_starts = pm_arena_array(a, t->lines.n ? t->lines.n : 1, sizeof(uint32_t));
     if (t->lines.n) memcpy(out.line_starts, t->lines.v, t->lines.n * sizeof(uint32_t));
     out.nline_starts = (uint32_t)t->lines.n;
@@ -135,9 +160,15 @@ static pm_text tb_finish(cstate *st, tbuild *t)
 
 int pm_text_line_at(const pm_text *t, uint32_t offset)
 {
-    int line = t->line;
-    for (uint32_t i = 0; i < t->nline_starts && t->line_starts[i] <= offset; i++) line++;
-    return line;
+    /* line_starts ascend: count those <= offset by bisection (the setter asks once per
+       line set, so a linear count made long paragraphs quadratic) */
+    uint32_t lo = 0, hi = t->nline_starts;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t->line_starts[mid] <= offset) lo = mid + 1;
+        else hi = mid;
+    }
+    return t->line + (int)lo;
 }
 
 static int node_line(cstate *st, cmark_node *n)
@@ -151,7 +182,29 @@ static const char *ext_type(cmark_node *n)
     return cmark_node_get_type_string(n);
 }
 
+static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
+
+/* The walks below recurse as deep as the markup nests: beyond these depths the input is
+ * refused (it would overflow the stack, and each level of inline markup is one more style
+ * over the whole of the text inside it). */
+#define PM_MAX_INLINE_DEPTH 32
+#define PM_MAX_BLOCK_DEPTH 12
+
 static void inlines(cstate *st, tbuild *t, cmark_node *parent)
+{
+    if (st->idepth >= PM_MAX_INLINE_DEPTH) {
+        st->rc = PM_EINPUT;
+        if (!st->warned_deep++)
+            pm_error(st->file, t->cur, 0, "emphasis, links and other inline markup are nested more than %d deep",
+                     PM_MAX_INLINE_DEPTH);
+        return;
+    }
+    st->idepth++;
+    inlines_in(st, t, parent);
+    st->idepth--;
+}
+
+static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
 {
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
         int line = node_line(st, n);
@@ -417,24 +470,32 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             b->id = make_id(st, &b->text);
             break;
         }
-        case CMARK_NODE_BLOCK_QUOTE: {
-            ctx q = c;
-            q.quote++;
-            blocks(st, n, q);
+        case CMARK_NODE_BLOCK_QUOTE:
+        case CMARK_NODE_LIST:
+            if (c.quote + c.list >= PM_MAX_BLOCK_DEPTH) {
+                st->rc = PM_EINPUT;
+                if (!st->warned_deep++)
+                    pm_error(st->file, line, 0, "block quotes and lists are nested more than %d deep",
+                             PM_MAX_BLOCK_DEPTH);
+                break;
+            }
+            if (cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
+                ctx q = c;
+                q.quote++;
+                blocks(st, n, q);
+            } else {
+                size_t first = st->blocks.n;
+                list_items(st, n, c);
+                if (c.list == 0 && st->blocks.n > first) st->blocks.v[st->blocks.n - 1].list_last = 1;
+            }
             break;
-        }
-        case CMARK_NODE_LIST: {
-            size_t first = st->blocks.n;
-            list_items(st, n, c);
-            if (c.list == 0 && st->blocks.n > first) st->blocks.v[st->blocks.n - 1].list_last = 1;
-            break;
-        }
         case CMARK_NODE_ITEM: blocks(st, n, c); break;
         case CMARK_NODE_CODE_BLOCK: {
             pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
             const char *lit = cmark_node_get_literal(n);
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
+            check_block_size(st, len, line);
             b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
             b->text.len = (uint32_t)len;
             b->text.line = line + 1;
@@ -449,6 +510,7 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
+            check_block_size(st, len, line);
             b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
             b->text.len = (uint32_t)len;
             b->text.line = line;
@@ -622,6 +684,12 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     }
     int rc = check_text(path, text, len);
     if (rc) return rc;
+    size_t ink = 0;
+    while (ink < len && isspace((unsigned char)text[ink])) ink++;
+    if (ink == len) { /* most likely the wrong file, or one saved empty: keep the last PDF */
+        pm_error(path, 1, 0, "the file is empty; there is nothing to set");
+        return PM_EINPUT;
+    }
 
     pm_doc *doc = pm_xcalloc(1, sizeof *doc);
     doc->arena = pm_arena_new();

@@ -12,6 +12,11 @@
 #include "doc.h"
 
 #define PM_CONTENT_MAX_BYTES (16u << 20) /* 16 MiB of text is far beyond any pamphlet */
+/* One paragraph (or heading, footnote, code block) may hold at most 1 MiB of text, some
+ * 150 000 words or 400 pages of one paragraph: a longer one is an error (it is almost
+ * always a text whose paragraphs have no blank lines between them), rather than minutes
+ * of line breaking. */
+#define PM_BLOCK_MAX_BYTES (1u << 20)
 
 /* Parse content text (len bytes; need not be NUL-terminated). path names the file in
  * messages and anchors relative image paths. Returns PM_OK and a new document in *out

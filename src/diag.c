@@ -6,7 +6,7 @@
 
 /* Diagnostics may come from the hyphenation loader's thread too. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int n_errors, n_warnings, quiet, last_shown = 1;
+static int n_errors, n_warnings, quiet, muted, last_shown = 1;
 static pm_diag_sink sink_fn;
 static void *sink_ud;
 
@@ -23,6 +23,11 @@ static void emit(pm_severity sev, const char *line)
 void pm_vdiag(pm_severity sev, const char *file, int line, int col, const char *fmt, va_list ap)
 {
     pthread_mutex_lock(&lock);
+    if (muted) { /* not shown, not counted */
+        last_shown = 0;
+        pthread_mutex_unlock(&lock);
+        return;
+    }
     if (sev == PM_SEV_ERROR) n_errors++;
     else if (sev == PM_SEV_WARNING) n_warnings++;
     last_shown = !(quiet && sev != PM_SEV_ERROR);
@@ -75,7 +80,21 @@ void pm_diag_set_sink(pm_diag_sink sink, void *ud)
     sink_ud = ud;
 }
 
-void pm_diag_quiet(int q) { quiet = q; }
+int pm_diag_quiet(int q)
+{
+    int was = quiet;
+    quiet = q;
+    return was;
+}
+
+int pm_diag_mute(int m)
+{
+    pthread_mutex_lock(&lock);
+    int was = muted;
+    muted = m;
+    pthread_mutex_unlock(&lock);
+    return was;
+}
 
 #include <string.h>
 

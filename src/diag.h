@@ -38,8 +38,12 @@ void pm_diag_reset(void);
  * newline). Pass NULL to return to stderr. */
 typedef void (*pm_diag_sink)(void *ud, pm_severity sev, const char *line);
 void pm_diag_set_sink(pm_diag_sink sink, void *ud);
-/* Suppress warnings (errors are always printed). */
-void pm_diag_quiet(int quiet);
+/* Suppress warnings (errors are always printed). Returns the previous setting. */
+int pm_diag_quiet(int quiet);
+/* Drop every diagnostic, errors too, without counting them, until pm_diag_mute(0): for
+ * work whose failure is no one's concern (writing a cache). Returns the previous setting,
+ * to restore: int was = pm_diag_mute(1); ...; pm_diag_mute(was); */
+int pm_diag_mute(int mute);
 
 /* The candidate closest to word (edit distance at most 2 + len/4), or NULL: for
  * "did you mean" hints. */

@@ -119,9 +119,9 @@ static void write_words(pm_hyph *h)
 {
     if (!h->dirty || !h->words[0] || g_hash_table_size(h->cache) > MAX_WORDS) return;
     pm_outfile o;
-    pm_diag_quiet(1); /* a cache that cannot be written is no one's concern */
+    int was = pm_diag_mute(1); /* a cache that cannot be written is no one's concern */
     FILE *f = pm_outfile_open(&o, h->words, "hyphenation cache");
-    pm_diag_quiet(0);
+    pm_diag_mute(was);
     if (!f) return;
     GHashTableIter it;
     gpointer k, v;

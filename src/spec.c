@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,12 @@ static void apply_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode 
         bad(c, v, "'%s' is out of range (%g pt to %g pt)", v->str, f->lo, f->hi);
         return;
     }
+    /* relative lengths resolve later; bound them here so nothing downstream sees a
+       length of 1e300 points (a size that comes to too much is caught in check_spec) */
+    if ((l.kind == PM_LEN_EM && fabs(l.v) > 100) || (l.kind == PM_LEN_PERCENT && fabs(l.v) > 1000)) {
+        bad(c, v, "'%s' is out of range (at most %s)", v->str, l.kind == PM_LEN_EM ? "100em" : "1000%");
+        return;
+    }
     if (l.v < 0 && f->lo >= 0) {
         bad(c, v, "'%s' must not be negative", v->str);
         return;
@@ -311,16 +318,17 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
         if (!want_scalar(c, v)) return;
         char *end;
         double d = strtod(v->str, &end);
-        if (end == v->str || *end) {
+        if (end == v->str || *end || d != d) { /* d != d: "nan" */
             bad(c, v, "'%s' is not a number", v->str);
+            return;
+        }
+        /* the range first: (long)d of a value beyond long's range is undefined */
+        if (d < f->lo || d > f->hi) {
+            bad(c, v, "%s is out of range (%g to %g)", v->str, f->lo, f->hi);
             return;
         }
         if (f->type == F_INT && d != (double)(long)d) {
             bad(c, v, "'%s' must be a whole number", v->str);
-            return;
-        }
-        if (d < f->lo || d > f->hi) {
-            bad(c, v, "%s is out of range (%g to %g)", v->str, f->lo, f->hi);
             return;
         }
         if (f->type == F_INT) *(int *)p = (int)d;
@@ -738,6 +746,19 @@ static int load_chain(pm_spec *s, chain *ch, const char *file, const char *text,
             pm_error(file, ext->line, ext->col, "extends: cannot find layout '%s'", ext->str);
             return PM_EIO;
         }
+        char *preal = realpath(parent, NULL);
+        int loop = 0;
+        if (preal) {
+            loop = !strcmp(preal, key);
+            for (int i = 0; i < ch->n; i++) loop |= !strcmp(ch->files[i], preal);
+            free(preal);
+        }
+        if (loop) {
+            pm_error(file, ext->line, ext->col, "extends: '%s' is already in this chain of layouts "
+                     "(layouts cannot extend each other in a circle)", ext->str);
+            free(parent);
+            return PM_EINPUT;
+        }
         ch->files[ch->n++] = key;
         rc = load_file(s, ch, parent, file, ext->line);
         ch->n--;
@@ -759,6 +780,23 @@ static int check_spec(pm_spec *s)
     if (w < 72 || h < 72) {
         pm_error(s->file, 0, 0, "the margins leave a text area of %.0f x %.0f pt; at least 72 x 72 pt is needed", w, h);
         return PM_EINPUT;
+    }
+    /* sizes in em or % were range-checked only as numbers: check what they come to */
+    struct { const pm_font_spec *f; const char *role; } fs[] = {
+        {&s->body, "fonts.body"}, {&s->caption, "fonts.caption"}, {&s->running, "fonts.header"},
+        {&s->footnote, "fonts.footnote"}, {&s->code, "fonts.code"}, {&s->quote, "fonts.quote"},
+        {&s->cover_title, "fonts.cover-title"}, {&s->cover_subtitle, "fonts.cover-subtitle"},
+        {&s->cover_author, "fonts.cover-author"}, {&s->cover_date, "fonts.cover-date"},
+        {&s->h[0].font, "headings.h1"}, {&s->h[1].font, "headings.h2"}, {&s->h[2].font, "headings.h3"}};
+    for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+        double size = pm_font_size(s, fs[i].f), lead = pm_font_leading(s, fs[i].f);
+        double track = pm_len_pt(fs[i].f->tracking, size, size);
+        if (!(size >= 1 && size <= 400) || !(lead >= 1 && lead <= 500) || !(fabs(track) <= 50)) {
+            pm_error(s->file, 0, 0, "%s: comes to size %.1f pt, leading %.1f pt, tracking %.1f pt; the "
+                     "size must be 1 to 400 pt, the leading 1 to 500 pt, the tracking at most 50 pt",
+                     fs[i].role, size, lead, track);
+            return PM_EINPUT;
+        }
     }
     return PM_OK;
 }
@@ -807,6 +845,7 @@ double pm_spec_body_size(const pm_spec *s)
 
 double pm_font_size(const pm_spec *s, const pm_font_spec *f)
 {
+    if (f == &s->body) return pm_spec_body_size(s); /* its em is not itself */
     return pm_len_pt(f->size, pm_spec_body_size(s), pm_spec_body_size(s));
 }
 

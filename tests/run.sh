@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (cmocka), golden layout tests, end-to-end scripts.
 # Ends with one line "N passed, N failed". Exit status 0 only if nothing failed.
+#   PAMPHLET=path  the program under test (default ./pamphlet)
+#   BUILD=dir      where the unit tests were built (default build: $BUILD/tests/test_*)
+# e.g. the sanitizer build: PAMPHLET=build-asan/pamphlet BUILD=build-asan tests/run.sh
+# (PAMPHLET relative to the current folder, BUILD to the repository's root).
 set -u
+if [ -n "${PAMPHLET:-}" ]; then
+    case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
+fi
 cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+PAMPHLET=${PAMPHLET:-$PWD/pamphlet}
+export PAMPHLET BUILD
 passed=0
 failed=0
 failures=()
@@ -11,7 +21,7 @@ run() { # name, command...
     echo "=== $name"
     if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
-for t in build/tests/test_*; do
+for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] && run "unit: ${t##*/}" "$t"
 done
 run "golden layout tests" tests/golden/run.sh

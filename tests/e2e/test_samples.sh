@@ -2,8 +2,11 @@
 # End-to-end: render both sample pamphlets and check the PDFs with poppler and qpdf:
 # page count in range, fonts embedded, every source word in order, cover JPEG embedded as
 # it is, metadata, outline, page labels, qpdf clean, byte-identical reruns, and no widow,
-# orphan or line outside the text area in the layout dump.
+# orphan or line outside the text area in the layout dump. PAMPHLET=path overrides
+# ./pamphlet.
 set -u
+PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
+case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,7 +45,7 @@ cover_jpeg() { # pdf width height source.jpg
         { echo "the embedded JPEG is not the original file byte for byte"; return 1; }
 }
 identical() { # md layout
-    ./pamphlet "$1" -l "$2" -o "$tmp/a.pdf" -q && ./pamphlet "$1" -l "$2" -o "$tmp/b.pdf" -q && cmp "$tmp/a.pdf" "$tmp/b.pdf"
+    "$PAMPHLET" "$1" -l "$2" -o "$tmp/a.pdf" -q && "$PAMPHLET" "$1" -l "$2" -o "$tmp/b.pdf" -q && cmp "$tmp/a.pdf" "$tmp/b.pdf"
 }
 layout_checks() { python3 tests/e2e/dump_check.py "$1"; }
 words_fail_when_missing() { # the word check must notice a word that is not there
@@ -51,7 +54,7 @@ words_fail_when_missing() { # the word check must notice a word that is not ther
 }
 
 for layout in a5 half-letter; do
-    ./pamphlet content/1917.md -l "layouts/$layout.yaml" -o "$tmp/1917-$layout.pdf" --dump-layout "$tmp/1917-$layout.dump" 2>"$tmp/warn-1917" ||
+    "$PAMPHLET" content/1917.md -l "layouts/$layout.yaml" -o "$tmp/1917-$layout.pdf" --dump-layout "$tmp/1917-$layout.dump" 2>"$tmp/warn-1917" ||
         { echo "FAIL render 1917 ($layout)"; cat "$tmp/warn-1917"; fail=1; continue; }
     check "1917 ($layout): page count" pages_between "$tmp/1917-$layout.pdf" 16 28
     check "1917 ($layout): every word in order" python3 tests/e2e/pdf_words.py content/1917.md "$tmp/1917-$layout.pdf"
@@ -67,7 +70,7 @@ check "1917: byte-identical reruns" identical content/1917.md layouts/a5.yaml
 check "word check notices a missing word" words_fail_when_missing "$f"
 
 for layout in a5 half-letter; do
-    ./pamphlet content/common-sense.md -l "layouts/$layout.yaml" -o "$tmp/cs-$layout.pdf" --dump-layout "$tmp/cs-$layout.dump" 2>"$tmp/warn-cs" ||
+    "$PAMPHLET" content/common-sense.md -l "layouts/$layout.yaml" -o "$tmp/cs-$layout.pdf" --dump-layout "$tmp/cs-$layout.dump" 2>"$tmp/warn-cs" ||
         { echo "FAIL render common-sense ($layout)"; cat "$tmp/warn-cs"; fail=1; continue; }
     check "common-sense ($layout): page count" pages_between "$tmp/cs-$layout.pdf" 40 70
     check "common-sense ($layout): every word in order" python3 tests/e2e/pdf_words.py content/common-sense.md "$tmp/cs-$layout.pdf"
@@ -80,6 +83,6 @@ check "common-sense: outline and page labels" outline_and_labels "$f" "Introduct
 check "common-sense: cover JPEG embedded as is" cover_jpeg "$f" 1410 2250 content/images/common-sense-cover.jpg
 check "common-sense: qpdf --check" qpdf_clean "$f"
 check "common-sense: byte-identical reruns" identical content/common-sense.md layouts/a5.yaml
-SOURCE_DATE_EPOCH=1700000000 ./pamphlet content/1917.md -o "$tmp/d.pdf" -q
+SOURCE_DATE_EPOCH=1700000000 "$PAMPHLET" content/1917.md -o "$tmp/d.pdf" -q
 check "SOURCE_DATE_EPOCH sets the creation date" sh -c "pdfinfo '$tmp/d.pdf' | grep -q 'CreationDate: *Tue Nov 14 22:13:20 2023'"
 exit $fail

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "content.h"
@@ -198,6 +199,65 @@ static void test_figure_width_errors(void **st)
     pm_doc_drop(d);
 }
 
+/* Hostile input: limits with a message, never a crash (see fuzz/regress/content/). */
+static void test_limits(void **st)
+{
+    expect_error("", 0, "doc.md:1: error: the file is empty");
+    expect_error("\n  \n\t\n", 4, "the file is empty");
+
+    /* nesting: refused before the walk of the tree could overflow the stack */
+    size_t n = 100000;
+    char *deep = malloc(n + 16);
+    memset(deep, '>', n);
+    strcpy(deep + n, " x\n");
+    expect_error(deep, strlen(deep), "doc.md:1: error: block quotes and lists are nested more than 12 deep");
+    char q[64] = "";
+    for (int i = 0; i < 12; i++) strcat(q, ">"); /* 12 is fine */
+    strcat(q, " x\n");
+    pm_doc *d = parse(q);
+    assert_int_equal(d->blocks[0].quote, 12);
+    pm_doc_drop(d);
+    char *p = deep;
+    for (int i = 0; i < 5000; i++) p += sprintf(p, "*a **b ");
+    for (int i = 0; i < 5000; i++) p += sprintf(p, "** b*");
+    expect_error(deep, strlen(deep), "inline markup are nested more than 32 deep");
+    free(deep);
+
+    /* one paragraph over 1 MiB */
+    size_t big = PM_BLOCK_MAX_BYTES + 100;
+    char *para = malloc(big + 8);
+    for (size_t i = 0; i < big; i++) para[i] = i % 7 == 6 ? (i % 70 == 69 ? '\n' : ' ') : 'a';
+    strcpy(para + big, "\n");
+    expect_error(para, strlen(para), "doc.md:1: error: this paragraph is");
+    free(para);
+}
+
+/* Spans and source lines stay inside the text after trailing blanks are trimmed. */
+static void test_trimmed_end(void **st)
+{
+    pm_doc *d = parse("a *b  `   `*\n");
+    const pm_text *t = &d->blocks[0].text;
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        assert_true(t->spans[i].start < t->spans[i].end);
+        assert_true(t->spans[i].end <= t->len);
+    }
+    pm_doc_drop(d);
+    d = parse(", \n` \n`\n");
+    t = &d->blocks[0].text;
+    for (uint32_t i = 0; i < t->nline_starts; i++) assert_true(t->line_starts[i] <= t->len);
+    pm_doc_drop(d);
+    /* line numbers by bisection: one per source line of a long paragraph */
+    char text[4096] = "";
+    for (int i = 0; i < 300; i++) strcat(text, "w\n");
+    d = parse(text);
+    t = &d->blocks[0].text;
+    assert_int_equal(pm_text_line_at(t, 0), 1);
+    assert_int_equal(pm_text_line_at(t, 2), 2);
+    assert_int_equal(pm_text_line_at(t, 2 * 299), 300);
+    assert_int_equal(pm_text_line_at(t, t->len), 300);
+    pm_doc_drop(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +266,8 @@ int main(void)
         cmocka_unit_test_setup(test_blocks, setup),
         cmocka_unit_test_setup(test_inline_details, setup),
         cmocka_unit_test_setup(test_figure_width_errors, setup),
+        cmocka_unit_test_setup(test_limits, setup),
+        cmocka_unit_test_setup(test_trimmed_end, setup),
     };
     return cmocka_run_group_tests_name("content parser", tests, NULL, NULL);
 }

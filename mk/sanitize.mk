@@ -1,0 +1,56 @@
+# mk/sanitize.mk - the program and the unit tests under AddressSanitizer + UndefinedBehavior-
+# Sanitizer, and valgrind over a whole render.
+#
+#   make check-asan   build build-asan/pamphlet and build-asan/tests/* with
+#                     -fsanitize=address,undefined and run tests/run.sh against them; any
+#                     sanitizer report (memory error, undefined behaviour, leak) fails it
+#   make valgrind     the 1917 sample (reading PDF + booklet) under valgrind's memcheck:
+#                     no invalid reads or writes, no definite or indirect leaks
+#
+# Reports go to build-asan/logs/ (one file per process, kept for reading) as well as
+# failing the run that made them: every report is fatal (halt_on_error, abort_on_error,
+# so the process dies with SIGABRT, never with an exit code a test could mistake for an
+# input error), and check-asan fails if any log file exists at the end even when a test
+# script ignored the exit status. Leaks the libraries make once and keep for the life of the
+# process (fontconfig, Pango, the GLib type system, cairo/pixman caches, poppler) are
+# suppressed by tests/lsan.supp and tests/valgrind.supp: library frames only, never ours.
+
+SAN_CC ?= clang
+SAN_BUILD ?= build-asan
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
+SAN_LOGS = $(CURDIR)/$(SAN_BUILD)/logs
+# exitcode=86 for any report that does not abort (LeakSanitizer at exit): never 1, 2 or 3.
+SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:exitcode=86:detect_leaks=1:fast_unwind_on_malloc=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$(SAN_LOGS)/san \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1:exitcode=86:log_path=$(SAN_LOGS)/san \
+          LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+          PAMPHLET_DATADIR=$(CURDIR)
+
+# The program in any build folder (build-asan/pamphlet); ./pamphlet stays the default build.
+$(BUILD)/pamphlet: $(BUILD)/main.o $(BUILD)/libpamphlet.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
+
+asan-build:
+	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CC=$(SAN_CC) OPT=-O1 \
+	    CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" $(SAN_BUILD)/pamphlet tests
+
+check-asan: asan-build
+	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	env $(SAN_ENV) PAMPHLET=$(SAN_BUILD)/pamphlet BUILD=$(SAN_BUILD) tests/run.sh; \
+	rc=$$?; \
+	if ls $(SAN_LOGS)/* >/dev/null 2>&1; then \
+	    echo "check-asan: sanitizer reports:"; head -n 60 $(SAN_LOGS)/*; rc=1; \
+	else echo "check-asan: no sanitizer reports"; fi; \
+	exit $$rc
+
+# valgrind on the normal build (-O2 -g). Leaks of kind "possible" and "reachable" are the
+# libraries' caches; definite and indirect ones are errors.
+VALGRIND = valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+           --show-leak-kinds=definite,indirect --suppressions=tests/valgrind.supp --num-callers=30
+VG_OUT = $(BUILD)/valgrind
+valgrind: pamphlet
+	@mkdir -p $(VG_OUT)
+	$(VALGRIND) ./pamphlet content/1917.md -l layouts/a5.yaml -o $(VG_OUT)/1917.pdf \
+	    --booklet $(VG_OUT)/1917-booklet.pdf
+	@echo "valgrind: the 1917 render (PDF + booklet) is clean"
+
+.PHONY: asan-build check-asan valgrind

@@ -273,6 +273,14 @@ static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *p
     double qind = pm_spec_len(sp, sp->quote_indent, fs->tw);
     double lind = pm_spec_len(sp, sp->list_indent, fs->tw);
     double left = b->quote * qind + b->list * lind, right = b->quote * qind;
+    /* deeply nested quotes and lists indent no further once the column is down to a
+       third of the text width (else the width goes negative and text leaves the page) */
+    double room = fs->tw / 3;
+    if (fs->tw - left - right < room && left + right > 0) {
+        double k = (fs->tw - room) / (left + right);
+        left *= k;
+        right *= k;
+    }
     const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : b->quote ? &sp->quote : &sp->body;
     int follows_para = prev && (prev->kind == PM_BLK_PARA) && prev->list == b->list &&
                        prev->quote == b->quote && !b->item_first;
@@ -747,7 +755,10 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
             trial_items(fs, &w, vp, t.nlines);
             for (size_t k = b; k < tail; k++) *vpush(&w, V_GLUE) = vl->v[k];
             page_break r2;
-            find_page(fs, w.v, w.n, 0, used0, queued, floated, seen, &r2);
+            /* the trial's floated figures are its own: floated[] holds the page's */
+            size_t *tfl = pm_xmalloc((w.n + 1) * sizeof *tfl);
+            find_page(fs, w.v, w.n, 0, used0, queued, tfl, seen, &r2);
+            free(tfl);
             free(w.v);
             if (r2.shortfall >= fs->L - EPS && !r2.end && !r2.forced) continue; /* still short */
             double delta = t.demerits - P->demerits;
@@ -1179,6 +1190,7 @@ int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache 
     g_string_free(fs.buf, TRUE);
     if (!fs.rc && stats) pm_flow_check(lay, spec, stats);
     if (fs.rc) {
+        if (sink && sink->stop) sink->stop(sink->ud); /* it may still be drawing a page */
         pm_layout_drop(lay);
         return fs.rc;
     }

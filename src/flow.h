@@ -24,6 +24,9 @@ typedef struct pm_flow_stats {
  * included), in order: an output can start writing while later pages are built. */
 typedef struct pm_page_sink {
     void (*page)(void *ud, const pm_layout *lay, pm_page *page);
+    /* Called when pm_flow fails after pages went to the sink, before it drops the layout
+     * they belong to: the sink must be done with them when it returns. May be NULL. */
+    void (*stop)(void *ud);
     void *ud;
 } pm_page_sink;
 

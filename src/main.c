@@ -70,7 +70,7 @@ static const struct option longopts[] = {
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "pamphlet: ");
+    fprintf(stderr, "pamphlet: error: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry 'pamphlet --help'.\n");
     return PM_EUSAGE;
@@ -78,10 +78,11 @@ static int bad_usage(const char *fmt, const char *arg)
 
 static int parse_length(const char *opt, const char *arg, double *out)
 {
-    pm_len l;
-    const char *why;
+    pm_len l = {PM_LEN_PT, 0}; /* not set when parsing fails */
+    const char *why = NULL;
     if (pm_len_parse(arg, 0, &l, &why) < 0 || l.kind != PM_LEN_PT || l.v < 0) {
-        fprintf(stderr, "pamphlet: %s '%s': %s\n", opt, arg, l.kind != PM_LEN_PT ? "use mm, cm, in or pt" : why);
+        fprintf(stderr, "pamphlet: error: %s '%s': %s\n", opt, arg,
+                why ? why : l.kind != PM_LEN_PT ? "use mm, cm, in or pt" : "must not be negative");
         return -1;
     }
     *out = l.v;
@@ -105,7 +106,8 @@ int main(int argc, char **argv)
         argc--;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "l:o:qhV", longopts, NULL)) != -1) {
+    opterr = 0; /* getopt's own messages are not in the "pamphlet: error: ..." form */
+    while ((c = getopt_long(argc, argv, ":l:o:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'l': o.layout = optarg; break;
         case 'o': o.output = optarg; break;
@@ -156,7 +158,13 @@ int main(int argc, char **argv)
             else return bad_usage("--binding '%s': use left or right", optarg);
             break;
         case O_WATCH: watch = 1; break;
-        default: fputs("Try 'pamphlet --help'.\n", stderr); return PM_EUSAGE;
+        case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
+        default: {
+            const char *bad = argv[optind - 1];
+            char opt[3] = {'-', (char)optopt, 0};
+            if (strncmp(bad, "--", 2) && optopt > 0 && optopt < 128) bad = opt; /* in "-qZ" */
+            return bad_usage("unknown option '%s'", bad);
+        }
         }
     }
     if (optind != argc - 1)

@@ -759,10 +759,15 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
             }
         }
         if (g0 < 0) continue;
-        uint32_t tb = ioff + (uint32_t)gs->log_clusters[g0];
-        uint32_t te = g1 < gs->num_glyphs ? ioff + (uint32_t)gs->log_clusters[g1] : iend;
+        /* glyphs are in visual order: a right-to-left run's clusters descend, and a
+           cluster ends where the logically next one, the glyph before it, starts */
+        int rtl = gi->item->analysis.level & 1;
+        uint32_t tb = ioff + (uint32_t)gs->log_clusters[rtl ? g1 - 1 : g0];
+        uint32_t te = rtl ? (g0 > 0 ? ioff + (uint32_t)gs->log_clusters[g0 - 1] : iend)
+                          : (g1 < gs->num_glyphs ? ioff + (uint32_t)gs->log_clusters[g1] : iend);
         if (te > le) te = le;
         if (tb < ls) tb = ls;
+        if (te < tb) te = tb;
         double rise = 0;
         for (GSList *l = gi->item->analysis.extra_attrs; l; l = l->next) {
             PangoAttribute *at = l->data;
@@ -788,8 +793,10 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
             uint32_t c = ioff + (uint32_t)gs->log_clusters[g];
             int ge = g + 1;
             while (ge < g1 && gs->log_clusters[ge] == gs->log_clusters[g]) ge++;
-            uint32_t cn = ge < gs->num_glyphs ? ioff + (uint32_t)gs->log_clusters[ge] : iend;
+            uint32_t cn = rtl ? (g > 0 ? ioff + (uint32_t)gs->log_clusters[g - 1] : iend)
+                              : (ge < gs->num_glyphs ? ioff + (uint32_t)gs->log_clusters[ge] : iend);
             if (cn > te) cn = te;
+            if (cn < c) cn = c;
             int kept = 0;
             while (shi < nsh && sh[shi].end <= c) shx += sh[shi++].extra;
             double sx = shx; /* = shift_at(sh, nsh, c): the shifts are in text order */

@@ -113,6 +113,7 @@ typedef struct pdf_pipe {
     const pm_layout *lay;
     pm_device *dev;
     int rc;
+    int joined;
     pthread_t thread;
 } pdf_pipe;
 
@@ -154,6 +155,20 @@ static void *pipe_run(void *arg)
     return NULL;
 }
 
+/* The page builder failed: draw no more pages, and wait for the one being drawn (the
+ * layout is dropped when this returns). */
+static void pipe_stop(void *ud)
+{
+    pdf_pipe *p = ud;
+    pthread_mutex_lock(&p->mu);
+    p->done = 1;
+    p->next = p->n;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    p->joined = 1;
+}
+
 static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
@@ -183,9 +198,9 @@ static uint64_t spec_hash(const pm_spec *spec)
     for (int i = 0; i < spec->nfiles; i++) {
         char *data;
         size_t len;
-        pm_diag_quiet(1);
+        int was = pm_diag_mute(1); /* a layout that went away: the run will say so */
         int rc = pm_read_file(spec->files[i], 1u << 20, "layout", &data, &len);
-        pm_diag_quiet(0);
+        pm_diag_mute(was);
         if (rc) return 0;
         for (const char *p = spec->files[i]; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
         for (size_t k = 0; k < len; k++) h = (h ^ (unsigned char)data[k]) * 1099511628211ull;
@@ -385,7 +400,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     }
     /* the reading PDF is written as the pages come */
     pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-    pm_page_sink sink = {pipe_page, &pipe};
+    pm_page_sink sink = {pipe_page, pipe_stop, &pipe};
     int piped = 0;
     if (ndev && !o->no_pdf) {
         pipe.dev = devs[0];
@@ -394,11 +409,13 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     rc = pm_flow(s->set, doc, spec, s->images, piped ? &sink : NULL, &lay, &stats);
     stage("flow");
     if (piped) {
-        pthread_mutex_lock(&pipe.mu);
-        pipe.done = 1;
-        pthread_cond_signal(&pipe.cv);
-        pthread_mutex_unlock(&pipe.mu);
-        pthread_join(pipe.thread, NULL);
+        if (!pipe.joined) {
+            pthread_mutex_lock(&pipe.mu);
+            pipe.done = 1;
+            pthread_cond_signal(&pipe.cv);
+            pthread_mutex_unlock(&pipe.mu);
+            pthread_join(pipe.thread, NULL);
+        }
         stage("pdf pages");
         free(pipe.q);
         if (!rc) rc = pipe.rc;

@@ -56,6 +56,9 @@ check:
 	tools/install-deps.sh test
 	$(MAKE) pamphlet tests
 	tests/run.sh
+	$(MAKE) check-asan
+	$(MAKE) fuzz-regress
+	$(MAKE) valgrind
 
 # Everything a fresh Debian 12 machine needs, then both samples rendered into out/.
 setup:

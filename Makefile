@@ -54,11 +54,8 @@ deps:
 
 check:
 	tools/install-deps.sh test
-	$(MAKE) pamphlet tests
-	tests/run.sh
-	$(MAKE) check-asan
-	$(MAKE) fuzz-regress
-	$(MAKE) valgrind
+	$(MAKE) --no-print-directory pamphlet tests
+	tests/check.sh
 
 # Everything a fresh Debian 12 machine needs, then both samples rendered into out/.
 setup:

@@ -350,7 +350,7 @@ static int frame_bounds(void *ud, int i, double b[4])
 
 static int frame_paint(void *ud, int i, cairo_t *cr)
 {
-    pm_paint_page(cr, ((const bk_dev *)ud)->pages[i], 0);
+    pm_paint_page(cr, ((const bk_dev *)ud)->pages[i], PM_PAINT_SECOND_IMAGES);
     return PM_OK;
 }
 

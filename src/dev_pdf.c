@@ -94,7 +94,7 @@ static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
         d->h = pg->h;
     }
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
-    pm_paint_page(d->cr, pg, 1);
+    pm_paint_page(d->cr, pg, PM_PAINT_TAGS);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
         if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;

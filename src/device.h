@@ -26,10 +26,14 @@ struct pm_device {
 /* begin, every page, end (not commit). Returns PM_OK or the first error. */
 int pm_device_run(pm_device *d, const pm_layout *lay);
 
-/* Paint one page's items onto cr, with the page's top-left at the current origin. With
- * tags, links and destinations are emitted as PDF tags (for the PDF surfaces). */
-void pm_paint_page(cairo_t *cr, const pm_page *page, int tags);
-/* Paint one line with its baseline's left end at x, y; tags as for pm_paint_page. */
+/* How pm_paint_page paints: PM_PAINT_TAGS emits links and destinations as PDF tags (for
+ * the reading PDF); PM_PAINT_SECOND_IMAGES paints images from their second set of source
+ * surfaces (for a device drawing while another draws on another thread). */
+enum { PM_PAINT_TAGS = 1, PM_PAINT_SECOND_IMAGES = 2 };
+
+/* Paint one page's items onto cr, with the page's top-left at the current origin. */
+void pm_paint_page(cairo_t *cr, const pm_page *page, int flags);
+/* Paint one line with its baseline's left end at x, y; with tags, its links as PDF tags. */
 void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int tags);
 
 /* The devices. Each returns NULL (after a diagnostic) if the file cannot be started. */

@@ -54,6 +54,8 @@ struct pm_image {
                                is all a PDF needs (a PDF image fills a unit square whatever its
                                pixel size); a full-size surface would cost a copy of its pixels
                                when destroyed, as cairo keeps a copy-on-write snapshot of it */
+    cairo_surface_t *second; /* PM_IMAGE_SET_SECOND's PDF source: its own 1x1 proxy, or a
+                               surface over surf's pixels; made on first use */
     blob *jpeg;          /* passthrough JPEGs only */
     char *unique_id;     /* CAIRO_MIME_TYPE_UNIQUE_ID for passthrough JPEGs */
     char *path, *ref_file;
@@ -62,16 +64,18 @@ struct pm_image {
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
+/* The references are atomic: cairo releases mime data on whichever thread finishes the
+ * PDF surface holding it. */
 static blob *blob_ref(blob *b)
 {
-    b->refs++;
+    __atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
     return b;
 }
 
 static void blob_release(void *p)
 {
     blob *b = p;
-    if (b && --b->refs == 0) {
+    if (b && __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         free(b->data);
         free(b);
     }
@@ -485,14 +489,14 @@ static void hash128(const unsigned char *p, size_t n, uint64_t out[2])
 
 /* Attaches the JPEG bytes and the unique id to the surface. cairo drops both whenever
  * the surface is flushed or drawn on, so this runs again after a lazy decode. */
-static void attach_mime(pm_image *img)
+static void attach_mime(pm_image *img, cairo_surface_t *proxy)
 {
     blob_ref(img->jpeg);
-    if (cairo_surface_set_mime_data(img->proxy, CAIRO_MIME_TYPE_JPEG, img->jpeg->data,
+    if (cairo_surface_set_mime_data(proxy, CAIRO_MIME_TYPE_JPEG, img->jpeg->data,
                                     img->jpeg->len, blob_release, img->jpeg) != CAIRO_STATUS_SUCCESS)
         blob_release(img->jpeg); /* cairo did not take it */
     char *id = pm_xstrdup(img->unique_id);
-    if (cairo_surface_set_mime_data(img->proxy, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)id,
+    if (cairo_surface_set_mime_data(proxy, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)id,
                                     strlen(id), free, id) != CAIRO_STATUS_SUCCESS)
         free(id);
 }
@@ -606,7 +610,7 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
         snprintf(id, sizeof id, "pamphlet-jpeg-%016llx%016llx-%zu", (unsigned long long)hv[0],
                  (unsigned long long)hv[1], len);
         img->unique_id = pm_xstrdup(id);
-        attach_mime(img);
+        attach_mime(img, img->proxy);
     } else {
         img->surf = surf;
         cairo_surface_flush(surf);
@@ -826,6 +830,7 @@ void pm_image_drop(pm_image *img)
     if (!img || --img->refs > 0) return;
     /* The surface may live on (referenced by a PDF surface); it holds its own
      * references to the JPEG bytes through the mime data. */
+    if (img->second) cairo_surface_destroy(img->second); /* before the pixels it may show */
     if (img->surf) cairo_surface_destroy(img->surf);
     if (img->proxy) cairo_surface_destroy(img->proxy);
     blob_release(img->jpeg);
@@ -857,7 +862,30 @@ static void orientation_matrix(int o, double sw, double sh, cairo_matrix_t *m)
     }
 }
 
-int pm_image_paint(cairo_t *cr, pm_image *img, double x, double y, double w, double h)
+/* The PDF source surface of the second set: a proxy of its own carrying the same JPEG
+ * bytes, or a surface over the same (never again modified) pixels. NULL if cairo fails. */
+static cairo_surface_t *second_source(pm_image *img)
+{
+    if (img->second) return img->second;
+    cairo_surface_t *s;
+    if (img->proxy) {
+        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) attach_mime(img, s);
+    } else {
+        /* no flush: that would detach the other set's snapshots */
+        s = cairo_image_surface_create_for_data(cairo_image_surface_get_data(img->surf),
+                                                cairo_image_surface_get_format(img->surf),
+                                                img->sw, img->sh,
+                                                cairo_image_surface_get_stride(img->surf));
+    }
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    return img->second = s;
+}
+
+int pm_image_paint(cairo_t *cr, pm_image *img, int set, double x, double y, double w, double h)
 {
     if (!(w > 0) || !(h > 0) || !isfinite(x) || !isfinite(y) || !isfinite(w) || !isfinite(h))
         return 0;
@@ -878,14 +906,21 @@ int pm_image_paint(cairo_t *cr, pm_image *img, double x, double y, double w, dou
     cairo_translate(cr, x, y);
     cairo_scale(cr, w / pm_image_width(img), h / pm_image_height(img));
     cairo_transform(cr, &m);
+    cairo_surface_t *src = img->surf;
+    if (pdf && set == PM_IMAGE_SET_SECOND) src = second_source(img);
+    else if (pdf && img->proxy) src = img->proxy;
+    if (!src) {
+        cairo_restore(cr);
+        return -1;
+    }
     if (pdf && img->proxy) {
         cairo_scale(cr, img->sw, img->sh); /* the 1x1 proxy fills the stored size */
-        cairo_set_source_surface(cr, img->proxy, 0, 0);
+        cairo_set_source_surface(cr, src, 0, 0);
         cairo_paint(cr);
         cairo_restore(cr);
         return 0;
     }
-    cairo_set_source_surface(cr, img->surf, 0, 0);
+    cairo_set_source_surface(cr, src, 0, 0);
     if (pdf) {
         /* A plain image XObject: EXTEND_NONE, no clip path. */
         cairo_paint(cr);

@@ -47,9 +47,16 @@ int pm_image_is_passthrough(const pm_image *img);
 /* EXIF orientation 1..8 (1 = upright; also for PNG). */
 int pm_image_orientation(const pm_image *img);
 
-/* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr. On a
- * PDF surface a passthrough JPEG is not decoded; on any other target its pixels are
- * decoded on first use (a decode error then paints a grey box and returns -1). */
-int pm_image_paint(cairo_t *cr, pm_image *img, double x, double y, double w, double h);
+/* Which of an image's sets of cairo source surfaces a PDF device paints from. Two
+ * devices drawing at the same time on different threads use different sets: cairo
+ * attaches its snapshots to a source surface without a lock. A set is used by one thread
+ * at a time; raster targets always use the main set's pixels. */
+enum { PM_IMAGE_SET_MAIN = 0, PM_IMAGE_SET_SECOND = 1 };
+
+/* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr, from
+ * the given set. On a PDF surface a passthrough JPEG is not decoded; on any other
+ * target its pixels are decoded on first use (a decode error then paints a grey box and
+ * returns -1). */
+int pm_image_paint(cairo_t *cr, pm_image *img, int set, double x, double y, double w, double h);
 
 #endif

@@ -169,6 +169,22 @@ static void pipe_stop(void *ud)
     p->joined = 1;
 }
 
+/* A device run on a thread of its own: the booklet is drawn while the reading PDF is
+ * finished (its images come from their second set of source surfaces). */
+typedef struct dev_thread {
+    pm_device *dev;
+    const pm_layout *lay;
+    int rc;
+    pthread_t thread;
+} dev_thread;
+
+static void *dev_thread_run(void *arg)
+{
+    dev_thread *t = arg;
+    t->rc = pm_device_run(t->dev, t->lay);
+    return NULL;
+}
+
 static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
@@ -303,7 +319,7 @@ int pm_session_inputs(pm_session *s, const char *const **paths)
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 {
     double t0 = now_ms();
-    int rc, ndev = 0, warnings_before = pm_diag_warnings();
+    int rc, ndev = 0, booklet = -1, warnings_before = pm_diag_warnings();
     pm_doc *doc = NULL;
     pm_spec *spec = NULL;
     pm_layout *lay = NULL;
@@ -383,7 +399,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
             if ((rc = booklet_options(o, spec, &bo))) goto done;
             bo.quiet = s->keep && s->ninputs > 0; /* watch mode: the how-to once */
             if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
-            ndev++;
+            booklet = ndev++;
         }
         if (o->dump) {
             if (!(devs[ndev] = pm_device_dump_new(o->dump))) { rc = PM_EIO; goto done; }
@@ -408,6 +424,12 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     }
     rc = pm_flow(s->set, doc, spec, s->images, piped ? &sink : NULL, &lay, &stats);
     stage("flow");
+    dev_thread bt = {.lay = lay};
+    int bt_started = 0;
+    if (!rc && piped && booklet >= 0 && !pipe.joined) {
+        bt.dev = devs[booklet];
+        bt_started = pthread_create(&bt.thread, NULL, dev_thread_run, &bt) == 0;
+    }
     if (piped) {
         if (!pipe.joined) {
             pthread_mutex_lock(&pipe.mu);
@@ -421,8 +443,13 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         if (!rc) rc = pipe.rc;
         if (!rc && pipe.dev->end) rc = pipe.dev->end(pipe.dev, lay);
     }
-    if (rc) goto done;
     stage("layout");
+    if (bt_started) {
+        pthread_join(bt.thread, NULL);
+        if (!rc) rc = bt.rc;
+        stage("booklet");
+    }
+    if (rc) goto done;
 
     if (o->preflight) {
         pm_booklet_opts bo;
@@ -435,6 +462,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         goto done;
     }
     for (int i = piped; i < ndev && !rc; i++) {
+        if (bt_started && i == booklet) continue;
         rc = pm_device_run(devs[i], lay);
         stage(devs[i]->name);
     }

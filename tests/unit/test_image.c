@@ -146,7 +146,7 @@ static cairo_surface_t *paint_to_image(pm_image *img, int sw, int sh, double x, 
                           (bg & 255) / 255.0, (bg >> 24) / 255.0);
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     cairo_paint(cr);
-    *rc = pm_image_paint(cr, img, x, y, w, h);
+    *rc = pm_image_paint(cr, img, PM_IMAGE_SET_MAIN, x, y, w, h);
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
     cairo_destroy(cr);
     cairo_surface_flush(s);
@@ -215,8 +215,8 @@ static membuf pdf_of(pm_image *a, pm_image *b)
     membuf m = {0};
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, 300, 300);
     cairo_t *cr = cairo_create(s);
-    if (a) assert_int_equal(pm_image_paint(cr, a, 10, 10, 120, 90), 0);
-    if (b) assert_int_equal(pm_image_paint(cr, b, 10, 150, 120, 90), 0);
+    if (a) assert_int_equal(pm_image_paint(cr, a, PM_IMAGE_SET_MAIN, 10, 10, 120, 90), 0);
+    if (b) assert_int_equal(pm_image_paint(cr, b, PM_IMAGE_SET_MAIN, 10, 150, 120, 90), 0);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
@@ -542,7 +542,7 @@ static void test_jpeg_pdf_passthrough(void **state)
     membuf m = {0};
     cairo_surface_t *ps = cairo_pdf_surface_create_for_stream(mem_write, &m, 300, 300);
     cairo_t *cr = cairo_create(ps);
-    assert_int_equal(pm_image_paint(cr, b, 0, 0, 160, 120), 0);
+    assert_int_equal(pm_image_paint(cr, b, PM_IMAGE_SET_MAIN, 0, 0, 160, 120), 0);
     pm_image_drop(b);
     pm_image_drop(a);
     cairo_destroy(cr);

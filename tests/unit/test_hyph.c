@@ -53,9 +53,26 @@ static void test_cache_gives_the_same(void **st)
     for (int i = 0; i < 9; i++) nfirst[i] = points(h, words[i], first[i]);
     pm_hyph_drop(h); /* writes the words */
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "grep -q '^revolution\t' %s/pamphlet/hyph-*.words", dir);
+    snprintf(cmd, sizeof cmd, "grep -q '^revolution\t' %s/pamphlet/hyph-*.sorted", dir);
     assert_int_equal(system(cmd), 0);
-    h = pm_hyph_load("en-US", "t.md", 1); /* reads them */
+    h = pm_hyph_load("en-US", "t.md", 1); /* finds them in the file */
+    for (int i = 0; i < 9; i++) {
+        nagain[i] = points(h, words[i], again[i]);
+        assert_int_equal(nagain[i], nfirst[i]);
+        assert_memory_equal(again[i], first[i], (size_t)nfirst[i] * sizeof(uint32_t));
+    }
+    uint32_t q[32];
+    assert_true(points(h, "abolition", q) > 0); /* a new word: the file is written again */
+    pm_hyph_drop(h);
+    /* old and new words, in byte order (lookups are binary searches), each once */
+    snprintf(cmd, sizeof cmd, "f=$(ls %s/pamphlet/hyph-*.sorted) && LC_ALL=C sort -c -u \"$f\" && "
+             "grep -q '^abolition\t' \"$f\" && grep -q '^revolution\t' \"$f\" && test $(wc -l < \"$f\") = 10",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    /* out of order, the file makes lookups miss, never give wrong points */
+    snprintf(cmd, sizeof cmd, "f=$(ls %s/pamphlet/hyph-*.sorted) && sort -r \"$f\" > \"$f.r\" && mv \"$f.r\" \"$f\"", dir);
+    assert_int_equal(system(cmd), 0);
+    h = pm_hyph_load("en-US", "t.md", 1);
     for (int i = 0; i < 9; i++) {
         nagain[i] = points(h, words[i], again[i]);
         assert_int_equal(nagain[i], nfirst[i]);
@@ -63,13 +80,18 @@ static void test_cache_gives_the_same(void **st)
     }
     pm_hyph_drop(h);
     /* a damaged cache file is not trusted beyond the word it is about */
-    snprintf(cmd, sizeof cmd, "printf 'revolution\\t99,abc,-4\\nbroken line\\n' > %s/pamphlet/hyph-*.words 2>/dev/null; "
-             "for f in %s/pamphlet/hyph-*.words; do printf 'revolution\\t99,abc\\nbroken\\n' > \"$f\"; done", dir, dir);
+    snprintf(cmd, sizeof cmd, "for f in %s/pamphlet/hyph-*.sorted; do printf 'broken\\nrevolution\\t99,abc\\n' > \"$f\"; done",
+             dir);
     assert_int_equal(system(cmd), 0);
     h = pm_hyph_load("en-US", "t.md", 1);
     uint32_t p[32];
     int n = points(h, "revolution", p);
     for (int i = 0; i < n; i++) assert_true(p[i] < strlen("revolution"));
+    for (int i = 0; i < 9; i++)
+        if (!strcmp(words[i], "revolution")) {
+            assert_int_equal(n, nfirst[i]); /* the damaged line was not used */
+            assert_memory_equal(p, first[i], (size_t)n * sizeof(uint32_t));
+        }
     pm_hyph_drop(h);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);

@@ -76,6 +76,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(out, sizeof out, "%s/out.pdf", dir);
     snprintf(booklet, sizeof booklet, "%s/out-booklet.pdf", dir);
     snprintf(dump, sizeof dump, "%s/out.dump", dir);
+    /* the fontconfig cache and the hyphenated words go to the scratch folder, not into
+       the user's cache (the session writes every word it hyphenated at exit) */
+    setenv("XDG_CACHE_HOME", dir, 1);
     session = pm_session_new(0);
     atexit(drop_session);
     return 0;

@@ -20,7 +20,7 @@ typedef struct pm_booklet_opts {
     int marks;                /* fold and crop marks */
     double printer_margin;    /* copier's unprintable edge in points */
     int rtl;                  /* bound on the right */
-    int quiet;                /* do not print the printing how-to (watch mode's rebuilds) */
+    int quiet;                /* do not print the printing how-to (-q; watch mode's rebuilds) */
 } pm_booklet_opts;
 
 /* Options from a layout's booklet: section. */

@@ -226,7 +226,7 @@ static int write_booklet(pdf_src *s, const char *out, const pm_booklet_opts *o)
         }
         if (!rc) rc = pm_outfile_commit(&of);
         else pm_outfile_abort(&of);
-        if (!rc) pm_bk_print_howto(stdout, out, o, &sum);
+        if (!rc && !o->quiet) pm_bk_print_howto(stdout, out, o, &sum);
         pm_bk_summary_free(&sum);
     }
     g_free(title);

@@ -30,7 +30,7 @@ static const char usage[] =
     "      --preflight         check everything and report; write nothing\n"
     "      --watch             render, then render again whenever an input changes\n"
     "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
-    "  -q, --quiet             no warnings, only errors\n"
+    "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
     "\n"
     "Booklet options (override the layout's booklet: section):\n"
     "      --sheet SIZE        sheet paper (A4, Letter, A3, ...; default: from the page)\n"
@@ -111,7 +111,10 @@ int main(int argc, char **argv)
         switch (c) {
         case 'l': o.layout = optarg; break;
         case 'o': o.output = optarg; break;
-        case 'q': pm_diag_quiet(1); break;
+        case 'q':
+            pm_diag_quiet(1);
+            o.quiet = 1;
+            break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("pamphlet %s\n", PM_VERSION); return 0;
         case O_BOOKLET: o.booklet = optarg; break;
@@ -182,6 +185,7 @@ int main(int argc, char **argv)
         if (o.rtl >= 0) bo.rtl = o.rtl;
         if (o.creep >= 0) bo.creep = o.creep;
         if (o.printer_margin >= 0) bo.printer_margin = o.printer_margin;
+        bo.quiet = o.quiet;
         if (o.sheet) {
             double w, h;
             if (pm_paper_size(o.sheet, &w, &h) < 0) return bad_usage("--sheet '%s': unknown paper size", o.sheet);

@@ -397,7 +397,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         if (o->booklet) {
             pm_booklet_opts bo;
             if ((rc = booklet_options(o, spec, &bo))) goto done;
-            bo.quiet = s->keep && s->ninputs > 0; /* watch mode: the how-to once */
+            bo.quiet = o->quiet || (s->keep && s->ninputs > 0); /* watch mode: the how-to once */
             if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
             booklet = ndev++;
         }

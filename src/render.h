@@ -19,6 +19,7 @@ typedef struct pm_options {
     const char *fonts_dir;    /* override the fonts folder */
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
     int preflight;            /* report, write nothing */
+    int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
     /* booklet overrides of the layout's booklet: section; negative = not given */
     const char *sheet;
     int duplex, blanks, signature, marks, rtl;

@@ -142,6 +142,7 @@ static void report(const pm_options *o, int rc, const pm_run_info *info, int fir
                 o->output ? out : "the PDF");
         return;
     }
+    if (o->quiet) return;
     fprintf(stderr, "pamphlet: %s %s in %.0f ms (%d pages; %d paragraphs set, %d kept)%s\n",
             first ? "wrote" : "rebuilt", o->output ? out : "the PDF", info->ms, info->pages,
             info->paragraphs_set, info->paragraphs_cached, first ? "; watching for changes, Ctrl-C stops" : "");

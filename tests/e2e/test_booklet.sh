@@ -89,6 +89,10 @@ for n in 1 2 3 4 5 8 19 50; do
     blanks=$(( (n + 3) / 4 * 4 - n ))
     if [ "$blanks" = 0 ]; then want="0 blank pages added"; elif [ "$blanks" = 1 ]; then want="1 blank page added before the last page"; else want="$blanks blank pages added before the last page"; fi
     if grep -q "$want" "$T/howto${n}sb.txt"; then pass "$n pages: how-to says '$want'"; else fail "$n pages: how-to lacks '$want': $(head -n 1 "$T/howto${n}sb.txt")"; fi
+    if [ "$n" = 5 ] && render "$n" q -q; then
+        if [ ! -s "$T/howto${n}q.txt" ] && cmp -s "$T/b${n}q.pdf" "$T/b${n}sb.pdf"; then pass "-q: the same booklet, no how-to"
+        else fail "-q: printed '$(head -n 1 "$T/howto${n}q.txt")' or the booklet differs"; fi
+    fi
     render "$n" lb --duplex long && booklet_check "$T/r$n.pdf" "$T/b${n}lb.pdf" "$n pages long before-last" --duplex long
     render "$n" se --blanks end && booklet_check "$T/r$n.pdf" "$T/b${n}se.pdf" "$n pages short end" --blanks end
     render "$n" le --duplex long --blanks end && booklet_check "$T/r$n.pdf" "$T/b${n}le.pdf" "$n pages long end" --duplex long --blanks end

@@ -892,7 +892,8 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
             pm_line_link *lk = &out->links[out->nlinks++];
             lk->x0 = dx + first_x + x_at(p, a0) - x0 + shift_at(sh, nsh, a0);
             lk->x1 = dx + first_x + x_at(p, a1) - x0 + shift_at(sh, nsh, a1);
-            lk->url = sp->url;
+            /* a copy: in watch mode the line outlives the document it was set from */
+            lk->url = pm_arena_strdup(a, sp->url);
         }
     }
     free(sh);

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# test_watch.sh - end-to-end test of `pamphlet SOURCE.md --watch`: a session of edits.
+#
+# Copies content/1917.md, its images and a layout that extends a copy of layouts/a5.yaml
+# into a temporary folder, starts the program in watch mode with a reading PDF and a
+# booklet, and then, waiting each time for the rebuild to finish:
+#   a plain write to the source       -> both PDFs rebuilt, the new word in the text
+#   an editor's save (temp + rename)  -> rebuilt
+#   broken front matter               -> an error naming doc.md and its line; both PDFs
+#                                        byte for byte as before; still watching
+#   the fix                           -> rebuilt, with the fixed text
+#   an unknown key in the base layout -> an error naming base.yaml and its line; PDFs kept
+#   the fix, and a real layout change -> rebuilt, the page size changed
+#   a photo replaced (rename)         -> rebuilt
+#   SIGTERM                           -> exit status 0, no temporary files left behind
+# The waits are for events (a new line in the program's log), with a generous time-out so
+# a slow machine (or the sanitizer build) does not fail; nothing here measures speed
+# (that is bench/watchlat.c, in make bench).
+#
+# Run from anywhere: tests/e2e/test_watch.sh; PAMPHLET=path overrides ./pamphlet.
+# Prints one line per check; exits 0 when all pass. Needs pdftotext, pdfinfo, python3.
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+PAMPHLET=${PAMPHLET:-./pamphlet}
+case $PAMPHLET in /*) ;; *) PAMPHLET=$ROOT/$PAMPHLET ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/pm-watch.XXXXXX")
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
+TIMEOUT=${WATCH_TEST_TIMEOUT:-60} # seconds to wait for one rebuild
+
+npass=0
+nfail=0
+pass() { npass=$((npass + 1)); echo "ok   $*"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+
+for tool in pdftotext pdfinfo python3; do
+    command -v "$tool" >/dev/null || { echo "FAIL missing tool: $tool"; exit 1; }
+done
+
+mkdir -p "$T/images"
+cp content/1917.md "$T/doc.md"
+cp content/images/*.jpg "$T/images/"
+cp layouts/a5.yaml "$T/base.yaml"
+printf 'extends: base.yaml\n' >"$T/my.yaml"
+LOG=$T/log
+
+# lines of the log matching a pattern
+count() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }
+# wait until more than N lines match the pattern; 1 if the time-out comes first or the
+# program has died
+wait_for() { # pattern N
+    local i=0 limit=$((TIMEOUT * 20))
+    while [ "$(count "$1")" -le "$2" ]; do
+        kill -0 "$PID" 2>/dev/null || return 1
+        i=$((i + 1))
+        [ $i -ge $limit ] && return 1
+        sleep 0.05
+    done
+    return 0
+}
+sum() { cksum <"$1" 2>/dev/null; }
+text_has() { pdftotext "$T/out.pdf" - 2>/dev/null | tr -s ' \n' ' ' | grep -q -- "$1"; }
+# replace text in a file, in one write (or, with "rename" last, as editors save: a new
+# file renamed over it)
+edit() { # file from to [from to ...] [rename]
+    python3 - "$@" <<'EOF'
+import os, sys
+path, args = sys.argv[1], sys.argv[2:]
+rename = len(args) % 2 == 1 and args.pop() == "rename"
+s = open(path, encoding="utf-8").read()
+for old, new in zip(args[::2], args[1::2]):
+    assert old in s, f"{old!r} not in {path}"
+    s = s.replace(old, new, 1)
+if rename:
+    tmp = path + ".swp"
+    with open(tmp, "w", encoding="utf-8") as f: f.write(s)
+    os.rename(tmp, path)
+else:
+    with open(path, "r+", encoding="utf-8") as f:
+        f.seek(0); f.write(s); f.truncate()
+EOF
+}
+
+"$PAMPHLET" "$T/doc.md" -l "$T/my.yaml" -o "$T/out.pdf" --booklet "$T/out-b.pdf" --watch \
+    >/dev/null 2>"$LOG" &
+PID=$!
+if wait_for "wrote" 0 && [ -s "$T/out.pdf" ] && [ -s "$T/out-b.pdf" ]; then
+    pass "watch: the first PDF and booklet"
+else
+    fail "watch: no first PDF: $(tail -n 3 "$LOG")"
+    exit 1
+fi
+
+# 1. a plain write
+r=$(count rebuilt)
+a=$(sum "$T/out.pdf")
+b=$(sum "$T/out-b.pdf")
+edit "$T/doc.md" "The Revolution Under Siege" "The Marmalade Under Siege"
+if wait_for rebuilt "$r" && [ "$(sum "$T/out.pdf")" != "$a" ] && [ "$(sum "$T/out-b.pdf")" != "$b" ] &&
+    text_has "Marmalade Under Siege"; then
+    pass "watch: a write to the source rebuilds both PDFs"
+else
+    fail "watch: a write to the source: $(tail -n 2 "$LOG")"
+fi
+
+# 2. an editor's save: a new file renamed over the source
+r=$(count rebuilt)
+edit "$T/doc.md" "Marmalade Under" "Porridge Under" rename
+if wait_for rebuilt "$r" && text_has "Porridge Under Siege"; then
+    pass "watch: a save by rename rebuilds"
+else
+    fail "watch: a save by rename: $(tail -n 2 "$LOG")"
+fi
+
+# 3. a broken edit: the front matter's YAML does not parse
+e=$(count "not updated")
+a=$(sum "$T/out.pdf")
+b=$(sum "$T/out-b.pdf")
+edit "$T/doc.md" "title:" "title: [unclosed,"
+if wait_for "not updated" "$e"; then
+    pass "watch: a broken edit is reported"
+    if grep -q "doc.md:[0-9][0-9]*:.*error" "$LOG"; then pass "watch: the error names doc.md and its line"
+    else fail "watch: no doc.md:LINE error in: $(grep -i error "$LOG" | tail -n 2)"; fi
+    if [ "$(sum "$T/out.pdf")" = "$a" ] && [ "$(sum "$T/out-b.pdf")" = "$b" ]; then
+        pass "watch: after the broken edit both PDFs are as they were"
+    else
+        fail "watch: the broken edit changed a PDF"
+    fi
+else
+    fail "watch: a broken edit was not reported (or the program died): $(tail -n 3 "$LOG")"
+fi
+
+# 4. the fix, with a new word so the rebuilt PDF can be told apart
+r=$(count rebuilt)
+edit "$T/doc.md" "title: [unclosed," "title:" "Porridge Under" "Custard Under"
+if wait_for rebuilt "$r" && text_has "Custard Under Siege"; then
+    pass "watch: after the fix it rebuilds again"
+else
+    fail "watch: no rebuild after the fix: $(tail -n 3 "$LOG")"
+fi
+
+# 5. a broken layout, in the file the given layout extends
+e=$(count "not updated")
+a=$(sum "$T/out.pdf")
+printf 'paper_colour: pink\n' >>"$T/base.yaml"
+line=$(wc -l <"$T/base.yaml")
+if wait_for "not updated" "$e" && grep -q "base.yaml:$line:.*error" "$LOG" && [ "$(sum "$T/out.pdf")" = "$a" ]; then
+    pass "watch: an error in the extended layout names base.yaml:$line, the PDF is kept"
+else
+    fail "watch: a broken base layout: $(grep base.yaml "$LOG" | tail -n 2)"
+fi
+
+# 6. the layout fixed and changed: A5 -> A6 pages
+r=$(count rebuilt)
+python3 - "$T/base.yaml" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("paper_colour: pink\n", "").replace("size: A5", "size: A6", 1)
+open(p, "w").write(s)
+EOF
+if wait_for rebuilt "$r" && pdfinfo "$T/out.pdf" | grep -q "Page size: *297\.6[0-9]* x 419\.5"; then
+    pass "watch: a change to the extended layout rebuilds (A6 pages)"
+else
+    fail "watch: layout change: $(pdfinfo "$T/out.pdf" | grep 'Page size'); $(tail -n 2 "$LOG")"
+fi
+
+# 7. a photo replaced the way a file manager does it (copy, then rename over)
+r=$(count rebuilt)
+a=$(sum "$T/out.pdf")
+img=$(ls "$T/images/" | head -n 1)
+other=$(ls "$T/images/" | sed -n 2p)
+cp "$T/images/$other" "$T/images/new.tmp" && mv "$T/images/new.tmp" "$T/images/$img"
+if wait_for rebuilt "$r" && [ "$(sum "$T/out.pdf")" != "$a" ]; then
+    pass "watch: a replaced photo rebuilds"
+else
+    fail "watch: a replaced photo: $(tail -n 2 "$LOG")"
+fi
+
+# 8. stopped with SIGTERM: a clean exit, nothing half-written left behind
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=
+if [ $rc = 0 ]; then pass "watch: SIGTERM ends it with status 0"; else fail "watch: SIGTERM: exit status $rc"; fi
+if ls -a "$T" | grep -q "tmp"; then fail "watch: temporary files left: $(ls -a "$T" | grep tmp)"
+else pass "watch: no temporary files left"; fi
+if [ "$(count "not updated")" = 2 ]; then pass "watch: exactly the two broken edits were refused"
+else fail "watch: $(count "not updated") refusals in the log, want 2"; fi
+
+echo "watch e2e: $npass passed, $nfail failed"
+[ $nfail = 0 ]

@@ -298,6 +298,18 @@ static pm_block *add_block(cstate *st, pm_block_kind kind, int line, const ctx *
     return &st->blocks.v[st->blocks.n - 1];
 }
 
+/* Whether s has something besides white space (ASCII or U+00A0): a heading such as
+ * "# &nbsp;" makes no title. */
+static int has_visible(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isspace(*p)) continue;
+        if (p[0] == 0xc2 && p[1] == 0xa0) { p++; continue; }
+        return 1;
+    }
+    return 0;
+}
+
 static const char *make_id(cstate *st, const pm_text *t)
 {
     char slug[64];
@@ -730,7 +742,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
 
     if (!m->title || !*m->title) {
         for (size_t i = 0; i < st.blocks.n; i++)
-            if (st.blocks.v[i].kind == PM_BLK_HEADING) {
+            if (st.blocks.v[i].kind == PM_BLK_HEADING && has_visible(st.blocks.v[i].text.utf8)) {
                 m->title = st.blocks.v[i].text.utf8;
                 break;
             }

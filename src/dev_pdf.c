@@ -21,6 +21,7 @@ typedef struct {
     double w, h;            /* current page size of the surface */
     const pm_page *pending; /* given, not drawn yet */
     int outline[4]; /* current outline parent per level */
+    int tagged;     /* the "Document" structure tag has begun */
     int ended;
 } pdf_dev;
 
@@ -72,6 +73,27 @@ static int pdf_begin(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
+/* Whether drawing pg puts any mark on the page: cairo drops glyphs without ink (spaces),
+ * so a line of spaces does not count. */
+static int page_has_ink(const pm_page *pg)
+{
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const pm_fitem *it = &pg->items[i];
+        if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE) && it->w > 0) return 1;
+        if (it->kind != PM_FI_LINE) continue;
+        for (int r = 0; r < it->line->nruns; r++) {
+            const pm_run *run = &it->line->runs[r];
+            if (!run->sf) continue;
+            for (int g = 0; g < run->nglyphs; g++) {
+                cairo_text_extents_t e;
+                cairo_scaled_font_glyph_extents(run->sf, &run->glyphs[g], 1, &e);
+                if (e.width > 0 && e.height > 0) return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Draw page pg and end it; last: it is the document's last page. */
 static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
 {
@@ -82,9 +104,14 @@ static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
         cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
         pm_pdf_set_metadata(d->surface, lay);
         d->cr = cairo_create(d->surface);
-        /* Structure around everything: cairo 1.16 writes link annotations that point into
-           a structure tree it only writes when the document has structure tags. */
+    }
+    /* Structure around everything: cairo 1.16 writes link annotations that point into a
+       structure tree it only writes when the document has structure tags. It begins on
+       the first page with ink: cairo 1.16 aborts (an assertion) when a structure tag
+       begins on a page where nothing is drawn, as on a cover with an empty title. */
+    if (!d->tagged && page_has_ink(pg)) {
         cairo_tag_begin(d->cr, "Document", "");
+        d->tagged = 1;
     }
     /* only when the size changes: in cairo 1.16 set_size also breaks the structure tree
        that link annotations point into */
@@ -106,7 +133,7 @@ static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
                                                       lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
         for (int k = lv + 1; k < 4; k++) d->outline[k] = d->outline[lv];
     }
-    if (last) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
+    if (last && d->tagged) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
     cairo_show_page(d->cr);
     return cairo_status(d->cr) ? PM_EIO : PM_OK;
 }

@@ -235,6 +235,18 @@ static void names_list(const char *const *names, char *buf, size_t n)
 
 static void apply_map(apply_ctx *c, const field *fields, size_t base, const pm_ynode *map);
 
+/* A font's size, leading or tracking: remember where it was set, since whether a
+ * relative one is in range is known only when the whole layout is loaded. */
+static void note_font_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode *v)
+{
+    if (f < font_fields || f >= font_fields + sizeof font_fields / sizeof *font_fields) return;
+    pm_font_spec *fs = (pm_font_spec *)((char *)dst - f->off);
+    pm_spec_at *at = f->off == FO(size) ? &fs->size_at
+                   : f->off == FO(leading) ? &fs->leading_at
+                   : f->off == FO(tracking) ? &fs->tracking_at : NULL;
+    if (at) *at = (pm_spec_at){c->file, v->line, v->col};
+}
+
 static void apply_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode *v)
 {
     if (!want_scalar(c, v)) return;
@@ -260,6 +272,7 @@ static void apply_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode 
         return;
     }
     *dst = l;
+    note_font_len(c, f, dst, v);
 }
 
 static int parse_size_pair(const char *s, double *w, double *h, const char **why)
@@ -791,8 +804,15 @@ static int check_spec(pm_spec *s)
     for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
         double size = pm_font_size(s, fs[i].f), lead = pm_font_leading(s, fs[i].f);
         double track = pm_len_pt(fs[i].f->tracking, size, size);
-        if (!(size >= 1 && size <= 400) || !(lead >= 1 && lead <= 500) || !(fabs(track) <= 50)) {
-            pm_error(s->file, 0, 0, "%s: comes to size %.1f pt, leading %.1f pt, tracking %.1f pt; the "
+        int bad_size = !(size >= 1 && size <= 400), bad_lead = !(lead >= 1 && lead <= 500);
+        if (bad_size || bad_lead || !(fabs(track) <= 50)) {
+            /* the line that set the value, else the one it is relative to */
+            const pm_font_spec *f = fs[i].f;
+            pm_spec_at at = bad_size ? f->size_at : bad_lead ? f->leading_at : f->tracking_at;
+            if (!at.line) at = f->size_at;
+            if (!at.line) at = s->body.size_at;
+            if (!at.line) at = (pm_spec_at){s->file, 0, 0};
+            pm_error(at.file, at.line, at.col, "%s: comes to size %.1f pt, leading %.1f pt, tracking %.1f pt; the "
                      "size must be 1 to 400 pt, the leading 1 to 500 pt, the tracking at most 50 pt",
                      fs[i].role, size, lead, track);
             return PM_EINPUT;

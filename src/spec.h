@@ -15,6 +15,12 @@ typedef enum { PM_NUM_ARABIC, PM_NUM_ROMAN, PM_NUM_ROMAN_UPPER, PM_NUM_ALPHA, PM
 typedef enum { PM_DUPLEX_SHORT, PM_DUPLEX_LONG } pm_duplex;
 typedef enum { PM_BLANKS_BEFORE_LAST, PM_BLANKS_END } pm_blanks;
 
+/* Where a value was set in a layout file (line 0: a built-in default). */
+typedef struct pm_spec_at {
+    const char *file;
+    int line, col;
+} pm_spec_at;
+
 typedef struct pm_font_spec {
     const char *family;
     int family_line;  /* where family was set (0 = built-in default) */
@@ -28,6 +34,7 @@ typedef struct pm_font_spec {
     pm_len tracking;  /* letter spacing; em of this font's size */
     double color[3];  /* RGB 0..1 */
     int uppercase;
+    pm_spec_at size_at, leading_at, tracking_at; /* for messages about what they come to */
 } pm_font_spec;
 
 typedef struct pm_heading_spec {

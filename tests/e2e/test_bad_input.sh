@@ -178,7 +178,7 @@ row "unknown layout key, with a suggestion" 1 "^$B/unknown-key\.yaml:3:3: error:
 row "bad unit" 1 "^$B/bad-unit\.yaml:3:18: error: page\.margins\.top: '15 furlongs': unknown unit" -- "$GOOD" -l $B/bad-unit.yaml
 row "number far out of range (1e300)" 1 "^$B/huge-number\.yaml:3:11: error: paragraph\.widows: 1e300 is out of range \(1 to 10\)" \
     -- "$GOOD" -l $B/huge-number.yaml
-row "a font size in em that comes to 900 pt" 1 "^$B/huge-em\.yaml: error: fonts\.body: comes to size 900\.0 pt" -- "$GOOD" -l $B/huge-em.yaml
+row "a font size in em that comes to 900 pt" 1 "^$B/huge-em\.yaml:3:16: error: fonts\.body: comes to size 900\.0 pt" -- "$GOOD" -l $B/huge-em.yaml
 row "YAML anchors and aliases refused (no billion laughs)" 1 "^$B/alias\.yaml:1:7: error: YAML anchors \(&p\) are not supported" \
     -- "$GOOD" -l $B/alias.yaml
 row "YAML nesting capped" 1 "^$B/deep\.yaml:1:[0-9]+: error: YAML: nested deeper than 32 levels" -- "$GOOD" -l $B/deep.yaml

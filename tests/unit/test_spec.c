@@ -148,8 +148,11 @@ static void test_errors_name_line_and_key(void **st)
     expect_error("paragraph:\n  tolerance: nan\n", "paragraph.tolerance: 'nan' is not a number");
     /* relative lengths bounded, and what sizes come to checked */
     expect_error("fonts:\n  body: {size: 1e300em}\n", "bad.yaml:2:16: error: fonts.body.size: '1e300em' is out of range");
-    expect_error("fonts:\n  body: {size: 90em}\n", "fonts.body: comes to size 900.0 pt");
-    expect_error("fonts:\n  caption: {leading: 0.01em}\n", "fonts.caption: comes to");
+    /* ... naming the line that set the value, or the one it is relative to */
+    expect_error("fonts:\n  body: {size: 90em}\n", "bad.yaml:2:16: error: fonts.body: comes to size 900.0 pt");
+    expect_error("fonts:\n  caption: {leading: 0.01em}\n", "bad.yaml:2:22: error: fonts.caption: comes to");
+    expect_error("headings:\n  h2:\n    size: 9pt\n    leading: 80em\n", "bad.yaml:4:14: error: headings.h2: comes to");
+    expect_error("fonts:\n  caption:\n    tracking: 40em\n", "bad.yaml:3:15: error: fonts.caption: comes to");
     expect_error("page:\n  margins: {top: 5000%}\n", "is out of range (at most 1000%)");
 }
 

@@ -41,6 +41,11 @@ static void sb_add(sbuf *b, const char *s, size_t n)
         (vec).v[(vec).n++] = (x);                                             \
     } while (0)
 
+typedef struct inner_link {
+    const char *id;
+    int line, col;
+} inner_link;
+
 typedef struct {
     pm_doc *doc;
     const char *file;
@@ -48,6 +53,7 @@ typedef struct {
     VEC(pm_block) blocks;
     VEC(pm_note) notes;
     VEC(const char *) ids;
+    VEC(inner_link) inner;     /* links to #ids, checked at the end */
     int rc;
     int warned_html, warned_table, warned_image, warned_long, warned_deep;
     int idepth;                /* inline markup being walked, nested this deep */
@@ -244,7 +250,13 @@ static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
         case CMARK_NODE_LINK: {
             inlines(st, t, n);
             const char *url = cmark_node_get_url(n);
-            tb_span(t, start, PM_ST_LINK, pm_arena_strdup(st->doc->arena, url ? url : ""), 0);
+            if (!url || !*url) {
+                pm_warn(st->file, line, cmark_node_get_start_column(n), "a link with no target; it is set as plain text");
+                break;
+            }
+            url = pm_arena_strdup(st->doc->arena, url);
+            if (url[0] == '#') VEC_PUSH(st->inner, ((inner_link){url + 1, line, cmark_node_get_start_column(n)}));
+            tb_span(t, start, PM_ST_LINK, url, 0);
             break;
         }
         case CMARK_NODE_IMAGE:
@@ -338,6 +350,22 @@ static const char *make_id(cstate *st, const pm_text *t)
     const char *id = pm_arena_strdup(st->doc->arena, buf);
     VEC_PUSH(st->ids, id);
     return id;
+}
+
+/* Links to #id: every id must be a heading's (ids are known only at the end: a link
+ * may point forward). A broken one is a warning; its text stays a link to nowhere. */
+static void check_inner_links(cstate *st)
+{
+    for (size_t i = 0; i < st->inner.n; i++) {
+        const inner_link *l = &st->inner.v[i];
+        size_t k = 0;
+        while (k < st->ids.n && strcmp(st->ids.v[k], l->id)) k++;
+        if (k < st->ids.n) continue;
+        pm_warn(st->file, l->line, l->col, "a link to '#%s', but no heading has that id", l->id);
+        const char *near = st->ids.n < 100000 ? pm_nearest(l->id, st->ids.v, (int)st->ids.n) : NULL;
+        if (near) pm_hint("did you mean '#%s'? A heading's id is its text in lower case, with '-' between words", near);
+        else pm_hint("a heading's id is its text in lower case, with '-' between words");
+    }
 }
 
 /* "{width=80%}" after a figure's image. Returns 0 and sets b->width (share of the text
@@ -740,6 +768,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     cmark_node_free(root);
     cmark_parser_free(parser);
 
+    check_inner_links(&st);
     if (!m->title || !*m->title) {
         for (size_t i = 0; i < st.blocks.n; i++)
             if (st.blocks.v[i].kind == PM_BLK_HEADING && has_visible(st.blocks.v[i].text.utf8)) {
@@ -759,6 +788,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     free(st.blocks.v);
     free(st.notes.v);
     free(st.ids.v);
+    free(st.inner.v);
     if (st.rc) {
         pm_doc_drop(doc);
         return st.rc;

@@ -34,6 +34,27 @@ static int link_at(const pm_line *line, double x)
 
 static void quote_attr(char *out, size_t n, const char *s);
 
+/* A link target as the PDF needs it: cairo 1.16 writes it into a PDF string without
+ * escaping, so a backslash or an unbalanced parenthesis would break the file; and a URI
+ * is ASCII without spaces. Those bytes are percent-encoded. Truncated to fit n. */
+static void uri_ascii(char *out, size_t n, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int enc = *p <= 0x20 || *p >= 0x7f || *p == '\\' || *p == '(' || *p == ')';
+        if (o + (enc ? 3 : 1) >= n) break;
+        if (enc) {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    out[o] = 0;
+}
+
 /* Show a run; with tags, the parts inside links are wrapped in link tags (cairo 1.16
    needs link tags around drawn content to write a consistent structure tree). */
 static void show_run(cairo_t *cr, const pm_line *line, const pm_run *run, int tags)
@@ -62,7 +83,9 @@ static void show_run(cairo_t *cr, const pm_line *line, const pm_run *run, int ta
         char q[2048], attr[2300];
         double x0 = g0 < run->nglyphs ? run->glyphs[g0].x : L->x0;
         double x1 = g < run->nglyphs ? run->glyphs[g].x : run->x1;
-        quote_attr(q, sizeof q, L->url[0] == '#' ? L->url + 1 : L->url);
+        char u[2048];
+        uri_ascii(u, sizeof u, L->url[0] == '#' ? L->url + 1 : L->url);
+        quote_attr(q, sizeof q, u);
         snprintf(attr, sizeof attr, "rect=[%.3f %.3f %.3f %.3f] %s='%s'", x0, -line->ascent, x1 - x0,
                  line->ascent + line->descent, L->url[0] == '#' ? "dest" : "uri", q);
         cairo_tag_begin(cr, CAIRO_TAG_LINK, attr);

@@ -263,6 +263,9 @@ row "right-to-left text (Hebrew) in a line (found by fuzz_render)" 0 -- $B/rtl.m
 ROW_CHECK='pdfinfo "$D/out.pdf" | grep -q "^Title: *The first heading with words$" && pdftotext "$D/out.pdf" - | grep -q "Text under it"'
 row "empty headings and no title: the cover is blank, the title is the first heading with words (found by fuzz_render)" 0 \
     "^$B/empty-headings\.md:1: warning: no title in the front matter; using the first heading" -- $B/empty-headings.md $L
+ROW_CHECK='qpdf --check "$D/out.pdf" >/dev/null 2>&1 && pdftotext "$D/out.pdf" - | grep -q "broken one"'
+row "links with a backslash, a parenthesis, a space, accents: the PDF stays valid; a link to no heading is a warning" 0 \
+    "^$B/odd-links\.md:7:77: warning: a link to '#links-2', but no heading has that id" "did you mean '#links'" -- $B/odd-links.md $L
 ROW_CHECK='grep -q "image .*1917-putilov" "$D/dump"'
 row "a figure floated to the next page while the page is being filled (found by fuzz_render)" 0 \
     -- $B/floated-figure.md -l $B/small-page.yaml --dump-layout DIR/dump

@@ -187,6 +187,30 @@ static void test_inline_details(void **st)
     pm_doc_drop(d);
 }
 
+static void test_link_targets(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n# The Top\n\n"
+                      "See [here](#later), [there](#teh-top) and [nowhere]().\n\n"
+                      "## Later\n");
+    /* forward links are fine; a near miss names the id it may mean */
+    assert_null(strstr(msgs, "'#later'"));
+    assert_non_null(strstr(msgs, "dir/doc.md:6:21: warning: a link to '#teh-top', but no heading has that id"));
+    assert_non_null(strstr(msgs, "did you mean '#the-top'?"));
+    /* an empty target: a warning, and the text is not a link */
+    assert_non_null(strstr(msgs, "dir/doc.md:6:43: warning: a link with no target"));
+    const pm_text *t = &d->blocks[1].text;
+    int links = 0;
+    for (uint32_t i = 0; i < t->nspans; i++)
+        if (t->spans[i].style & PM_ST_LINK) {
+            links++;
+            assert_non_null(t->spans[i].url);
+            assert_true(t->spans[i].url[0] != 0);
+        }
+    assert_int_equal(links, 2);
+    assert_non_null(strstr(t->utf8, "nowhere"));
+    pm_doc_drop(d);
+}
+
 static void test_figure_width_errors(void **st)
 {
     const char *t = "---\ntitle: T\n---\n![c](a.jpg){width=wide}\n";
@@ -265,6 +289,7 @@ int main(void)
         cmocka_unit_test_setup(test_front_matter_errors, setup),
         cmocka_unit_test_setup(test_blocks, setup),
         cmocka_unit_test_setup(test_inline_details, setup),
+        cmocka_unit_test_setup(test_link_targets, setup),
         cmocka_unit_test_setup(test_figure_width_errors, setup),
         cmocka_unit_test_setup(test_limits, setup),
         cmocka_unit_test_setup(test_trimmed_end, setup),

@@ -86,6 +86,8 @@ typedef struct fstate {
     pm_imgcache *images;
     notebox *notes;
     double note_sep;
+    int carry_note, carry_from; /* a note split at a page's foot: its number (0: none) and
+                                   the first line still to place */
     vpara *paras;
     size_t nparas, capparas, released;
     int back;             /* collecting the back cover: centred, in the middle of the page */
@@ -442,6 +444,7 @@ typedef struct page_plan {
     int nfloated;
     double ratio;           /* glue stretch ratio (flush bottom), 0 = natural */
     int middle;             /* centre the content vertically (the back cover) */
+    int split_note, split_k; /* the last note on the page: only its first split_k lines */
 } page_plan;
 
 static pm_fitem *line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, double y, double h,
@@ -486,6 +489,47 @@ static int is_floated(const page_plan *pl, size_t i)
     for (int k = 0; k < pl->nfloated; k++)
         if (pl->floated[k] == i) return 1;
     return 0;
+}
+
+/* Lines of the carried note (the rest of one split on the page before) that go at the
+ * top of this page's notes: all of them, unless they would leave no room for a line of
+ * text (a note longer than a page goes on over several). */
+static int carried_lines(const fstate *fs)
+{
+    if (!fs->carry_note) return 0;
+    const pm_para *p = &fs->notes[fs->carry_note - 1].para;
+    int rest = p->nlines - fs->carry_from;
+    int fit = (int)floor((fs->th - fs->L - fs->note_sep) / p->leading + 1e-6);
+    if (fit < 1) fit = 1;
+    return rest < fit ? rest : fit;
+}
+
+/* Penalty for a page whose last note goes on over the page: TeX lets a footnote split
+ * where the page would otherwise end short; a split costs a little. */
+#define SPLIT_NOTE_PENALTY 100
+
+/* Note no, met on a line that makes the page used tall with notes_h of notes before it,
+ * does not fit whole: the number of its lines that do fit at the foot, when it may be
+ * split there (two lines at least on each side, not after a broken word), else 0. */
+static int note_split(const fstate *fs, int no, double used, double notes_h)
+{
+    const pm_para *p = &fs->notes[no - 1].para;
+    for (int k = p->nlines - 2; k >= 2; k--) /* never after a hyphenated line, as TeX */
+        if (!p->lines[k - 1].hyphenated && used + snap_up(notes_h + k * p->leading, fs->L) <= fs->th + EPS)
+            return k;
+    return 0;
+}
+
+/* Lines [from, to) of note no at the foot of the page, from y; returns the y below. */
+static double note_lines(fstate *fs, pm_page *pg, int no, int from, int to, double x, double y)
+{
+    const notebox *nb = &fs->notes[no - 1];
+    double base = slot_base(nb->para.leading, pm_font_size(fs->spec, &fs->spec->footnote));
+    for (int l = from; l < to; l++) {
+        line_item(fs, pg, &nb->para.lines[l], x, y + base, nb->para.leading, PM_FL_NOTE);
+        y += nb->para.leading;
+    }
+    return y;
 }
 
 static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int right)
@@ -559,27 +603,44 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
                 k->h = it->line->ascent + it->line->descent;
                 k->str = lk->url;
             }
-            for (int k = 0; k < it->line->nnotes && nnotes < 128; k++) notes[nnotes++] = it->line->notes[k];
+            for (int k = 0; k < it->line->nnotes && nnotes < 128; k++) {
+                int no = it->line->notes[k], dup = 0;
+                for (int q = 0; q < nnotes; q++) dup |= notes[q] == no;
+                if (!dup && no >= 1 && (size_t)no <= fs->doc->nnotes) notes[nnotes++] = no;
+            }
             y += it->h;
             break;
         }
         }
     }
-    if (!nnotes) return;
+    /* the notes: the rest of one carried from the page before, then this page's, the
+       last maybe split (the same sums as find_page's, so they land where it counted) */
+    int carried = carried_lines(fs);
+    if (!nnotes && !carried) return;
     double h = fs->note_sep;
-    for (int k = 0; k < nnotes; k++) h += fs->notes[notes[k] - 1].h;
+    if (carried) h += carried * fs->notes[fs->carry_note - 1].para.leading;
+    for (int k = 0; k < nnotes; k++) {
+        const notebox *nb = &fs->notes[notes[k] - 1];
+        h += notes[k] == pl->split_note ? pl->split_k * nb->para.leading : nb->h;
+    }
     double ny = ty + th - snap_up(h, fs->L) + fs->note_sep;
     pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
     r->x = tx;
     r->y = ny - fs->note_sep / 2;
     r->w = tw / 4;
     r->h = 0.4;
+    if (carried) {
+        ny = note_lines(fs, pg, fs->carry_note, fs->carry_from, fs->carry_from + carried, tx, ny);
+        fs->carry_from += carried;
+        if (fs->carry_from >= fs->notes[fs->carry_note - 1].para.nlines) fs->carry_note = 0;
+    }
     for (int k = 0; k < nnotes; k++) {
-        notebox *nb = &fs->notes[notes[k] - 1];
-        double base = slot_base(nb->para.leading, pm_font_size(fs->spec, &fs->spec->footnote));
-        for (int l = 0; l < nb->para.nlines; l++) {
-            line_item(fs, pg, &nb->para.lines[l], tx, ny + base, nb->para.leading, PM_FL_NOTE);
-            ny += nb->para.leading;
+        const notebox *nb = &fs->notes[notes[k] - 1];
+        int split = notes[k] == pl->split_note && !fs->carry_note;
+        ny = note_lines(fs, pg, notes[k], 0, split ? pl->split_k : nb->para.nlines, tx, ny);
+        if (split) {
+            fs->carry_note = notes[k];
+            fs->carry_from = pl->split_k;
         }
     }
 }
@@ -594,6 +655,7 @@ typedef struct page_break {
     double ratio;         /* glue stretch ratio */
     double cost, shortfall;
     int forced, end;
+    int split_note, split_k; /* a note split at the foot of the page (see note_split) */
 } page_break;
 
 static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double used0, int queued, size_t *floated,
@@ -602,6 +664,14 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
     const double th = fs->th;
     double used = used0, stretch = 0, notes_h = 0;
     int nfl = 0, any_note = 0;
+    int carried = carried_lines(fs);
+    if (carried) {
+        notes_h = fs->note_sep + carried * fs->notes[fs->carry_note - 1].para.leading;
+        any_note = 1;
+    }
+    /* a note split on this page; splitting is for a carried note that ends here */
+    int split_no = 0, split_k = 0, split_before = 0, k_before = 0;
+    int may_split = !fs->carry_note || carried == fs->notes[fs->carry_note - 1].para.nlines - fs->carry_from;
     memset(r, 0, sizeof *r);
     r->best = n;
     r->cost = HUGE_VAL;
@@ -609,6 +679,8 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
     size_t j;
     for (j = i; j < n; j++) {
         const vitem *it = &v[j];
+        split_before = split_no;
+        k_before = split_k;
         int legal = it->kind == V_PENALTY ||
                     (it->kind == V_GLUE && j > i &&
                      (v[j - 1].kind == V_LINE || v[j - 1].kind == V_FIGURE || v[j - 1].kind == V_RULE));
@@ -621,10 +693,12 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
                 if (shortfall <= EPS) b = 0;
                 else if (stretch > 0) b = fmin(100 * pow(shortfall / stretch, 3), AWFUL_BAD);
                 else b = AWFUL_BAD;
-                double cost = pen <= -PM_INF_PENALTY ? pen : b + pen;
+                double cost = pen <= -PM_INF_PENALTY ? pen : b + pen + (split_no ? SPLIT_NOTE_PENALTY : 0);
                 if (cost <= r->cost) {
                     r->cost = cost;
                     r->best = j;
+                    r->split_note = split_no;
+                    r->split_k = split_k;
                     r->nfloated = nfl;
                     r->shortfall = shortfall > 0 ? shortfall : 0;
                     r->ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0) ? fmin(shortfall / stretch, 2) : 0;
@@ -644,7 +718,16 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
                 seen[no - 1] = 1;
                 if (!any_note) notes_h += fs->note_sep;
                 any_note = 1;
-                notes_h += fs->notes[no - 1].h;
+                int fit = 0;
+                if (may_split && !split_no && used + snap_up(notes_h + fs->notes[no - 1].h, fs->L) > th + EPS)
+                    fit = note_split(fs, no, used, notes_h);
+                if (fit) {
+                    split_no = no;
+                    split_k = fit;
+                    notes_h += fit * fs->notes[no - 1].para.leading;
+                } else {
+                    notes_h += fs->notes[no - 1].h;
+                }
             }
         } else if (it->kind == V_GLUE) {
             used += it->h;
@@ -656,7 +739,11 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
             used += it->h;
         }
         if (used + (any_note ? snap_up(notes_h, fs->L) : 0) > th + EPS && j > i) {
-            if (r->best == n) r->best = j; /* nothing fits before it: break there */
+            if (r->best == n) { /* nothing fits before it: break there */
+                r->best = j;
+                r->split_note = split_before;
+                r->split_k = k_before;
+            }
             return;
         }
     }
@@ -666,6 +753,8 @@ static void find_page(fstate *fs, const vitem *v, size_t n, size_t i, double use
         r->ratio = 0;
         r->end = 1;
         r->shortfall = 0;
+        r->split_note = split_no;
+        r->split_k = split_k;
     }
 }
 
@@ -802,7 +891,7 @@ static void compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
     int *seen = pm_xcalloc(fs->doc->nnotes + 1, sizeof(int));
     int first_page = 1;
     collect_ahead(fs, vl, col, 0);
-    while (i < vl->n || nq || col->next < col->to) {
+    while (i < vl->n || nq || col->next < col->to || fs->carry_note) {
         page_plan pl = {0};
         double used = 0;
         /* floated figures first, as many as fit (at least one) */
@@ -842,6 +931,8 @@ static void compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         pl.floated = floated;
         pl.nfloated = r.nfloated;
         pl.ratio = r.ratio;
+        pl.split_note = r.split_note;
+        pl.split_k = r.split_k;
         pl.middle = kind == PM_PAGE_BACK && r.end && !nq && first_page;
         first_page = 0;
         /* figures floated on this page wait for the next */
@@ -861,7 +952,7 @@ static void compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
         release_before(fs, i);
-        if (i >= vl->n && !nq && col->next >= col->to) break;
+        if (i >= vl->n && !nq && col->next >= col->to && !fs->carry_note) break;
     }
     free(queue);
     free(floated);

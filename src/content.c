@@ -55,7 +55,7 @@ typedef struct {
     VEC(const char *) ids;
     VEC(inner_link) inner;     /* links to #ids, checked at the end */
     int rc;
-    int warned_html, warned_table, warned_image, warned_long, warned_deep;
+    int warned_html, warned_image, warned_long, warned_deep;
     int idepth;                /* inline markup being walked, nested this deep */
 } cstate;
 
@@ -352,6 +352,41 @@ static const char *make_id(cstate *st, const pm_text *t)
     return id;
 }
 
+/* A GFM table: one block holding every cell's text; the header row's cells are bold. */
+static void add_table(cstate *st, cmark_node *n, int line, const ctx *c)
+{
+    int ncols = cmark_gfm_extensions_get_table_columns(n), nrows = 0;
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) nrows++;
+    if (ncols < 1 || nrows < 1) return;
+    pm_block *b = add_block(st, PM_BLK_TABLE, line, c);
+    b->ncols = ncols;
+    b->nrows = nrows;
+    char *al = pm_arena_alloc(st->doc->arena, (size_t)ncols + 1);
+    const uint8_t *ga = cmark_gfm_extensions_get_table_alignments(n);
+    for (int k = 0; k < ncols; k++) al[k] = ga && (ga[k] == 'l' || ga[k] == 'c' || ga[k] == 'r') ? (char)ga[k] : 0;
+    al[ncols] = 0;
+    b->aligns = al;
+    b->cells = pm_arena_array(st->doc->arena, (size_t)nrows * (size_t)ncols, sizeof(pm_text));
+    int r = 0;
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row), r++) {
+        int header = cmark_gfm_extensions_get_table_row_is_header(row);
+        if (header && r == b->header_rows) b->header_rows++;
+        int k = 0;
+        for (cmark_node *cell = cmark_node_first_child(row); cell && k < ncols; cell = cmark_node_next(cell), k++) {
+            tbuild t = {0};
+            t.line = t.cur = node_line(st, cell) ? node_line(st, cell) : node_line(st, row);
+            inlines(st, &t, cell);
+            if (header && t.s.n) tb_span(&t, 0, PM_ST_BOLD, NULL, 0);
+            b->cells[(size_t)r * (size_t)ncols + (size_t)k] = tb_finish(st, &t);
+        }
+        for (; k < ncols; k++) { /* a short row: empty cells */
+            pm_text *e = &b->cells[(size_t)r * (size_t)ncols + (size_t)k];
+            e->utf8 = "";
+            e->line = node_line(st, row);
+        }
+    }
+}
+
 /* Links to #id: every id must be a heading's (ids are known only at the end: a link
  * may point forward). A broken one is a warning; its text stays a link to nowhere. */
 static void check_inner_links(cstate *st)
@@ -579,21 +614,7 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
         }
         default:
             if (!strcmp(ext_type(n), "table")) {
-                if (!st->warned_table++)
-                    pm_warn(st->file, line, 0, "tables are set as one paragraph per row");
-                for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
-                    tbuild t = {0};
-                    t.line = t.cur = node_line(st, row);
-                    int firstcell = 1;
-                    for (cmark_node *cell = cmark_node_first_child(row); cell;
-                         cell = cmark_node_next(cell)) {
-                        if (!firstcell) tb_text(&t, " \xE2\x80\x94 ", 0); /* em dash */
-                        firstcell = 0;
-                        inlines(st, &t, cell);
-                    }
-                    pm_block *b = add_block(st, PM_BLK_PARA, t.line, &c);
-                    b->text = tb_finish(st, &t);
-                }
+                add_table(st, n, line, &c);
             } else {
                 blocks(st, n, c);
             }

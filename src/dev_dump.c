@@ -60,8 +60,8 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
             const pm_line *l = it->line;
             fprintf(fp, "  line x=%.4f y=%.4f w=%.4f h=%.4f r=%.4f", it->x, it->y, l->width, it->h, l->ratio);
             if (it->para) fprintf(fp, " para=%d:%d/%d", it->para, it->lineno + 1, it->nlines);
-            static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover"};
-            for (int k = 0; k < 6; k++)
+            static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover", "cell"};
+            for (int k = 0; k < (int)(sizeof fl / sizeof *fl); k++)
                 if (it->flags & (1u << k)) fprintf(fp, " %s", fl[k]);
             if (l->hyphenated) fputs(" hyphen", fp);
             if (l->overfull) fputs(" overfull", fp);

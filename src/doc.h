@@ -50,7 +50,8 @@ typedef enum {
     PM_BLK_FIGURE,
     PM_BLK_RULE,       /* thematic break */
     PM_BLK_PAGEBREAK,  /* \newpage */
-    PM_BLK_CODE        /* code block: text kept line by line, set in the mono font */
+    PM_BLK_CODE,       /* code block: text kept line by line, set in the mono font */
+    PM_BLK_TABLE       /* GFM table: cells, columns, alignments */
 } pm_block_kind;
 
 typedef struct pm_block {
@@ -71,6 +72,11 @@ typedef struct pm_block {
     const char *path;      /* resolved against the content file's folder */
     double width;          /* > 0: share of the text width (0..1]; < 0: minus the width in
                               points; 0: automatic */
+    /* table */
+    int ncols, nrows;
+    int header_rows;       /* the first rows are the header (GFM: one) */
+    const char *aligns;    /* per column: 'l', 'c', 'r', or 0 (not given: left) */
+    pm_text *cells;        /* nrows * ncols, row by row; a cell a row lacks is empty */
 } pm_block;
 
 typedef struct pm_note {

@@ -45,6 +45,9 @@ typedef struct vitem {
     const pm_block *heading; /* first line of a heading */
     vfig *fig;            /* V_FIGURE */
     double rule_w;        /* V_RULE */
+    double rule_x, rule_at, rule_t; /* V_RULE of a table: left edge in the text area, where
+                             in the item's height (0..1), thickness (0: centred, mid, 0.5) */
+    int cell;             /* V_LINE: a table cell's line */
 } vitem;
 
 typedef struct {
@@ -299,6 +302,217 @@ static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *p
                            .code = b->kind == PM_BLK_CODE};
 }
 
+/* ---- tables ---- */
+
+/* The widest word of a cell's text, set plain in font (a cell is set without breaking
+ * a word where the room allows). */
+static double widest_word(fstate *fs, const pm_text *t, const pm_font_spec *font)
+{
+    double w = 0;
+    char word[256];
+    const char *p = t->utf8;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n > 0 && n < sizeof word) {
+            memcpy(word, p, n);
+            word[n] = 0;
+            const pm_line *l = pm_para_single(fs->set, word, font, fs->a);
+            if (l && l->width > w) w = l->width;
+        }
+        p += n;
+        while (*p == ' ') p++;
+    }
+    return w;
+}
+
+/* Lines a cell of natural width n takes in a column of width w, roughly: a ragged line
+ * holds some nine tenths of its width. */
+static double est_lines(double n, double w)
+{
+    return n <= w ? (n > 0) : ceil(n / (0.9 * w));
+}
+
+/* Height in lines of a table whose columns are w (cell natural widths cn[r * nc + c]). */
+static double est_height(int nr, int nc, const double *cn, const double *w)
+{
+    double h = 0;
+    for (int r = 0; r < nr; r++) {
+        double m = 1;
+        for (int c = 0; c < nc; c++) m = fmax(m, est_lines(cn[(size_t)r * nc + c], w[c]));
+        h += m;
+    }
+    return h;
+}
+
+/* Column widths for a table too wide to set at its natural widths: from each column's
+ * widest word up, the room left goes step by step to the column where it saves the most
+ * lines per point, the step being what the column needs to take a line off one of its
+ * cells. What no step can use goes in proportion to what columns still lack. */
+static void share_columns(int nr, int nc, const double *cn, const double *nat, const double *minw, double avail,
+                          double *w)
+{
+    double extra = avail;
+    for (int c = 0; c < nc; c++) {
+        w[c] = minw[c];
+        extra -= w[c];
+    }
+    for (int guard = 0; extra > 0.5 && guard < 10000; guard++) {
+        double h0 = est_height(nr, nc, cn, w), best_score = -1;
+        int best = -1;
+        double best_step = 0;
+        for (int c = 0; c < nc; c++) {
+            if (w[c] >= nat[c] - 0.01) continue;
+            double step = HUGE_VAL; /* the least widening that takes a line off a cell */
+            for (int r = 0; r < nr; r++) {
+                double n = cn[(size_t)r * nc + c], k = est_lines(n, w[c]);
+                if (k <= 1) continue;
+                double need = k - 1 <= 1 ? n : n / (0.9 * (k - 1));
+                step = fmin(step, need - w[c] + 0.01);
+            }
+            if (!(step < HUGE_VAL) || step > extra) continue;
+            double keep = w[c];
+            w[c] += step;
+            double score = (h0 - est_height(nr, nc, cn, w)) / step;
+            w[c] = keep;
+            if (score > best_score || (score == best_score && step < best_step)) {
+                best_score = score;
+                best = c;
+                best_step = step;
+            }
+        }
+        if (best < 0) break;
+        w[best] += best_step;
+        extra -= best_step;
+    }
+    double lack = 0;
+    for (int c = 0; c < nc; c++) lack += fmax(nat[c] - w[c], 0);
+    for (int c = 0; c < nc && extra > 0 && lack > 0; c++) w[c] += extra * fmax(nat[c] - w[c], 0) / lack;
+}
+
+/* A table: columns as wide as their widest cell when the whole fits (the table then
+ * centred), else shared out by share_columns. Cells are ragged (or as the column's alignment says); booktabs-style rules above,
+ * under the header and below; rows are never split. Everything in whole lines of the
+ * grid. */
+static void add_table(fstate *fs, vlist *vl, const pm_block *b)
+{
+    const pm_spec *sp = fs->spec;
+    const double L = fs->L;
+    double left;
+    pm_para_style base = para_style(fs, b, NULL, &left);
+    const pm_font_spec *font = base.font;
+    const int nc = b->ncols, nr = b->nrows;
+    const double lead = pm_font_leading(sp, font), size = pm_font_size(sp, font);
+    const double gap = fmin(size, base.width / (4.0 * nc)); /* between columns */
+    pm_font_spec bold = *font; /* the header's */
+    bold.weight = 700;
+    double *nat = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *minw = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *w = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            const pm_text *t = &b->cells[(size_t)r * nc + c];
+            if (!t->len) continue;
+            pm_para pp;
+            pm_para_style one = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e5};
+            pm_para_set(fs->set, t, &one, fs->a, &pp);
+            for (int l = 0; l < pp.nlines; l++) nat[c] = fmax(nat[c], pp.lines[l].width);
+            minw[c] = fmax(minw[c], widest_word(fs, t, r < b->header_rows ? &bold : font));
+        }
+    double avail = base.width - gap * (nc - 1), sum_nat = 0, sum_min = 0;
+    int quiet = 0;
+    for (int c = 0; c < nc; c++) {
+        nat[c] = fmax(nat[c], size); /* an empty column keeps a little room */
+        minw[c] = fmin(fmax(minw[c], size), nat[c]);
+        sum_nat += nat[c];
+        sum_min += minw[c];
+    }
+    if (sum_nat <= avail) {
+        for (int c = 0; c < nc; c++) w[c] = nat[c];
+    } else if (sum_min >= avail) { /* words will break */
+        for (int c = 0; c < nc; c++) w[c] = minw[c] * avail / sum_min;
+        pm_warn(fs->doc->path, b->line, 0,
+                "this table's %d columns need %.0f pt for their longest words, but the text is %.0f pt "
+                "wide: words in its cells are broken", nc, sum_min + gap * (nc - 1), base.width);
+        pm_hint("fewer columns, shorter words, or a wider page in the layout");
+        quiet = 1;
+    } else {
+        double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double));
+        for (int r = 0; r < nr; r++)
+            for (int c = 0; c < nc; c++) {
+                const pm_text *t = &b->cells[(size_t)r * nc + c];
+                if (!t->len) continue;
+                pm_para pp;
+                pm_para_style one = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e5};
+                pm_para_set(fs->set, t, &one, fs->a, &pp); /* (from the setter's cache) */
+                for (int l = 0; l < pp.nlines; l++) cn[(size_t)r * nc + c] += pp.lines[l].width;
+            }
+        share_columns(nr, nc, cn, nat, minw, avail, w);
+    }
+    double width = gap * (nc - 1);
+    for (int c = 0; c < nc; c++) width += w[c];
+    double x0 = left + (width < base.width ? (base.width - width) / 2 : 0);
+    double base_y = slot_base(lead, size);
+
+    vglue(vl, 0, 0); /* a legal break before the table */
+    vitem *top = vpush(vl, V_RULE);
+    *top = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.75, .rule_t = 0.8};
+    vpenalty(vl, PM_INF_PENALTY);
+    double used = L;
+    pm_para *cellp = pm_arena_array(fs->a, (size_t)nc, sizeof(pm_para));
+    int multi = 0;
+    for (int r = 0; r < nr; r++) {
+        int rows = 1;
+        for (int c = 0; c < nc; c++) {
+            const pm_text *t = &b->cells[(size_t)r * nc + c];
+            cellp[c] = (pm_para){0};
+            if (!t->len) continue;
+            static const pm_align al[] = {['l'] = PM_ALIGN_LEFT, ['c'] = PM_ALIGN_CENTER, ['r'] = PM_ALIGN_RIGHT};
+            char a = b->aligns[c];
+            pm_para_style st = {.font = font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = w[c],
+                                .hyphenate = sp->hyphenate, .quiet = quiet};
+            pm_para_set(fs->set, t, &st, fs->a, &cellp[c]);
+            if (cellp[c].nlines > rows) rows = cellp[c].nlines;
+        }
+        if (r > b->header_rows && multi) { /* rows of several lines: half a line between */
+            vglue(vl, L / 2, 0);
+            used += L / 2;
+        } else if (r > 0 && r != b->header_rows) {
+            vpenalty(vl, r == b->header_rows + 1 || r == nr - 1 ? 100 : 0); /* a legal break between rows */
+        }
+        if (rows > 1) multi = 1;
+        for (int l = 0; l < rows; l++) {
+            if (l) vpenalty(vl, PM_INF_PENALTY); /* a row stays whole */
+            vitem *last = NULL;
+            double xc = x0;
+            for (int c = 0; c < nc; xc += w[c] + gap, c++) {
+                if (l >= cellp[c].nlines) continue;
+                vitem *it = vpush(vl, V_LINE);
+                it->line = &cellp[c].lines[l];
+                it->x = xc;
+                it->base = base_y;
+                it->cell = 1;
+                last = it;
+            }
+            if (last) last->h = lead;
+            else vglue(vl, lead, 0); /* an empty row */
+            used += lead;
+        }
+        if (r == b->header_rows - 1 && r < nr - 1) {
+            vpenalty(vl, PM_INF_PENALTY);
+            vitem *mid = vpush(vl, V_RULE);
+            *mid = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.5,
+                           .rule_t = 0.5};
+            vpenalty(vl, PM_INF_PENALTY); /* the header stays with the first row */
+            used += L;
+        }
+    }
+    vpenalty(vl, PM_INF_PENALTY);
+    vitem *bot = vpush(vl, V_RULE);
+    double h = L + snap_up(used, L) - used; /* back on the grid */
+    *bot = (vitem){.kind = V_RULE, .h = h, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.25 * L / h,
+                   .rule_t = 0.8};
+}
+
 /* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
  * the other core, are then ready when the first paragraph needs them. */
 #define PRESHAPE 12
@@ -374,6 +588,10 @@ static int collect_next(fstate *fs, vlist *vl, collector *c)
         break;
     case PM_BLK_HEADING:
         add_heading(fs, vl, b, prev == NULL);
+        c->prev = b;
+        break;
+    case PM_BLK_TABLE:
+        add_table(fs, vl, b);
         c->prev = b;
         break;
     case PM_BLK_PARA:
@@ -564,10 +782,10 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
         case V_PENALTY: break;
         case V_RULE: {
             pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
-            r->x = tx + (tw - it->rule_w) / 2;
-            r->y = y + it->h / 2;
+            r->x = tx + (it->rule_t ? it->rule_x : (tw - it->rule_w) / 2);
+            r->y = y + it->h * (it->rule_t ? it->rule_at : 0.5);
             r->w = it->rule_w;
-            r->h = 0.5;
+            r->h = it->rule_t ? it->rule_t : 0.5;
             y += it->h;
             break;
         }
@@ -589,7 +807,7 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
                 d->level = it->heading->level;
             }
             pm_fitem *li = line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h,
-                                     it->heading || !it->para ? PM_FL_HEADING : 0);
+                                     it->cell ? PM_FL_CELL : it->heading || !it->para ? PM_FL_HEADING : 0);
             li->para = it->para;
             li->lineno = it->lineno;
             li->nlines = it->nlines;

@@ -79,7 +79,8 @@ enum {
     PM_FL_NOTE = 4,     /* a footnote's line */
     PM_FL_MARKER = 8,   /* a list marker */
     PM_FL_RUNNING = 16, /* running header or footer: outside the text area */
-    PM_FL_COVER = 32    /* set on the cover */
+    PM_FL_COVER = 32,   /* set on the cover */
+    PM_FL_CELL = 64     /* a table cell's line */
 };
 
 typedef enum { PM_PAGE_BODY, PM_PAGE_COVER, PM_PAGE_BACK } pm_page_kind;

@@ -404,7 +404,7 @@ static void split_wide_boxes(pm_shaped *p)
         uint32_t a = it->pos, b = p->item_end[i];
         char key[64];
         snprintf(key, sizeof key, "wide:%p:%u", (void *)p->src, a);
-        if (first_time(p->s, key)) {
+        if (!p->st.quiet && first_time(p->s, key)) {
             char word[48];
             uint32_t n = b - a < 40 ? b - a : 40;
             while (n > 0 && (p->text[a + n] & 0xC0) == 0x80) n--; /* whole characters */

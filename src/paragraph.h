@@ -43,6 +43,8 @@ typedef struct pm_para_style {
     int hyphenate;
     int code;                  /* keep spaces, no breaks except emergency ones */
     double tolerance;          /* 0: from the spec */
+    int quiet;                 /* no warning for a word wider than the line (the caller
+                                  has said what is wrong) */
 } pm_para_style;
 
 typedef struct pm_shaped pm_shaped;

@@ -211,6 +211,36 @@ static void test_link_targets(void **st)
     pm_doc_drop(d);
 }
 
+static void test_table(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n"
+                      "| Name | Count | Note |\n"
+                      "|:-----|------:|:----:|\n"
+                      "| *a* | 1 | x |\n"
+                      "| b |\n");
+    assert_int_equal(d->nblocks, 1);
+    const pm_block *b = &d->blocks[0];
+    assert_int_equal(b->kind, PM_BLK_TABLE);
+    assert_int_equal(b->line, 4);
+    assert_int_equal(b->ncols, 3);
+    assert_int_equal(b->nrows, 3);
+    assert_int_equal(b->header_rows, 1);
+    assert_string_equal(b->aligns, "lrc");
+    /* the header's cells are bold all through */
+    assert_string_equal(b->cells[1].utf8, "Count");
+    assert_true(b->cells[1].nspans >= 1 && (b->cells[1].spans[0].style & PM_ST_BOLD));
+    assert_int_equal(b->cells[1].spans[0].end, 5);
+    /* inline markup in a cell; a short row gets empty cells */
+    assert_string_equal(b->cells[3].utf8, "a");
+    assert_true(b->cells[3].spans[0].style & PM_ST_ITALIC);
+    assert_string_equal(b->cells[6].utf8, "b");
+    assert_string_equal(b->cells[7].utf8, "");
+    assert_string_equal(b->cells[8].utf8, "");
+    assert_int_equal(b->cells[8].len, 0);
+    assert_null(strstr(msgs, "table"));
+    pm_doc_drop(d);
+}
+
 static void test_figure_width_errors(void **st)
 {
     const char *t = "---\ntitle: T\n---\n![c](a.jpg){width=wide}\n";
@@ -290,6 +320,7 @@ int main(void)
         cmocka_unit_test_setup(test_blocks, setup),
         cmocka_unit_test_setup(test_inline_details, setup),
         cmocka_unit_test_setup(test_link_targets, setup),
+        cmocka_unit_test_setup(test_table, setup),
         cmocka_unit_test_setup(test_figure_width_errors, setup),
         cmocka_unit_test_setup(test_limits, setup),
         cmocka_unit_test_setup(test_trimmed_end, setup),

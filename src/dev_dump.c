@@ -64,6 +64,7 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
             for (int k = 0; k < (int)(sizeof fl / sizeof *fl); k++)
                 if (it->flags & (1u << k)) fprintf(fp, " %s", fl[k]);
             if (l->hyphenated) fputs(" hyphen", fp);
+            if (l->hang_left > 0 || l->hang_right > 0) fprintf(fp, " hang=%.4f,%.4f", l->hang_left, l->hang_right);
             if (l->overfull) fputs(" overfull", fp);
             fputc('\n', fp);
             for (int r = 0; r < l->nruns; r++) {

@@ -48,6 +48,8 @@ typedef struct pm_line {
     pm_line_link *links;
     int nlinks;
     int src_line;                  /* content line of the line's first character */
+    double hang_left, hang_right;  /* margin kerning: how far the glyphs reach left of x = 0
+                                      and right of the line's measure (width includes it) */
 } pm_line;
 
 typedef enum {

@@ -29,6 +29,7 @@ struct lb_node {
     lb_node *next;         /* active list, sorted by line number */
     size_t start_item;     /* first item of the next line: discardables after `item` skipped */
     lb_sums start;         /* sums of the items [0, start_item) */
+    double hang_left;      /* the next line's first box may hang this far into the margin */
     double total;          /* demerits of the best path from the paragraph start to here */
     int line;              /* lines so far = 0-based number of the line after this break */
     int run;               /* consecutive lines ending in a flagged break, ending here */
@@ -177,12 +178,25 @@ static double line_demerits(const lb_pass *ps, const lb_node *a, int b, int fitn
     return d;
 }
 
+/* The left hang of a line starting at item j: its first box's. */
+static double first_hang(const pm_item *items, size_t n, size_t j)
+{
+    return j < n && items[j].type == PM_ITEM_BOX ? items[j].hang_left : 0;
+}
+
+/* How much wider than its width a line from node a to the break at item i may be. */
+static double line_hang(const pm_item *items, const lb_node *a, size_t i)
+{
+    return a->hang_left + items[i].hang_right;
+}
+
 static lb_node *new_node(lb_pass *ps, const lb_node *from, size_t i, double total,
                          int fitness, int run)
 {
     lb_node *nd = pm_arena_alloc(ps->arena, sizeof *nd);
     nd->start_item = ps->after_item;
     nd->start = ps->after;
+    nd->hang_left = first_hang(ps->items, ps->n, ps->after_item);
     nd->total = total;
     nd->line = from->line + 1;
     nd->run = run;
@@ -251,7 +265,8 @@ static void rescue(lb_pass *ps, size_t i, int pen, int flagged)
     for (lb_node *a = ps->dead; a; a = a->next) {
         if (flagged && ps->run_limit && a->run + 1 > ps->run_limit) continue;
         double natural = ps->sums.width - a->start.width + pen_width;
-        double excess = natural - (ps->sums.shrink - a->start.shrink) - line_width(ps, a->line);
+        double excess = natural - (ps->sums.shrink - a->start.shrink) - line_width(ps, a->line) -
+                        line_hang(ps->items, a, i);
         if (!best || excess < best_excess || (excess == best_excess && a->total < best->total)) {
             best = a;
             best_excess = excess;
@@ -298,7 +313,7 @@ static void try_break(lb_pass *ps, size_t i, int pen, int flagged)
             continue;
         }
 
-        double shortfall = width - (cur.width - a->start.width + pen_width);
+        double shortfall = width + line_hang(ps->items, a, i) - (cur.width - a->start.width + pen_width);
         int b, fitness, deactivate = forced;
         if (shortfall > 0) {
             if (cur.fil - a->start.fil > 0) {
@@ -389,6 +404,7 @@ static lb_node *run_pass(lb_pass *ps, int *exact)
     lb_node *start = pm_arena_alloc(ps->arena, sizeof *start);
     start->fitness = PM_FIT_DECENT;
     start->item = NO_ITEM;
+    start->hang_left = first_hang(ps->items, ps->n, 0);
     ps->active = start;
     ps->sums = (lb_sums){0, 0, 0, 0};
     ps->after_item = 0;
@@ -434,7 +450,7 @@ static void build_result(const pm_item *items, size_t n, const double *widths, s
             const lb_node *nd = chain[j], *from = nd->prev;
             double pen_width = items[i].type == PM_ITEM_PENALTY ? items[i].width : 0;
             double width = widths[j < nwidths ? j : nwidths - 1];
-            double shortfall = width - (sums.width - from->start.width + pen_width);
+            double shortfall = width + line_hang(items, from, i) - (sums.width - from->start.width + pen_width);
             double stretch = sums.stretch - from->start.stretch;
             double shrink = sums.shrink - from->start.shrink;
             pm_break *br = &res->breaks[j];

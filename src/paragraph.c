@@ -487,6 +487,54 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     return n;
 }
 
+/* ---- margin kerning ---- */
+
+/* Share of a character's width it may hang into the right margin at a line's end (the
+ * values of microtype's defaults for Latin text, rounded): punctuation that would leave
+ * a visible notch in a justified edge. */
+static double hang_right_share(gunichar c)
+{
+    switch (c) {
+    case '.': case ',': case '-': case 0x2010: case 0x2019: case 0x201D: case '\'': case '"': return 0.7;
+    case 0x2013: case ':': case ';': return 0.5;
+    case 0x2014: return 0.3;
+    case '!': case '?': return 0.2;
+    default: return 0;
+    }
+}
+
+/* ... and into the left margin at a line's start: opening quotes. */
+static double hang_left_share(gunichar c)
+{
+    return c == 0x2018 || c == 0x201C || c == 0x201E ? 0.7 : 0;
+}
+
+/* Set each item's hang (linebreak.h): a break after such punctuation, a hyphen added at
+ * a hyphenation point, a word that opens with a quote. Justified text only: a ragged
+ * edge has no line for punctuation to stand out from. */
+static void set_hangs(pm_shaped *p)
+{
+    for (size_t i = 0; i < p->nitems; i++) {
+        pm_item *it = &p->items[i];
+        it->hang_left = it->hang_right = 0;
+        if (p->st.align != PM_ALIGN_JUSTIFY || p->st.code) continue;
+        if (it->type == PM_ITEM_PENALTY && it->penalty <= -PM_INF_PENALTY) continue; /* ends a ragged line */
+        uint32_t pos = it->pos;
+        if (it->type == PM_ITEM_BOX) {
+            if (p->item_end[i] <= pos) continue;
+            const char *c = p->text + pos, *next = g_utf8_next_char(c);
+            double share = hang_left_share(g_utf8_get_char(c));
+            if (share > 0) it->hang_left = share * (x_at(p, (uint32_t)(next - p->text)) - x_at(p, pos));
+        } else if (it->type == PM_ITEM_PENALTY && it->flagged && it->width > 0) {
+            it->hang_right = 0.7 * it->width; /* the hyphen added there */
+        } else if (pos > 0 && pos <= p->len) {
+            const char *prev = g_utf8_prev_char(p->text + pos);
+            double share = hang_right_share(g_utf8_get_char(prev));
+            if (share > 0) it->hang_right = share * (x_at(p, pos) - x_at(p, (uint32_t)(prev - p->text)));
+        }
+    }
+}
+
 static void collect(pm_shaped *p, int hyphenate)
 {
     p->nitems = 0;
@@ -564,6 +612,7 @@ static void collect(pm_shaped *p, int hyphenate)
     glue(p, p->len, p->len, 0, PM_FIL_STRETCH, 0);
     penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
     split_wide_boxes(p);
+    set_hangs(p);
 }
 
 /* ---- missing glyphs and faces ---- */
@@ -702,6 +751,13 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
     int nsh = 0;
     shift *sh = pm_xmalloc((brk - from + 1) * sizeof *sh);
     double first_x = 0;
+    /* margin kerning: the hangs the line breaker measured this line with */
+    double hang_left = 0;
+    for (size_t i = from; i < brk; i++)
+        if (items[i].type == PM_ITEM_BOX) {
+            hang_left = items[i].hang_left;
+            break;
+        }
     for (size_t i = from; i < brk; i++) {
         if (items[i].type == PM_ITEM_BOX && items[i].pos == 0 && p->item_end[i] == 0 && line_no == 0)
             first_x = items[i].width; /* the indent */
@@ -712,8 +768,11 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
         else ex = ratio * items[i].shrink;
         if (ex != 0) sh[nsh++] = (shift){p->item_end[i], ex};
     }
+    first_x -= hang_left;
     double x0 = x_at(p, ls);
     memset(out, 0, sizeof *out);
+    out->hang_left = hang_left;
+    out->hang_right = bi->hang_right;
     out->ratio = justify ? ratio : 0;
     out->hyphenated = hyphen;
     out->overfull = overfull;

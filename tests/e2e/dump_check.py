@@ -5,7 +5,8 @@ Fails (exit 1, one line per problem) when
 - a paragraph's last lines stand alone at the top of a page (fewer than --widows, default 2),
 - a paragraph's first lines stand alone at the foot of a page (fewer than --orphans, default 2),
 - a heading is the last text on a page,
-- a line, image or rule lies outside the page's text area (running heads excepted),
+- a line, image or rule lies outside the page's text area (running heads excepted; a
+  line's punctuation may hang into the margin as far as the line declares, <= 6 pt),
 - a line is overfull.
 """
 import argparse
@@ -15,6 +16,7 @@ import sys
 PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(\S*) area=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)")
 ITEM = re.compile(r"^  (line|image|rule) x=([\d.-]+) y=([\d.-]+) w=([\d.-]+) h=([\d.-]+)(.*)$")
 PARA = re.compile(r"para=(\d+):(\d+)/(\d+)")
+HANG = re.compile(r"hang=([\d.]+),([\d.]+)")
 EPS = 0.05
 
 
@@ -54,7 +56,12 @@ def main():
                 if "overfull" in flags:
                     problems.append(f"page {n}: overfull line at y={y:.1f}")
                 top, bottom = y - 0.7 * h, y  # the baseline inside, and room for capitals above it
-                if x < ax - EPS or x + w > ax + aw + EPS or top < ay - EPS or bottom > ay + ah + EPS:
+                # margin kerning: punctuation may hang past the measure by the amount the
+                # line declares (hang=LEFT,RIGHT; its width includes the right one), at most 0.5 em
+                hl, hr = map(float, HANG.search(rest).groups()) if HANG.search(rest) else (0.0, 0.0)
+                if hl > 6 or hr > 6:
+                    problems.append(f"page {n}: line at y={y:.1f} hangs {hl:.1f}/{hr:.1f} pt into the margins")
+                if x < ax - EPS or x + w - hr > ax + aw + EPS or top < ay - EPS or bottom > ay + ah + EPS:
                     problems.append(f"page {n}: line at x={x:.2f} y={y:.2f} w={w:.2f} outside the text area {pg['area']}")
                 if "note" not in flags and "marker" not in flags:
                     body.append((flags, PARA.search(rest)))

@@ -784,6 +784,43 @@ static void test_infinite_stretch(void **state)
     pm_lb_result_free(&r);
 }
 
+/* Margin kerning: a line is measured less the hang of its first box and of its break. */
+static void test_hang(void **state)
+{
+    (void)state;
+    pm_lb_params p;
+    pm_lb_defaults(&p);
+    pm_lb_result r;
+    para pa = {0};
+    box(&pa, 60);
+    glue(&pa, 10, 5, 2);
+    box(&pa, 40); /* "word." */
+    glue(&pa, 10, 5, 2);
+    size_t brk = pa.n - 1;
+    box(&pa, 60);
+    finish(&pa);
+    double w = 106; /* the first line is 110 wide, 2 to shrink: overfull without a hang */
+    assert_int_equal(pm_linebreak(pa.it, pa.n, &w, 1, &p, &r), 0);
+    assert_true(r.breaks[0].item != brk || r.breaks[0].overfull); /* no good break there */
+    pm_lb_result_free(&r);
+    pa.it[brk].hang_right = 3; /* the period hangs 3 into the margin */
+    assert_int_equal(pm_linebreak(pa.it, pa.n, &w, 1, &p, &r), 0);
+    assert_int_equal(r.n, 2);
+    assert_true(r.breaks[0].item == brk);
+    assert_false(r.breaks[0].overfull);
+    assert_true(fabs(r.breaks[0].ratio + 0.5) < 1e-12); /* 110 into 106 + 3: shrunk by 1 of 2 */
+    pm_lb_result_free(&r);
+    pa.it[0].hang_left = 1; /* and an opening quote 1 into the left margin */
+    assert_int_equal(pm_linebreak(pa.it, pa.n, &w, 1, &p, &r), 0);
+    assert_true(r.breaks[0].ratio == 0);
+    pm_lb_result_free(&r);
+    pa.it[brk].hang_right = 0; /* the hang of a break elsewhere does not count */
+    pa.it[1].hang_right = 50;
+    assert_int_equal(pm_linebreak(pa.it, pa.n, &w, 1, &p, &r), 0);
+    assert_true(r.breaks[0].item != brk || r.breaks[0].overfull);
+    pm_lb_result_free(&r);
+}
+
 /* A box wider than the line: pass 4, the line with it is overfull and alone. */
 static void test_overfull(void **state)
 {
@@ -1198,6 +1235,7 @@ int main(void)
         cmocka_unit_test(test_discarded_items),
         cmocka_unit_test(test_infinite_stretch),
         cmocka_unit_test(test_overfull),
+        cmocka_unit_test(test_hang),
         cmocka_unit_test(test_hyphen_run_limit),
         cmocka_unit_test(test_hyphen_demerits),
         cmocka_unit_test(test_looseness),

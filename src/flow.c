@@ -369,7 +369,9 @@ static void share_columns(int nr, int nc, const double *cn, const double *nat, c
                 double need = k - 1 <= 1 ? n : n / (0.9 * (k - 1));
                 step = fmin(step, need - w[c] + 0.01);
             }
-            if (!(step < HUGE_VAL) || step > extra) continue;
+            if (!(step < HUGE_VAL)) continue;
+            step = fmax(step, 1.0); /* whole points: a few hundred steps at most */
+            if (step > extra) continue;
             double keep = w[c];
             w[c] += step;
             double score = (h0 - est_height(nr, nc, cn, w)) / step;

@@ -48,7 +48,17 @@ typedef struct vitem {
     double rule_x, rule_at, rule_t; /* V_RULE of a table: left edge in the text area, where
                              in the item's height (0..1), thickness (0: centred, mid, 0.5) */
     int cell;             /* V_LINE: a table cell's line */
+    const struct vtable *tbl; /* a table's body rows (and what is between them): a page
+                             that starts here repeats the table's header */
 } vitem;
+
+/* A table's header as vertical-list items (top rule, header lines, the rule under them),
+ * copied, to be drawn again at the top of each page the table goes on to. */
+typedef struct vtable {
+    vitem *head;
+    int nhead;
+    double h;
+} vtable;
 
 typedef struct {
     vitem *v;
@@ -456,10 +466,13 @@ static void add_table(fstate *fs, vlist *vl, const pm_block *b)
     double base_y = slot_base(lead, size);
 
     vglue(vl, 0, 0); /* a legal break before the table */
+    size_t top_at = vl->n;
     vitem *top = vpush(vl, V_RULE);
     *top = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.75, .rule_t = 0.8};
     vpenalty(vl, PM_INF_PENALTY);
     double used = L;
+    vtable *tbl = NULL;      /* once the header is done */
+    size_t body_at = vl->n;
     pm_para *cellp = pm_arena_array(fs->a, (size_t)nc, sizeof(pm_para));
     int multi = 0;
     for (int r = 0; r < nr; r++) {
@@ -506,8 +519,19 @@ static void add_table(fstate *fs, vlist *vl, const pm_block *b)
                            .rule_t = 0.5};
             vpenalty(vl, PM_INF_PENALTY); /* the header stays with the first row */
             used += L;
+            tbl = pm_arena_alloc(fs->a, sizeof *tbl);
+            tbl->nhead = 0;
+            tbl->h = 0;
+            tbl->head = pm_arena_array(fs->a, vl->n - top_at, sizeof(vitem));
+            for (size_t k = top_at; k < vl->n; k++) {
+                if (vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) continue;
+                tbl->head[tbl->nhead++] = vl->v[k];
+                tbl->h += vl->v[k].h;
+            }
+            body_at = vl->n;
         }
     }
+    for (size_t k = body_at; tbl && k < vl->n; k++) vl->v[k].tbl = tbl;
     vpenalty(vl, PM_INF_PENALTY);
     vitem *bot = vpush(vl, V_RULE);
     double h = L + snap_up(used, L) - used; /* back on the grid */
@@ -665,6 +689,7 @@ typedef struct page_plan {
     double ratio;           /* glue stretch ratio (flush bottom), 0 = natural */
     int middle;             /* centre the content vertically (the back cover) */
     int split_note, split_k; /* the last note on the page: only its first split_k lines */
+    const vtable *repeat;   /* a table goes on here: its header first */
 } page_plan;
 
 static pm_fitem *line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, double y, double h,
@@ -772,6 +797,19 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
         double h = float_height(fs, f);
         draw_figure(fs, pg, f, tx, y, 0);
         y += h;
+    }
+    for (int k = 0; pl->repeat && k < pl->repeat->nhead; k++) { /* (no links or notes again) */
+        const vitem *it = &pl->repeat->head[k];
+        if (it->kind == V_RULE) {
+            pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
+            r->x = tx + it->rule_x;
+            r->y = y + it->h * it->rule_at;
+            r->w = it->rule_w;
+            r->h = it->rule_t;
+        } else {
+            line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h, PM_FL_CELL);
+        }
+        y += it->h;
     }
     int nnotes = 0, notes[128];
     for (size_t i = pl->from; i < pl->to; i++) {
@@ -1131,6 +1169,8 @@ static void compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             i++;
         collect_ahead(fs, vl, col, i);
         if (fs->rc) break;
+        pl.repeat = i < vl->n ? vl->v[i].tbl : NULL;
+        if (pl.repeat) used += pl.repeat->h;
         if (floated_cap < vl->n + 64) {
             floated_cap = vl->n + 64;
             floated = pm_xrealloc(floated, floated_cap * sizeof *floated);

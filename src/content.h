@@ -3,7 +3,7 @@
  * Extensions over CommonMark, all in pandoc's spirit: a paragraph holding only an image is
  * a figure whose caption is the alt text, optionally followed by {width=80%} (or a length
  * such as {width=60mm}); a paragraph that is only \newpage is a page break; footnotes are
- * GFM's [^label]. Smart punctuation is on. */
+ * GFM's [^label]; tables are GFM's pipe tables. Smart punctuation is on. */
 #ifndef PM_CONTENT_H
 #define PM_CONTENT_H
 

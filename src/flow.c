@@ -1,10 +1,12 @@
 /* flow.c - page building (see flow.h).
  *
- * Phases: collect (blocks -> a vertical list of lines, glue, penalties and figures on a
- * baseline grid of the body leading), compose (break the list into pages at the least
- * cost on each page, as TeX's page builder does; a figure that does not fit floats to
- * the top of the next page while text fills this one), finish (cover, back cover,
- * running heads and page numbers). */
+ * Phases: collect (blocks -> a vertical list of lines, glue, penalties, figures and
+ * table rows on a baseline grid of the body leading), compose (break the list into pages
+ * at the least cost on each page, as TeX's page builder does; a figure that does not fit
+ * floats to the top of the next page while text fills this one; footnotes go at the foot
+ * of the page that refers to them, the last one split over the page when it does not
+ * fit; a table's header is repeated on each page it goes on to), finish (cover, back
+ * cover, running heads and page numbers). */
 #include "flow.h"
 
 #include <glib.h>

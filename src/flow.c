@@ -475,28 +475,35 @@ static void add_table(fstate *fs, vlist *vl, const pm_block *b)
     double used = L;
     vtable *tbl = NULL;      /* once the header is done */
     size_t body_at = vl->n;
-    pm_para *cellp = pm_arena_array(fs->a, (size_t)nc, sizeof(pm_para));
-    int multi = 0;
+    /* every cell set; a table whose body rows are often of several lines gets half a
+       line between rows, so that they read as rows */
+    pm_para *cells = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(pm_para));
+    int *rowlines = pm_arena_array(fs->a, (size_t)nr, sizeof(int)), multi = 0;
     for (int r = 0; r < nr; r++) {
-        int rows = 1;
+        rowlines[r] = 1;
         for (int c = 0; c < nc; c++) {
             const pm_text *t = &b->cells[(size_t)r * nc + c];
-            cellp[c] = (pm_para){0};
+            pm_para *cp = &cells[(size_t)r * nc + c];
             if (!t->len) continue;
             static const pm_align al[] = {['l'] = PM_ALIGN_LEFT, ['c'] = PM_ALIGN_CENTER, ['r'] = PM_ALIGN_RIGHT};
             char a = b->aligns[c];
             pm_para_style st = {.font = font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = w[c],
                                 .hyphenate = sp->hyphenate, .quiet = quiet};
-            pm_para_set(fs->set, t, &st, fs->a, &cellp[c]);
-            if (cellp[c].nlines > rows) rows = cellp[c].nlines;
+            pm_para_set(fs->set, t, &st, fs->a, cp);
+            if (cp->nlines > rowlines[r]) rowlines[r] = cp->nlines;
         }
-        if (r > b->header_rows && multi) { /* rows of several lines: half a line between */
+        if (r >= b->header_rows && rowlines[r] > 1) multi++;
+    }
+    int spaced = 3 * multi >= nr - b->header_rows;
+    for (int r = 0; r < nr; r++) {
+        int rows = rowlines[r];
+        const pm_para *cellp = &cells[(size_t)r * nc];
+        if (r > b->header_rows && spaced) { /* a legal break, too */
             vglue(vl, L / 2, 0);
             used += L / 2;
         } else if (r > 0 && r != b->header_rows) {
             vpenalty(vl, r == b->header_rows + 1 || r == nr - 1 ? 100 : 0); /* a legal break between rows */
         }
-        if (rows > 1) multi = 1;
         for (int l = 0; l < rows; l++) {
             if (l) vpenalty(vl, PM_INF_PENALTY); /* a row stays whole */
             vitem *last = NULL;

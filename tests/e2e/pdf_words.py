@@ -4,8 +4,10 @@
 The content's words (md_words: front matter, body, figure captions; footnotes apart)
 must be a subsequence of the words pdftotext extracts; the PDF may hold more words
 (running heads, page numbers, footnote marks). Footnote texts are checked the same way
-on their own, since they move to the foot of their page. Words broken by a hyphen at a
-line end are rejoined. Exit 0 = every word found; 1 = the first missing words are shown.
+on their own, since they move to the foot of their page; so are figure captions, and the
+words of each table (all there, in any order: pdftotext reads a table's columns in an
+order of its own). Words broken by a hyphen at a line end are rejoined.
+Exit 0 = every word found; 1 = the first missing words are shown.
 """
 import os
 import re
@@ -13,10 +15,35 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from md_words import Word, md_words, md_words_from_text, text_words, tokenize  # noqa: E402
+from collections import Counter  # noqa: E402
+
+from md_words import Word, _inline_text, md_words, md_words_from_text, text_words, tokenize  # noqa: E402
 
 FIGURE = re.compile(r"^!\[(.*)\]\([^)]*\)(\{[^}]*\})?\s*$", re.M)
 GLUED_MARK = re.compile(r"^([^\W\d_]{2,})(\d{1,3})$")
+TABLE_DELIM = re.compile(r"^ {0,3}\|? *:?-+:? *(\| *:?-+:? *)*\|? *$")
+
+
+def split_tables(src):
+    """(src without its GFM tables, [words of each table]). pdftotext reads a table's
+    columns in an order of its own, so a table's words are checked as a whole, not in
+    order."""
+    lines, out, tables = src.split("\n"), [], []
+    i = 0
+    while i < len(lines):
+        if "|" in lines[i] and i + 1 < len(lines) and TABLE_DELIM.match(lines[i + 1]):
+            rows = [lines[i]]
+            i += 2
+            while i < len(lines) and lines[i].strip() and "|" in lines[i]:
+                rows.append(lines[i])
+                i += 1
+            cells = [c for r in rows for c in r.strip().strip("|").split("|")]
+            tables.append(tokenize(_inline_text(" ".join(cells), False)))
+            out.append("")
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out), tables
 
 
 def split_marks(words):
@@ -80,7 +107,7 @@ def main():
     md, pdf = sys.argv[1], sys.argv[2]
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, check=True).stdout.decode()
     have = split_marks(text_words(text, drop_number_lines=False))
-    src = open(md, encoding="utf-8").read()
+    src, tables = split_tables(open(md, encoding="utf-8").read())
     # figures float to where they fit: their captions are checked on their own
     captions = [tokenize(m.group(1)) for m in FIGURE.finditer(src)]
     body = md_words_from_text(FIGURE.sub("", src), footnotes="omit")
@@ -94,8 +121,15 @@ def main():
             ok = False
             print(f"{md}: {name} word {miss + 1} of {len(want)} not found in order in {pdf}: "
                   f"...{' '.join(want[max(0, miss - 8):miss])} [{want[miss]}] {' '.join(want[miss + 1:miss + 8])}...")
+    have_count = Counter(have)
+    for k, want in enumerate(tables):
+        lack = Counter(want) - have_count
+        if lack:
+            ok = False
+            print(f"{md}: table {k + 1}: words not in {pdf}: {' '.join(sorted(lack))}")
     if ok:
-        print(f"{md}: all {len(body)} words (and {len(notes)} footnote words) in order in {pdf}")
+        extra = f", and {sum(len(t) for t in tables)} in {len(tables)} tables" if tables else ""
+        print(f"{md}: all {len(body)} words (and {len(notes)} footnote words) in order in {pdf}{extra}")
     return 0 if ok else 1
 
 

@@ -422,6 +422,7 @@ static void add_table(fstate *fs, vlist *vl, const pm_block *b)
     double *nat = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
     double *minw = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
     double *w = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double)); /* each cell's width on one line */
     for (int r = 0; r < nr; r++)
         for (int c = 0; c < nc; c++) {
             const pm_text *t = &b->cells[(size_t)r * nc + c];
@@ -429,7 +430,10 @@ static void add_table(fstate *fs, vlist *vl, const pm_block *b)
             pm_para pp;
             pm_para_style one = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e5};
             pm_para_set(fs->set, t, &one, fs->a, &pp);
-            for (int l = 0; l < pp.nlines; l++) nat[c] = fmax(nat[c], pp.lines[l].width);
+            for (int l = 0; l < pp.nlines; l++) {
+                nat[c] = fmax(nat[c], pp.lines[l].width);
+                cn[(size_t)r * nc + c] += pp.lines[l].width;
+            }
             minw[c] = fmax(minw[c], widest_word(fs, t, r < b->header_rows ? &bold : font));
         }
     double avail = base.width - gap * (nc - 1), sum_nat = 0, sum_min = 0;
@@ -450,16 +454,6 @@ static void add_table(fstate *fs, vlist *vl, const pm_block *b)
         pm_hint("fewer columns, shorter words, or a wider page in the layout");
         quiet = 1;
     } else {
-        double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double));
-        for (int r = 0; r < nr; r++)
-            for (int c = 0; c < nc; c++) {
-                const pm_text *t = &b->cells[(size_t)r * nc + c];
-                if (!t->len) continue;
-                pm_para pp;
-                pm_para_style one = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e5};
-                pm_para_set(fs->set, t, &one, fs->a, &pp); /* (from the setter's cache) */
-                for (int l = 0; l < pp.nlines; l++) cn[(size_t)r * nc + c] += pp.lines[l].width;
-            }
         share_columns(nr, nc, cn, nat, minw, avail, w);
     }
     double width = gap * (nc - 1);

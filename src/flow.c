@@ -344,60 +344,108 @@ static double est_lines(double n, double w)
     return n <= w ? (n > 0) : ceil(n / (0.9 * w));
 }
 
-/* Height in lines of a table whose columns are w (cell natural widths cn[r * nc + c]). */
-static double est_height(int nr, int nc, const double *cn, const double *w)
+/* How good columns w are for a table whose cells are cn[r * nc + c] wide on one line:
+ * its height in lines, counted four times, plus the lines of all its cells (so that
+ * narrowing one cell of a tall row counts too: the row's other tall cells may follow). */
+static double est_cost(int nr, int nc, const double *cn, const double *w)
 {
-    double h = 0;
+    double h = 0, all = 0;
     for (int r = 0; r < nr; r++) {
         double m = 1;
-        for (int c = 0; c < nc; c++) m = fmax(m, est_lines(cn[(size_t)r * nc + c], w[c]));
+        for (int c = 0; c < nc; c++) {
+            double k = est_lines(cn[(size_t)r * nc + c], w[c]);
+            m = fmax(m, k);
+            all += k;
+        }
         h += m;
     }
-    return h;
+    return 4 * h + all;
+}
+
+/* What column c must widen by for a cell n wide on one line, now in k lines, to take
+ * one line less. */
+static double widen_for(double n, double k, double wc)
+{
+    return (k - 1 <= 1 ? n : n / (0.9 * (k - 1))) - wc + 0.01;
+}
+
+/* Try the move that widens the columns by dw (none wider than its natural width):
+ * what it saves per point, and its size; -1 when it is no move or does not fit. */
+static double try_move(int nr, int nc, const double *cn, double *w, const double *dw, const double *nat, double extra,
+                       double cost0, double *size)
+{
+    double total = 0;
+    for (int c = 0; c < nc; c++) total += dw[c];
+    if (total <= 0) return -1;
+    if (total < 1.0) total = 1.0; /* whole points: a few hundred steps at most */
+    if (total > extra) return -1;
+    for (int c = 0; c < nc; c++)
+        if (dw[c] > 0 && w[c] + dw[c] > nat[c] + 0.02) return -1;
+    for (int c = 0; c < nc; c++) w[c] += dw[c];
+    double saved = cost0 - est_cost(nr, nc, cn, w);
+    for (int c = 0; c < nc; c++) w[c] -= dw[c];
+    *size = total;
+    return saved / total;
 }
 
 /* Column widths for a table too wide to set at its natural widths: from each column's
- * widest word up, the room left goes step by step to the column where it saves the most
- * lines per point, the step being what the column needs to take a line off one of its
- * cells. What no step can use goes in proportion to what columns still lack. */
+ * widest word up, the room left goes step by step to the move that saves the most
+ * (est_cost) per point. A move widens one column just enough to take a line off one of
+ * its cells, or the columns of a row's tallest cells together, enough to take a line off
+ * the row (of 64 rows spread over a longer table). What no move can use goes in proportion
+ * to what columns still lack. */
 static void share_columns(int nr, int nc, const double *cn, const double *nat, const double *minw, double avail,
                           double *w)
 {
     double extra = avail;
+    double *dw = pm_xcalloc((size_t)nc, sizeof *dw), *best_dw = pm_xcalloc((size_t)nc, sizeof *best_dw);
+    int stride = (nr + 63) / 64; /* rows tried as moves: 64 at most, spread over the table */
     for (int c = 0; c < nc; c++) {
         w[c] = minw[c];
         extra -= w[c];
     }
     for (int guard = 0; extra > 0.5 && guard < 10000; guard++) {
-        double h0 = est_height(nr, nc, cn, w), best_score = -1;
-        int best = -1;
-        double best_step = 0;
-        for (int c = 0; c < nc; c++) {
-            if (w[c] >= nat[c] - 0.01) continue;
-            double step = HUGE_VAL; /* the least widening that takes a line off a cell */
+        double cost0 = est_cost(nr, nc, cn, w), best_score = -1, best_size = 0, size;
+        for (int c = 0; c < nc; c++) { /* one column */
+            memset(dw, 0, (size_t)nc * sizeof *dw);
+            double step = HUGE_VAL;
             for (int r = 0; r < nr; r++) {
                 double n = cn[(size_t)r * nc + c], k = est_lines(n, w[c]);
-                if (k <= 1) continue;
-                double need = k - 1 <= 1 ? n : n / (0.9 * (k - 1));
-                step = fmin(step, need - w[c] + 0.01);
+                if (k > 1) step = fmin(step, widen_for(n, k, w[c]));
             }
             if (!(step < HUGE_VAL)) continue;
-            step = fmax(step, 1.0); /* whole points: a few hundred steps at most */
-            if (step > extra) continue;
-            double keep = w[c];
-            w[c] += step;
-            double score = (h0 - est_height(nr, nc, cn, w)) / step;
-            w[c] = keep;
-            if (score > best_score || (score == best_score && step < best_step)) {
+            dw[c] = step;
+            double score = try_move(nr, nc, cn, w, dw, nat, extra, cost0, &size);
+            if (score > best_score || (score == best_score && size < best_size)) {
                 best_score = score;
-                best = c;
-                best_step = step;
+                best_size = size;
+                memcpy(best_dw, dw, (size_t)nc * sizeof *dw);
             }
         }
-        if (best < 0) break;
-        w[best] += best_step;
-        extra -= best_step;
+        for (int r = 0; r < nr; r += stride) { /* the tallest cells of a row */
+            double m = 1;
+            for (int c = 0; c < nc; c++) m = fmax(m, est_lines(cn[(size_t)r * nc + c], w[c]));
+            if (m <= 1) continue;
+            memset(dw, 0, (size_t)nc * sizeof *dw);
+            for (int c = 0; c < nc; c++) {
+                double n = cn[(size_t)r * nc + c];
+                if (est_lines(n, w[c]) == m) dw[c] = widen_for(n, m, w[c]);
+            }
+            double score = try_move(nr, nc, cn, w, dw, nat, extra, cost0, &size);
+            if (score > best_score || (score == best_score && size < best_size)) {
+                best_score = score;
+                best_size = size;
+                memcpy(best_dw, dw, (size_t)nc * sizeof *dw);
+            }
+        }
+        if (best_score < 0) break;
+        double used = 0;
+        for (int c = 0; c < nc; c++) used += best_dw[c];
+        for (int c = 0; c < nc; c++) w[c] += best_dw[c] * (best_size / used); /* (a step below 1 pt, rounded up) */
+        extra -= best_size;
     }
+    free(dw);
+    free(best_dw);
     double lack = 0;
     for (int c = 0; c < nc; c++) lack += fmax(nat[c] - w[c], 0);
     for (int c = 0; c < nc && extra > 0 && lack > 0; c++) w[c] += extra * fmax(nat[c] - w[c], 0) / lack;

@@ -510,14 +510,18 @@ static double hang_left_share(gunichar c)
 }
 
 /* Set each item's hang (linebreak.h): a break after such punctuation, a hyphen added at
- * a hyphenation point, a word that opens with a quote. Justified text only: a ragged
- * edge has no line for punctuation to stand out from. */
+ * a hyphenation point, a word that opens with a quote. Justified left-to-right text only:
+ * a ragged edge has no line for punctuation to stand out from, and in a paragraph with
+ * right-to-left runs a line's first and last characters need not be at its edges. */
 static void set_hangs(pm_shaped *p)
 {
+    /* a line's logical ends are its visual ones only in left-to-right text */
+    int rtl = 0;
+    for (int r = 0; r < p->nruns; r++) rtl |= p->runs[r].item->analysis.level & 1;
     for (size_t i = 0; i < p->nitems; i++) {
         pm_item *it = &p->items[i];
         it->hang_left = it->hang_right = 0;
-        if (p->st.align != PM_ALIGN_JUSTIFY || p->st.code) continue;
+        if (p->st.align != PM_ALIGN_JUSTIFY || p->st.code || rtl) continue;
         if (it->type == PM_ITEM_PENALTY && it->penalty <= -PM_INF_PENALTY) continue; /* ends a ragged line */
         uint32_t pos = it->pos;
         if (it->type == PM_ITEM_BOX) {

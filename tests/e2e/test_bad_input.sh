@@ -260,6 +260,9 @@ row "a word wider than the line is broken with a warning, never clipped" 0 \
 
 ROW_CHECK='pdftotext "$D/out.pdf" - | grep -q "along the way"'
 row "right-to-left text (Hebrew) in a line (found by fuzz_render)" 0 -- $B/rtl.md $L
+ROW_CHECK='grep -q "^  line .*para=" "$D/dump" && ! grep -q "hang=" "$D/dump" && python3 tests/e2e/dump_check.py "$D/dump"'
+row "a justified paragraph with right-to-left runs: no margin kerning (its line ends need not be its edges)" 0 \
+    -- $B/rtl-punctuation.md $L --dump-layout DIR/dump
 ROW_CHECK='pdfinfo "$D/out.pdf" | grep -q "^Title: *The first heading with words$" && pdftotext "$D/out.pdf" - | grep -q "Text under it"'
 row "empty headings and no title: the cover is blank, the title is the first heading with words (found by fuzz_render)" 0 \
     "^$B/empty-headings\.md:1: warning: no title in the front matter; using the first heading" -- $B/empty-headings.md $L

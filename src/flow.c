@@ -46,9 +46,8 @@ typedef struct vitem {
     int vp;               /* index of its paragraph record (fstate.paras), or -1 */
     const pm_block *heading; /* first line of a heading */
     vfig *fig;            /* V_FIGURE */
-    double rule_w;        /* V_RULE */
-    double rule_x, rule_at, rule_t; /* V_RULE of a table: left edge in the text area, where
-                             in the item's height (0..1), thickness (0: centred, mid, 0.5) */
+    double rule_w, rule_x, rule_at, rule_t; /* V_RULE: length, left edge in the text area,
+                             where in the item's height (0..1), thickness */
     int cell;             /* V_LINE: a table cell's line */
     const struct vtable *tbl; /* a table's body rows (and what is between them): a page
                              that starts here repeats the table's header */
@@ -655,6 +654,9 @@ static int collect_next(fstate *fs, vlist *vl, collector *c)
         vitem *r = vpush(vl, V_RULE);
         r->h = 2 * fs->L;
         r->rule_w = fs->tw / 4;
+        r->rule_x = (fs->tw - r->rule_w) / 2;
+        r->rule_at = 0.5;
+        r->rule_t = 0.5;
         c->prev = b;
         break;
     }
@@ -816,6 +818,16 @@ static int note_split(const fstate *fs, int no, double used, double notes_h)
     return 0;
 }
 
+/* A V_RULE item whose top is at y, on a page whose text area starts at tx. */
+static void rule_item(fstate *fs, pm_page *pg, const vitem *it, double tx, double y)
+{
+    pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
+    r->x = tx + it->rule_x;
+    r->y = y + it->h * it->rule_at;
+    r->w = it->rule_w;
+    r->h = it->rule_t;
+}
+
 /* Lines [from, to) of note no at the foot of the page, from y; returns the y below. */
 static double note_lines(fstate *fs, pm_page *pg, int no, int from, int to, double x, double y)
 {
@@ -852,11 +864,7 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
     for (int k = 0; pl->repeat && k < pl->repeat->nhead; k++) { /* (no links or notes again) */
         const vitem *it = &pl->repeat->head[k];
         if (it->kind == V_RULE) {
-            pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
-            r->x = tx + it->rule_x;
-            r->y = y + it->h * it->rule_at;
-            r->w = it->rule_w;
-            r->h = it->rule_t;
+            rule_item(fs, pg, it, tx, y);
         } else {
             line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h, PM_FL_CELL);
         }
@@ -871,15 +879,10 @@ static void emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, i
             y += it->h + pl->ratio * it->stretch;
             break;
         case V_PENALTY: break;
-        case V_RULE: {
-            pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
-            r->x = tx + (it->rule_t ? it->rule_x : (tw - it->rule_w) / 2);
-            r->y = y + it->h * (it->rule_t ? it->rule_at : 0.5);
-            r->w = it->rule_w;
-            r->h = it->rule_t ? it->rule_t : 0.5;
+        case V_RULE:
+            rule_item(fs, pg, it, tx, y);
             y += it->h;
             break;
-        }
         case V_FIGURE: {
             vfig *f = it->fig;
             double content = f->h + (f->ncap ? f->gap + f->ncap * f->cap_leading : 0);

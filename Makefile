@@ -18,19 +18,21 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow
 PM_CFLAGS = -std=gnu11 $(WARN) $(shell pkg-config --cflags $(PKGS) $(DLPKGS)) \
-            -DPM_DATADIR='"$(DATADIR)"'
+            -Isrc -DPM_DATADIR='"$(DATADIR)"'
 PM_LIBS = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -ljpeg -lm -ldl -lpthread
 
 BUILD ?= build
-SRCS = $(sort $(wildcard src/*.c))
-LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+# src/ is grouped by pipeline stage (docs/architecture.md); objects keep the folders
+SRCS = $(sort $(wildcard src/*/*.c))
+LIB_SRCS = $(filter-out src/app/main.c,$(SRCS))
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+MAIN_OBJ = $(BUILD)/app/main.o
 TEST_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: pamphlet
 
-pamphlet: $(BUILD)/main.o $(BUILD)/libpamphlet.a
+pamphlet: $(MAIN_OBJ) $(BUILD)/libpamphlet.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
 
 $(BUILD)/libpamphlet.a: $(LIB_OBJS)
@@ -38,6 +40,7 @@ $(BUILD)/libpamphlet.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PM_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpamphlet.a | $(BUILD)
@@ -71,7 +74,7 @@ clean:
 	rm -rf $(BUILD) build-* pamphlet
 
 .PHONY: all deps check setup tests samples clean
--include $(LIB_OBJS:.o=.d) $(BUILD)/main.d
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
 
 # More targets, one file each: fuzzing, sanitizer builds, benchmark, install.
 include $(sort $(wildcard mk/*.mk))

@@ -8,7 +8,7 @@
  *
  * Prints the number of pages written.
  *
- * To be a floor and not a straw man, it sets fonts up as src/fonts.c does (fontconfig
+ * To be a floor and not a straw man, it sets fonts up as src/text/fonts.c does (fontconfig
  * made fontconfig's current configuration, so no system configuration is read, and a
  * fontconfig cache of the folder in $XDG_CACHE_HOME/pamphlet, the same cache the program
  * uses) and measures in points with unhinted, unrounded metrics. It does nothing the
@@ -42,7 +42,7 @@
 #define LEADING 13.0
 #define INDENT 12.0
 
-/* as cache_dir() in src/fonts.c */
+/* as cache_dir() in src/text/fonts.c */
 static const char *cache_dir(void)
 {
     static char path[4096];
@@ -68,7 +68,7 @@ static FcConfig *font_config(const char *dir)
         snprintf(xml, sizeof xml, "<fontconfig><cachedir>%s</cachedir></fontconfig>", cache);
         if (FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse) &&
             FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir)) {
-            FcConfigSetCurrent(cfg); /* as src/fonts.c: Pango's FcInit thread has nothing to load */
+            FcConfigSetCurrent(cfg); /* as src/text/fonts.c: Pango's FcInit thread has nothing to load */
             return cfg;
         }
         FcConfigDestroy(cfg);

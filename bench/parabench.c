@@ -8,9 +8,9 @@
  *
  * Both sides get the same paragraphs (every PM_BLK_PARA block of the content), the same
  * PangoContext (pm_fonts_context), the same font description per paragraph
- * (pm_fonts_desc: the body font, or the quote font in a block quote, as src/flow.c
+ * (pm_fonts_desc: the body font, or the quote font in a block quote, as src/layout/flow.c
  * chooses), the same inline styles as Pango attributes (italic, bold, code, footnote
- * numbers, as src/paragraph.c sets them), the same width (the text width of the layout
+ * numbers, as src/text/paragraph.c sets them), the same width (the text width of the layout
  * less list and quote indents) and first-line indent. Start-up (content, layout, fonts,
  * hyphenation patterns) is not timed. Each round starts with a new pm_setter and newly
  * loaded hyphenation patterns, so pamphlet's caches are as cold as in a run of the
@@ -32,12 +32,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "content.h"
-#include "diag.h"
-#include "fonts.h"
-#include "hyph.h"
-#include "paragraph.h"
-#include "spec.h"
+#include "input/content.h"
+#include "base/diag.h"
+#include "text/fonts.h"
+#include "text/hyph.h"
+#include "text/paragraph.h"
+#include "input/spec.h"
 
 typedef struct para {
     const pm_block *b;
@@ -78,7 +78,7 @@ static void add_attr(PangoAttrList *l, PangoAttribute *a, uint32_t start, uint32
     pango_attr_list_insert(l, a);
 }
 
-/* The inline styles of a paragraph as Pango attributes, as src/paragraph.c sets them. */
+/* The inline styles of a paragraph as Pango attributes, as src/text/paragraph.c sets them. */
 static PangoAttrList *span_attrs(const pm_spec *spec, const pm_font_spec *f, const pm_text *t)
 {
     PangoAttrList *l = pango_attr_list_new();
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
     PangoContext *ctx = pm_fonts_context(fonts);
     const char *lang = doc->meta.lang ? doc->meta.lang : "en-US";
 
-    /* the paragraphs and their styles, as collect() in src/flow.c */
+    /* the paragraphs and their styles, as collect() in src/layout/flow.c */
     double tx, ty, tw, th;
     pm_spec_text_area(spec, 1, &tx, &ty, &tw, &th);
     double pspace = pm_spec_len(spec, spec->para_space, th);

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 /* Every diagnostic is formatted (pm_vdiag runs in full) and then dropped; PM_FUZZ_VERBOSE=1
  * prints them, to see what an input does. */

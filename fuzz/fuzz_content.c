@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "content.h"
+#include "input/content.h"
 #include "fuzz_common.h"
 
 #define FUZZ_MAX_INPUT (1u << 20) /* structure, not size: the 16 MiB limit is tested elsewhere */

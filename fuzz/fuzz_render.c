@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
-#include "render.h"
+#include "app/render.h"
 
 #define FUZZ_MAX_INPUT (64u << 10) /* the fuzzer is to explore structure, not size */
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "fuzz_common.h"
-#include "spec.h"
+#include "input/spec.h"
 
 #define FUZZ_MAX_INPUT (64u << 10)
 

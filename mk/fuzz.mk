@@ -38,7 +38,7 @@ FUZZ_MAXLEN_render = 32768
 FUZZ_TIMEOUT_content = 10
 FUZZ_TIMEOUT_spec = 10
 FUZZ_TIMEOUT_render = 30
-FUZZ_HDRS = fuzz/fuzz_common.h $(wildcard src/*.h)
+FUZZ_HDRS = fuzz/fuzz_common.h $(wildcard src/*/*.h)
 
 fuzz-build: $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
 

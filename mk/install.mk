@@ -30,11 +30,11 @@ install: install-bin
 install-bin:
 	@mkdir -p $(INSTALL_BUILD)
 	@if [ "$$(cat $(INSTALL_BUILD)/datadir 2>/dev/null)" != '$(DATADIR)' ]; then \
-	    rm -f $(INSTALL_BUILD)/*.o $(INSTALL_BUILD)/*.d $(INSTALL_BUILD)/libpamphlet.a $(INSTALL_BUILD)/pamphlet; \
+	    rm -rf $(INSTALL_BUILD)/*/ $(INSTALL_BUILD)/libpamphlet.a $(INSTALL_BUILD)/pamphlet; \
 	    printf '%s\n' '$(DATADIR)' > $(INSTALL_BUILD)/datadir; \
 	fi
-	$(MAKE) --no-print-directory BUILD=$(INSTALL_BUILD) $(INSTALL_BUILD)/main.o $(INSTALL_BUILD)/libpamphlet.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $(INSTALL_BUILD)/pamphlet $(INSTALL_BUILD)/main.o $(INSTALL_BUILD)/libpamphlet.a \
+	$(MAKE) --no-print-directory BUILD=$(INSTALL_BUILD) $(INSTALL_BUILD)/app/main.o $(INSTALL_BUILD)/libpamphlet.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $(INSTALL_BUILD)/pamphlet $(INSTALL_BUILD)/app/main.o $(INSTALL_BUILD)/libpamphlet.a \
 	    $(PM_LIBS)
 
 uninstall:

@@ -26,7 +26,7 @@ SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:exitcode=86:detect_leaks
           PAMPHLET_DATADIR=$(CURDIR)
 
 # The program in any build folder (build-asan/pamphlet); ./pamphlet stays the default build.
-$(BUILD)/pamphlet: $(BUILD)/main.o $(BUILD)/libpamphlet.a
+$(BUILD)/pamphlet: $(MAIN_OBJ) $(BUILD)/libpamphlet.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
 
 asan-build:

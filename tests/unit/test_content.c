@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "content.h"
-#include "diag.h"
+#include "input/content.h"
+#include "base/diag.h"
 
 static char msgs[8192];
 

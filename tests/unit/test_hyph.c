@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "hyph.h"
+#include "base/diag.h"
+#include "text/hyph.h"
 
 static const char *words[] = {"revolution", "hyphenation", "consciously", "organize", "peasants",
                               "government", "международный", "workers’", "table"};

@@ -1,4 +1,4 @@
-/* test_image.c - unit tests for the JPEG/PNG loader (src/image.c).
+/* test_image.c - unit tests for the JPEG/PNG loader (src/image/image.c).
  *
  * Fixtures live in tests/data/images (see its README), found relative to the repository
  * root or under $PM_TEST_DATA/images. Crafted variants (EXIF segments, zero sizes, other
@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "diag.h"
-#include "image.h"
+#include "base/diag.h"
+#include "image/image.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

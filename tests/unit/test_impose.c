@@ -1,4 +1,4 @@
-/* test_impose.c - unit tests for the booklet arithmetic (src/impose.c): page order with
+/* test_impose.c - unit tests for the booklet arithmetic (src/impose/impose.c): page order with
  * blanks, signatures, right-to-left binding, the sides turned for long-edge duplex, creep
  * per sheet, the choice of sheet and bad options.
  *
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "booklet.h"
-#include "diag.h"
+#include "impose/booklet.h"
+#include "base/diag.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "linebreak.h"
+#include "text/linebreak.h"
 
 #define MAXI 512
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "spec.h"
-#include "units.h"
+#include "base/diag.h"
+#include "input/spec.h"
+#include "base/units.h"
 
 static char msgs[8192];
 

@@ -1,0 +1,202 @@
+/* main.c - the command line: options, subcommands, exit codes. */
+#include <getopt.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "impose/booklet.h"
+#include "base/diag.h"
+#include "app/render.h"
+#include "base/units.h"
+#include "base/version.h"
+#include "app/watch.h"
+
+static const char usage[] =
+    "usage: pamphlet SOURCE.md [-l LAYOUT] [-o OUT.pdf] [options]\n"
+    "       pamphlet impose IN.pdf -o OUT.pdf [booklet options]\n"
+    "\n"
+    "Typesets a pamphlet written in Markdown with a YAML layout into a PDF to read and,\n"
+    "with --booklet, a PDF imposed for double-sided copying, folding and stapling.\n"
+    "\n"
+    "  -l, --layout LAYOUT     layout file, or a shipped layout by name (a5, half-letter)\n"
+    "  -o, --output FILE       the reading PDF (default: SOURCE with .pdf)\n"
+    "      --booklet FILE      also write the booklet (imposed) PDF\n"
+    "      --dump-layout FILE  write a text dump of the laid-out pages ('-' = stdout)\n"
+    "      --png DIR           write each page as a PNG proof into DIR\n"
+    "      --spreads FILE      write one PNG of all pages as facing spreads\n"
+    "      --dpi N             resolution of PNG proofs (default 100)\n"
+    "      --no-pdf            write no reading PDF\n"
+    "      --preflight         check everything and report; write nothing\n"
+    "      --watch             render, then render again whenever an input changes\n"
+    "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
+    "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
+    "\n"
+    "Booklet options (override the layout's booklet: section):\n"
+    "      --sheet SIZE        sheet paper (A4, Letter, A3, ...; default: from the page)\n"
+    "      --duplex short|long printer flips on the short (default) or long edge\n"
+    "      --blanks before-last|end  where padding pages go (default before-last)\n"
+    "      --signature N       signatures of N sheets each\n"
+    "      --creep LENGTH      paper thickness, e.g. 0.1mm: shift inner sheets' pages\n"
+    "      --marks             fold and crop marks\n"
+    "      --printer-margin L  copier's unprintable edge (default 5mm)\n"
+    "      --binding left|right\n"
+    "\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
+    "\n"
+    "Exit codes: 0 success, 1 input error (content, layout, image), 2 usage error,\n"
+    "3 input/output error. Errors name FILE:LINE:COL. A failed run leaves earlier\n"
+    "outputs untouched.\n";
+
+enum {
+    O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH
+};
+
+static const struct option longopts[] = {
+    {"layout", required_argument, 0, 'l'},   {"output", required_argument, 0, 'o'},
+    {"booklet", required_argument, 0, O_BOOKLET}, {"dump-layout", required_argument, 0, O_DUMP},
+    {"png", required_argument, 0, O_PNG},    {"spreads", required_argument, 0, O_SPREADS},
+    {"dpi", required_argument, 0, O_DPI},    {"no-pdf", no_argument, 0, O_NOPDF},
+    {"preflight", no_argument, 0, O_PREFLIGHT}, {"fonts", required_argument, 0, O_FONTS},
+    {"quiet", no_argument, 0, 'q'},          {"sheet", required_argument, 0, O_SHEET},
+    {"duplex", required_argument, 0, O_DUPLEX}, {"blanks", required_argument, 0, O_BLANKS},
+    {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
+    {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
+    {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
+    {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0}};
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "pamphlet: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'pamphlet --help'.\n");
+    return PM_EUSAGE;
+}
+
+static int parse_length(const char *opt, const char *arg, double *out)
+{
+    pm_len l = {PM_LEN_PT, 0}; /* not set when parsing fails */
+    const char *why = NULL;
+    if (pm_len_parse(arg, 0, &l, &why) < 0 || l.kind != PM_LEN_PT || l.v < 0) {
+        fprintf(stderr, "pamphlet: error: %s '%s': %s\n", opt, arg,
+                why ? why : l.kind != PM_LEN_PT ? "use mm, cm, in or pt" : "must not be negative");
+        return -1;
+    }
+    *out = l.v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* Two malloc arenas: the main thread's, and one shared by the short-lived threads
+       (hyphenation patterns, Pango's font sorting, the PDF writer). glibc would give
+       each thread an arena of its own, grown a page or two at a time with an mprotect
+       call each (hundreds for the patterns); the main heap grows in large steps. */
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_TOP_PAD, 4 << 20);
+    pm_options o;
+    pm_options_init(&o);
+    int impose = argc > 1 && !strcmp(argv[1], "impose");
+    int watch = 0;
+    if (impose) {
+        argv++;
+        argc--;
+    }
+    int c;
+    opterr = 0; /* getopt's own messages are not in the "pamphlet: error: ..." form */
+    while ((c = getopt_long(argc, argv, ":l:o:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l': o.layout = optarg; break;
+        case 'o': o.output = optarg; break;
+        case 'q':
+            pm_diag_quiet(1);
+            o.quiet = 1;
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': printf("pamphlet %s\n", PM_VERSION); return 0;
+        case O_BOOKLET: o.booklet = optarg; break;
+        case O_DUMP: o.dump = optarg; break;
+        case O_PNG: o.png_dir = optarg; break;
+        case O_SPREADS: o.spreads = optarg; break;
+        case O_DPI: {
+            char *end;
+            o.dpi = strtod(optarg, &end);
+            if (*end || o.dpi < 10 || o.dpi > 1200) return bad_usage("--dpi '%s': give a number from 10 to 1200", optarg);
+            break;
+        }
+        case O_NOPDF: o.no_pdf = 1; break;
+        case O_PREFLIGHT: o.preflight = 1; break;
+        case O_FONTS: o.fonts_dir = optarg; break;
+        case O_SHEET: o.sheet = optarg; break;
+        case O_DUPLEX:
+            if (!strcmp(optarg, "short")) o.duplex = PM_DUPLEX_SHORT;
+            else if (!strcmp(optarg, "long")) o.duplex = PM_DUPLEX_LONG;
+            else return bad_usage("--duplex '%s': use short or long", optarg);
+            break;
+        case O_BLANKS:
+            if (!strcmp(optarg, "before-last")) o.blanks = PM_BLANKS_BEFORE_LAST;
+            else if (!strcmp(optarg, "end")) o.blanks = PM_BLANKS_END;
+            else return bad_usage("--blanks '%s': use before-last or end", optarg);
+            break;
+        case O_SIGNATURE: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 1000) return bad_usage("--signature '%s': give a number of sheets from 1 to 1000", optarg);
+            o.signature = (int)v;
+            break;
+        }
+        case O_CREEP:
+            if (parse_length("--creep", optarg, &o.creep) < 0) return PM_EUSAGE;
+            break;
+        case O_PMARGIN:
+            if (parse_length("--printer-margin", optarg, &o.printer_margin) < 0) return PM_EUSAGE;
+            break;
+        case O_MARKS: o.marks = 1; break;
+        case O_BINDING:
+            if (!strcmp(optarg, "left")) o.rtl = 0;
+            else if (!strcmp(optarg, "right")) o.rtl = 1;
+            else return bad_usage("--binding '%s': use left or right", optarg);
+            break;
+        case O_WATCH: watch = 1; break;
+        case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
+        default: {
+            const char *bad = argv[optind - 1];
+            char opt[3] = {'-', (char)optopt, 0};
+            if (strncmp(bad, "--", 2) && optopt > 0 && optopt < 128) bad = opt; /* in "-qZ" */
+            return bad_usage("unknown option '%s'", bad);
+        }
+        }
+    }
+    if (optind != argc - 1)
+        return bad_usage("%s", optind >= argc ? (impose ? "impose needs one input PDF" : "no SOURCE.md given")
+                                              : "give exactly one SOURCE file");
+    o.source = argv[optind];
+    if (impose) {
+        if (!o.output) return bad_usage("%s", "impose needs -o OUT.pdf");
+        pm_booklet_opts bo;
+        pm_booklet_opts_from_spec(NULL, &bo);
+        if (o.duplex >= 0) bo.duplex = (pm_duplex)o.duplex;
+        if (o.blanks >= 0) bo.blanks = (pm_blanks)o.blanks;
+        if (o.signature >= 0) bo.signature = o.signature;
+        if (o.marks >= 0) bo.marks = o.marks;
+        if (o.rtl >= 0) bo.rtl = o.rtl;
+        if (o.creep >= 0) bo.creep = o.creep;
+        if (o.printer_margin >= 0) bo.printer_margin = o.printer_margin;
+        bo.quiet = o.quiet;
+        if (o.sheet) {
+            double w, h;
+            if (pm_paper_size(o.sheet, &w, &h) < 0) return bad_usage("--sheet '%s': unknown paper size", o.sheet);
+            bo.sheet_w = w > h ? w : h;
+            bo.sheet_h = w > h ? h : w;
+        }
+        return pm_impose_pdf(o.source, o.output, &bo);
+    }
+    if (watch) {
+        if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");
+        return pm_watch(&o);
+    }
+    return pm_render(&o);
+}

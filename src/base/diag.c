@@ -1,0 +1,133 @@
+/* diag.c - diagnostics in FILE:LINE:COL form (see diag.h). */
+#include "base/diag.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+/* Diagnostics may come from the hyphenation loader's thread too. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int n_errors, n_warnings, quiet, muted, last_shown = 1;
+static pm_diag_sink sink_fn;
+static void *sink_ud;
+
+static void emit(pm_severity sev, const char *line)
+{
+    if (sink_fn)
+        sink_fn(sink_ud, sev, line);
+    else {
+        fputs(line, stderr);
+        fputc('\n', stderr);
+    }
+}
+
+void pm_vdiag(pm_severity sev, const char *file, int line, int col, const char *fmt, va_list ap)
+{
+    pthread_mutex_lock(&lock);
+    if (muted) { /* not shown, not counted */
+        last_shown = 0;
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    if (sev == PM_SEV_ERROR) n_errors++;
+    else if (sev == PM_SEV_WARNING) n_warnings++;
+    last_shown = !(quiet && sev != PM_SEV_ERROR);
+    if (!last_shown) {
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    char msg[2048];
+    int n;
+    const char *what = sev == PM_SEV_ERROR ? "error" : sev == PM_SEV_WARNING ? "warning" : "note";
+    if (!file) file = "pamphlet";
+    if (line > 0 && col > 0)
+        n = snprintf(msg, sizeof msg, "%s:%d:%d: %s: ", file, line, col, what);
+    else if (line > 0)
+        n = snprintf(msg, sizeof msg, "%s:%d: %s: ", file, line, what);
+    else
+        n = snprintf(msg, sizeof msg, "%s: %s: ", file, what);
+    if (n < 0 || (size_t)n >= sizeof msg) n = 0;
+    vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    emit(sev, msg);
+    pthread_mutex_unlock(&lock);
+}
+
+void pm_diag(pm_severity sev, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pm_vdiag(sev, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void pm_hint(const char *fmt, ...)
+{
+    if (!last_shown) return; /* belongs to a diagnostic that was not shown */
+    char msg[1024] = "  hint: ";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg + 8, sizeof msg - 8, fmt, ap);
+    va_end(ap);
+    emit(PM_SEV_NOTE, msg);
+}
+
+int pm_diag_errors(void) { return n_errors; }
+int pm_diag_warnings(void) { return n_warnings; }
+void pm_diag_reset(void) { n_errors = n_warnings = 0; }
+
+void pm_diag_set_sink(pm_diag_sink sink, void *ud)
+{
+    sink_fn = sink;
+    sink_ud = ud;
+}
+
+int pm_diag_quiet(int q)
+{
+    int was = quiet;
+    quiet = q;
+    return was;
+}
+
+int pm_diag_mute(int m)
+{
+    pthread_mutex_lock(&lock);
+    int was = muted;
+    muted = m;
+    pthread_mutex_unlock(&lock);
+    return was;
+}
+
+#include <string.h>
+
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return 1000;
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < c)
+                c = d[i - 2][j - 2] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+const char *pm_nearest(const char *word, const char *const *cands, int ncands)
+{
+    const char *best = NULL;
+    int bestd = 3 + (int)strlen(word) / 4;
+    for (int i = 0; i < ncands; i++) {
+        int dd = edit_distance(word, cands[i]);
+        if (dd < bestd) {
+            bestd = dd;
+            best = cands[i];
+        }
+    }
+    return best;
+}

@@ -1,0 +1,182 @@
+/* fileio.c - bounded file reading and atomic output (see fileio.h). */
+#include "base/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+
+int pm_read_file(const char *path, size_t max_bytes, const char *what, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        pm_error(path, 0, 0, "cannot open %s file: %s", what, strerror(errno));
+        return PM_EIO;
+    }
+    struct stat sb;
+    int bad = fstat(fd, &sb) < 0 ? errno : 0; /* (sb is not set when fstat fails) */
+    if (bad || S_ISDIR(sb.st_mode)) {
+        pm_error(path, 0, 0, "cannot read %s file: %s", what, bad ? strerror(bad) : "it is a folder");
+        close(fd);
+        return PM_EIO;
+    }
+    if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > max_bytes) {
+        pm_error(path, 0, 0, "%s file is %lld bytes; the limit is %zu", what,
+                 (long long)sb.st_size, max_bytes);
+        close(fd);
+        return PM_EINPUT;
+    }
+    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536, n = 0;
+    char *buf = pm_xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > max_bytes + 1) {
+                pm_error(path, 0, 0, "%s file is larger than the limit of %zu bytes", what,
+                         max_bytes);
+                free(buf);
+                close(fd);
+                return PM_EINPUT;
+            }
+            cap *= 2;
+            buf = pm_xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            pm_error(path, 0, 0, "cannot read %s file: %s", what, strerror(errno));
+            free(buf);
+            close(fd);
+            return PM_EIO;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > max_bytes) {
+        pm_error(path, 0, 0, "%s file is larger than the limit of %zu bytes", what, max_bytes);
+        free(buf);
+        return PM_EINPUT;
+    }
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return PM_OK;
+}
+
+const char *pm_cache_dir(void)
+{
+    static char path[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/') snprintf(path, sizeof path, "%s/pamphlet", xdg);
+    else if (home && *home == '/') snprintf(path, sizeof path, "%s/.cache/pamphlet", home);
+    else return NULL;
+    if (access(path, W_OK) == 0) return path;
+    char *slash = strrchr(path, '/');
+    *slash = 0;
+    mkdir(path, 0700); /* ~/.cache */
+    *slash = '/';
+    if (mkdir(path, 0700) < 0 && errno != EEXIST) return NULL;
+    return access(path, W_OK) == 0 ? path : NULL;
+}
+
+char *pm_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return pm_xstrdup(".");
+    if (slash == path) return pm_xstrdup("/");
+    size_t n = (size_t)(slash - path);
+    char *d = pm_xmalloc(n + 1);
+    memcpy(d, path, n);
+    d[n] = 0;
+    return d;
+}
+
+char *pm_path_join(const char *dir, const char *path)
+{
+    if (path[0] == '/' || !dir || !*dir || !strcmp(dir, ".")) return pm_xstrdup(path);
+    size_t a = strlen(dir), b = strlen(path);
+    char *d = pm_xmalloc(a + b + 2);
+    memcpy(d, dir, a);
+    d[a] = '/';
+    memcpy(d + a + 1, path, b + 1);
+    return d;
+}
+
+int pm_outfile_begin(pm_outfile *o, const char *path)
+{
+    /* Only a regular file (or nothing) may be replaced: renaming over a folder fails only
+       at commit, after other outputs of the run may already be in place, and renaming
+       over /dev/null or a pipe would replace it with a file. */
+    struct stat dst;
+    if (stat(path, &dst) == 0 && !S_ISREG(dst.st_mode)) {
+        pm_error(path, 0, 0, "cannot write output: %s", S_ISDIR(dst.st_mode)
+                 ? "it is a folder; give a file name" : "it is not a regular file");
+        o->tmp = o->path = NULL;
+        return PM_EIO;
+    }
+    o->path = pm_xstrdup(path);
+    char *dir = pm_dirname(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(dir) + strlen(base) + 32;
+    o->tmp = pm_xmalloc(n);
+    snprintf(o->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
+    free(dir);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        pm_error(path, 0, 0, "cannot write output: %s", strerror(errno));
+        free(o->tmp);
+        free(o->path);
+        o->tmp = o->path = NULL;
+        return PM_EIO;
+    }
+    /* keep the destination's permissions if it exists, else the usual 0644 - umask */
+    struct stat sb;
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~um));
+    close(fd);
+    return PM_OK;
+}
+
+FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what)
+{
+    if (pm_outfile_begin(o, path)) return NULL;
+    FILE *fp = fopen(o->tmp, "wb");
+    if (!fp) {
+        pm_error(path, 0, 0, "cannot write the %s: %s", what, strerror(errno));
+        pm_outfile_abort(o);
+    }
+    return fp;
+}
+
+int pm_outfile_commit(pm_outfile *o)
+{
+    int rc = PM_OK;
+    if (!o->tmp) return PM_EIO;
+    if (rename(o->tmp, o->path) < 0) {
+        pm_error(o->path, 0, 0, "cannot write output: %s", strerror(errno));
+        unlink(o->tmp);
+        rc = PM_EIO;
+    }
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return rc;
+}
+
+void pm_outfile_abort(pm_outfile *o)
+{
+    if (o->tmp) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+}

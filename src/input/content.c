@@ -1,0 +1,838 @@
+/* content.c - front matter and CommonMark to the flat block list of doc.h. */
+#include "input/content.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "base/fileio.h"
+#include "base/units.h"
+#include "base/yamltree.h"
+
+/* ---- growable arrays (malloc'd while building, copied to the arena at the end) ---- */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        while (b->n + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 256;
+        b->p = pm_xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+#define VEC(T) struct { T *v; size_t n, cap; }
+#define VEC_PUSH(vec, x)                                                      \
+    do {                                                                      \
+        if ((vec).n == (vec).cap) {                                           \
+            (vec).cap = (vec).cap ? (vec).cap * 2 : 16;                       \
+            (vec).v = pm_xrealloc((vec).v, (vec).cap * sizeof *(vec).v);      \
+        }                                                                     \
+        (vec).v[(vec).n++] = (x);                                             \
+    } while (0)
+
+typedef struct inner_link {
+    const char *id;
+    int line, col;
+} inner_link;
+
+typedef struct {
+    pm_doc *doc;
+    const char *file;
+    int line0;                 /* line offset of the body (front matter lines) */
+    VEC(pm_block) blocks;
+    VEC(pm_note) notes;
+    VEC(const char *) ids;
+    VEC(inner_link) inner;     /* links to #ids, checked at the end */
+    int rc;
+    int warned_html, warned_image, warned_long, warned_deep;
+    int idepth;                /* inline markup being walked, nested this deep */
+} cstate;
+
+/* A block's text longer than PM_BLOCK_MAX_BYTES is an error (see content.h). */
+static void check_block_size(cstate *st, size_t len, int line)
+{
+    if (len <= PM_BLOCK_MAX_BYTES) return;
+    st->rc = PM_EINPUT;
+    if (st->warned_long++) return;
+    pm_error(st->file, line, 0, "this paragraph is %zu bytes long; one paragraph may be at most %u bytes",
+             len, PM_BLOCK_MAX_BYTES);
+    pm_hint("are blank lines missing between paragraphs? Lines with no blank line between them "
+            "make one paragraph");
+}
+
+/* ---- rich text ---- */
+
+typedef struct {
+    sbuf s;
+    VEC(pm_span) spans;
+    VEC(uint32_t) lines;
+    int line, cur;
+} tbuild;
+
+static int is_space_end(const sbuf *b)
+{
+    if (!b->n) return 1;
+    if (b->p[b->n - 1] == ' ') return 1;
+    /* U+2028 is E2 80 A8 */
+    return b->n >= 3 && (unsigned char)b->p[b->n - 3] == 0xE2 &&
+           (unsigned char)b->p[b->n - 2] == 0x80 && (unsigned char)b->p[b->n - 1] == 0xA8;
+}
+
+static void tb_note_line(tbuild *t, int line)
+{
+    while (line > t->cur) {
+        VEC_PUSH(t->lines, (uint32_t)t->s.n);
+        t->cur++;
+    }
+}
+
+/* Append text, collapsing runs of blanks to one space (none at the start or after a
+ * line break). */
+static void tb_text(tbuild *t, const char *s, int keep_spaces)
+{
+    for (; *s; s++) {
+        char c = *s;
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+        if (c == ' ' && !keep_spaces && is_space_end(&t->s)) continue;
+        sb_add(&t->s, &c, 1);
+    }
+}
+
+static void tb_trim_end(tbuild *t)
+{
+    while (t->s.n && t->s.p[t->s.n - 1] == ' ') t->s.p[--t->s.n] = 0;
+}
+
+static void tb_span(tbuild *t, size_t start, unsigned style, const char *url, int note)
+{
+    if (t->s.n == start) return;
+    pm_span sp = {(uint32_t)start, (uint32_t)t->s.n, style, url, note};
+    VEC_PUSH(t->spans, sp);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const pm_span *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+static pm_text tb_finish(cstate *st, tbuild *t)
+{
+    tb_trim_end(t);
+    check_block_size(st, t->s.n, t->line);
+    pm_text out = {0};
+    pm_arena *a = st->doc->arena;
+    out.utf8 = pm_arena_strndup(a, t->s.p ? t->s.p : "", t->s.n);
+    out.len = (uint32_t)t->s.n;
+    /* trailing blanks were trimmed: spans over them shrink, and those left empty go (an
+       inline code span of blanks at the end of a paragraph would otherwise start after
+       the text's end, with start > end) */
+    size_t kept = 0;
+    for (size_t i = 0; i < t->spans.n; i++) {
+        pm_span sp = t->spans.v[i];
+        if (sp.end > out.len) sp.end = out.len;
+        if (sp.start >= sp.end) continue;
+        t->spans.v[kept++] = sp;
+    }
+    t->spans.n = kept;
+    if (t->spans.n > 1) qsort(t->spans.v, t->spans.n, sizeof(pm_span), cmp_span); /* v is NULL when empty */
+    out.spans = pm_arena_array(a, t->spans.n ? t->spans.n : 1, sizeof(pm_span));
+    if (t->spans.n) memcpy(out.spans, t->spans.v, t->spans.n * sizeof(pm_span));
+    out.nspans = (uint32_t)t->spans.n;
+    out.line = t->line;
+    for (size_t i = 0; i < t->lines.n; i++) /* and no line starts past the end */
+        if (t->lines.v[i] > out.len) t->lines.v[i] = out.len;
+    out.line_starts = pm_arena_array(a, t->lines.n ? t->lines.n : 1, sizeof(uint32_t));
+    if (t->lines.n) memcpy(out.line_starts, t->lines.v, t->lines.n * sizeof(uint32_t));
+    out.nline_starts = (uint32_t)t->lines.n;
+    free(t->s.p);
+    free(t->spans.v);
+    free(t->lines.v);
+    memset(t, 0, sizeof *t);
+    return out;
+}
+
+int pm_text_line_at(const pm_text *t, uint32_t offset)
+{
+    /* line_starts ascend: count those <= offset by bisection (the setter asks once per
+       line set, so a linear count made long paragraphs quadratic) */
+    uint32_t lo = 0, hi = t->nline_starts;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t->line_starts[mid] <= offset) lo = mid + 1;
+        else hi = mid;
+    }
+    return t->line + (int)lo;
+}
+
+static int node_line(cstate *st, cmark_node *n)
+{
+    int l = cmark_node_get_start_line(n);
+    return l > 0 ? l + st->line0 : 0;
+}
+
+static const char *ext_type(cmark_node *n)
+{
+    return cmark_node_get_type_string(n);
+}
+
+static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
+
+/* The walks below recurse as deep as the markup nests: beyond these depths the input is
+ * refused (it would overflow the stack, and each level of inline markup is one more style
+ * over the whole of the text inside it). */
+#define PM_MAX_INLINE_DEPTH 32
+#define PM_MAX_BLOCK_DEPTH 12
+
+static void inlines(cstate *st, tbuild *t, cmark_node *parent)
+{
+    if (st->idepth >= PM_MAX_INLINE_DEPTH) {
+        st->rc = PM_EINPUT;
+        if (!st->warned_deep++)
+            pm_error(st->file, t->cur, 0, "emphasis, links and other inline markup are nested more than %d deep",
+                     PM_MAX_INLINE_DEPTH);
+        return;
+    }
+    st->idepth++;
+    inlines_in(st, t, parent);
+    st->idepth--;
+}
+
+static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
+{
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+        int line = node_line(st, n);
+        if (line) tb_note_line(t, line);
+        size_t start = t->s.n;
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT: tb_text(t, cmark_node_get_literal(n), 0); break;
+        case CMARK_NODE_SOFTBREAK: /* inline source positions are unreliable: count lines */
+            tb_text(t, " ", 0);
+            tb_note_line(t, t->cur + 1);
+            break;
+        case CMARK_NODE_LINEBREAK:
+            tb_trim_end(t);
+            sb_add(&t->s, "\xE2\x80\xA8", 3);
+            tb_note_line(t, t->cur + 1);
+            break;
+        case CMARK_NODE_CODE:
+            tb_text(t, cmark_node_get_literal(n), 1);
+            tb_span(t, start, PM_ST_CODE, NULL, 0);
+            break;
+        case CMARK_NODE_HTML_INLINE: {
+            const char *lit = cmark_node_get_literal(n);
+            if (!strncmp(lit, "<!--", 4)) break; /* a comment: not text */
+            if (!st->warned_html++)
+                pm_warn(st->file, line, 0, "raw HTML is not interpreted; '%s' is set as text", lit);
+            tb_text(t, lit, 0);
+            break;
+        }
+        case CMARK_NODE_EMPH:
+            inlines(st, t, n);
+            tb_span(t, start, PM_ST_ITALIC, NULL, 0);
+            break;
+        case CMARK_NODE_STRONG:
+            inlines(st, t, n);
+            tb_span(t, start, PM_ST_BOLD, NULL, 0);
+            break;
+        case CMARK_NODE_LINK: {
+            inlines(st, t, n);
+            const char *url = cmark_node_get_url(n);
+            if (!url || !*url) {
+                pm_warn(st->file, line, cmark_node_get_start_column(n), "a link with no target; it is set as plain text");
+                break;
+            }
+            url = pm_arena_strdup(st->doc->arena, url);
+            if (url[0] == '#') VEC_PUSH(st->inner, ((inner_link){url + 1, line, cmark_node_get_start_column(n)}));
+            tb_span(t, start, PM_ST_LINK, url, 0);
+            break;
+        }
+        case CMARK_NODE_IMAGE:
+            if (!st->warned_image++) {
+                pm_warn(st->file, line, 0,
+                        "an image inside a paragraph is not placed; its description is set as text");
+                pm_hint("put the image in a paragraph of its own to make it a figure");
+            }
+            inlines(st, t, n);
+            break;
+        case CMARK_NODE_FOOTNOTE_REFERENCE: {
+            const char *num = cmark_node_get_literal(n);
+            tb_text(t, num, 1);
+            tb_span(t, start, PM_ST_SUPER, NULL, atoi(num));
+            break;
+        }
+        default:
+            if (!strcmp(ext_type(n), "strikethrough")) {
+                inlines(st, t, n);
+                tb_span(t, start, PM_ST_STRIKE, NULL, 0);
+            } else {
+                inlines(st, t, n);
+            }
+        }
+    }
+}
+
+static pm_text text_of(cstate *st, cmark_node *n)
+{
+    tbuild t = {0};
+    t.line = t.cur = node_line(st, n);
+    inlines(st, &t, n);
+    return tb_finish(st, &t);
+}
+
+/* ---- blocks ---- */
+
+typedef struct {
+    int quote, list, tight;
+} ctx;
+
+static pm_block *add_block(cstate *st, pm_block_kind kind, int line, const ctx *c)
+{
+    pm_block b = {.kind = kind, .line = line};
+    if (c) {
+        b.quote = c->quote;
+        b.list = c->list;
+        b.tight = c->tight;
+    }
+    VEC_PUSH(st->blocks, b);
+    return &st->blocks.v[st->blocks.n - 1];
+}
+
+/* Whether s has something besides white space (ASCII or U+00A0): a heading such as
+ * "# &nbsp;" makes no title. */
+static int has_visible(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isspace(*p)) continue;
+        if (p[0] == 0xc2 && p[1] == 0xa0) { p++; continue; }
+        return 1;
+    }
+    return 0;
+}
+
+static const char *make_id(cstate *st, const pm_text *t)
+{
+    char slug[64];
+    size_t n = 0;
+    int dash = 0;
+    for (const unsigned char *p = (const unsigned char *)t->utf8; *p && n < sizeof slug - 8; p++) {
+        if (isalnum(*p)) {
+            if (dash && n) slug[n++] = '-';
+            slug[n++] = (char)tolower(*p);
+            dash = 0;
+        } else {
+            dash = 1;
+        }
+    }
+    if (!n) slug[n++] = 's';
+    slug[n] = 0;
+    char buf[80];
+    snprintf(buf, sizeof buf, "%s", slug);
+    for (int k = 2;; k++) {
+        int dup = 0;
+        for (size_t i = 0; i < st->ids.n; i++)
+            if (!strcmp(st->ids.v[i], buf)) dup = 1;
+        if (!dup) break;
+        snprintf(buf, sizeof buf, "%s-%d", slug, k);
+    }
+    const char *id = pm_arena_strdup(st->doc->arena, buf);
+    VEC_PUSH(st->ids, id);
+    return id;
+}
+
+/* A GFM table: one block holding every cell's text; the header row's cells are bold. */
+static void add_table(cstate *st, cmark_node *n, int line, const ctx *c)
+{
+    int ncols = cmark_gfm_extensions_get_table_columns(n), nrows = 0;
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row)) nrows++;
+    if (ncols < 1 || nrows < 1) return;
+    pm_block *b = add_block(st, PM_BLK_TABLE, line, c);
+    b->ncols = ncols;
+    b->nrows = nrows;
+    char *al = pm_arena_alloc(st->doc->arena, (size_t)ncols + 1);
+    const uint8_t *ga = cmark_gfm_extensions_get_table_alignments(n);
+    for (int k = 0; k < ncols; k++) al[k] = ga && (ga[k] == 'l' || ga[k] == 'c' || ga[k] == 'r') ? (char)ga[k] : 0;
+    al[ncols] = 0;
+    b->aligns = al;
+    b->cells = pm_arena_array(st->doc->arena, (size_t)nrows * (size_t)ncols, sizeof(pm_text));
+    int r = 0;
+    for (cmark_node *row = cmark_node_first_child(n); row; row = cmark_node_next(row), r++) {
+        int header = cmark_gfm_extensions_get_table_row_is_header(row);
+        if (header && r == b->header_rows) b->header_rows++;
+        int k = 0;
+        for (cmark_node *cell = cmark_node_first_child(row); cell && k < ncols; cell = cmark_node_next(cell), k++) {
+            tbuild t = {0};
+            t.line = t.cur = node_line(st, cell) ? node_line(st, cell) : node_line(st, row);
+            inlines(st, &t, cell);
+            if (header && t.s.n) tb_span(&t, 0, PM_ST_BOLD, NULL, 0);
+            b->cells[(size_t)r * (size_t)ncols + (size_t)k] = tb_finish(st, &t);
+        }
+        for (; k < ncols; k++) { /* a short row: empty cells */
+            pm_text *e = &b->cells[(size_t)r * (size_t)ncols + (size_t)k];
+            e->utf8 = "";
+            e->line = node_line(st, row);
+        }
+    }
+}
+
+/* Links to #id: every id must be a heading's (ids are known only at the end: a link
+ * may point forward). A broken one is a warning; its text stays a link to nowhere. */
+static void check_inner_links(cstate *st)
+{
+    for (size_t i = 0; i < st->inner.n; i++) {
+        const inner_link *l = &st->inner.v[i];
+        size_t k = 0;
+        while (k < st->ids.n && strcmp(st->ids.v[k], l->id)) k++;
+        if (k < st->ids.n) continue;
+        pm_warn(st->file, l->line, l->col, "a link to '#%s', but no heading has that id", l->id);
+        const char *near = st->ids.n < 100000 ? pm_nearest(l->id, st->ids.v, (int)st->ids.n) : NULL;
+        if (near) pm_hint("did you mean '#%s'? A heading's id is its text in lower case, with '-' between words", near);
+        else pm_hint("a heading's id is its text in lower case, with '-' between words");
+    }
+}
+
+/* "{width=80%}" after a figure's image. Returns 0 and sets b->width (share of the text
+ * width) or b->width_pt... we keep one field: negative values are points. */
+static int figure_attrs(cstate *st, pm_block *b, const char *s, int line)
+{
+    while (isspace((unsigned char)*s)) s++;
+    if (*s != '{') return -1;
+    const char *end = strchr(s, '}');
+    if (!end) return -1;
+    for (const char *q = end + 1; *q; q++)
+        if (!isspace((unsigned char)*q)) return -1;
+    char attrs[256];
+    size_t n = (size_t)(end - s - 1);
+    if (n >= sizeof attrs) n = sizeof attrs - 1;
+    memcpy(attrs, s + 1, n);
+    attrs[n] = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(attrs, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (!strncmp(tok, "width=", 6)) {
+            const char *why = NULL;
+            pm_len l;
+            const char *v = tok + 6;
+            if (*v == '"') v++;
+            char val[64];
+            snprintf(val, sizeof val, "%s", v);
+            size_t vl = strlen(val);
+            if (vl && val[vl - 1] == '"') val[vl - 1] = 0;
+            if (pm_len_parse(val, 0, &l, &why) < 0 || l.kind == PM_LEN_EM || l.v <= 0) {
+                pm_error(st->file, line, 0, "figure width '%s': %s", val,
+                         why ? why : "must be a positive length or percentage");
+                st->rc = PM_EINPUT;
+                return 0;
+            }
+            if (l.kind == PM_LEN_PERCENT) {
+                if (l.v > 100) {
+                    pm_warn(st->file, line, 0, "figure width %s is more than the text width; using 100%%", val);
+                    l.v = 100;
+                }
+                b->width = l.v / 100.0;
+            } else {
+                b->width = -l.v;
+            }
+        } else if (tok[0] == '.' || tok[0] == '#') {
+            /* classes and ids: accepted and ignored */
+        } else {
+            pm_warn(st->file, line, 0, "unknown figure attribute '%s' ignored (known: width)", tok);
+        }
+    }
+    return 0;
+}
+
+/* A paragraph that is only an image (and maybe {attrs}) becomes a figure. */
+static int try_figure(cstate *st, cmark_node *para, const ctx *c)
+{
+    cmark_node *img = cmark_node_first_child(para);
+    if (!img || cmark_node_get_type(img) != CMARK_NODE_IMAGE) return 0;
+    cmark_node *rest = cmark_node_next(img);
+    const char *attrs = NULL;
+    if (rest) {
+        if (cmark_node_get_type(rest) != CMARK_NODE_TEXT || cmark_node_next(rest)) return 0;
+        attrs = cmark_node_get_literal(rest);
+        const char *s = attrs;
+        while (isspace((unsigned char)*s)) s++;
+        if (*s != '{') return 0;
+    }
+    int line = node_line(st, para);
+    pm_block *b = add_block(st, PM_BLK_FIGURE, line, c);
+    b->text = text_of(st, img);
+    const char *url = cmark_node_get_url(img);
+    b->src = pm_arena_strdup(st->doc->arena, url ? url : "");
+    char *p = pm_path_join(st->doc->dir, b->src);
+    b->path = pm_arena_strdup(st->doc->arena, p);
+    free(p);
+    if (attrs && figure_attrs(st, b, attrs, line) < 0) {
+        pm_warn(st->file, line, 0, "cannot read figure attributes '%s'", attrs);
+    }
+    if (!*b->src) {
+        pm_error(st->file, line, 0, "figure has no image path");
+        st->rc = PM_EINPUT;
+    }
+    return 1;
+}
+
+static int is_pagebreak(cmark_node *para)
+{
+    cmark_node *t = cmark_node_first_child(para);
+    if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT) return 0;
+    const char *s = cmark_node_get_literal(t);
+    return !strcmp(s, "\\newpage") || !strcmp(s, "\\pagebreak");
+}
+
+static void blocks(cstate *st, cmark_node *parent, ctx c);
+
+static void list_items(cstate *st, cmark_node *list, ctx c)
+{
+    int ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
+    int num = cmark_node_get_list_start(list);
+    int paren = cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM;
+    ctx inner = c;
+    inner.list = c.list + 1;
+    inner.tight = cmark_node_get_list_tight(list);
+    static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x88\x98"}; /* • – ∘ */
+    for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
+        size_t first = st->blocks.n;
+        blocks(st, item, inner);
+        if (st->blocks.n == first) { /* empty item: keep its marker */
+            pm_block *b = add_block(st, PM_BLK_PARA, node_line(st, item), &inner);
+            b->text.utf8 = "";
+            b->text.line = b->line;
+        }
+        pm_block *b = &st->blocks.v[first];
+        b->item_first = 1;
+        b->marker = ordered ? pm_arena_printf(st->doc->arena, "%d%c", num++, paren ? ')' : '.')
+                            : bullets[(inner.list - 1) % 3];
+        st->blocks.v[st->blocks.n - 1].item_last = 1;
+    }
+}
+
+static void blocks(cstate *st, cmark_node *parent, ctx c)
+{
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+        int line = node_line(st, n);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_PARAGRAPH:
+            if (is_pagebreak(n)) {
+                add_block(st, PM_BLK_PAGEBREAK, line, &c);
+            } else if (!try_figure(st, n, &c)) {
+                pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
+                b->text = text_of(st, n);
+            }
+            break;
+        case CMARK_NODE_HEADING: {
+            pm_block *b = add_block(st, PM_BLK_HEADING, line, &c);
+            int lv = cmark_node_get_heading_level(n);
+            if (lv > 3) {
+                pm_warn(st->file, line, 0, "heading level %d is set as level 3 (the layout has 3 levels)", lv);
+                lv = 3;
+            }
+            b->level = lv;
+            b->text = text_of(st, n);
+            b->id = make_id(st, &b->text);
+            break;
+        }
+        case CMARK_NODE_BLOCK_QUOTE:
+        case CMARK_NODE_LIST:
+            if (c.quote + c.list >= PM_MAX_BLOCK_DEPTH) {
+                st->rc = PM_EINPUT;
+                if (!st->warned_deep++)
+                    pm_error(st->file, line, 0, "block quotes and lists are nested more than %d deep",
+                             PM_MAX_BLOCK_DEPTH);
+                break;
+            }
+            if (cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
+                ctx q = c;
+                q.quote++;
+                blocks(st, n, q);
+            } else {
+                size_t first = st->blocks.n;
+                list_items(st, n, c);
+                if (c.list == 0 && st->blocks.n > first) st->blocks.v[st->blocks.n - 1].list_last = 1;
+            }
+            break;
+        case CMARK_NODE_ITEM: blocks(st, n, c); break;
+        case CMARK_NODE_CODE_BLOCK: {
+            pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
+            const char *lit = cmark_node_get_literal(n);
+            size_t len = strlen(lit);
+            while (len && lit[len - 1] == '\n') len--;
+            check_block_size(st, len, line);
+            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
+            b->text.len = (uint32_t)len;
+            b->text.line = line + 1;
+            break;
+        }
+        case CMARK_NODE_HTML_BLOCK: {
+            const char *lit = cmark_node_get_literal(n);
+            while (isspace((unsigned char)*lit)) lit++;
+            if (!strncmp(lit, "<!--", 4)) break; /* comment */
+            if (!st->warned_html++)
+                pm_warn(st->file, line, 0, "raw HTML is not interpreted; it is set as text");
+            pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
+            size_t len = strlen(lit);
+            while (len && lit[len - 1] == '\n') len--;
+            check_block_size(st, len, line);
+            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
+            b->text.len = (uint32_t)len;
+            b->text.line = line;
+            break;
+        }
+        case CMARK_NODE_THEMATIC_BREAK: add_block(st, PM_BLK_RULE, line, &c); break;
+        case CMARK_NODE_FOOTNOTE_DEFINITION: {
+            tbuild t = {0};
+            t.line = t.cur = line;
+            int first = 1;
+            for (cmark_node *p = cmark_node_first_child(n); p; p = cmark_node_next(p)) {
+                if (!first) sb_add(&t.s, "\xE2\x80\xA8", 3);
+                first = 0;
+                if (cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH)
+                    inlines(st, &t, p);
+                else {
+                    pm_warn(st->file, node_line(st, p), 0,
+                            "only paragraphs are supported inside a footnote; this part is set as plain text");
+                    inlines(st, &t, p);
+                }
+            }
+            pm_note note = {.number = (int)st->notes.n + 1, .line = line};
+            note.text = tb_finish(st, &t);
+            VEC_PUSH(st->notes, note);
+            break;
+        }
+        default:
+            if (!strcmp(ext_type(n), "table")) {
+                add_table(st, n, line, &c);
+            } else {
+                blocks(st, n, c);
+            }
+        }
+    }
+}
+
+/* ---- front matter ---- */
+
+static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang",
+                                      "layout", "cover", "keywords", "subject"};
+
+static int front_matter(cstate *st, const char *text, size_t len, size_t *body_off)
+{
+    *body_off = 0;
+    if (len < 3 || strncmp(text, "---", 3)) return PM_OK;
+    size_t i = 3;
+    while (i < len && (text[i] == ' ' || text[i] == '\t')) i++;
+    if (i < len && text[i] == '\r') i++;
+    if (i < len && text[i] != '\n') return PM_OK; /* "---x": not front matter */
+    if (i >= len) return PM_OK;
+    size_t ystart = i + 1;
+    int line = 2;
+    size_t p = ystart;
+    while (p < len) {
+        const char *nl = memchr(text + p, '\n', len - p);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        size_t l = e - p;
+        while (l && (text[p + l - 1] == '\r' || text[p + l - 1] == ' ')) l--;
+        if ((l == 3 && !strncmp(text + p, "---", 3)) || (l == 3 && !strncmp(text + p, "...", 3))) {
+            pm_ynode *root = NULL;
+            int rc = pm_yaml_parse(st->file, text + ystart, p - ystart, 1, st->doc->arena, &root);
+            if (rc) return rc;
+            *body_off = nl ? e + 1 : len;
+            st->line0 = line;
+            if (!root) return PM_OK;
+            if (root->kind != PM_Y_MAP) {
+                pm_error(st->file, root->line, root->col, "front matter must be a list of 'key: value' lines");
+                return PM_EINPUT;
+            }
+            pm_meta *m = &st->doc->meta;
+            for (size_t k = 0; k < root->n; k++) {
+                pm_ynode *key = root->pairs[k].key, *val = root->pairs[k].val;
+                const char **slot = NULL;
+                if (!strcmp(key->str, "title")) slot = &m->title;
+                else if (!strcmp(key->str, "subtitle")) slot = &m->subtitle;
+                else if (!strcmp(key->str, "author")) slot = &m->author;
+                else if (!strcmp(key->str, "date")) slot = &m->date;
+                else if (!strcmp(key->str, "lang")) slot = &m->lang;
+                else if (!strcmp(key->str, "layout")) slot = &m->layout;
+                else if (!strcmp(key->str, "cover")) slot = &m->cover_src;
+                else if (!strcmp(key->str, "keywords")) slot = &m->keywords;
+                else if (!strcmp(key->str, "subject")) slot = &m->subject;
+                if (!slot) {
+                    pm_error(st->file, key->line, key->col, "unknown front matter key '%s'", key->str);
+                    const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
+                    if (near) pm_hint("did you mean '%s'?", near);
+                    else pm_hint("known keys: title, subtitle, author, date, lang, layout, cover, keywords, subject");
+                    st->rc = PM_EINPUT;
+                    continue;
+                }
+                if (val->kind != PM_Y_SCALAR) {
+                    pm_error(st->file, val->line, val->col, "'%s' must be text, not %s", key->str,
+                             pm_yaml_kind_name(val->kind));
+                    st->rc = PM_EINPUT;
+                    continue;
+                }
+                *slot = val->str;
+                if (slot == &m->cover_src) m->cover_line = val->line;
+            }
+            return PM_OK;
+        }
+        line++;
+        if (!nl) break;
+        p = e + 1;
+    }
+    pm_error(st->file, 1, 1, "front matter is not closed: add a line '---' after it");
+    return PM_EINPUT;
+}
+
+/* ---- input checks ---- */
+
+static int check_text(const char *file, const char *s, size_t len)
+{
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0) {
+            pm_error(file, line, col, "the file contains NUL bytes; is it a text file?");
+            return PM_EINPUT;
+        }
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        int ok = n && i + n <= len;
+        uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (size_t k = 1; ok && k < n; k++) {
+            unsigned char d = (unsigned char)s[i + k];
+            if ((d & 0xC0) != 0x80) ok = 0;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if (ok && ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+                   cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+            ok = 0;
+        if (!ok) {
+            pm_error(file, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", c);
+            return PM_EINPUT;
+        }
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    return PM_OK;
+}
+
+int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **out)
+{
+    *out = NULL;
+    if (len > PM_CONTENT_MAX_BYTES) {
+        pm_error(path, 0, 0, "content is %zu bytes; the limit is %u", len, PM_CONTENT_MAX_BYTES);
+        return PM_EINPUT;
+    }
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* byte order mark */
+        text += 3;
+        len -= 3;
+    }
+    int rc = check_text(path, text, len);
+    if (rc) return rc;
+    size_t ink = 0;
+    while (ink < len && isspace((unsigned char)text[ink])) ink++;
+    if (ink == len) { /* most likely the wrong file, or one saved empty: keep the last PDF */
+        pm_error(path, 1, 0, "the file is empty; there is nothing to set");
+        return PM_EINPUT;
+    }
+
+    pm_doc *doc = pm_xcalloc(1, sizeof *doc);
+    doc->arena = pm_arena_new();
+    doc->path = pm_arena_strdup(doc->arena, path);
+    char *dir = pm_dirname(path);
+    doc->dir = pm_arena_strdup(doc->arena, dir);
+    free(dir);
+    cstate st = {.doc = doc, .file = doc->path};
+
+    size_t body = 0;
+    rc = front_matter(&st, text, len, &body);
+    if (!rc) rc = st.rc;
+    if (rc) {
+        pm_doc_drop(doc);
+        return rc;
+    }
+    pm_meta *m = &doc->meta;
+    if (!m->lang || !*m->lang) m->lang = "en-US";
+    if (m->cover_src) {
+        char *p = pm_path_join(doc->dir, m->cover_src);
+        m->cover = pm_arena_strdup(doc->arena, p);
+        free(p);
+    }
+
+    cmark_gfm_core_extensions_ensure_registered();
+    cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);
+    static const char *exts[] = {"strikethrough", "table", "autolink"};
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+        if (e) cmark_parser_attach_syntax_extension(parser, e);
+    }
+    cmark_parser_feed(parser, text + body, len - body);
+    cmark_node *root = cmark_parser_finish(parser);
+    ctx c = {0};
+    blocks(&st, root, c);
+    cmark_node_free(root);
+    cmark_parser_free(parser);
+
+    check_inner_links(&st);
+    if (!m->title || !*m->title) {
+        for (size_t i = 0; i < st.blocks.n; i++)
+            if (st.blocks.v[i].kind == PM_BLK_HEADING && has_visible(st.blocks.v[i].text.utf8)) {
+                m->title = st.blocks.v[i].text.utf8;
+                break;
+            }
+        pm_warn(path, 1, 0, "no title in the front matter%s", m->title ? "; using the first heading" : "");
+        if (!m->title) m->title = "Untitled";
+    }
+
+    doc->nblocks = st.blocks.n;
+    doc->blocks = pm_arena_array(doc->arena, st.blocks.n ? st.blocks.n : 1, sizeof(pm_block));
+    if (st.blocks.n) memcpy(doc->blocks, st.blocks.v, st.blocks.n * sizeof(pm_block));
+    doc->nnotes = st.notes.n;
+    doc->notes = pm_arena_array(doc->arena, st.notes.n ? st.notes.n : 1, sizeof(pm_note));
+    if (st.notes.n) memcpy(doc->notes, st.notes.v, st.notes.n * sizeof(pm_note));
+    free(st.blocks.v);
+    free(st.notes.v);
+    free(st.ids.v);
+    free(st.inner.v);
+    if (st.rc) {
+        pm_doc_drop(doc);
+        return st.rc;
+    }
+    *out = doc;
+    return PM_OK;
+}
+
+int pm_content_load(const char *path, pm_doc **out)
+{
+    char *data;
+    size_t len;
+    *out = NULL;
+    int rc = pm_read_file(path, PM_CONTENT_MAX_BYTES, "content", &data, &len);
+    if (rc) return rc;
+    rc = pm_content_parse(path, data, len, out);
+    free(data);
+    return rc;
+}
+
+void pm_doc_drop(pm_doc *doc)
+{
+    if (!doc) return;
+    pm_arena_drop(doc->arena);
+    free(doc);
+}

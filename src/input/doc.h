@@ -1,0 +1,111 @@
+/* doc.h - the document tree: what the content parser produces and the page builder reads.
+ *
+ * A document is its metadata plus a flat list of blocks. Nesting (block quotes, lists)
+ * is kept as depth counters on each block rather than as a tree, because that is all the
+ * page builder needs: how far to indent and which marker to hang in the margin. Inline
+ * markup becomes rich text: one UTF-8 string plus style spans over byte ranges.
+ * Everything is allocated in the document's arena and dies with pm_doc_drop(). */
+#ifndef PM_DOC_H
+#define PM_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+/* Inline styles (bit flags on a span). */
+enum {
+    PM_ST_ITALIC = 1 << 0,
+    PM_ST_BOLD = 1 << 1,
+    PM_ST_CODE = 1 << 2,
+    PM_ST_STRIKE = 1 << 3,
+    PM_ST_SUPER = 1 << 4,   /* footnote reference numbers */
+    PM_ST_LINK = 1 << 5
+};
+
+typedef struct pm_span {
+    uint32_t start, end;    /* byte range in pm_text.utf8 */
+    unsigned style;         /* PM_ST_* */
+    const char *url;        /* PM_ST_LINK: target ("#id" for an internal link) */
+    int note;               /* PM_ST_SUPER for a footnote reference: note number, else 0 */
+} pm_span;
+
+/* Rich text. A hard line break is U+2028 in utf8. */
+typedef struct pm_text {
+    const char *utf8;
+    uint32_t len;
+    pm_span *spans;         /* sorted by start; may overlap (nested styles) */
+    uint32_t nspans;
+    int line;               /* source line of the first byte */
+    uint32_t *line_starts;  /* byte offsets where source lines line+1, line+2, ... begin */
+    uint32_t nline_starts;
+} pm_text;
+
+/* Source line of a byte offset inside a text. */
+int pm_text_line_at(const pm_text *t, uint32_t offset);
+
+typedef enum {
+    PM_BLK_PARA,
+    PM_BLK_HEADING,
+    PM_BLK_FIGURE,
+    PM_BLK_RULE,       /* thematic break */
+    PM_BLK_PAGEBREAK,  /* \newpage */
+    PM_BLK_CODE,       /* code block: text kept line by line, set in the mono font */
+    PM_BLK_TABLE       /* GFM table: cells, columns, alignments */
+} pm_block_kind;
+
+typedef struct pm_block {
+    pm_block_kind kind;
+    int line;              /* source line */
+    int level;             /* heading: 1..3 */
+    int quote;             /* block quote depth */
+    int list;              /* list depth (0 = not in a list) */
+    const char *marker;    /* first paragraph of a list item: "•", "3." ...; else NULL */
+    int tight;             /* in a tight list: no space between items */
+    int item_first;        /* first block of its list item */
+    int item_last;         /* last block of its list item */
+    int list_last;         /* last block of the outermost list it is in */
+    pm_text text;          /* para, heading, code; figure: the caption */
+    const char *id;        /* heading: anchor name for bookmarks and internal links */
+    /* figure */
+    const char *src;       /* as written in the content */
+    const char *path;      /* resolved against the content file's folder */
+    double width;          /* > 0: share of the text width (0..1]; < 0: minus the width in
+                              points; 0: automatic */
+    /* table */
+    int ncols, nrows;
+    int header_rows;       /* the first rows are the header (GFM: one) */
+    const char *aligns;    /* per column: 'l', 'c', 'r', or 0 (not given: left) */
+    pm_text *cells;        /* nrows * ncols, row by row; a cell a row lacks is empty */
+} pm_block;
+
+typedef struct pm_note {
+    int number;            /* as printed: 1, 2, ... in order of first reference */
+    const char *label;     /* as written: [^label] */
+    pm_text text;          /* the note's paragraphs joined with U+2028 breaks */
+    int line;
+} pm_note;
+
+typedef struct pm_meta {
+    const char *title, *subtitle, *author, *date, *lang;
+    const char *layout;    /* layout named by the front matter, or NULL */
+    const char *cover;     /* cover image resolved against the content folder, or NULL */
+    const char *cover_src; /* as written */
+    int cover_line;
+    const char *keywords, *subject;
+} pm_meta;
+
+typedef struct pm_doc {
+    pm_arena *arena;
+    const char *path;      /* the content file */
+    const char *dir;       /* its folder ("." if none) */
+    pm_meta meta;
+    pm_block *blocks;
+    size_t nblocks;
+    pm_note *notes;
+    size_t nnotes;
+} pm_doc;
+
+void pm_doc_drop(pm_doc *doc);
+
+#endif

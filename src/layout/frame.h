@@ -1,0 +1,125 @@
+/* frame.h - laid-out pages: what the page builder produces and every device reads.
+ *
+ * A page is a list of positioned items: text lines (each a few glyph runs, already
+ * justified), images, rules, link areas and named destinations. Frames are immutable
+ * once built; devices (PDF, booklet sheets, PNG, text dump) only read them. Lines are
+ * shared, not copied: a page item points at a pm_line built by the paragraph setter. */
+#ifndef PM_FRAME_H
+#define PM_FRAME_H
+
+#include <cairo.h>
+#include <pango/pango.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "image/image.h"
+
+/* One run of glyphs in one font, positioned relative to its line's origin (left end of
+ * the baseline). Text and clusters let PDF text extraction recover the characters. */
+typedef struct pm_run {
+    PangoFont *font;               /* kept by the font map for the life of the fonts */
+    cairo_scaled_font_t *sf;       /* its cairo font, looked up when the line was set (so
+                                      drawing, maybe on another thread, needs no Pango) */
+    cairo_glyph_t *glyphs;
+    int nglyphs;
+    const char *utf8;
+    int nbytes;
+    cairo_text_cluster_t *clusters;
+    int nclusters;
+    double rgb[3];
+    double x0, x1;                 /* horizontal extent of the run */
+} pm_run;
+
+typedef struct pm_line_link {
+    double x0, x1;                 /* extent along the line */
+    const char *url;
+} pm_line_link;
+
+typedef struct pm_line {
+    pm_run *runs;
+    int nruns;
+    double width;                  /* set width (x of the right end after justification) */
+    double ascent, descent;        /* of the fonts used */
+    double ratio;                  /* adjustment ratio of the line (0 for ragged lines) */
+    int hyphenated;                /* ends in a hyphen the setter added */
+    int overfull;                  /* could not be made to fit */
+    int *notes;                    /* footnote numbers referenced on this line */
+    int nnotes;
+    pm_line_link *links;
+    int nlinks;
+    int src_line;                  /* content line of the line's first character */
+    double hang_left, hang_right;  /* margin kerning: how far the glyphs reach left of x = 0
+                                      and right of the line's measure (width includes it) */
+} pm_line;
+
+typedef enum {
+    PM_FI_LINE,    /* x, y: origin of the baseline; line */
+    PM_FI_IMAGE,   /* x, y, w, h: top-left and size; image */
+    PM_FI_RULE,    /* x, y: start; w: length; h: thickness */
+    PM_FI_LINK,    /* x, y, w, h: area; str: URI or "#dest" */
+    PM_FI_DEST     /* x, y: position; str: name; level > 0 with title: an outline entry */
+} pm_fitem_kind;
+
+typedef struct pm_fitem {
+    pm_fitem_kind kind;
+    double x, y, w, h;
+    const pm_line *line;
+    pm_image *image;
+    const char *str;
+    const char *title;
+    int level;
+    /* PM_FI_LINE of body text: paragraph number (0 for captions, notes, markers, running
+       heads), the line's index in it and the paragraph's line count, for widow and orphan
+       checks */
+    int para, lineno, nlines;
+    unsigned flags;     /* PM_FL_*: what a line is */
+} pm_fitem;
+
+enum {
+    PM_FL_HEADING = 1,  /* a heading's line */
+    PM_FL_CAPTION = 2,
+    PM_FL_NOTE = 4,     /* a footnote's line */
+    PM_FL_MARKER = 8,   /* a list marker */
+    PM_FL_RUNNING = 16, /* running header or footer: outside the text area */
+    PM_FL_COVER = 32,   /* set on the cover */
+    PM_FL_CELL = 64     /* a table cell's line */
+};
+
+typedef enum { PM_PAGE_BODY, PM_PAGE_COVER, PM_PAGE_BACK } pm_page_kind;
+
+typedef struct pm_page {
+    int index;          /* 0-based physical page */
+    pm_page_kind kind;
+    int number;         /* printed page number (also for pages that do not print it) */
+    double w, h;
+    const char *label;  /* page label: printed number, "Cover", ... */
+    int blank;          /* added to fill out a booklet; nothing on it */
+    double tx, ty, tw, th; /* the text area */
+    pm_fitem *items;
+    size_t nitems, cap;
+} pm_page;
+
+typedef struct pm_outline_entry {
+    int page;
+    int level;          /* 1..3 */
+    const char *title;
+    const char *dest;
+} pm_outline_entry;
+
+typedef struct pm_layout {
+    pm_arena *arena;            /* pages, items and lines */
+    pm_page **pages;            /* each page stays where it is while pages are added */
+    size_t npages, cap;
+    const char *title, *author, *subject, *keywords;
+    const char *lang;
+    long long epoch;            /* creation time for metadata, -1 = leave out */
+} pm_layout;
+
+pm_layout *pm_layout_new(void);
+void pm_layout_drop(pm_layout *l);
+/* Append a page (zeroed items) and return it; it lives as long as the layout. */
+pm_page *pm_layout_add_page(pm_layout *l, double w, double h);
+/* Append an item to a page; returns it for filling in. */
+pm_fitem *pm_page_add(pm_layout *l, pm_page *p, pm_fitem_kind kind);
+
+#endif

@@ -1,0 +1,37 @@
+/* fonts.h - the font set-up: fontconfig pointed at the project's fonts/ folder only, one
+ * Pango context measuring in points with unhinted, unrounded metrics, and checks that
+ * what a layout asks for is what it gets (no silent substitution). */
+#ifndef PM_FONTS_H
+#define PM_FONTS_H
+
+#include <pango/pango.h>
+
+#include "input/spec.h"
+
+typedef struct pm_fonts pm_fonts;
+
+/* Set up fonts from dir (every .otf/.ttf in it). Returns PM_OK and a new pm_fonts, or
+ * PM_EIO if the folder holds no fonts. */
+int pm_fonts_new(const char *dir, pm_fonts **out);
+void pm_fonts_drop(pm_fonts *f);
+
+/* The shared context (borrowed). */
+PangoContext *pm_fonts_context(pm_fonts *f);
+
+/* A new font description for a role at its resolved size (caller frees). */
+PangoFontDescription *pm_fonts_desc(const pm_spec *s, const pm_font_spec *fs);
+
+/* Check that a role's family exists with its weight and style. On failure prints
+ * "FILE: error: fonts.ROLE: ..." listing the families that exist; returns PM_EINPUT. */
+int pm_fonts_check_role(pm_fonts *f, const pm_spec *s, const pm_font_spec *fs, const char *role);
+
+/* Does the loaded font match what desc asked for (family, weight class, style)? */
+int pm_fonts_matches(PangoFont *font, const PangoFontDescription *want);
+
+/* Families available, comma separated (static buffer). */
+const char *pm_fonts_families(pm_fonts *f);
+
+/* The folders fonts were taken from, for watch mode. */
+const char *pm_fonts_dir(const pm_fonts *f);
+
+#endif

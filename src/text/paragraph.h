@@ -1,0 +1,87 @@
+/* paragraph.h - setting one paragraph: rich text -> shaped once by Pango/HarfBuzz ->
+ * boxes, glue and penalties -> total-fit breaks (linebreak.h) -> justified lines.
+ *
+ * Shaping happens once per paragraph (pm_para_shape); breaking can be repeated on the
+ * shaped paragraph with another looseness (pm_para_break), which the page builder uses
+ * to make a paragraph a line longer or shorter to avoid a widow. */
+#ifndef PM_PARAGRAPH_H
+#define PM_PARAGRAPH_H
+
+#include "input/doc.h"
+#include "text/fonts.h"
+#include "layout/frame.h"
+#include "text/hyph.h"
+#include "text/linebreak.h"
+#include "input/spec.h"
+
+typedef struct pm_setter pm_setter;
+
+/* Shared state for setting the paragraphs of one document: fonts (borrowed), spec
+ * (borrowed), hyphenation (borrowed, may be NULL) and caches. file names the content in
+ * warnings. */
+pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, const char *file);
+void pm_setter_drop(pm_setter *s);
+
+/* Watch mode: keep set paragraphs between runs, so that a run after an edit sets only
+ * the paragraphs that changed. Lines from the cache live until pm_setter_end_run drops
+ * the paragraphs the run did not use, or the setter is dropped. */
+void pm_setter_keep_paragraphs(pm_setter *s);
+/* Around each run: warnings already given are given again; paragraphs unused are
+ * dropped at the end. content names the content file of this run. */
+void pm_setter_begin_run(pm_setter *s, const char *file);
+void pm_setter_end_run(pm_setter *s);
+/* Does the setter keep paragraphs between runs? */
+int pm_setter_keeps(const pm_setter *s);
+/* Paragraphs set / taken from the cache since pm_setter_begin_run. */
+void pm_setter_counts(const pm_setter *s, int *set, int *cached);
+
+typedef struct pm_para_style {
+    const pm_font_spec *font;  /* base font of the paragraph */
+    pm_align align;
+    double width;              /* line width in points */
+    double indent;             /* first-line indent */
+    int hyphenate;
+    int code;                  /* keep spaces, no breaks except emergency ones */
+    double tolerance;          /* 0: from the spec */
+    int quiet;                 /* no warning for a word wider than the line (the caller
+                                  has said what is wrong) */
+} pm_para_style;
+
+typedef struct pm_shaped pm_shaped;
+
+/* Shape a paragraph. text must outlive the result. Never fails (problems with the text,
+ * like characters no font has, are warnings). */
+pm_shaped *pm_para_shape(pm_setter *s, const pm_text *text, const pm_para_style *st);
+void pm_shaped_drop(pm_shaped *p);
+
+typedef struct pm_para {
+    pm_line *lines;
+    int nlines;
+    double demerits;
+    int pass;          /* of the line breaker */
+    double leading;    /* of the base font */
+} pm_para;
+
+/* Break a shaped paragraph into lines (allocated in a). looseness as in TeX: 0 for the
+ * optimum, +1 / -1 for one line more / fewer if that is possible. */
+void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_para *out);
+
+/* What breaking p with this looseness would give, without building its lines (the page
+ * builder's trials). */
+typedef struct pm_para_trial {
+    int nlines, pass, overfull;
+    double demerits;
+    double max_ratio, min_ratio; /* over the justified lines */
+    double last_width;           /* natural width of the last line */
+} pm_para_trial;
+void pm_para_try(pm_setter *s, pm_shaped *p, int looseness, pm_para_trial *out);
+
+/* Shape and break in one go. */
+void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out);
+
+/* Set a short single-line string (running heads, list markers) in a font; x positions
+ * start at 0. Returns the line, which the setter keeps (the same strings come on many
+ * pages); a is not used. */
+pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a);
+
+#endif

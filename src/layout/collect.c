@@ -1,0 +1,326 @@
+/* collect.c - the collector: a document's blocks -> the vertical list (vlist.h).
+ *
+ * Paragraphs are set (shaped once, broken into lines) and their lines become list items
+ * with widow and orphan penalties between them; headings keep with what follows and keep
+ * the grid; figures are scaled to the region and carry their caption; rules, code and
+ * page breaks become what they are. Blocks are collected as the page breaker needs them
+ * (three pages ahead), so the first pages are written while the rest is being set. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "layout/flow-imp.h"
+
+
+/* The lines of paragraph vp as vertical-list items, with widow and orphan penalties
+ * between them. */
+void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
+{
+    const pm_spec *sp = fs->spec;
+    vpara *P = &fs->paras[vp];
+    int n = pp->nlines;
+    double lead = pm_font_leading(sp, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
+    for (int i = 0; i < n; i++) {
+        if (i > 0) pm_vpenalty(vl, i < sp->orphans || n - i < sp->widows ? PM_INF_PENALTY : 0);
+        vitem *it = pm_vpush(vl, V_LINE);
+        it->h = lead;
+        it->line = &pp->lines[i];
+        it->x = P->x;
+        it->base = base;
+        it->para = P->para;
+        it->lineno = i;
+        it->nlines = n;
+        it->vp = vp;
+        if (i == 0) {
+            it->marker = P->marker;
+            it->marker_x = P->marker_x;
+        }
+    }
+}
+
+static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_style *st, const pm_para *pp,
+                      pm_shaped *shaped, double x, const pm_font_spec *font, const pm_line *marker,
+                      double marker_x)
+{
+    if (fs->nparas == fs->capparas) {
+        fs->capparas = fs->capparas ? fs->capparas * 2 : 64;
+        fs->paras = pm_xrealloc(fs->paras, fs->capparas * sizeof *fs->paras);
+    }
+    int vp = (int)fs->nparas++;
+    vpara *P = &fs->paras[vp];
+    *P = (vpara){.text = text, .st = *st, .font = font, .x = x, .marker = marker, .marker_x = marker_x,
+                 .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits,
+                 .shaped = shaped};
+    pm_para_items(fs, vl, vp, pp);
+}
+
+pm_image *pm_flow_image(fstate *fs, const char *path, int line)
+{
+    pm_image *img;
+    int rc = pm_imgcache_get(fs->images, path, fs->doc->path, line, &img);
+    if (rc) {
+        if (!fs->rc) fs->rc = rc;
+        return NULL;
+    }
+    return img;
+}
+
+static void add_figure(fstate *fs, vlist *vl, const pm_block *b)
+{
+    const pm_spec *sp = fs->spec;
+    pm_image *img = pm_flow_image(fs, b->path, b->line);
+    if (!img) return;
+    double iw = pm_image_width(img), ih = pm_image_height(img);
+    double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, fs->rg->w), fs->rg->w);
+    double maxh = pm_spec_len(sp, sp->fig_max_height, fs->rg->h);
+    double w = b->width > 0 ? b->width * fs->rg->w : b->width < 0 ? -b->width : maxw;
+    if (w > maxw) w = maxw;
+    double h = w * ih / iw;
+    if (h > maxh) {
+        h = maxh;
+        w = h * iw / ih;
+    }
+    pm_para cap = {0};
+    if (b->text.len) {
+        pm_para_style cs = {.font = &sp->caption, .align = sp->caption_align, .width = fs->rg->w,
+                            .hyphenate = sp->hyphenate};
+        pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
+    }
+    double cl = pm_font_leading(sp, &sp->caption);
+    double space = pm_spec_len(sp, sp->fig_space, fs->rg->h);
+    double gap = pm_spec_len(sp, sp->caption_gap, fs->rg->h);
+    double caph = cap.nlines ? gap + cap.nlines * cl : 0;
+    double room = fs->rg->h - caph - 2 * space;
+    if (h > room) { /* taller than a page: scale down */
+        double f = room / h;
+        pm_warn(fs->doc->path, b->line, 0, "figure '%s' is taller than a page; scaled to %.0f%%", b->src,
+                f * 100);
+        if (fs->stats) fs->stats->figures_scaled++;
+        h *= f;
+        w *= f;
+    }
+    double dpi = iw / (w / 72.0);
+    if (dpi < 150)
+        pm_warn(fs->doc->path, b->line, 0,
+                "image '%s' is %.0f dpi at its printed size (%.0f x %.0f mm); below 150 dpi it will look poor when copied",
+                b->src, dpi, w / 72 * 25.4, h / 72 * 25.4);
+    vfig *f = pm_arena_alloc(fs->a, sizeof *f);
+    f->img = img;
+    f->w = w;
+    f->h = h;
+    f->cap = cap.lines;
+    f->ncap = cap.nlines;
+    f->cap_leading = cl;
+    f->cap_base = slot_base(cl, pm_font_size(sp, &sp->caption));
+    f->gap = gap;
+    f->src = b->src;
+    f->x = 0;
+    f->room = fs->rg->w;
+    vitem *it = pm_vpush(vl, V_FIGURE);
+    it->h = fmin(snap_up(space + h + caph + space, fs->L), fs->rg->h);
+    it->fig = f;
+}
+
+static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_heading_spec *hs = &sp->h[b->level - 1];
+    double L = fs->L;
+    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : hs->align, .width = fs->rg->w,
+                        .hyphenate = hs->hyphenate};
+    pm_para pp;
+    pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+    double hl = pm_font_leading(sp, &hs->font);
+    double before = pm_spec_len(sp, hs->space_before, fs->rg->h);
+    double after = pm_spec_len(sp, hs->space_after, fs->rg->h);
+    /* keep the grid: lines + space after, and the space before, are whole lines */
+    double body = pp.nlines * hl + after;
+    after += snap_up(body, L) - body;
+    before = first ? 0 : L * round(before / L);
+    if (hs->page_break && !first) pm_vpenalty(vl, -PM_INF_PENALTY);
+    else pm_vglue(vl, 0, 0); /* a legal break before the heading */
+    if (before > 0) pm_vglue(vl, before, L * 0.5);
+    double base = slot_base(hl, pm_font_size(sp, &hs->font));
+    for (int k = 0; k < pp.nlines; k++) {
+        if (k) pm_vpenalty(vl, PM_INF_PENALTY);
+        vitem *it = pm_vpush(vl, V_LINE);
+        it->h = hl;
+        it->line = &pp.lines[k];
+        it->base = base;
+        if (k == 0) it->heading = b;
+    }
+    pm_vpenalty(vl, PM_INF_PENALTY);
+    pm_vglue(vl, after, L * 0.25);
+    pm_vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
+}
+
+/* How paragraph block b is set, given the block before it. */
+static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *prev, double *left_out)
+{
+    const pm_spec *sp = fs->spec;
+    double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
+    double qind = pm_spec_len(sp, sp->quote_indent, fs->rg->w);
+    double lind = pm_spec_len(sp, sp->list_indent, fs->rg->w);
+    double left = b->quote * qind + b->list * lind, right = b->quote * qind;
+    /* deeply nested quotes and lists indent no further once the column is down to a
+       third of the text width (else the width goes negative and text leaves the page) */
+    double room = fs->rg->w / 3;
+    if (fs->rg->w - left - right < room && left + right > 0) {
+        double k = (fs->rg->w - room) / (left + right);
+        left *= k;
+        right *= k;
+    }
+    const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : b->quote ? &sp->quote : &sp->body;
+    int follows_para = prev && (prev->kind == PM_BLK_PARA) && prev->list == b->list &&
+                       prev->quote == b->quote && !b->item_first;
+    int follows_heading = prev && prev->kind == PM_BLK_HEADING;
+    double ind = 0;
+    if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
+        ind = pm_spec_len(sp, sp->indent, fs->rg->w);
+    *left_out = left;
+    return (pm_para_style){.font = font,
+                           .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : fs->back ? PM_ALIGN_CENTER : sp->align,
+                           .width = fs->rg->w - left - right,
+                           .indent = fs->back ? 0 : ind,
+                           .hyphenate = sp->hyphenate,
+                           .code = b->kind == PM_BLK_CODE};
+}
+
+
+
+/* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
+ * the other core, are then ready when the first paragraph needs them. */
+static void preshape(fstate *fs, size_t from, size_t to, pm_shaped **pre)
+{
+    const pm_block *prev = NULL;
+    int n = 0;
+    for (size_t i = from; i < to && i - from < PRESHAPE * 4 && n < PRESHAPE; i++) {
+        const pm_block *b = &fs->doc->blocks[i];
+        if (b->kind == PM_BLK_PAGEBREAK) {
+            prev = NULL;
+            continue;
+        }
+        if ((b->kind == PM_BLK_PARA || b->kind == PM_BLK_CODE) && b->text.len) {
+            double left;
+            pm_para_style st = para_style(fs, b, prev, &left);
+            pre[i - from] = pm_para_shape(fs->set, &b->text, &st);
+            n++;
+        }
+        prev = b;
+    }
+}
+
+void pm_collector_init(fstate *fs, collector *c, size_t from, size_t to)
+{
+    memset(c, 0, sizeof *c);
+    c->from = c->next = from;
+    c->to = to;
+    if (!pm_setter_keeps(fs->set)) preshape(fs, from, to, c->pre);
+}
+
+void pm_collector_done(collector *c)
+{
+    for (size_t k = 0; k < PRESHAPE * 4; k++) pm_shaped_drop(c->pre[k]); /* unused after an error */
+}
+
+/* Add the items of the next block. Returns 0 when there are no more blocks. */
+static int collect_next(fstate *fs, vlist *vl, collector *c)
+{
+    if (c->next >= c->to || fs->rc) return 0;
+    const pm_spec *sp = fs->spec;
+    double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
+    double lspace = pm_spec_len(sp, sp->list_item_space, fs->rg->h);
+    size_t i = c->next++;
+    const pm_block *b = &fs->doc->blocks[i];
+    const pm_block *prev = c->prev;
+    switch (b->kind) {
+    case PM_BLK_PAGEBREAK:
+        pm_vpenalty(vl, -PM_INF_PENALTY);
+        c->prev = NULL;
+        break;
+    case PM_BLK_RULE: {
+        pm_vglue(vl, 0, 0);
+        vitem *r = pm_vpush(vl, V_RULE);
+        r->h = 2 * fs->L;
+        r->rule_w = fs->rg->w / 4;
+        r->rule_x = (fs->rg->w - r->rule_w) / 2;
+        r->rule_at = 0.5;
+        r->rule_t = 0.5;
+        c->prev = b;
+        break;
+    }
+    case PM_BLK_FIGURE:
+        pm_vglue(vl, 0, 0);
+        add_figure(fs, vl, b);
+        c->prev = b;
+        break;
+    case PM_BLK_HEADING:
+        add_heading(fs, vl, b, prev == NULL);
+        c->prev = b;
+        break;
+    case PM_BLK_TABLE: {
+        double left;
+        pm_para_style base = para_style(fs, b, NULL, &left);
+        pm_add_table(fs, vl, b, &base, left);
+        c->prev = b;
+        break;
+    }
+    case PM_BLK_PARA:
+    case PM_BLK_CODE: {
+        double left;
+        pm_para_style st = para_style(fs, b, prev, &left);
+        const pm_font_spec *font = st.font;
+        pm_para pp;
+        pm_shaped *sh = NULL;
+        if (i - c->from < PRESHAPE * 4) {
+            sh = c->pre[i - c->from];
+            c->pre[i - c->from] = NULL;
+        }
+        if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
+            pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+        } else { /* keep the shaped text: the page builder may set it again */
+            if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
+            pm_para_break(fs->set, sh, 0, fs->a, &pp);
+        }
+        if (!pp.nlines) {
+            pm_shaped_drop(sh);
+            break;
+        }
+        if (prev) {
+            double s = 0;
+            if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
+            else if (prev->kind == PM_BLK_PARA || prev->kind == PM_BLK_CODE) s = pspace;
+            /* a little stretch between paragraphs: when no paragraph on a page can be
+               set a line longer or shorter, the gaps take up the missing line (TeX's
+               flush bottom), so facing pages still end on one baseline */
+            pm_vglue(vl, s, fs->L * 0.25);
+        }
+        const pm_line *marker = NULL;
+        double mx = 0;
+        if (b->marker && b->item_first) {
+            marker = pm_para_single(fs->set, b->marker, font, fs->a);
+            mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
+        }
+        add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
+        c->prev = b;
+        break;
+    }
+    }
+    return 1;
+}
+
+/* Collect until the list from item i holds three pages' worth (more than the page
+ * builder looks at: one page, plus what setting a paragraph again can move), or all. */
+void pm_collect_ahead(fstate *fs, vlist *vl, collector *c, size_t i)
+{
+    double h = 0;
+    size_t k = i;
+    for (;;) {
+        for (; k < vl->n && h < 3 * fs->rg->h; k++)
+            if (vl->v[k].kind != V_FIGURE) h += vl->v[k].h;
+        if (h >= 3 * fs->rg->h && vl->n > i + 40) return;
+        if (!collect_next(fs, vl, c)) return;
+    }
+}

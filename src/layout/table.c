@@ -1,0 +1,285 @@
+/* table.c - a GFM table as rows of the vertical list: column widths (natural when the
+ * table fits, else shared out where they save the most lines), cells set as ragged
+ * paragraphs, booktabs-style rules, rows never split, the header repeated on each page the
+ * table goes on to; everything in whole lines of the grid. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "layout/flow-imp.h"
+
+
+/* The widest word of a cell's text, set plain in font (a cell is set without breaking
+ * a word where the room allows). */
+static double widest_word(fstate *fs, const pm_text *t, const pm_font_spec *font)
+{
+    double w = 0;
+    char word[256];
+    const char *p = t->utf8;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n > 0 && n < sizeof word) {
+            memcpy(word, p, n);
+            word[n] = 0;
+            const pm_line *l = pm_para_single(fs->set, word, font, fs->a);
+            if (l && l->width > w) w = l->width;
+        }
+        p += n;
+        while (*p == ' ') p++;
+    }
+    return w;
+}
+
+/* Lines a cell of natural width n takes in a column of width w, roughly: a ragged line
+ * holds some nine tenths of its width. */
+static double est_lines(double n, double w)
+{
+    return n <= w ? (n > 0) : ceil(n / (0.9 * w));
+}
+
+/* How good columns w are for a table whose cells are cn[r * nc + c] wide on one line:
+ * its height in lines, counted four times, plus the lines of all its cells (so that
+ * narrowing one cell of a tall row counts too: the row's other tall cells may follow). */
+static double est_cost(int nr, int nc, const double *cn, const double *w)
+{
+    double h = 0, all = 0;
+    for (int r = 0; r < nr; r++) {
+        double m = 1;
+        for (int c = 0; c < nc; c++) {
+            double k = est_lines(cn[(size_t)r * nc + c], w[c]);
+            m = fmax(m, k);
+            all += k;
+        }
+        h += m;
+    }
+    return 4 * h + all;
+}
+
+/* What column c must widen by for a cell n wide on one line, now in k lines, to take
+ * one line less. */
+static double widen_for(double n, double k, double wc)
+{
+    return (k - 1 <= 1 ? n : n / (0.9 * (k - 1))) - wc + 0.01;
+}
+
+/* Try the move that widens the columns by dw (none wider than its natural width):
+ * what it saves per point, and its size; -1 when it is no move or does not fit. */
+static double try_move(int nr, int nc, const double *cn, double *w, const double *dw, const double *nat, double extra,
+                       double cost0, double *size)
+{
+    double total = 0;
+    for (int c = 0; c < nc; c++) total += dw[c];
+    if (total <= 0) return -1;
+    if (total < 1.0) total = 1.0; /* whole points: a few hundred steps at most */
+    if (total > extra) return -1;
+    for (int c = 0; c < nc; c++)
+        if (dw[c] > 0 && w[c] + dw[c] > nat[c] + 0.02) return -1;
+    for (int c = 0; c < nc; c++) w[c] += dw[c];
+    double saved = cost0 - est_cost(nr, nc, cn, w);
+    for (int c = 0; c < nc; c++) w[c] -= dw[c];
+    *size = total;
+    return saved / total;
+}
+
+/* Column widths for a table too wide to set at its natural widths: from each column's
+ * widest word up, the room left goes step by step to the move that saves the most
+ * (est_cost) per point. A move widens one column just enough to take a line off one of
+ * its cells, or the columns of a row's tallest cells together, enough to take a line off
+ * the row (of 64 rows spread over a longer table). What no move can use goes in proportion
+ * to what columns still lack. */
+void pm_share_columns(int nr, int nc, const double *cn, const double *nat, const double *minw, double avail,
+                          double *w)
+{
+    double extra = avail;
+    double *dw = pm_xcalloc((size_t)nc, sizeof *dw), *best_dw = pm_xcalloc((size_t)nc, sizeof *best_dw);
+    int stride = (nr + 63) / 64; /* rows tried as moves: 64 at most, spread over the table */
+    for (int c = 0; c < nc; c++) {
+        w[c] = minw[c];
+        extra -= w[c];
+    }
+    for (int guard = 0; extra > 0.5 && guard < 10000; guard++) {
+        double cost0 = est_cost(nr, nc, cn, w), best_score = -1, best_size = 0, size;
+        for (int c = 0; c < nc; c++) { /* one column */
+            memset(dw, 0, (size_t)nc * sizeof *dw);
+            double step = HUGE_VAL;
+            for (int r = 0; r < nr; r++) {
+                double n = cn[(size_t)r * nc + c], k = est_lines(n, w[c]);
+                if (k > 1) step = fmin(step, widen_for(n, k, w[c]));
+            }
+            if (!(step < HUGE_VAL)) continue;
+            dw[c] = step;
+            double score = try_move(nr, nc, cn, w, dw, nat, extra, cost0, &size);
+            if (score > best_score || (score == best_score && size < best_size)) {
+                best_score = score;
+                best_size = size;
+                memcpy(best_dw, dw, (size_t)nc * sizeof *dw);
+            }
+        }
+        for (int r = 0; r < nr; r += stride) { /* the tallest cells of a row */
+            double m = 1;
+            for (int c = 0; c < nc; c++) m = fmax(m, est_lines(cn[(size_t)r * nc + c], w[c]));
+            if (m <= 1) continue;
+            memset(dw, 0, (size_t)nc * sizeof *dw);
+            for (int c = 0; c < nc; c++) {
+                double n = cn[(size_t)r * nc + c];
+                if (est_lines(n, w[c]) == m) dw[c] = widen_for(n, m, w[c]);
+            }
+            double score = try_move(nr, nc, cn, w, dw, nat, extra, cost0, &size);
+            if (score > best_score || (score == best_score && size < best_size)) {
+                best_score = score;
+                best_size = size;
+                memcpy(best_dw, dw, (size_t)nc * sizeof *dw);
+            }
+        }
+        if (best_score < 0) break;
+        double used = 0;
+        for (int c = 0; c < nc; c++) used += best_dw[c];
+        for (int c = 0; c < nc; c++) w[c] += best_dw[c] * (best_size / used); /* (a step below 1 pt, rounded up) */
+        extra -= best_size;
+    }
+    free(dw);
+    free(best_dw);
+    double lack = 0;
+    for (int c = 0; c < nc; c++) lack += fmax(nat[c] - w[c], 0);
+    for (int c = 0; c < nc && extra > 0 && lack > 0; c++) w[c] += extra * fmax(nat[c] - w[c], 0) / lack;
+}
+
+/* A table: columns as wide as their widest cell when the whole fits (the table then
+ * centred), else shared out by share_columns. Cells are ragged (or as the column's alignment says); booktabs-style rules above,
+ * under the header and below; rows are never split. Everything in whole lines of the
+ * grid. */
+void pm_add_table(fstate *fs, vlist *vl, const pm_block *b, const pm_para_style *base_st, double left)
+{
+    const pm_spec *sp = fs->spec;
+    const double L = fs->L;
+    pm_para_style base = *base_st;
+    const pm_font_spec *font = base.font;
+    const int nc = b->ncols, nr = b->nrows;
+    const double lead = pm_font_leading(sp, font), size = pm_font_size(sp, font);
+    const double gap = fmin(size, base.width / (4.0 * nc)); /* between columns */
+    pm_font_spec bold = *font; /* the header's */
+    bold.weight = 700;
+    double *nat = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *minw = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *w = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double)); /* each cell's width on one line */
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            const pm_text *t = &b->cells[(size_t)r * nc + c];
+            if (!t->len) continue;
+            pm_para pp;
+            pm_para_style one = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e5};
+            pm_para_set(fs->set, t, &one, fs->a, &pp);
+            for (int l = 0; l < pp.nlines; l++) {
+                nat[c] = fmax(nat[c], pp.lines[l].width);
+                cn[(size_t)r * nc + c] += pp.lines[l].width;
+            }
+            minw[c] = fmax(minw[c], widest_word(fs, t, r < b->header_rows ? &bold : font));
+        }
+    double avail = base.width - gap * (nc - 1), sum_nat = 0, sum_min = 0;
+    int quiet = 0;
+    for (int c = 0; c < nc; c++) {
+        nat[c] = fmax(nat[c], size); /* an empty column keeps a little room */
+        minw[c] = fmin(fmax(minw[c], size), nat[c]);
+        sum_nat += nat[c];
+        sum_min += minw[c];
+    }
+    if (sum_nat <= avail) {
+        for (int c = 0; c < nc; c++) w[c] = nat[c];
+    } else if (sum_min >= avail) { /* words will break */
+        for (int c = 0; c < nc; c++) w[c] = minw[c] * avail / sum_min;
+        pm_warn(fs->doc->path, b->line, 0,
+                "this table's %d columns need %.0f pt for their longest words, but the text is %.0f pt "
+                "wide: words in its cells are broken", nc, sum_min + gap * (nc - 1), base.width);
+        pm_hint("fewer columns, shorter words, or a wider page in the layout");
+        quiet = 1;
+    } else {
+        pm_share_columns(nr, nc, cn, nat, minw, avail, w);
+    }
+    double width = gap * (nc - 1);
+    for (int c = 0; c < nc; c++) width += w[c];
+    double x0 = left + (width < base.width ? (base.width - width) / 2 : 0);
+    double base_y = slot_base(lead, size);
+
+    pm_vglue(vl, 0, 0); /* a legal break before the table */
+    size_t top_at = vl->n;
+    vitem *top = pm_vpush(vl, V_RULE);
+    *top = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.75, .rule_t = 0.8};
+    pm_vpenalty(vl, PM_INF_PENALTY);
+    double used = L;
+    vtable *tbl = NULL;      /* once the header is done */
+    size_t body_at = vl->n;
+    /* every cell set; a table whose body rows are often of several lines gets half a
+       line between rows, so that they read as rows */
+    pm_para *cells = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(pm_para));
+    int *rowlines = pm_arena_array(fs->a, (size_t)nr, sizeof(int)), multi = 0;
+    for (int r = 0; r < nr; r++) {
+        rowlines[r] = 1;
+        for (int c = 0; c < nc; c++) {
+            const pm_text *t = &b->cells[(size_t)r * nc + c];
+            pm_para *cp = &cells[(size_t)r * nc + c];
+            if (!t->len) continue;
+            static const pm_align al[] = {['l'] = PM_ALIGN_LEFT, ['c'] = PM_ALIGN_CENTER, ['r'] = PM_ALIGN_RIGHT};
+            char a = b->aligns[c];
+            pm_para_style st = {.font = font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = w[c],
+                                .hyphenate = sp->hyphenate, .quiet = quiet};
+            pm_para_set(fs->set, t, &st, fs->a, cp);
+            if (cp->nlines > rowlines[r]) rowlines[r] = cp->nlines;
+        }
+        if (r >= b->header_rows && rowlines[r] > 1) multi++;
+    }
+    int spaced = 3 * multi >= nr - b->header_rows;
+    for (int r = 0; r < nr; r++) {
+        int rows = rowlines[r];
+        const pm_para *cellp = &cells[(size_t)r * nc];
+        if (r > b->header_rows && spaced) { /* a legal break, too */
+            pm_vglue(vl, L / 2, 0);
+            used += L / 2;
+        } else if (r > 0 && r != b->header_rows) {
+            pm_vpenalty(vl, r == b->header_rows + 1 || r == nr - 1 ? 100 : 0); /* a legal break between rows */
+        }
+        for (int l = 0; l < rows; l++) {
+            if (l) pm_vpenalty(vl, PM_INF_PENALTY); /* a row stays whole */
+            vitem *last = NULL;
+            double xc = x0;
+            for (int c = 0; c < nc; xc += w[c] + gap, c++) {
+                if (l >= cellp[c].nlines) continue;
+                vitem *it = pm_vpush(vl, V_LINE);
+                it->line = &cellp[c].lines[l];
+                it->x = xc;
+                it->base = base_y;
+                it->cell = 1;
+                last = it;
+            }
+            if (last) last->h = lead;
+            else pm_vglue(vl, lead, 0); /* an empty row */
+            used += lead;
+        }
+        if (r == b->header_rows - 1 && r < nr - 1) {
+            pm_vpenalty(vl, PM_INF_PENALTY);
+            vitem *mid = pm_vpush(vl, V_RULE);
+            *mid = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.5,
+                           .rule_t = 0.5};
+            pm_vpenalty(vl, PM_INF_PENALTY); /* the header stays with the first row */
+            used += L;
+            tbl = pm_arena_alloc(fs->a, sizeof *tbl);
+            tbl->nhead = 0;
+            tbl->h = 0;
+            tbl->head = pm_arena_array(fs->a, vl->n - top_at, sizeof(vitem));
+            for (size_t k = top_at; k < vl->n; k++) {
+                if (vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) continue;
+                tbl->head[tbl->nhead++] = vl->v[k];
+                tbl->h += vl->v[k].h;
+            }
+            body_at = vl->n;
+        }
+    }
+    for (size_t k = body_at; tbl && k < vl->n; k++) vl->v[k].tbl = tbl;
+    pm_vpenalty(vl, PM_INF_PENALTY);
+    vitem *bot = pm_vpush(vl, V_RULE);
+    double h = L + snap_up(used, L) - used; /* back on the grid */
+    *bot = (vitem){.kind = V_RULE, .h = h, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.25 * L / h,
+                   .rule_t = 0.8};
+}

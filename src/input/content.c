@@ -1,4 +1,4 @@
-/* content.c - front matter and CommonMark to the flat block list of doc.h. */
+/* content.c - front matter and CommonMark (cmark-gfm) to the document tree of doc.h. */
 #include "input/content.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -50,7 +50,8 @@ typedef struct {
     pm_doc *doc;
     const char *file;
     int line0;                 /* line offset of the body (front matter lines) */
-    VEC(pm_block) blocks;
+    VEC(pm_block) top;         /* the top-level blocks */
+    void *out;                 /* where blocks go now: &top or a container's kids */
     VEC(pm_note) notes;
     VEC(const char *) ids;
     VEC(inner_link) inner;     /* links to #ids, checked at the end */
@@ -164,19 +165,6 @@ static pm_text tb_finish(cstate *st, tbuild *t)
     return out;
 }
 
-int pm_text_line_at(const pm_text *t, uint32_t offset)
-{
-    /* line_starts ascend: count those <= offset by bisection (the setter asks once per
-       line set, so a linear count made long paragraphs quadratic) */
-    uint32_t lo = 0, hi = t->nline_starts;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (t->line_starts[mid] <= offset) lo = mid + 1;
-        else hi = mid;
-    }
-    return t->line + (int)lo;
-}
-
 static int node_line(cstate *st, cmark_node *n)
 {
     int l = cmark_node_get_start_line(n);
@@ -194,7 +182,6 @@ static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
  * refused (it would overflow the stack, and each level of inline markup is one more style
  * over the whole of the text inside it). */
 #define PM_MAX_INLINE_DEPTH 32
-#define PM_MAX_BLOCK_DEPTH 12
 
 static void inlines(cstate *st, tbuild *t, cmark_node *parent)
 {
@@ -294,20 +281,48 @@ static pm_text text_of(cstate *st, cmark_node *n)
 
 /* ---- blocks ---- */
 
+typedef VEC(pm_block) blkvec;
+
+/* Nesting: quotes, lists and divs around the blocks being read (list items do not count:
+ * each comes with its list). */
 typedef struct {
-    int quote, list, tight;
+    int depth;
 } ctx;
 
+/* A new block at the end of the current container (valid until the next one is added). */
 static pm_block *add_block(cstate *st, pm_block_kind kind, int line, const ctx *c)
 {
+    (void)c;
+    blkvec *out = st->out;
     pm_block b = {.kind = kind, .line = line};
-    if (c) {
-        b.quote = c->quote;
-        b.list = c->list;
-        b.tight = c->tight;
+    VEC_PUSH(*out, b);
+    return &out->v[out->n - 1];
+}
+
+static void blocks(cstate *st, cmark_node *parent, ctx c);
+static void list_items(cstate *st, cmark_node *list, ctx c);
+
+/* A container of kind k holding the blocks read from node n (a list: its items). An item
+ * with nothing in it holds an empty paragraph, which keeps its marker. */
+static pm_block *add_container(cstate *st, pm_block_kind kind, int line, cmark_node *n, ctx c)
+{
+    blkvec kids = {0};
+    void *outer = st->out;
+    st->out = &kids;
+    if (kind == PM_BLK_LIST) list_items(st, n, c);
+    else blocks(st, n, c);
+    if (kind == PM_BLK_ITEM && !kids.n) {
+        pm_block *e = add_block(st, PM_BLK_PARA, line, &c);
+        e->text.utf8 = "";
+        e->text.line = line;
     }
-    VEC_PUSH(st->blocks, b);
-    return &st->blocks.v[st->blocks.n - 1];
+    st->out = outer;
+    pm_block *b = add_block(st, kind, line, &c);
+    b->nkids = kids.n;
+    b->kids = pm_arena_array(st->doc->arena, kids.n ? kids.n : 1, sizeof(pm_block));
+    if (kids.n) memcpy(b->kids, kids.v, kids.n * sizeof(pm_block));
+    free(kids.v);
+    return b;
 }
 
 /* Whether s has something besides white space (ASCII or U+00A0): a heading such as
@@ -493,30 +508,20 @@ static int is_pagebreak(cmark_node *para)
     return !strcmp(s, "\\newpage") || !strcmp(s, "\\pagebreak");
 }
 
-static void blocks(cstate *st, cmark_node *parent, ctx c);
-
+/* The items of a list (c.depth counts the list itself), each a container with its
+ * marker: bullets by depth of list nesting, or numbers. */
 static void list_items(cstate *st, cmark_node *list, ctx c)
 {
     int ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
     int num = cmark_node_get_list_start(list);
     int paren = cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM;
-    ctx inner = c;
-    inner.list = c.list + 1;
-    inner.tight = cmark_node_get_list_tight(list);
     static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x88\x98"}; /* • – ∘ */
+    int lists = 0; /* lists this one is in, itself included */
+    for (cmark_node *p = list; p; p = cmark_node_parent(p)) lists += cmark_node_get_type(p) == CMARK_NODE_LIST;
     for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
-        size_t first = st->blocks.n;
-        blocks(st, item, inner);
-        if (st->blocks.n == first) { /* empty item: keep its marker */
-            pm_block *b = add_block(st, PM_BLK_PARA, node_line(st, item), &inner);
-            b->text.utf8 = "";
-            b->text.line = b->line;
-        }
-        pm_block *b = &st->blocks.v[first];
-        b->item_first = 1;
+        pm_block *b = add_container(st, PM_BLK_ITEM, node_line(st, item), item, c);
         b->marker = ordered ? pm_arena_printf(st->doc->arena, "%d%c", num++, paren ? ')' : '.')
-                            : bullets[(inner.list - 1) % 3];
-        st->blocks.v[st->blocks.n - 1].item_last = 1;
+                            : bullets[(lists - 1) % 3];
     }
 }
 
@@ -547,21 +552,21 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
         }
         case CMARK_NODE_BLOCK_QUOTE:
         case CMARK_NODE_LIST:
-            if (c.quote + c.list >= PM_MAX_BLOCK_DEPTH) {
+            if (c.depth >= PM_MAX_BLOCK_DEPTH) {
                 st->rc = PM_EINPUT;
                 if (!st->warned_deep++)
                     pm_error(st->file, line, 0, "block quotes and lists are nested more than %d deep",
                              PM_MAX_BLOCK_DEPTH);
                 break;
             }
-            if (cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
-                ctx q = c;
-                q.quote++;
-                blocks(st, n, q);
-            } else {
-                size_t first = st->blocks.n;
-                list_items(st, n, c);
-                if (c.list == 0 && st->blocks.n > first) st->blocks.v[st->blocks.n - 1].list_last = 1;
+            {
+                ctx inner = {c.depth + 1};
+                if (cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
+                    add_container(st, PM_BLK_QUOTE, line, n, inner);
+                } else {
+                    pm_block *l = add_container(st, PM_BLK_LIST, line, n, inner);
+                    l->tight = cmark_node_get_list_tight(n);
+                }
             }
             break;
         case CMARK_NODE_ITEM: blocks(st, n, c); break;
@@ -785,28 +790,32 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     cmark_parser_feed(parser, text + body, len - body);
     cmark_node *root = cmark_parser_finish(parser);
     ctx c = {0};
+    st.out = &st.top;
     blocks(&st, root, c);
     cmark_node_free(root);
     cmark_parser_free(parser);
 
     check_inner_links(&st);
+    doc->nblocks = st.top.n;
+    doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
+    if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
     if (!m->title || !*m->title) {
-        for (size_t i = 0; i < st.blocks.n; i++)
-            if (st.blocks.v[i].kind == PM_BLK_HEADING && has_visible(st.blocks.v[i].text.utf8)) {
-                m->title = st.blocks.v[i].text.utf8;
+        pm_walk w;
+        pm_walk_init(&w, doc->blocks, doc->nblocks);
+        const pm_block *b;
+        for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;)
+            if (ev == PM_WALK_LEAF && b->kind == PM_BLK_HEADING && has_visible(b->text.utf8)) {
+                m->title = b->text.utf8;
                 break;
             }
         pm_warn(path, 1, 0, "no title in the front matter%s", m->title ? "; using the first heading" : "");
         if (!m->title) m->title = "Untitled";
     }
 
-    doc->nblocks = st.blocks.n;
-    doc->blocks = pm_arena_array(doc->arena, st.blocks.n ? st.blocks.n : 1, sizeof(pm_block));
-    if (st.blocks.n) memcpy(doc->blocks, st.blocks.v, st.blocks.n * sizeof(pm_block));
     doc->nnotes = st.notes.n;
     doc->notes = pm_arena_array(doc->arena, st.notes.n ? st.notes.n : 1, sizeof(pm_note));
     if (st.notes.n) memcpy(doc->notes, st.notes.v, st.notes.n * sizeof(pm_note));
-    free(st.blocks.v);
+    free(st.top.v);
     free(st.notes.v);
     free(st.ids.v);
     free(st.inner.v);
@@ -828,11 +837,4 @@ int pm_content_load(const char *path, pm_doc **out)
     rc = pm_content_parse(path, data, len, out);
     free(data);
     return rc;
-}
-
-void pm_doc_drop(pm_doc *doc)
-{
-    if (!doc) return;
-    pm_arena_drop(doc->arena);
-    free(doc);
 }

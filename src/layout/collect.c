@@ -156,14 +156,74 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
     pm_vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
 }
 
-/* How paragraph block b is set, given the block before it. */
-static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *prev, double *left_out)
+/* The next event of the walk, with the container frames kept in step. */
+static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
+{
+    pm_walk_event ev = pm_walk_next(&c->w, b);
+    if (ev == PM_WALK_LEAVE) {
+        c->nfr--;
+    } else if (ev == PM_WALK_ENTER) {
+        const pm_spec *sp = fs->spec;
+        cframe f = c->fr[c->nfr - 1];
+        f.blk = *b;
+        if ((*b)->kind == PM_BLK_QUOTE) {
+            double q = pm_spec_len(sp, sp->quote_indent, fs->rg->w);
+            f.left += q;
+            f.right += q;
+            f.quote++;
+        } else if ((*b)->kind == PM_BLK_LIST) {
+            f.left += pm_spec_len(sp, sp->list_indent, fs->rg->w);
+            f.list++;
+            f.tight = (*b)->tight;
+        } else if ((*b)->kind == PM_BLK_ITEM) {
+            c->marker = (*b)->marker;
+            c->marker_left = f.left;
+        }
+        c->fr[c->nfr++] = f;
+    } else if (ev == PM_WALK_LEAF) {
+        c->leaf++;
+    }
+    return ev;
+}
+
+/* The next leaf (NULL at the end), its frame in *fr. */
+static const pm_block *cursor_leaf(const fstate *fs, cursor *c, const cframe **fr)
+{
+    const pm_block *b;
+    for (pm_walk_event ev; (ev = cursor_step(fs, c, &b)) != PM_WALK_END;)
+        if (ev == PM_WALK_LEAF) {
+            *fr = &c->fr[c->nfr - 1];
+            return b;
+        }
+    return NULL;
+}
+
+/* Whether a leaf is left after the cursor (a copy walks ahead). */
+static int cursor_more(const fstate *fs, const cursor *c)
+{
+    cursor ahead = *c;
+    const cframe *fr;
+    return cursor_leaf(fs, &ahead, &fr) != NULL;
+}
+
+/* After leaf b (in frame fr) is collected: it has taken its item's marker, and it is
+ * what the next leaf follows unless it set nothing (an empty paragraph). */
+static void cursor_took(cursor *c, const pm_block *b, const cframe *fr, int set)
+{
+    c->marker = NULL;
+    if (!set) return;
+    c->prev = b->kind == PM_BLK_PAGEBREAK ? NULL : b;
+    c->prev_parent = fr->blk;
+    c->prev_list = fr->list;
+}
+
+/* How paragraph (or code) block b in frame fr is set, given what came before; its left
+ * edge in *left_out. */
+static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, const cframe *fr, double *left_out)
 {
     const pm_spec *sp = fs->spec;
     double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
-    double qind = pm_spec_len(sp, sp->quote_indent, fs->rg->w);
-    double lind = pm_spec_len(sp, sp->list_indent, fs->rg->w);
-    double left = b->quote * qind + b->list * lind, right = b->quote * qind;
+    double left = fr->left, right = fr->right;
     /* deeply nested quotes and lists indent no further once the column is down to a
        third of the text width (else the width goes negative and text leaves the page) */
     double room = fs->rg->w / 3;
@@ -172,9 +232,9 @@ static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *p
         left *= k;
         right *= k;
     }
-    const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : b->quote ? &sp->quote : &sp->body;
-    int follows_para = prev && (prev->kind == PM_BLK_PARA) && prev->list == b->list &&
-                       prev->quote == b->quote && !b->item_first;
+    const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : fr->quote ? &sp->quote : &sp->body;
+    const pm_block *prev = c->prev;
+    int follows_para = prev && prev->kind == PM_BLK_PARA && c->prev_parent == fr->blk && !c->marker;
     int follows_heading = prev && prev->kind == PM_BLK_HEADING;
     double ind = 0;
     if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
@@ -188,36 +248,34 @@ static pm_para_style para_style(fstate *fs, const pm_block *b, const pm_block *p
                            .code = b->kind == PM_BLK_CODE};
 }
 
-
+static int is_text(const pm_block *b) { return (b->kind == PM_BLK_PARA || b->kind == PM_BLK_CODE) && b->text.len; }
 
 /* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
  * the other core, are then ready when the first paragraph needs them. */
-static void preshape(fstate *fs, size_t from, size_t to, pm_shaped **pre)
+static void preshape(fstate *fs, const cursor *from, pm_shaped **pre)
 {
-    const pm_block *prev = NULL;
+    cursor c = *from;
+    const cframe *fr;
     int n = 0;
-    for (size_t i = from; i < to && i - from < PRESHAPE * 4 && n < PRESHAPE; i++) {
-        const pm_block *b = &fs->doc->blocks[i];
-        if (b->kind == PM_BLK_PAGEBREAK) {
-            prev = NULL;
-            continue;
-        }
-        if ((b->kind == PM_BLK_PARA || b->kind == PM_BLK_CODE) && b->text.len) {
+    for (const pm_block *b; c.leaf < PRESHAPE * 4 && n < PRESHAPE && (b = cursor_leaf(fs, &c, &fr));) {
+        if (is_text(b)) {
             double left;
-            pm_para_style st = para_style(fs, b, prev, &left);
-            pre[i - from] = pm_para_shape(fs->set, &b->text, &st);
+            pm_para_style st = para_style(fs, &c, b, fr, &left);
+            pre[c.leaf - 1] = pm_para_shape(fs->set, &b->text, &st);
             n++;
         }
-        prev = b;
+        cursor_took(&c, b, fr, is_text(b) || (b->kind != PM_BLK_PARA && b->kind != PM_BLK_CODE));
     }
 }
 
-void pm_collector_init(fstate *fs, collector *c, size_t from, size_t to)
+void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t n)
 {
     memset(c, 0, sizeof *c);
-    c->from = c->next = from;
-    c->to = to;
-    if (!pm_setter_keeps(fs->set)) preshape(fs, from, to, c->pre);
+    pm_walk_init(&c->cur.w, blocks, n);
+    c->cur.fr[0] = (cframe){0};
+    c->cur.nfr = 1;
+    c->more = cursor_more(fs, &c->cur);
+    if (!pm_setter_keeps(fs->set)) preshape(fs, &c->cur, c->pre);
 }
 
 void pm_collector_done(collector *c)
@@ -225,89 +283,97 @@ void pm_collector_done(collector *c)
     for (size_t k = 0; k < PRESHAPE * 4; k++) pm_shaped_drop(c->pre[k]); /* unused after an error */
 }
 
-/* Add the items of the next block. Returns 0 when there are no more blocks. */
-static int collect_next(fstate *fs, vlist *vl, collector *c)
+static void add_rule(fstate *fs, vlist *vl)
 {
-    if (c->next >= c->to || fs->rc) return 0;
+    pm_vglue(vl, 0, 0);
+    vitem *r = pm_vpush(vl, V_RULE);
+    r->h = 2 * fs->L;
+    r->rule_w = fs->rg->w / 4;
+    r->rule_x = (fs->rg->w - r->rule_w) / 2;
+    r->rule_at = 0.5;
+    r->rule_t = 0.5;
+}
+
+/* Paragraph or code block b, in frame fr: set (or taken shaped from pre), the space above
+ * it, its lines and its item's marker. Returns 0 if it has no lines (it is then not what
+ * the next block follows). */
+static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *b, const cframe *fr)
+{
     const pm_spec *sp = fs->spec;
-    double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
-    double lspace = pm_spec_len(sp, sp->list_item_space, fs->rg->h);
-    size_t i = c->next++;
-    const pm_block *b = &fs->doc->blocks[i];
-    const pm_block *prev = c->prev;
-    switch (b->kind) {
-    case PM_BLK_PAGEBREAK:
-        pm_vpenalty(vl, -PM_INF_PENALTY);
-        c->prev = NULL;
-        break;
-    case PM_BLK_RULE: {
-        pm_vglue(vl, 0, 0);
-        vitem *r = pm_vpush(vl, V_RULE);
-        r->h = 2 * fs->L;
-        r->rule_w = fs->rg->w / 4;
-        r->rule_x = (fs->rg->w - r->rule_w) / 2;
-        r->rule_at = 0.5;
-        r->rule_t = 0.5;
-        c->prev = b;
-        break;
+    cursor *c = &col->cur;
+    double left;
+    pm_para_style st = para_style(fs, c, b, fr, &left);
+    const pm_font_spec *font = st.font;
+    pm_para pp;
+    pm_shaped *sh = NULL;
+    if (c->leaf - 1 < PRESHAPE * 4) {
+        sh = col->pre[c->leaf - 1];
+        col->pre[c->leaf - 1] = NULL;
     }
+    if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
+        pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+    } else { /* keep the shaped text: the page builder may set it again */
+        if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
+        pm_para_break(fs->set, sh, 0, fs->a, &pp);
+    }
+    if (!pp.nlines) {
+        pm_shaped_drop(sh);
+        return 0;
+    }
+    if (c->prev) {
+        double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
+        double lspace = pm_spec_len(sp, sp->list_item_space, fs->rg->h);
+        double s = 0;
+        if (fr->list && c->prev_list && c->marker) s = fr->tight ? lspace : fmax(lspace, pspace);
+        else if (c->prev->kind == PM_BLK_PARA || c->prev->kind == PM_BLK_CODE) s = pspace;
+        /* a little stretch between paragraphs: when no paragraph on a page can be
+           set a line longer or shorter, the gaps take up the missing line (TeX's
+           flush bottom), so facing pages still end on one baseline */
+        pm_vglue(vl, s, fs->L * 0.25);
+    }
+    const pm_line *marker = NULL;
+    double mx = 0;
+    if (c->marker) {
+        marker = pm_para_single(fs->set, c->marker, font, fs->a);
+        mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
+    }
+    add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
+    return 1;
+}
+
+/* Add the items of the next leaf. Returns 0 when there are no more. */
+static int collect_next(fstate *fs, vlist *vl, collector *col)
+{
+    cursor *c = &col->cur;
+    const cframe *fr;
+    const pm_block *b = fs->rc ? NULL : cursor_leaf(fs, c, &fr);
+    if (!b) {
+        col->more = 0;
+        return 0;
+    }
+    int took = 1;
+    switch (b->kind) {
+    case PM_BLK_PAGEBREAK: pm_vpenalty(vl, -PM_INF_PENALTY); break;
+    case PM_BLK_RULE: add_rule(fs, vl); break;
     case PM_BLK_FIGURE:
         pm_vglue(vl, 0, 0);
         add_figure(fs, vl, b);
-        c->prev = b;
         break;
-    case PM_BLK_HEADING:
-        add_heading(fs, vl, b, prev == NULL);
-        c->prev = b;
-        break;
+    case PM_BLK_HEADING: add_heading(fs, vl, b, c->prev == NULL); break;
     case PM_BLK_TABLE: {
         double left;
-        pm_para_style base = para_style(fs, b, NULL, &left);
+        cursor fresh = *c; /* a table is set as if nothing came before it */
+        fresh.prev = NULL;
+        pm_para_style base = para_style(fs, &fresh, b, fr, &left);
         pm_add_table(fs, vl, b, &base, left);
-        c->prev = b;
         break;
     }
     case PM_BLK_PARA:
-    case PM_BLK_CODE: {
-        double left;
-        pm_para_style st = para_style(fs, b, prev, &left);
-        const pm_font_spec *font = st.font;
-        pm_para pp;
-        pm_shaped *sh = NULL;
-        if (i - c->from < PRESHAPE * 4) {
-            sh = c->pre[i - c->from];
-            c->pre[i - c->from] = NULL;
-        }
-        if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
-            pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
-        } else { /* keep the shaped text: the page builder may set it again */
-            if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
-            pm_para_break(fs->set, sh, 0, fs->a, &pp);
-        }
-        if (!pp.nlines) {
-            pm_shaped_drop(sh);
-            break;
-        }
-        if (prev) {
-            double s = 0;
-            if (b->list && prev->list && b->item_first) s = b->tight ? lspace : fmax(lspace, pspace);
-            else if (prev->kind == PM_BLK_PARA || prev->kind == PM_BLK_CODE) s = pspace;
-            /* a little stretch between paragraphs: when no paragraph on a page can be
-               set a line longer or shorter, the gaps take up the missing line (TeX's
-               flush bottom), so facing pages still end on one baseline */
-            pm_vglue(vl, s, fs->L * 0.25);
-        }
-        const pm_line *marker = NULL;
-        double mx = 0;
-        if (b->marker && b->item_first) {
-            marker = pm_para_single(fs->set, b->marker, font, fs->a);
-            mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
-        }
-        add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
-        c->prev = b;
-        break;
+    case PM_BLK_CODE: took = add_paragraph(fs, vl, col, b, fr); break;
+    default: break; /* (containers are walked, never collected) */
     }
-    }
+    cursor_took(c, b, fr, took);
+    col->more = cursor_more(fs, c);
     return 1;
 }
 

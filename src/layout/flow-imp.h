@@ -104,22 +104,43 @@ typedef struct fstate {
 
 /* ---- collect.c ---- */
 
+/* What the containers around a block say about how it is set. */
+typedef struct cframe {
+    const pm_block *blk;  /* the container (NULL: the region itself) */
+    double left, right;   /* indents of its content from the region's edges */
+    int quote, list;      /* block quotes and lists it is in (itself included) */
+    int tight;            /* the innermost list is tight */
+} cframe;
+
+/* Where the collector is in the document tree, and what came before: everything that
+ * decides how the next leaf is set. Copied to look ahead (preshaping). */
+typedef struct cursor {
+    pm_walk w;
+    cframe fr[2 * PM_MAX_BLOCK_DEPTH + 3];
+    int nfr;
+    const char *marker;       /* the marker of an item no leaf has taken yet */
+    double marker_left;       /* that item's left edge */
+    const pm_block *prev;     /* the leaf collected before (NULL after a page break) */
+    const pm_block *prev_parent; /* its container */
+    int prev_list;            /* its list depth */
+    size_t leaf;              /* leaves walked so far */
+} cursor;
+
 /* Blocks become vertical-list items as the page builder needs them, so that pages can
  * be finished (and written) while later paragraphs are still to be set. */
 #define PRESHAPE 12
 typedef struct collector {
-    size_t to, next;          /* blocks [next, to) are still to come */
-    size_t from;
-    const pm_block *prev;
-    pm_shaped *pre[PRESHAPE * 4];
+    cursor cur;
+    int more;                 /* a leaf is left to collect */
+    pm_shaped *pre[PRESHAPE * 4]; /* paragraphs shaped ahead, by leaf number */
 } collector;
 
-void pm_collector_init(fstate *fs, collector *c, size_t from, size_t to);
+void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t n);
 void pm_collector_done(collector *c);
 /* Collect until the list from item i holds three pages' worth, or everything. */
 void pm_collect_ahead(fstate *fs, vlist *vl, collector *c, size_t i);
 /* Whether blocks are left to collect. */
-static inline int pm_collector_more(const collector *c) { return c->next < c->to; }
+static inline int pm_collector_more(const collector *c) { return c->more; }
 /* The lines of paragraph vp as vertical-list items (widow and orphan penalties between). */
 void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp);
 pm_image *pm_flow_image(fstate *fs, const char *path, int line);

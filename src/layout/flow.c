@@ -85,7 +85,7 @@ static void flow_part(fstate *fs, size_t from, size_t to, pm_page_kind kind)
 {
     vlist vl = {0};
     collector col;
-    pm_collector_init(fs, &col, from, to);
+    pm_collector_init(fs, &col, fs->doc->blocks + from, to - from);
     if (!fs->rc) pm_compose(fs, &vl, &col, kind);
     pm_collector_done(&col);
     pm_vlist_free(&vl);

@@ -146,140 +146,197 @@ void pm_share_columns(int nr, int nc, const double *cn, const double *nat, const
     for (int c = 0; c < nc && extra > 0 && lack > 0; c++) w[c] += extra * fmax(nat[c] - w[c], 0) / lack;
 }
 
-/* A table: columns as wide as their widest cell when the whole fits (the table then
- * centred), else shared out by share_columns. Cells are ragged (or as the column's alignment says); booktabs-style rules above,
- * under the header and below; rows are never split. Everything in whole lines of the
- * grid. */
-void pm_add_table(fstate *fs, vlist *vl, const pm_block *b, const pm_para_style *base_st, double left)
+/* A table being laid out: its block, font, and the geometry chosen for it. */
+typedef struct tlayout {
+    const pm_block *b;
+    int nr, nc;
+    const pm_font_spec *font;
+    double lead, size;       /* of the table's font */
+    double gap;              /* between columns */
+    double measure;          /* the width it is set in */
+    double *w;               /* column widths */
+    double width, x0;        /* its width, and its left edge in the region */
+    int quiet;               /* broken words were warned about once for the table */
+    pm_para *cells;          /* nr * nc, set */
+    int *rowlines;           /* lines of each row */
+    int spaced;              /* half a line between body rows */
+} tlayout;
+
+/* Each column's natural width (nat), widest word (minw), and each cell's width on one
+ * line (cn[r * nc + c]). */
+static void measure_cells(fstate *fs, const tlayout *t, double *nat, double *minw, double *cn)
 {
-    const pm_spec *sp = fs->spec;
-    const double L = fs->L;
-    pm_para_style base = *base_st;
-    const pm_font_spec *font = base.font;
-    const int nc = b->ncols, nr = b->nrows;
-    const double lead = pm_font_leading(sp, font), size = pm_font_size(sp, font);
-    const double gap = fmin(size, base.width / (4.0 * nc)); /* between columns */
-    pm_font_spec bold = *font; /* the header's */
+    const pm_block *b = t->b;
+    pm_font_spec bold = *t->font; /* the header's */
     bold.weight = 700;
-    double *nat = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
-    double *minw = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
-    double *w = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
-    double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double)); /* each cell's width on one line */
-    for (int r = 0; r < nr; r++)
-        for (int c = 0; c < nc; c++) {
-            const pm_text *t = &b->cells[(size_t)r * nc + c];
-            if (!t->len) continue;
+    for (int r = 0; r < t->nr; r++)
+        for (int c = 0; c < t->nc; c++) {
+            const pm_text *tx = &b->cells[(size_t)r * t->nc + c];
+            if (!tx->len) continue;
             pm_para pp;
-            pm_para_style one = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e5};
-            pm_para_set(fs->set, t, &one, fs->a, &pp);
+            pm_para_style one = {.font = t->font, .align = PM_ALIGN_LEFT, .width = 1e5};
+            pm_para_set(fs->set, tx, &one, fs->a, &pp);
             for (int l = 0; l < pp.nlines; l++) {
                 nat[c] = fmax(nat[c], pp.lines[l].width);
-                cn[(size_t)r * nc + c] += pp.lines[l].width;
+                cn[(size_t)r * t->nc + c] += pp.lines[l].width;
             }
-            minw[c] = fmax(minw[c], widest_word(fs, t, r < b->header_rows ? &bold : font));
+            minw[c] = fmax(minw[c], widest_word(fs, tx, r < b->header_rows ? &bold : t->font));
         }
-    double avail = base.width - gap * (nc - 1), sum_nat = 0, sum_min = 0;
-    int quiet = 0;
+}
+
+/* Column widths: natural when the whole fits (the table then centred), else shared out
+ * by pm_share_columns; when even the longest words do not fit, in proportion to them,
+ * with one warning. */
+static void choose_widths(fstate *fs, tlayout *t, double left)
+{
+    const int nc = t->nc, nr = t->nr;
+    double *nat = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *minw = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double));
+    t->w = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
+    measure_cells(fs, t, nat, minw, cn);
+    double avail = t->measure - t->gap * (nc - 1), sum_nat = 0, sum_min = 0;
     for (int c = 0; c < nc; c++) {
-        nat[c] = fmax(nat[c], size); /* an empty column keeps a little room */
-        minw[c] = fmin(fmax(minw[c], size), nat[c]);
+        nat[c] = fmax(nat[c], t->size); /* an empty column keeps a little room */
+        minw[c] = fmin(fmax(minw[c], t->size), nat[c]);
         sum_nat += nat[c];
         sum_min += minw[c];
     }
     if (sum_nat <= avail) {
-        for (int c = 0; c < nc; c++) w[c] = nat[c];
+        for (int c = 0; c < nc; c++) t->w[c] = nat[c];
     } else if (sum_min >= avail) { /* words will break */
-        for (int c = 0; c < nc; c++) w[c] = minw[c] * avail / sum_min;
-        pm_warn(fs->doc->path, b->line, 0,
+        for (int c = 0; c < nc; c++) t->w[c] = minw[c] * avail / sum_min;
+        pm_warn(fs->doc->path, t->b->line, 0,
                 "this table's %d columns need %.0f pt for their longest words, but the text is %.0f pt "
-                "wide: words in its cells are broken", nc, sum_min + gap * (nc - 1), base.width);
+                "wide: words in its cells are broken", nc, sum_min + t->gap * (nc - 1), t->measure);
         pm_hint("fewer columns, shorter words, or a wider page in the layout");
-        quiet = 1;
+        t->quiet = 1;
     } else {
-        pm_share_columns(nr, nc, cn, nat, minw, avail, w);
+        pm_share_columns(nr, nc, cn, nat, minw, avail, t->w);
     }
-    double width = gap * (nc - 1);
-    for (int c = 0; c < nc; c++) width += w[c];
-    double x0 = left + (width < base.width ? (base.width - width) / 2 : 0);
-    double base_y = slot_base(lead, size);
+    t->width = t->gap * (nc - 1);
+    for (int c = 0; c < nc; c++) t->width += t->w[c];
+    t->x0 = left + (t->width < t->measure ? (t->measure - t->width) / 2 : 0);
+}
 
+/* Every cell set in its column; a table whose body rows are often of several lines gets
+ * half a line between rows, so that they read as rows. */
+static void set_cells(fstate *fs, tlayout *t)
+{
+    static const pm_align al[] = {['l'] = PM_ALIGN_LEFT, ['c'] = PM_ALIGN_CENTER, ['r'] = PM_ALIGN_RIGHT};
+    const pm_block *b = t->b;
+    const int nc = t->nc, nr = t->nr;
+    t->cells = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(pm_para));
+    t->rowlines = pm_arena_array(fs->a, (size_t)nr, sizeof(int));
+    int multi = 0;
+    for (int r = 0; r < nr; r++) {
+        t->rowlines[r] = 1;
+        for (int c = 0; c < nc; c++) {
+            const pm_text *tx = &b->cells[(size_t)r * nc + c];
+            pm_para *cp = &t->cells[(size_t)r * nc + c];
+            if (!tx->len) continue;
+            char a = b->aligns[c];
+            pm_para_style st = {.font = t->font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = t->w[c],
+                                .hyphenate = fs->spec->hyphenate, .quiet = t->quiet};
+            pm_para_set(fs->set, tx, &st, fs->a, cp);
+            if (cp->nlines > t->rowlines[r]) t->rowlines[r] = cp->nlines;
+        }
+        if (r >= b->header_rows && t->rowlines[r] > 1) multi++;
+    }
+    t->spaced = 3 * multi >= nr - b->header_rows;
+}
+
+static void table_rule(vlist *vl, const tlayout *t, double h, double at, double thick)
+{
+    vitem *r = pm_vpush(vl, V_RULE);
+    *r = (vitem){.kind = V_RULE, .h = h, .vp = -1, .rule_w = t->width, .rule_x = t->x0, .rule_at = at, .rule_t = thick};
+}
+
+/* Row r's lines (cells side by side, each line of the row one item's height); returns
+ * the height added. */
+static double add_row(vlist *vl, const tlayout *t, int r)
+{
+    const pm_para *cellp = &t->cells[(size_t)r * t->nc];
+    double base_y = slot_base(t->lead, t->size), used = 0;
+    for (int l = 0; l < t->rowlines[r]; l++) {
+        if (l) pm_vpenalty(vl, PM_INF_PENALTY); /* a row stays whole */
+        vitem *last = NULL;
+        double xc = t->x0;
+        for (int c = 0; c < t->nc; xc += t->w[c] + t->gap, c++) {
+            if (l >= cellp[c].nlines) continue;
+            vitem *it = pm_vpush(vl, V_LINE);
+            it->line = &cellp[c].lines[l];
+            it->x = xc;
+            it->base = base_y;
+            it->cell = 1;
+            last = it;
+        }
+        if (last) last->h = t->lead;
+        else pm_vglue(vl, t->lead, 0); /* an empty row */
+        used += t->lead;
+    }
+    return used;
+}
+
+/* The header (from the top rule at top_at) copied, to be repeated on each page the
+ * table goes on to. */
+static vtable *header_copy(fstate *fs, const vlist *vl, size_t top_at)
+{
+    vtable *tbl = pm_arena_alloc(fs->a, sizeof *tbl);
+    tbl->head = pm_arena_array(fs->a, vl->n - top_at, sizeof(vitem));
+    for (size_t k = top_at; k < vl->n; k++) {
+        if (vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) continue;
+        tbl->head[tbl->nhead++] = vl->v[k];
+        tbl->h += vl->v[k].h;
+    }
+    return tbl;
+}
+
+/* The rows as vertical-list items between booktabs-style rules (above, under the header,
+ * below); breaks allowed between body rows only; everything in whole lines of the grid. */
+static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
+{
+    const double L = fs->L;
+    const int nr = t->nr, hr = t->b->header_rows;
     pm_vglue(vl, 0, 0); /* a legal break before the table */
     size_t top_at = vl->n;
-    vitem *top = pm_vpush(vl, V_RULE);
-    *top = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.75, .rule_t = 0.8};
+    table_rule(vl, t, L, 0.75, 0.8);
     pm_vpenalty(vl, PM_INF_PENALTY);
     double used = L;
-    vtable *tbl = NULL;      /* once the header is done */
+    vtable *tbl = NULL; /* once the header is done */
     size_t body_at = vl->n;
-    /* every cell set; a table whose body rows are often of several lines gets half a
-       line between rows, so that they read as rows */
-    pm_para *cells = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(pm_para));
-    int *rowlines = pm_arena_array(fs->a, (size_t)nr, sizeof(int)), multi = 0;
     for (int r = 0; r < nr; r++) {
-        rowlines[r] = 1;
-        for (int c = 0; c < nc; c++) {
-            const pm_text *t = &b->cells[(size_t)r * nc + c];
-            pm_para *cp = &cells[(size_t)r * nc + c];
-            if (!t->len) continue;
-            static const pm_align al[] = {['l'] = PM_ALIGN_LEFT, ['c'] = PM_ALIGN_CENTER, ['r'] = PM_ALIGN_RIGHT};
-            char a = b->aligns[c];
-            pm_para_style st = {.font = font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = w[c],
-                                .hyphenate = sp->hyphenate, .quiet = quiet};
-            pm_para_set(fs->set, t, &st, fs->a, cp);
-            if (cp->nlines > rowlines[r]) rowlines[r] = cp->nlines;
-        }
-        if (r >= b->header_rows && rowlines[r] > 1) multi++;
-    }
-    int spaced = 3 * multi >= nr - b->header_rows;
-    for (int r = 0; r < nr; r++) {
-        int rows = rowlines[r];
-        const pm_para *cellp = &cells[(size_t)r * nc];
-        if (r > b->header_rows && spaced) { /* a legal break, too */
+        if (r > hr && t->spaced) { /* a legal break, too */
             pm_vglue(vl, L / 2, 0);
             used += L / 2;
-        } else if (r > 0 && r != b->header_rows) {
-            pm_vpenalty(vl, r == b->header_rows + 1 || r == nr - 1 ? 100 : 0); /* a legal break between rows */
+        } else if (r > 0 && r != hr) {
+            pm_vpenalty(vl, r == hr + 1 || r == nr - 1 ? 100 : 0); /* a legal break between rows */
         }
-        for (int l = 0; l < rows; l++) {
-            if (l) pm_vpenalty(vl, PM_INF_PENALTY); /* a row stays whole */
-            vitem *last = NULL;
-            double xc = x0;
-            for (int c = 0; c < nc; xc += w[c] + gap, c++) {
-                if (l >= cellp[c].nlines) continue;
-                vitem *it = pm_vpush(vl, V_LINE);
-                it->line = &cellp[c].lines[l];
-                it->x = xc;
-                it->base = base_y;
-                it->cell = 1;
-                last = it;
-            }
-            if (last) last->h = lead;
-            else pm_vglue(vl, lead, 0); /* an empty row */
-            used += lead;
-        }
-        if (r == b->header_rows - 1 && r < nr - 1) {
+        used += add_row(vl, t, r);
+        if (r == hr - 1 && r < nr - 1) {
             pm_vpenalty(vl, PM_INF_PENALTY);
-            vitem *mid = pm_vpush(vl, V_RULE);
-            *mid = (vitem){.kind = V_RULE, .h = L, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.5,
-                           .rule_t = 0.5};
+            table_rule(vl, t, L, 0.5, 0.5);
             pm_vpenalty(vl, PM_INF_PENALTY); /* the header stays with the first row */
             used += L;
-            tbl = pm_arena_alloc(fs->a, sizeof *tbl);
-            tbl->nhead = 0;
-            tbl->h = 0;
-            tbl->head = pm_arena_array(fs->a, vl->n - top_at, sizeof(vitem));
-            for (size_t k = top_at; k < vl->n; k++) {
-                if (vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) continue;
-                tbl->head[tbl->nhead++] = vl->v[k];
-                tbl->h += vl->v[k].h;
-            }
+            tbl = header_copy(fs, vl, top_at);
             body_at = vl->n;
         }
     }
     for (size_t k = body_at; tbl && k < vl->n; k++) vl->v[k].tbl = tbl;
     pm_vpenalty(vl, PM_INF_PENALTY);
-    vitem *bot = pm_vpush(vl, V_RULE);
     double h = L + snap_up(used, L) - used; /* back on the grid */
-    *bot = (vitem){.kind = V_RULE, .h = h, .vp = -1, .rule_w = width, .rule_x = x0, .rule_at = 0.25 * L / h,
-                   .rule_t = 0.8};
+    table_rule(vl, t, h, 0.25 * L / h, 0.8);
+}
+
+/* A table: columns (choose_widths), cells set ragged or as the column's alignment says
+ * (set_cells), rows in the vertical list (add_rows). */
+void pm_add_table(fstate *fs, vlist *vl, const pm_block *b, const pm_para_style *base, double left)
+{
+    tlayout t = {.b = b, .nr = b->nrows, .nc = b->ncols, .font = base->font, .measure = base->width};
+    t.lead = pm_font_leading(fs->spec, t.font);
+    t.size = pm_font_size(fs->spec, t.font);
+    t.gap = fmin(t.size, t.measure / (4.0 * t.nc));
+    choose_widths(fs, &t, left);
+    set_cells(fs, &t);
+    add_rows(fs, vl, &t);
 }

@@ -12,6 +12,9 @@
 #include "base/fileio.h"
 #include "base/units.h"
 #include "base/yamltree.h"
+#include "input/attrs.h"
+#include "input/divs.h"
+#include "input/frontmatter.h"
 
 /* ---- growable arrays (malloc'd while building, copied to the arena at the end) ---- */
 
@@ -55,6 +58,7 @@ typedef struct {
     VEC(pm_note) notes;
     VEC(const char *) ids;
     VEC(inner_link) inner;     /* links to #ids, checked at the end */
+    pm_div_fences fences;      /* the fenced divs (divs.h) */
     int rc;
     int warned_html, warned_image, warned_long, warned_deep;
     int idepth;                /* inline markup being walked, nested this deep */
@@ -337,6 +341,38 @@ static int has_visible(const char *s)
     return 0;
 }
 
+/* Attributes written at the end of a heading's or a paragraph's text ("Contact
+ * {.back-cover}"): read into attrs and cut off the text (and its spans). */
+static void take_attrs(cstate *st, pm_text *t, pm_attrs *attrs)
+{
+    if (!t->len) return;
+    size_t keep = pm_attrs_trailing(st->doc->arena, t->utf8, t->len, attrs);
+    if (keep == t->len) return;
+    ((char *)t->utf8)[keep] = 0; /* (the text is the document's, in its arena) */
+    t->len = (uint32_t)keep;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        if (t->spans[i].start >= keep) continue;
+        t->spans[n] = t->spans[i];
+        if (t->spans[n].end > keep) t->spans[n].end = (uint32_t)keep;
+        n++;
+    }
+    t->nspans = n;
+    while (t->nline_starts && t->line_starts[t->nline_starts - 1] >= keep) t->nline_starts--;
+}
+
+/* Register an id given in attributes ({#id}); a second use of it is a warning. */
+static const char *given_id(cstate *st, const char *id, int line)
+{
+    for (size_t i = 0; i < st->ids.n; i++)
+        if (!strcmp(st->ids.v[i], id)) {
+            pm_warn(st->file, line, 0, "the id '#%s' is given twice; links go to the first", id);
+            return id;
+        }
+    VEC_PUSH(st->ids, id);
+    return id;
+}
+
 static const char *make_id(cstate *st, const pm_text *t)
 {
     char slug[64];
@@ -525,9 +561,63 @@ static void list_items(cstate *st, cmark_node *list, ctx c)
     }
 }
 
-static void blocks(cstate *st, cmark_node *parent, ctx c)
+static cmark_node *block(cstate *st, cmark_node *n, ctx c);
+
+/* Whether node n is a div marker: 1 opening, -1 closing, 0 not. */
+static int div_marker(cmark_node *n, int *k)
 {
-    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK) return 0;
+    return pm_divs_marker(cmark_node_get_literal(n), k);
+}
+
+/* A fenced div: the nodes after its opening marker, up to its closing one, as a div block
+ * with the fence's attributes. Returns the closing marker's node, or the last node of the
+ * container when the div is not closed in it (a warning). */
+static cmark_node *add_div(cstate *st, cmark_node *open, int k, ctx c)
+{
+    const pm_div_fence *f = &st->fences.v[k];
+    if (c.depth >= PM_MAX_BLOCK_DEPTH) {
+        st->rc = PM_EINPUT;
+        if (!st->warned_deep++)
+            pm_error(st->file, f->line, f->col, "block quotes, lists and divs are nested more than %d deep",
+                     PM_MAX_BLOCK_DEPTH);
+    }
+    ctx inner = {c.depth + 1};
+    blkvec kids = {0};
+    void *outer = st->out;
+    st->out = &kids;
+    cmark_node *last = open;
+    int closed = 0, j;
+    for (cmark_node *n = cmark_node_next(open); n && !st->rc; n = cmark_node_next(n)) {
+        if (div_marker(n, &j) < 0) {
+            closed = 1;
+            last = n;
+            break;
+        }
+        last = n = block(st, n, inner);
+    }
+    st->out = outer;
+    if (!closed && !st->rc) {
+        pm_warn(st->file, f->line, f->col, "this div ('::: %s') is not closed; it goes on to the end of %s",
+                f->attrs.nclasses ? f->attrs.classes[0] : "", cmark_node_parent(open) &&
+                cmark_node_get_type(cmark_node_parent(open)) != CMARK_NODE_DOCUMENT ? "the list item or quote it is in" : "the text");
+        pm_hint("end it with a line of three colons, ':::'");
+    }
+    pm_block *b = add_block(st, PM_BLK_DIV, f->line, &c);
+    b->col = f->col;
+    b->attrs = f->attrs;
+    b->nkids = kids.n;
+    b->kids = pm_arena_array(st->doc->arena, kids.n ? kids.n : 1, sizeof(pm_block));
+    if (kids.n) memcpy(b->kids, kids.v, kids.n * sizeof(pm_block));
+    free(kids.v);
+    return last;
+}
+
+/* Read node n into the current container; a div's opening marker also reads the nodes up
+ * to its closing one. Returns the last node read. */
+static cmark_node *block(cstate *st, cmark_node *n, ctx c)
+{
+    {
         int line = node_line(st, n);
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_PARAGRAPH:
@@ -536,6 +626,7 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             } else if (!try_figure(st, n, &c)) {
                 pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
                 b->text = text_of(st, n);
+                take_attrs(st, &b->text, &b->attrs);
             }
             break;
         case CMARK_NODE_HEADING: {
@@ -547,7 +638,8 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             }
             b->level = lv;
             b->text = text_of(st, n);
-            b->id = make_id(st, &b->text);
+            take_attrs(st, &b->text, &b->attrs);
+            b->id = b->attrs.id ? given_id(st, b->attrs.id, line) : make_id(st, &b->text);
             break;
         }
         case CMARK_NODE_BLOCK_QUOTE:
@@ -555,7 +647,7 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             if (c.depth >= PM_MAX_BLOCK_DEPTH) {
                 st->rc = PM_EINPUT;
                 if (!st->warned_deep++)
-                    pm_error(st->file, line, 0, "block quotes and lists are nested more than %d deep",
+                    pm_error(st->file, line, 0, "block quotes, lists and divs are nested more than %d deep",
                              PM_MAX_BLOCK_DEPTH);
                 break;
             }
@@ -583,6 +675,10 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
         }
         case CMARK_NODE_HTML_BLOCK: {
             const char *lit = cmark_node_get_literal(n);
+            int k, m = pm_divs_marker(lit, &k);
+            if (m > 0 && k < st->fences.n) return add_div(st, n, k, c);
+            if (m < 0) break; /* (a closing marker its div has not taken: a div opened in an
+                                 enclosing container; add_div warned) */
             while (isspace((unsigned char)*lit)) lit++;
             if (!strncmp(lit, "<!--", 4)) break; /* comment */
             if (!st->warned_html++)
@@ -625,116 +721,12 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             }
         }
     }
+    return n;
 }
 
-/* ---- front matter ---- */
-
-static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang",
-                                      "layout", "cover", "keywords", "subject"};
-
-static int front_matter(cstate *st, const char *text, size_t len, size_t *body_off)
+static void blocks(cstate *st, cmark_node *parent, ctx c)
 {
-    *body_off = 0;
-    if (len < 3 || strncmp(text, "---", 3)) return PM_OK;
-    size_t i = 3;
-    while (i < len && (text[i] == ' ' || text[i] == '\t')) i++;
-    if (i < len && text[i] == '\r') i++;
-    if (i < len && text[i] != '\n') return PM_OK; /* "---x": not front matter */
-    if (i >= len) return PM_OK;
-    size_t ystart = i + 1;
-    int line = 2;
-    size_t p = ystart;
-    while (p < len) {
-        const char *nl = memchr(text + p, '\n', len - p);
-        size_t e = nl ? (size_t)(nl - text) : len;
-        size_t l = e - p;
-        while (l && (text[p + l - 1] == '\r' || text[p + l - 1] == ' ')) l--;
-        if ((l == 3 && !strncmp(text + p, "---", 3)) || (l == 3 && !strncmp(text + p, "...", 3))) {
-            pm_ynode *root = NULL;
-            int rc = pm_yaml_parse(st->file, text + ystart, p - ystart, 1, st->doc->arena, &root);
-            if (rc) return rc;
-            *body_off = nl ? e + 1 : len;
-            st->line0 = line;
-            if (!root) return PM_OK;
-            if (root->kind != PM_Y_MAP) {
-                pm_error(st->file, root->line, root->col, "front matter must be a list of 'key: value' lines");
-                return PM_EINPUT;
-            }
-            pm_meta *m = &st->doc->meta;
-            for (size_t k = 0; k < root->n; k++) {
-                pm_ynode *key = root->pairs[k].key, *val = root->pairs[k].val;
-                const char **slot = NULL;
-                if (!strcmp(key->str, "title")) slot = &m->title;
-                else if (!strcmp(key->str, "subtitle")) slot = &m->subtitle;
-                else if (!strcmp(key->str, "author")) slot = &m->author;
-                else if (!strcmp(key->str, "date")) slot = &m->date;
-                else if (!strcmp(key->str, "lang")) slot = &m->lang;
-                else if (!strcmp(key->str, "layout")) slot = &m->layout;
-                else if (!strcmp(key->str, "cover")) slot = &m->cover_src;
-                else if (!strcmp(key->str, "keywords")) slot = &m->keywords;
-                else if (!strcmp(key->str, "subject")) slot = &m->subject;
-                if (!slot) {
-                    pm_error(st->file, key->line, key->col, "unknown front matter key '%s'", key->str);
-                    const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
-                    if (near) pm_hint("did you mean '%s'?", near);
-                    else pm_hint("known keys: title, subtitle, author, date, lang, layout, cover, keywords, subject");
-                    st->rc = PM_EINPUT;
-                    continue;
-                }
-                if (val->kind != PM_Y_SCALAR) {
-                    pm_error(st->file, val->line, val->col, "'%s' must be text, not %s", key->str,
-                             pm_yaml_kind_name(val->kind));
-                    st->rc = PM_EINPUT;
-                    continue;
-                }
-                *slot = val->str;
-                if (slot == &m->cover_src) m->cover_line = val->line;
-            }
-            return PM_OK;
-        }
-        line++;
-        if (!nl) break;
-        p = e + 1;
-    }
-    pm_error(st->file, 1, 1, "front matter is not closed: add a line '---' after it");
-    return PM_EINPUT;
-}
-
-/* ---- input checks ---- */
-
-static int check_text(const char *file, const char *s, size_t len)
-{
-    int line = 1, col = 1;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0) {
-            pm_error(file, line, col, "the file contains NUL bytes; is it a text file?");
-            return PM_EINPUT;
-        }
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        int ok = n && i + n <= len;
-        uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-        for (size_t k = 1; ok && k < n; k++) {
-            unsigned char d = (unsigned char)s[i + k];
-            if ((d & 0xC0) != 0x80) ok = 0;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        if (ok && ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-                   cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = 0;
-        if (!ok) {
-            pm_error(file, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", c);
-            return PM_EINPUT;
-        }
-        if (c == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-        i += n;
-    }
-    return PM_OK;
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) n = block(st, n, c);
 }
 
 int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **out)
@@ -748,7 +740,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
         text += 3;
         len -= 3;
     }
-    int rc = check_text(path, text, len);
+    int rc = pm_content_check_text(path, text, len);
     if (rc) return rc;
     size_t ink = 0;
     while (ink < len && isspace((unsigned char)text[ink])) ink++;
@@ -766,7 +758,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     cstate st = {.doc = doc, .file = doc->path};
 
     size_t body = 0;
-    rc = front_matter(&st, text, len, &body);
+    rc = pm_front_matter(doc, doc->path, text, len, &body, &st.line0);
     if (!rc) rc = st.rc;
     if (rc) {
         pm_doc_drop(doc);
@@ -787,7 +779,10 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e) cmark_parser_attach_syntax_extension(parser, e);
     }
-    cmark_parser_feed(parser, text + body, len - body);
+    size_t mlen;
+    char *marked = pm_divs_mark(doc->arena, path, st.line0 + 1, text + body, len - body, &mlen, &st.fences);
+    cmark_parser_feed(parser, marked, mlen);
+    free(marked);
     cmark_node *root = cmark_parser_finish(parser);
     ctx c = {0};
     st.out = &st.top;
@@ -816,6 +811,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->notes = pm_arena_array(doc->arena, st.notes.n ? st.notes.n : 1, sizeof(pm_note));
     if (st.notes.n) memcpy(doc->notes, st.notes.v, st.notes.n * sizeof(pm_note));
     free(st.top.v);
+    free(st.fences.v);
     free(st.notes.v);
     free(st.ids.v);
     free(st.inner.v);

@@ -85,7 +85,7 @@ const char *pm_attrs_get(const pm_attrs *a, const char *key);
 typedef struct pm_block pm_block;
 struct pm_block {
     pm_block_kind kind;
-    int line;              /* source line */
+    int line, col;         /* source line (and column, where known: a div's fence) */
     int level;             /* heading: 1..3 */
     pm_dir dir;
     pm_attrs attrs;

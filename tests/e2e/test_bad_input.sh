@@ -208,9 +208,9 @@ row "a PDF given as the Markdown" 1 "a-pdf\.md:[0-9]+:[0-9]+: error: (invalid UT
 ROW_MAX_SECONDS=60
 row "10 MB single paragraph refused, quickly" 1 "big\.md:4: error: this paragraph is 1048[0-9]{4} bytes long; one paragraph may be at most 1048576 bytes" \
     "^  hint: are blank lines missing between paragraphs\?" -- "$G/big.md" $L
-row "block quotes nested 100000 deep" 1 "deep-quotes\.md:6: error: block quotes and lists are nested more than 12 deep" -- "$G/deep-quotes.md" $L
+row "block quotes nested 100000 deep" 1 "deep-quotes\.md:6: error: block quotes, lists and divs are nested more than 12 deep" -- "$G/deep-quotes.md" $L
 ROW_MAX_SECONDS=20
-row "lists nested 50000 deep" 1 "deep-lists\.md:6: error: block quotes and lists are nested more than 12 deep" -- "$G/deep-lists.md" $L
+row "lists nested 50000 deep" 1 "deep-lists\.md:6: error: block quotes, lists and divs are nested more than 12 deep" -- "$G/deep-lists.md" $L
 ROW_MAX_SECONDS=20
 row "emphasis nested 60000 deep" 1 "deep-emphasis\.md:6: error: emphasis, links and other inline markup are nested more than 32 deep" \
     -- "$G/deep-emphasis.md" $L

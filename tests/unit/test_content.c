@@ -293,7 +293,7 @@ static void test_limits(void **st)
     char *deep = malloc(n + 16);
     memset(deep, '>', n);
     strcpy(deep + n, " x\n");
-    expect_error(deep, strlen(deep), "doc.md:1: error: block quotes and lists are nested more than 12 deep");
+    expect_error(deep, strlen(deep), "doc.md:1: error: block quotes, lists and divs are nested more than 12 deep");
     char q[64] = "";
     for (int i = 0; i < 12; i++) strcat(q, ">"); /* 12 is fine */
     strcat(q, " x\n");
@@ -346,6 +346,69 @@ static void test_trimmed_end(void **st)
     pm_doc_drop(d);
 }
 
+/* Fenced divs (pandoc's ::: class), their nesting, and attributes after headings and
+ * paragraphs. */
+static void test_divs_and_attrs(void **st)
+{
+    msgs[0] = 0;
+    pm_doc *d = parse("---\ntitle: T\n---\n"
+                      "# Contact us {#contact .back-cover short=\"Contact\"}\n" /* line 4 */
+                      "\n"
+                      "::: box\n"
+                      "Inside **the** box.\n"
+                      "\n"
+                      "::: {.pullquote #pq lang=es}\n"
+                      "Nested.\n"
+                      ":::\n"
+                      ":::\n"
+                      "\n"
+                      "```\n"
+                      "::: not a fence\n"
+                      "```\n"
+                      "\n"
+                      "Set in the middle. {.center}\n"
+                      "\n"
+                      "Braces {x} and {a}\n"
+                      "\n"
+                      "::::: columns :::::\n"
+                      "text\n");
+    const pm_block *b = d->blocks;
+    assert_int_equal(d->nblocks, 6);
+    assert_int_equal(b[0].kind, PM_BLK_HEADING);
+    assert_string_equal(b[0].text.utf8, "Contact us");
+    assert_int_equal(b[0].text.len, 10);
+    assert_string_equal(b[0].id, "contact");
+    assert_true(pm_attrs_has(&b[0].attrs, "back-cover"));
+    assert_string_equal(pm_attrs_get(&b[0].attrs, "short"), "Contact");
+    assert_int_equal(b[1].kind, PM_BLK_DIV);
+    assert_true(pm_attrs_has(&b[1].attrs, "box"));
+    assert_int_equal(b[1].line, 6);
+    assert_int_equal(b[1].nkids, 2);
+    assert_string_equal(b[1].kids[0].text.utf8, "Inside the box.");
+    const pm_block *pq = &b[1].kids[1];
+    assert_int_equal(pq->kind, PM_BLK_DIV);
+    assert_true(pm_attrs_has(&pq->attrs, "pullquote"));
+    assert_string_equal(pq->attrs.id, "pq");
+    assert_string_equal(pm_attrs_get(&pq->attrs, "lang"), "es");
+    assert_string_equal(pq->kids[0].text.utf8, "Nested.");
+    assert_int_equal(pq->kids[0].line, 10); /* lines are those of the file */
+    assert_int_equal(b[2].kind, PM_BLK_CODE);
+    assert_string_equal(b[2].text.utf8, "::: not a fence");
+    assert_string_equal(b[3].text.utf8, "Set in the middle.");
+    assert_true(pm_attrs_has(&b[3].attrs, "center"));
+    assert_string_equal(b[4].text.utf8, "Braces {x} and {a}"); /* not attributes */
+    assert_int_equal(b[4].attrs.nclasses, 0);
+    assert_int_equal(b[5].kind, PM_BLK_DIV); /* not closed: to the end, with a warning */
+    assert_true(pm_attrs_has(&b[5].attrs, "columns"));
+    assert_non_null(strstr(msgs, "doc.md:22:1: warning: this div ('::: columns') is not closed"));
+    pm_doc_drop(d);
+
+    msgs[0] = 0;
+    d = parse("Text\n\n:::\n\nMore\n");
+    assert_non_null(strstr(msgs, "doc.md:3:1: warning: a closing ':::' with no div open"));
+    pm_doc_drop(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +421,7 @@ int main(void)
         cmocka_unit_test_setup(test_figure_width_errors, setup),
         cmocka_unit_test_setup(test_limits, setup),
         cmocka_unit_test_setup(test_trimmed_end, setup),
+        cmocka_unit_test_setup(test_divs_and_attrs, setup),
     };
     return cmocka_run_group_tests_name("content parser", tests, NULL, NULL);
 }

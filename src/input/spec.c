@@ -112,6 +112,7 @@ static const field para_fields[] = {
     {"orphans", F_INT, SO(orphans), .lo = 1, .hi = 10},
     {"indent-after-heading", F_BOOL, SO(indent_after_heading)},
     {"tolerance", F_NUM, SO(tolerance), .lo = 10, .hi = 10000},
+    {"flush-bottom", F_BOOL, SO(flush_bottom)},
     END};
 
 static const field headings_fields[] = {
@@ -149,6 +150,7 @@ static const field list_fields[] = {
 
 static const field quote_fields[] = {
     {"indent", F_LEN, SO(quote_indent), .lo = 0, .hi = 500},
+    {"space", F_LEN, SO(quote_space), .lo = 0, .hi = 500},
     END};
 
 static const field notes_fields[] = {
@@ -594,6 +596,7 @@ pm_spec *pm_spec_new_default(void)
     s->widows = 2;
     s->orphans = 2;
     s->tolerance = 200;
+    s->flush_bottom = 1;
 
     static const double hs[3] = {14, 11.5, 10}, hl[3] = {17, 14, 13};
     static const double hb[3] = {2, 1.3, 1}, ha[3] = {0.8, 0.5, 0.3};
@@ -625,6 +628,7 @@ pm_spec *pm_spec_new_default(void)
     s->list_indent = EM(1.5);
     s->list_item_space = PT(0);
     s->quote_indent = EM(1.5);
+    s->quote_space = EM(0.5);
     s->note_space = EM(1);
 
     s->booklet.duplex = PM_DUPLEX_SHORT;

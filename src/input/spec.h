@@ -91,6 +91,8 @@ typedef struct pm_spec {
     int widows, orphans;
     int indent_after_heading;
     double tolerance;           /* line-breaking tolerance (TeX \tolerance) */
+    int flush_bottom;           /* the space between paragraphs may stretch so that facing
+                                   pages end on one baseline (TeX's \flushbottom) */
 
     pm_heading_spec h[3];
     pm_running_spec header, footer;
@@ -109,6 +111,7 @@ typedef struct pm_spec {
 
     pm_len list_indent, list_item_space;
     pm_len quote_indent;
+    pm_len quote_space;         /* above and below a block quote (whole lines of the grid) */
 
     pm_len note_space;          /* text to footnote separator */
 

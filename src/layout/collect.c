@@ -23,7 +23,9 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     int n = pp->nlines;
     double lead = pm_font_leading(sp, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
     for (int i = 0; i < n; i++) {
-        if (i > 0) pm_vpenalty(vl, i < sp->orphans || n - i < sp->widows ? PM_INF_PENALTY : 0);
+        /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
+        if (i > 0)
+            pm_vpenalty(vl, i < sp->orphans || n - i < sp->widows || pp->lines[i - 1].hyphenated ? PM_INF_PENALTY : 0);
         vitem *it = pm_vpush(vl, V_LINE);
         it->h = lead;
         it->line = &pp->lines[i];
@@ -67,15 +69,18 @@ pm_image *pm_flow_image(fstate *fs, const char *path, int line)
     return img;
 }
 
-static void add_figure(fstate *fs, vlist *vl, const pm_block *b)
+/* A figure in frame fr: scaled to the room between the frame's indents (and to the page),
+ * with its caption set below it. Returns it, or NULL when its image cannot be had. */
+static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr)
 {
     const pm_spec *sp = fs->spec;
     pm_image *img = pm_flow_image(fs, b->path, b->line);
-    if (!img) return;
+    if (!img) return NULL;
     double iw = pm_image_width(img), ih = pm_image_height(img);
-    double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, fs->rg->w), fs->rg->w);
+    double roomw = fs->rg->w - fr->left - fr->right;
+    double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, roomw), roomw);
     double maxh = pm_spec_len(sp, sp->fig_max_height, fs->rg->h);
-    double w = b->width > 0 ? b->width * fs->rg->w : b->width < 0 ? -b->width : maxw;
+    double w = b->width > 0 ? b->width * roomw : b->width < 0 ? -b->width : maxw;
     if (w > maxw) w = maxw;
     double h = w * ih / iw;
     if (h > maxh) {
@@ -84,7 +89,7 @@ static void add_figure(fstate *fs, vlist *vl, const pm_block *b)
     }
     pm_para cap = {0};
     if (b->text.len) {
-        pm_para_style cs = {.font = &sp->caption, .align = sp->caption_align, .width = fs->rg->w,
+        pm_para_style cs = {.font = &sp->caption, .align = sp->caption_align, .width = roomw,
                             .hyphenate = sp->hyphenate};
         pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
     }
@@ -116,13 +121,19 @@ static void add_figure(fstate *fs, vlist *vl, const pm_block *b)
     f->cap_base = slot_base(cl, pm_font_size(sp, &sp->caption));
     f->gap = gap;
     f->src = b->src;
-    f->x = 0;
-    f->room = fs->rg->w;
+    f->x = fr->left;
+    f->room = roomw;
     vitem *it = pm_vpush(vl, V_FIGURE);
     it->h = fmin(snap_up(space + h + caph + space, fs->L), fs->rg->h);
     it->fig = f;
+    return f;
 }
 
+/* A heading: space before it in whole lines; its lines; exactly the layout's space after
+ * it. Space around headings never stretches (a page is filled elsewhere). So that the
+ * text after it stays on the baseline grid, the heading sits lower in its first line by
+ * what its lines and the space after lack of a whole number of lines. It keeps with
+ * what follows it (the page breaker also wants two lines of text after it). */
 static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
 {
     const pm_spec *sp = fs->spec;
@@ -135,24 +146,24 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
     double hl = pm_font_leading(sp, &hs->font);
     double before = pm_spec_len(sp, hs->space_before, fs->rg->h);
     double after = pm_spec_len(sp, hs->space_after, fs->rg->h);
-    /* keep the grid: lines + space after, and the space before, are whole lines */
     double body = pp.nlines * hl + after;
-    after += snap_up(body, L) - body;
+    double pad = snap_up(body, L) - body;
     before = first ? 0 : L * round(before / L);
     if (hs->page_break && !first) pm_vpenalty(vl, -PM_INF_PENALTY);
     else pm_vglue(vl, 0, 0); /* a legal break before the heading */
-    if (before > 0) pm_vglue(vl, before, L * 0.5);
+    if (before > 0) pm_vglue(vl, before, 0);
     double base = slot_base(hl, pm_font_size(sp, &hs->font));
     for (int k = 0; k < pp.nlines; k++) {
         if (k) pm_vpenalty(vl, PM_INF_PENALTY);
         vitem *it = pm_vpush(vl, V_LINE);
-        it->h = hl;
+        it->h = hl + (k ? 0 : pad);
         it->line = &pp.lines[k];
-        it->base = base;
+        it->base = base + (k ? 0 : pad);
+        it->hline = 1;
         if (k == 0) it->heading = b;
     }
     pm_vpenalty(vl, PM_INF_PENALTY);
-    pm_vglue(vl, after, L * 0.25);
+    pm_vglue(vl, after, 0);
     pm_vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
 }
 
@@ -160,8 +171,10 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
 static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
 {
     pm_walk_event ev = pm_walk_next(&c->w, b);
+    double qspace = snap_up(pm_spec_len(fs->spec, fs->spec->quote_space, fs->rg->h), fs->L);
     if (ev == PM_WALK_LEAVE) {
         c->nfr--;
+        if ((*b)->kind == PM_BLK_QUOTE && !c->fr[c->nfr - 1].quote) c->space = fmax(c->space, qspace);
     } else if (ev == PM_WALK_ENTER) {
         const pm_spec *sp = fs->spec;
         cframe f = c->fr[c->nfr - 1];
@@ -170,7 +183,7 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
             double q = pm_spec_len(sp, sp->quote_indent, fs->rg->w);
             f.left += q;
             f.right += q;
-            f.quote++;
+            if (!f.quote++ && c->prev) c->space = fmax(c->space, qspace);
         } else if ((*b)->kind == PM_BLK_LIST) {
             f.left += pm_spec_len(sp, sp->list_indent, fs->rg->w);
             f.list++;
@@ -206,20 +219,40 @@ static int cursor_more(const fstate *fs, const cursor *c)
     return cursor_leaf(fs, &ahead, &fr) != NULL;
 }
 
-/* After leaf b (in frame fr) is collected: it has taken its item's marker, and it is
- * what the next leaf follows unless it set nothing (an empty paragraph). */
+/* After leaf b (in frame fr) is collected: it has taken its item's marker and the space
+ * a quote asked for, and it is what the next leaf follows unless it set nothing (an empty
+ * paragraph). A figure is passed over: the leaf after it follows the one before it, and
+ * knows that a figure came between (where the figure ends up decides its indent). */
 static void cursor_took(cursor *c, const pm_block *b, const cframe *fr, int set)
 {
     c->marker = NULL;
+    c->space = 0;
     if (!set) return;
+    if (b->kind == PM_BLK_FIGURE) {
+        c->after_fig = 1;
+        return;
+    }
+    c->after_fig = 0;
     c->prev = b->kind == PM_BLK_PAGEBREAK ? NULL : b;
     c->prev_parent = fr->blk;
     c->prev_list = fr->list;
 }
 
+/* Whether paragraph b, in a block quote, is its attribution: the quote's last paragraph,
+ * opening with a dash ("— Thomas Jefferson"). */
+static int is_attribution(const cursor *c, const pm_block *b, const cframe *fr)
+{
+    if (!fr->blk || fr->blk->kind != PM_BLK_QUOTE || b->kind != PM_BLK_PARA || b->text.len < 4) return 0;
+    if (c->w.at[c->w.depth].i != c->w.at[c->w.depth].n) return 0; /* not the last in its quote */
+    const unsigned char *t = (const unsigned char *)b->text.utf8;
+    return t[0] == 0xE2 && t[1] == 0x80 && (t[2] == 0x94 || t[2] == 0x95 || t[2] == 0x93); /* — ― – */
+}
+
 /* How paragraph (or code) block b in frame fr is set, given what came before; its left
- * edge in *left_out. */
-static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, const cframe *fr, double *left_out)
+ * edge in *left_out. *alt_indent: its indent if the figure before it floats away (then
+ * it follows the paragraph before the figure on the page). */
+static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, const cframe *fr, double *left_out,
+                                double *alt_indent)
 {
     const pm_spec *sp = fs->spec;
     double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
@@ -239,12 +272,19 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
     double ind = 0;
     if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
         ind = pm_spec_len(sp, sp->indent, fs->rg->w);
+    int attribution = is_attribution(c, b, fr);
+    if (attribution) ind = 0;
+    *alt_indent = fs->back ? 0 : ind;
+    if (c->after_fig) ind = 0;
     *left_out = left;
     return (pm_para_style){.font = font,
-                           .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT : fs->back ? PM_ALIGN_CENTER : sp->align,
+                           .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT
+                                    : fs->back             ? PM_ALIGN_CENTER
+                                    : attribution          ? PM_ALIGN_RIGHT
+                                                           : sp->align,
                            .width = fs->rg->w - left - right,
                            .indent = fs->back ? 0 : ind,
-                           .hyphenate = sp->hyphenate,
+                           .hyphenate = sp->hyphenate && !attribution,
                            .code = b->kind == PM_BLK_CODE};
 }
 
@@ -259,8 +299,8 @@ static void preshape(fstate *fs, const cursor *from, pm_shaped **pre)
     int n = 0;
     for (const pm_block *b; c.leaf < PRESHAPE * 4 && n < PRESHAPE && (b = cursor_leaf(fs, &c, &fr));) {
         if (is_text(b)) {
-            double left;
-            pm_para_style st = para_style(fs, &c, b, fr, &left);
+            double left, alt;
+            pm_para_style st = para_style(fs, &c, b, fr, &left, &alt);
             pre[c.leaf - 1] = pm_para_shape(fs->set, &b->text, &st);
             n++;
         }
@@ -301,8 +341,8 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
 {
     const pm_spec *sp = fs->spec;
     cursor *c = &col->cur;
-    double left;
-    pm_para_style st = para_style(fs, c, b, fr, &left);
+    double left, alt_indent;
+    pm_para_style st = para_style(fs, c, b, fr, &left, &alt_indent);
     const pm_font_spec *font = st.font;
     pm_para pp;
     pm_shaped *sh = NULL;
@@ -325,11 +365,11 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         double lspace = pm_spec_len(sp, sp->list_item_space, fs->rg->h);
         double s = 0;
         if (fr->list && c->prev_list && c->marker) s = fr->tight ? lspace : fmax(lspace, pspace);
-        else if (c->prev->kind == PM_BLK_PARA || c->prev->kind == PM_BLK_CODE) s = pspace;
+        else if ((c->prev->kind == PM_BLK_PARA || c->prev->kind == PM_BLK_CODE) && !c->after_fig) s = pspace;
         /* a little stretch between paragraphs: when no paragraph on a page can be
            set a line longer or shorter, the gaps take up the missing line (TeX's
            flush bottom), so facing pages still end on one baseline */
-        pm_vglue(vl, s, fs->L * 0.25);
+        pm_vglue(vl, fmax(s, c->space), sp->flush_bottom ? fs->L * 0.25 : 0);
     }
     const pm_line *marker = NULL;
     double mx = 0;
@@ -338,6 +378,9 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
     }
     add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
+    vpara *P = &fs->paras[fs->nparas - 1];
+    P->after_fig = c->after_fig ? col->fig : NULL;
+    P->alt_indent = alt_indent;
     return 1;
 }
 
@@ -357,14 +400,15 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     case PM_BLK_RULE: add_rule(fs, vl); break;
     case PM_BLK_FIGURE:
         pm_vglue(vl, 0, 0);
-        add_figure(fs, vl, b);
+        col->fig = add_figure(fs, vl, b, fr);
         break;
     case PM_BLK_HEADING: add_heading(fs, vl, b, c->prev == NULL); break;
     case PM_BLK_TABLE: {
         double left;
+        double alt;
         cursor fresh = *c; /* a table is set as if nothing came before it */
         fresh.prev = NULL;
-        pm_para_style base = para_style(fs, &fresh, b, fr, &left);
+        pm_para_style base = para_style(fs, &fresh, b, fr, &left, &alt);
         pm_add_table(fs, vl, b, &base, left);
         break;
     }

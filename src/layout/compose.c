@@ -34,7 +34,9 @@ static int consider_break(page_break *r, size_t j, int pen, double h, double con
         r->notes = pm_acc_mark(acc);
         r->nfloated = nfl;
         r->shortfall = shortfall > 0 ? shortfall : 0;
-        r->ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0) ? fmin(shortfall / stretch, 2) : 0;
+        /* the glue stretches to fill the page, at most twice its stretch; when that cannot
+           fill it, it stays as it is (the page ends short, on the grid, not between lines) */
+        r->ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0 && shortfall <= 2 * stretch) ? shortfall / stretch : 0;
     }
     if (pen > -PM_INF_PENALTY) return 0;
     r->forced = 1;
@@ -48,6 +50,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     const double th = rg->h;
     double used = used0, stretch = 0;
     int nfl = 0;
+    int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
     pm_acc_begin(fs, rg, acc);
     memset(r, 0, sizeof *r);
     r->best = n;
@@ -58,6 +61,8 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         notes_mark before = pm_acc_mark(acc);
         if (vlist_legal(v, i, j) && j > i) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
+            /* a heading is followed on its page by two lines of text or by a figure */
+            if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
                 if (th - content < -EPS) break;
@@ -67,16 +72,24 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         if (it->kind == V_LINE) {
             used += it->h;
             pm_acc_line(fs, rg, acc, it->line, used);
+            if (it->hline) after_heading = 0;
+            else if (after_heading >= 0 && it->h > 0 && ++after_heading >= 2) after_heading = -1;
         } else if (it->kind == V_GLUE) {
             used += it->h;
             stretch += it->stretch;
         } else if (it->kind == V_FIGURE) {
-            if (queued || nfl || used + it->h > th + EPS) floated[nfl++] = j;
-            else used += it->h;
+            if (queued || nfl || used + it->h > th + EPS) {
+                floated[nfl++] = j;
+            } else {
+                used += it->h;
+                after_heading = -1;
+            }
         } else if (it->kind == V_RULE) {
             used += it->h;
         }
-        if (used + pm_acc_height(fs, acc) > th + EPS && j > i) {
+        /* (the first item of a page always goes on it, unless figures floated to the top
+           already fill it: then the page holds only them) */
+        if (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS)) {
             if (r->best == n) { /* nothing fits before it: break there */
                 r->best = j;
                 r->notes = before;
@@ -147,10 +160,11 @@ static void splice_para(fstate *fs, vlist *vl, int vp, const pm_para *pp)
             fs->paras[k].first = (size_t)((long)fs->paras[k].first + delta);
 }
 
-/* Whether paragraph vp set dl lines longer (trial t) lets the page from item i end full:
- * the page is broken again on a copy of its stretch of the list. */
-static int trial_fills(fstate *fs, const vlist *vl, size_t i, double used0, int queued, int vp,
-                       const pm_para_trial *t)
+/* How short the page from item i ends when paragraph vp is set dl lines longer (trial t):
+ * the page is broken again on a copy of its stretch of the list (0: it ends full, or at
+ * a forced break or the end). */
+static double trial_shortfall(fstate *fs, const vlist *vl, size_t i, double used0, int queued, int vp,
+                              const pm_para_trial *t)
 {
     vpara *P = &fs->paras[vp];
     size_t a = P->first, b = a + 2 * (size_t)P->nlines - 1;
@@ -166,13 +180,15 @@ static int trial_fills(fstate *fs, const vlist *vl, size_t i, double used0, int 
     free(tfl);
     pm_acc_free(&acc);
     pm_vlist_free(&w);
-    return !(r2.shortfall >= fs->L - EPS && !r2.end && !r2.forced);
+    return r2.end || r2.forced ? 0 : r2.shortfall;
 }
 
 /* A page that ends a line or more short of its last baseline (because a widow or an
- * orphan would follow, and no glue on it can stretch) is filled as a compositor would:
- * a paragraph on it, or the one broken across its foot, is set one line longer or
- * shorter, whichever costs least in word spacing. Returns 1 if vl was changed. */
+ * orphan would follow, a heading wants two lines after it, and no glue on it can stretch)
+ * is filled as a compositor would: a paragraph on it, or the one broken across its foot,
+ * is set one line longer or shorter, whichever costs least in word spacing among those
+ * that shorten the gap by a line at least. Called again while it helps, each paragraph
+ * changed once. Returns 1 if vl was changed. */
 static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, const page_break *r)
 {
     if (r->forced || r->end || r->shortfall < fs->L - EPS) return 0;
@@ -191,7 +207,8 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
         int vp = cands[c];
         for (int dl = -1; dl <= 1; dl += 2) {
             pm_para_trial t;
-            if (!try_para(fs, vp, dl, &t) || !trial_fills(fs, vl, i, used0, queued, vp, &t)) continue;
+            if (!try_para(fs, vp, dl, &t)) continue;
+            if (trial_shortfall(fs, vl, i, used0, queued, vp, &t) > r->shortfall - fs->L + EPS) continue;
             double delta = t.demerits - fs->paras[vp].demerits;
             if (delta < best_delta) {
                 best_delta = delta;
@@ -207,6 +224,33 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
     P->loose += best_dl;
     splice_para(fs, vl, best_vp, &pp);
     return 1;
+}
+
+/* A paragraph that follows a figure in the text is set without an indent. When the figure
+ * floats away from between it and the paragraph before it, on the page it follows that
+ * paragraph, and is set again with the indent (the rule follows the page, not the
+ * source). Returns 1 if a paragraph on the page from item i was set again. */
+static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break *r, const size_t *floated)
+{
+    int changed = 0;
+    for (size_t k = fs->released; k < fs->nparas; k++) {
+        vpara *P = &fs->paras[k];
+        if (P->first < i) continue;
+        if (P->first >= r->best) break;
+        if (!P->after_fig || P->alt_indent == P->st.indent) continue;
+        int gone = 0;
+        for (int f = 0; f < r->nfloated; f++) gone |= vl->v[floated[f]].fig == P->after_fig;
+        if (!gone) continue;
+        P->st.indent = P->alt_indent;
+        P->after_fig = NULL;
+        pm_shaped_drop(P->shaped);
+        P->shaped = pm_para_shape(fs->set, P->text, &P->st);
+        pm_para pp;
+        pm_para_break(fs->set, P->shaped, P->loose, fs->a, &pp);
+        splice_para(fs, vl, (int)k, &pp);
+        changed = 1;
+    }
+    return changed;
 }
 
 /* Shaped paragraphs that start before item i can no longer be set again. */
@@ -262,11 +306,26 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
     page_break r;
     grow_floated(floated, fcap, vl->n);
     pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
-    for (int tries = 0; tries < 2 && fill_page(fs, vl, i, used, rg->nq, &r); tries++) {
+    if (indent_after_floats(fs, vl, i, &r, *floated)) {
+        grow_floated(floated, fcap, vl->n);
+        pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
+    }
+    for (int tries = 0; tries < 4 && fill_page(fs, vl, i, used, rg->nq, &r); tries++) {
         grow_floated(floated, fcap, vl->n);
         pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
     }
     return r;
+}
+
+/* Emit the page planned by pl (kind, and whether it is a right-hand page, follow from
+ * the pages before it). */
+static void emit(fstate *fs, vlist *vl, page_plan *pl, pm_page_kind kind)
+{
+    int right = fs->lay->npages % 2 == 0; /* page index 0 is a right-hand page */
+    pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
+    pg->kind = kind;
+    pm_emit_page(fs, vl, pg, pl, right);
+    pm_finish_page(fs, pg);
 }
 
 void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
@@ -275,11 +334,17 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
     size_t i = 0;
     size_t floated_cap = 1024;
     size_t *floated = pm_xmalloc(floated_cap * sizeof *floated);
-    int first_page = 1;
+    int first_page = 1, clearing = 0;
     pm_collect_ahead(fs, vl, col, 0);
     while (i < vl->n || rg->nq || pm_collector_more(col) || rg->carry_note) {
         page_plan pl = {0};
         double used = take_floats(fs, rg, &pl);
+        if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
+            pl.from = pl.to = i;
+            emit(fs, vl, &pl, kind == PM_PAGE_BACK ? PM_PAGE_BODY : kind);
+            continue;
+        }
+        clearing = 0;
         /* discard glue and penalties at the top of the page */
         while (i < vl->n && (vl->v[i].kind == V_GLUE ||
                              (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))
@@ -290,23 +355,21 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;
-        if (best <= i && i < vl->n) best = i + 1; /* an item taller than a page: emergency */
+        if (best <= i && i < vl->n && !pl.ntop) best = i + 1; /* an item taller than a page: emergency */
         pl.from = i;
         pl.to = best;
         pl.floated = floated;
         pl.nfloated = r.nfloated;
         pl.ratio = r.ratio;
         pl.notes = r.notes;
+        /* figures floated on this page wait for the next; a forced break (LaTeX's
+           \clearpage) places every waiting figure before what follows it */
+        for (int k = 0; k < r.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
+        clearing = r.forced && rg->nq;
         pl.middle = kind == PM_PAGE_BACK && r.end && !rg->nq && first_page;
         first_page = 0;
-        /* figures floated on this page wait for the next */
-        for (int k = 0; k < r.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
-        int right = fs->lay->npages % 2 == 0; /* page index 0 is a right-hand page */
-        pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
         /* only the last page of the back-cover section is the back cover */
-        pg->kind = kind == PM_PAGE_BACK && !(r.end && !rg->nq) ? PM_PAGE_BODY : kind;
-        pm_emit_page(fs, vl, pg, &pl, right);
-        pm_finish_page(fs, pg);
+        emit(fs, vl, &pl, kind == PM_PAGE_BACK && !(r.end && !rg->nq) ? PM_PAGE_BODY : kind);
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
         release_before(fs, i);

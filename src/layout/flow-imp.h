@@ -77,6 +77,8 @@ typedef struct vpara {
     double demerits;
     int loose;            /* the looseness it has been set with */
     pm_shaped *shaped;    /* kept while its page is being built, or NULL */
+    const vfig *after_fig; /* it follows this figure in the text (and so is not indented) */
+    double alt_indent;    /* its indent if that figure floats away */
 } vpara;
 
 typedef struct fstate {
@@ -123,6 +125,8 @@ typedef struct cursor {
     const pm_block *prev;     /* the leaf collected before (NULL after a page break) */
     const pm_block *prev_parent; /* its container */
     int prev_list;            /* its list depth */
+    int after_fig;            /* figures came after prev */
+    double space;             /* space a block quote asks for above the next leaf */
     size_t leaf;              /* leaves walked so far */
 } cursor;
 
@@ -132,6 +136,7 @@ typedef struct cursor {
 typedef struct collector {
     cursor cur;
     int more;                 /* a leaf is left to collect */
+    vfig *fig;                /* the last figure collected */
     pm_shaped *pre[PRESHAPE * 4]; /* paragraphs shaped ahead, by leaf number */
 } collector;
 

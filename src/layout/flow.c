@@ -71,9 +71,20 @@ static void release_paras(fstate *fs)
     fs->nparas = 0;
 }
 
-/* Where the back cover starts: the last level-1 section, if the layout pins it. */
+/* Where the back cover starts: a top-level heading or div marked {.back-cover} (to the
+ * end of the document), or, when the layout asks for it (back-cover.last-section), the
+ * last level-1 section. Never guessed: a document whose only level-1 heading is its title
+ * is not a back cover. */
 static size_t back_cover_start(const pm_doc *doc, const pm_spec *spec)
 {
+    for (size_t i = 0; i < doc->nblocks; i++) {
+        const pm_block *b = &doc->blocks[i];
+        if ((b->kind != PM_BLK_HEADING && b->kind != PM_BLK_DIV) || !pm_attrs_has(&b->attrs, "back-cover")) continue;
+        if (b->kind == PM_BLK_DIV && i + 1 < doc->nblocks)
+            pm_warn(doc->path, doc->blocks[i + 1].line, 0,
+                    "this comes after the back-cover div, so it is set on the back cover too");
+        return i;
+    }
     if (spec->back_last_section)
         for (size_t i = doc->nblocks; i-- > 0;)
             if (doc->blocks[i].kind == PM_BLK_HEADING && doc->blocks[i].level == 1) return i;

@@ -300,24 +300,31 @@ static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
     const int nr = t->nr, hr = t->b->header_rows;
     pm_vglue(vl, 0, 0); /* a legal break before the table */
     size_t top_at = vl->n;
-    table_rule(vl, t, L, 0.75, 0.8);
+    /* the rules above and under the header take half a line each, so that the rows stay
+       on the grid, and no empty half line is left under the header */
+    table_rule(vl, t, L / 2, 0.5, 0.8);
     pm_vpenalty(vl, PM_INF_PENALTY);
-    double used = L;
+    double used = L / 2;
     vtable *tbl = NULL; /* once the header is done */
     size_t body_at = vl->n;
+    /* a page may break between body rows, leaving two at least on each side; a short
+       table is never broken */
+    const int short_table = nr - hr <= 6;
     for (int r = 0; r < nr; r++) {
-        if (r > hr && t->spaced) { /* a legal break, too */
+        int may_break = r > hr && !short_table && r >= hr + 2 && r <= nr - 2;
+        if (r > hr && t->spaced) {
+            if (!may_break) pm_vpenalty(vl, PM_INF_PENALTY);
             pm_vglue(vl, L / 2, 0);
             used += L / 2;
         } else if (r > 0 && r != hr) {
-            pm_vpenalty(vl, r == hr + 1 || r == nr - 1 ? 100 : 0); /* a legal break between rows */
+            pm_vpenalty(vl, may_break ? 0 : PM_INF_PENALTY);
         }
         used += add_row(vl, t, r);
         if (r == hr - 1 && r < nr - 1) {
             pm_vpenalty(vl, PM_INF_PENALTY);
-            table_rule(vl, t, L, 0.5, 0.5);
+            table_rule(vl, t, L / 2, 0.4, 0.5);
             pm_vpenalty(vl, PM_INF_PENALTY); /* the header stays with the first row */
-            used += L;
+            used += L / 2;
             tbl = header_copy(fs, vl, top_at);
             body_at = vl->n;
         }

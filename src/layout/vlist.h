@@ -51,6 +51,7 @@ typedef struct vitem {
     double rule_w, rule_x, rule_at, rule_t; /* V_RULE: length, left edge in the region,
                              where in the item's height (0..1), thickness */
     int cell;             /* V_LINE: a table cell's line */
+    int hline;            /* V_LINE: a heading's line */
     const vtable *tbl;    /* a table's body rows (and what is between them): a page that
                              starts here repeats the table's header */
 } vitem;

@@ -190,6 +190,12 @@ _FOOTREF_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _ESCAPABLE = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
 _ESCAPE_RE = re.compile(r"\\([" + _ESCAPABLE + r"])")
 _HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+# pandoc's fenced divs (::: box) and attribute blocks ({#id .class key=value}) at the end
+# of a heading or paragraph are markup, not text
+_DIV_FENCE_RE = re.compile(r"^[ \t]*:{3,}")
+_ATTR_TOKEN = r"(?:[.#][\w:-]+|[\w:-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))"
+_TRAILING_ATTRS_RE = re.compile(r"[ \t]+\{[ \t]*" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN
+                                + r")*[ \t]*\}[ \t]*$")
 
 
 def _inline_text(s, footnote_marks):
@@ -202,6 +208,7 @@ def _inline_text(s, footnote_marks):
         return "\x00%d\x01" % (len(stash) - 1)
 
     s = _ESCAPE_RE.sub(protect, s)
+    s = _TRAILING_ATTRS_RE.sub("", s)
     s = re.sub(r"\\$", "", s, flags=re.M)         # hard line breaks
     s = re.sub(r"`+", "", s)                       # code spans
     s = _IMAGE_RE.sub(lambda m: " %s " % m.group(1), s)
@@ -250,7 +257,8 @@ def _blocks(body):
             starts_block, prev_item = True, False
             continue
         if _NEWPAGE_RE.match(line) or _THEMATIC_RE.match(line) \
-                or _SETEXT_EQ_RE.match(line) or _LINKDEF_RE.match(line):
+                or _SETEXT_EQ_RE.match(line) or _LINKDEF_RE.match(line) \
+                or _DIV_FENCE_RE.match(line):
             starts_block, prev_item = True, False
             continue
         m = _FOOTDEF_RE.match(line)

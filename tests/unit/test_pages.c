@@ -138,22 +138,31 @@ static void test_widow_moves_break(void **st)
     world_free(&w);
 }
 
-/* Glue between paragraphs stretches to take up the missing line (flush bottom). */
+/* Glue between paragraphs stretches to take up the missing line (flush bottom), at most
+ * twice its stretch; when it cannot fill the page it does not stretch at all. */
 static void test_glue_stretches(void **st)
 {
     world w;
     world_init(&w, 10);
     para(&w, 5);
-    pm_vglue(&w.vl, 0, GRID * 0.25);
+    pm_vglue(&w.vl, 0, GRID * 0.75);
     para(&w, 6); /* 5 + 6 = 11 lines: no break fills the page */
     page_break r = find(&w, 0, 0, 0);
-    /* breaks after 7, 8 or 9 lines leave 3, 2 or 1 lines for 3 pt of stretch: badness
-       100 * (12 / 3)^3 = 6400 after 9 is the least; the glue stretches twice its
-       stretch at most */
+    /* breaks after 7, 8 or 9 lines leave 3, 2 or 1 lines for 9 pt of stretch: after 9,
+       badness 100 * (12 / 9)^3 = 237 is the least, and the glue stretches by 12 / 9 */
     assert_int_equal(count_lines(&w, 0, r.best), 9);
     assert_true(fabs(r.shortfall - GRID) < EPS);
-    assert_true(fabs(r.cost - 6400) < 1e-6);
-    assert_true(fabs(r.ratio - 2) < 1e-9);
+    assert_true(fabs(r.cost - 100 * pow(12.0 / 9, 3)) < 1e-6);
+    assert_true(fabs(r.ratio - 12.0 / 9) < 1e-9);
+    world_free(&w);
+
+    world_init(&w, 10);
+    para(&w, 5);
+    pm_vglue(&w.vl, 0, GRID * 0.25); /* 3 pt cannot take up 12 */
+    para(&w, 6);
+    r = find(&w, 0, 0, 0);
+    assert_int_equal(count_lines(&w, 0, r.best), 9);
+    assert_true(r.ratio == 0); /* short, on the grid, rather than half a line off it */
     world_free(&w);
 }
 

@@ -454,54 +454,88 @@ static void check_inner_links(cstate *st)
     }
 }
 
-/* "{width=80%}" after a figure's image. Returns 0 and sets b->width (share of the text
- * width) or b->width_pt... we keep one field: negative values are points. */
-static int figure_attrs(cstate *st, pm_block *b, const char *s, int line)
+/* A figure's width attribute (80%, 60mm ...) into b->width: a share of the text width,
+ * or (negative) points. Returns 0, or -1 after an error. */
+static int figure_width(cstate *st, pm_block *b, const char *val, int line)
 {
-    while (isspace((unsigned char)*s)) s++;
-    if (*s != '{') return -1;
-    const char *end = strchr(s, '}');
-    if (!end) return -1;
-    for (const char *q = end + 1; *q; q++)
-        if (!isspace((unsigned char)*q)) return -1;
-    char attrs[256];
-    size_t n = (size_t)(end - s - 1);
-    if (n >= sizeof attrs) n = sizeof attrs - 1;
-    memcpy(attrs, s + 1, n);
-    attrs[n] = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(attrs, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-        if (!strncmp(tok, "width=", 6)) {
-            const char *why = NULL;
-            pm_len l;
-            const char *v = tok + 6;
-            if (*v == '"') v++;
-            char val[64];
-            snprintf(val, sizeof val, "%s", v);
-            size_t vl = strlen(val);
-            if (vl && val[vl - 1] == '"') val[vl - 1] = 0;
-            if (pm_len_parse(val, 0, &l, &why) < 0 || l.kind == PM_LEN_EM || l.v <= 0) {
-                pm_error(st->file, line, 0, "figure width '%s': %s", val,
-                         why ? why : "must be a positive length or percentage");
-                st->rc = PM_EINPUT;
-                return 0;
-            }
-            if (l.kind == PM_LEN_PERCENT) {
-                if (l.v > 100) {
-                    pm_warn(st->file, line, 0, "figure width %s is more than the text width; using 100%%", val);
-                    l.v = 100;
-                }
-                b->width = l.v / 100.0;
-            } else {
-                b->width = -l.v;
-            }
-        } else if (tok[0] == '.' || tok[0] == '#') {
-            /* classes and ids: accepted and ignored */
-        } else {
-            pm_warn(st->file, line, 0, "unknown figure attribute '%s' ignored (known: width)", tok);
+    const char *why = NULL;
+    pm_len l;
+    if (pm_len_parse(val, 0, &l, &why) < 0 || l.kind == PM_LEN_EM || l.v <= 0) {
+        pm_error(st->file, line, 0, "figure width '%s': %s", val, why ? why : "must be a positive length or percentage");
+        st->rc = PM_EINPUT;
+        return -1;
+    }
+    if (l.kind == PM_LEN_PERCENT) {
+        if (l.v > 100) {
+            pm_warn(st->file, line, 0, "figure width %s is more than the text width; using 100%%", val);
+            l.v = 100;
         }
+        b->width = l.v / 100.0;
+    } else {
+        b->width = -l.v;
     }
     return 0;
+}
+
+/* "{width=80% .span}" after a figure's image: pandoc attributes into b->attrs. Unknown
+ * keys and classes, and a block that cannot be read, are warnings naming what is known. */
+static void figure_attrs(cstate *st, pm_block *b, const char *s, int line)
+{
+    static const char *const keys[] = {"width"}, *const classes[] = {"span"};
+    while (isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    if (pm_attrs_parse(st->doc->arena, s, n, &b->attrs) != n) {
+        pm_warn(st->file, line, 0, "cannot read the figure attributes '%.*s'; they are ignored", (int)n, s);
+        pm_hint("write them as {width=80%%} or {width=60mm .span}, with a closing '}'");
+        return;
+    }
+    for (int i = 0; i < b->attrs.nkv; i++) {
+        const char *k = b->attrs.keys[i];
+        if (!strcmp(k, "width")) {
+            figure_width(st, b, b->attrs.values[i], line);
+            continue;
+        }
+        if (!strcmp(k, "alt")) continue; /* a description for the PDF's structure */
+        pm_warn(st->file, line, 0, "unknown figure attribute '%s' ignored (known: width, alt)", k);
+        const char *near = pm_nearest(k, keys, 1);
+        if (near) pm_hint("did you mean '%s'? Attribute names are lower case", near);
+    }
+    for (int i = 0; i < b->attrs.nclasses; i++)
+        if (strcmp(b->attrs.classes[i], "span") && strcmp(b->attrs.classes[i], "bleed"))
+            pm_warn(st->file, line, 0, "unknown figure class '.%s' ignored (known: .span, .bleed)", b->attrs.classes[i]);
+    (void)classes;
+}
+
+/* A local image path as the file system has it: cmark writes a URL with spaces or other
+ * bytes as percent escapes ("my%20photo.jpg"); they are decoded. */
+static char *decode_path(const char *url)
+{
+    char *out = pm_xmalloc(strlen(url) + 1), *o = out;
+    for (const char *p = url; *p; p++) {
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], 0};
+            *o++ = (char)strtol(hex, NULL, 16);
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+/* A paragraph written as an image that CommonMark did not read as one, almost always
+ * because its path has a space ("![A photo](my photo.jpg)"): said, with the fix. */
+static void check_image_like(cstate *st, const pm_text *t, int line)
+{
+    const char *s = t->utf8, *close = strstr(s, "](");
+    if (strncmp(s, "![", 2) || !close) return;
+    const char *end = strchr(close + 2, ')');
+    if (!end || !memchr(close + 2, ' ', (size_t)(end - close - 2))) return;
+    pm_warn(st->file, line, 0, "this looks like an image, but its path has a space, so it is set as text");
+    pm_hint("write the path in angle brackets, ![...](<%.*s>), or with %%20 for each space",
+            (int)(end - close - 2), close + 2);
 }
 
 /* A paragraph that is only an image (and maybe {attrs}) becomes a figure. */
@@ -523,12 +557,12 @@ static int try_figure(cstate *st, cmark_node *para, const ctx *c)
     b->text = text_of(st, img);
     const char *url = cmark_node_get_url(img);
     b->src = pm_arena_strdup(st->doc->arena, url ? url : "");
-    char *p = pm_path_join(st->doc->dir, b->src);
+    char *dec = decode_path(b->src);
+    char *p = pm_path_join(st->doc->dir, dec);
     b->path = pm_arena_strdup(st->doc->arena, p);
     free(p);
-    if (attrs && figure_attrs(st, b, attrs, line) < 0) {
-        pm_warn(st->file, line, 0, "cannot read figure attributes '%s'", attrs);
-    }
+    free(dec);
+    if (attrs) figure_attrs(st, b, attrs, line);
     if (!*b->src) {
         pm_error(st->file, line, 0, "figure has no image path");
         st->rc = PM_EINPUT;
@@ -627,6 +661,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                 pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
                 b->text = text_of(st, n);
                 take_attrs(st, &b->text, &b->attrs);
+                check_image_like(st, &b->text, line);
             }
             break;
         case CMARK_NODE_HEADING: {

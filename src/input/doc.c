@@ -64,6 +64,11 @@ pm_walk_event pm_walk_next(pm_walk *w, const pm_block **b)
     }
 }
 
+void pm_walk_skip(pm_walk *w)
+{
+    if (w->depth > 0) w->depth--;
+}
+
 void pm_doc_drop(pm_doc *doc)
 {
     if (!doc) return;

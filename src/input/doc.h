@@ -129,6 +129,9 @@ void pm_walk_init(pm_walk *w, const pm_block *blocks, size_t n);
 /* The next event and its block (a leaf, or the container entered or left); *b is NULL
  * at the end. */
 pm_walk_event pm_walk_next(pm_walk *w, const pm_block **b);
+/* Right after PM_WALK_ENTER: go past the container entered, as if it were a leaf (no
+ * events for what is in it, no PM_WALK_LEAVE). */
+void pm_walk_skip(pm_walk *w);
 
 typedef struct pm_note {
     int number;            /* as printed: 1, 2, ... in order of first reference */

@@ -64,6 +64,7 @@ static const field heading_fields[] = {
     {"align", F_ENUM, HO(align), .names = align_names},
     {"page-break", F_BOOL, HO(page_break)},
     {"hyphenate", F_BOOL, HO(hyphenate)},
+    {"span", F_BOOL, HO(span)},
     END};
 
 #define RO(m) offsetof(pm_running_spec, m)
@@ -87,6 +88,9 @@ static const field page_fields[] = {
     {"size", F_PAGESIZE, 0},
     {"margins", F_MAP, 0, margin_fields},
     {"facing", F_BOOL, SO(facing)},
+    {"columns", F_INT, SO(columns), .lo = 1, .hi = 4},
+    {"column-gap", F_LEN, SO(column_gap), .lo = 0, .hi = 500},
+    {"column-rule", F_BOOL, SO(column_rule)},
     END};
 
 static const field fonts_fields[] = {
@@ -573,6 +577,8 @@ pm_spec *pm_spec_new_default(void)
     s->margin_inside = MM(17);
     s->margin_outside = MM(15);
     s->facing = 1;
+    s->columns = 1;
+    s->column_gap = MM(5);
 
     const char *serif = "Linux Libertine O", *sans = "Linux Biolinum O";
     s->body = font(serif, 10, 13);
@@ -606,6 +612,7 @@ pm_spec *pm_spec_new_default(void)
         s->h[i].space_before = EM(hb[i]);
         s->h[i].space_after = EM(ha[i]);
         s->h[i].align = PM_ALIGN_LEFT;
+        s->h[i].span = i == 0;
     }
     s->header.slot[1][2] = "{section}";
     s->header.slot[0][0] = "{title}";

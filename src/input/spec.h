@@ -44,6 +44,7 @@ typedef struct pm_heading_spec {
     int page_break;   /* start a new page */
     int hyphenate;
     int numbered_in_outline;
+    int span;         /* in columns: across all of them (default: level 1 does) */
 } pm_heading_spec;
 
 /* Running header or footer: slot[page parity][position] is a template with {title},
@@ -77,6 +78,9 @@ typedef struct pm_spec {
     double page_w, page_h;
     pm_len margin_top, margin_bottom, margin_inside, margin_outside; /* %: of page width */
     int facing;
+    int columns;                /* text columns on a page (1: none) */
+    pm_len column_gap;          /* between columns */
+    int column_rule;            /* a thin rule in each gap */
 
     /* fonts by role */
     pm_font_spec body, caption, running, footnote, code, quote; /* running: header and footer */

@@ -35,6 +35,7 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
         it->lineno = i;
         it->nlines = n;
         it->vp = vp;
+        it->band = P->band;
         if (i == 0) {
             it->marker = P->marker;
             it->marker_x = P->marker_x;
@@ -77,7 +78,7 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     pm_image *img = pm_flow_image(fs, b->path, b->line);
     if (!img) return NULL;
     double iw = pm_image_width(img), ih = pm_image_height(img);
-    double roomw = fs->rg->w - fr->left - fr->right;
+    double roomw = fr->w - fr->left - fr->right;
     double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, roomw), roomw);
     double maxh = pm_spec_len(sp, sp->fig_max_height, fs->rg->h);
     double w = b->width > 0 ? b->width * roomw : b->width < 0 ? -b->width : maxw;
@@ -134,12 +135,12 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
  * text after it stays on the baseline grid, the heading sits lower in its first line by
  * what its lines and the space after lack of a whole number of lines. It keeps with
  * what follows it (the page breaker also wants two lines of text after it). */
-static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
+static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, int first)
 {
     const pm_spec *sp = fs->spec;
     const pm_heading_spec *hs = &sp->h[b->level - 1];
     double L = fs->L;
-    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : hs->align, .width = fs->rg->w,
+    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : hs->align, .width = fr->w,
                         .hyphenate = hs->hyphenate};
     pm_para pp;
     pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
@@ -171,6 +172,10 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, int first)
 static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
 {
     pm_walk_event ev = pm_walk_next(&c->w, b);
+    if (ev == PM_WALK_ENTER && (*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "parallel")) {
+        pm_walk_skip(&c->w); /* set as a whole (add_parallel): a leaf to the walk */
+        ev = PM_WALK_LEAF;
+    }
     double qspace = snap_up(pm_spec_len(fs->spec, fs->spec->quote_space, fs->rg->h), fs->L);
     if (ev == PM_WALK_LEAVE) {
         c->nfr--;
@@ -180,17 +185,25 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
         cframe f = c->fr[c->nfr - 1];
         f.blk = *b;
         if ((*b)->kind == PM_BLK_QUOTE) {
-            double q = pm_spec_len(sp, sp->quote_indent, fs->rg->w);
+            double q = pm_spec_len(sp, sp->quote_indent, f.w);
             f.left += q;
             f.right += q;
             if (!f.quote++ && c->prev) c->space = fmax(c->space, qspace);
         } else if ((*b)->kind == PM_BLK_LIST) {
-            f.left += pm_spec_len(sp, sp->list_indent, fs->rg->w);
+            f.left += pm_spec_len(sp, sp->list_indent, f.w);
             f.list++;
             f.tight = (*b)->tight;
         } else if ((*b)->kind == PM_BLK_ITEM) {
             c->marker = (*b)->marker;
             c->marker_left = f.left;
+        } else if ((*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "columns") && !f.cols) {
+            const char *n = pm_attrs_get(&(*b)->attrs, "count");
+            int cols = n ? atoi(n) : fs->spec->columns > 1 ? fs->spec->columns : 2;
+            if (cols < 2) cols = 2;
+            if (cols > 4) cols = 4;
+            f.cols = cols;
+            f.w = pm_column_width(fs, cols);
+            f.left = f.right = 0;
         }
         c->fr[c->nfr++] = f;
     } else if (ev == PM_WALK_LEAF) {
@@ -259,9 +272,9 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
     double left = fr->left, right = fr->right;
     /* deeply nested quotes and lists indent no further once the column is down to a
        third of the text width (else the width goes negative and text leaves the page) */
-    double room = fs->rg->w / 3;
-    if (fs->rg->w - left - right < room && left + right > 0) {
-        double k = (fs->rg->w - room) / (left + right);
+    double room = fr->w / 3;
+    if (fr->w - left - right < room && left + right > 0) {
+        double k = (fr->w - room) / (left + right);
         left *= k;
         right *= k;
     }
@@ -271,7 +284,7 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
     int follows_heading = prev && prev->kind == PM_BLK_HEADING;
     double ind = 0;
     if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
-        ind = pm_spec_len(sp, sp->indent, fs->rg->w);
+        ind = pm_spec_len(sp, sp->indent, fr->w);
     int attribution = is_attribution(c, b, fr);
     if (attribution) ind = 0;
     *alt_indent = fs->back ? 0 : ind;
@@ -282,7 +295,7 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
                                     : fs->back             ? PM_ALIGN_CENTER
                                     : attribution          ? PM_ALIGN_RIGHT
                                                            : sp->align,
-                           .width = fs->rg->w - left - right,
+                           .width = fr->w - left - right,
                            .indent = fs->back ? 0 : ind,
                            .hyphenate = sp->hyphenate && !attribution,
                            .code = b->kind == PM_BLK_CODE};
@@ -312,7 +325,8 @@ void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t 
 {
     memset(c, 0, sizeof *c);
     pm_walk_init(&c->cur.w, blocks, n);
-    c->cur.fr[0] = (cframe){0};
+    int cols = fs->spec->columns > 1 ? fs->spec->columns : 0;
+    c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols};
     c->cur.nfr = 1;
     c->more = cursor_more(fs, &c->cur);
     if (!pm_setter_keeps(fs->set)) preshape(fs, &c->cur, c->pre);
@@ -323,13 +337,13 @@ void pm_collector_done(collector *c)
     for (size_t k = 0; k < PRESHAPE * 4; k++) pm_shaped_drop(c->pre[k]); /* unused after an error */
 }
 
-static void add_rule(fstate *fs, vlist *vl)
+static void add_rule(fstate *fs, vlist *vl, const cframe *fr)
 {
     pm_vglue(vl, 0, 0);
     vitem *r = pm_vpush(vl, V_RULE);
     r->h = 2 * fs->L;
-    r->rule_w = fs->rg->w / 4;
-    r->rule_x = (fs->rg->w - r->rule_w) / 2;
+    r->rule_w = fr->w / 4;
+    r->rule_x = (fr->w - r->rule_w) / 2;
     r->rule_at = 0.5;
     r->rule_t = 0.5;
 }
@@ -379,9 +393,111 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     }
     add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
     vpara *P = &fs->paras[fs->nparas - 1];
+    P->band = fr->cols;
     P->after_fig = c->after_fig ? col->fig : NULL;
     P->alt_indent = alt_indent;
     return 1;
+}
+
+/* The leaves of a block: itself, or what a container holds (at most max). */
+static size_t leaves_of(const pm_block *b, const pm_block **out, size_t max)
+{
+    if (!pm_block_is_container(b)) {
+        if (max) out[0] = b;
+        return 1;
+    }
+    pm_walk w;
+    pm_walk_init(&w, b->kids, b->nkids);
+    size_t n = 0;
+    const pm_block *x;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &x)) != PM_WALK_END;)
+        if (ev == PM_WALK_LEAF && (x->kind == PM_BLK_PARA || x->kind == PM_BLK_HEADING) && x->text.len) {
+            if (n < max) out[n] = x;
+            n++;
+        }
+    return n;
+}
+
+/* Leaf b of a parallel text set in a column of width w: a heading in its font, a
+ * paragraph as the body, indented when it follows a paragraph. */
+static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *prev, pm_para *out)
+{
+    const pm_spec *sp = fs->spec;
+    pm_para_style st = {.font = &sp->body, .align = sp->align, .width = w, .hyphenate = sp->hyphenate};
+    if (b->kind == PM_BLK_HEADING) {
+        const pm_heading_spec *hs = &sp->h[b->level - 1];
+        st = (pm_para_style){.font = &hs->font, .align = hs->align, .width = w, .hyphenate = hs->hyphenate};
+    } else if (prev && prev->kind == PM_BLK_PARA && pm_spec_len(sp, sp->para_space, fs->rg->h) == 0) {
+        st.indent = pm_spec_len(sp, sp->indent, w);
+    }
+    pm_para_set(fs->set, &b->text, &st, fs->a, out);
+}
+
+/* A '::: parallel' div: its two parts (two divs, one per language) side by side, the n-th
+ * paragraph of one beside the n-th of the other, so that translations stay level. Each
+ * pair is a row whose lines are set like table cells; a page may break between rows and
+ * between the lines of a row (no widow or orphan on either side). */
+static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cframe *fr)
+{
+    if (div->nkids != 2) {
+        pm_warn(fs->doc->path, div->line, div->col, "a '::: parallel' div holds two parts (two divs, one per "
+                "language) side by side; this one has %zu, so it is set one part after the other", div->nkids);
+        return;
+    }
+    double gap = pm_column_gap(fs), w = (fr->w - fr->left - fr->right - gap) / 2;
+    const pm_block *side[2][512];
+    size_t n[2];
+    for (int s = 0; s < 2; s++) n[s] = leaves_of(&div->kids[s], side[s], 512);
+    size_t rows = n[0] > n[1] ? n[0] : n[1];
+    if (rows > 512) rows = 512;
+    const pm_spec *sp = fs->spec;
+    for (size_t r = 0; r < rows; r++) {
+        pm_para p[2] = {{0}, {0}};
+        double lead[2] = {0, 0}, size[2] = {0, 0};
+        for (int s = 0; s < 2; s++) {
+            if (r >= n[s]) continue;
+            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, &p[s]);
+            const pm_font_spec *f = side[s][r]->kind == PM_BLK_HEADING ? &sp->h[side[s][r]->level - 1].font : &sp->body;
+            lead[s] = pm_font_leading(sp, f);
+            size[s] = pm_font_size(sp, f);
+        }
+        int lines = p[0].nlines > p[1].nlines ? p[0].nlines : p[1].nlines;
+        double L = fmax(fmax(lead[0], lead[1]), fs->L);
+        pm_vglue(vl, r ? pm_spec_len(sp, sp->para_space, fs->rg->h) : fs->L, fs->L * 0.25);
+        for (int l = 0; l < lines; l++) {
+            if (l) pm_vpenalty(vl, l < sp->orphans || lines - l < sp->widows ? PM_INF_PENALTY : 0);
+            vitem *last = NULL;
+            for (int s = 0; s < 2; s++) {
+                if (l >= p[s].nlines) continue;
+                vitem *it = pm_vpush(vl, V_LINE);
+                it->line = &p[s].lines[l];
+                it->x = fr->left + s * (w + gap);
+                it->base = slot_base(L, size[s]);
+                it->cell = 1;
+                last = it;
+            }
+            if (last) last->h = L;
+        }
+    }
+    pm_vglue(vl, fs->L, 0); /* a line under the parallel text */
+}
+
+double pm_column_gap(const fstate *fs)
+{
+    return pm_spec_len(fs->spec, fs->spec->column_gap, fs->rg->w);
+}
+
+double pm_column_width(const fstate *fs, int cols)
+{
+    return cols > 1 ? (fs->rg->w - (cols - 1) * pm_column_gap(fs)) / cols : fs->rg->w;
+}
+
+/* Whether leaf b, in columns, is set across all of them: a heading of a level the layout
+ * spans, a figure marked {.span}. */
+static int spans(const fstate *fs, const pm_block *b)
+{
+    if (b->kind == PM_BLK_HEADING) return fs->spec->h[b->level - 1].span;
+    return b->kind == PM_BLK_FIGURE && pm_attrs_has(&b->attrs, "span");
 }
 
 /* Add the items of the next leaf. Returns 0 when there are no more. */
@@ -394,15 +510,21 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
         col->more = 0;
         return 0;
     }
+    cframe across;
+    if (fr->cols && spans(fs, b)) { /* set across the columns, as if outside them */
+        across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list};
+        fr = &across;
+    }
+    size_t n0 = vl->n;
     int took = 1;
     switch (b->kind) {
     case PM_BLK_PAGEBREAK: pm_vpenalty(vl, -PM_INF_PENALTY); break;
-    case PM_BLK_RULE: add_rule(fs, vl); break;
+    case PM_BLK_RULE: add_rule(fs, vl, fr); break;
     case PM_BLK_FIGURE:
         pm_vglue(vl, 0, 0);
         col->fig = add_figure(fs, vl, b, fr);
         break;
-    case PM_BLK_HEADING: add_heading(fs, vl, b, c->prev == NULL); break;
+    case PM_BLK_HEADING: add_heading(fs, vl, b, fr, c->prev == NULL); break;
     case PM_BLK_TABLE: {
         double left;
         double alt;
@@ -414,8 +536,11 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     }
     case PM_BLK_PARA:
     case PM_BLK_CODE: took = add_paragraph(fs, vl, col, b, fr); break;
+    case PM_BLK_DIV: add_parallel(fs, vl, b, fr); break; /* (the only div that is a leaf) */
     default: break; /* (containers are walked, never collected) */
     }
+    for (size_t k = n0; k < vl->n; k++) vl->v[k].band = fr->cols;
+    if (fr->cols) fs->banded = 1;
     cursor_took(c, b, fr, took);
     col->more = cursor_more(fs, c);
     return 1;

@@ -20,7 +20,7 @@
 /* A legal break at item j with penalty pen, the page holding content points of its h:
  * record it in r if it costs no more than the best so far. Returns 1 if the break is
  * forced (the page ends here). */
-static int consider_break(page_break *r, size_t j, int pen, double h, double content, double stretch,
+static int consider_break(page_break *r, size_t j, int pen, double h, double content, double used, double stretch,
                           int nfl, const notes_acc *acc)
 {
     double shortfall = h - content, b;
@@ -33,6 +33,7 @@ static int consider_break(page_break *r, size_t j, int pen, double h, double con
         r->best = j;
         r->notes = pm_acc_mark(acc);
         r->nfloated = nfl;
+        r->used = used;
         r->shortfall = shortfall > 0 ? shortfall : 0;
         /* the glue stretches to fill the page, at most twice its stretch; when that cannot
            fill it, it stays as it is (the page ends short, on the grid, not between lines) */
@@ -51,7 +52,6 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     double used = used0, stretch = 0;
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
-    pm_acc_begin(fs, rg, acc);
     memset(r, 0, sizeof *r);
     r->best = n;
     r->cost = HUGE_VAL;
@@ -66,7 +66,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
                 if (th - content < -EPS) break;
-                if (consider_break(r, j, pen, th, content, stretch, nfl, acc)) return;
+                if (consider_break(r, j, pen, th, content, used, stretch, nfl, acc)) return;
             }
         }
         if (it->kind == V_LINE) {
@@ -93,6 +93,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             if (r->best == n) { /* nothing fits before it: break there */
                 r->best = j;
                 r->notes = before;
+                r->used = used - (it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h);
             }
             return;
         }
@@ -104,6 +105,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         r->end = 1;
         r->shortfall = 0;
         r->notes = pm_acc_mark(acc);
+        r->used = used;
     }
 }
 
@@ -176,6 +178,7 @@ static double trial_shortfall(fstate *fs, const vlist *vl, size_t i, double used
     page_break r2;
     notes_acc acc = {0}; /* the trial's own notes and floated figures */
     size_t *tfl = pm_xmalloc((w.n + 1) * sizeof *tfl);
+    pm_acc_begin(fs, fs->rg, &acc);
     pm_find_page(fs, fs->rg, &acc, w.v, w.n, 0, used0, queued, tfl, &r2);
     free(tfl);
     pm_acc_free(&acc);
@@ -305,13 +308,16 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
     region *rg = fs->rg;
     page_break r;
     grow_floated(floated, fcap, vl->n);
+    pm_acc_begin(fs, rg, &rg->acc);
     pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
     if (indent_after_floats(fs, vl, i, &r, *floated)) {
         grow_floated(floated, fcap, vl->n);
+        pm_acc_begin(fs, rg, &rg->acc);
         pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
     }
     for (int tries = 0; tries < 4 && fill_page(fs, vl, i, used, rg->nq, &r); tries++) {
         grow_floated(floated, fcap, vl->n);
+        pm_acc_begin(fs, rg, &rg->acc);
         pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
     }
     return r;
@@ -345,6 +351,20 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             continue;
         }
         clearing = 0;
+        if (fs->banded) { /* columns: a page of bands (columns.c) */
+            grow_floated(&floated, &floated_cap, vl->n);
+            size_t i0 = i;
+            pl.floated = floated;
+            int forced = pm_plan_banded(fs, vl, col, &i, used, &pl, floated);
+            if (i == i0 && !pl.ntop && !pl.nbands && i < vl->n) i++; /* (never stuck) */
+            for (int k = 0; k < pl.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
+            clearing = forced && rg->nq;
+            int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
+            emit(fs, vl, &pl, kind == PM_PAGE_BACK && !last ? PM_PAGE_BODY : kind);
+            release_before(fs, i);
+            if (fs->rc || (last && !rg->carry_note)) break;
+            continue;
+        }
         /* discard glue and penalties at the top of the page */
         while (i < vl->n && (vl->v[i].kind == V_GLUE ||
                              (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))

@@ -100,14 +100,16 @@ static double middle_start(const fstate *fs, const vlist *vl, const page_plan *p
     return h < th ? ty + floor((th - h) / 2 / fs->L) * fs->L : ty;
 }
 
-/* The planned stretch of the vertical list, from y; returns the y below it. */
-static double emit_body(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, double tx, double ty, double y)
+/* Items [from, to) of the vertical list with their glue stretched by ratio, from y, in a
+ * region whose left edge is tx (figures floated away are left out); returns the y below. */
+static double emit_body(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, size_t from, size_t to,
+                        double ratio, double tx, double ty, double y)
 {
-    for (size_t i = pl->from; i < pl->to; i++) {
+    for (size_t i = from; i < to; i++) {
         vitem *it = &vl->v[i];
         if (is_floated(pl, i)) continue;
         switch (it->kind) {
-        case V_GLUE: y += it->h + pl->ratio * it->stretch; break;
+        case V_GLUE: y += it->h + ratio * it->stretch; break;
         case V_PENALTY: break;
         case V_RULE:
             rule_item(fs, pg, it, tx, y);
@@ -151,6 +153,21 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
         else pm_line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h, PM_FL_CELL);
         y += it->h;
     }
-    emit_body(fs, vl, pg, pl, tx, ty, y);
+    if (!pl->bands) {
+        emit_body(fs, vl, pg, pl, pl->from, pl->to, pl->ratio, tx, ty, y);
+    } else {
+        double gap = pm_column_gap(fs);
+        for (int b = 0; b < pl->nbands; b++) {
+            const band_plan *bp = &pl->bands[b];
+            if (!bp->cols) {
+                emit_body(fs, vl, pg, pl, bp->from[0], bp->to[0], bp->ratio, tx, ty, ty + bp->y);
+                continue;
+            }
+            double cw = pm_column_width(fs, bp->cols);
+            for (int c = 0; c < bp->cols; c++) {
+                emit_body(fs, vl, pg, pl, bp->from[c], bp->to[c], 0, tx + c * (cw + gap), ty, ty + bp->y);
+            }
+        }
+    }
     pm_emit_notes(fs, fs->rg, pg, pl->notes, tx, ty, tw, th);
 }

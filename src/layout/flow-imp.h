@@ -43,6 +43,7 @@ typedef struct notes_acc {
     double h;          /* separator + the parts' lines; 0 while there are none */
     int split;         /* a part ends before its note does (only one per region) */
     int may_split;     /* no carried note goes on past this region */
+    int off;           /* counts nothing (columns are broken without; the page counts) */
     int *seen;         /* per note number: met in this region */
 } notes_acc;
 
@@ -78,6 +79,7 @@ typedef struct vpara {
     int loose;            /* the looseness it has been set with */
     pm_shaped *shaped;    /* kept while its page is being built, or NULL */
     const vfig *after_fig; /* it follows this figure in the text (and so is not indented) */
+    int band;             /* its lines' band (vitem.band) */
     double alt_indent;    /* its indent if that figure floats away */
 } vpara;
 
@@ -97,6 +99,7 @@ typedef struct fstate {
     vpara *paras;
     size_t nparas, capparas, released;
     int back;             /* collecting the back cover: centred, in the middle of the page */
+    int banded;           /* columns were met: pages are planned in bands (columns.c) */
     const pm_page_sink *sink;
     const char *section;  /* the level-1 section of the last page finished */
     GString *buf;
@@ -104,12 +107,20 @@ typedef struct fstate {
     pm_flow_stats *stats;
 } fstate;
 
+/* The width of one of cols columns across the region. */
+double pm_column_width(const fstate *fs, int cols);
+/* The gap between columns. */
+double pm_column_gap(const fstate *fs);
+
 /* ---- collect.c ---- */
 
 /* What the containers around a block say about how it is set. */
 typedef struct cframe {
     const pm_block *blk;  /* the container (NULL: the region itself) */
-    double left, right;   /* indents of its content from the region's edges */
+    double w;             /* the measure its indents are within: the region's width, or a
+                             column's */
+    int cols;             /* set in this many columns side by side (0: across the region) */
+    double left, right;   /* indents of its content from the measure's edges */
     int quote, list;      /* block quotes and lists it is in (itself included) */
     int tight;            /* the innermost list is tight */
 } cframe;
@@ -190,10 +201,12 @@ typedef struct page_break {
     int nfloated;         /* figures in [i, best) floated to a later page (in floated[]) */
     double ratio;         /* glue stretch ratio */
     double cost, shortfall;
+    double used;          /* height of what the page holds (notes not counted) */
     int forced, end;
     notes_mark notes;     /* the footnotes the page holds */
 } page_break;
 
+/* acc goes on from where it is: begin it (pm_acc_begin) for a new page. */
 void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, size_t n, size_t i, double used0,
                   int queued, size_t *floated, page_break *r);
 /* Break the vertical list into pages and emit them. */
@@ -201,7 +214,18 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind);
 
 /* ---- emit.c ---- */
 
+#define PM_MAX_COLS 4
+/* A band of a page: a stretch across the region, or columns side by side. */
+typedef struct band_plan {
+    int cols;               /* 0: across the region */
+    double y, h;            /* its top (below the region's top) and height */
+    size_t from[PM_MAX_COLS], to[PM_MAX_COLS]; /* each column's items (across: [0]) */
+    double ratio;           /* across: glue stretch */
+} band_plan;
+
 typedef struct page_plan {
+    band_plan *bands;       /* a page of bands (columns), or NULL: [from, to) below */
+    int nbands;
     size_t from, to;        /* vertical list items [from, to) */
     vfig **top;             /* floated figures placed at the top */
     int ntop;
@@ -217,6 +241,13 @@ typedef struct page_plan {
 double pm_float_height(const fstate *fs, const vfig *f);
 void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int right);
 pm_fitem *pm_line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, double y, double h, unsigned flags);
+
+/* ---- columns.c ---- */
+
+/* Plan a page of bands from item *ip (used points taken by floats at its top) into pl,
+ * the figures it floats in floated[] (pl->nfloated); *ip moves past what it holds.
+ * Returns 1 when the page ends at a forced break. */
+int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated);
 
 /* ---- pages.c ---- */
 

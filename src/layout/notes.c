@@ -84,6 +84,7 @@ static void add_part(notes_acc *acc, int no, int from, int to)
 
 void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
 {
+    acc->off = 0;
     acc->nparts = 0;
     acc->h = 0;
     acc->split = 0;
@@ -100,6 +101,7 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
 
 void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used)
 {
+    if (acc->off) return;
     for (int k = 0; k < line->nnotes; k++) {
         int no = line->notes[k];
         if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) continue;

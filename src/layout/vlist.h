@@ -52,6 +52,7 @@ typedef struct vitem {
                              where in the item's height (0..1), thickness */
     int cell;             /* V_LINE: a table cell's line */
     int hline;            /* V_LINE: a heading's line */
+    int band;             /* set in this many columns (0: across the region) */
     const vtable *tbl;    /* a table's body rows (and what is between them): a page that
                              starts here repeats the table's header */
 } vitem;

@@ -77,6 +77,7 @@ static void para(world *w, int n)
 static page_break find(world *w, size_t from, double used, int queued)
 {
     page_break r;
+    pm_acc_begin(&w->fs, &w->rg, &w->rg.acc);
     pm_find_page(&w->fs, &w->rg, &w->rg.acc, w->vl.v, w->vl.n, from, used, queued, w->floated, &r);
     return r;
 }

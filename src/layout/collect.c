@@ -21,7 +21,7 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     const pm_spec *sp = fs->spec;
     vpara *P = &fs->paras[vp];
     int n = pp->nlines;
-    double lead = pm_font_leading(sp, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
+    double lead = pm_flow_leading(fs, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
     for (int i = 0; i < n; i++) {
         /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
         if (i > 0)
@@ -94,8 +94,8 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
                             .hyphenate = sp->hyphenate};
         pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
     }
-    double cl = pm_font_leading(sp, &sp->caption);
-    double space = pm_spec_len(sp, sp->fig_space, fs->rg->h);
+    double cl = pm_flow_leading(fs, &sp->caption);
+    double space = pm_spec_len(sp, sp->fig_space, fs->rg->h) * (fs->fit && fs->fit->fspace > 0 ? fs->fit->fspace : 1);
     double gap = pm_spec_len(sp, sp->caption_gap, fs->rg->h);
     double caph = cap.nlines ? gap + cap.nlines * cl : 0;
     double room = fs->rg->h - caph - 2 * space;
@@ -144,12 +144,13 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *
                         .hyphenate = hs->hyphenate};
     pm_para pp;
     pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
-    double hl = pm_font_leading(sp, &hs->font);
+    double hl = pm_flow_leading(fs, &hs->font);
     double before = pm_spec_len(sp, hs->space_before, fs->rg->h);
     double after = pm_spec_len(sp, hs->space_after, fs->rg->h);
     double body = pp.nlines * hl + after;
     double pad = snap_up(body, L) - body;
     before = first ? 0 : L * round(before / L);
+    if (fs->fit && before > 0) before = fmax(before + fs->fit->hlines * L, L); /* fitting a page count */
     if (hs->page_break && !first) pm_vpenalty(vl, -PM_INF_PENALTY);
     else pm_vglue(vl, 0, 0); /* a legal break before the heading */
     if (before > 0) pm_vglue(vl, before, 0);
@@ -364,11 +365,13 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         sh = col->pre[c->leaf - 1];
         col->pre[c->leaf - 1] = NULL;
     }
-    if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
+    int loose = pm_fit_looseness(fs, fs->para_no + 1);
+    if (pm_setter_keeps(fs->set) && !fs->fit) { /* watch mode: from the cache if unchanged */
         pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
     } else { /* keep the shaped text: the page builder may set it again */
         if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
-        pm_para_break(fs->set, sh, 0, fs->a, &pp);
+        pm_para_break(fs->set, sh, loose, fs->a, &pp);
+        if (fs->fit && fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
     }
     if (!pp.nlines) {
         pm_shaped_drop(sh);
@@ -393,6 +396,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     }
     add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
     vpara *P = &fs->paras[fs->nparas - 1];
+    P->loose = loose;
     P->band = fr->cols;
     P->after_fig = c->after_fig ? col->fig : NULL;
     P->alt_indent = alt_indent;
@@ -458,7 +462,7 @@ static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cfram
             if (r >= n[s]) continue;
             set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, &p[s]);
             const pm_font_spec *f = side[s][r]->kind == PM_BLK_HEADING ? &sp->h[side[s][r]->level - 1].font : &sp->body;
-            lead[s] = pm_font_leading(sp, f);
+            lead[s] = pm_flow_leading(fs, f);
             size[s] = pm_font_size(sp, f);
         }
         int lines = p[0].nlines > p[1].nlines ? p[0].nlines : p[1].nlines;

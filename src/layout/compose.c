@@ -111,16 +111,21 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
 
 /* Paragraph vp set again with looseness dl: 1 when it comes out exactly dl lines longer
  * and still well spaced (its lines are not built yet). */
+int pm_trial_good(const pm_para_style *st, int nlines, int dl, const pm_para_trial *t)
+{
+    if (t->nlines != nlines + dl || t->pass > 3 || t->overfull) return 0;
+    if (st->align == PM_ALIGN_JUSTIFY && t->nlines > 1 && (t->max_ratio > 1.0 || t->min_ratio < -0.95)) return 0;
+    /* no lonely syllable for a last line */
+    if (t->nlines > 1 && t->last_width < 0.12 * st->width) return 0;
+    return 1;
+}
+
 static int try_para(fstate *fs, int vp, int dl, pm_para_trial *t)
 {
     vpara *P = &fs->paras[vp];
     if (!P->shaped) P->shaped = pm_para_shape(fs->set, P->text, &P->st);
     pm_para_try(fs->set, P->shaped, P->loose + dl, t);
-    if (t->nlines != P->nlines + dl || t->pass > 3 || t->overfull) return 0;
-    if (P->st.align == PM_ALIGN_JUSTIFY && t->nlines > 1 && (t->max_ratio > 1.0 || t->min_ratio < -0.95)) return 0;
-    /* no lonely syllable for a last line */
-    if (t->nlines > 1 && t->last_width < 0.12 * P->st.width) return 0;
-    return 1;
+    return pm_trial_good(&P->st, P->nlines, dl, t);
 }
 
 /* The trial's item list for vp: as many lines as it would have (heights and penalties

@@ -136,6 +136,7 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
 {
     double tx, ty, tw, th;
     pm_spec_text_area(fs->spec, right, &tx, &ty, &tw, &th);
+    th += fs->taller;
     pg->tx = tx;
     pg->ty = ty;
     pg->tw = tw;

@@ -91,6 +91,9 @@ typedef struct fstate {
     pm_arena *a;
     region *rg;           /* the region being filled */
     double L;             /* body leading: the grid */
+    double lscale;        /* leading scaled to fit a page count (fit.c), else 1 */
+    double taller;        /* the text area made this much taller to fit a page count */
+    struct fit_run *fit;  /* a run of --pages fit (fit.c), or NULL */
     int para_no;
     pm_imgcache *images;
     notebox *notes;       /* [doc->nnotes] */
@@ -106,6 +109,12 @@ typedef struct fstate {
     int rc;
     pm_flow_stats *stats;
 } fstate;
+
+/* A font's leading in this run (scaled when fitting a page count). */
+static inline double pm_flow_leading(const fstate *fs, const pm_font_spec *f)
+{
+    return pm_font_leading(fs->spec, f) * fs->lscale;
+}
 
 /* The width of one of cols columns across the region. */
 double pm_column_width(const fstate *fs, int cols);
@@ -207,6 +216,10 @@ typedef struct page_break {
 } page_break;
 
 /* acc goes on from where it is: begin it (pm_acc_begin) for a new page. */
+/* Whether paragraph trial t (set dl lines longer than its nlines) is well set: exactly
+ * that many lines, no overfull or very loose line, no lonely syllable last. */
+int pm_trial_good(const pm_para_style *st, int nlines, int dl, const pm_para_trial *t);
+
 void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, size_t n, size_t i, double used0,
                   int queued, size_t *floated, page_break *r);
 /* Break the vertical list into pages and emit them. */
@@ -248,6 +261,33 @@ pm_fitem *pm_line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, d
  * the figures it floats in floated[] (pl->nfloated); *ip moves past what it holds.
  * Returns 1 when the page ends at a forced break. */
 int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated);
+
+/* ---- fit.c ---- */
+
+/* What a paragraph costs set one line shorter ([0]) or longer ([1]), in demerits; ok
+ * when it can be set so well. */
+typedef struct fit_para {
+    double cost[2];
+    signed char ok[2];
+} fit_para;
+
+/* A run of the page builder for pm_flow_fit: the adjustments it makes, and (the first,
+ * natural run) what each paragraph would cost set a line shorter or longer. */
+struct fit_run {
+    int record;              /* fill trials[] */
+    fit_para *trials;        /* by paragraph number - 1 */
+    int ntrials, cap;
+    const signed char *loose; /* looseness by paragraph number - 1 (NULL: none) */
+    int nloose;
+    int hlines;              /* lines added to the space above headings (never below one) */
+    double fspace;           /* the space around figures scaled by this (0: 1) */
+};
+
+/* The looseness a fit run sets paragraph number no with. */
+int pm_fit_looseness(const fstate *fs, int no);
+/* Record what paragraph number no (shaped sh, style st, nlines lines) costs a line shorter
+ * or longer. */
+void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines);
 
 /* ---- pages.c ---- */
 

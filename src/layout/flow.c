@@ -102,19 +102,26 @@ static void flow_part(fstate *fs, size_t from, size_t to, pm_page_kind kind)
     pm_vlist_free(&vl);
 }
 
-int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images,
-            const pm_page_sink *sink, pm_layout **out, pm_flow_stats *stats)
+int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
 {
+    pm_setter *set = a->set;
+    const pm_doc *doc = a->doc;
+    const pm_spec *spec = a->spec;
+    const pm_page_sink *sink = a->sink;
     *out = NULL;
     region body = {0};
-    fstate fs = {.set = set, .doc = doc, .spec = spec, .images = images, .stats = stats, .sink = sink, .rg = &body};
+    fstate fs = {.set = set, .doc = doc, .spec = spec, .images = a->images, .stats = stats, .sink = sink,
+                 .rg = &body, .fit = a->fit};
     fs.buf = g_string_new(NULL);
     fs.lay = pm_layout_new();
     fs.lay->epoch = pm_source_epoch();
     fs.a = fs.lay->arena;
     double tx, ty;
     pm_spec_text_area(spec, 1, &tx, &ty, &body.w, &body.h);
-    fs.L = pm_font_leading(spec, &spec->body);
+    fs.lscale = a->lscale > 0 ? a->lscale : 1;
+    fs.L = pm_flow_leading(&fs, &spec->body);
+    fs.taller = a->taller;
+    body.h += a->taller;
     body.h = floor(body.h / fs.L + 1e-6) * fs.L; /* whole lines: facing pages end on one baseline */
     if (stats) memset(stats, 0, sizeof *stats);
     pm_layout *lay = fs.lay;
@@ -149,4 +156,11 @@ int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache 
     }
     *out = lay;
     return PM_OK;
+}
+
+int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images,
+            const pm_page_sink *sink, pm_layout **out, pm_flow_stats *stats)
+{
+    pm_flow_args a = {.set = set, .doc = doc, .spec = spec, .images = images, .sink = sink};
+    return pm_flow_run(&a, out, stats);
 }

@@ -47,6 +47,7 @@ void pm_notes_set(fstate *fs)
         const pm_text *t = numbered_text(fs, &doc->notes[i]);
         pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->rg->w, .hyphenate = sp->hyphenate};
         pm_para_set(fs->set, t, &st, fs->a, &fs->notes[i].para);
+        fs->notes[i].para.leading *= fs->lscale;
         fs->notes[i].h = fs->notes[i].para.nlines * fs->notes[i].para.leading;
     }
 }

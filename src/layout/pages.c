@@ -161,6 +161,7 @@ void pm_finish_page(fstate *fs, pm_page *pg)
         int right = pg->index % 2 == 0;
         double tx, ty, tw, th;
         pm_spec_text_area(sp, right, &tx, &ty, &tw, &th);
+        th += fs->taller;
         const pm_running_spec *rs[2] = {&sp->header, &sp->footer};
         for (int r = 0; r < 2; r++) {
             double y = r == 0 ? ty - pm_spec_len(sp, rs[r]->offset, sp->page_h)

@@ -340,7 +340,7 @@ static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
 void pm_add_table(fstate *fs, vlist *vl, const pm_block *b, const pm_para_style *base, double left)
 {
     tlayout t = {.b = b, .nr = b->nrows, .nc = b->ncols, .font = base->font, .measure = base->width};
-    t.lead = pm_font_leading(fs->spec, t.font);
+    t.lead = pm_flow_leading(fs, t.font);
     t.size = pm_font_size(fs->spec, t.font);
     t.gap = fmin(t.size, t.measure / (4.0 * t.nc));
     choose_widths(fs, &t, left);

@@ -3,7 +3,10 @@
  *
  * Shaping happens once per paragraph (pm_para_shape); breaking can be repeated on the
  * shaped paragraph with another looseness (pm_para_break), which the page builder uses
- * to make a paragraph a line longer or shorter to avoid a widow. */
+ * to make a paragraph a line longer or shorter to avoid a widow.
+ *
+ * The stages are files of their own (setter.c, shape.c, items.c, hangs.c, breaks.c,
+ * line.c); para-imp.h, private to them, says which does what. */
 #ifndef PM_PARAGRAPH_H
 #define PM_PARAGRAPH_H
 

@@ -4,7 +4,7 @@
  * broken, a ragged line is aligned, and the footnote references and link areas on the
  * line are recorded. */
 #include <glib.h>
-#include <pango/pangocairo.h>
+#include <pango/pango.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,7 +168,7 @@ static void copy_cluster(line_build *L, pm_run *run, int r, int g, int ge, uint3
         double gxk = L->first_x + (p->gx[r][k] - L->x0) + sx;
         if (is_shy_end && k == g) { /* the soft hyphen ending the line shows */
             const pm_hyphen_glyph *h = pm_setter_hyphen(p->s, gi);
-            cairo_glyph_t *cg = &run->glyphs[run->nglyphs++];
+            pm_glyph *cg = &run->glyphs[run->nglyphs++];
             cg->index = h->glyph;
             cg->x = gxk;
             cg->y = -rise;
@@ -177,7 +177,7 @@ static void copy_cluster(line_build *L, pm_run *run, int r, int g, int ge, uint3
             continue;
         }
         if (gl == PANGO_GLYPH_EMPTY || (gl & PANGO_GLYPH_UNKNOWN_FLAG) || is_shy_end) continue;
-        cairo_glyph_t *cg = &run->glyphs[run->nglyphs++];
+        pm_glyph *cg = &run->glyphs[run->nglyphs++];
         cg->index = gl;
         cg->x = gxk + info->geometry.x_offset / (double)PANGO_SCALE;
         cg->y = info->geometry.y_offset / (double)PANGO_SCALE - rise;
@@ -188,7 +188,7 @@ static void copy_cluster(line_build *L, pm_run *run, int r, int g, int ge, uint3
     uint32_t nb = cn - c;
     memcpy((char *)run->utf8 + run->nbytes, p->text + c, nb);
     if (nb || kept) {
-        cairo_text_cluster_t *cl = &run->clusters[run->nclusters++];
+        pm_cluster *cl = &run->clusters[run->nclusters++];
         cl->num_bytes = (int)nb;
         cl->num_glyphs = kept;
         run->nbytes += (int)nb;
@@ -213,15 +213,14 @@ static int cut_run(line_build *L, int r)
     double rise = run_rise(gi);
     const double *rgb = p->st.font->color;
     pm_run *run = &L->out->runs[L->out->nruns];
-    run->font = gi->item->analysis.font;
-    run->sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->font));
+    run->face = pm_fonts_face(p->s->fonts, gi->item->analysis.font);
     run->rgb[0] = rgb[0];
     run->rgb[1] = rgb[1];
     run->rgb[2] = rgb[2];
     int ng = g1 - g0;
     /* room for a hyphen glyph and its text at the end */
-    run->glyphs = pm_arena_array(L->a, (size_t)ng + 2, sizeof(cairo_glyph_t));
-    run->clusters = pm_arena_array(L->a, (size_t)ng + 2, sizeof(cairo_text_cluster_t));
+    run->glyphs = pm_arena_array(L->a, (size_t)ng + 2, sizeof(pm_glyph));
+    run->clusters = pm_arena_array(L->a, (size_t)ng + 2, sizeof(pm_cluster));
     run->utf8 = pm_arena_alloc(L->a, te - tb + 3);
     run->x0 = L->first_x + (p->gx[r][g0] - L->x0) + shift_at(L->sh, L->nsh, tb);
     int g = g0;
@@ -253,13 +252,13 @@ static void add_hyphen(line_build *L, PangoGlyphItem *gi)
 {
     pm_run *run = &L->out->runs[L->out->nruns - 1];
     const pm_hyphen_glyph *h = pm_setter_hyphen(L->p->s, gi);
-    cairo_glyph_t *cg = &run->glyphs[run->nglyphs++];
+    pm_glyph *cg = &run->glyphs[run->nglyphs++];
     cg->index = h->glyph;
     cg->x = L->xend;
     cg->y = run->nglyphs > 1 ? run->glyphs[run->nglyphs - 2].y : 0;
     memcpy((char *)run->utf8 + run->nbytes, SHY, 2);
     run->nbytes += 2;
-    run->clusters[run->nclusters++] = (cairo_text_cluster_t){2, 1};
+    run->clusters[run->nclusters++] = (pm_cluster){2, 1};
     L->xend += h->width;
     run->x1 = L->xend;
 }

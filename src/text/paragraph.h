@@ -12,7 +12,7 @@
 
 #include "input/doc.h"
 #include "text/fonts.h"
-#include "layout/frame.h"
+#include "text/line.h"
 #include "text/hyph.h"
 #include "text/linebreak.h"
 #include "input/spec.h"

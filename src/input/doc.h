@@ -13,6 +13,9 @@
 
 #include "base/arena.h"
 
+/* Text direction of a block (its paragraphs' base direction). */
+typedef enum { PM_DIR_LTR = 0, PM_DIR_RTL } pm_dir;
+
 /* Inline styles (bit flags on a span). */
 enum {
     PM_ST_ITALIC = 1 << 0,

@@ -145,6 +145,9 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     }
     if (s < e && (*s == '-' || g_unichar_isdigit(g_utf8_get_char(s)))) return 0;
     if (in_span(p->src, w, PM_ST_CODE | PM_ST_LINK | PM_ST_SUPER)) return 0;
+    /* right-to-left scripts (Hebrew, Arabic) are not hyphenated */
+    int run = pm_shaped_run_at(p, w);
+    if (run >= 0 && (p->runs[run].item->analysis.level & 1)) return 0;
     int n = 0;
     const char *q = text + w;
     while (q < s && n < max - 4) { /* each apostrophe-free piece on its own */
@@ -223,7 +226,7 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
                 penalty(p, b, e, 0, 0, 0);
             }
             word = e;
-        } else if ((c == '-' || c == 0x2010 || c == 0x2013) && b > 0 && e < p->len && g_unichar_isalnum(nc) &&
+        } else if ((c == '-' || c == 0x2010 || c == 0x2013 || c == 0x05BE) && b > 0 && e < p->len && g_unichar_isalnum(nc) &&
                    !p->st.code) { /* after a hyphen or en dash inside a word */
             box(p, word, e);
             penalty(p, e, e, EXHYPHEN_PENALTY, 0, 1);

@@ -68,6 +68,7 @@ struct pm_shaped {
     uint32_t *item_end;
     size_t nitems, cap;
     int hyphenated;       /* items include hyphenation points */
+    int bidi;             /* some run is right-to-left: lines are reordered (line.c) */
     double ascent, descent, leading;
 };
 

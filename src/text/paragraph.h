@@ -40,9 +40,11 @@ void pm_setter_counts(const pm_setter *s, int *set, int *cached);
 
 typedef struct pm_para_style {
     const pm_font_spec *font;  /* base font of the paragraph */
-    pm_align align;
+    pm_align align;            /* left/center/right: visual; justified and ragged lines that
+                                  end a paragraph or a hard break go to the start side */
+    pm_dir dir;                /* base direction (PM_DIR_LTR when zeroed) */
     double width;              /* line width in points */
-    double indent;             /* first-line indent */
+    double indent;             /* first-line indent (at the start side: right in RTL) */
     int hyphenate;
     int code;                  /* keep spaces, no breaks except emergency ones */
     double tolerance;          /* 0: from the spec */

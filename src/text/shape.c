@@ -48,6 +48,37 @@ static void apply_font_attrs(PangoAttrList *l, const pm_font_spec *f, uint32_t s
         add_attr(l, pango_attr_text_transform_new(PANGO_TEXT_TRANSFORM_UPPERCASE), start, end);
 }
 
+/* The natural x of every glyph (runs side by side in logical order, each run's glyphs in
+ * its visual order) and of every cluster start in logical order: the width of the text
+ * before it, whatever its direction. */
+static void measure(pm_shaped *p, size_t ng)
+{
+    p->cl_off = pm_xmalloc((ng + 1) * sizeof *p->cl_off);
+    p->cl_x = pm_xmalloc((ng + 1) * sizeof *p->cl_x);
+    double x = 0;
+    for (int i = 0; i < p->nruns; i++) {
+        PangoGlyphItem *gi = &p->runs[i];
+        PangoGlyphString *gs = gi->glyphs;
+        p->gx[i] = pm_xmalloc(((size_t)gs->num_glyphs + 1) * sizeof(double));
+        int rtl = gi->item->analysis.level & 1;
+        double lx = x; /* a right-to-left run's clusters: from its right end, logical order */
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            p->gx[i][g] = x;
+            int lg = rtl ? gs->num_glyphs - 1 - g : g;
+            uint32_t off = (uint32_t)(gi->item->offset + gs->log_clusters[lg]);
+            if (!p->ncl || p->cl_off[p->ncl - 1] < off) {
+                p->cl_off[p->ncl] = off;
+                p->cl_x[p->ncl] = rtl ? lx : x;
+                p->ncl++;
+            }
+            if (rtl) lx += gs->glyphs[lg].geometry.width / (double)PANGO_SCALE;
+            x += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
+        }
+        p->gx[i][gs->num_glyphs] = x;
+    }
+    p->total_w = x;
+}
+
 static void shape(pm_shaped *p)
 {
     pm_setter *s = p->s;
@@ -80,7 +111,8 @@ static void shape(pm_shaped *p)
     }
     /* Itemize and shape directly: a PangoLayout would also compute line breaks and ink
        extents that are not used here. */
-    p->pitems = pango_itemize(s->ctx, p->text, 0, (int)p->len, l, NULL);
+    PangoDirection dir = p->st.dir == PM_DIR_RTL ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR;
+    p->pitems = pango_itemize_with_base_dir(s->ctx, dir, p->text, 0, (int)p->len, l, NULL);
     pango_attr_list_unref(l);
     int n = (int)g_list_length(p->pitems);
     p->runs = pm_xcalloc((size_t)n + 1, sizeof *p->runs);
@@ -100,29 +132,10 @@ static void shape(pm_shaped *p)
         p->runs[k].item = item;
         p->runs[k].glyphs = gs;
         ng += (size_t)gs->num_glyphs;
+        if (item->analysis.level & 1) p->bidi = 1;
     }
-
-    /* natural x of every glyph and the cluster table */
-    p->cl_off = pm_xmalloc((ng + 1) * sizeof *p->cl_off);
-    p->cl_x = pm_xmalloc((ng + 1) * sizeof *p->cl_x);
-    double x = 0;
-    for (int i = 0; i < n; i++) {
-        PangoGlyphItem *gi = &p->runs[i];
-        PangoGlyphString *gs = gi->glyphs;
-        p->gx[i] = pm_xmalloc(((size_t)gs->num_glyphs + 1) * sizeof(double));
-        for (int g = 0; g < gs->num_glyphs; g++) {
-            p->gx[i][g] = x;
-            uint32_t off = (uint32_t)(gi->item->offset + gs->log_clusters[g]);
-            if (!p->ncl || p->cl_off[p->ncl - 1] < off) {
-                p->cl_off[p->ncl] = off;
-                p->cl_x[p->ncl] = x;
-                p->ncl++;
-            }
-            x += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
-        }
-        p->gx[i][gs->num_glyphs] = x;
-    }
-    p->total_w = x;
+    if (p->st.dir == PM_DIR_RTL) p->bidi = 1;
+    measure(p, ng);
 
     /* line height from the base font's metrics (cached per font) */
     p->leading = pm_font_leading(spec, f);

@@ -66,6 +66,7 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
             if (l->hyphenated) fputs(" hyphen", fp);
             if (l->hang_left > 0 || l->hang_right > 0) fprintf(fp, " hang=%.4f,%.4f", l->hang_left, l->hang_right);
             if (l->overfull) fputs(" overfull", fp);
+            if (l->dir == PM_DIR_RTL) fputs(" rtl", fp);
             fputc('\n', fp);
             for (int r = 0; r < l->nruns; r++) {
                 const pm_run *run = &l->runs[r];

@@ -10,6 +10,8 @@
 #ifndef PM_LINE_H
 #define PM_LINE_H
 
+#include "input/doc.h"
+
 /* A font at a size, as shaping chose it: owned by pm_fonts (text/fonts.h), alive as long
  * as the pm_fonts it came from, read-only after it is made (a drawing thread may use it
  * while lines are still being set). */
@@ -60,6 +62,8 @@ typedef struct pm_line {
     int src_line;                  /* content line of the line's first character */
     double hang_left, hang_right;  /* margin kerning: how far the glyphs reach left of x = 0
                                       and right of the line's measure (width includes it) */
+    pm_dir dir;                    /* of its paragraph: a right-to-left line starts at the
+                                      right (runs are in visual order, left to right) */
 } pm_line;
 
 #endif

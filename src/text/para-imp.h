@@ -13,9 +13,10 @@
  *   hangs.c   margin kerning: how far each item may hang into the margins
  *   breaks.c  break: Knuth-Plass (linebreak.c) over the items, first without
  *             hyphenation points, then with them; pm_para_break, pm_para_try
- *   line.c    finalize: each line's glyphs cut out of the shaped runs, spaces
- *             widened or narrowed by the line's ratio, a hyphen added, alignment,
- *             footnote references and links */
+ *   line.c    finalize: each line's glyphs cut out of the shaped runs, reordered
+ *             visually (bidi.c) in paragraphs with right-to-left text, spaces widened
+ *             or narrowed by the line's ratio, a hyphen added, alignment, footnote
+ *             references and links */
 #ifndef PM_PARA_IMP_H
 #define PM_PARA_IMP_H
 

@@ -143,7 +143,7 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     struct {
         const void *font;
         double width, indent, tolerance;
-        int32_t align, hyphenate, code;
+        int32_t align, hyphenate, code, dir;
         uint32_t len;
     } head;
     memset(&head, 0, sizeof head); /* padding too: the key is compared as bytes */
@@ -154,6 +154,7 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     head.align = st->align;
     head.hyphenate = st->hyphenate;
     head.code = st->code;
+    head.dir = st->dir;
     head.len = t->len;
     g_byte_array_append(k, (const guint8 *)&head, sizeof head);
     g_byte_array_append(k, (const guint8 *)t->utf8, t->len);

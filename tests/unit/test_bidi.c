@@ -1,9 +1,9 @@
-/* test_bidi.c - unit tests of right-to-left setting (bidi.c, line.c): the visual
+/* test_bidi.c - unit tests of right-to-left setting (bidi.c, line.c, hangs.c): the visual
  * order rule on bare levels, then Hebrew and Arabic paragraphs set with Debian's Noto
  * fonts (fonts-noto-core, linked into a scratch fonts folder): lines within the measure,
  * glyphs in visual order, a left-to-right name and numbers inside a right-to-left line,
  * justified lines exactly the measure wide, the indent and ragged lines on the right,
- * and hyphens at the ends of words. */
+ * and a full stop hanging into the left margin. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -324,6 +324,41 @@ static void test_ragged(void **state)
     for (int i = 0; i < p.nlines; i++) assert_true(fabs(p.lines[i].runs[0].x0) < EPS);
 }
 
+/* Margin kerning, mirrored: the full stop that ends a right-to-left line hangs into the
+ * left margin. */
+static void test_hang(void **state)
+{
+    fixture *f = *state;
+    const char *text = "אני כאן. הוא שם. היא פה. הם באו. הן הלכו. אנחנו נשארנו. אתם ראיתם. אתן שמעתן. "
+                       "כולם ידעו. איש לא אמר. הכל נגמר. ומה עכשיו. נחכה ונראה.";
+    int found = 0;
+    for (double measure = 90; measure <= 200; measure += 5) {
+        pm_para p = set(f, text, "Noto Sans Hebrew", PM_DIR_RTL, PM_ALIGN_JUSTIFY, measure, 0);
+        for (int i = 0; i + 1 < p.nlines; i++) {
+            const pm_line *l = &p.lines[i];
+            vcl cl[256];
+            int n = clusters(l, cl, 256);
+            double x0, x1;
+            extent(l, &x0, &x1);
+            assert_true(fabs(x1 - measure - l->hang_right) < EPS);
+            if (strcmp(cl[0].text, ".")) {
+                assert_true(l->hang_left == 0);
+                continue;
+            }
+            assert_true(n > 1);
+            found++;
+            assert_true(l->hang_left > 0.5);      /* 70 % of the full stop's width */
+            assert_true(l->hang_right == 0);
+            assert_true(fabs(cl[0].x + l->hang_left) < 0.5); /* the stop is in the margin */
+            assert_true(fabs(x0 + l->hang_left) < EPS);
+        }
+    }
+    assert_true(found >= 3);
+    /* ragged text does not hang */
+    pm_para p = set(f, text, "Noto Sans Hebrew", PM_DIR_RTL, PM_ALIGN_START, 120, 0);
+    for (int i = 0; i < p.nlines; i++) assert_true(p.lines[i].hang_left == 0 && p.lines[i].hang_right == 0);
+}
+
 /* A Hebrew phrase in a left-to-right paragraph reads right to left in place, a number in
  * it left to right. */
 static void test_rtl_in_ltr(void **state)
@@ -387,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mixed_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_justified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ragged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hang, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rtl_in_ltr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hyphen, setup, teardown),
     };

@@ -45,6 +45,7 @@ typedef struct fixture {
     pm_font_spec font;
 } fixture;
 
+/* One fonts set-up for all the tests: each would leave fontconfig a configuration. */
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -416,15 +417,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order),
-        cmocka_unit_test_setup_teardown(test_hebrew, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_arabic, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_first_character_rightmost, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mixed_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_justified, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ragged, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hang, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rtl_in_ltr, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hyphen, setup, teardown),
+        cmocka_unit_test(test_hebrew),
+        cmocka_unit_test(test_arabic),
+        cmocka_unit_test(test_first_character_rightmost),
+        cmocka_unit_test(test_mixed_line),
+        cmocka_unit_test(test_justified),
+        cmocka_unit_test(test_ragged),
+        cmocka_unit_test(test_hang),
+        cmocka_unit_test(test_rtl_in_ltr),
+        cmocka_unit_test(test_hyphen),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

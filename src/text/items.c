@@ -2,7 +2,10 @@
  * measured from the shaped glyphs (para-imp.h). Spaces become glue (stretchy when
  * justified, TeX's ragged-right trick otherwise), no-break spaces unbreakable glue, soft
  * hyphens, hyphens, dashes and slashes break opportunities, hard breaks forced breaks;
- * hyphenation points come from libhyphen when asked for. Boxes wider than the line are
+ * hyphenation points come from libhyphen when asked for. Chinese and Japanese text,
+ * which has no spaces, may break between characters where UAX #14 (Pango's log attrs)
+ * and kinsoku allow, with stretchable glue between them for justification; it is not
+ * hyphenated. Boxes wider than the line are
  * split at character boundaries as a last resort. Each item remembers the byte range
  * it stands for (pos, item_end) so that the lines can be cut out of the text. */
 #include <glib.h>
@@ -16,6 +19,7 @@
 #define HYPHEN_PENALTY 50
 #define EXHYPHEN_PENALTY 50
 #define EMERGENCY_PENALTY 5000
+#define CJK_STRETCH 0.15 /* of an em, between two Chinese or Japanese characters */
 
 static double hyphen_width_at(pm_shaped *p, uint32_t off)
 {
@@ -116,6 +120,91 @@ static void split_wide_boxes(pm_shaped *p)
     free(char_off);
 }
 
+/* ---- Chinese and Japanese ---- */
+
+/* Ideographs, kana, CJK punctuation and full-width forms (not Hangul: Korean is set with
+ * spaces between words). */
+static int is_cjk(gunichar c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Kinsoku: characters no line may start with (closing brackets and quotes, stops and
+ * commas, the iteration and prolonged sound marks, small kana) ... */
+static int no_line_start(gunichar c)
+{
+    static const gunichar set[] = {
+        0x3001, 0x3002, 0xFF0C, 0xFF0E, 0x30FB, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF01, 0xFF09, 0xFF3D, 0xFF5D,
+        0x3015, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3019, 0x3017, 0x301F, 0x2019, 0x201D, 0xFF60,
+        0x00BB, 0x30FD, 0x30FE, 0x309D, 0x309E, 0x3005, 0x303B, 0x30FC, 0x2010, 0x30A0, 0x2013, 0x301C,
+        0x203C, 0x2047, 0x2048, 0x2049, ')', ']', '}', ',', '.', ':', ';', '!', '?', 0};
+    for (int i = 0; set[i]; i++)
+        if (set[i] == c) return 1;
+    /* small kana */
+    static const char small[] = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ";
+    for (const char *q = small; *q; q = g_utf8_next_char(q))
+        if (g_utf8_get_char(q) == c) return 1;
+    return c >= 0x31F0 && c <= 0x31FF; /* Katakana phonetic extensions: small too */
+}
+
+/* ... and none may end with (opening brackets and quotes). */
+static int no_line_end(gunichar c)
+{
+    static const gunichar set[] = {0xFF08, 0xFF3B, 0xFF5B, 0x3014, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010,
+                                   0x3018, 0x3016, 0x301D, 0x2018, 0x201C, 0xFF5F, 0x00AB, '(', '[', '{', 0};
+    for (int i = 0; set[i]; i++)
+        if (set[i] == c) return 1;
+    return 0;
+}
+
+/* p->cjk (para-imp.h): the boundaries between characters where at least one is Chinese
+ * or Japanese, looked up once per paragraph, and only in paragraphs that have such. */
+static void find_cjk(pm_shaped *p)
+{
+    p->cjk_checked = 1;
+    const char *text = p->text;
+    int any = 0;
+    for (const char *q = text; q < text + p->len && !any; q = g_utf8_next_char(q)) any = is_cjk(g_utf8_get_char(q));
+    if (!any || p->st.code) return;
+    int nchars = (int)g_utf8_strlen(text, p->len);
+    PangoLogAttr *la = g_new(PangoLogAttr, (size_t)nchars + 1);
+    pango_get_log_attrs(text, (int)p->len, -1, pango_language_get_default(), la, nchars + 1);
+    p->cjk = pm_xcalloc((size_t)p->len + 1, 1);
+    const char *q = text;
+    gunichar prev = 0;
+    for (int i = 0; i < nchars; i++, q = g_utf8_next_char(q)) {
+        gunichar c = g_utf8_get_char(q);
+        uint32_t b = (uint32_t)(q - text);
+        int plain = !g_unichar_isspace(c) && !g_unichar_isspace(prev) && c != 0x200B && prev != 0x200B &&
+                    c != 0xAD && prev != 0xAD && c != 0xA0 && prev != 0xA0;
+        if (i > 0 && (is_cjk(prev) || is_cjk(c)) && plain && pm_shaped_cluster_start(p, b))
+            p->cjk[b] = la[i].is_line_break && !no_line_start(c) && !no_line_end(prev) ? 1 : 2;
+        prev = c;
+    }
+    g_free(la);
+}
+
+/* Before the character at b: a break between Chinese or Japanese characters (may_break),
+ * or only spacing that stretches when the line is justified. */
+static void cjk_boundary(pm_shaped *p, uint32_t *word, uint32_t b, int may_break, int justify, double em,
+                         double rag)
+{
+    if (!may_break && !justify) return;
+    box(p, *word, b);
+    *word = b;
+    if (!may_break) {
+        penalty(p, b, b, PM_INF_PENALTY, 0, 0); /* glue after a penalty is no break */
+        glue(p, b, b, 0, CJK_STRETCH * em, 0);
+    } else if (justify) {
+        glue(p, b, b, 0, CJK_STRETCH * em, 0);
+    } else {
+        glue(p, b, b, 0, rag, 0);
+        penalty(p, b, b, 0, 0, 0);
+        glue(p, b, b, 0, -rag, 0);
+    }
+}
+
 static int in_span(const pm_text *t, uint32_t off, unsigned style)
 {
     for (uint32_t i = 0; i < t->nspans && t->spans[i].start <= off; i++)
@@ -132,7 +221,7 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     while (s < e) {
         gunichar d = g_utf8_get_char(s);
         if (d == 0xAD) has_shy = 1;
-        else if (!g_unichar_isalpha(d) && d != 0x2019 && d != '\'') break;
+        else if ((!g_unichar_isalpha(d) && d != 0x2019 && d != '\'') || is_cjk(d)) break;
         s = g_utf8_next_char(s);
     }
     *end = (uint32_t)(s - text);
@@ -174,6 +263,7 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     double rag = 3 * em; /* stretch of a ragged line end */
     const char *text = p->text;
     if (p->st.indent > 0) push(p, (pm_item){.type = PM_ITEM_BOX, .width = p->st.indent, .pos = 0}, 0);
+    if (!p->cjk_checked) find_cjk(p);
     uint32_t word = 0;
     uint32_t pts[64];
     int npts = 0, next_pt = 0;
@@ -182,7 +272,8 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
         gunichar c = g_utf8_get_char(text + b);
         uint32_t e = (uint32_t)(g_utf8_next_char(text + b) - text);
         gunichar nc = e < p->len ? g_utf8_get_char(text + e) : 0;
-        if (hyphenate && b >= word_end && g_unichar_isalpha(c) && !p->st.code) {
+        if (p->cjk && p->cjk[b]) cjk_boundary(p, &word, b, p->cjk[b] == 1, justify, em, rag);
+        if (hyphenate && b >= word_end && g_unichar_isalpha(c) && !is_cjk(c) && !p->st.code) {
             npts = word_points(p, b, &word_end, pts, 64);
             next_pt = 0;
         }

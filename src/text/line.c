@@ -106,10 +106,12 @@ static double space_shifts(line_build *L, double ratio, int line_no)
             hang_left = items[i].hang_left;
             break;
         }
+    int boxed = 0; /* glue before the line's first box was discarded by the breaker */
     for (size_t i = L->from; i < L->brk; i++) {
         if (items[i].type == PM_ITEM_BOX && items[i].pos == 0 && p->item_end[i] == 0 && line_no == 0)
             L->first_x = items[i].width; /* the indent */
-        if (items[i].type != PM_ITEM_GLUE || !justify || items[i].pos < L->ls) continue;
+        if (items[i].type == PM_ITEM_BOX) boxed = 1;
+        if (items[i].type != PM_ITEM_GLUE || !justify || items[i].pos < L->ls || !boxed) continue;
         double ex = 0;
         if (items[i].stretch >= PM_FIL_STRETCH) ex = 0;
         else if (ratio > 0) ex = ratio * items[i].stretch;

@@ -70,6 +70,10 @@ struct pm_shaped {
     size_t nitems, cap;
     int hyphenated;       /* items include hyphenation points */
     int bidi;             /* some run is right-to-left: lines are reordered (line.c) */
+    unsigned char *cjk;   /* Chinese and Japanese text: per byte, 1 = a break may come
+                             before it, 2 = no break there (kinsoku) but the spacing may
+                             stretch; NULL without such text (items.c) */
+    int cjk_checked;
     double ascent, descent, leading;
 };
 

@@ -282,6 +282,7 @@ void pm_shaped_drop(pm_shaped *p)
     free(p->cl_x);
     free(p->items);
     free(p->item_end);
+    free(p->cjk);
     g_free(p->text);
     free(p);
 }

@@ -165,7 +165,8 @@ static void find_cjk(pm_shaped *p)
     p->cjk_checked = 1;
     const char *text = p->text;
     int any = 0;
-    for (const char *q = text; q < text + p->len && !any; q = g_utf8_next_char(q)) any = is_cjk(g_utf8_get_char(q));
+    for (const char *q = text; q < text + p->len && !any; q = g_utf8_next_char(q))
+        any = is_cjk(g_utf8_get_char(q));
     if (!any || p->st.code) return;
     int nchars = (int)g_utf8_strlen(text, p->len);
     PangoLogAttr *la = g_new(PangoLogAttr, (size_t)nchars + 1);
@@ -317,8 +318,8 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
                 penalty(p, b, e, 0, 0, 0);
             }
             word = e;
-        } else if ((c == '-' || c == 0x2010 || c == 0x2013 || c == 0x05BE) && b > 0 && e < p->len && g_unichar_isalnum(nc) &&
-                   !p->st.code) { /* after a hyphen or en dash inside a word */
+        } else if ((c == '-' || c == 0x2010 || c == 0x2013 || c == 0x05BE) && b > 0 && e < p->len &&
+                   g_unichar_isalnum(nc) && !p->st.code) { /* after a hyphen, en dash or maqaf in a word */
             box(p, word, e);
             penalty(p, e, e, EXHYPHEN_PENALTY, 0, 1);
             word = e;

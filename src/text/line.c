@@ -207,7 +207,10 @@ static void find_pieces(line_build *L)
             if (L->sh[i].start >= pc->tb && L->sh[i].start < pc->te) pc->extra += L->sh[i].extra;
         L->npc++;
     }
-    if (L->hyphen && L->npc) L->pc[L->npc - 1].hyphen = pm_setter_hyphen(p->s, &p->runs[L->pc[L->npc - 1].r])->width;
+    if (L->hyphen && L->npc) {
+        piece *last = &L->pc[L->npc - 1];
+        last->hyphen = pm_setter_hyphen(p->s, &p->runs[last->r])->width;
+    }
 }
 
 /* Reordered lines: where each piece goes. Side by side in visual order, from the start

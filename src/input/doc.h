@@ -15,6 +15,9 @@
 
 #include "base/arena.h"
 
+/* Text direction of a block (its paragraphs' base direction). */
+typedef enum { PM_DIR_LTR = 0, PM_DIR_RTL } pm_dir;
+
 /* Inline styles (bit flags on a span). */
 enum {
     PM_ST_ITALIC = 1 << 0,
@@ -45,9 +48,6 @@ typedef struct pm_text {
 
 /* Source line of a byte offset inside a text. */
 int pm_text_line_at(const pm_text *t, uint32_t offset);
-
-/* Writing direction of a block (and of the paragraphs set from it). */
-typedef enum { PM_DIR_LTR = 0, PM_DIR_RTL } pm_dir;
 
 typedef enum {
     PM_BLK_PARA,

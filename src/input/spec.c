@@ -611,7 +611,7 @@ pm_spec *pm_spec_new_default(void)
         s->h[i].font.weight = 700;
         s->h[i].space_before = EM(hb[i]);
         s->h[i].space_after = EM(ha[i]);
-        s->h[i].align = PM_ALIGN_LEFT;
+        s->h[i].align = PM_ALIGN_START;
         s->h[i].span = i == 0;
     }
     s->header.slot[1][2] = "{section}";

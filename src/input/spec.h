@@ -10,7 +10,12 @@
 #include "base/arena.h"
 #include "base/units.h"
 
-typedef enum { PM_ALIGN_JUSTIFY, PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT } pm_align;
+/* left, center and right are visual, in text of either direction; start and end are the
+   sides where a line begins and ends (left and right in left-to-right text, right and left
+   in right-to-left text). */
+typedef enum {
+    PM_ALIGN_JUSTIFY, PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT, PM_ALIGN_START, PM_ALIGN_END
+} pm_align;
 typedef enum { PM_NUM_ARABIC, PM_NUM_ROMAN, PM_NUM_ROMAN_UPPER, PM_NUM_ALPHA, PM_NUM_ALPHA_UPPER } pm_numfmt;
 typedef enum { PM_DUPLEX_SHORT, PM_DUPLEX_LONG } pm_duplex;
 typedef enum { PM_BLANKS_BEFORE_LAST, PM_BLANKS_END } pm_blanks;

@@ -1,7 +1,6 @@
 /* dev_dump.c - the layout dump: a text trace of every page, line box, glyph run, image,
  * rule, link and destination, numbers to 4 decimals (for golden tests, like SILE's
  * debug outputter and MuPDF's trace device). */
-#include <pango/pango.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "output/device.h"
 #include "base/diag.h"
 #include "base/fileio.h"
+#include "text/fonts.h"
 
 typedef struct {
     pm_device dev;
@@ -66,16 +66,14 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
             if (l->hyphenated) fputs(" hyphen", fp);
             if (l->hang_left > 0 || l->hang_right > 0) fprintf(fp, " hang=%.4f,%.4f", l->hang_left, l->hang_right);
             if (l->overfull) fputs(" overfull", fp);
+            if (l->dir == PM_DIR_RTL) fputs(" rtl", fp);
             fputc('\n', fp);
             for (int r = 0; r < l->nruns; r++) {
                 const pm_run *run = &l->runs[r];
-                PangoFontDescription *fd = pango_font_describe(run->font);
-                char *fs = pango_font_description_to_string(fd);
-                fprintf(fp, "    run font=\"%s\" x=%.4f..%.4f glyphs=%d text=", fs, run->x0, run->x1, run->nglyphs);
+                fprintf(fp, "    run font=\"%s\" x=%.4f..%.4f glyphs=%d text=", pm_face_name(run->face), run->x0,
+                        run->x1, run->nglyphs);
                 put_text(fp, run->utf8, run->nbytes);
                 fputc('\n', fp);
-                g_free(fs);
-                pango_font_description_free(fd);
             }
             break;
         }

@@ -1,11 +1,22 @@
 /* dev_paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
  * devices. */
-#include <pango/pangocairo.h>
+#include <cairo.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "output/device.h"
 #include "base/diag.h"
+#include "text/fonts.h"
+
+/* A run's glyphs and clusters go to cairo as they are: the same layout as cairo's. */
+_Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, index) == offsetof(cairo_glyph_t, index) &&
+                   offsetof(pm_glyph, x) == offsetof(cairo_glyph_t, x) && offsetof(pm_glyph, y) == offsetof(cairo_glyph_t, y),
+               "pm_glyph is laid out as cairo_glyph_t");
+_Static_assert(sizeof(pm_cluster) == sizeof(cairo_text_cluster_t) &&
+                   offsetof(pm_cluster, num_bytes) == offsetof(cairo_text_cluster_t, num_bytes) &&
+                   offsetof(pm_cluster, num_glyphs) == offsetof(cairo_text_cluster_t, num_glyphs),
+               "pm_cluster is laid out as cairo_text_cluster_t");
 
 int pm_device_run(pm_device *d, const pm_layout *lay)
 {
@@ -19,10 +30,10 @@ static void show(cairo_t *cr, const pm_run *run, int g0, int g1, int b0, int b1,
 {
     if (g1 <= g0) return;
     if (b1 > b0 && c1 > c0)
-        cairo_show_text_glyphs(cr, run->utf8 + b0, b1 - b0, run->glyphs + g0, g1 - g0, run->clusters + c0,
-                               c1 - c0, 0);
+        cairo_show_text_glyphs(cr, run->utf8 + b0, b1 - b0, (const cairo_glyph_t *)run->glyphs + g0, g1 - g0,
+                               (const cairo_text_cluster_t *)run->clusters + c0, c1 - c0, 0);
     else
-        cairo_show_glyphs(cr, run->glyphs + g0, g1 - g0);
+        cairo_show_glyphs(cr, (const cairo_glyph_t *)run->glyphs + g0, g1 - g0);
 }
 
 static int link_at(const pm_line *line, double x)
@@ -101,8 +112,9 @@ void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, i
     for (int r = 0; r < line->nruns; r++) {
         const pm_run *run = &line->runs[r];
         if (!run->nglyphs) continue;
-        if (!run->sf) continue;
-        cairo_set_scaled_font(cr, run->sf);
+        cairo_scaled_font_t *sf = pm_face_cairo(run->face);
+        if (!sf) continue;
+        cairo_set_scaled_font(cr, sf);
         cairo_set_source_rgb(cr, run->rgb[0], run->rgb[1], run->rgb[2]);
         show_run(cr, line, run, tags);
     }

@@ -2,6 +2,7 @@
  * page labels, links and named destinations. */
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/version.h"
+#include "text/fonts.h"
 
 typedef struct {
     pm_device dev;
@@ -73,6 +75,11 @@ static int pdf_begin(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
+/* page_has_ink hands a run's glyphs to cairo as they are. */
+_Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, index) == offsetof(cairo_glyph_t, index) &&
+                   offsetof(pm_glyph, x) == offsetof(cairo_glyph_t, x) && offsetof(pm_glyph, y) == offsetof(cairo_glyph_t, y),
+               "pm_glyph is laid out as cairo_glyph_t");
+
 /* Whether drawing pg puts any mark on the page: cairo drops glyphs without ink (spaces),
  * so a line of spaces does not count. */
 static int page_has_ink(const pm_page *pg)
@@ -83,10 +90,11 @@ static int page_has_ink(const pm_page *pg)
         if (it->kind != PM_FI_LINE) continue;
         for (int r = 0; r < it->line->nruns; r++) {
             const pm_run *run = &it->line->runs[r];
-            if (!run->sf) continue;
+            cairo_scaled_font_t *sf = pm_face_cairo(run->face);
+            if (!sf) continue;
             for (int g = 0; g < run->nglyphs; g++) {
                 cairo_text_extents_t e;
-                cairo_scaled_font_glyph_extents(run->sf, &run->glyphs[g], 1, &e);
+                cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
                 if (e.width > 0 && e.height > 0) return 1;
             }
         }

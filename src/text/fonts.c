@@ -24,7 +24,25 @@ struct pm_fonts {
     PangoContext *ctx;
     char *dir;
     char families[1024];
+    GHashTable *faces; /* PangoFont* -> pm_face* */
 };
+
+/* What drawing needs of a font, looked up once when a line first uses it, so a drawing
+ * thread needs no Pango. (Issue 16: the same scaled font could serve shaping too, so that
+ * each glyph is loaded once.) */
+struct pm_face {
+    PangoFont *font;         /* a reference */
+    cairo_scaled_font_t *sf; /* Pango's cairo font for it, owned by the font */
+    char *name;              /* pango_font_describe as a string */
+};
+
+static void face_free(void *v)
+{
+    pm_face *face = v;
+    g_free(face->name);
+    g_object_unref(face->font);
+    free(face);
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -115,6 +133,7 @@ ready:;
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(f->ctx, fo);
     cairo_font_options_destroy(fo);
+    f->faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, face_free);
     *out = f;
     return PM_OK;
 }
@@ -122,6 +141,7 @@ ready:;
 void pm_fonts_drop(pm_fonts *f)
 {
     if (!f) return;
+    g_hash_table_destroy(f->faces);
     g_object_unref(f->ctx);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
@@ -131,6 +151,24 @@ void pm_fonts_drop(pm_fonts *f)
 
 PangoContext *pm_fonts_context(pm_fonts *f) { return f->ctx; }
 const char *pm_fonts_dir(const pm_fonts *f) { return f->dir; }
+
+const pm_face *pm_fonts_face(pm_fonts *f, PangoFont *font)
+{
+    pm_face *face = g_hash_table_lookup(f->faces, font);
+    if (face) return face;
+    face = pm_xcalloc(1, sizeof *face);
+    face->font = g_object_ref(font);
+    face->sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+    PangoFontDescription *d = pango_font_describe(font);
+    face->name = pango_font_description_to_string(d);
+    pango_font_description_free(d);
+    g_hash_table_insert(f->faces, font, face);
+    return face;
+}
+
+cairo_scaled_font_t *pm_face_cairo(const pm_face *face) { return face ? face->sf : NULL; }
+const char *pm_face_name(const pm_face *face) { return face ? face->name : ""; }
+PangoFont *pm_face_font(const pm_face *face) { return face ? face->font : NULL; }
 
 PangoFontDescription *pm_fonts_desc(const pm_spec *s, const pm_font_spec *fs)
 {

@@ -4,9 +4,11 @@
 #ifndef PM_FONTS_H
 #define PM_FONTS_H
 
+#include <cairo.h>
 #include <pango/pango.h>
 
 #include "input/spec.h"
+#include "text/line.h"
 
 typedef struct pm_fonts pm_fonts;
 
@@ -33,5 +35,17 @@ const char *pm_fonts_families(pm_fonts *f);
 
 /* The folders fonts were taken from, for watch mode. */
 const char *pm_fonts_dir(const pm_fonts *f);
+
+/* The face (line.h) of a font Pango chose: made the first time it is asked for, then the
+ * same one, kept by f until pm_fonts_drop. Call from the thread that sets text. */
+const pm_face *pm_fonts_face(pm_fonts *f, PangoFont *font);
+/* What a device draws a face with (borrowed; NULL if cairo has none). Only reads the face:
+ * any thread may call it. */
+cairo_scaled_font_t *pm_face_cairo(const pm_face *face);
+/* The face's Pango description as a string, e.g. "Libertinus Serif Italic 10.5" (the
+ * layout dump names faces so). */
+const char *pm_face_name(const pm_face *face);
+/* The Pango font (borrowed). */
+PangoFont *pm_face_font(const pm_face *face);
 
 #endif

@@ -3,13 +3,16 @@
  *
  * Shaping happens once per paragraph (pm_para_shape); breaking can be repeated on the
  * shaped paragraph with another looseness (pm_para_break), which the page builder uses
- * to make a paragraph a line longer or shorter to avoid a widow. */
+ * to make a paragraph a line longer or shorter to avoid a widow.
+ *
+ * The stages are files of their own (setter.c, shape.c, items.c, hangs.c, breaks.c,
+ * line.c); para-imp.h, private to them, says which does what. */
 #ifndef PM_PARAGRAPH_H
 #define PM_PARAGRAPH_H
 
 #include "input/doc.h"
 #include "text/fonts.h"
-#include "layout/frame.h"
+#include "text/line.h"
 #include "text/hyph.h"
 #include "text/linebreak.h"
 #include "input/spec.h"
@@ -37,9 +40,11 @@ void pm_setter_counts(const pm_setter *s, int *set, int *cached);
 
 typedef struct pm_para_style {
     const pm_font_spec *font;  /* base font of the paragraph */
-    pm_align align;
+    pm_align align;            /* left/center/right: visual; justified and ragged lines that
+                                  end a paragraph or a hard break go to the start side */
+    pm_dir dir;                /* base direction (PM_DIR_LTR when zeroed) */
     double width;              /* line width in points */
-    double indent;             /* first-line indent */
+    double indent;             /* first-line indent (at the start side: right in RTL) */
     int hyphenate;
     int code;                  /* keep spaces, no breaks except emergency ones */
     double tolerance;          /* 0: from the spec */

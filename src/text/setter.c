@@ -1,0 +1,219 @@
+/* setter.c - the paragraph setter's state and caches (see paragraph.h): the hyphen glyph
+ * and metrics of each font, the warnings given in this run, the set paragraphs kept
+ * between the runs of watch mode, and the single lines (running heads, markers) that come
+ * again on many pages. pm_para_set and pm_para_single go through the caches to the
+ * stages (para-imp.h). */
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "text/para-imp.h"
+
+/* A paragraph kept between the runs of watch mode, with the arena holding its lines. */
+typedef struct cached_para {
+    pm_arena *arena;
+    pm_para para;
+    unsigned gen;
+} cached_para;
+
+static void cached_free(void *p)
+{
+    cached_para *c = p;
+    pm_arena_drop(c->arena);
+    g_free(c);
+}
+
+pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, const char *file)
+{
+    pm_setter *s = pm_xcalloc(1, sizeof *s);
+    s->fonts = fonts;
+    s->spec = spec;
+    s->hyph = hyph;
+    s->file = file;
+    s->ctx = pm_fonts_context(fonts);
+    s->hyphens = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->singles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->single_arena = pm_arena_new_sized(16384);
+    return s;
+}
+
+void pm_setter_drop(pm_setter *s)
+{
+    if (!s) return;
+    g_hash_table_destroy(s->hyphens);
+    g_hash_table_destroy(s->warned);
+    g_hash_table_destroy(s->metrics);
+    g_hash_table_destroy(s->singles);
+    pm_arena_drop(s->single_arena);
+    if (s->cache) g_hash_table_destroy(s->cache);
+    free(s);
+}
+
+void pm_setter_keep_paragraphs(pm_setter *s)
+{
+    if (!s->cache)
+        s->cache = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, cached_free);
+}
+
+void pm_setter_begin_run(pm_setter *s, const char *file)
+{
+    s->file = file;
+    g_hash_table_remove_all(s->warned);
+    s->gen++;
+    s->nset = s->ncached = 0;
+}
+
+static gboolean unused(gpointer key, gpointer value, gpointer ud)
+{
+    (void)key;
+    return ((cached_para *)value)->gen != *(unsigned *)ud;
+}
+
+void pm_setter_end_run(pm_setter *s)
+{
+    if (s->cache) g_hash_table_foreach_remove(s->cache, unused, &s->gen);
+}
+
+int pm_setter_keeps(const pm_setter *s)
+{
+    return s->cache != NULL;
+}
+
+void pm_setter_counts(const pm_setter *s, int *set, int *cached)
+{
+    *set = s->nset;
+    *cached = s->ncached;
+}
+
+/* Print a warning once per key. */
+int pm_setter_first_time(pm_setter *s, const char *key)
+{
+    if (g_hash_table_contains(s->warned, key)) return 0;
+    g_hash_table_add(s->warned, g_strdup(key));
+    return 1;
+}
+
+/* The hyphen of a font, shaped once. */
+const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi)
+{
+    PangoFont *font = gi->item->analysis.font;
+    pm_hyphen_glyph *h = g_hash_table_lookup(s->hyphens, font);
+    if (h) return h;
+    h = g_new0(pm_hyphen_glyph, 1);
+    PangoGlyphString *gs = pango_glyph_string_new();
+    PangoAnalysis an = gi->item->analysis;
+    an.extra_attrs = NULL;
+    pango_shape_with_flags("-", 1, "-", 1, &an, gs, PANGO_SHAPE_NONE);
+    if (gs->num_glyphs > 0) {
+        h->glyph = gs->glyphs[0].glyph;
+        h->width = gs->glyphs[0].geometry.width / (double)PANGO_SCALE;
+    }
+    pango_glyph_string_free(gs);
+    g_hash_table_insert(s->hyphens, font, h);
+    return h;
+}
+
+typedef struct font_metrics {
+    double ascent, descent;
+} font_metrics;
+
+void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent)
+{
+    font_metrics *fm = g_hash_table_lookup(s->metrics, font);
+    if (!fm) {
+        PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+        fm = g_new(font_metrics, 1);
+        fm->ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
+        fm->descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
+        pango_font_metrics_unref(m);
+        g_hash_table_insert(s->metrics, font, fm);
+    }
+    *ascent = fm->ascent;
+    *descent = fm->descent;
+}
+
+/* Everything that decides how a paragraph is set, as bytes. */
+static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
+{
+    GByteArray *k = g_byte_array_sized_new(t->len + t->nspans * 16 + 64);
+    struct {
+        const void *font;
+        double width, indent, tolerance;
+        int32_t align, hyphenate, code, dir;
+        uint32_t len;
+    } head;
+    memset(&head, 0, sizeof head); /* padding too: the key is compared as bytes */
+    head.font = st->font;
+    head.width = st->width;
+    head.indent = st->indent;
+    head.tolerance = st->tolerance;
+    head.align = st->align;
+    head.hyphenate = st->hyphenate;
+    head.code = st->code;
+    head.dir = st->dir;
+    head.len = t->len;
+    g_byte_array_append(k, (const guint8 *)&head, sizeof head);
+    g_byte_array_append(k, (const guint8 *)t->utf8, t->len);
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        const pm_span *sp = &t->spans[i];
+        uint32_t v[4] = {sp->start, sp->end, sp->style, (uint32_t)sp->note};
+        g_byte_array_append(k, (const guint8 *)v, sizeof v);
+        if (sp->url) g_byte_array_append(k, (const guint8 *)sp->url, (guint)strlen(sp->url) + 1);
+    }
+    return g_byte_array_free_to_bytes(k);
+}
+
+void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out)
+{
+    cached_para *c = NULL;
+    GBytes *key = NULL;
+    if (s->cache) {
+        key = cache_key(text, st);
+        c = g_hash_table_lookup(s->cache, key);
+        if (c) {
+            g_bytes_unref(key);
+            c->gen = s->gen;
+            *out = c->para;
+            s->ncached++;
+            return;
+        }
+        c = g_new0(cached_para, 1);
+        c->arena = pm_arena_new_sized(8192);
+        c->gen = s->gen;
+        a = c->arena;
+    }
+    pm_shaped *p = pm_para_shape(s, text, st);
+    pm_para_break(s, p, 0, a, out);
+    pm_shaped_drop(p);
+    s->nset++;
+    if (c) {
+        c->para = *out;
+        g_hash_table_insert(s->cache, key, c);
+    }
+}
+
+pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a)
+{
+    (void)a; /* the lines belong to the setter: the same string comes again on many pages */
+    char *key = g_strdup_printf("%p|%s", (const void *)font, utf8);
+    pm_line *l = g_hash_table_lookup(s->singles, key);
+    if (l) {
+        g_free(key);
+        return l;
+    }
+    pm_text t = {0};
+    t.utf8 = utf8;
+    t.len = (uint32_t)strlen(utf8);
+    pm_para_style st = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e6};
+    pm_shaped *p = pm_para_shape(s, &t, &st);
+    pm_para para;
+    pm_para_break(s, p, 0, s->single_arena, &para);
+    pm_shaped_drop(p);
+    l = para.nlines ? &para.lines[0] : pm_arena_alloc(s->single_arena, sizeof *l);
+    g_hash_table_insert(s->singles, key, l);
+    return l;
+}

@@ -42,7 +42,8 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
   words       the body's words (headings, paragraphs, lists, quotes, code, footnote
               marks) are not the source's, in order, each once. A word cut at a line end
               without a hyphen counts as whole only when it is wider than its measure
-              (the program breaks such a word where it must, with a warning)
+              (the program breaks such a word where it must, with a warning; its width
+              is estimated from its pieces' share of their lines, to within 15 %)
   code-words  the same, where the difference lies wholly inside a code block (or raw
               HTML, which is set as code): code broken inside its words, kept apart from
               prose lost or changed
@@ -99,6 +100,7 @@ HANG_EM = 0.5
 CONT_END = "↩↪⤶↵⏎\\"
 CONT_START = "↪→⤷"
 SHY = "\u00ad"
+CUT_SLACK = 0.85    # a cut word's width is estimated from its pieces' share of their lines
 
 
 class Problem:
@@ -614,33 +616,37 @@ class _Stream:
         when it is a source word too wide for that measure (the program breaks such a word
         where it must, with a warning); an ordinary word cut so is a fault."""
         words, pages = [], []
-        carry, carry_page = "", None
+        carry, carry_page, first = "", None, None
         prev_text, cut_w = "", 0.0
         for it, pn in self.lines:
-            t = it.text
+            own = it.text
+            t = own
             if it.has("hyphen"):
                 t = t.rstrip()
                 if t.endswith(SHY) or t.endswith("-") or t.endswith("\u2010"):
                     t = t[:-1]
                 carry += t
                 carry_page = carry_page or pn
+                first = first or (own, it)
                 continue
             t = carry + t
             p0 = carry_page or pn
-            carry, carry_page = "", None
+            head_text, head_it = first or (own, it)   # the line the text's first word is on
+            carry, carry_page, first = "", None, None
             ws = tokenize(t)
             if ws and words and known is not None and t[:1].isalnum() and prev_text[-1:].isalnum():
                 joined = words[-1] + ws[0]
-                longest = known.longest(joined)
+                longest = 0 if known.pair(words[-1], ws[0]) else known.longest(joined)
                 # the word's width: its pieces' (the runs of non-space characters at the
                 # cut; one that is a whole line: that line's width)
-                wide = cut_w + _piece_width(t.split()[0], t, it)
-                if longest and wide * longest / len(joined) > measure(it, pn) + EPS:
+                wide = cut_w + _piece_width(head_text.split()[0], head_text, head_it)
+                if longest and wide * longest / len(joined) > CUT_SLACK * measure(it, pn):
                     words[-1] = type(ws[0])(joined)
                     cut_w = wide
                     ws = ws[1:]
                     p0 = pn
-            cut_w = _piece_width(t.split()[-1], t, it) if ws else cut_w
+            if ws and own.split():
+                cut_w = _piece_width(own.split()[-1], own, it)
             words += ws
             pages += ([p0] + [pn] * (len(ws) - 1)) if ws else []
             prev_text = t
@@ -649,6 +655,20 @@ class _Stream:
             words += ws
             pages += [carry_page] * len(ws)
         return words, pages
+
+
+def _para_measure(lines):
+    """The width a paragraph was set in, as far as its lines show it: its justified lines'
+    width; else, when its lines are centred on one axis, twice the distance from their
+    left edge to it (a quote's right indent is not in the dump); else its widest line."""
+    just = [it.w - it.hang[1] for it in lines if it.r != 0.0]
+    if just:
+        return max(just)
+    spans = [(min(r.x0 for r in it.runs), max(r.x1 for r in it.runs)) for it in lines if it.runs]
+    centres = [(a + b) / 2 for a, b in spans]
+    if len(centres) > 1 and max(centres) - min(centres) < 0.5 and max(b - a for a, b in spans) > 0:
+        return 2 * sum(centres) / len(centres)
+    return max((b for _, b in spans), default=0.0)
 
 
 def _piece_width(piece, text, it):
@@ -664,14 +684,20 @@ class _Known:
 
     def __init__(self, words):
         self._longest = {}
-        for w in set(w for w in words if isinstance(w, str)):
+        ws = [w for w in words if isinstance(w, str)]
+        for w in set(ws):
             for i in range(2, len(w) + 1):
                 if self._longest.get(w[:i], 0) < len(w):
                     self._longest[w[:i]] = len(w)
+        self._pairs = set(zip(ws, ws[1:]))
 
     def longest(self, prefix):
         """Length of the longest source word that starts with prefix (0: none)."""
         return self._longest.get(prefix, 0)
+
+    def pair(self, a, b):
+        """Whether the source has word a followed by word b (a line may end between them)."""
+        return (a, b) in self._pairs
 
 
 def _fmt(ws):
@@ -844,8 +870,10 @@ def _check_notes(src, notes, pages, out, measure):
             no, rest = carry
             take = ws[i:i + len(rest)]
             if take != rest[:len(take)]:
-                out.append(Problem("notes", pn, "note %d goes on here as \"%s\", the source has \"%s\""
-                                   % (no, _fmt(take[:12]), _fmt(rest[:12]))))
+                k = _common(take, rest)
+                out.append(Problem("notes", pn, "note %d goes on here, but after \"%s\" the page has \"%s\", "
+                                   "the source \"%s\"" % (no, _fmt(take[max(0, k - 6):k]), _fmt(take[k:k + 8]),
+                                                          _fmt(rest[k:k + 8]))))
                 return
             i += len(take)
             carry = None if len(take) == len(rest) else (no, rest[len(take):])
@@ -859,8 +887,15 @@ def _check_notes(src, notes, pages, out, measure):
             body = want[no - 1]
             take = ws[i + 1:i + 1 + len(body)]
             if take != body[:len(take)]:
-                out.append(Problem("notes", pn, "note %d reads \"%s\", the source \"%s\""
-                                   % (no, _fmt(take[:16]), _fmt(body[:16]))))
+                k = _common(take, body)
+                nxt = take[k] if k < len(take) else ""
+                if nxt.isdigit() and 1 <= int(nxt) <= len(want) and take[k + 1:k + 3] == want[int(nxt) - 1][:2]:
+                    out.append(Problem("notes", pn, "note %d is cut after \"%s\" and note %s follows it on the "
+                                       "page (only the last note of a page may go on over it)"
+                                       % (no, _fmt(take[max(0, k - 6):k]), nxt)))
+                else:
+                    out.append(Problem("notes", pn, "note %d: after \"%s\" the page has \"%s\", the source \"%s\""
+                                       % (no, _fmt(take[max(0, k - 6):k]), _fmt(take[k:k + 8]), _fmt(body[k:k + 8]))))
                 return
             i += 1 + len(take)
             whole = len(take) == len(body)
@@ -886,6 +921,14 @@ def _check_notes(src, notes, pages, out, measure):
         else:
             out.append(Problem("notes", None, "notes printed in the order %s, not by first reference"
                                % ", ".join(map(str, printed[:20]))))
+
+
+def _common(a, b):
+    """Length of the common start of two word lists."""
+    k = 0
+    while k < len(a) and k < len(b) and a[k] == b[k]:
+        k += 1
+    return k
 
 
 def _check_figures(src, captions, out, measure):
@@ -1009,18 +1052,13 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
         cover, body, tokens, notes, captions, tables = _collect(pages)
         widths = {pg.n: pg.area[2] for pg in pages}
         rights = {pg.n: pg.area[0] + pg.area[2] for pg in pages}
-        para_measure = {}
-        for k, lines in all_paras.items():
-            just = [it.w - it.hang[1] for _, it in lines if it.r != 0.0]
-            if just:
-                para_measure[k] = max(just)
+        para_measure = {k: _para_measure([it for _, it in lines]) for k, lines in all_paras.items()}
 
         def text_width(it, pn):
             return widths[pn]
 
         def body_measure(it, pn):
-            """A paragraph's measure: its justified lines' width, else to the area's right."""
-            return para_measure.get(it.para[0]) if it.para and it.para[0] in para_measure else rights[pn] - it.x
+            return para_measure[it.para[0]] if it.para else rights[pn] - it.x
         if any(pg.kind == "cover" for pg in pages):
             w, p = cover.words(_Known(src.cover), text_width)
             _compare("cover", "cover", src.cover, w, p, out, limit=1)

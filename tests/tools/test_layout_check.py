@@ -220,5 +220,28 @@ class Rendered(unittest.TestCase):
         self.assertIn("code-lines", got)
 
 
+
+
+class KnownDefects(unittest.TestCase):
+    """The comparison with a known-defects list fails both ways."""
+
+    def test_compare(self):
+        sys.path.insert(0, _HERE)
+        import known_defects
+        known = {("gen:1", "page"), ("gen:2", "words"), ("gen:9", "notes")}
+        found = {("gen:1", "page"), ("gen:3", "overlap")}
+        new, fixed = known_defects.compare(found, known, ["gen:1", "gen:2", "gen:3"])
+        self.assertEqual(new, [("gen:3", "overlap")])
+        self.assertEqual(fixed, [("gen:2", "words")])   # gen:9 was not run: not "fixed"
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "KNOWN")
+            known_defects.write(p, found, "a title")
+            self.assertEqual(known_defects.load(p), found)
+            lines = []
+            rc = known_defects.report([("gen:1", [("page", "x")]), ("gen:3", [])], p, "t", str, out=lines.append)
+            self.assertEqual(rc, 1)
+            self.assertTrue(any(l.startswith("now fixed") and "gen:3 overlap" in l for l in lines))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -3,7 +3,9 @@
 # else golden.yaml) and its layout dump compared with NAME.expected; the warnings printed
 # are compared with NAME.warnings when that file exists. A mismatch prints a unified diff.
 # An .expected file whose first line is KNOWNBAD is a parked known failure (reported, not
-# failed). Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
+# failed). Every layout must also pass the layout invariants (tests/tools/layout_check.py
+# with its source: nothing off the page or overlapping, every word and figure, ...).
+# Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
 # PAMPHLET=path runs another build of the program (default ./pamphlet).
 set -u
 bin=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
@@ -30,8 +32,8 @@ for md in *.md; do
         echo "FAIL $name: layout differs from $name.expected"; head -40 "$got.diff"; fail=1
     elif [ -f "$name.warnings" ] && ! diff -u "$name.warnings" "$warn"; then
         echo "FAIL $name: warnings differ from $name.warnings"; fail=1
-    elif ! python3 ../e2e/dump_check.py "$got"; then
-        echo "FAIL $name: page rules broken"; fail=1
+    elif ! python3 ../tools/layout_check.py "$got" --source "$md"; then
+        echo "FAIL $name: layout invariants broken (tests/tools/layout_check.py)"; fail=1
     else
         echo "ok   $name"
     fi

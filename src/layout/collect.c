@@ -169,6 +169,21 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     pm_vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
 }
 
+/* How far a list indents its items: the layout's list indent, or more when its widest
+ * marker ("100.") and half an em would not fit in it. */
+static double list_indent(const fstate *fs, const pm_block *list, const cframe *f)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_font_spec *font = f->quote ? &sp->quote : &sp->body;
+    double ind = pm_spec_len(sp, sp->list_indent, f->w), widest = 0;
+    for (size_t k = 0; k < list->nkids; k++) {
+        const char *m = list->kids[k].marker;
+        if (!m || (k > 0 && k + 1 < list->nkids && strlen(m) < 4 && k % 8)) continue; /* (numbers grow) */
+        widest = fmax(widest, pm_para_single(fs->set, m, font, NULL)->width);
+    }
+    return fmax(ind, widest + 0.5 * pm_font_size(sp, font));
+}
+
 /* The next event of the walk, with the container frames kept in step. */
 static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
 {
@@ -191,7 +206,7 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
             f.right += q;
             if (!f.quote++ && c->prev) c->space = fmax(c->space, qspace);
         } else if ((*b)->kind == PM_BLK_LIST) {
-            f.left += pm_spec_len(sp, sp->list_indent, f.w);
+            f.left += list_indent(fs, *b, &f);
             f.list++;
             f.tight = (*b)->tight;
         } else if ((*b)->kind == PM_BLK_ITEM) {

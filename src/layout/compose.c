@@ -91,9 +91,18 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
            already fill it: then the page holds only them) */
         if (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS)) {
             if (r->best == n) { /* nothing fits before it: break there */
-                r->best = j;
+                size_t k = j;
+                if (used0 > EPS) { /* (figures at the top: the rest waits for the next page) */
+                    k = i;
+                    before = (notes_mark){0};
+                    used = used0;
+                } else { /* never inside a table's row: its cells but the last are 0 high */
+                    while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
+                    used -= it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h;
+                }
+                r->best = k;
                 r->notes = before;
-                r->used = used - (it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h);
+                r->used = used;
             }
             return;
         }
@@ -377,6 +386,9 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         pm_collect_ahead(fs, vl, col, i);
         if (fs->rc) break;
         pl.repeat = i < vl->n ? vl->v[i].tbl : NULL;
+        /* a table goes on here under its header again, unless figures at the top leave no
+           room for the header and two lines (the page then holds the figures alone) */
+        if (pl.repeat && used + pl.repeat->h + 2 * fs->L > rg->h + EPS && pl.ntop) pl.repeat = NULL;
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;

@@ -137,6 +137,27 @@ static void expand(fstate *fs, const char *tmpl, const char *page, const char *s
     }
 }
 
+/* A running head set in the header font, shortened at a word with an ellipsis until it
+ * fits the width w (a long section title must not run off the page). */
+static const pm_line *running_line(fstate *fs, GString *text, double w)
+{
+    const pm_font_spec *font = &fs->spec->running;
+    const pm_line *l = pm_para_single(fs->set, pm_arena_strdup(fs->a, text->str), font, fs->a);
+    while (l->width > w && text->len > 1) {
+        const char *cut = g_utf8_find_prev_char(text->str, text->str + text->len);
+        if (g_str_has_suffix(text->str, "\xE2\x80\xA6")) /* drop the ellipsis, then a word */
+            cut = g_utf8_find_prev_char(text->str, text->str + text->len - 3);
+        const char *sp = cut;
+        while (sp > text->str && *sp != ' ') sp = g_utf8_find_prev_char(text->str, sp);
+        if (sp > text->str + text->len / 3) cut = sp; /* at a word, when one is near */
+        while (cut > text->str && cut[-1] == ' ') cut--;
+        g_string_truncate(text, (gsize)(cut - text->str));
+        g_string_append(text, "\xE2\x80\xA6");
+        l = pm_para_single(fs->set, pm_arena_strdup(fs->a, text->str), font, fs->a);
+    }
+    return l;
+}
+
 /* A page is complete: its number and label, running heads and page number (not on the
  * cover and back cover), then it goes to the sink. */
 void pm_finish_page(fstate *fs, pm_page *pg)
@@ -171,9 +192,8 @@ void pm_finish_page(fstate *fs, pm_page *pg)
                 if (!tmpl || !*tmpl) continue;
                 expand(fs, tmpl, num, sec, fs->buf);
                 if (!fs->buf->len) continue;
-                pm_line *l = pm_para_single(fs->set, pm_arena_strdup(fs->a, fs->buf->str), &sp->running, fs->a);
+                const pm_line *l = running_line(fs, fs->buf, tw);
                 double x = pos == 0 ? tx : pos == 1 ? tx + (tw - l->width) / 2 : tx + tw - l->width;
-                if (l->width > tw) x = tx; /* too long for the line: it starts at the left */
                 pm_line_item(fs, pg, l, x, y, lead, PM_FL_RUNNING);
             }
             if (rs[r]->rule) {

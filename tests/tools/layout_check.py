@@ -374,6 +374,16 @@ def _text(node):
     return "".join(_inline(node, []))
 
 
+_ATTR_TOKEN = r"(?:[.#][\w:-]+|[\w:-]+=(?:\"[^\"]*\"|'[^']*'|\u201c[^\u201d]*\u201d|[^\s}]+))"
+_TRAILING_ATTRS = re.compile(r"[ \t\n]+\{[ \t]*" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN + r")*[ \t]*\}[ \t]*$")
+
+
+def _strip_attrs(s):
+    """A heading's or paragraph's text without the {#id .class} block that ends it
+    (input/attrs.c takes it off)."""
+    return _TRAILING_ATTRS.sub("", s)
+
+
 class Figure:
     __slots__ = ("src", "line", "caption")
 
@@ -413,9 +423,14 @@ class Source:
                     f.src, f.line, f.caption = kids[0].url, c.line, tokenize(_text(kids[0]))
                     self.figures.append(f)
                     continue
-                self.body += tokenize(_text(c))
+                self.body += tokenize(_strip_attrs(_text(c)))
+            elif t == "div" and "parallel" in c.classes and len(c.children) == 2:
+                # set side by side, row by row (layout/collect.c): read like a table, one
+                # column after the other
+                self.body.append(("\0table", len(self.tables)))
+                self.tables.append([tokenize(_strip_attrs("".join(_all_text(part, [])))) for part in c.children])
             elif t == "heading":
-                s = _text(c)
+                s = _strip_attrs(_text(c))
                 if self._first_heading is None and s.strip():
                     self._first_heading = s
                 self.body += tokenize(s)

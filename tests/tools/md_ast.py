@@ -25,6 +25,7 @@ CLI: md_ast.py FILE.md prints the tree.
 import ctypes
 import ctypes.util
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -94,7 +95,7 @@ def _load():
 
 
 class Node:
-    __slots__ = ("type", "literal", "url", "line", "level", "header", "fenced", "children")
+    __slots__ = ("type", "literal", "url", "line", "level", "header", "fenced", "children", "classes")
 
     def __init__(self, type_):
         self.type = type_
@@ -105,6 +106,7 @@ class Node:
         self.header = False
         self.fenced = False
         self.children = []
+        self.classes = []
 
     def __repr__(self):
         return "Node(%s line=%d%s)" % (self.type, self.line, " %r" % self.literal if self.literal else "")
@@ -154,8 +156,83 @@ def _convert(core, ext, n, off):
     return node
 
 
+# pandoc's fenced divs, as src/input/divs.c reads them: a fence line (outside fenced
+# code) becomes a marker comment, and the blocks between an opening marker and its
+# closing one become a "div" node with the fence's classes.
+_CODE_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV_RE = re.compile(r"^[ \t]*(:{3,})(.*)$")
+_MARK_RE = re.compile(r"^<!--pamphlet:(/?)div (\d+)-->")
+
+
+def _div_classes(rest):
+    rest = rest.strip().strip(":").strip()
+    if not rest:
+        return None
+    classes = []
+    if rest.startswith("{"):
+        classes = re.findall(r"\.([\w:-]+)", rest)
+    else:
+        word = re.match(r"[^\s:{]+", rest)
+        classes = [word.group(0)] if word else []
+        classes += re.findall(r"\.([\w:-]+)", rest[word.end():] if word else "")
+    return classes
+
+
+def _mark_divs(text):
+    out, classes, fence, depth = [], [], None, 0
+    for line in text.split("\n"):
+        m = _CODE_FENCE_RE.match(line)
+        if m:
+            ch, n = m.group(1)[0], len(m.group(1))
+            if fence is None:
+                fence = (ch, n)
+            elif ch == fence[0] and n >= fence[1]:
+                fence = None
+        elif fence is None:
+            d = _DIV_RE.match(line)
+            if d:
+                cls = _div_classes(d.group(2))
+                if cls is None and depth > 0:
+                    depth -= 1
+                    out.append("<!--pamphlet:/div %d-->" % len(classes))
+                    classes.append(None)
+                    continue
+                if cls is not None:
+                    depth += 1
+                    out.append("<!--pamphlet:div %d-->" % len(classes))
+                    classes.append(cls)
+                    continue
+        out.append(line)
+    return "\n".join(out), classes
+
+
+def _group_divs(node, classes):
+    kids, stack = [], []
+    for c in node.children:
+        _group_divs(c, classes)
+        m = _MARK_RE.match(c.literal.lstrip()) if c.type == "html_block" and c.literal else None
+        if m and not m.group(1):
+            d = Node("div")
+            d.line, d.classes = c.line, classes[int(m.group(2))] or []
+            (stack[-1].children if stack else kids).append(d)
+            stack.append(d)
+        elif m:
+            if stack:
+                stack.pop()
+        else:
+            (stack[-1].children if stack else kids).append(c)
+    node.children = kids
+
+
 def parse(text, line_offset=0):
     """The document tree of Markdown text (no front matter), lines shifted by line_offset."""
+    text, classes = _mark_divs(text)
+    doc = _parse(text, line_offset)
+    _group_divs(doc, classes)
+    return doc
+
+
+def _parse(text, line_offset=0):
     core, ext = _load()
     p = core.cmark_parser_new(OPT_SMART | OPT_FOOTNOTES | OPT_SOURCEPOS)
     for e in (b"strikethrough", b"table", b"autolink"):

@@ -65,7 +65,14 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
-                if (th - content < -EPS) break;
+                if (th - content < -EPS) { /* (the page's first item was taller than it) */
+                    if (r->best == n) {
+                        r->best = j;
+                        r->notes = pm_acc_mark(acc);
+                        r->used = used;
+                    }
+                    return;
+                }
                 if (consider_break(r, j, pen, th, content, used, stretch, nfl, acc)) return;
             }
         }
@@ -107,7 +114,19 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             return;
         }
     }
-    if (j >= n) { /* the end: the last page takes everything left */
+    /* the end: the last page takes everything left; but a heading that ends the text
+       while figures still wait for a page goes after them, with what it heads */
+    if (j >= n && after_heading >= 0 && (queued || nfl)) {
+        if (r->best < n) return;
+        if (used0 > EPS) { /* the page holds the figures at its top alone */
+            r->best = i;
+            r->nfloated = 0;
+            r->notes = (notes_mark){0};
+            r->used = used0;
+            return;
+        }
+    }
+    if (j >= n) {
         r->best = n;
         r->nfloated = nfl;
         r->ratio = 0;

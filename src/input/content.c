@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -182,6 +183,69 @@ static const char *ext_type(cmark_node *n)
 
 static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
 
+/* Whether an inline HTML tag is a line break: <br>, <br/>, <br />. */
+static int is_br(const char *s)
+{
+    if (strncasecmp(s, "<br", 3)) return 0;
+    s += 3;
+    while (*s == ' ' || *s == '/') s++;
+    return *s == '>';
+}
+
+/* Raw HTML is not interpreted: its tags are left out (once per file, a warning). */
+static void warn_html(cstate *st, int line, const char *lit)
+{
+    if (st->warned_html++) return;
+    char tag[40];
+    size_t n = strcspn(lit, "\n");
+    snprintf(tag, sizeof tag, "%.*s%s", (int)(n < 30 ? n : 30), lit, n > 30 ? "..." : "");
+    pm_warn(st->file, line, 0, "raw HTML is not interpreted: tags such as '%s' are left out, the text between them kept",
+            tag);
+}
+
+/* The text of a block of HTML: tags and comments left out, <br> and block tags as spaces,
+ * blanks collapsed, the common entities decoded. A new malloc'd string. */
+static char *html_text(const char *s)
+{
+    static const struct { const char *ent, *utf8; } ents[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+        {"&apos;", "'"}, {"&nbsp;", "\xC2\xA0"}, {"&mdash;", "\xE2\x80\x94"}, {"&ndash;", "\xE2\x80\x93"},
+        {"&copy;", "\xC2\xA9"}};
+    char *out = pm_xmalloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (*s == '<') {
+            const char *e = !strncmp(s, "<!--", 4) ? strstr(s, "-->") : strchr(s, '>');
+            if (!e) break;
+            s = e + (*e == '-' ? 3 : 1);
+            if (o > out && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        if (*s == '&') {
+            size_t k = 0;
+            while (k < sizeof ents / sizeof *ents && strncmp(s, ents[k].ent, strlen(ents[k].ent))) k++;
+            if (k < sizeof ents / sizeof *ents) {
+                size_t n = strlen(ents[k].utf8);
+                memcpy(o, ents[k].utf8, n); /* (never longer than the entity) */
+                o += n;
+                s += strlen(ents[k].ent);
+                continue;
+            }
+        }
+        char ch = *s++;
+        if (isspace((unsigned char)ch)) {
+            if (o > out && o[-1] != ' ') *o++ = ' ';
+        } else {
+            *o++ = ch;
+        }
+    }
+    while (o > out && o[-1] == ' ') o--;
+    *o = 0;
+    char *start = out;
+    while (*start == ' ') start++;
+    memmove(out, start, strlen(start) + 1);
+    return out;
+}
+
 /* The walks below recurse as deep as the markup nests: beyond these depths the input is
  * refused (it would overflow the stack, and each level of inline markup is one more style
  * over the whole of the text inside it). */
@@ -225,10 +289,13 @@ static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
         case CMARK_NODE_HTML_INLINE: {
             const char *lit = cmark_node_get_literal(n);
             if (!strncmp(lit, "<!--", 4)) break; /* a comment: not text */
-            if (!st->warned_html++)
-                pm_warn(st->file, line, 0, "raw HTML is not interpreted; '%s' is set as text", lit);
-            tb_text(t, lit, 0);
-            break;
+            if (is_br(lit)) { /* <br>: a line break, as Markdown's own */
+                tb_trim_end(t);
+                sb_add(&t->s, "\xE2\x80\xA8", 3);
+                break;
+            }
+            warn_html(st, line, lit);
+            break; /* any other tag is left out; the text between tags stays */
         }
         case CMARK_NODE_EMPH:
             inlines(st, t, n);
@@ -716,15 +783,16 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                                  enclosing container; add_div warned) */
             while (isspace((unsigned char)*lit)) lit++;
             if (!strncmp(lit, "<!--", 4)) break; /* comment */
-            if (!st->warned_html++)
-                pm_warn(st->file, line, 0, "raw HTML is not interpreted; it is set as text");
-            pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
-            size_t len = strlen(lit);
-            while (len && lit[len - 1] == '\n') len--;
-            check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
-            b->text.line = line;
+            warn_html(st, line, lit);
+            check_block_size(st, strlen(lit), line);
+            char *plain = html_text(lit); /* the text between the tags, if any, as a paragraph */
+            if (*plain) {
+                pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
+                b->text.utf8 = pm_arena_strdup(st->doc->arena, plain);
+                b->text.len = (uint32_t)strlen(plain);
+                b->text.line = line;
+            }
+            free(plain);
             break;
         }
         case CMARK_NODE_THEMATIC_BREAK: add_block(st, PM_BLK_RULE, line, &c); break;

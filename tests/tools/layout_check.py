@@ -63,13 +63,14 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
 
 Words are md_words.tokenize()'s (NFKC, apostrophes unified, punctuation separates, soft
 hyphens dropped). The source is read with libcmark-gfm itself (md_ast.py), as the program
-reads it: raw HTML is set as text (comments are not), an image inside a paragraph by its
+reads it: raw HTML by the text between its tags (<br> a line break), an image inside a paragraph by its
 description, a footnote reference by its number. On the page side a run the program drew
 no glyphs for (no font has its characters) is not there; right-to-left runs, which the
 dump gives in visual order, are read in logical order; a footnote mark (a run of digits at
 most 0.8 of the line's size) is a word of its own.
 """
 import argparse
+import html
 import bisect
 import difflib
 import os
@@ -344,9 +345,9 @@ def _inline(node, out):
             out.append(" ")
         elif t == "linebreak":
             out.append("\n")
-        elif t == "html_inline":
-            if not c.literal.startswith("<!--"):
-                out.append(c.literal)
+        elif t == "html_inline":  # a tag is left out (content.c); <br> is a line break
+            if re.match(r"(?i)<br[ /]*>", c.literal):
+                out.append("\n")
         elif t == "footnote_reference":
             out.append(" %s " % c.literal)
         else:
@@ -440,11 +441,9 @@ class Source:
                 ws = tokenize(lit)
                 self.code_words.update(range(len(self.body), len(self.body) + len(ws)))
                 self.body += ws
-            elif t == "html_block":  # set as code (content.c)
+            elif t == "html_block":  # the text between its tags, as a paragraph (content.c)
                 if not c.literal.lstrip().startswith("<!--"):
-                    ws = tokenize(c.literal)
-                    self.code_words.update(range(len(self.body), len(self.body) + len(ws)))
-                    self.body += ws
+                    self.body += tokenize(html.unescape(re.sub(r"<!--.*?-->|<[^>]*>", " ", c.literal, flags=re.S)))
             elif t == "footnote_definition":
                 self.notes.append(tokenize("".join(_all_text(c, []))))
             elif t == "table":

@@ -71,6 +71,21 @@ int pm_read_file(const char *path, size_t max_bytes, const char *what, char **da
     return PM_OK;
 }
 
+long long pm_source_epoch(void)
+{
+    static int warned;
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (errno || *end || v < 0) {
+        if (!warned++) pm_warn("SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds; ignored", e);
+        return -1;
+    }
+    return v;
+}
+
 const char *pm_cache_dir(void)
 {
     static char path[4096];

@@ -1,4 +1,5 @@
-/* fileio.h - reading whole input files with a size limit, and writing outputs atomically.
+/* fileio.h - reading whole input files with a size limit, writing outputs atomically, and
+ * the date outputs carry (SOURCE_DATE_EPOCH).
  *
  * An output is written to a temporary file beside its destination and renamed over it
  * only when complete, so a failed run leaves the previous file byte-for-byte as it was. */
@@ -21,6 +22,10 @@ char *pm_path_join(const char *dir, const char *path);
 /* pamphlet's cache folder ($XDG_CACHE_HOME/pamphlet or ~/.cache/pamphlet), created if
  * need be; NULL if there is none it can write. Static buffer. */
 const char *pm_cache_dir(void);
+
+/* SOURCE_DATE_EPOCH in seconds: the date written into output files, or -1 when unset
+ * (a bad value is warned about once). The outputs never carry the wall clock. */
+long long pm_source_epoch(void);
 
 typedef struct pm_outfile {
     char *path;     /* destination */

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/device.h"
 #include "base/diag.h"
+#include "base/fileio.h"
 
 #define EPS 0.01
 #define AWFUL_BAD 10000.0

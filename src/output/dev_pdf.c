@@ -25,21 +25,6 @@ typedef struct {
     int ended;
 } pdf_dev;
 
-long long pm_source_epoch(void)
-{
-    static int warned;
-    const char *e = getenv("SOURCE_DATE_EPOCH");
-    if (!e || !*e) return -1;
-    char *end;
-    errno = 0;
-    long long v = strtoll(e, &end, 10);
-    if (errno || *end || v < 0) {
-        if (!warned++) pm_warn("SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds; ignored", e);
-        return -1;
-    }
-    return v;
-}
-
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
 {
     if (lay->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, lay->title);

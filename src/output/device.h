@@ -42,9 +42,6 @@ pm_device *pm_device_dump_new(const char *path); /* "-" = standard output */
 pm_device *pm_device_png_new(const char *dir, double dpi);
 pm_device *pm_device_spreads_new(const char *path, double dpi);
 
-/* SOURCE_DATE_EPOCH in seconds, or -1 when unset (a bad value is warned about once).
- * The PDFs never carry the wall clock. */
-long long pm_source_epoch(void);
 /* PDF metadata shared by the PDF writers: title, author, dates, creator. */
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay);
 

@@ -111,7 +111,7 @@ typedef struct pdf_pipe {
     size_t n, cap, next;
     int done;
     const pm_layout *lay;
-    pm_device *dev;
+    pm_writer *wr;
     int rc;
     int joined;
     pthread_t thread;
@@ -148,9 +148,9 @@ static void *pipe_run(void *arg)
         if (p->rc) continue; /* after an error: drain */
         if (!begun) {
             begun = 1;
-            if (p->dev->begin) p->rc = p->dev->begin(p->dev, lay);
+            if (p->wr->begin) p->rc = p->wr->begin(p->wr, lay);
         }
-        if (!p->rc) p->rc = p->dev->page(p->dev, lay, pg);
+        if (!p->rc) p->rc = p->wr->page(p->wr, lay, pg);
     }
     return NULL;
 }
@@ -169,19 +169,19 @@ static void pipe_stop(void *ud)
     p->joined = 1;
 }
 
-/* A device run on a thread of its own: the booklet is drawn while the reading PDF is
+/* A writer run on a thread of its own: the booklet is drawn while the reading PDF is
  * finished (its images come from their second set of source surfaces). */
-typedef struct dev_thread {
-    pm_device *dev;
+typedef struct writer_thread {
+    pm_writer *wr;
     const pm_layout *lay;
     int rc;
     pthread_t thread;
-} dev_thread;
+} writer_thread;
 
-static void *dev_thread_run(void *arg)
+static void *writer_thread_run(void *arg)
 {
-    dev_thread *t = arg;
-    t->rc = pm_device_run(t->dev, t->lay);
+    writer_thread *t = arg;
+    t->rc = pm_writer_run(t->wr, t->lay);
     return NULL;
 }
 
@@ -319,11 +319,11 @@ int pm_session_inputs(pm_session *s, const char *const **paths)
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 {
     double t0 = now_ms();
-    int rc, ndev = 0, booklet = -1, warnings_before = pm_diag_warnings();
+    int rc, nwriters = 0, booklet = -1, warnings_before = pm_diag_warnings();
     pm_doc *doc = NULL;
     pm_spec *spec = NULL;
     pm_layout *lay = NULL;
-    pm_device *devs[8];
+    pm_writer *writers[8];
     char *outpath = NULL;
     pm_flow_stats stats = {0};
     if (info) memset(info, 0, sizeof *info);
@@ -391,44 +391,44 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     if (!o->preflight) {
         if (!o->no_pdf) {
             outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
-            if (!(devs[ndev] = pm_device_pdf_new(outpath))) { rc = PM_EIO; goto done; }
-            ndev++;
+            if (!(writers[nwriters] = pm_pdf_writer_new(outpath))) { rc = PM_EIO; goto done; }
+            nwriters++;
         }
         if (o->booklet) {
             pm_booklet_opts bo;
             if ((rc = booklet_options(o, spec, &bo))) goto done;
             bo.quiet = o->quiet || (s->keep && s->ninputs > 0); /* watch mode: the how-to once */
-            if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
-            booklet = ndev++;
+            if (!(writers[nwriters] = pm_booklet_writer_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
+            booklet = nwriters++;
         }
         if (o->dump) {
-            if (!(devs[ndev] = pm_device_dump_new(o->dump))) { rc = PM_EIO; goto done; }
-            ndev++;
+            if (!(writers[nwriters] = pm_dump_writer_new(o->dump))) { rc = PM_EIO; goto done; }
+            nwriters++;
         }
         if (o->png_dir) {
-            if (!(devs[ndev] = pm_device_png_new(o->png_dir, o->dpi))) { rc = PM_EIO; goto done; }
-            ndev++;
+            if (!(writers[nwriters] = pm_png_writer_new(o->png_dir, o->dpi))) { rc = PM_EIO; goto done; }
+            nwriters++;
         }
         if (o->spreads) {
-            if (!(devs[ndev] = pm_device_spreads_new(o->spreads, o->dpi))) { rc = PM_EIO; goto done; }
-            ndev++;
+            if (!(writers[nwriters] = pm_spreads_writer_new(o->spreads, o->dpi))) { rc = PM_EIO; goto done; }
+            nwriters++;
         }
     }
     /* the reading PDF is written as the pages come */
     pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
     pm_page_sink sink = {pipe_page, pipe_stop, &pipe};
     int piped = 0;
-    if (ndev && !o->no_pdf) {
-        pipe.dev = devs[0];
+    if (nwriters && !o->no_pdf) {
+        pipe.wr = writers[0];
         piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
     }
     rc = pm_flow(s->set, doc, spec, s->images, piped ? &sink : NULL, &lay, &stats);
     stage("flow");
-    dev_thread bt = {.lay = lay};
+    writer_thread bt = {.lay = lay};
     int bt_started = 0;
     if (!rc && piped && booklet >= 0 && !pipe.joined) {
-        bt.dev = devs[booklet];
-        bt_started = pthread_create(&bt.thread, NULL, dev_thread_run, &bt) == 0;
+        bt.wr = writers[booklet];
+        bt_started = pthread_create(&bt.thread, NULL, writer_thread_run, &bt) == 0;
     }
     if (piped) {
         if (!pipe.joined) {
@@ -441,7 +441,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         stage("pdf pages");
         free(pipe.q);
         if (!rc) rc = pipe.rc;
-        if (!rc && pipe.dev->end) rc = pipe.dev->end(pipe.dev, lay);
+        if (!rc && pipe.wr->end) rc = pipe.wr->end(pipe.wr, lay);
     }
     stage("layout");
     if (bt_started) {
@@ -461,17 +461,17 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = pm_diag_errors() ? PM_EINPUT : PM_OK;
         goto done;
     }
-    for (int i = piped; i < ndev && !rc; i++) {
+    for (int i = piped; i < nwriters && !rc; i++) {
         if (bt_started && i == booklet) continue;
-        rc = pm_device_run(devs[i], lay);
-        stage(devs[i]->name);
+        rc = pm_writer_run(writers[i], lay);
+        stage(writers[i]->name);
     }
     /* everything finished: now put the files in place */
-    for (int i = 0; i < ndev && !rc; i++)
-        if (devs[i]->commit) rc = devs[i]->commit(devs[i]);
+    for (int i = 0; i < nwriters && !rc; i++)
+        if (writers[i]->commit) rc = writers[i]->commit(writers[i]);
 
 done:
-    for (int i = 0; i < ndev; i++) devs[i]->drop(devs[i]);
+    for (int i = 0; i < nwriters; i++) writers[i]->drop(writers[i]);
     stage("commit");
     if (info && lay) info->pages = (int)lay->npages;
     if (s->set) {

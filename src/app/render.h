@@ -1,5 +1,5 @@
 /* render.h - the whole pipeline for one run: content -> layout spec -> fonts -> set
- * paragraphs -> build pages -> devices. A session keeps what does not change between
+ * paragraphs -> build pages -> writers. A session keeps what does not change between
  * the runs of watch mode: fonts, hyphenation patterns, images, and (when the layout is
  * unchanged) the paragraphs already set. */
 #ifndef PM_RENDER_H

@@ -15,6 +15,7 @@
 #include "impose/booklet-imp.h"
 #include "base/diag.h"
 #include "base/fileio.h"
+#include "output/paint.h"
 
 #define PT_TO_MM(x) ((x) * 25.4 / 72.0)
 #define MARK_WIDTH 0.25 /* points */
@@ -291,7 +292,7 @@ void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, co
 /* ---- the device ---- */
 
 typedef struct {
-    pm_device dev;
+    pm_writer dev;
     pm_outfile out;
     char *path;
     FILE *fp;
@@ -354,7 +355,7 @@ static int frame_paint(void *ud, int i, cairo_t *cr)
     return PM_OK;
 }
 
-static int bk_begin(pm_device *dev, const pm_layout *lay)
+static int bk_begin(pm_writer *dev, const pm_layout *lay)
 {
     bk_dev *d = (bk_dev *)dev;
     d->cap = lay->npages ? lay->npages : 1;
@@ -363,7 +364,7 @@ static int bk_begin(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int bk_page(pm_device *dev, const pm_layout *lay, const pm_page *page)
+static int bk_page(pm_writer *dev, const pm_layout *lay, const pm_page *page)
 {
     bk_dev *d = (bk_dev *)dev;
     if (d->npages == d->cap) {
@@ -374,7 +375,7 @@ static int bk_page(pm_device *dev, const pm_layout *lay, const pm_page *page)
     return PM_OK;
 }
 
-static int bk_end(pm_device *dev, const pm_layout *lay)
+static int bk_end(pm_writer *dev, const pm_layout *lay)
 {
     bk_dev *d = (bk_dev *)dev;
     pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_bounds,
@@ -394,7 +395,7 @@ static int bk_end(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int bk_commit(pm_device *dev)
+static int bk_commit(pm_writer *dev)
 {
     bk_dev *d = (bk_dev *)dev;
     if (!d->written) return PM_EIO;
@@ -407,7 +408,7 @@ static int bk_commit(pm_device *dev)
     return rc;
 }
 
-static void bk_drop(pm_device *dev)
+static void bk_drop(pm_writer *dev)
 {
     bk_dev *d = (bk_dev *)dev;
     if (d->fp) fclose(d->fp);
@@ -418,7 +419,7 @@ static void bk_drop(pm_device *dev)
     free(d);
 }
 
-pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o)
+pm_writer *pm_booklet_writer_new(const char *path, const pm_booklet_opts *o)
 {
     bk_dev *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "booklet"))) {

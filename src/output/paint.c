@@ -1,19 +1,11 @@
-/* dev_paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
- * devices. */
+/* paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
+ * writers (see paint.h). */
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "output/device.h"
+#include "output/paint.h"
 #include "base/diag.h"
-
-int pm_device_run(pm_device *d, const pm_layout *lay)
-{
-    int rc = d->begin ? d->begin(d, lay) : PM_OK;
-    for (size_t i = 0; !rc && i < lay->npages; i++) rc = d->page(d, lay, lay->pages[i]);
-    if (!rc && d->end) rc = d->end(d, lay);
-    return rc;
-}
 
 static void show(cairo_t *cr, const pm_run *run, int g0, int g1, int b0, int b1, int c0, int c1)
 {

@@ -1,4 +1,4 @@
-/* dev_pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
+/* pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
  * page labels, links and named destinations. */
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -7,13 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "output/device.h"
+#include "output/writer.h"
+#include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/version.h"
 
 typedef struct {
-    pm_device dev;
+    pm_writer super;
     pm_outfile out;
     FILE *fp;               /* the temporary file */
     cairo_surface_t *surface;
@@ -23,7 +24,7 @@ typedef struct {
     int outline[4]; /* current outline parent per level */
     int tagged;     /* the "Document" structure tag has begun */
     int ended;
-} pdf_dev;
+} pdf_writer;
 
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
 {
@@ -51,9 +52,9 @@ static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigne
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static int pdf_begin(pm_device *dev, const pm_layout *lay)
+static int pdf_begin(pm_writer *wr, const pm_layout *lay)
 {
-    (void)dev;
+    (void)wr;
     (void)lay; /* the surface is made with the first page, at its size */
     return PM_OK;
 }
@@ -80,7 +81,7 @@ static int page_has_ink(const pm_page *pg)
 }
 
 /* Draw page pg and end it; last: it is the document's last page. */
-static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
+static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last)
 {
     if (!d->surface) {
         d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pg->w, pg->h);
@@ -125,17 +126,17 @@ static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
 
 /* Pages are drawn one behind: whether a page is the last is known only when the next
  * one comes, or end(). */
-static int pdf_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+static int pdf_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     int rc = d->pending ? draw(d, lay, d->pending, 0) : PM_OK;
     d->pending = pg;
     return rc;
 }
 
-static int pdf_end(pm_device *dev, const pm_layout *lay)
+static int pdf_end(pm_writer *wr, const pm_layout *lay)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     if (d->pending) {
         int rc = draw(d, lay, d->pending, 1);
         d->pending = NULL;
@@ -161,16 +162,16 @@ static int pdf_end(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int pdf_commit(pm_device *dev)
+static int pdf_commit(pm_writer *wr)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     d->ended = 1;
     return pm_outfile_commit(&d->out);
 }
 
-static void pdf_drop(pm_device *dev)
+static void pdf_drop(pm_writer *wr)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     if (d->cr) cairo_destroy(d->cr);
     if (d->surface) {
         cairo_surface_finish(d->surface);
@@ -181,18 +182,18 @@ static void pdf_drop(pm_device *dev)
     free(d);
 }
 
-pm_device *pm_device_pdf_new(const char *path)
+pm_writer *pm_pdf_writer_new(const char *path)
 {
-    pdf_dev *d = pm_xcalloc(1, sizeof *d);
+    pdf_writer *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
         free(d);
         return NULL;
     }
-    d->dev.name = "pdf";
-    d->dev.begin = pdf_begin;
-    d->dev.page = pdf_page;
-    d->dev.end = pdf_end;
-    d->dev.commit = pdf_commit;
-    d->dev.drop = pdf_drop;
-    return &d->dev;
+    d->super.name = "pdf";
+    d->super.begin = pdf_begin;
+    d->super.page = pdf_page;
+    d->super.end = pdf_end;
+    d->super.commit = pdf_commit;
+    d->super.drop = pdf_drop;
+    return &d->super;
 }

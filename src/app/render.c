@@ -466,9 +466,8 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = pm_writer_run(writers[i], lay);
         stage(writers[i]->name);
     }
-    /* everything finished: now put the files in place */
-    for (int i = 0; i < nwriters && !rc; i++)
-        if (writers[i]->commit) rc = writers[i]->commit(writers[i]);
+    /* everything finished: post-process the files, then put them in place */
+    if (!rc) rc = pm_writers_commit(writers, nwriters);
 
 done:
     for (int i = 0; i < nwriters; i++) writers[i]->drop(writers[i]);

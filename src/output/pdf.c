@@ -162,6 +162,29 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     return PM_OK;
 }
 
+/* pm_pdf_check_pass: a PDF header at the start, %%EOF in the last kilobyte. */
+static int check_pdf(void *ud, const char *in, const char *out, const char *dest)
+{
+    (void)ud;
+    (void)out;
+    FILE *f = fopen(in, "rb");
+    char head[5], tail[1024];
+    size_t n = 0;
+    int whole = 0;
+    if (f && fread(head, 1, 5, f) == 5 && !memcmp(head, "%PDF-", 5)) {
+        if (fseek(f, -(long)sizeof tail, SEEK_END) < 0) rewind(f);
+        n = fread(tail, 1, sizeof tail, f);
+        for (size_t i = 0; i + 5 <= n && !whole; i++) whole = !memcmp(tail + i, "%%EOF", 5);
+    }
+    if (f) fclose(f);
+    if (whole) return PM_PASS_SAME;
+    pm_error(dest, 0, 0, "the PDF came out incomplete (%s); the previous file is kept",
+             !f ? strerror(errno) : n ? "no %%EOF at its end" : "no PDF header");
+    return PM_EIO;
+}
+
+const pm_pass pm_pdf_check_pass = {"pdf-check", check_pdf, NULL};
+
 static int pdf_commit(pm_writer *wr)
 {
     pdf_writer *d = (pdf_writer *)wr;
@@ -195,5 +218,7 @@ pm_writer *pm_pdf_writer_new(const char *path)
     d->super.end = pdf_end;
     d->super.commit = pdf_commit;
     d->super.drop = pdf_drop;
+    d->super.out = &d->out;
+    pm_writer_add_pass(&d->super, pm_pdf_check_pass);
     return &d->super;
 }

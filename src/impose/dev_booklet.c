@@ -301,6 +301,7 @@ typedef struct {
     size_t npages, cap;
     pm_bk_summary sum;
     int written, committed;
+    pm_image_sources *images; /* this writer's own (see image.h) */
 } bk_dev;
 
 static void frame_size(void *ud, int i, double *w, double *h)
@@ -351,7 +352,8 @@ static int frame_bounds(void *ud, int i, double b[4])
 
 static int frame_paint(void *ud, int i, cairo_t *cr)
 {
-    pm_paint_page(cr, ((const bk_dev *)ud)->pages[i], PM_PAINT_SECOND_IMAGES);
+    const bk_dev *d = ud;
+    pm_paint_page(cr, d->pages[i], d->images, 0);
     return PM_OK;
 }
 
@@ -416,6 +418,7 @@ static void bk_drop(pm_writer *dev)
     pm_bk_summary_free(&d->sum);
     free(d->pages);
     free(d->path);
+    pm_image_sources_drop(d->images);
     free(d);
 }
 
@@ -428,6 +431,7 @@ pm_writer *pm_booklet_writer_new(const char *path, const pm_booklet_opts *o)
     }
     d->path = pm_xstrdup(path);
     d->o = *o;
+    d->images = pm_image_sources_new();
     d->dev.name = "booklet";
     d->dev.begin = bk_begin;
     d->dev.page = bk_page;

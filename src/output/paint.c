@@ -112,15 +112,14 @@ static void quote_attr(char *out, size_t n, const char *s)
     out[o] = 0;
 }
 
-void pm_paint_page(cairo_t *cr, const pm_page *page, int flags)
+void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags)
 {
     int tags = flags & PM_PAINT_TAGS;
-    int set = flags & PM_PAINT_SECOND_IMAGES ? PM_IMAGE_SET_SECOND : PM_IMAGE_SET_MAIN;
     for (size_t i = 0; i < page->nitems; i++) {
         const pm_fitem *it = &page->items[i];
         switch (it->kind) {
         case PM_FI_LINE: pm_paint_glyph_line(cr, it->line, it->x, it->y, tags); break;
-        case PM_FI_IMAGE: pm_image_paint(cr, it->image, set, it->x, it->y, it->w, it->h); break;
+        case PM_FI_IMAGE: pm_image_paint(cr, it->image, images, it->x, it->y, it->w, it->h); break;
         case PM_FI_RULE:
             cairo_save(cr);
             cairo_set_source_rgb(cr, 0, 0, 0);

@@ -5,15 +5,17 @@
 
 #include <cairo.h>
 
+#include "image/image.h"
 #include "layout/frame.h"
 
 /* How pm_paint_page paints: PM_PAINT_TAGS emits links and destinations as PDF tags (for
- * the reading PDF); PM_PAINT_SECOND_IMAGES paints images from their second set of source
- * surfaces (for a writer drawing while another draws on another thread). */
-enum { PM_PAINT_TAGS = 1, PM_PAINT_SECOND_IMAGES = 2 };
+ * the reading PDF). */
+enum { PM_PAINT_TAGS = 1 };
 
-/* Paint one page's items onto cr, with the page's top-left at the current origin. */
-void pm_paint_page(cairo_t *cr, const pm_page *page, int flags);
+/* Paint one page's items onto cr, with the page's top-left at the current origin. A PDF
+ * writer passes its own image sources (see image.h: writers on two threads must not
+ * share them); a raster writer passes NULL. */
+void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags);
 /* Paint one line with its baseline's left end at x, y; with tags, its links as PDF tags. */
 void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int tags);
 

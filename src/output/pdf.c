@@ -21,6 +21,7 @@ typedef struct {
     cairo_t *cr;
     double w, h;            /* current page size of the surface */
     const pm_page *pending; /* given, not drawn yet */
+    pm_image_sources *images; /* this writer's own (see image.h) */
     int outline[4]; /* current outline parent per level */
     int tagged;     /* the "Document" structure tag has begun */
     int ended;
@@ -107,7 +108,7 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
         d->h = pg->h;
     }
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
-    pm_paint_page(d->cr, pg, PM_PAINT_TAGS);
+    pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
         if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
@@ -202,6 +203,7 @@ static void pdf_drop(pm_writer *wr)
     }
     if (d->fp) fclose(d->fp);
     if (!d->ended) pm_outfile_abort(&d->out);
+    pm_image_sources_drop(d->images);
     free(d);
 }
 
@@ -212,6 +214,7 @@ pm_writer *pm_pdf_writer_new(const char *path)
         free(d);
         return NULL;
     }
+    d->images = pm_image_sources_new();
     d->super.name = "pdf";
     d->super.begin = pdf_begin;
     d->super.page = pdf_page;

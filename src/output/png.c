@@ -35,7 +35,7 @@ static int png_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
-    pm_paint_page(cr, pg, 0);
+    pm_paint_page(cr, pg, NULL, 0);
     cairo_destroy(cr);
     char path[4096];
     snprintf(path, sizeof path, "%s/page-%03d.png", d->dir, pg->index + 1);
@@ -135,7 +135,7 @@ static int sp_end(pm_writer *wr, const pm_layout *lay)
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill_preserve(cr);
         cairo_clip(cr);
-        pm_paint_page(cr, d->pages[i], 0);
+        pm_paint_page(cr, d->pages[i], NULL, 0);
         cairo_restore(cr);
     }
     cairo_destroy(cr);

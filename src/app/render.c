@@ -185,9 +185,10 @@ static void *writer_thread_run(void *arg)
     return NULL;
 }
 
-static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
+int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
+    b->quiet = o->quiet;
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
     if (o->signature >= 0) b->signature = o->signature;
@@ -396,8 +397,8 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         }
         if (o->booklet) {
             pm_booklet_opts bo;
-            if ((rc = booklet_options(o, spec, &bo))) goto done;
-            bo.quiet = o->quiet || (s->keep && s->ninputs > 0); /* watch mode: the how-to once */
+            if ((rc = pm_options_booklet(o, spec, &bo))) goto done;
+            bo.quiet |= s->keep && s->ninputs > 0; /* watch mode: the how-to once */
             if (!(writers[nwriters] = pm_booklet_writer_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
             booklet = nwriters++;
         }
@@ -454,7 +455,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     if (o->preflight) {
         pm_booklet_opts bo;
         pm_imposition im = {0};
-        int brc = booklet_options(o, spec, &bo);
+        int brc = pm_options_booklet(o, spec, &bo);
         if (!brc) brc = pm_booklet_preflight(lay, &bo, &im);
         preflight_report(o, doc, spec, lay, &stats, &bo, brc, &im, warnings_before);
         pm_imposition_free(&im);

@@ -7,6 +7,7 @@
 
 #include "impose/booklet.h"
 #include "base/diag.h"
+#include "app/outputs.h"
 #include "app/render.h"
 #include "base/units.h"
 #include "base/version.h"
@@ -186,7 +187,10 @@ int main(int argc, char **argv)
     if (impose) {
         if (!o.output) return bad_usage("%s", "impose needs -o OUT.pdf");
         pm_booklet_opts bo;
-        int rc = pm_options_booklet(&o, NULL, &bo);
+        pm_output out = {"-o", "the booklet", o.output, 0};
+        pm_input in = {"the PDF to impose", o.source};
+        int rc = pm_outputs_check(&out, 1, &in, 1, 0);
+        if (!rc) rc = pm_options_booklet(&o, NULL, &bo);
         return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
     if (watch) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/outputs.h"
 #include "input/content.h"
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -417,6 +418,49 @@ static int prepare_setting(run *r)
     return PM_OK;
 }
 
+/* The files this run writes (at most 5). */
+static int run_outputs(const run *r, pm_output *outs)
+{
+    const pm_options *o = r->o;
+    int n = 0;
+    if (r->outpath) outs[n++] = (pm_output){o->output ? "-o" : "named after the source", "the PDF", r->outpath, 0};
+    if (o->booklet) outs[n++] = (pm_output){"--booklet", "the booklet", o->booklet, 0};
+    if (o->dump && strcmp(o->dump, "-")) outs[n++] = (pm_output){"--dump-layout", "the layout dump", o->dump, 0};
+    if (o->png_dir) outs[n++] = (pm_output){"--png", "the page PNGs", o->png_dir, 1};
+    if (o->spreads) outs[n++] = (pm_output){"--spreads", "the spreads PNG", o->spreads, 0};
+    return n;
+}
+
+/* No output may overwrite an input or another output (outputs.h): before anything is
+ * written, the content, the layout and the layouts it extends, the fonts; with images,
+ * the images the pages asked for, before anything is put in place. Each run, so that
+ * in watch mode an image added to the content later is checked too. */
+static int check_outputs(const run *r, int images)
+{
+    pm_output outs[5];
+    int nouts = run_outputs(r, outs);
+    if (!nouts) return PM_OK;
+    pm_input *ins = NULL;
+    int nins = 0, fixed;
+    if (images) {
+        const char **paths;
+        int n = pm_imgcache_paths(r->s->images, &paths);
+        ins = pm_xcalloc((size_t)(n ? n : 1), sizeof *ins);
+        for (int i = 0; i < n; i++) ins[nins++] = (pm_input){"an image", paths[i]};
+        fixed = nins;
+    } else {
+        ins = pm_xcalloc((size_t)r->spec->nfiles + 1, sizeof *ins);
+        ins[nins++] = (pm_input){"the content file", r->o->source};
+        for (int i = 0; i < r->spec->nfiles; i++)
+            ins[nins++] = (pm_input){i == r->spec->nfiles - 1 ? "the layout" : "a layout it extends", r->spec->files[i]};
+        fixed = nins;
+        if (r->s->fonts_dir) pm_inputs_add_folder(&ins, &nins, r->s->fonts_dir, "a file of the fonts folder");
+    }
+    int rc = pm_outputs_check(outs, nouts, ins, nins, !images);
+    pm_inputs_free(ins, nins, fixed);
+    return rc;
+}
+
 static int add_writer(run *r, pm_writer *w)
 {
     if (!w) return PM_EIO; /* (after a diagnostic) */
@@ -545,9 +589,11 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     if (!rc) rc = prepare_setting(&r);
     if (!rc && !o->preflight) {
         if (!o->no_pdf) r.outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
-        rc = open_writers(&r);
+        rc = check_outputs(&r, 0);
+        if (!rc) rc = open_writers(&r);
     }
     if (!rc) rc = build_pages(&r);
+    if (!rc && !o->preflight) rc = check_outputs(&r, 1);
     if (!rc) rc = o->preflight ? preflight(&r) : finish_writers(&r);
     end_run(&r, rc, info);
     if (info) info->ms = now_ms() - t0;

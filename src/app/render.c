@@ -171,7 +171,7 @@ static void pipe_stop(void *ud)
 }
 
 /* A writer run on a thread of its own: the booklet is drawn while the reading PDF is
- * finished (its images come from their second set of source surfaces). */
+ * finished (each paints images from sources of its own: image.h). */
 typedef struct writer_thread {
     pm_writer *wr;
     const pm_layout *lay;

@@ -2,7 +2,7 @@
  *
  * JPEGs are embedded in the PDF as they are (their bytes attached to the cairo surface as
  * CAIRO_MIME_TYPE_JPEG), never re-encoded; their pixels are decoded only when a raster
- * device (PNG proofs) draws them. PNGs are decoded to a cairo image surface, which cairo
+ * writer (PNG proofs) draws them. PNGs are decoded to a cairo image surface, which cairo
  * writes losslessly. EXIF orientation is honoured by the paint transform, so rotated
  * phone photos stay passthrough JPEGs. CMYK JPEGs are converted to RGB. Pixel limits are
  * checked from the header, before anything is decoded. */

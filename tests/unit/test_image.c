@@ -659,12 +659,14 @@ static void test_sources_shared_within_writer(void **state)
 typedef struct {
     pm_image *imgs[2];
     membuf pdf;
+    cairo_surface_t *ps; /* made on the main thread: cairo reads the time zone (glibc's
+                            tzset, locked where ThreadSanitizer cannot see it) */
 } painter;
 
 static void *paint_many(void *arg)
 {
     painter *p = arg;
-    cairo_surface_t *ps = cairo_pdf_surface_create_for_stream(mem_write, &p->pdf, 300, 300);
+    cairo_surface_t *ps = p->ps;
     cairo_t *cr = cairo_create(ps);
     pm_image_sources *set = pm_image_sources_new();
     for (int page = 0; page < 20; page++) {
@@ -682,7 +684,8 @@ static void test_sources_per_writer_on_threads(void **state)
 {
     (void)state;
     pm_image *png = load_ok("photo.png"), *jpg = load_ok("rgb.jpg");
-    painter p[2] = {{{png, jpg}, {0}}, {{png, jpg}, {0}}};
+    painter p[2] = {{{png, jpg}, {0}, NULL}, {{png, jpg}, {0}, NULL}};
+    for (int i = 0; i < 2; i++) p[i].ps = cairo_pdf_surface_create_for_stream(mem_write, &p[i].pdf, 300, 300);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, paint_many, &p[1]), 0);
     paint_many(&p[0]);

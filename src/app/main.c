@@ -7,6 +7,7 @@
 
 #include "impose/booklet.h"
 #include "base/diag.h"
+#include "app/outputs.h"
 #include "app/render.h"
 #include "base/units.h"
 #include "base/version.h"
@@ -130,7 +131,16 @@ int main(int argc, char **argv)
         case O_NOPDF: o.no_pdf = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
         case O_FONTS: o.fonts_dir = optarg; break;
-        case O_SHEET: o.sheet = optarg; break;
+        case O_SHEET: {
+            double w, h;
+            if (pm_paper_size(optarg, &w, &h) < 0) {
+                char msg[512];
+                snprintf(msg, sizeof msg, "--sheet '%s': unknown paper size (known: %s)", optarg, pm_paper_names());
+                return bad_usage("%s", msg);
+            }
+            o.sheet = optarg;
+            break;
+        }
         case O_DUPLEX:
             if (!strcmp(optarg, "short")) o.duplex = PM_DUPLEX_SHORT;
             else if (!strcmp(optarg, "long")) o.duplex = PM_DUPLEX_LONG;
@@ -177,22 +187,11 @@ int main(int argc, char **argv)
     if (impose) {
         if (!o.output) return bad_usage("%s", "impose needs -o OUT.pdf");
         pm_booklet_opts bo;
-        pm_booklet_opts_from_spec(NULL, &bo);
-        if (o.duplex >= 0) bo.duplex = (pm_duplex)o.duplex;
-        if (o.blanks >= 0) bo.blanks = (pm_blanks)o.blanks;
-        if (o.signature >= 0) bo.signature = o.signature;
-        if (o.marks >= 0) bo.marks = o.marks;
-        if (o.rtl >= 0) bo.rtl = o.rtl;
-        if (o.creep >= 0) bo.creep = o.creep;
-        if (o.printer_margin >= 0) bo.printer_margin = o.printer_margin;
-        bo.quiet = o.quiet;
-        if (o.sheet) {
-            double w, h;
-            if (pm_paper_size(o.sheet, &w, &h) < 0) return bad_usage("--sheet '%s': unknown paper size", o.sheet);
-            bo.sheet_w = w > h ? w : h;
-            bo.sheet_h = w > h ? h : w;
-        }
-        return pm_impose_pdf(o.source, o.output, &bo);
+        pm_output out = {"-o", "the booklet", o.output, 0};
+        pm_input in = {"the PDF to impose", o.source};
+        int rc = pm_outputs_check(&out, 1, &in, 1, 0);
+        if (!rc) rc = pm_options_booklet(&o, NULL, &bo);
+        return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
     if (watch) {
         if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");

@@ -326,164 +326,189 @@ static int paper(const char *s, double *w, double *h, const char **why)
     return -1;
 }
 
+/* F_NUM, F_INT: a number within the field's bounds. */
+static void apply_number(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    char *end;
+    double d = strtod(v->str, &end);
+    if (end == v->str || *end || d != d) { /* d != d: "nan" */
+        bad(c, v, "'%s' is not a number", v->str);
+        return;
+    }
+    /* the range first: (long)d of a value beyond long's range is undefined */
+    if (d < f->lo || d > f->hi) {
+        bad(c, v, "%s is out of range (%g to %g)", v->str, f->lo, f->hi);
+        return;
+    }
+    if (f->type == F_INT && d != (double)(long)d) {
+        bad(c, v, "'%s' must be a whole number", v->str);
+        return;
+    }
+    if (f->type == F_INT) *(int *)p = (int)d;
+    else *(double *)p = d;
+}
+
+/* F_FAMILY: a font family, with where it was given (checked against the fonts later). */
+static void apply_family(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, family));
+    fs->family = pm_arena_strdup(c->s->arena, v->str);
+    fs->family_line = v->line;
+    fs->family_file = c->file;
+}
+
+/* F_ENUM: one of the field's names; its index is the value. */
+static void apply_enum(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    for (int i = 0; f->names[i]; i++)
+        if (!strcmp(v->str, f->names[i])) {
+            *(int *)p = i;
+            return;
+        }
+    char buf[256];
+    names_list(f->names, buf, sizeof buf);
+    bad(c, v, "'%s' is not one of: %s", v->str, buf);
+    int n = 0;
+    while (f->names[n]) n++;
+    const char *near = pm_nearest(v->str, (const char *const *)f->names, n);
+    if (near) pm_hint("did you mean '%s'?", near);
+}
+
+/* F_STYLE: normal (or roman) or italic. */
+static void apply_style(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    if (!strcmp(v->str, "italic")) *(int *)p = 1;
+    else if (!strcmp(v->str, "normal") || !strcmp(v->str, "roman")) *(int *)p = 0;
+    else bad(c, v, "'%s' is not one of: normal, italic", v->str);
+}
+
+/* F_WEIGHT: a weight name or a number from 100 to 900. */
+static void apply_weight(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    static const struct { const char *n; int w; } ws[] = {
+        {"thin", 100}, {"light", 300}, {"normal", 400}, {"regular", 400}, {"medium", 500},
+        {"semibold", 600}, {"bold", 700}, {"heavy", 800}, {"black", 900}};
+    for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
+        if (!strcasecmp(v->str, ws[i].n)) {
+            *(int *)p = ws[i].w;
+            return;
+        }
+    char *end;
+    long w = strtol(v->str, &end, 10);
+    if (*end || w < 100 || w > 900) {
+        bad(c, v, "'%s' is not a weight (normal, bold, or 100 to 900)", v->str);
+        return;
+    }
+    *(int *)p = (int)w;
+}
+
+/* F_COLOR: "#rrggbb" into three doubles from 0 to 1. */
+static void apply_color(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    unsigned r, g, b;
+    if (strlen(v->str) != 7 || sscanf(v->str, "#%2x%2x%2x", &r, &g, &b) != 3) {
+        bad(c, v, "'%s' is not a colour like \"#1a1a1a\" (quote it in YAML)", v->str);
+        return;
+    }
+    double *col = (double *)p;
+    col[0] = r / 255.0;
+    col[1] = g / 255.0;
+    col[2] = b / 255.0;
+}
+
+/* F_PAGESIZE: page.size, a paper name or 'WIDTH x HEIGHT'. */
+static void apply_page_size(apply_ctx *c, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    const char *why = NULL;
+    double w, h;
+    if (paper(v->str, &w, &h, &why) < 0) {
+        bad(c, v, "'%s': %s (known: %s, or like '148mm x 210mm')", v->str, why, pm_paper_names());
+        return;
+    }
+    c->s->page_w = w;
+    c->s->page_h = h;
+}
+
+/* F_SHEET: booklet.sheet, a paper size or auto (chosen from the page size). */
+static void apply_sheet(apply_ctx *c, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    if (!strcmp(v->str, "auto")) {
+        c->s->booklet.sheet = NULL;
+        c->s->booklet.sheet_w = c->s->booklet.sheet_h = 0;
+        return;
+    }
+    const char *why = NULL;
+    double w, h;
+    if (paper(v->str, &w, &h, &why) < 0) {
+        bad(c, v, "'%s': %s (known: %s, or like '297mm x 420mm')", v->str, why, pm_paper_names());
+        return;
+    }
+    c->s->booklet.sheet = pm_arena_strdup(c->s->arena, v->str);
+    c->s->booklet.sheet_w = w;
+    c->s->booklet.sheet_h = h;
+}
+
+/* F_SLOTS: a running head's {left, center, right} templates; a parity given replaces
+ * all three. */
+static void apply_slots(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    static const char *const pos[] = {"left", "center", "right", NULL};
+    if (v->kind != PM_Y_MAP) {
+        bad(c, v, "expected a mapping like {left: \"{title}\", right: \"{page}\"}");
+        return;
+    }
+    const char **slots = (const char **)p;
+    for (int i = 0; i < 3; i++) slots[i] = NULL;
+    for (size_t i = 0; i < v->n; i++) {
+        const pm_ynode *k = v->pairs[i].key, *val = v->pairs[i].val;
+        int which = -1;
+        for (int j = 0; pos[j]; j++)
+            if (!strcmp(k->str, pos[j])) which = j;
+        if (which < 0) {
+            size_t plen = strlen(c->path);
+            snprintf(c->path + plen, sizeof c->path - plen, ".%s", k->str);
+            bad(c, k, "unknown key (known: left, center, right)");
+            c->path[plen] = 0;
+            continue;
+        }
+        if (!want_scalar(c, val)) continue;
+        slots[which] = pm_arena_strdup(c->s->arena, val->str);
+    }
+}
+
+/* Set the field f (at base in the spec) from the YAML value v, or report why not. */
 static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynode *v)
 {
     char *p = (char *)c->s + base + f->off;
-    char buf[256];
     switch (f->type) {
     case F_LEN: apply_len(c, f, (pm_len *)p, v); break;
     case F_NUM:
-    case F_INT: {
-        if (!want_scalar(c, v)) return;
-        char *end;
-        double d = strtod(v->str, &end);
-        if (end == v->str || *end || d != d) { /* d != d: "nan" */
-            bad(c, v, "'%s' is not a number", v->str);
-            return;
-        }
-        /* the range first: (long)d of a value beyond long's range is undefined */
-        if (d < f->lo || d > f->hi) {
-            bad(c, v, "%s is out of range (%g to %g)", v->str, f->lo, f->hi);
-            return;
-        }
-        if (f->type == F_INT && d != (double)(long)d) {
-            bad(c, v, "'%s' must be a whole number", v->str);
-            return;
-        }
-        if (f->type == F_INT) *(int *)p = (int)d;
-        else *(double *)p = d;
-        break;
-    }
+    case F_INT: apply_number(c, f, p, v); break;
     case F_BOOL:
-        if (!want_scalar(c, v)) return;
-        if (parse_bool(v->str, (int *)p) < 0) bad(c, v, "'%s' is not true or false", v->str);
+        if (want_scalar(c, v) && parse_bool(v->str, (int *)p) < 0) bad(c, v, "'%s' is not true or false", v->str);
         break;
     case F_STR:
-        if (!want_scalar(c, v)) return;
-        *(const char **)p = pm_arena_strdup(c->s->arena, v->str);
+        if (want_scalar(c, v)) *(const char **)p = pm_arena_strdup(c->s->arena, v->str);
         break;
-    case F_FAMILY: {
-        if (!want_scalar(c, v)) return;
-        pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, family));
-        fs->family = pm_arena_strdup(c->s->arena, v->str);
-        fs->family_line = v->line;
-        fs->family_file = c->file;
-        break;
-    }
-    case F_ENUM: {
-        if (!want_scalar(c, v)) return;
-        for (int i = 0; f->names[i]; i++)
-            if (!strcmp(v->str, f->names[i])) {
-                *(int *)p = i;
-                return;
-            }
-        names_list(f->names, buf, sizeof buf);
-        bad(c, v, "'%s' is not one of: %s", v->str, buf);
-        int n = 0;
-        while (f->names[n]) n++;
-        const char *near = pm_nearest(v->str, (const char *const *)f->names, n);
-        if (near) pm_hint("did you mean '%s'?", near);
-        break;
-    }
-    case F_STYLE:
-        if (!want_scalar(c, v)) return;
-        if (!strcmp(v->str, "italic")) *(int *)p = 1;
-        else if (!strcmp(v->str, "normal") || !strcmp(v->str, "roman")) *(int *)p = 0;
-        else bad(c, v, "'%s' is not one of: normal, italic", v->str);
-        break;
-    case F_WEIGHT: {
-        if (!want_scalar(c, v)) return;
-        static const struct { const char *n; int w; } ws[] = {
-            {"thin", 100}, {"light", 300}, {"normal", 400}, {"regular", 400}, {"medium", 500},
-            {"semibold", 600}, {"bold", 700}, {"heavy", 800}, {"black", 900}};
-        for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
-            if (!strcasecmp(v->str, ws[i].n)) {
-                *(int *)p = ws[i].w;
-                return;
-            }
-        char *end;
-        long w = strtol(v->str, &end, 10);
-        if (*end || w < 100 || w > 900) {
-            bad(c, v, "'%s' is not a weight (normal, bold, or 100 to 900)", v->str);
-            return;
-        }
-        *(int *)p = (int)w;
-        break;
-    }
-    case F_COLOR: {
-        if (!want_scalar(c, v)) return;
-        unsigned r, g, b;
-        if (strlen(v->str) != 7 || sscanf(v->str, "#%2x%2x%2x", &r, &g, &b) != 3) {
-            bad(c, v, "'%s' is not a colour like \"#1a1a1a\" (quote it in YAML)", v->str);
-            return;
-        }
-        double *col = (double *)p;
-        col[0] = r / 255.0;
-        col[1] = g / 255.0;
-        col[2] = b / 255.0;
-        break;
-    }
-    case F_PAGESIZE: {
-        if (!want_scalar(c, v)) return;
-        const char *why = NULL;
-        double w, h;
-        if (paper(v->str, &w, &h, &why) < 0) {
-            bad(c, v, "'%s': %s (known: %s, or like '148mm x 210mm')", v->str, why, pm_paper_names());
-            return;
-        }
-        c->s->page_w = w;
-        c->s->page_h = h;
-        break;
-    }
-    case F_SHEET: {
-        if (!want_scalar(c, v)) return;
-        if (!strcmp(v->str, "auto")) {
-            c->s->booklet.sheet = NULL;
-            c->s->booklet.sheet_w = c->s->booklet.sheet_h = 0;
-            return;
-        }
-        const char *why = NULL;
-        double w, h;
-        if (paper(v->str, &w, &h, &why) < 0) {
-            bad(c, v, "'%s': %s (known: %s, or like '297mm x 420mm')", v->str, why, pm_paper_names());
-            return;
-        }
-        c->s->booklet.sheet = pm_arena_strdup(c->s->arena, v->str);
-        c->s->booklet.sheet_w = w;
-        c->s->booklet.sheet_h = h;
-        break;
-    }
-    case F_SLOTS: {
-        static const char *const pos[] = {"left", "center", "right", NULL};
-        if (v->kind != PM_Y_MAP) {
-            bad(c, v, "expected a mapping like {left: \"{title}\", right: \"{page}\"}");
-            return;
-        }
-        const char **slots = (const char **)p;
-        for (int i = 0; i < 3; i++) slots[i] = NULL; /* a parity given replaces all 3 slots */
-        for (size_t i = 0; i < v->n; i++) {
-            const pm_ynode *k = v->pairs[i].key, *val = v->pairs[i].val;
-            int which = -1;
-            for (int j = 0; pos[j]; j++)
-                if (!strcmp(k->str, pos[j])) which = j;
-            if (which < 0) {
-                size_t plen = strlen(c->path);
-                snprintf(c->path + plen, sizeof c->path - plen, ".%s", k->str);
-                bad(c, k, "unknown key (known: left, center, right)");
-                c->path[plen] = 0;
-                continue;
-            }
-            if (!want_scalar(c, val)) continue;
-            slots[which] = pm_arena_strdup(c->s->arena, val->str);
-        }
-        break;
-    }
+    case F_FAMILY: apply_family(c, p, v); break;
+    case F_ENUM: apply_enum(c, f, p, v); break;
+    case F_STYLE: apply_style(c, p, v); break;
+    case F_WEIGHT: apply_weight(c, p, v); break;
+    case F_COLOR: apply_color(c, p, v); break;
+    case F_PAGESIZE: apply_page_size(c, v); break;
+    case F_SHEET: apply_sheet(c, v); break;
+    case F_SLOTS: apply_slots(c, p, v); break;
     case F_MAP:
-        if (v->kind != PM_Y_MAP) {
-            bad(c, v, "expected a mapping of keys, found %s", pm_yaml_kind_name(v->kind));
-            return;
-        }
-        apply_map(c, f->sub, base + f->off, v);
+        if (v->kind != PM_Y_MAP) bad(c, v, "expected a mapping of keys, found %s", pm_yaml_kind_name(v->kind));
+        else apply_map(c, f->sub, base + f->off, v);
         break;
     case F_INLINE: break; /* keys are looked up through the parent */
     }

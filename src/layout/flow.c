@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "base/fileio.h"
 #include "layout/flow-imp.h"
-#include "output/device.h"
 
 void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
 {

@@ -1,11 +1,11 @@
-/* dev_paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
- * devices. */
+/* paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
+ * writers (see paint.h). */
 #include <cairo.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "output/device.h"
+#include "output/paint.h"
 #include "base/diag.h"
 #include "text/fonts.h"
 
@@ -17,14 +17,6 @@ _Static_assert(sizeof(pm_cluster) == sizeof(cairo_text_cluster_t) &&
                    offsetof(pm_cluster, num_bytes) == offsetof(cairo_text_cluster_t, num_bytes) &&
                    offsetof(pm_cluster, num_glyphs) == offsetof(cairo_text_cluster_t, num_glyphs),
                "pm_cluster is laid out as cairo_text_cluster_t");
-
-int pm_device_run(pm_device *d, const pm_layout *lay)
-{
-    int rc = d->begin ? d->begin(d, lay) : PM_OK;
-    for (size_t i = 0; !rc && i < lay->npages; i++) rc = d->page(d, lay, lay->pages[i]);
-    if (!rc && d->end) rc = d->end(d, lay);
-    return rc;
-}
 
 static void show(cairo_t *cr, const pm_run *run, int g0, int g1, int b0, int b1, int c0, int c1)
 {
@@ -132,15 +124,14 @@ static void quote_attr(char *out, size_t n, const char *s)
     out[o] = 0;
 }
 
-void pm_paint_page(cairo_t *cr, const pm_page *page, int flags)
+void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags)
 {
     int tags = flags & PM_PAINT_TAGS;
-    int set = flags & PM_PAINT_SECOND_IMAGES ? PM_IMAGE_SET_SECOND : PM_IMAGE_SET_MAIN;
     for (size_t i = 0; i < page->nitems; i++) {
         const pm_fitem *it = &page->items[i];
         switch (it->kind) {
         case PM_FI_LINE: pm_paint_glyph_line(cr, it->line, it->x, it->y, tags); break;
-        case PM_FI_IMAGE: pm_image_paint(cr, it->image, set, it->x, it->y, it->w, it->h); break;
+        case PM_FI_IMAGE: pm_image_paint(cr, it->image, images, it->x, it->y, it->w, it->h); break;
         case PM_FI_RULE:
             cairo_save(cr);
             cairo_set_source_rgb(cr, 0, 0, 0);

@@ -1,4 +1,4 @@
-/* dev_png.c - proofs as pictures: one PNG per page (--png DIR), or all pages as facing
+/* png.c - proofs as pictures: one PNG per page (--png DIR), or all pages as facing
  * spreads in one PNG (--spreads FILE), to see the whole pamphlet at a glance. */
 #include <errno.h>
 #include <math.h>
@@ -7,26 +7,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "output/device.h"
+#include "output/writer.h"
+#include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 
 typedef struct {
-    pm_device dev;
+    pm_writer super;
     char *dir;
     double dpi;
     pm_outfile *outs;   /* one per page */
     int nouts, ended;
-} png_dev;
+} png_writer;
 
 static cairo_status_t write_png(cairo_surface_t *s, const char *path)
 {
     return cairo_surface_write_to_png(s, path);
 }
 
-static int png_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+static int png_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
 {
-    png_dev *d = (png_dev *)dev;
+    png_writer *d = (png_writer *)wr;
     double k = d->dpi / 72.0;
     int w = (int)ceil(pg->w * k), h = (int)ceil(pg->h * k);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
@@ -34,7 +35,7 @@ static int png_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
-    pm_paint_page(cr, pg, 0);
+    pm_paint_page(cr, pg, NULL, 0);
     cairo_destroy(cr);
     char path[4096];
     snprintf(path, sizeof path, "%s/page-%03d.png", d->dir, pg->index + 1);
@@ -52,11 +53,11 @@ static int png_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
     return rc;
 }
 
-static int png_end(pm_device *dev, const pm_layout *lay) { return PM_OK; }
+static int png_end(pm_writer *wr, const pm_layout *lay) { return PM_OK; }
 
-static int png_commit(pm_device *dev)
+static int png_commit(pm_writer *wr)
 {
-    png_dev *d = (png_dev *)dev;
+    png_writer *d = (png_writer *)wr;
     int rc = PM_OK;
     for (int i = 0; i < d->nouts; i++)
         if (!rc) rc = pm_outfile_commit(&d->outs[i]);
@@ -66,54 +67,54 @@ static int png_commit(pm_device *dev)
     return rc;
 }
 
-static void png_drop(pm_device *dev)
+static void png_drop(pm_writer *wr)
 {
-    png_dev *d = (png_dev *)dev;
+    png_writer *d = (png_writer *)wr;
     for (int i = 0; i < d->nouts; i++) pm_outfile_abort(&d->outs[i]);
     free(d->outs);
     free(d->dir);
     free(d);
 }
 
-pm_device *pm_device_png_new(const char *dir, double dpi)
+pm_writer *pm_png_writer_new(const char *dir, double dpi)
 {
     if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
         pm_error(dir, 0, 0, "cannot make the folder for PNG proofs: %s", strerror(errno));
         return NULL;
     }
-    png_dev *d = pm_xcalloc(1, sizeof *d);
+    png_writer *d = pm_xcalloc(1, sizeof *d);
     d->dir = pm_xstrdup(dir);
     d->dpi = dpi;
-    d->dev.name = "png";
-    d->dev.page = png_page;
-    d->dev.end = png_end;
-    d->dev.commit = png_commit;
-    d->dev.drop = png_drop;
-    return &d->dev;
+    d->super.name = "png";
+    d->super.page = png_page;
+    d->super.end = png_end;
+    d->super.commit = png_commit;
+    d->super.drop = png_drop;
+    return &d->super;
 }
 
 /* ---- spreads ---- */
 
 typedef struct {
-    pm_device dev;
+    pm_writer super;
     pm_outfile out;
     double dpi;
     const pm_page **pages;
     int npages, ended;
-} spreads_dev;
+} spreads_writer;
 
-static int sp_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+static int sp_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
 {
-    spreads_dev *d = (spreads_dev *)dev;
+    spreads_writer *d = (spreads_writer *)wr;
     d->pages = pm_xrealloc(d->pages, (size_t)(d->npages + 1) * sizeof *d->pages);
     d->pages[d->npages++] = pg;
     return PM_OK;
 }
 
 /* Pages as a reader sees them: the first alone on the right, then left|right pairs. */
-static int sp_end(pm_device *dev, const pm_layout *lay)
+static int sp_end(pm_writer *wr, const pm_layout *lay)
 {
-    spreads_dev *d = (spreads_dev *)dev;
+    spreads_writer *d = (spreads_writer *)wr;
     if (!d->npages) return PM_OK;
     double k = d->dpi / 72.0, pw = d->pages[0]->w, ph = d->pages[0]->h;
     int nspreads = d->npages / 2 + 1;
@@ -134,7 +135,7 @@ static int sp_end(pm_device *dev, const pm_layout *lay)
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill_preserve(cr);
         cairo_clip(cr);
-        pm_paint_page(cr, d->pages[i], 0);
+        pm_paint_page(cr, d->pages[i], NULL, 0);
         cairo_restore(cr);
     }
     cairo_destroy(cr);
@@ -147,33 +148,33 @@ static int sp_end(pm_device *dev, const pm_layout *lay)
     return rc;
 }
 
-static int sp_commit(pm_device *dev)
+static int sp_commit(pm_writer *wr)
 {
-    spreads_dev *d = (spreads_dev *)dev;
+    spreads_writer *d = (spreads_writer *)wr;
     d->ended = 1;
     return pm_outfile_commit(&d->out);
 }
 
-static void sp_drop(pm_device *dev)
+static void sp_drop(pm_writer *wr)
 {
-    spreads_dev *d = (spreads_dev *)dev;
+    spreads_writer *d = (spreads_writer *)wr;
     if (!d->ended) pm_outfile_abort(&d->out);
     free(d->pages);
     free(d);
 }
 
-pm_device *pm_device_spreads_new(const char *path, double dpi)
+pm_writer *pm_spreads_writer_new(const char *path, double dpi)
 {
-    spreads_dev *d = pm_xcalloc(1, sizeof *d);
+    spreads_writer *d = pm_xcalloc(1, sizeof *d);
     if (pm_outfile_begin(&d->out, path)) {
         free(d);
         return NULL;
     }
     d->dpi = dpi;
-    d->dev.name = "spreads";
-    d->dev.page = sp_page;
-    d->dev.end = sp_end;
-    d->dev.commit = sp_commit;
-    d->dev.drop = sp_drop;
-    return &d->dev;
+    d->super.name = "spreads";
+    d->super.page = sp_page;
+    d->super.end = sp_end;
+    d->super.commit = sp_commit;
+    d->super.drop = sp_drop;
+    return &d->super;
 }

@@ -1,21 +1,21 @@
-/* dev_dump.c - the layout dump: a text trace of every page, line box, glyph run, image,
+/* dump.c - the layout dump: a text trace of every page, line box, glyph run, image,
  * rule, link and destination, numbers to 4 decimals (for golden tests, like SILE's
  * debug outputter and MuPDF's trace device). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/device.h"
+#include "output/writer.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "text/fonts.h"
 
 typedef struct {
-    pm_device dev;
+    pm_writer super;
     pm_outfile out;
     FILE *fp;
     int to_stdout, ended;
-} dump_dev;
+} dump_writer;
 
 static const char *kind_name(pm_page_kind k)
 {
@@ -38,18 +38,18 @@ static void put_text(FILE *fp, const char *s, int n)
     fputc('"', fp);
 }
 
-static int dump_begin(pm_device *dev, const pm_layout *lay)
+static int dump_begin(pm_writer *wr, const pm_layout *lay)
 {
-    dump_dev *d = (dump_dev *)dev;
+    dump_writer *d = (dump_writer *)wr;
     fprintf(d->fp, "document pages=%zu title=", lay->npages);
     put_text(d->fp, lay->title ? lay->title : "", lay->title ? (int)strlen(lay->title) : 0);
     fputc('\n', d->fp);
     return PM_OK;
 }
 
-static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
 {
-    dump_dev *d = (dump_dev *)dev;
+    dump_writer *d = (dump_writer *)wr;
     FILE *fp = d->fp;
     fprintf(fp, "page %d %s %.4fx%.4f label=%s area=%.4f,%.4f,%.4f,%.4f\n", pg->index + 1,
             kind_name(pg->kind), pg->w, pg->h, pg->label ? pg->label : "", pg->tx, pg->ty, pg->tw, pg->th);
@@ -96,9 +96,9 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
     return ferror(fp) ? PM_EIO : PM_OK;
 }
 
-static int dump_end(pm_device *dev, const pm_layout *lay)
+static int dump_end(pm_writer *wr, const pm_layout *lay)
 {
-    dump_dev *d = (dump_dev *)dev;
+    dump_writer *d = (dump_writer *)wr;
     if (d->to_stdout) return fflush(stdout) ? PM_EIO : PM_OK;
     int bad = fclose(d->fp) != 0;
     d->fp = NULL;
@@ -109,16 +109,16 @@ static int dump_end(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int dump_commit(pm_device *dev)
+static int dump_commit(pm_writer *wr)
 {
-    dump_dev *d = (dump_dev *)dev;
+    dump_writer *d = (dump_writer *)wr;
     d->ended = 1;
     return d->to_stdout ? PM_OK : pm_outfile_commit(&d->out);
 }
 
-static void dump_drop(pm_device *dev)
+static void dump_drop(pm_writer *wr)
 {
-    dump_dev *d = (dump_dev *)dev;
+    dump_writer *d = (dump_writer *)wr;
     if (!d->to_stdout) {
         if (d->fp) fclose(d->fp);
         if (!d->ended) pm_outfile_abort(&d->out);
@@ -126,9 +126,9 @@ static void dump_drop(pm_device *dev)
     free(d);
 }
 
-pm_device *pm_device_dump_new(const char *path)
+pm_writer *pm_dump_writer_new(const char *path)
 {
-    dump_dev *d = pm_xcalloc(1, sizeof *d);
+    dump_writer *d = pm_xcalloc(1, sizeof *d);
     if (!strcmp(path, "-")) {
         d->to_stdout = 1;
         d->fp = stdout;
@@ -138,11 +138,11 @@ pm_device *pm_device_dump_new(const char *path)
             return NULL;
         }
     }
-    d->dev.name = "dump";
-    d->dev.begin = dump_begin;
-    d->dev.page = dump_page;
-    d->dev.end = dump_end;
-    d->dev.commit = dump_commit;
-    d->dev.drop = dump_drop;
-    return &d->dev;
+    d->super.name = "dump";
+    d->super.begin = dump_begin;
+    d->super.page = dump_page;
+    d->super.end = dump_end;
+    d->super.commit = dump_commit;
+    d->super.drop = dump_drop;
+    return &d->super;
 }

@@ -1,4 +1,4 @@
-/* dev_pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
+/* pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
  * page labels, links and named destinations. */
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -8,39 +8,26 @@
 #include <string.h>
 #include <time.h>
 
-#include "output/device.h"
+#include "output/writer.h"
+#include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/version.h"
 #include "text/fonts.h"
 
 typedef struct {
-    pm_device dev;
+    pm_writer super;
     pm_outfile out;
     FILE *fp;               /* the temporary file */
     cairo_surface_t *surface;
     cairo_t *cr;
     double w, h;            /* current page size of the surface */
     const pm_page *pending; /* given, not drawn yet */
+    pm_image_sources *images; /* this writer's own (see image.h) */
     int outline[4]; /* current outline parent per level */
     int tagged;     /* the "Document" structure tag has begun */
     int ended;
-} pdf_dev;
-
-long long pm_source_epoch(void)
-{
-    static int warned;
-    const char *e = getenv("SOURCE_DATE_EPOCH");
-    if (!e || !*e) return -1;
-    char *end;
-    errno = 0;
-    long long v = strtoll(e, &end, 10);
-    if (errno || *end || v < 0) {
-        if (!warned++) pm_warn("SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds; ignored", e);
-        return -1;
-    }
-    return v;
-}
+} pdf_writer;
 
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
 {
@@ -68,9 +55,9 @@ static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigne
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static int pdf_begin(pm_device *dev, const pm_layout *lay)
+static int pdf_begin(pm_writer *wr, const pm_layout *lay)
 {
-    (void)dev;
+    (void)wr;
     (void)lay; /* the surface is made with the first page, at its size */
     return PM_OK;
 }
@@ -103,7 +90,7 @@ static int page_has_ink(const pm_page *pg)
 }
 
 /* Draw page pg and end it; last: it is the document's last page. */
-static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
+static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last)
 {
     if (!d->surface) {
         d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pg->w, pg->h);
@@ -129,7 +116,7 @@ static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
         d->h = pg->h;
     }
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
-    pm_paint_page(d->cr, pg, PM_PAINT_TAGS);
+    pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
         if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
@@ -148,17 +135,17 @@ static int draw(pdf_dev *d, const pm_layout *lay, const pm_page *pg, int last)
 
 /* Pages are drawn one behind: whether a page is the last is known only when the next
  * one comes, or end(). */
-static int pdf_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
+static int pdf_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     int rc = d->pending ? draw(d, lay, d->pending, 0) : PM_OK;
     d->pending = pg;
     return rc;
 }
 
-static int pdf_end(pm_device *dev, const pm_layout *lay)
+static int pdf_end(pm_writer *wr, const pm_layout *lay)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     if (d->pending) {
         int rc = draw(d, lay, d->pending, 1);
         d->pending = NULL;
@@ -184,16 +171,39 @@ static int pdf_end(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int pdf_commit(pm_device *dev)
+/* pm_pdf_check_pass: a PDF header at the start, %%EOF in the last kilobyte. */
+static int check_pdf(void *ud, const char *in, const char *out, const char *dest)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    (void)ud;
+    (void)out;
+    FILE *f = fopen(in, "rb");
+    char head[5], tail[1024];
+    size_t n = 0;
+    int whole = 0;
+    if (f && fread(head, 1, 5, f) == 5 && !memcmp(head, "%PDF-", 5)) {
+        if (fseek(f, -(long)sizeof tail, SEEK_END) < 0) rewind(f);
+        n = fread(tail, 1, sizeof tail, f);
+        for (size_t i = 0; i + 5 <= n && !whole; i++) whole = !memcmp(tail + i, "%%EOF", 5);
+    }
+    if (f) fclose(f);
+    if (whole) return PM_PASS_SAME;
+    pm_error(dest, 0, 0, "the PDF came out incomplete (%s); the previous file is kept",
+             !f ? strerror(errno) : n ? "no %%EOF at its end" : "no PDF header");
+    return PM_EIO;
+}
+
+const pm_pass pm_pdf_check_pass = {"pdf-check", check_pdf, NULL};
+
+static int pdf_commit(pm_writer *wr)
+{
+    pdf_writer *d = (pdf_writer *)wr;
     d->ended = 1;
     return pm_outfile_commit(&d->out);
 }
 
-static void pdf_drop(pm_device *dev)
+static void pdf_drop(pm_writer *wr)
 {
-    pdf_dev *d = (pdf_dev *)dev;
+    pdf_writer *d = (pdf_writer *)wr;
     if (d->cr) cairo_destroy(d->cr);
     if (d->surface) {
         cairo_surface_finish(d->surface);
@@ -201,21 +211,25 @@ static void pdf_drop(pm_device *dev)
     }
     if (d->fp) fclose(d->fp);
     if (!d->ended) pm_outfile_abort(&d->out);
+    pm_image_sources_drop(d->images);
     free(d);
 }
 
-pm_device *pm_device_pdf_new(const char *path)
+pm_writer *pm_pdf_writer_new(const char *path)
 {
-    pdf_dev *d = pm_xcalloc(1, sizeof *d);
+    pdf_writer *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
         free(d);
         return NULL;
     }
-    d->dev.name = "pdf";
-    d->dev.begin = pdf_begin;
-    d->dev.page = pdf_page;
-    d->dev.end = pdf_end;
-    d->dev.commit = pdf_commit;
-    d->dev.drop = pdf_drop;
-    return &d->dev;
+    d->images = pm_image_sources_new();
+    d->super.name = "pdf";
+    d->super.begin = pdf_begin;
+    d->super.page = pdf_page;
+    d->super.end = pdf_end;
+    d->super.commit = pdf_commit;
+    d->super.drop = pdf_drop;
+    d->super.out = &d->out;
+    pm_writer_add_pass(&d->super, pm_pdf_check_pass);
+    return &d->super;
 }

@@ -9,6 +9,7 @@
 #include "base/diag.h"
 #include "app/outputs.h"
 #include "app/render.h"
+#include "layout/flow.h"
 #include "base/units.h"
 #include "base/version.h"
 #include "app/watch.h"
@@ -29,6 +30,9 @@ static const char usage[] =
     "      --dpi N             resolution of PNG proofs (default 100)\n"
     "      --no-pdf            write no reading PDF\n"
     "      --preflight         check everything and report; write nothing\n"
+    "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
+    "                          four (a booklet without blank pages); none: not even a\n"
+    "                          last page of a few lines is pulled back\n"
     "      --watch             render, then render again whenever an input changes\n"
     "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
     "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
@@ -52,7 +56,7 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_PAGES
 };
 
 static const struct option longopts[] = {
@@ -66,6 +70,7 @@ static const struct option longopts[] = {
     {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
     {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
+    {"pages", required_argument, 0, O_PAGES},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -171,6 +176,16 @@ int main(int argc, char **argv)
             else return bad_usage("--binding '%s': use left or right", optarg);
             break;
         case O_WATCH: watch = 1; break;
+        case O_PAGES: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!strcmp(optarg, "fit")) o.pages = PM_FIT_NEAREST;
+            else if (!strcmp(optarg, "none")) o.pages = -2;
+            else if (*end || v < 1 || v > 100000)
+                return bad_usage("--pages '%s': give a number of pages, 'fit' (a multiple of four) or 'none'", optarg);
+            else o.pages = (int)v;
+            break;
+        }
         case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default: {
             const char *bad = argv[optind - 1];

@@ -71,6 +71,7 @@ void pm_options_init(pm_options *o)
     memset(o, 0, sizeof *o);
     o->dpi = 100;
     o->duplex = o->blanks = o->signature = o->marks = o->rtl = -1;
+    o->pages = 0;
     o->creep = o->printer_margin = -1;
 }
 
@@ -261,11 +262,12 @@ static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)
 
 static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_spec *spec, const pm_layout *lay,
                              const pm_flow_stats *st, const pm_booklet_opts *bo, int booklet_rc,
-                             const pm_imposition *im, int warnings_before)
+                             const pm_imposition *im, int warnings_before, int natural)
 {
     printf("preflight: %s with %s\n", doc->path, spec->file);
-    printf("  pages:             %zu of %.0f x %.0f mm\n", lay->npages, spec->page_w / 72 * 25.4,
-           spec->page_h / 72 * 25.4);
+    printf("  pages:             %zu of %.0f x %.0f mm%s\n", lay->npages, spec->page_w / 72 * 25.4,
+           spec->page_h / 72 * 25.4, natural && natural != (int)lay->npages ? " (fitted: see below)" : "");
+    if (natural && natural != (int)lay->npages) printf("  natural count:     %d pages\n", natural);
     printf("  figures scaled:    %d\n", st->figures_scaled);
     printf("  widows, orphans:   %d, %d that could not be avoided\n", st->widows, st->orphans);
     printf("  short pages:       %d (ending above the last line of the page)\n", st->short_pages);
@@ -278,7 +280,6 @@ static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_sp
     }
     int warnings = pm_diag_warnings() - warnings_before;
     printf("  warnings:          %d%s\n", warnings, warnings ? " (above)" : "");
-    printf("  nothing was written%s\n", o->output || o->booklet ? " (-o and --booklet are ignored)" : "");
 }
 
 pm_session *pm_session_new(int keep)
@@ -333,6 +334,8 @@ typedef struct run {
     int ran;                  /* writers [0, ran) have run: the reading PDF drawn as pages came */
     int booklet_ran;          /* the booklet was drawn on a thread of its own */
     int warnings_before;
+    pm_fit_opts fit;          /* the page count wanted (--pages, the layout's fit:) */
+    pm_fit_report fitrep;
 } run;
 
 /* The content, and the layout: an unchanged one (watch mode) keeps the paragraphs set
@@ -500,7 +503,9 @@ static int build_pages(run *r)
         pipe.wr = r->writers[0];
         piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
     }
-    int rc = pm_flow(s->set, r->doc, r->spec, s->images, piped ? &sink : NULL, &r->lay, &r->stats);
+    pm_flow_args fa = {.set = s->set, .doc = r->doc, .spec = r->spec, .images = s->images, .sink = piped ? &sink : NULL};
+    int rc = r->fit.pages || r->fit.preflight ? pm_flow_fit(&fa, &r->fit, &r->lay, &r->stats, &r->fitrep)
+                                              : pm_flow_run(&fa, &r->lay, &r->stats);
     stage("flow");
     writer_thread bt = {.lay = r->lay};
     int bt_started = 0;
@@ -532,6 +537,50 @@ static int build_pages(run *r)
     return rc;
 }
 
+/* The page count a run wants: --pages over the layout's fit: section. */
+static void fit_options(run *r)
+{
+    const pm_spec *sp = r->spec;
+    int p = r->o->pages;
+    r->fit = (pm_fit_opts){0};
+    if (p == 0) p = sp->fit_pages ? sp->fit_pages : sp->fit_four ? PM_FIT_NEAREST : 0;
+    if (p == 0 && r->o->preflight) { /* preflight says whether --pages fit would reach it */
+        p = PM_FIT_NEAREST;
+        r->fit.probe = 1;
+    }
+    if (p > 0 || p == PM_FIT_NEAREST) r->fit.pages = p;
+    r->fit.runt = p == -2 ? 0 : sp->runt_lines;
+    r->fit.preflight = r->o->preflight;
+}
+
+/* Whether the layout just built ends with a last page of only a few lines that a run of
+ * pm_flow_fit should pull back (when no page count was asked for). */
+static int runt(run *r)
+{
+    if (r->fit.pages || r->fit.preflight || r->fit.runt <= 0 || !r->lay) return 0;
+    return pm_flow_last_lines(r->lay) < r->fit.runt && r->lay->npages > 2;
+}
+
+/* What fitting the page count did, on stderr (not with -q), and the preflight's word. */
+static void report_fit(run *r)
+{
+    const pm_fit_report *f = &r->fitrep;
+    if (!f->target || r->o->quiet) return;
+    FILE *out = r->o->preflight ? stdout : stderr;
+    if (r->o->preflight) fprintf(out, "  %-19s", r->o->pages ? "--pages:" : "--pages fit:");
+    if (f->pages == f->target) {
+        fprintf(out, "%s: %d pages %s %d", r->doc->path, f->natural, r->fit.probe ? "can be made" : "made", f->pages);
+        for (int k = 0; k < f->nsteps; k++) fprintf(out, "%s%s", k ? "; " : ": ", f->steps[k]);
+        fprintf(out, "\n");
+    } else {
+        fprintf(out, "%s: %d pages, and %d cannot be reached: %d line%s %s", r->doc->path, f->natural, f->target,
+                abs(f->lines_over), abs(f->lines_over) == 1 ? "" : "s", f->lines_over > 0 ? "too many" : "too few");
+        fprintf(out, "; a text area %d lines %s (page.margins), or %s, would reach it\n", abs(f->lines_over) / 10 + 1,
+                f->lines_over > 0 ? "taller" : "shorter",
+                f->lines_over > 0 ? "a smaller body size or leading" : "a larger body size or leading");
+    }
+}
+
 /* --preflight: what a run would make, and nothing written. */
 static int preflight(run *r)
 {
@@ -539,8 +588,11 @@ static int preflight(run *r)
     pm_imposition im = {0};
     int brc = pm_options_booklet(r->o, r->spec, &bo);
     if (!brc) brc = pm_booklet_preflight(r->lay, &bo, &im);
-    preflight_report(r->o, r->doc, r->spec, r->lay, &r->stats, &bo, brc, &im, r->warnings_before);
+    preflight_report(r->o, r->doc, r->spec, r->lay, &r->stats, &bo, brc, &im, r->warnings_before,
+                     r->fitrep.natural);
     pm_imposition_free(&im);
+    report_fit(r);
+    printf("  nothing was written%s\n", r->o->output || r->o->booklet ? " (-o and --booklet are ignored)" : "");
     return pm_diag_errors() ? PM_EINPUT : PM_OK;
 }
 
@@ -592,7 +644,21 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = check_outputs(&r, 0);
         if (!rc) rc = open_writers(&r);
     }
-    if (!rc) rc = build_pages(&r);
+    if (!rc) {
+        fit_options(&r);
+        rc = build_pages(&r);
+    }
+    if (!rc && runt(&r)) { /* a last page of a few lines: once more, pulled back */
+        for (int i = 0; i < r.nwriters; i++) r.writers[i]->drop(r.writers[i]);
+        r.nwriters = 0;
+        r.booklet = -1;
+        pm_layout_drop(r.lay);
+        r.lay = NULL;
+        r.fit.pages = -3; /* (the natural count, without its runt) */
+        if (!o->preflight) rc = open_writers(&r);
+        if (!rc) rc = build_pages(&r);
+    }
+    if (!rc && !o->preflight) report_fit(&r);
     if (!rc && !o->preflight) rc = check_outputs(&r, 1);
     if (!rc) rc = o->preflight ? preflight(&r) : finish_writers(&r);
     end_run(&r, rc, info);

@@ -20,6 +20,7 @@ typedef struct pm_options {
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
+    int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */
     /* booklet overrides of the layout's booklet: section; negative = not given */
     const char *sheet;
     int duplex, blanks, signature, marks, rtl;

@@ -173,6 +173,12 @@ static const field booklet_fields[] = {
     {"binding", F_ENUM, BO(rtl), .names = binding_names},
     END};
 
+static const field fit_fields[] = {
+    {"pages", F_INT, SO(fit_pages), .lo = 0, .hi = 100000},
+    {"multiple-of-four", F_BOOL, SO(fit_four)},
+    {"runt-lines", F_INT, SO(runt_lines), .lo = 0, .hi = 20},
+    END};
+
 static const field top_fields[] = {
     {"extends", F_STR, 0}, /* handled before the rest */
     {"page", F_MAP, 0, page_fields},
@@ -189,6 +195,7 @@ static const field top_fields[] = {
     {"quotes", F_MAP, 0, quote_fields},
     {"footnotes", F_MAP, 0, notes_fields},
     {"booklet", F_MAP, 0, booklet_fields},
+    {"fit", F_MAP, 0, fit_fields},
     END};
 
 /* ---- applying a YAML tree ---- */
@@ -651,6 +658,7 @@ pm_spec *pm_spec_new_default(void)
     s->cover = 1;
     s->cover_image_height = PCT(45);
     s->back_last_section = 0;
+    s->runt_lines = 3;
 
     s->fig_max_width = PCT(100);
     s->fig_max_height = PCT(60);

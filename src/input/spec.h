@@ -125,6 +125,11 @@ typedef struct pm_spec {
     pm_len note_space;          /* text to footnote separator */
 
     pm_booklet_spec booklet;
+
+    /* fitting the page count (layout/fit.c) */
+    int fit_pages;              /* this many pages (0: as they come) */
+    int fit_four;               /* the nearest multiple of four (a booklet without blanks) */
+    int runt_lines;             /* a last page with fewer lines is pulled back (0: never) */
 } pm_spec;
 
 /* A spec with the built-in defaults (an A5 pamphlet). Never fails. */

@@ -17,6 +17,8 @@
 #include "base/diag.h"
 #include "layout/flow-imp.h"
 
+static int last_page_lines(const pm_layout *lay);
+
 int pm_fit_looseness(const fstate *fs, int no)
 {
     const struct fit_run *f = fs->fit;
@@ -103,6 +105,11 @@ static int try_layout(search *s, int k, double lscale, double taller, pm_layout 
     return n;
 }
 
+int pm_flow_last_lines(const pm_layout *lay)
+{
+    return last_page_lines(lay);
+}
+
 /* Body lines on the last body page (before a back cover), for the runt rule. */
 static int last_page_lines(const pm_layout *lay)
 {
@@ -110,9 +117,11 @@ static int last_page_lines(const pm_layout *lay)
         const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
         int n = 0;
-        for (size_t k = 0; k < pg->nitems; k++)
+        for (size_t k = 0; k < pg->nitems; k++) {
+            if (pg->items[k].kind == PM_FI_IMAGE) return 1000; /* (a page with a figure is no runt) */
             if (pg->items[k].kind == PM_FI_LINE && !(pg->items[k].flags & (PM_FL_RUNNING | PM_FL_MARKER)))
                 n++;
+        }
         return n;
     }
     return 0;
@@ -149,6 +158,7 @@ static void step(pm_fit_report *rep, const char *fmt, ...)
 static int target_for(int natural, const pm_fit_opts *fo)
 {
     if (fo->pages > 0) return fo->pages;
+    if (fo->pages == PM_FIT_RUNT) return natural;
     if (fo->pages == PM_FIT_NEAREST) return natural % 4 ? natural - natural % 4 : natural;
     return natural;
 }
@@ -248,7 +258,11 @@ int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, p
             if (got) rep->target = target = up;
         }
     }
-    if (got) {
+    if (got && fo->probe) {
+        pm_layout_drop(lay);
+        rep->pages = got;
+        *out = nat;
+    } else if (got) {
         pm_layout_drop(nat);
         rep->pages = got;
         if (stats) pm_flow_check(lay, a->spec, stats);

@@ -61,8 +61,10 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         notes_mark before = pm_acc_mark(acc);
         if (vlist_legal(v, i, j) && j > i) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
-            /* a heading is followed on its page by two lines of text or by a figure */
+            /* a heading is followed on its page by two lines of text or by a figure; a
+               page break right after one (its figures floated away) is taken before it */
             if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
+            if (after_heading >= 0 && pen <= -PM_INF_PENALTY && r->best < n) return;
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
                 if (th - content < -EPS) { /* (the page's first item was taller than it) */

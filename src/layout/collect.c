@@ -345,7 +345,7 @@ void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t 
     c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols};
     c->cur.nfr = 1;
     c->more = cursor_more(fs, &c->cur);
-    if (!pm_setter_keeps(fs->set)) preshape(fs, &c->cur, c->pre);
+    if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) preshape(fs, &c->cur, c->pre);
 }
 
 void pm_collector_done(collector *c)
@@ -380,8 +380,11 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         sh = col->pre[c->leaf - 1];
         col->pre[c->leaf - 1] = NULL;
     }
-    int loose = pm_fit_looseness(fs, fs->para_no + 1);
-    if (pm_setter_keeps(fs->set) && !fs->fit) { /* watch mode: from the cache if unchanged */
+    int loose = pm_fit_looseness(fs, fs->para_no + 1), borrowed = 0;
+    if (fs->fit) { /* fitting a page count: every run after the first from the fit's cache */
+        borrowed = pm_fit_para(fs, fs->para_no + 1, &b->text, &st, loose, &sh, &pp);
+        if (fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
+    } else if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
         pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
     } else { /* keep the shaped text: the page builder may set it again */
         if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
@@ -389,7 +392,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         if (fs->fit && fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
     }
     if (!pp.nlines) {
-        pm_shaped_drop(sh);
+        if (!borrowed) pm_shaped_drop(sh);
         return 0;
     }
     if (c->prev) {
@@ -412,6 +415,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
     vpara *P = &fs->paras[fs->nparas - 1];
     P->loose = loose;
+    P->borrowed = borrowed;
     P->band = fr->cols;
     P->after_fig = c->after_fig ? col->fig : NULL;
     P->alt_indent = alt_indent;

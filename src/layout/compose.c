@@ -281,7 +281,8 @@ static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break
         if (!gone) continue;
         P->st.indent = P->alt_indent;
         P->after_fig = NULL;
-        pm_shaped_drop(P->shaped);
+        if (!P->borrowed) pm_shaped_drop(P->shaped);
+        P->borrowed = 0;
         P->shaped = pm_para_shape(fs->set, P->text, &P->st);
         pm_para pp;
         pm_para_break(fs->set, P->shaped, P->loose, fs->a, &pp);
@@ -295,7 +296,7 @@ static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break
 static void release_before(fstate *fs, size_t i)
 {
     for (size_t k = fs->released; k < fs->nparas && fs->paras[k].first < i; k++) {
-        pm_shaped_drop(fs->paras[k].shaped);
+        if (!fs->paras[k].borrowed) pm_shaped_drop(fs->paras[k].shaped);
         fs->paras[k].shaped = NULL;
         fs->released = k + 1;
     }

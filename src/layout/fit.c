@@ -25,6 +25,53 @@ int pm_fit_looseness(const fstate *fs, int no)
     return f && f->loose && no >= 1 && no <= f->nloose ? f->loose[no - 1] : 0;
 }
 
+static int same_style(const pm_para_style *a, const pm_para_style *b)
+{
+    return a->font == b->font && a->align == b->align && a->dir == b->dir && a->width == b->width &&
+           a->indent == b->indent && a->hyphenate == b->hyphenate && a->code == b->code &&
+           a->tolerance == b->tolerance;
+}
+
+int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st, int loose, pm_shaped **sh,
+                pm_para *out)
+{
+    struct fit_run *f = fs->fit;
+    if (!f || no < 1 || loose < -1 || loose > 1) return 0;
+    if (no > f->ncache) {
+        int n = f->ncache ? f->ncache : 256;
+        while (n < no) n *= 2;
+        f->cache = pm_xrealloc(f->cache, (size_t)n * sizeof *f->cache);
+        memset(f->cache + f->ncache, 0, (size_t)(n - f->ncache) * sizeof *f->cache);
+        f->ncache = n;
+    }
+    if (!f->arena) f->arena = pm_arena_new();
+    fit_cached *c = &f->cache[no - 1];
+    if (c->sh && !same_style(&c->st, st)) { /* (another paragraph by this number: not ours) */
+        pm_shaped_drop(c->sh);
+        memset(c, 0, sizeof *c);
+    }
+    if (!c->sh) {
+        c->sh = *sh ? *sh : pm_para_shape(fs->set, text, st);
+        c->st = *st;
+    } else if (*sh) {
+        pm_shaped_drop(*sh);
+    }
+    *sh = c->sh;
+    if (!c->have[loose + 1]) {
+        pm_para_break(fs->set, c->sh, loose, f->arena, &c->lines[loose + 1]);
+        c->have[loose + 1] = 1;
+    }
+    *out = c->lines[loose + 1];
+    return 1;
+}
+
+static void fit_cache_free(struct fit_run *f)
+{
+    for (int i = 0; i < f->ncache; i++) pm_shaped_drop(f->cache[i].sh);
+    free(f->cache);
+    pm_arena_drop(f->arena);
+}
+
 void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines)
 {
     struct fit_run *f = fs->fit;
@@ -289,5 +336,6 @@ int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, p
     free(s.cands);
     free(s.loose);
     free(s.run.trials);
+    fit_cache_free(&s.run);
     return rc;
 }

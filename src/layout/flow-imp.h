@@ -81,6 +81,7 @@ typedef struct vpara {
     const vfig *after_fig; /* it follows this figure in the text (and so is not indented) */
     int band;             /* its lines' band (vitem.band) */
     double alt_indent;    /* its indent if that figure floats away */
+    int borrowed;         /* shaped belongs to a fit's cache (not dropped with the paragraph) */
 } vpara;
 
 typedef struct fstate {
@@ -273,8 +274,19 @@ typedef struct fit_para {
 
 /* A run of the page builder for pm_flow_fit: the adjustments it makes, and (the first,
  * natural run) what each paragraph would cost set a line shorter or longer. */
+/* A paragraph as every run of a fit sets it: shaped once, broken once per looseness. */
+typedef struct fit_cached {
+    pm_shaped *sh;           /* owned by the cache */
+    pm_para_style st;
+    pm_para lines[3];        /* by looseness + 1, in the cache's arena */
+    unsigned char have[3];
+} fit_cached;
+
 struct fit_run {
     int record;              /* fill trials[] */
+    fit_cached *cache;       /* by paragraph number - 1 */
+    int ncache;
+    pm_arena *arena;         /* the cached paragraphs' lines */
     fit_para *trials;        /* by paragraph number - 1 */
     int ntrials, cap;
     const signed char *loose; /* looseness by paragraph number - 1 (NULL: none) */
@@ -285,6 +297,11 @@ struct fit_run {
 
 /* The looseness a fit run sets paragraph number no with. */
 int pm_fit_looseness(const fstate *fs, int no);
+/* Paragraph number no with style st and looseness loose, set: from the fit's cache when
+ * a run before set it (*sh borrowed from the cache, not to be dropped), else shaped (from
+ * *sh if given) and broken, and kept. Returns 1 if the fit's cache was used (fs->fit). */
+int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st, int loose, pm_shaped **sh,
+                pm_para *out);
 /* Record what paragraph number no (shaped sh, style st, nlines lines) costs a line shorter
  * or longer. */
 void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines);

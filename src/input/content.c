@@ -76,6 +76,34 @@ static void check_block_size(cstate *st, size_t len, int line)
             "make one paragraph");
 }
 
+/* A code block's text: lit[0..len) with each tab expanded to spaces up to the next
+ * column that is a multiple of 4 (columns counted in characters), in the arena. */
+static void code_text(cstate *st, const char *lit, size_t len, pm_text *t)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++) tabs += lit[i] == '\t';
+    char *out = pm_arena_alloc(st->doc->arena, len + 3 * tabs + 1);
+    size_t n = 0, col = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = lit[i];
+        if (ch == '\t') {
+            do out[n++] = ' '; while (++col % 4);
+            continue;
+        }
+        out[n++] = ch;
+        if (ch == '\n') col = 0;
+        else if (((unsigned char)ch & 0xC0) != 0x80) col++;
+    }
+    out[n] = 0;
+    t->utf8 = out;
+    t->len = (uint32_t)n;
+    size_t nl = 0; /* where its lines begin, for warnings that name a line */
+    for (size_t i = 0; i < n; i++) nl += out[i] == '\n';
+    t->line_starts = pm_arena_array(st->doc->arena, nl ? nl : 1, sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == '\n') t->line_starts[t->nline_starts++] = (uint32_t)i + 1;
+}
+
 /* ---- rich text ---- */
 
 typedef struct {
@@ -703,8 +731,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
             check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
+            code_text(st, lit, len, &b->text);
             b->text.line = line + 1;
             break;
         }
@@ -722,8 +749,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
             check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
+            code_text(st, lit, len, &b->text);
             b->text.line = line;
             break;
         }

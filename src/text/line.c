@@ -47,6 +47,7 @@ typedef struct line_build {
     uint32_t ls, le;     /* its text range [ls, le) */
     int hyphen;          /* ends in a hyphen (at a hyphenation point or a soft hyphen) */
     int shy;             /* ... at a soft hyphen in the text, which the line includes */
+    int cont;            /* a wrapped code line: ends in a continuation mark */
     int reorder;         /* pieces placed in visual order (the paragraph has right-to-left
                             text); else where the unbroken paragraph had them */
     double first_x;      /* x of the line's first glyph: the indent, less the hang (the
@@ -85,6 +86,8 @@ static void text_range(line_build *L)
     L->hyphen = bi->type == PM_ITEM_PENALTY && bi->flagged && bi->width > 0;
     L->shy = L->hyphen && p->item_end[L->brk] > bi->pos; /* a soft hyphen character is there */
     L->le = L->shy ? p->item_end[L->brk] : bi->pos;
+    L->cont = p->st.code && bi->type == PM_ITEM_PENALTY && !bi->flagged && bi->width > 0 &&
+              bi->penalty < PM_INF_PENALTY;
     if (L->ls > L->le) L->ls = L->le;
 }
 
@@ -184,6 +187,12 @@ static double run_rise(const PangoGlyphItem *gi)
     return rise;
 }
 
+/* The glyph a broken line ends in: a hyphen, or the continuation mark of wrapped code. */
+static const pm_hyphen_glyph *end_glyph(const line_build *L, PangoGlyphItem *gi)
+{
+    return L->cont ? pm_setter_mark(L->p->s, gi) : pm_setter_hyphen(L->p->s, gi);
+}
+
 /* The line's pieces in logical order: the part of each shaped run whose clusters start in
  * [ls, le), measured. The last one carries the hyphen of a hyphenated line. */
 static void find_pieces(line_build *L)
@@ -207,9 +216,9 @@ static void find_pieces(line_build *L)
             if (L->sh[i].start >= pc->tb && L->sh[i].start < pc->te) pc->extra += L->sh[i].extra;
         L->npc++;
     }
-    if (L->hyphen && L->npc) {
+    if ((L->hyphen || L->cont) && L->npc) {
         piece *last = &L->pc[L->npc - 1];
-        last->hyphen = pm_setter_hyphen(p->s, &p->runs[last->r])->width;
+        last->hyphen = end_glyph(L, &p->runs[last->r])->width;
     }
 }
 
@@ -364,30 +373,32 @@ static void cut_piece(line_build *L, piece *pc)
 
 /* A hyphen at a hyphenation point: a glyph of its own at the logical end of pc, the last
  * piece with something to show (in its font), standing for a soft hyphen in the text
- * (so copied or searched text reads "revo-lution" as one word). */
+ * (so copied or searched text reads "revo-lution" as one word); or the continuation mark
+ * of a wrapped code line, standing for itself. */
 static void add_hyphen(line_build *L, const piece *pc)
 {
     pm_run *run = &L->out->runs[pc->run];
-    const pm_hyphen_glyph *h = pm_setter_hyphen(L->p->s, &L->p->runs[pc->r]);
+    const pm_hyphen_glyph *h = end_glyph(L, &L->p->runs[pc->r]);
+    int nb = (int)strlen(h->utf8);
     if (L->reorder && (pc->level & 1)) { /* right to left: the end is the piece's left */
         memmove(run->glyphs + 1, run->glyphs, (size_t)run->nglyphs * sizeof *run->glyphs);
         memmove(run->clusters + 1, run->clusters, (size_t)run->nclusters * sizeof *run->clusters);
-        memmove((char *)run->utf8 + 2, run->utf8, (size_t)run->nbytes);
+        memmove((char *)run->utf8 + nb, run->utf8, (size_t)run->nbytes);
         run->glyphs[0] = (pm_glyph){h->glyph, pc->x, -run_rise(&L->p->runs[pc->r])};
-        run->clusters[0] = (pm_cluster){2, 1};
-        memcpy((char *)run->utf8, SHY, 2);
+        run->clusters[0] = (pm_cluster){nb, 1};
+        memcpy((char *)run->utf8, h->utf8, (size_t)nb);
         run->nglyphs++;
         run->nclusters++;
-        run->nbytes += 2;
+        run->nbytes += nb;
         return;
     }
     pm_glyph *cg = &run->glyphs[run->nglyphs++];
     cg->index = h->glyph;
     cg->x = L->reorder ? pc->x + pc->width + pc->extra : L->xend;
     cg->y = run->nglyphs > 1 ? run->glyphs[run->nglyphs - 2].y : 0;
-    memcpy((char *)run->utf8 + run->nbytes, SHY, 2);
-    run->nbytes += 2;
-    run->clusters[run->nclusters++] = (pm_cluster){2, 1};
+    memcpy((char *)run->utf8 + run->nbytes, h->utf8, (size_t)nb);
+    run->nbytes += nb;
+    run->clusters[run->nclusters++] = (pm_cluster){nb, 1};
     if (L->reorder) {
         L->xend = fmax(L->xend, cg->x + h->width);
         return;
@@ -526,7 +537,7 @@ void pm_shaped_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, double r
     } else {
         for (int i = 0; i < L.npc; i++) cut_piece(&L, &L.pc[i]);
     }
-    if (L.hyphen && !L.shy) { /* the last piece that shows something ends in the hyphen */
+    if ((L.hyphen && !L.shy) || L.cont) { /* the last piece that shows something ends in the hyphen */
         int last = L.npc - 1;
         while (last >= 0 && L.pc[last].run < 0) last--;
         if (last >= 0) add_hyphen(&L, &L.pc[last]);

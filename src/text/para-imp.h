@@ -32,6 +32,7 @@
 typedef struct pm_hyphen_glyph {
     PangoGlyph glyph;
     double width;
+    const char *utf8;  /* the character it stands for in the line's text */
 } pm_hyphen_glyph;
 
 struct pm_setter {
@@ -41,6 +42,7 @@ struct pm_setter {
     const char *file;
     PangoContext *ctx;
     GHashTable *hyphens; /* PangoFont* -> pm_hyphen_glyph* */
+    GHashTable *marks;   /* PangoFont* -> pm_hyphen_glyph*: code continuation marks */
     GHashTable *warned;  /* warning keys already printed */
     GHashTable *metrics; /* PangoFont* -> font_metrics* */
     GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
@@ -82,6 +84,9 @@ struct pm_shaped {
 int pm_setter_first_time(pm_setter *s, const char *key);
 /* The hyphen of gi's font (cached for the life of the setter). */
 const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi);
+/* The mark that ends a wrapped code line in gi's font: U+21A9 (↩) when the font has
+   it, else a backslash (cached). */
+const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi);
 /* Ascent and descent of a font (cached). */
 void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent);
 

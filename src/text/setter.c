@@ -35,6 +35,7 @@ pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, co
     s->ctx = pm_fonts_context(fonts);
     s->hyphens = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->singles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     s->single_arena = pm_arena_new_sized(16384);
@@ -45,6 +46,7 @@ void pm_setter_drop(pm_setter *s)
 {
     if (!s) return;
     g_hash_table_destroy(s->hyphens);
+    g_hash_table_destroy(s->marks);
     g_hash_table_destroy(s->warned);
     g_hash_table_destroy(s->metrics);
     g_hash_table_destroy(s->singles);
@@ -97,6 +99,24 @@ int pm_setter_first_time(pm_setter *s, const char *key)
     return 1;
 }
 
+/* The glyph of the character utf8 in gi's font, shaped once; 0 if the font lacks it. */
+static int shape_one(PangoGlyphItem *gi, const char *utf8, pm_hyphen_glyph *h)
+{
+    PangoGlyphString *gs = pango_glyph_string_new();
+    PangoAnalysis an = gi->item->analysis;
+    an.extra_attrs = NULL;
+    int n = (int)strlen(utf8);
+    pango_shape_with_flags(utf8, n, utf8, n, &an, gs, PANGO_SHAPE_NONE);
+    int ok = gs->num_glyphs > 0 && !(gs->glyphs[0].glyph & PANGO_GLYPH_UNKNOWN_FLAG);
+    if (gs->num_glyphs > 0) {
+        h->glyph = gs->glyphs[0].glyph;
+        h->width = gs->glyphs[0].geometry.width / (double)PANGO_SCALE;
+        h->utf8 = utf8;
+    }
+    pango_glyph_string_free(gs);
+    return ok;
+}
+
 /* The hyphen of a font, shaped once. */
 const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi)
 {
@@ -104,16 +124,20 @@ const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi)
     pm_hyphen_glyph *h = g_hash_table_lookup(s->hyphens, font);
     if (h) return h;
     h = g_new0(pm_hyphen_glyph, 1);
-    PangoGlyphString *gs = pango_glyph_string_new();
-    PangoAnalysis an = gi->item->analysis;
-    an.extra_attrs = NULL;
-    pango_shape_with_flags("-", 1, "-", 1, &an, gs, PANGO_SHAPE_NONE);
-    if (gs->num_glyphs > 0) {
-        h->glyph = gs->glyphs[0].glyph;
-        h->width = gs->glyphs[0].geometry.width / (double)PANGO_SCALE;
-    }
-    pango_glyph_string_free(gs);
+    shape_one(gi, "-", h);
+    h->utf8 = SHY;
     g_hash_table_insert(s->hyphens, font, h);
+    return h;
+}
+
+const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi)
+{
+    PangoFont *font = gi->item->analysis.font;
+    pm_hyphen_glyph *h = g_hash_table_lookup(s->marks, font);
+    if (h) return h;
+    h = g_new0(pm_hyphen_glyph, 1);
+    if (!shape_one(gi, "\xE2\x86\xA9", h)) shape_one(gi, "\\", h);
+    g_hash_table_insert(s->marks, font, h);
     return h;
 }
 

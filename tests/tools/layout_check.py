@@ -664,7 +664,8 @@ class _Stream:
                 cut_w = _piece_width(own.split()[-1], own, it)
             words += ws
             pages += ([p0] + [pn] * (len(ws) - 1)) if ws else []
-            prev_text = t
+            # a wrapped code line's continuation mark is not part of a word cut there
+            prev_text = t[:-1] if t[-1:] in CONT_END else t
         if carry:
             ws = tokenize(carry)
             words += ws

@@ -75,6 +75,9 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
                 put_text(fp, run->utf8, run->nbytes);
                 fputc('\n', fp);
             }
+            for (int k = 0; k < l->ndecos; k++)
+                fprintf(fp, "    strike x=%.4f..%.4f y=%.4f t=%.4f\n", l->decos[k].x0, l->decos[k].x1, l->decos[k].y,
+                        l->decos[k].t);
             break;
         }
         case PM_FI_IMAGE:

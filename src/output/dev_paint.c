@@ -118,6 +118,12 @@ void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, i
         cairo_set_source_rgb(cr, run->rgb[0], run->rgb[1], run->rgb[2]);
         show_run(cr, line, run, tags);
     }
+    for (int k = 0; k < line->ndecos; k++) { /* strikethrough */
+        const pm_line_deco *d = &line->decos[k];
+        cairo_set_source_rgb(cr, d->rgb[0], d->rgb[1], d->rgb[2]);
+        cairo_rectangle(cr, d->x0, d->y - d->t / 2, d->x1 - d->x0, d->t);
+        cairo_fill(cr);
+    }
     cairo_restore(cr);
 }
 

@@ -244,14 +244,21 @@ static void place_pieces(line_build *L)
     free(levels);
 }
 
-/* Reordered lines: the link spans on the line get the extent of the glyphs of [c, cn). */
+/* Spans whose extent on a line is recorded: links and struck-out text. */
+static int tracked(const pm_span *sp)
+{
+    return sp->url || (sp->style & PM_ST_STRIKE);
+}
+
+/* Reordered lines: the link and strikethrough spans on the line get the extent of the
+ * glyphs of [c, cn). */
 static void extend_links(line_build *L, uint32_t c, double x0, double x1)
 {
     const pm_text *t = L->p->src;
     int k = 0;
     for (uint32_t i = 0; i < t->nspans && k < L->nlk; i++) {
         const pm_span *sp = &t->spans[i];
-        if (sp->end <= L->ls || sp->start >= L->le || !sp->url) continue;
+        if (sp->end <= L->ls || sp->start >= L->le || !tracked(sp)) continue;
         if (c >= sp->start && c < sp->end) {
             L->lk_x[2 * k] = fmin(L->lk_x[2 * k], x0);
             L->lk_x[2 * k + 1] = fmax(L->lk_x[2 * k + 1], x1);
@@ -450,38 +457,67 @@ static double align_ragged(line_build *L)
     return dx;
 }
 
-/* The footnote references and links of the line; dx: how far alignment moved it. */
+/* A line through the struck-out text from x0 to x1 on the line, starting at offset a0. */
+static void add_strike(line_build *L, uint32_t a0, double x0, double x1)
+{
+    const pm_shaped *p = L->p;
+    int r = pm_shaped_run_at(p, a0);
+    double pos = 0, th = 0.5, size = pm_font_size(p->s->spec, p->st.font);
+    if (r >= 0) {
+        PangoFont *font = p->runs[r].item->analysis.font;
+        PangoFontDescription *d = pango_font_describe(font);
+        size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+        pango_font_description_free(d);
+        pm_setter_strike(p->s, font, size, &pos, &th);
+        pos += run_rise(&p->runs[r]);
+    }
+    pm_line_deco *dc = &L->out->decos[L->out->ndecos++];
+    *dc = (pm_line_deco){x0, x1, -pos, th, {p->st.font->color[0], p->st.font->color[1], p->st.font->color[2]}};
+}
+
+/* The footnote references, links and struck-out text of the line; dx: how far alignment
+ * moved it. */
 static void notes_and_links(line_build *L, double dx)
 {
     const pm_shaped *p = L->p;
     pm_line *out = L->out;
     uint32_t ls = L->ls, le = L->le;
     const pm_text *t = p->src;
-    int nn = 0, nl = 0;
+    int nn = 0, nl = 0, nd = 0;
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
         if (sp->end <= ls || sp->start >= le) continue;
         if (sp->note && sp->start >= ls) nn++;
         if (sp->url) nl++;
+        if (sp->style & PM_ST_STRIKE) nd++;
     }
     if (nn) out->notes = pm_arena_array(L->a, (size_t)nn, sizeof(int));
     if (nl) out->links = pm_arena_array(L->a, (size_t)nl, sizeof(pm_line_link));
+    if (nd) out->decos = pm_arena_array(L->a, (size_t)nd, sizeof(pm_line_deco));
+    int k = 0; /* tracked spans so far */
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
         if (sp->end <= ls || sp->start >= le) continue;
         if (sp->note && sp->start >= ls) out->notes[out->nnotes++] = sp->note;
+        if (!tracked(sp)) continue;
+        uint32_t a0 = sp->start < ls ? ls : sp->start, a1 = sp->end > le ? le : sp->end;
+        double x0, x1;
+        if (L->reorder) { /* the extent of its glyphs */
+            double g0 = L->lk_x[2 * k], g1 = L->lk_x[2 * k + 1];
+            x0 = g0 <= g1 ? dx + g0 : 0;
+            x1 = g0 <= g1 ? dx + g1 : 0;
+        } else {
+            x0 = dx + L->first_x + pm_shaped_x_at(p, a0) - L->x0 + shift_at(L->sh, L->nsh, a0);
+            x1 = dx + L->first_x + pm_shaped_x_at(p, a1) - L->x0 + shift_at(L->sh, L->nsh, a1);
+        }
+        k++;
+        if (sp->style & PM_ST_STRIKE) {
+            if (x1 > x0) add_strike(L, a0, x0, x1);
+        }
         if (sp->url) {
-            uint32_t a0 = sp->start < ls ? ls : sp->start, a1 = sp->end > le ? le : sp->end;
-            pm_line_link *lk = &out->links[out->nlinks];
-            if (L->reorder) { /* the extent of its glyphs */
-                double x0 = L->lk_x[2 * out->nlinks], x1 = L->lk_x[2 * out->nlinks + 1];
-                lk->x0 = x0 <= x1 ? dx + x0 : 0;
-                lk->x1 = x0 <= x1 ? dx + x1 : 0;
-            } else {
-                lk->x0 = dx + L->first_x + pm_shaped_x_at(p, a0) - L->x0 + shift_at(L->sh, L->nsh, a0);
-                lk->x1 = dx + L->first_x + pm_shaped_x_at(p, a1) - L->x0 + shift_at(L->sh, L->nsh, a1);
-            }
-            out->nlinks++;
+            pm_line_link *lk = &out->links[out->nlinks++];
+            lk->x0 = x0;
+            lk->x1 = x1;
             /* a copy: in watch mode the line outlives the document it was set from */
             lk->url = pm_arena_strdup(L->a, sp->url);
         }
@@ -495,7 +531,7 @@ static void start_links(line_build *L)
     L->nlk = 0;
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
-        if (sp->end > L->ls && sp->start < L->le && sp->url) L->nlk++;
+        if (sp->end > L->ls && sp->start < L->le && tracked(sp)) L->nlk++;
     }
     L->lk_x = pm_xmalloc(2 * ((size_t)L->nlk + 1) * sizeof *L->lk_x);
     for (int k = 0; k < L->nlk; k++) {

@@ -47,6 +47,13 @@ typedef struct pm_line_link {
     const char *url;
 } pm_line_link;
 
+/* A line drawn through part of a line's text (strikethrough): from x0 to x1 along the
+ * line, at y (up from the baseline is negative, as the glyphs' y), thickness t. */
+typedef struct pm_line_deco {
+    double x0, x1, y, t;
+    double rgb[3];
+} pm_line_deco;
+
 typedef struct pm_line {
     pm_run *runs;
     int nruns;
@@ -59,6 +66,8 @@ typedef struct pm_line {
     int nnotes;
     pm_line_link *links;
     int nlinks;
+    pm_line_deco *decos;           /* strikethrough */
+    int ndecos;
     int src_line;                  /* content line of the line's first character */
     double hang_left, hang_right;  /* margin kerning: how far the glyphs reach left of x = 0
                                       and right of the line's measure (width includes it) */

@@ -89,6 +89,9 @@ const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi);
 const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi);
 /* Ascent and descent of a font (cached). */
 void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent);
+/* Where a font's strikethrough goes: its distance above the baseline and its thickness
+   (the font's own, else about half the x-height and a twentieth of an em; cached). */
+void pm_setter_strike(pm_setter *s, PangoFont *font, double size, double *pos, double *thickness);
 
 /* shape.c */
 /* x of a byte offset in the unbroken paragraph. */

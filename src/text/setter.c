@@ -143,9 +143,10 @@ const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi)
 
 typedef struct font_metrics {
     double ascent, descent;
+    double strike_pos, strike_thick;
 } font_metrics;
 
-void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent)
+static const font_metrics *metrics_of(pm_setter *s, PangoFont *font)
 {
     font_metrics *fm = g_hash_table_lookup(s->metrics, font);
     if (!fm) {
@@ -153,11 +154,26 @@ void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *de
         fm = g_new(font_metrics, 1);
         fm->ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
         fm->descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
+        fm->strike_pos = pango_font_metrics_get_strikethrough_position(m) / (double)PANGO_SCALE;
+        fm->strike_thick = pango_font_metrics_get_strikethrough_thickness(m) / (double)PANGO_SCALE;
         pango_font_metrics_unref(m);
         g_hash_table_insert(s->metrics, font, fm);
     }
+    return fm;
+}
+
+void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent)
+{
+    const font_metrics *fm = metrics_of(s, font);
     *ascent = fm->ascent;
     *descent = fm->descent;
+}
+
+void pm_setter_strike(pm_setter *s, PangoFont *font, double size, double *pos, double *thickness)
+{
+    const font_metrics *fm = metrics_of(s, font);
+    *pos = fm->strike_pos > 0.1 * size && fm->strike_pos < 0.5 * size ? fm->strike_pos : 0.25 * size;
+    *thickness = fm->strike_thick > 0.02 * size && fm->strike_thick < 0.2 * size ? fm->strike_thick : 0.05 * size;
 }
 
 /* Everything that decides how a paragraph is set, as bytes. */

@@ -127,7 +127,7 @@ class Run:
 
 class Item:
     __slots__ = ("kind", "x", "y", "w", "h", "r", "flags", "para", "hang", "runs", "src", "uri", "lineno",
-                 "_size", "_text", "_box")
+                 "strikes", "_size", "_text", "_box")
 
     def __init__(self, kind):
         self.kind = kind
@@ -136,6 +136,7 @@ class Item:
         self.para = None
         self.hang = (0.0, 0.0)
         self.runs = []
+        self.strikes = []  # (x0, x1, y, thickness) of a line's strikethrough
         self.src = self.uri = None
         self._size = self._text = self._box = None
 
@@ -239,6 +240,7 @@ class Page:
 
 _PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(.*) area=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)$")
 _LINE = re.compile(r"^  line x=(\S+) y=(\S+) w=(\S+) h=(\S+) r=(\S+)(.*)$")
+_STRIKE = re.compile(r'^    strike x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
 _RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+) text="(.*)"$')
 _BOX = re.compile(r"^  (image|rule|link) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
 _DEST = re.compile(r"^  dest x=(\S+) y=(\S+) name=(.*) level=(\d+)$")
@@ -295,6 +297,12 @@ def parse_dump(text):
             r.glyphs = int(m.group(4))
             r.text = _unescape(m.group(5))
             line_item.runs.append(r)
+            continue
+        m = _STRIKE.match(raw)
+        if m:
+            if line_item is None:
+                raise ValueError("dump line %d: a strikethrough outside a line" % n)
+            line_item.strikes.append(tuple(map(float, m.group(1, 2, 3, 4))))
             continue
         m = _LINE.match(raw)
         if m:

@@ -20,6 +20,7 @@
 #define EXHYPHEN_PENALTY 50
 #define EMERGENCY_PENALTY 5000
 #define CJK_STRETCH 0.15 /* of an em, between two Chinese or Japanese characters */
+#define URL_PENALTY 100 /* a URL broken after a slash, a dot or a hyphen */
 #define CODE_WRAP_PENALTY 100 /* a code line wrapped after a space */
 #define CODE_CUT_PENALTY 1000 /* ... between a name and punctuation, where it has no space */
 
@@ -314,6 +315,51 @@ static void collect_code(pm_shaped *p)
     box(p, word, p->len);
 }
 
+/* If a URL starts at b (a scheme and "://", "www." or "mailto:" after a character that is
+ * not a letter or digit), the end of it (the next space); else 0. */
+static uint32_t url_end_at(const char *text, uint32_t len, uint32_t b)
+{
+    if (b > 0 && g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(text + b)))) return 0;
+    uint32_t i = b;
+    if (len - b >= 4 && !g_ascii_strncasecmp(text + b, "www.", 4)) i = b + 4;
+    else if (len - b >= 7 && !g_ascii_strncasecmp(text + b, "mailto:", 7)) i = b + 7;
+    else {
+        while (i < len && (g_ascii_isalnum(text[i]) || text[i] == '+' || text[i] == '.' || text[i] == '-')) i++;
+        if (i == b || !g_ascii_isalpha(text[b]) || len - i < 4 || memcmp(text + i, "://", 3)) return 0;
+        i += 3;
+    }
+    while (i < len && !g_unichar_isspace(g_utf8_get_char(text + i)) && g_utf8_get_char(text + i) != 0x200B)
+        i = (uint32_t)(g_utf8_next_char(text + i) - text);
+    return i;
+}
+
+static int url_break_char(char c)
+{
+    return c == '/' || c == '.' || c == '-';
+}
+
+/* No paragraph (or line ended by a hard break) ends with a line that is only the tail of
+ * a hyphenated word ("olution." alone): the hyphenation points of the word before each
+ * forced break are taken back, unless that word alone is wider than the line. */
+static void keep_last_words(pm_shaped *p)
+{
+    size_t legal = 0; /* the item after the last break that is not a hyphen */
+    double w = 0;     /* the width of the boxes since */
+    for (size_t i = 0; i < p->nitems; i++) {
+        pm_item *it = &p->items[i];
+        if (it->type == PM_ITEM_BOX) {
+            w += it->width;
+        } else if ((it->type == PM_ITEM_GLUE && i > 0 && p->items[i - 1].type == PM_ITEM_BOX) ||
+                   (it->type == PM_ITEM_PENALTY && !it->flagged && it->penalty < PM_INF_PENALTY)) {
+            if (it->type == PM_ITEM_PENALTY && it->penalty <= -PM_INF_PENALTY && w <= p->st.width)
+                for (size_t k = legal; k < i; k++)
+                    if (p->items[k].type == PM_ITEM_PENALTY && p->items[k].flagged) p->items[k].penalty = PM_INF_PENALTY;
+            legal = i + 1;
+            w = 0;
+        }
+    }
+}
+
 void pm_shaped_collect(pm_shaped *p, int hyphenate)
 {
     p->nitems = 0;
@@ -337,11 +383,24 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     uint32_t word = 0;
     uint32_t pts[64];
     int npts = 0, next_pt = 0;
-    uint32_t word_end = 0;
+    uint32_t word_end = 0, url_end = 0;
     for (uint32_t b = 0; b < p->len;) {
         gunichar c = g_utf8_get_char(text + b);
         uint32_t e = (uint32_t)(g_utf8_next_char(text + b) - text);
         gunichar nc = e < p->len ? g_utf8_get_char(text + e) : 0;
+        if (b >= url_end && g_ascii_isalpha(c)) {
+            uint32_t u = url_end_at(text, p->len, b);
+            if (u) url_end = word_end = u; /* a URL: not hyphenated */
+        }
+        if (b < url_end) { /* a URL breaks only after a run of / . - (not inside "//") */
+            if (url_break_char((char)c) && !url_break_char((char)nc) && e < url_end && pm_shaped_cluster_start(p, e)) {
+                box(p, word, e);
+                penalty(p, e, e, URL_PENALTY, 0, 0);
+                word = e;
+            }
+            b = e;
+            continue;
+        }
         if (p->cjk && p->cjk[b]) cjk_boundary(p, &word, b, p->cjk[b] == 1, justify, em, rag);
         if (hyphenate && b >= word_end && g_unichar_isalpha(c) && !is_cjk(c) && !p->st.code) {
             npts = word_points(p, b, &word_end, pts, 64);
@@ -404,5 +463,6 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     glue(p, p->len, p->len, 0, PM_FIL_STRETCH, 0);
     penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
     split_wide_boxes(p);
+    keep_last_words(p);
     pm_shaped_hangs(p);
 }

@@ -29,7 +29,8 @@ static const char usage[] =
     "      --no-pdf            write no reading PDF\n"
     "      --preflight         check everything and report; write nothing\n"
     "      --watch             render, then render again whenever an input changes\n"
-    "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
+    "      --fonts DIR         also take fonts from DIR and its subfolders (after the\n"
+    "                          shipped fonts; may be given more than once)\n"
     "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
     "\n"
     "Booklet options (override the layout's booklet: section):\n"
@@ -129,7 +130,15 @@ int main(int argc, char **argv)
         }
         case O_NOPDF: o.no_pdf = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
-        case O_FONTS: o.fonts_dir = optarg; break;
+        case O_FONTS: { /* folders add up, ':' between them */
+            static char dirs[8192];
+            if (strchr(optarg, ':')) return bad_usage("--fonts '%s': a folder name with ':' cannot be used", optarg);
+            if (strlen(dirs) + strlen(optarg) + 2 > sizeof dirs) return bad_usage("%s", "too many --fonts folders");
+            if (*dirs) strcat(dirs, ":");
+            strcat(dirs, optarg);
+            o.fonts_dir = dirs;
+            break;
+        }
         case O_SHEET: o.sheet = optarg; break;
         case O_DUPLEX:
             if (!strcmp(optarg, "short")) o.duplex = PM_DUPLEX_SHORT;

@@ -259,7 +259,7 @@ static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)
 
 static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_spec *spec, const pm_layout *lay,
                              const pm_flow_stats *st, const pm_booklet_opts *bo, int booklet_rc,
-                             const pm_imposition *im, int warnings_before)
+                             const pm_imposition *im, int warnings_before, pm_fonts *fonts)
 {
     printf("preflight: %s with %s\n", doc->path, spec->file);
     printf("  pages:             %zu of %.0f x %.0f mm\n", lay->npages, spec->page_w / 72 * 25.4,
@@ -274,6 +274,7 @@ static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_sp
     } else {
         printf("  booklet:           cannot be imposed (see above)\n");
     }
+    pm_fonts_report(fonts, stdout);
     int warnings = pm_diag_warnings() - warnings_before;
     printf("  warnings:          %d%s\n", warnings, warnings ? " (above)" : "");
     printf("  nothing was written%s\n", o->output || o->booklet ? " (-o and --booklet are ignored)" : "");
@@ -356,16 +357,23 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         s->hyph_lang = pm_xstrdup(doc->meta.lang);
         s->hyph = pm_hyph_load(s->hyph_lang, doc->path, 0); /* patterns load meanwhile */
     }
-    const char *fdir = o->fonts_dir ? o->fonts_dir : pm_find_data("fonts", NULL);
+    /* the shipped fonts, then the --fonts folders, then (if the layout says so) the system's */
+    const char *fdir = pm_find_data("fonts", NULL);
+    char first[4096];
+    if (!fdir && o->fonts_dir) { /* no shipped fonts: the first --fonts folder stands for them */
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(o->fonts_dir, ":"), o->fonts_dir);
+        fdir = first;
+    }
     if (!fdir) {
         pm_error(NULL, 0, 0, "cannot find the fonts folder (looked beside the program and in %s)", PM_DATADIR);
         rc = PM_EIO;
         goto done;
     }
-    if (s->fonts && strcmp(s->fonts_dir, fdir)) pm_session_forget_fonts(s);
+    if (s->fonts && (strcmp(s->fonts_dir, fdir) || !pm_fonts_same(s->fonts, o->fonts_dir, spec->system_fonts)))
+        pm_session_forget_fonts(s);
     if (!s->fonts) {
         char *fd = pm_xstrdup(fdir);
-        rc = pm_fonts_new(fd, &s->fonts);
+        rc = pm_fonts_open(fd, o->fonts_dir, spec->system_fonts, &s->fonts);
         free(s->fonts_dir);
         s->fonts_dir = fd;
         s->fonts_checked = 0;
@@ -450,13 +458,14 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         stage("booklet");
     }
     if (rc) goto done;
+    pm_setter_summary(s->set); /* characters no font has: one warning */
 
     if (o->preflight) {
         pm_booklet_opts bo;
         pm_imposition im = {0};
         int brc = booklet_options(o, spec, &bo);
         if (!brc) brc = pm_booklet_preflight(lay, &bo, &im);
-        preflight_report(o, doc, spec, lay, &stats, &bo, brc, &im, warnings_before);
+        preflight_report(o, doc, spec, lay, &stats, &bo, brc, &im, warnings_before, s->fonts);
         pm_imposition_free(&im);
         rc = pm_diag_errors() ? PM_EINPUT : PM_OK;
         goto done;

@@ -22,7 +22,7 @@
 
 typedef enum {
     F_LEN, F_NUM, F_INT, F_BOOL, F_STR, F_ENUM, F_MAP, F_INLINE, F_PAGESIZE, F_SHEET,
-    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY
+    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK
 } ftype;
 
 typedef struct field {
@@ -45,6 +45,7 @@ static const char *const binding_names[] = {"left", "right", NULL};
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
     {"family", F_FAMILY, FO(family)},
+    {"fallback", F_FALLBACK, FO(fallback)},
     {"size", F_LEN, FO(size), .lo = 1, .hi = 400},
     {"leading", F_LEN, FO(leading), .lo = 1, .hi = 500},
     {"weight", F_WEIGHT, FO(weight)},
@@ -189,6 +190,7 @@ static const field top_fields[] = {
     {"quotes", F_MAP, 0, quote_fields},
     {"footnotes", F_MAP, 0, notes_fields},
     {"booklet", F_MAP, 0, booklet_fields},
+    {"system-fonts", F_BOOL, SO(system_fonts)},
     END};
 
 /* ---- applying a YAML tree ---- */
@@ -368,6 +370,25 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
         fs->family = pm_arena_strdup(c->s->arena, v->str);
         fs->family_line = v->line;
         fs->family_file = c->file;
+        break;
+    }
+    case F_FALLBACK: { /* a family or a list of them */
+        pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, fallback));
+        size_t n = v->kind == PM_Y_SEQ ? v->n : 1;
+        if (v->kind == PM_Y_MAP || n > 8) {
+            bad(c, v, "expected a family or a list of at most 8 families, e.g. [Noto Sans Arabic, Noto Sans CJK SC]");
+            return;
+        }
+        fs->nfallback = 0;
+        for (size_t i = 0; i < n; i++) {
+            const pm_ynode *x = v->kind == PM_Y_SEQ ? v->items[i] : v;
+            if (!want_scalar(c, x)) return;
+            if (!*x->str || strchr(x->str, ',')) {
+                bad(c, x, "'%s' is not a family name", x->str);
+                return;
+            }
+            fs->fallback[fs->nfallback++] = pm_arena_strdup(c->s->arena, x->str);
+        }
         break;
     }
     case F_ENUM: {

@@ -30,6 +30,8 @@ typedef struct pm_font_spec {
     const char *family;
     int family_line;  /* where family was set (0 = built-in default) */
     const char *family_file;
+    const char *fallback[8]; /* families searched, in order, for characters family lacks */
+    int nfallback;
     pm_len size;      /* em: of the body size */
     pm_len leading;   /* baseline to baseline; em: of this font's size */
     int weight;       /* 400 normal, 700 bold (100..900) */
@@ -125,6 +127,8 @@ typedef struct pm_spec {
     pm_len note_space;          /* text to footnote separator */
 
     pm_booklet_spec booklet;
+    int system_fonts;           /* also the system's fonts (fontconfig), after the project's
+                                   and --fonts folders */
 } pm_spec;
 
 /* A spec with the built-in defaults (an A5 pamphlet). Never fails. */

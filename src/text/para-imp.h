@@ -48,6 +48,8 @@ struct pm_setter {
     GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
     GHashTable *singles; /* "font|text" -> pm_line*: running heads repeat on every page */
     pm_arena *single_arena;
+    struct pm_missing *missing; /* characters no font has, in the order first met (this run) */
+    int nmissing, capmissing;
     unsigned gen;
     int nset, ncached;
 };
@@ -79,7 +81,16 @@ struct pm_shaped {
     double ascent, descent, leading;
 };
 
+/* A character no font has: how often, where first, in which role's font. */
+typedef struct pm_missing {
+    gunichar c;
+    int count, line;
+    const pm_font_spec *font;
+} pm_missing;
+
 /* setter.c */
+/* Count a character no font has (summed up by pm_setter_summary). */
+void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font);
 /* Should a warning with this key be printed? 1 the first time in a run, then 0. */
 int pm_setter_first_time(pm_setter *s, const char *key);
 /* The hyphen of gi's font (cached for the life of the setter). */

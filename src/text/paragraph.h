@@ -33,6 +33,10 @@ void pm_setter_keep_paragraphs(pm_setter *s);
  * dropped at the end. content names the content file of this run. */
 void pm_setter_begin_run(pm_setter *s, const char *file);
 void pm_setter_end_run(pm_setter *s);
+/* One warning for the characters no font had in this run's paragraphs: each character,
+ * how often, the line where it first came, and a hint naming the layout key that adds a
+ * font for it. Nothing if there were none. */
+void pm_setter_summary(pm_setter *s);
 /* Does the setter keep paragraphs between runs? */
 int pm_setter_keeps(const pm_setter *s);
 /* Paragraphs set / taken from the cache since pm_setter_begin_run. */

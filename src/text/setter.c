@@ -51,6 +51,7 @@ void pm_setter_drop(pm_setter *s)
     g_hash_table_destroy(s->metrics);
     g_hash_table_destroy(s->singles);
     pm_arena_drop(s->single_arena);
+    free(s->missing);
     if (s->cache) g_hash_table_destroy(s->cache);
     free(s);
 }
@@ -64,6 +65,7 @@ void pm_setter_keep_paragraphs(pm_setter *s)
 void pm_setter_begin_run(pm_setter *s, const char *file)
 {
     s->file = file;
+    s->nmissing = 0;
     g_hash_table_remove_all(s->warned);
     s->gen++;
     s->nset = s->ncached = 0;
@@ -89,6 +91,85 @@ void pm_setter_counts(const pm_setter *s, int *set, int *cached)
 {
     *set = s->nset;
     *cached = s->ncached;
+}
+
+void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font)
+{
+    for (int i = 0; i < s->nmissing; i++)
+        if (s->missing[i].c == c) {
+            s->missing[i].count++;
+            return;
+        }
+    if (s->nmissing == s->capmissing) {
+        s->capmissing = s->capmissing ? 2 * s->capmissing : 16;
+        s->missing = pm_xrealloc(s->missing, (size_t)s->capmissing * sizeof *s->missing);
+    }
+    s->missing[s->nmissing++] = (pm_missing){c, 1, line, font};
+}
+
+/* The layout key of a font role, e.g. "body" in fonts.body. */
+static const char *role_key(const pm_spec *sp, const pm_font_spec *f)
+{
+    if (f == &sp->quote) return "quote";
+    if (f == &sp->caption) return "caption";
+    if (f == &sp->footnote) return "footnote";
+    if (f == &sp->code) return "code";
+    if (f == &sp->running) return "header";
+    if (f >= &sp->cover_title && f <= &sp->cover_date) return "cover-title";
+    return "body";
+}
+
+/* A font that has the characters of a script (in Debian's fonts-noto-core, or
+   fonts-droid-fallback for Chinese and Japanese), for the hint. */
+static const char *font_for(gunichar c)
+{
+    if ((c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF)) return "Noto Color Emoji";
+    switch (g_unichar_get_script(c)) {
+    case G_UNICODE_SCRIPT_ARABIC: return "Noto Sans Arabic";
+    case G_UNICODE_SCRIPT_HEBREW: return "Noto Sans Hebrew";
+    case G_UNICODE_SCRIPT_HAN:
+    case G_UNICODE_SCRIPT_HIRAGANA:
+    case G_UNICODE_SCRIPT_KATAKANA:
+    case G_UNICODE_SCRIPT_BOPOMOFO: return "Droid Sans Fallback";
+    case G_UNICODE_SCRIPT_HANGUL: return "Droid Sans Fallback";
+    case G_UNICODE_SCRIPT_DEVANAGARI: return "Noto Sans Devanagari";
+    case G_UNICODE_SCRIPT_BENGALI: return "Noto Sans Bengali";
+    case G_UNICODE_SCRIPT_THAI: return "Noto Sans Thai";
+    case G_UNICODE_SCRIPT_ETHIOPIC: return "Noto Sans Ethiopic";
+    case G_UNICODE_SCRIPT_ARMENIAN: return "Noto Sans Armenian";
+    case G_UNICODE_SCRIPT_GEORGIAN: return "Noto Sans Georgian";
+    default: return "Noto Sans";
+    }
+}
+
+void pm_setter_summary(pm_setter *s)
+{
+    if (!s->nmissing) return;
+    GString *m = g_string_new(NULL);
+    int total = 0;
+    for (int i = 0; i < s->nmissing; i++) total += s->missing[i].count;
+    for (int i = 0; i < s->nmissing && i < 40; i++) {
+        const pm_missing *x = &s->missing[i];
+        char u[8] = {0};
+        g_unichar_to_utf8(x->c, u);
+        g_string_append_printf(m, "%s'%s' U+%04X %d× (line %d)", i ? ", " : "", u, x->c, x->count, x->line);
+    }
+    if (s->nmissing > 40) g_string_append_printf(m, ", and %d more", s->nmissing - 40);
+    pm_warn(s->file, s->missing[0].line, 0,
+            "%d character%s no font has %s left out of the PDF (%d time%s): %s", s->nmissing,
+            s->nmissing == 1 ? "" : "s", s->nmissing == 1 ? "is" : "are", total, total == 1 ? "" : "s", m->str);
+    GString *fams = g_string_new(NULL); /* a family for each script, in the order met */
+    for (int i = 0; i < s->nmissing; i++) {
+        const char *f = font_for(s->missing[i].c);
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = font_for(s->missing[j].c) == f;
+        if (!seen) g_string_append_printf(fams, "%s%s", fams->len ? ", " : "", f);
+    }
+    pm_hint("add fonts that have them to the layout, e.g. fonts: {%s: {fallback: [%s]}}, with their files in a "
+            "--fonts folder or 'system-fonts: true'", role_key(s->spec, s->missing[0].font), fams->str);
+    g_string_free(fams, TRUE);
+    g_string_free(m, TRUE);
+    s->nmissing = 0;
 }
 
 /* Print a warning once per key. */

@@ -185,9 +185,10 @@ static void *dev_thread_run(void *arg)
     return NULL;
 }
 
-static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
+static int booklet_options(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
+    if (!spec->booklet.binding_given) b->rtl = dir == PM_DIR_RTL; /* right-to-left: bound on the right */
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
     if (o->signature >= 0) b->signature = o->signature;
@@ -395,6 +396,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         if (s->keep) pm_setter_keep_paragraphs(s->set);
     }
     pm_setter_begin_run(s->set, doc->path);
+    pm_setter_lang(s->set, doc->meta.lang);
     pm_imgcache_begin(s->images);
     if (!o->preflight) {
         if (!o->no_pdf) {
@@ -404,7 +406,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         }
         if (o->booklet) {
             pm_booklet_opts bo;
-            if ((rc = booklet_options(o, spec, &bo))) goto done;
+            if ((rc = booklet_options(o, spec, doc->meta.dir, &bo))) goto done;
             bo.quiet = o->quiet || (s->keep && s->ninputs > 0); /* watch mode: the how-to once */
             if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
             booklet = ndev++;
@@ -463,7 +465,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     if (o->preflight) {
         pm_booklet_opts bo;
         pm_imposition im = {0};
-        int brc = booklet_options(o, spec, &bo);
+        int brc = booklet_options(o, spec, doc->meta.dir, &bo);
         if (!brc) brc = pm_booklet_preflight(lay, &bo, &im);
         preflight_report(o, doc, spec, lay, &stats, &bo, brc, &im, warnings_before, s->fonts);
         pm_imposition_free(&im);

@@ -790,6 +790,20 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) n = block(st, n, c);
 }
 
+/* Each block's direction and language: its own attributes ({dir=rtl}, {lang=ar}; a lang
+ * gives its direction unless dir is given), else its container's. */
+static void inherit(pm_block *bs, size_t n, pm_dir dir, const char *lang)
+{
+    for (size_t i = 0; i < n; i++) {
+        pm_block *b = &bs[i];
+        const char *l = pm_attrs_get(&b->attrs, "lang"), *d = pm_attrs_get(&b->attrs, "dir");
+        b->lang = l && *l ? l : lang;
+        b->dir = d && !strcmp(d, "rtl") ? PM_DIR_RTL : d && !strcmp(d, "ltr") ? PM_DIR_LTR
+                 : l && *l ? pm_lang_dir(l) : dir;
+        if (pm_block_is_container(b)) inherit(b->kids, b->nkids, b->dir, b->lang);
+    }
+}
+
 int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **out)
 {
     *out = NULL;
@@ -827,6 +841,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     }
     pm_meta *m = &doc->meta;
     if (!m->lang || !*m->lang) m->lang = "en-US";
+    m->dir = m->dir_src ? (!strcmp(m->dir_src, "rtl") ? PM_DIR_RTL : PM_DIR_LTR) : pm_lang_dir(m->lang);
     if (m->cover_src) {
         char *p = pm_path_join(doc->dir, m->cover_src);
         m->cover = pm_arena_strdup(doc->arena, p);
@@ -855,6 +870,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->nblocks = st.top.n;
     doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
     if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
+    inherit(doc->blocks, doc->nblocks, m->dir, m->lang);
     if (!m->title || !*m->title) {
         pm_walk w;
         pm_walk_init(&w, doc->blocks, doc->nblocks);

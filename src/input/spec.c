@@ -396,6 +396,7 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
         for (int i = 0; f->names[i]; i++)
             if (!strcmp(v->str, f->names[i])) {
                 *(int *)p = i;
+                if (f->names == binding_names) c->s->booklet.binding_given = 1;
                 return;
             }
         names_list(f->names, buf, sizeof buf);

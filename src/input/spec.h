@@ -73,6 +73,7 @@ typedef struct pm_booklet_spec {
     int marks;
     pm_len printer_margin;
     int rtl;            /* binding on the right */
+    int binding_given;  /* the layout says which (else: the document's direction) */
 } pm_booklet_spec;
 
 typedef struct pm_spec {

@@ -267,7 +267,7 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
             if (d == 0x2019 || d == '\'') break;
             r = g_utf8_next_char(r);
         }
-        int k = pm_hyph_word(p->s->hyph, q, (size_t)(r - q), pts + n, max - 4 - n);
+        int k = pm_hyph_word(p->hyph, q, (size_t)(r - q), pts + n, max - 4 - n);
         for (int i = 0; i < k; i++) pts[n + i] += (uint32_t)(q - text);
         n += k;
         q = r < s ? g_utf8_next_char(r) : r;

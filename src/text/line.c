@@ -348,6 +348,7 @@ static void cut_piece(line_build *L, piece *pc)
     const double *rgb = p->st.font->color;
     pm_run *run = &L->out->runs[L->out->nruns];
     run->face = pm_fonts_face(p->s->fonts, gi->item->analysis.font);
+    run->rtl = rtl;
     run->rgb[0] = rgb[0];
     run->rgb[1] = rgb[1];
     run->rgb[2] = rgb[2];

@@ -40,6 +40,8 @@ typedef struct pm_run {
     int nclusters;
     double rgb[3];
     double x0, x1;                 /* horizontal extent of the run */
+    int rtl;                       /* right to left: its glyphs and clusters are in visual
+                                      order, the text of its first cluster is read last */
 } pm_run;
 
 typedef struct pm_line_link {

@@ -48,6 +48,9 @@ struct pm_setter {
     GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
     GHashTable *singles; /* "font|text" -> pm_line*: running heads repeat on every page */
     pm_arena *single_arena;
+    const char *lang;    /* the document's language (s->hyph is its dictionary) */
+    struct { char *lang; pm_hyph *h; } other[8]; /* dictionaries of blocks' {lang=..} */
+    int nother;
     struct pm_missing *missing; /* characters no font has, in the order first met (this run) */
     int nmissing, capmissing;
     unsigned gen;
@@ -58,6 +61,7 @@ struct pm_shaped {
     pm_setter *s;
     const pm_text *src;
     pm_para_style st;
+    pm_hyph *hyph;        /* its language's dictionary (NULL: not hyphenated) */
     char *text;           /* the source text with hard breaks (U+2028) as U+200B: the same
                              byte offsets as the source */
     uint32_t len;
@@ -89,6 +93,9 @@ typedef struct pm_missing {
 } pm_missing;
 
 /* setter.c */
+/* The dictionary for a paragraph in language lang (NULL: the document's), loaded the
+   first time; NULL if there is none. */
+pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line);
 /* Count a character no font has (summed up by pm_setter_summary). */
 void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font);
 /* Should a warning with this key be printed? 1 the first time in a run, then 0. */

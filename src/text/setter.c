@@ -52,6 +52,11 @@ void pm_setter_drop(pm_setter *s)
     g_hash_table_destroy(s->singles);
     pm_arena_drop(s->single_arena);
     free(s->missing);
+    for (int i = 0; i < s->nother; i++) {
+        free(s->other[i].lang);
+        pm_hyph_drop(s->other[i].h);
+    }
+    free((char *)s->lang);
     if (s->cache) g_hash_table_destroy(s->cache);
     free(s);
 }
@@ -93,6 +98,23 @@ void pm_setter_counts(const pm_setter *s, int *set, int *cached)
     *cached = s->ncached;
 }
 
+void pm_setter_lang(pm_setter *s, const char *lang)
+{
+    free((char *)s->lang);
+    s->lang = lang ? pm_xstrdup(lang) : NULL;
+}
+
+pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line)
+{
+    if (!lang || !s->lang || !g_ascii_strcasecmp(lang, s->lang)) return s->hyph;
+    for (int i = 0; i < s->nother; i++)
+        if (!g_ascii_strcasecmp(s->other[i].lang, lang)) return s->other[i].h;
+    if (s->nother == 8) return NULL;
+    s->other[s->nother].lang = pm_xstrdup(lang);
+    s->other[s->nother].h = pm_hyph_load(lang, s->file, line);
+    return s->other[s->nother++].h;
+}
+
 void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font)
 {
     for (int i = 0; i < s->nmissing; i++)
@@ -124,6 +146,11 @@ static const char *role_key(const pm_spec *sp, const pm_font_spec *f)
 static const char *font_for(gunichar c)
 {
     if ((c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF)) return "Noto Color Emoji";
+    if ((c >= 0x0600 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
+        return "Noto Naskh Arabic"; /* (its punctuation and vowel marks too) */
+    if ((c >= 0x0590 && c <= 0x05FF) || (c >= 0xFB1D && c <= 0xFB4F)) return "Noto Serif Hebrew";
+    if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0xAC00 && c <= 0xD7AF))
+        return "Droid Sans Fallback";
     switch (g_unichar_get_script(c)) {
     case G_UNICODE_SCRIPT_ARABIC: return "Noto Sans Arabic";
     case G_UNICODE_SCRIPT_HEBREW: return "Noto Sans Hebrew";
@@ -159,14 +186,19 @@ void pm_setter_summary(pm_setter *s)
             "%d character%s no font has %s left out of the PDF (%d time%s): %s", s->nmissing,
             s->nmissing == 1 ? "" : "s", s->nmissing == 1 ? "is" : "are", total, total == 1 ? "" : "s", m->str);
     GString *fams = g_string_new(NULL); /* a family for each script, in the order met */
+    const pm_font_spec *role = s->missing[0].font; /* the body's, if it lacks any */
+    for (int i = 0; i < s->nmissing; i++)
+        if (s->missing[i].font == &s->spec->body) role = &s->spec->body;
     for (int i = 0; i < s->nmissing; i++) {
         const char *f = font_for(s->missing[i].c);
+        if (!strcmp(f, "Noto Sans") && s->nmissing > 1) continue; /* (punctuation shared by scripts) */
         int seen = 0;
         for (int j = 0; j < i && !seen; j++) seen = font_for(s->missing[j].c) == f;
         if (!seen) g_string_append_printf(fams, "%s%s", fams->len ? ", " : "", f);
     }
+    if (!fams->len) g_string_append(fams, "Noto Sans");
     pm_hint("add fonts that have them to the layout, e.g. fonts: {%s: {fallback: [%s]}}, with their files in a "
-            "--fonts folder or 'system-fonts: true'", role_key(s->spec, s->missing[0].font), fams->str);
+            "--fonts folder or 'system-fonts: true'", role_key(s->spec, role), fams->str);
     g_string_free(fams, TRUE);
     g_string_free(m, TRUE);
     s->nmissing = 0;
@@ -279,6 +311,7 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     head.len = t->len;
     g_byte_array_append(k, (const guint8 *)&head, sizeof head);
     g_byte_array_append(k, (const guint8 *)t->utf8, t->len);
+    if (st->lang) g_byte_array_append(k, (const guint8 *)st->lang, (guint)strlen(st->lang) + 1);
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
         uint32_t v[4] = {sp->start, sp->end, sp->style, (uint32_t)sp->note};
@@ -319,8 +352,14 @@ void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_
 
 pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a)
 {
+    return pm_para_single_dir(s, utf8, font, PM_DIR_LTR, a);
+}
+
+pm_line *pm_para_single_dir(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_dir dir, pm_arena *a)
+{
     (void)a; /* the lines belong to the setter: the same string comes again on many pages */
-    char *key = g_strdup_printf("%p|%s", (const void *)font, utf8);
+    char *key = dir == PM_DIR_RTL ? g_strdup_printf("%p|r|%s", (const void *)font, utf8)
+                                  : g_strdup_printf("%p|%s", (const void *)font, utf8);
     pm_line *l = g_hash_table_lookup(s->singles, key);
     if (l) {
         g_free(key);
@@ -329,8 +368,9 @@ pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font
     pm_text t = {0};
     t.utf8 = utf8;
     t.len = (uint32_t)strlen(utf8);
-    pm_para_style st = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e6};
+    pm_para_style st = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e6, .dir = dir};
     pm_shaped *p = pm_para_shape(s, &t, &st);
+    if (dir == PM_DIR_RTL) p->st.width = p->total_w; /* its glyphs from x = 0, as a left-to-right line's */
     pm_para para;
     pm_para_break(s, p, 0, s->single_arena, &para);
     pm_shaped_drop(p);

@@ -255,7 +255,8 @@ pm_shaped *pm_para_shape(pm_setter *s, const pm_text *text, const pm_para_style 
     p->src = text;
     p->st = *st;
     if (p->st.tolerance <= 0) p->st.tolerance = s->spec->tolerance;
-    if (!s->hyph) p->st.hyphenate = 0;
+    p->hyph = p->st.hyphenate ? pm_setter_hyph_for(s, st->lang, text->line) : NULL;
+    if (!p->hyph) p->st.hyphenate = 0;
     prepare(p);
     shape(p);
     check_glyphs(p);

@@ -66,7 +66,7 @@ hyphens dropped). The source is read with libcmark-gfm itself (md_ast.py), as th
 reads it: raw HTML is set as text (comments are not), an image inside a paragraph by its
 description, a footnote reference by its number. On the page side a run the program drew
 no glyphs for (no font has its characters) is not there; right-to-left runs, which the
-dump gives in visual order, are read in logical order; a footnote mark (a run of digits at
+dump gives from the left (each with its text in reading order), are read from the right; a footnote mark (a run of digits at
 most 0.8 of the line's size) is a word of its own.
 """
 import argparse
@@ -157,11 +157,14 @@ class Item:
         out = []
         big = self.size
         prev = prev_mark = None
-        for r in _logical(self.runs):
+        rtl = "rtl" in self.flags
+        for r in _logical(self.runs, rtl):
             if r.glyphs == 0:   # nothing drawn (no font has these characters): not on the page
                 continue
             mark = _is_mark(r, big)
-            if prev is not None and (mark or abs(r.x0 - prev.x1) > 0.5 or prev_mark):
+            gap = abs(r.x0 - prev.x1) if prev is not None and not rtl else \
+                max(r.x0 - prev.x1, prev.x0 - r.x1) if prev is not None else 0
+            if prev is not None and (mark or gap > 0.5 or prev_mark):
                 out.append(" ")
             out.append(r.text)
             prev, prev_mark = r, mark
@@ -210,9 +213,30 @@ def _is_rtl(text):
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-def _logical(runs):
-    """Runs in reading order. The dump gives a line's runs, and a right-to-left run's
-    characters, in visual order: a stretch of right-to-left runs is turned round."""
+def _turned(r):
+    return r  # (the dump gives each run's text in reading order)
+
+
+def _logical(runs, rtl=False):
+    """Runs in reading order. The dump gives a line's runs in visual order (each run's text
+    in reading order): a stretch of right-to-left runs is turned round. In a
+    right-to-left line (flag rtl) the line is read from the right: its stretches of
+    left-to-right runs (with the spaces between them) keep their order inside."""
+    if rtl:
+        groups, i = [], 0
+        while i < len(runs):
+            if _is_rtl(runs[i].text) or not runs[i].text.strip():
+                groups.append([_turned(runs[i]) if _is_rtl(runs[i].text) else runs[i]])
+                i += 1
+                continue
+            j = i + 1
+            while j < len(runs) and not _is_rtl(runs[j].text):
+                j += 1
+            while j > i + 1 and not runs[j - 1].text.strip():
+                j -= 1
+            groups.append(runs[i:j])
+            i = j
+        return [r for g in reversed(groups) for r in g]
     if not any(_is_rtl(r.text) for r in runs):
         return runs
     out, i = [], 0
@@ -223,10 +247,7 @@ def _logical(runs):
                 j += 1
             while j > i and not runs[j - 1].text.strip():
                 j -= 1
-            for r in reversed(runs[i:j]):
-                t = Run()
-                t.size, t.x0, t.x1, t.glyphs, t.text = r.size, r.x0, r.x1, r.glyphs, r.text[::-1]
-                out.append(t)
+            out.extend(reversed(runs[i:j]))
             i = j
         else:
             out.append(runs[i])

@@ -86,6 +86,9 @@ SOURCES = {
 }
 
 
+LAYOUT = {"ar": "a5-rtl", "he": "a5-rtl", "ja": "a5-cjk", "zh": "a5-cjk"}
+
+
 def main():
     root, outdir = sys.argv[1], sys.argv[2]
     langs = {"es": "guide", "ja": "guide", "zh": "guide", "vi": "guide", "ar": "firefox", "he": "firefox"}
@@ -96,8 +99,11 @@ def main():
         key = GUIDE.get(lang, lang)
         name = "debian" if kind == "guide" else "protections"
         with open(os.path.join(outdir, "%s-%s.md" % (lang, name)), "w", encoding="utf-8") as fp:
-            fp.write("---\ntitle: %s\nlang: %s\nsubject: \"Source: %s. Licence: %s. Made by tools/intl-samples.py.\"\n---\n\n"
-                     % (title, bcp.get(lang, lang), src % key, lic % key if "%s" in lic else lic))
+            who = ("author: Mozilla\ndate: Firefox ESR 153.8.0\n" if kind == "firefox" else
+                   "author: Debian\ndate: installation-guide 20230508\n")
+            fp.write("---\ntitle: %s\n%slayout: %s\nlang: %s\nsubject: \"Source: %s. Licence: %s. Made by "
+                     "tools/intl-samples.py.\"\n---\n\n"
+                     % (title, who, LAYOUT.get(lang, "a5"), bcp.get(lang, lang), src % key, lic % key if "%s" in lic else lic))
             fp.write("\n\n".join(paras) + "\n")
 
 

@@ -40,7 +40,7 @@ static const char *const align_names[] = {"justify", "left", "center", "right", 
 static const char *const numfmt_names[] = {"arabic", "roman", "Roman", "alpha", "Alpha", NULL};
 static const char *const duplex_names[] = {"short", "long", NULL};
 static const char *const blanks_names[] = {"before-last", "end", NULL};
-static const char *const binding_names[] = {"left", "right", NULL};
+static const char *const binding_names[] = {"left", "right", "auto", NULL};
 
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
@@ -396,7 +396,10 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
         for (int i = 0; f->names[i]; i++)
             if (!strcmp(v->str, f->names[i])) {
                 *(int *)p = i;
-                if (f->names == binding_names) c->s->booklet.binding_given = 1;
+                if (f->names == binding_names) { /* auto: by the document's direction */
+                    c->s->booklet.binding_given = i < 2;
+                    *(int *)p = i == 1;
+                }
                 return;
             }
         names_list(f->names, buf, sizeof buf);

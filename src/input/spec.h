@@ -73,7 +73,8 @@ typedef struct pm_booklet_spec {
     int marks;
     pm_len printer_margin;
     int rtl;            /* binding on the right */
-    int binding_given;  /* the layout says which (else: the document's direction) */
+    int binding_given;  /* the layout says left or right (not auto: the document's
+                           direction decides) */
 } pm_booklet_spec;
 
 typedef struct pm_spec {

@@ -580,7 +580,7 @@ void pm_shaped_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, double r
         if (last >= 0) add_hyphen(&L, &L.pc[last]);
     }
     if (L.reorder) {
-        L.xend = rtl ? p->st.width - L.first_x : L.first_x;
+        L.xend = rtl ? p->st.width : L.first_x; /* (a right-to-left line starts at the right edge, its indent in it) */
         for (int i = 0; i < out->nruns; i++) L.xend = fmax(L.xend, out->runs[i].x1);
     }
     out->width = L.xend;

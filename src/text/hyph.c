@@ -39,6 +39,8 @@ static int nloaded;
  * a run). A file out of order or damaged only makes lookups miss. */
 struct pm_hyph {
     patterns *pat;
+    int nouns;         /* the language capitalizes its nouns (German): capitalized words are
+                          words like any other, not names */
     int left, right;
     GHashTable *cache; /* this session's new words: lowercased word -> packed offsets
                           (first byte = count) */
@@ -91,14 +93,15 @@ static patterns *patterns_for(const char *path)
 
 /* The words hyphenated in earlier runs (the editing loop hyphenates the same words
  * again and again): a cache file per dictionary file version. Returns how many. */
-/* Maps the words file; returns 1 if it holds any words. */
+/* Maps the words file; returns 1 if it holds any words. (hyph2-: words of 8-bit
+   dictionaries were hyphenated wrongly before, so files of that version are not read.) */
 static int map_words(pm_hyph *h, const char *dict_path)
 {
     const char *dir = pm_cache_dir();
     struct stat st;
     if (!dir || stat(dict_path, &st) < 0) return 0;
     const char *base = strrchr(dict_path, '/');
-    snprintf(h->words, sizeof h->words, "%s/hyph-%s-%lld-%lld-%d%d.sorted", dir, base ? base + 1 : dict_path,
+    snprintf(h->words, sizeof h->words, "%s/hyph2-%s-%lld-%lld-%d%d.sorted", dir, base ? base + 1 : dict_path,
              (long long)st.st_size, (long long)st.st_mtime, h->left, h->right);
     int fd = open(h->words, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
@@ -340,6 +343,7 @@ pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
     }
     pm_hyph *h = pm_xcalloc(1, sizeof *h);
     h->pat = patterns_for(path);
+    h->nouns = !strcmp(base, "de") || !strcmp(base, "lb") || !strcmp(base, "nds") || !strcmp(base, "gsw");
     h->left = 2;
     h->right = 3;
     h->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -393,8 +397,21 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
         int *pos = NULL, *cut = NULL;
         unsigned char buf[64];
         int n = 0;
-        if (hnj_hyphen_hyphenate3(h->pat->dict, lower, (int)ll, hyphens, NULL, &rep, &pos, &cut,
-                                  h->left, h->right, h->left, h->right) == 0) {
+        /* a dictionary in an 8-bit charset (Debian's German one is ISO8859-1) takes the
+           word in that charset: one byte a character, so hyphens[] still counts characters */
+        HyphenDict *dict = h->pat->dict;
+        char *conv = NULL;
+        if (!dict->utf8 && dict->cset[0]) {
+            gsize cl = 0;
+            conv = g_convert(lower, (gssize)ll, dict->cset, "UTF-8", NULL, &cl, NULL);
+            if (conv && cl != (gsize)nchars) {
+                g_free(conv);
+                conv = NULL;
+            }
+        }
+        int ok = dict->utf8 || !dict->cset[0] || conv;
+        if (ok && hnj_hyphen_hyphenate3(dict, conv ? conv : lower, conv ? (int)nchars : (int)ll, hyphens, NULL,
+                                        &rep, &pos, &cut, h->left, h->right, h->left, h->right) == 0) {
             /* UTF-8 dictionaries index hyphens[] by character */
             for (glong i = 0; i < nchars - 1 && n < 63; i++) {
                 if (!(hyphens[i] & 1)) continue;
@@ -403,9 +420,10 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
             }
         }
         if (rep) {
-            for (size_t i = 0; i < ll; i++) free(rep[i]);
+            for (size_t i = 0; i < (conv ? (size_t)nchars : ll); i++) free(rep[i]);
             free(rep);
         }
+        g_free(conv);
         free(pos);
         free(cut);
         free(hyphens);
@@ -429,4 +447,9 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
         }
     }
     return n;
+}
+
+int pm_hyph_capitalized_nouns(const pm_hyph *h)
+{
+    return h && h->nouns;
 }

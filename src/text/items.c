@@ -247,7 +247,8 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     }
     *end = (uint32_t)(s - text);
     gunichar first = g_utf8_get_char(text + w);
-    if (has_shy || (!p->s->spec->hyphenate_caps && g_unichar_isupper(first))) return 0;
+    if (has_shy || (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph)))
+        return 0;
     /* compounds with hyphens break only at their hyphens; never next to digits */
     if (w > 0) {
         gunichar before = g_utf8_get_char(g_utf8_prev_char(text + w));
@@ -462,6 +463,12 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     penalty(p, p->len, p->len, PM_INF_PENALTY, 0, 0); /* TeX's \parfillskip ending */
     glue(p, p->len, p->len, 0, PM_FIL_STRETCH, 0);
     penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
+    if (!hyphenate && p->st.hyphenate) /* a word wider than the line: hyphenate it first */
+        for (size_t i = 0; i < p->nitems; i++)
+            if (p->items[i].type == PM_ITEM_BOX && p->items[i].width > p->st.width + 0.01) {
+                pm_shaped_collect(p, 1);
+                return;
+            }
     split_wide_boxes(p);
     keep_last_words(p);
     pm_shaped_hangs(p);

@@ -1112,8 +1112,11 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
         for k, t in enumerate(tables):
             if k >= len(src.tables):
                 break
-            cols = [t.cols[x] for x in sorted(t.cols)]
+            # a right-to-left table's first column is on the right
+            rtl = any(it.has("rtl") for c in t.cols.values() for it, _ in c.lines)
+            cols = [t.cols[x] for x in sorted(t.cols, reverse=rtl)]
             colws = t.widths() if cols else []
+            colws = colws[::-1] if rtl else colws
             want = src.tables[k]
             for c in range(max(len(cols), len(want))):
                 wc = want[c] if c < len(want) else []

@@ -271,7 +271,7 @@ static void extend_links(line_build *L, uint32_t c, double x0, double x1)
  * in the piece moved by the shift sx, its text [c, cn). The soft hyphen ending a line
  * shows as a hyphen; empty and unknown glyphs are left out. */
 static void copy_cluster(line_build *L, pm_run *run, const piece *pc, int g, int ge, uint32_t c, uint32_t cn,
-                         double sx, double rise)
+                         double sx, double own, double rise)
 {
     pm_shaped *p = L->p;
     int r = pc->r;
@@ -302,7 +302,8 @@ static void copy_cluster(line_build *L, pm_run *run, const piece *pc, int g, int
         cg->x = gxk + info->geometry.x_offset / (double)PANGO_SCALE;
         cg->y = info->geometry.y_offset / (double)PANGO_SCALE - rise;
         kept++;
-        double right = gxk + info->geometry.width / (double)PANGO_SCALE;
+        /* (a space's own glue moves its right end: it may be the last glyph drawn) */
+        double right = gxk + info->geometry.width / (double)PANGO_SCALE + own;
         if (right > L->xend) L->xend = right;
         left = fmin(left, gxk);
         right_end = fmax(right_end, right);
@@ -371,7 +372,8 @@ static void cut_piece(line_build *L, piece *pc)
         if (cn < c) cn = c;
         while (shi < L->nsh && L->sh[shi].end <= c) shx += L->sh[shi++].extra;
         /* shx = shift_at(sh, nsh, c): the shifts are in text order */
-        copy_cluster(L, run, pc, g, ge, c, cn, L->reorder ? shift_in_piece(L, pc, c) : shx, rise);
+        double own = !L->reorder && shi < L->nsh && L->sh[shi].start == c ? L->sh[shi].extra : 0;
+        copy_cluster(L, run, pc, g, ge, c, cn, L->reorder ? shift_in_piece(L, pc, c) : shx, own, rise);
         g = ge;
     }
     run->x1 = L->reorder ? pc->x + pc->width + pc->extra + pc->hyphen : L->xend;

@@ -14,6 +14,13 @@
 #include "layout/flow-imp.h"
 
 
+static int line_shows(const pm_line *l)
+{
+    for (int r = 0; r < l->nruns; r++)
+        if (l->runs[r].nglyphs > 0) return 1;
+    return 0;
+}
+
 /* The lines of paragraph vp as vertical-list items, with widow and orphan penalties
  * between them. */
 void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
@@ -22,10 +29,16 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     vpara *P = &fs->paras[vp];
     int n = pp->nlines;
     double lead = pm_flow_leading(fs, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
+    /* widows and orphans are counted in lines that show something (a code block's empty
+       lines do not) */
+    int shown = 0, before = 0;
+    for (int i = 0; i < n; i++) shown += line_shows(&pp->lines[i]);
     for (int i = 0; i < n; i++) {
         /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
         if (i > 0)
-            pm_vpenalty(vl, i < sp->orphans || n - i < sp->widows || pp->lines[i - 1].hyphenated ? PM_INF_PENALTY : 0);
+            pm_vpenalty(vl, before < sp->orphans || shown - before < sp->widows || pp->lines[i - 1].hyphenated
+                                ? PM_INF_PENALTY : 0);
+        before += line_shows(&pp->lines[i]);
         vitem *it = pm_vpush(vl, V_LINE);
         it->h = lead;
         it->line = &pp->lines[i];

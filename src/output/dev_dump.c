@@ -89,8 +89,8 @@ static int dump_page(pm_device *dev, const pm_layout *lay, const pm_page *pg)
                 fputc('\n', fp);
             }
             for (int k = 0; k < l->ndecos; k++)
-                fprintf(fp, "    strike x=%.4f..%.4f y=%.4f t=%.4f\n", l->decos[k].x0, l->decos[k].x1, l->decos[k].y,
-                        l->decos[k].t);
+                fprintf(fp, "    %s x=%.4f..%.4f y=%.4f t=%.4f\n", l->decos[k].kind == PM_DECO_WRAP ? "mark" : "strike",
+                        l->decos[k].x0, l->decos[k].x1, l->decos[k].y, l->decos[k].t);
             break;
         }
         case PM_FI_IMAGE:

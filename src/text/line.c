@@ -48,6 +48,7 @@ typedef struct line_build {
     int hyphen;          /* ends in a hyphen (at a hyphenation point or a soft hyphen) */
     int shy;             /* ... at a soft hyphen in the text, which the line includes */
     int cont;            /* a wrapped code line: ends in a continuation mark */
+    double cont_x, cont_w, cont_size; /* ... drawn there */
     int reorder;         /* pieces placed in visual order (the paragraph has right-to-left
                             text); else where the unbroken paragraph had them */
     double first_x;      /* x of the line's first glyph: the indent, less the hang (the
@@ -402,15 +403,25 @@ static void add_hyphen(line_build *L, const piece *pc)
         run->nbytes += nb;
         return;
     }
-    pm_glyph *cg = &run->glyphs[run->nglyphs++];
-    cg->index = h->glyph;
-    cg->x = L->reorder ? pc->x + pc->width + pc->extra : L->xend;
-    cg->y = run->nglyphs > 1 ? run->glyphs[run->nglyphs - 2].y : 0;
+    double x = L->reorder ? pc->x + pc->width + pc->extra : L->xend;
     memcpy((char *)run->utf8 + run->nbytes, h->utf8, (size_t)nb);
     run->nbytes += nb;
-    run->clusters[run->nclusters++] = (pm_cluster){nb, 1};
+    if (L->cont) { /* the mark is drawn (deco), its text has no glyph */
+        run->clusters[run->nclusters++] = (pm_cluster){nb, 0};
+        L->cont_x = x;
+        L->cont_w = h->width;
+        PangoFontDescription *d = pango_font_describe(L->p->runs[pc->r].item->analysis.font);
+        L->cont_size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+        pango_font_description_free(d);
+    } else {
+        pm_glyph *cg = &run->glyphs[run->nglyphs++];
+        cg->index = h->glyph;
+        cg->x = x;
+        cg->y = run->nglyphs > 1 ? run->glyphs[run->nglyphs - 2].y : 0;
+        run->clusters[run->nclusters++] = (pm_cluster){nb, 1};
+    }
     if (L->reorder) {
-        L->xend = fmax(L->xend, cg->x + h->width);
+        L->xend = fmax(L->xend, x + h->width);
         return;
     }
     L->xend += h->width;
@@ -475,7 +486,8 @@ static void add_strike(line_build *L, uint32_t a0, double x0, double x1)
         pos += run_rise(&p->runs[r]);
     }
     pm_line_deco *dc = &L->out->decos[L->out->ndecos++];
-    *dc = (pm_line_deco){x0, x1, -pos, th, {p->st.font->color[0], p->st.font->color[1], p->st.font->color[2]}};
+    *dc = (pm_line_deco){x0, x1, -pos, th, {p->st.font->color[0], p->st.font->color[1], p->st.font->color[2]},
+                         PM_DECO_STRIKE};
 }
 
 /* The footnote references, links and struck-out text of the line; dx: how far alignment
@@ -496,7 +508,11 @@ static void notes_and_links(line_build *L, double dx)
     }
     if (nn) out->notes = pm_arena_array(L->a, (size_t)nn, sizeof(int));
     if (nl) out->links = pm_arena_array(L->a, (size_t)nl, sizeof(pm_line_link));
-    if (nd) out->decos = pm_arena_array(L->a, (size_t)nd, sizeof(pm_line_deco));
+    if (nd || L->cont) out->decos = pm_arena_array(L->a, (size_t)nd + 1, sizeof(pm_line_deco));
+    if (L->cont) /* the wrapped code line's mark (its size in t, as a twentieth) */
+        out->decos[out->ndecos++] = (pm_line_deco){dx + L->cont_x, dx + L->cont_x + L->cont_w, 0, L->cont_size / 20,
+                                                   {p->st.font->color[0], p->st.font->color[1], p->st.font->color[2]},
+                                                   PM_DECO_WRAP};
     int k = 0; /* tracked spans so far */
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];

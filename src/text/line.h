@@ -50,10 +50,14 @@ typedef struct pm_line_link {
 } pm_line_link;
 
 /* A line drawn through part of a line's text (strikethrough): from x0 to x1 along the
- * line, at y (up from the baseline is negative, as the glyphs' y), thickness t. */
+ * line, at y (up from the baseline is negative, as the glyphs' y), thickness t. Or the
+ * mark that ends a wrapped code line (↵, its text in the run), drawn in [x0, x1) at the
+ * size t * 20. */
+typedef enum { PM_DECO_STRIKE, PM_DECO_WRAP } pm_deco_kind;
 typedef struct pm_line_deco {
     double x0, x1, y, t;
     double rgb[3];
+    pm_deco_kind kind;
 } pm_line_deco;
 
 typedef struct pm_line {

@@ -102,8 +102,8 @@ void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *f
 int pm_setter_first_time(pm_setter *s, const char *key);
 /* The hyphen of gi's font (cached for the life of the setter). */
 const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi);
-/* The mark that ends a wrapped code line in gi's font: U+21A9 (↩) when the font has
-   it, else a backslash (cached). */
+/* The mark that ends a wrapped code line: its width in gi's font (a backslash's) and its
+   text, U+21B5 (↵); line.c draws it (few code fonts have the character; cached). */
 const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi);
 /* Ascent and descent of a font (cached). */
 void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent);

@@ -249,7 +249,8 @@ const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi)
     pm_hyphen_glyph *h = g_hash_table_lookup(s->marks, font);
     if (h) return h;
     h = g_new0(pm_hyphen_glyph, 1);
-    if (!shape_one(gi, "\xE2\x86\xA9", h)) shape_one(gi, "\\", h);
+    shape_one(gi, "\\", h); /* (the mark is drawn, as wide as a backslash in this font) */
+    h->utf8 = "\xE2\x86\xB5"; /* ↵ */
     g_hash_table_insert(s->marks, font, h);
     return h;
 }

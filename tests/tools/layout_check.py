@@ -261,7 +261,7 @@ class Page:
 
 _PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(.*) area=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)$")
 _LINE = re.compile(r"^  line x=(\S+) y=(\S+) w=(\S+) h=(\S+) r=(\S+)(.*)$")
-_STRIKE = re.compile(r'^    strike x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
+_STRIKE = re.compile(r'^    (?:strike|mark) x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
 _RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+) text="(.*)"$')
 _BOX = re.compile(r"^  (image|rule|link) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
 _DEST = re.compile(r"^  dest x=(\S+) y=(\S+) name=(.*) level=(\d+)$")
@@ -1038,8 +1038,11 @@ def _check_code(src, body, out):
                     g = lines[q][0]
                     nxt = lines[q + 1][0] if q + 1 < len(lines) else ""
                     cont = g[-1:] in CONT_END or nxt[:1] in CONT_START
-                    g = g[:-1] if g[-1:] in CONT_END else g
                     g = g[1:] if q > j and g[:1] in CONT_START else g
+                    if q > j and acc + g == want:  # (the code line itself ends in a backslash)
+                        acc += g
+                        break
+                    g = g[:-1] if g[-1:] in CONT_END else g
                     acc += g
                     if not cont or not want.startswith(acc) or acc == want:
                         break

@@ -126,7 +126,7 @@ int pm_fonts_new(const char *dir, pm_fonts **out)
 static int add_project_dir(FcConfig **cfgp, const char *dir, const char *cache, int system)
 {
     FcConfig *cfg = *cfgp;
-    if (cache && !system && FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir)) return PM_OK;
+    if (cache && FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir)) return PM_OK;
     if (cache && !system) { /* (a failed try leaves nothing behind: start again) */
         FcConfigDestroy(cfg);
         *cfgp = cfg = new_config(NULL);
@@ -177,9 +177,23 @@ int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out
     const char *cache = pm_cache_dir(); /* the fonts' coverage read from a cache, not the files */
     if (cache && strlen(cache) >= 4096) cache = NULL;
     FcConfig *cfg = NULL;
-    if (system) { /* the system's configuration (bitmap scaling included) and fonts, then
-                     ours as application fonts */
-        cfg = FcInitLoadConfigAndFonts();
+    if (system) { /* the system's font folders (read through fontconfig's own caches), not
+                     its configuration: no aliases or substitutions, only the fonts */
+        cfg = new_config(cache); /* (our cache folder first: fontconfig writes to the first) */
+        const char *xml = "<fontconfig><dir>/usr/share/fonts</dir><dir>/usr/local/share/fonts</dir>"
+                          "<dir prefix=\"xdg\">fonts</dir><cachedir>/var/cache/fontconfig</cachedir>"
+                          "<cachedir prefix=\"xdg\">fontconfig</cachedir>"
+                          /* a fallback with no bold face (Droid Sans Fallback) is emboldened in
+                             bold text, as fontconfig's 90-synthetic.conf does */
+                          "<match target=\"font\"><test name=\"weight\" compare=\"less_eq\"><const>medium</const>"
+                          "</test><test target=\"pattern\" name=\"weight\" compare=\"more_eq\"><const>bold</const>"
+                          "</test><edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>"
+                          "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit></match></fontconfig>";
+        /* (its fonts are read when it becomes current, below, as the project's config's are) */
+        if (cfg && !FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse)) {
+            FcConfigDestroy(cfg);
+            cfg = NULL;
+        }
     } else {
         cfg = new_config(cache);
     }

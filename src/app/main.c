@@ -34,7 +34,8 @@ static const char usage[] =
     "                          four (a booklet without blank pages); none: not even a\n"
     "                          last page of a few lines is pulled back\n"
     "      --watch             render, then render again whenever an input changes\n"
-    "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
+    "      --fonts DIR         also take fonts from DIR and its subfolders (after the\n"
+    "                          shipped fonts; may be given more than once)\n"
     "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
     "\n"
     "Booklet options (override the layout's booklet: section):\n"
@@ -135,7 +136,15 @@ int main(int argc, char **argv)
         }
         case O_NOPDF: o.no_pdf = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
-        case O_FONTS: o.fonts_dir = optarg; break;
+        case O_FONTS: { /* folders add up, ':' between them */
+            static char dirs[8192];
+            if (strchr(optarg, ':')) return bad_usage("--fonts '%s': a folder name with ':' cannot be used", optarg);
+            if (strlen(dirs) + strlen(optarg) + 2 > sizeof dirs) return bad_usage("%s", "too many --fonts folders");
+            if (*dirs) strcat(dirs, ":");
+            strcat(dirs, optarg);
+            o.fonts_dir = dirs;
+            break;
+        }
         case O_SHEET: {
             double w, h;
             if (pm_paper_size(optarg, &w, &h) < 0) {
@@ -205,7 +214,7 @@ int main(int argc, char **argv)
         pm_output out = {"-o", "the booklet", o.output, 0};
         pm_input in = {"the PDF to impose", o.source};
         int rc = pm_outputs_check(&out, 1, &in, 1, 0);
-        if (!rc) rc = pm_options_booklet(&o, NULL, &bo);
+        if (!rc) rc = pm_options_booklet(&o, NULL, PM_DIR_LTR, &bo);
         return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
     if (watch) {

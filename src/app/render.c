@@ -187,9 +187,10 @@ static void *writer_thread_run(void *arg)
     return NULL;
 }
 
-int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
+int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
+    if (spec && !spec->booklet.binding_given) b->rtl = dir == PM_DIR_RTL; /* right-to-left: bound on the right */
     b->quiet = o->quiet;
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
@@ -262,7 +263,7 @@ static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)
 
 static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_spec *spec, const pm_layout *lay,
                              const pm_flow_stats *st, const pm_booklet_opts *bo, int booklet_rc,
-                             const pm_imposition *im, int warnings_before, int natural)
+                             const pm_imposition *im, int warnings_before, int natural, pm_fonts *fonts)
 {
     printf("preflight: %s with %s\n", doc->path, spec->file);
     printf("  pages:             %zu of %.0f x %.0f mm%s\n", lay->npages, spec->page_w / 72 * 25.4,
@@ -278,6 +279,7 @@ static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_sp
     } else {
         printf("  booklet:           cannot be imposed (see above)\n");
     }
+    pm_fonts_report(fonts, stdout);
     int warnings = pm_diag_warnings() - warnings_before;
     printf("  warnings:          %d%s\n", warnings, warnings ? " (above)" : "");
 }
@@ -367,15 +369,23 @@ static int load_content_and_layout(run *r)
 static int load_fonts(run *r)
 {
     pm_session *s = r->s;
-    const char *fdir = r->o->fonts_dir ? r->o->fonts_dir : pm_find_data("fonts", NULL);
+    const pm_options *o = r->o;
+    /* the shipped fonts, then the --fonts folders, then (if the layout says so) the system's */
+    const char *fdir = pm_find_data("fonts", NULL);
+    char first[4096];
+    if (!fdir && o->fonts_dir) { /* no shipped fonts: the first --fonts folder stands for them */
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(o->fonts_dir, ":"), o->fonts_dir);
+        fdir = first;
+    }
     if (!fdir) {
         pm_error(NULL, 0, 0, "cannot find the fonts folder (looked beside the program and in %s)", PM_DATADIR);
         return PM_EIO;
     }
-    if (s->fonts && strcmp(s->fonts_dir, fdir)) pm_session_forget_fonts(s);
+    if (s->fonts && (strcmp(s->fonts_dir, fdir) || !pm_fonts_same(s->fonts, o->fonts_dir, r->spec->system_fonts)))
+        pm_session_forget_fonts(s);
     if (!s->fonts) {
         char *fd = pm_xstrdup(fdir);
-        int rc = pm_fonts_new(fd, &s->fonts);
+        int rc = pm_fonts_open(fd, o->fonts_dir, r->spec->system_fonts, &s->fonts);
         free(s->fonts_dir);
         s->fonts_dir = fd;
         s->fonts_checked = 0;
@@ -417,6 +427,7 @@ static int prepare_setting(run *r)
         if (s->keep) pm_setter_keep_paragraphs(s->set);
     }
     pm_setter_begin_run(s->set, doc->path);
+    pm_setter_lang(s->set, doc->meta.lang);
     pm_imgcache_begin(s->images);
     return PM_OK;
 }
@@ -479,7 +490,7 @@ static int open_writers(run *r)
     if (r->outpath) rc = add_writer(r, pm_pdf_writer_new(r->outpath));
     if (!rc && o->booklet) {
         pm_booklet_opts bo;
-        if ((rc = pm_options_booklet(o, r->spec, &bo))) return rc;
+        if ((rc = pm_options_booklet(o, r->spec, r->doc->meta.dir, &bo))) return rc;
         bo.quiet |= r->s->keep && r->s->ninputs > 0; /* watch mode: the how-to once */
         r->booklet = r->nwriters;
         rc = add_writer(r, pm_booklet_writer_new(o->booklet, &bo));
@@ -586,10 +597,10 @@ static int preflight(run *r)
 {
     pm_booklet_opts bo;
     pm_imposition im = {0};
-    int brc = pm_options_booklet(r->o, r->spec, &bo);
+    int brc = pm_options_booklet(r->o, r->spec, r->doc->meta.dir, &bo);
     if (!brc) brc = pm_booklet_preflight(r->lay, &bo, &im);
     preflight_report(r->o, r->doc, r->spec, r->lay, &r->stats, &bo, brc, &im, r->warnings_before,
-                     r->fitrep.natural);
+                     r->fitrep.natural, r->s->fonts);
     pm_imposition_free(&im);
     report_fit(r);
     printf("  nothing was written%s\n", r->o->output || r->o->booklet ? " (-o and --booklet are ignored)" : "");
@@ -658,6 +669,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         if (!o->preflight) rc = open_writers(&r);
         if (!rc) rc = build_pages(&r);
     }
+    if (!rc) pm_setter_summary(s->set); /* characters no font has: one warning */
     if (!rc && !o->preflight) report_fit(&r);
     if (!rc && !o->preflight) rc = check_outputs(&r, 1);
     if (!rc) rc = o->preflight ? preflight(&r) : finish_writers(&r);

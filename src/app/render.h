@@ -30,9 +30,10 @@ typedef struct pm_options {
 void pm_options_init(pm_options *o);
 
 /* The booklet options of a run: the layout's booklet: section (spec; NULL = the
- * defaults, as for `pamphlet impose`) with the command line's overrides from o, and o's
- * quiet. Returns PM_OK, or PM_EUSAGE after a diagnostic for an unknown --sheet. */
-int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b);
+ * defaults, as for `pamphlet impose`), bound on the right for a right-to-left document
+ * (dir) unless the layout says otherwise, with the command line's overrides from o, and
+ * o's quiet. Returns PM_OK, or PM_EUSAGE after a diagnostic for an unknown --sheet. */
+int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_booklet_opts *b);
 
 /* Run the pipeline once. Returns an exit code (PM_OK ...). */
 int pm_render(const pm_options *o);

@@ -77,6 +77,34 @@ static void check_block_size(cstate *st, size_t len, int line)
             "make one paragraph");
 }
 
+/* A code block's text: lit[0..len) with each tab expanded to spaces up to the next
+ * column that is a multiple of 4 (columns counted in characters), in the arena. */
+static void code_text(cstate *st, const char *lit, size_t len, pm_text *t)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++) tabs += lit[i] == '\t';
+    char *out = pm_arena_alloc(st->doc->arena, len + 3 * tabs + 1);
+    size_t n = 0, col = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = lit[i];
+        if (ch == '\t') {
+            do out[n++] = ' '; while (++col % 4);
+            continue;
+        }
+        out[n++] = ch;
+        if (ch == '\n') col = 0;
+        else if (((unsigned char)ch & 0xC0) != 0x80) col++;
+    }
+    out[n] = 0;
+    t->utf8 = out;
+    t->len = (uint32_t)n;
+    size_t nl = 0; /* where its lines begin, for warnings that name a line */
+    for (size_t i = 0; i < n; i++) nl += out[i] == '\n';
+    t->line_starts = pm_arena_array(st->doc->arena, nl ? nl : 1, sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == '\n') t->line_starts[t->nline_starts++] = (uint32_t)i + 1;
+}
+
 /* ---- rich text ---- */
 
 typedef struct {
@@ -770,8 +798,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
             check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
+            code_text(st, lit, len, &b->text);
             b->text.line = line + 1;
             break;
         }
@@ -832,6 +859,20 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) n = block(st, n, c);
 }
 
+/* Each block's direction and language: its own attributes ({dir=rtl}, {lang=ar}; a lang
+ * gives its direction unless dir is given), else its container's. */
+static void inherit(pm_block *bs, size_t n, pm_dir dir, const char *lang)
+{
+    for (size_t i = 0; i < n; i++) {
+        pm_block *b = &bs[i];
+        const char *l = pm_attrs_get(&b->attrs, "lang"), *d = pm_attrs_get(&b->attrs, "dir");
+        b->lang = l && *l ? l : lang;
+        b->dir = d && !strcmp(d, "rtl") ? PM_DIR_RTL : d && !strcmp(d, "ltr") ? PM_DIR_LTR
+                 : l && *l ? pm_lang_dir(l) : dir;
+        if (pm_block_is_container(b)) inherit(b->kids, b->nkids, b->dir, b->lang);
+    }
+}
+
 int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **out)
 {
     *out = NULL;
@@ -869,6 +910,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     }
     pm_meta *m = &doc->meta;
     if (!m->lang || !*m->lang) m->lang = "en-US";
+    m->dir = m->dir_src ? (!strcmp(m->dir_src, "rtl") ? PM_DIR_RTL : PM_DIR_LTR) : pm_lang_dir(m->lang);
     if (m->cover_src) {
         char *p = pm_path_join(doc->dir, m->cover_src);
         m->cover = pm_arena_strdup(doc->arena, p);
@@ -897,6 +939,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->nblocks = st.top.n;
     doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
     if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
+    inherit(doc->blocks, doc->nblocks, m->dir, m->lang);
     if (!m->title || !*m->title) {
         pm_walk w;
         pm_walk_init(&w, doc->blocks, doc->nblocks);

@@ -87,7 +87,10 @@ struct pm_block {
     pm_block_kind kind;
     int line, col;         /* source line (and column, where known: a div's fence) */
     int level;             /* heading: 1..3 */
-    pm_dir dir;
+    pm_dir dir;            /* its {dir=rtl} or {lang=ar} attribute, else its container's,
+                              else the document's */
+    const char *lang;      /* its {lang=xx} attribute, else its container's, else the
+                              document's (hyphenation) */
     pm_attrs attrs;
     /* containers */
     pm_block *kids;
@@ -147,7 +150,14 @@ typedef struct pm_meta {
     const char *cover_src; /* as written */
     int cover_line;
     const char *keywords, *subject;
+    const char *dir_src;   /* the front matter's dir: as written, or NULL */
+    pm_dir dir;            /* the document's direction: dir:, else from lang (ar, he, fa,
+                              ur, yi, ps, dv, ckb are right to left) */
 } pm_meta;
+
+/* The direction of a language tag: right to left for Arabic, Hebrew, Persian, Urdu,
+ * Yiddish, Pashto, Dhivehi and Sorani ("ar", "he-IL", ...); else left to right. */
+pm_dir pm_lang_dir(const char *lang);
 
 typedef struct pm_doc {
     pm_arena *arena;

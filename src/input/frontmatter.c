@@ -12,7 +12,7 @@
 /* ---- front matter ---- */
 
 static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang",
-                                      "layout", "cover", "keywords", "subject"};
+                                      "layout", "cover", "keywords", "subject", "dir"};
 
 int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len, size_t *body_off, int *line0)
 {
@@ -60,11 +60,12 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 else if (!strcmp(key->str, "cover")) slot = &m->cover_src;
                 else if (!strcmp(key->str, "keywords")) slot = &m->keywords;
                 else if (!strcmp(key->str, "subject")) slot = &m->subject;
+                else if (!strcmp(key->str, "dir")) slot = &m->dir_src;
                 if (!slot) {
                     pm_error(st->file, key->line, key->col, "unknown front matter key '%s'", key->str);
                     const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
                     if (near) pm_hint("did you mean '%s'?", near);
-                    else pm_hint("known keys: title, subtitle, author, date, lang, layout, cover, keywords, subject");
+                    else pm_hint("known keys: title, subtitle, author, date, lang, dir, layout, cover, keywords, subject");
                     st->rc = PM_EINPUT;
                     continue;
                 }
@@ -76,6 +77,11 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 }
                 *slot = val->str;
                 if (slot == &m->cover_src) m->cover_line = val->line;
+                if (slot == &m->dir_src && strcmp(val->str, "rtl") && strcmp(val->str, "ltr")) {
+                    pm_error(st->file, val->line, val->col, "dir: '%s' is not a direction", val->str);
+                    pm_hint("write 'dir: rtl' (right to left: Arabic, Hebrew, Persian, Urdu) or 'dir: ltr'");
+                    st->rc = PM_EINPUT;
+                }
             }
             return st->rc;
         }

@@ -22,7 +22,7 @@
 
 typedef enum {
     F_LEN, F_NUM, F_INT, F_BOOL, F_STR, F_ENUM, F_MAP, F_INLINE, F_PAGESIZE, F_SHEET,
-    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY
+    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK
 } ftype;
 
 typedef struct field {
@@ -40,11 +40,12 @@ static const char *const align_names[] = {"justify", "left", "center", "right", 
 static const char *const numfmt_names[] = {"arabic", "roman", "Roman", "alpha", "Alpha", NULL};
 static const char *const duplex_names[] = {"short", "long", NULL};
 static const char *const blanks_names[] = {"before-last", "end", NULL};
-static const char *const binding_names[] = {"left", "right", NULL};
+static const char *const binding_names[] = {"left", "right", "auto", NULL};
 
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
     {"family", F_FAMILY, FO(family)},
+    {"fallback", F_FALLBACK, FO(fallback)},
     {"size", F_LEN, FO(size), .lo = 1, .hi = 400},
     {"leading", F_LEN, FO(leading), .lo = 1, .hi = 500},
     {"weight", F_WEIGHT, FO(weight)},
@@ -196,6 +197,7 @@ static const field top_fields[] = {
     {"footnotes", F_MAP, 0, notes_fields},
     {"booklet", F_MAP, 0, booklet_fields},
     {"fit", F_MAP, 0, fit_fields},
+    {"system-fonts", F_BOOL, SO(system_fonts)},
     END};
 
 /* ---- applying a YAML tree ---- */
@@ -366,6 +368,28 @@ static void apply_family(apply_ctx *c, char *p, const pm_ynode *v)
     fs->family_file = c->file;
 }
 
+/* F_FALLBACK: a family or a list of them, searched in turn for characters the role's
+ * family lacks. */
+static void apply_fallback(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, fallback));
+    size_t n = v->kind == PM_Y_SEQ ? v->n : 1;
+    if (v->kind == PM_Y_MAP || n > 8) {
+        bad(c, v, "expected a family or a list of at most 8 families, e.g. [Noto Sans Arabic, Noto Sans CJK SC]");
+        return;
+    }
+    fs->nfallback = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pm_ynode *x = v->kind == PM_Y_SEQ ? v->items[i] : v;
+        if (!want_scalar(c, x)) return;
+        if (!*x->str || strchr(x->str, ',')) {
+            bad(c, x, "'%s' is not a family name", x->str);
+            return;
+        }
+        fs->fallback[fs->nfallback++] = pm_arena_strdup(c->s->arena, x->str);
+    }
+}
+
 /* F_ENUM: one of the field's names; its index is the value. */
 static void apply_enum(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
 {
@@ -373,6 +397,10 @@ static void apply_enum(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
     for (int i = 0; f->names[i]; i++)
         if (!strcmp(v->str, f->names[i])) {
             *(int *)p = i;
+            if (f->names == binding_names) { /* auto: by the document's direction */
+                c->s->booklet.binding_given = i < 2;
+                *(int *)p = i == 1;
+            }
             return;
         }
     char buf[256];
@@ -506,6 +534,7 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
         if (want_scalar(c, v)) *(const char **)p = pm_arena_strdup(c->s->arena, v->str);
         break;
     case F_FAMILY: apply_family(c, p, v); break;
+    case F_FALLBACK: apply_fallback(c, p, v); break;
     case F_ENUM: apply_enum(c, f, p, v); break;
     case F_STYLE: apply_style(c, p, v); break;
     case F_WEIGHT: apply_weight(c, p, v); break;

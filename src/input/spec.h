@@ -30,6 +30,8 @@ typedef struct pm_font_spec {
     const char *family;
     int family_line;  /* where family was set (0 = built-in default) */
     const char *family_file;
+    const char *fallback[8]; /* families searched, in order, for characters family lacks */
+    int nfallback;
     pm_len size;      /* em: of the body size */
     pm_len leading;   /* baseline to baseline; em: of this font's size */
     int weight;       /* 400 normal, 700 bold (100..900) */
@@ -71,6 +73,8 @@ typedef struct pm_booklet_spec {
     int marks;
     pm_len printer_margin;
     int rtl;            /* binding on the right */
+    int binding_given;  /* the layout says left or right (not auto: the document's
+                           direction decides) */
 } pm_booklet_spec;
 
 typedef struct pm_spec {
@@ -130,6 +134,8 @@ typedef struct pm_spec {
     int fit_pages;              /* this many pages (0: as they come) */
     int fit_four;               /* the nearest multiple of four (a booklet without blanks) */
     int runt_lines;             /* a last page with fewer lines is pulled back (0: never) */
+    int system_fonts;           /* also the system's fonts (fontconfig), after the project's
+                                   and --fonts folders */
 } pm_spec;
 
 /* A spec with the built-in defaults (an A5 pamphlet). Never fails. */

@@ -14,6 +14,13 @@
 #include "layout/flow-imp.h"
 
 
+static int line_shows(const pm_line *l)
+{
+    for (int r = 0; r < l->nruns; r++)
+        if (l->runs[r].nglyphs > 0) return 1;
+    return 0;
+}
+
 /* The lines of paragraph vp as vertical-list items, with widow and orphan penalties
  * between them. */
 void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
@@ -22,10 +29,16 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     vpara *P = &fs->paras[vp];
     int n = pp->nlines;
     double lead = pm_flow_leading(fs, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
+    /* widows and orphans are counted in lines that show something (a code block's empty
+       lines do not) */
+    int shown = 0, before = 0;
+    for (int i = 0; i < n; i++) shown += line_shows(&pp->lines[i]);
     for (int i = 0; i < n; i++) {
         /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
         if (i > 0)
-            pm_vpenalty(vl, i < sp->orphans || n - i < sp->widows || pp->lines[i - 1].hyphenated ? PM_INF_PENALTY : 0);
+            pm_vpenalty(vl, before < sp->orphans || shown - before < sp->widows || pp->lines[i - 1].hyphenated
+                                ? PM_INF_PENALTY : 0);
+        before += line_shows(&pp->lines[i]);
         vitem *it = pm_vpush(vl, V_LINE);
         it->h = lead;
         it->line = &pp->lines[i];
@@ -90,8 +103,8 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     }
     pm_para cap = {0};
     if (b->text.len) {
-        pm_para_style cs = {.font = &sp->caption, .align = sp->caption_align, .width = roomw,
-                            .hyphenate = sp->hyphenate};
+        pm_para_style cs = {.font = &sp->caption, .align = pm_dir_align(sp->caption_align, b->dir), .width = roomw,
+                            .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
         pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
     }
     double cl = pm_flow_leading(fs, &sp->caption);
@@ -140,8 +153,8 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     const pm_spec *sp = fs->spec;
     const pm_heading_spec *hs = &sp->h[b->level - 1];
     double L = fs->L;
-    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : hs->align, .width = fr->w,
-                        .hyphenate = hs->hyphenate};
+    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : pm_dir_align(hs->align, b->dir),
+                        .width = fr->w, .hyphenate = hs->hyphenate, .dir = b->dir, .lang = b->lang};
     pm_para pp;
     pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
     double hl = pm_flow_leading(fs, &hs->font);
@@ -305,12 +318,16 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
     if (attribution) ind = 0;
     *alt_indent = fs->back ? 0 : ind;
     if (c->after_fig) ind = 0;
-    *left_out = left;
+    /* right to left: the indents of lists (and the marker) on the right */
+    pm_dir dir = b->kind == PM_BLK_CODE ? PM_DIR_LTR : b->dir; /* (code reads left to right) */
+    *left_out = b->dir == PM_DIR_RTL ? right : left;
     return (pm_para_style){.font = font,
-                           .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT
+                           .align = b->kind == PM_BLK_CODE ? (b->dir == PM_DIR_RTL ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT)
                                     : fs->back             ? PM_ALIGN_CENTER
-                                    : attribution          ? PM_ALIGN_RIGHT
-                                                           : sp->align,
+                                    : attribution          ? PM_ALIGN_END
+                                                           : pm_dir_align(sp->align, dir),
+                           .dir = dir,
+                           .lang = b->lang,
                            .width = fr->w - left - right,
                            .indent = fs->back ? 0 : ind,
                            .hyphenate = sp->hyphenate && !attribution,
@@ -409,8 +426,11 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     const pm_line *marker = NULL;
     double mx = 0;
     if (c->marker) {
-        marker = pm_para_single(fs->set, c->marker, font, fs->a);
-        mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
+        marker = pm_para_single_dir(fs->set, c->marker, font, st.dir, fs->a);
+        if (st.dir == PM_DIR_RTL) /* hangs on the right */
+            mx = fmin(left + st.width + pm_font_size(sp, font) * 0.5, fr->w - marker->width);
+        else
+            mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
     }
     add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
     vpara *P = &fs->paras[fs->nparas - 1];
@@ -446,10 +466,12 @@ static size_t leaves_of(const pm_block *b, const pm_block **out, size_t max)
 static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *prev, pm_para *out)
 {
     const pm_spec *sp = fs->spec;
-    pm_para_style st = {.font = &sp->body, .align = sp->align, .width = w, .hyphenate = sp->hyphenate};
+    pm_para_style st = {.font = &sp->body, .align = pm_dir_align(sp->align, b->dir), .width = w,
+                        .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
     if (b->kind == PM_BLK_HEADING) {
         const pm_heading_spec *hs = &sp->h[b->level - 1];
-        st = (pm_para_style){.font = &hs->font, .align = hs->align, .width = w, .hyphenate = hs->hyphenate};
+        st = (pm_para_style){.font = &hs->font, .align = pm_dir_align(hs->align, b->dir), .width = w,
+                             .hyphenate = hs->hyphenate, .dir = b->dir, .lang = b->lang};
     } else if (prev && prev->kind == PM_BLK_PARA && pm_spec_len(sp, sp->para_space, fs->rg->h) == 0) {
         st.indent = pm_spec_len(sp, sp->indent, w);
     }

@@ -363,7 +363,9 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
  * the pages before it). */
 static void emit(fstate *fs, vlist *vl, page_plan *pl, pm_page_kind kind)
 {
-    int right = fs->lay->npages % 2 == 0; /* page index 0 is a right-hand page */
+    /* page index 0 is a right-hand page; in a right-to-left pamphlet, a left-hand one
+       (its pages turn the other way: the inside margin is on the right of page 1) */
+    int right = (fs->lay->npages % 2 == 0) != (fs->doc->meta.dir == PM_DIR_RTL);
     pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
     pg->kind = kind;
     pm_emit_page(fs, vl, pg, pl, right);

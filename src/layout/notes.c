@@ -45,7 +45,8 @@ void pm_notes_set(fstate *fs)
     fs->note_sep = pm_spec_len(sp, sp->note_space, fs->rg->h);
     for (size_t i = 0; i < doc->nnotes; i++) {
         const pm_text *t = numbered_text(fs, &doc->notes[i]);
-        pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->rg->w, .hyphenate = sp->hyphenate};
+        pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->rg->w, .hyphenate = sp->hyphenate,
+                            .dir = fs->doc->meta.dir, .lang = fs->doc->meta.lang};
         pm_para_set(fs->set, t, &st, fs->a, &fs->notes[i].para);
         fs->notes[i].para.leading *= fs->lscale;
         fs->notes[i].h = fs->notes[i].para.nlines * fs->notes[i].para.leading;

@@ -279,8 +279,9 @@ static void set_cells(fstate *fs, tlayout *t)
             pm_para *cp = &t->cells[(size_t)r * nc + c];
             if (!tx->len) continue;
             char a = b->aligns[c];
-            pm_para_style st = {.font = t->font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = t->w[c],
-                                .hyphenate = fs->spec->hyphenate, .quiet = t->quiet};
+            pm_para_style st = {.font = t->font, .align = pm_dir_align(a ? al[(unsigned char)a] : PM_ALIGN_LEFT, b->dir),
+                                .width = t->w[c], .hyphenate = fs->spec->hyphenate, .quiet = t->quiet,
+                                .dir = b->dir, .lang = b->lang};
             pm_para_set(fs->set, tx, &st, fs->a, cp);
             if (cp->nlines > t->rowlines[r]) t->rowlines[r] = cp->nlines;
         }
@@ -309,7 +310,8 @@ static double add_row(vlist *vl, const tlayout *t, int r)
             if (l >= cellp[c].nlines) continue;
             vitem *it = pm_vpush(vl, V_LINE);
             it->line = &cellp[c].lines[l];
-            it->x = xc;
+            /* right to left: the first column on the right */
+            it->x = t->b->dir == PM_DIR_RTL ? 2 * t->x0 + t->width - xc - t->w[c] : xc;
             it->base = base_y;
             it->cell = 1;
             last = it;

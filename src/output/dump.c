@@ -1,6 +1,7 @@
 /* dump.c - the layout dump: a text trace of every page, line box, glyph run, image,
  * rule, link and destination, numbers to 4 decimals (for golden tests, like SILE's
- * debug outputter and MuPDF's trace device). */
+ * debug outputter and MuPDF's trace device). A run's text is in reading order (a
+ * right-to-left run's glyphs go from the left, its text from the start). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,24 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
                 const pm_run *run = &l->runs[r];
                 fprintf(fp, "    run font=\"%s\" x=%.4f..%.4f glyphs=%d text=", pm_face_name(run->face), run->x0,
                         run->x1, run->nglyphs);
-                put_text(fp, run->utf8, run->nbytes);
+                if (run->rtl) { /* in reading order: its clusters from the last */
+                    char *t = pm_xmalloc((size_t)run->nbytes + 1);
+                    int at = run->nbytes, b = 0;
+                    for (int c = 0; c < run->nclusters; c++) {
+                        at -= run->clusters[c].num_bytes;
+                        memcpy(t + at, run->utf8 + b, (size_t)run->clusters[c].num_bytes);
+                        b += run->clusters[c].num_bytes;
+                    }
+                    put_text(fp, t, run->nbytes);
+                    free(t);
+                } else {
+                    put_text(fp, run->utf8, run->nbytes);
+                }
                 fputc('\n', fp);
             }
+            for (int k = 0; k < l->ndecos; k++)
+                fprintf(fp, "    %s x=%.4f..%.4f y=%.4f t=%.4f\n", l->decos[k].kind == PM_DECO_WRAP ? "mark" : "strike",
+                        l->decos[k].x0, l->decos[k].x1, l->decos[k].y, l->decos[k].t);
             break;
         }
         case PM_FI_IMAGE:

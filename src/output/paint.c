@@ -110,6 +110,26 @@ void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, i
         cairo_set_source_rgb(cr, run->rgb[0], run->rgb[1], run->rgb[2]);
         show_run(cr, line, run, tags);
     }
+    for (int k = 0; k < line->ndecos; k++) {
+        const pm_line_deco *d = &line->decos[k];
+        cairo_set_source_rgb(cr, d->rgb[0], d->rgb[1], d->rgb[2]);
+        if (d->kind == PM_DECO_WRAP) { /* ↵ : down from the x-height, then left to an arrowhead */
+            double s = d->t * 20, w = d->x1 - d->x0, right = d->x0 + 0.8 * w, left = d->x0 + 0.15 * w, yb = -0.22 * s;
+            cairo_set_line_width(cr, 0.07 * s);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_move_to(cr, right, -0.62 * s);
+            cairo_line_to(cr, right, yb);
+            cairo_line_to(cr, left, yb);
+            cairo_move_to(cr, left + 0.2 * s, yb - 0.14 * s);
+            cairo_line_to(cr, left, yb);
+            cairo_line_to(cr, left + 0.2 * s, yb + 0.14 * s);
+            cairo_stroke(cr);
+            continue;
+        }
+        cairo_rectangle(cr, d->x0, d->y - d->t / 2, d->x1 - d->x0, d->t); /* strikethrough */
+        cairo_fill(cr);
+    }
     cairo_restore(cr);
 }
 

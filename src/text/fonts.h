@@ -5,6 +5,7 @@
 #define PM_FONTS_H
 
 #include <cairo.h>
+#include <stdio.h>
 #include <pango/pango.h>
 
 #include "input/spec.h"
@@ -15,6 +16,17 @@ typedef struct pm_fonts pm_fonts;
 /* Set up fonts from dir (every .otf/.ttf in it). Returns PM_OK and a new pm_fonts, or
  * PM_EIO if the folder holds no fonts. */
 int pm_fonts_new(const char *dir, pm_fonts **out);
+/* The same, then the folders of extra (':' between them; NULL for none) with their
+ * subfolders and font collections (.ttc), then, with system, the system's fonts
+ * (fontconfig's own configuration). A font is looked for in that order. PM_EIO if a
+ * folder cannot be read or holds no fonts. */
+int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out);
+/* Whether f was opened with these extra folders and system setting. */
+int pm_fonts_same(const pm_fonts *f, const char *extra, int system);
+/* What pm_fonts_open searched, for messages ("fonts, /my/fonts and the system's fonts"). */
+const char *pm_fonts_where(const pm_fonts *f);
+/* Print the search order and each face lines used so far with its file (--preflight). */
+void pm_fonts_report(pm_fonts *f, FILE *fp);
 void pm_fonts_drop(pm_fonts *f);
 
 /* The shared context (borrowed). */

@@ -20,11 +20,21 @@
 #define EXHYPHEN_PENALTY 50
 #define EMERGENCY_PENALTY 5000
 #define CJK_STRETCH 0.15 /* of an em, between two Chinese or Japanese characters */
+#define URL_PENALTY 100 /* a URL broken after a slash, a dot or a hyphen */
+#define CODE_WRAP_PENALTY 100 /* a code line wrapped after a space */
+#define CODE_CUT_PENALTY 1000 /* ... between a name and punctuation, where it has no space */
 
 static double hyphen_width_at(pm_shaped *p, uint32_t off)
 {
     int r = pm_shaped_run_at(p, off);
     return r >= 0 ? pm_setter_hyphen(p->s, &p->runs[r])->width : pm_font_size(p->s->spec, p->st.font) / 3;
+}
+
+/* Width of the continuation mark that ends a wrapped code line (line.c draws it). */
+static double mark_width_at(pm_shaped *p, uint32_t off)
+{
+    int r = pm_shaped_run_at(p, off);
+    return r >= 0 ? pm_setter_mark(p->s, &p->runs[r])->width : pm_font_size(p->s->spec, p->st.font) / 2;
 }
 
 /* ---- collect: boxes, glue, penalties ---- */
@@ -68,7 +78,8 @@ static void split_wide_boxes(pm_shaped *p)
     int nchars = 0;
     for (size_t i = 0; i < p->nitems; i++) {
         pm_item *it = &p->items[i];
-        if (it->type != PM_ITEM_BOX || it->width <= w + 0.01 || p->item_end[i] <= it->pos) continue;
+        double mark = p->st.code ? mark_width_at(p, it->pos) : 0; /* a wrapped code line ends in a mark */
+        if (it->type != PM_ITEM_BOX || it->width + mark <= w + 0.01 || p->item_end[i] <= it->pos) continue;
         if (!la) { /* grapheme boundaries, computed only when needed */
             nchars = (int)g_utf8_strlen(p->text, p->len);
             la = g_new(PangoLogAttr, (size_t)nchars + 1);
@@ -83,7 +94,7 @@ static void split_wide_boxes(pm_shaped *p)
         uint32_t a = it->pos, b = p->item_end[i];
         char key[64];
         snprintf(key, sizeof key, "wide:%p:%u", (void *)p->src, a);
-        if (!p->st.quiet && pm_setter_first_time(p->s, key)) {
+        if (!p->st.quiet && !p->st.code && pm_setter_first_time(p->s, key)) {
             char word[48];
             uint32_t n = b - a < 40 ? b - a : 40;
             while (n > 0 && (p->text[a + n] & 0xC0) == 0x80) n--; /* whole characters */
@@ -106,7 +117,16 @@ static void split_wide_boxes(pm_shaped *p)
             if (o <= a || o >= b) continue;
             if (!la[c].is_cursor_position || !pm_shaped_cluster_start(p, o)) continue;
             box(p, start, o);
-            penalty(p, o, o, EMERGENCY_PENALTY, 0, 0);
+            if (p->st.code) { /* wrapped code: ragged, best where a name or number ends */
+                gunichar x = g_utf8_get_char(g_utf8_prev_char(p->text + o)), y = g_utf8_get_char(p->text + o);
+                int inside = (g_unichar_isalnum(x) || x == '_') && (g_unichar_isalnum(y) || y == '_');
+                penalty(p, o, o, PM_INF_PENALTY, 0, 0);
+                glue(p, o, o, 0, w, 0);
+                penalty(p, o, o, inside ? EMERGENCY_PENALTY : CODE_CUT_PENALTY, mark, 0);
+                glue(p, o, o, 0, -w, 0);
+            } else {
+                penalty(p, o, o, EMERGENCY_PENALTY, 0, 0);
+            }
             start = o;
         }
         box(p, start, b);
@@ -227,7 +247,8 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     }
     *end = (uint32_t)(s - text);
     gunichar first = g_utf8_get_char(text + w);
-    if (has_shy || (!p->s->spec->hyphenate_caps && g_unichar_isupper(first))) return 0;
+    if (has_shy || (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph)))
+        return 0;
     /* compounds with hyphens break only at their hyphens; never next to digits */
     if (w > 0) {
         gunichar before = g_utf8_get_char(g_utf8_prev_char(text + w));
@@ -247,7 +268,7 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
             if (d == 0x2019 || d == '\'') break;
             r = g_utf8_next_char(r);
         }
-        int k = pm_hyph_word(p->s->hyph, q, (size_t)(r - q), pts + n, max - 4 - n);
+        int k = pm_hyph_word(p->hyph, q, (size_t)(r - q), pts + n, max - 4 - n);
         for (int i = 0; i < k; i++) pts[n + i] += (uint32_t)(q - text);
         n += k;
         q = r < s ? g_utf8_next_char(r) : r;
@@ -255,10 +276,105 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     return n;
 }
 
+/* A code block: its lines kept as they are (spaces and all, in the mono font), each
+ * ending in a forced break; a line too long for the measure wraps after a run of spaces
+ * (not in its indentation), the wrapped part ending in a continuation mark (line.c), or,
+ * when a word alone is too long, between its characters (split_wide_boxes). The stretch
+ * of a wrapped line is the whole measure: any wrap is as good as another, only their
+ * number counts. */
+static void collect_code(pm_shaped *p)
+{
+    const char *text = p->text;
+    double rag = p->st.width > 0 ? p->st.width : 1e4;
+    uint32_t word = 0;
+    int inked = 0; /* a character other than a space on this line so far */
+    gunichar prev = 0;
+    for (uint32_t b = 0; b < p->len;) {
+        gunichar c = g_utf8_get_char(text + b);
+        uint32_t e = (uint32_t)(g_utf8_next_char(text + b) - text);
+        if (c == '\n') { /* a line of the code ends */
+            box(p, word, b);
+            penalty(p, b, b, PM_INF_PENALTY, 0, 0);
+            glue(p, b, b, 0, PM_FIL_STRETCH, 0);
+            penalty(p, b, e, -PM_INF_PENALTY, 0, 0);
+            word = e;
+            inked = 0;
+        } else if (c != ' ') {
+            if (prev == ' ' && inked && pm_shaped_cluster_start(p, b)) { /* may wrap before it */
+                box(p, word, b);
+                penalty(p, b, b, PM_INF_PENALTY, 0, 0); /* (no break at the glue: no mark) */
+                glue(p, b, b, 0, rag, 0);
+                penalty(p, b, b, CODE_WRAP_PENALTY, mark_width_at(p, b), 0);
+                glue(p, b, b, 0, -rag, 0);
+                word = b;
+            }
+            inked = 1;
+        }
+        prev = c;
+        b = e;
+    }
+    box(p, word, p->len);
+}
+
+/* If a URL starts at b (a scheme and "://", "www." or "mailto:" after a character that is
+ * not a letter or digit), the end of it (the next space); else 0. */
+static uint32_t url_end_at(const char *text, uint32_t len, uint32_t b)
+{
+    if (b > 0 && g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(text + b)))) return 0;
+    uint32_t i = b;
+    if (len - b >= 4 && !g_ascii_strncasecmp(text + b, "www.", 4)) i = b + 4;
+    else if (len - b >= 7 && !g_ascii_strncasecmp(text + b, "mailto:", 7)) i = b + 7;
+    else {
+        while (i < len && (g_ascii_isalnum(text[i]) || text[i] == '+' || text[i] == '.' || text[i] == '-')) i++;
+        if (i == b || !g_ascii_isalpha(text[b]) || len - i < 4 || memcmp(text + i, "://", 3)) return 0;
+        i += 3;
+    }
+    while (i < len && !g_unichar_isspace(g_utf8_get_char(text + i)) && g_utf8_get_char(text + i) != 0x200B)
+        i = (uint32_t)(g_utf8_next_char(text + i) - text);
+    return i;
+}
+
+static int url_break_char(char c)
+{
+    return c == '/' || c == '.' || c == '-';
+}
+
+/* No paragraph (or line ended by a hard break) ends with a line that is only the tail of
+ * a hyphenated word ("olution." alone): the hyphenation points of the word before each
+ * forced break are taken back, unless that word alone is wider than the line. */
+static void keep_last_words(pm_shaped *p)
+{
+    size_t legal = 0; /* the item after the last break that is not a hyphen */
+    double w = 0;     /* the width of the boxes since */
+    for (size_t i = 0; i < p->nitems; i++) {
+        pm_item *it = &p->items[i];
+        if (it->type == PM_ITEM_BOX) {
+            w += it->width;
+        } else if ((it->type == PM_ITEM_GLUE && i > 0 && p->items[i - 1].type == PM_ITEM_BOX) ||
+                   (it->type == PM_ITEM_PENALTY && !it->flagged && it->penalty < PM_INF_PENALTY)) {
+            if (it->type == PM_ITEM_PENALTY && it->penalty <= -PM_INF_PENALTY && w <= p->st.width)
+                for (size_t k = legal; k < i; k++)
+                    if (p->items[k].type == PM_ITEM_PENALTY && p->items[k].flagged) p->items[k].penalty = PM_INF_PENALTY;
+            legal = i + 1;
+            w = 0;
+        }
+    }
+}
+
 void pm_shaped_collect(pm_shaped *p, int hyphenate)
 {
     p->nitems = 0;
     p->hyphenated = hyphenate;
+    if (p->st.code) {
+        p->hyphenated = 1; /* (there is nothing to hyphenate) */
+        collect_code(p);
+        penalty(p, p->len, p->len, PM_INF_PENALTY, 0, 0);
+        glue(p, p->len, p->len, 0, PM_FIL_STRETCH, 0);
+        penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
+        split_wide_boxes(p);
+        pm_shaped_hangs(p);
+        return;
+    }
     int justify = p->st.align == PM_ALIGN_JUSTIFY;
     double em = pm_font_size(p->s->spec, p->st.font);
     double rag = 3 * em; /* stretch of a ragged line end */
@@ -268,11 +384,24 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     uint32_t word = 0;
     uint32_t pts[64];
     int npts = 0, next_pt = 0;
-    uint32_t word_end = 0;
+    uint32_t word_end = 0, url_end = 0;
     for (uint32_t b = 0; b < p->len;) {
         gunichar c = g_utf8_get_char(text + b);
         uint32_t e = (uint32_t)(g_utf8_next_char(text + b) - text);
         gunichar nc = e < p->len ? g_utf8_get_char(text + e) : 0;
+        if (b >= url_end && g_ascii_isalpha(c)) {
+            uint32_t u = url_end_at(text, p->len, b);
+            if (u) url_end = word_end = u; /* a URL: not hyphenated */
+        }
+        if (b < url_end) { /* a URL breaks only after a run of / . - (not inside "//") */
+            if (url_break_char((char)c) && !url_break_char((char)nc) && e < url_end && pm_shaped_cluster_start(p, e)) {
+                box(p, word, e);
+                penalty(p, e, e, URL_PENALTY, 0, 0);
+                word = e;
+            }
+            b = e;
+            continue;
+        }
         if (p->cjk && p->cjk[b]) cjk_boundary(p, &word, b, p->cjk[b] == 1, justify, em, rag);
         if (hyphenate && b >= word_end && g_unichar_isalpha(c) && !is_cjk(c) && !p->st.code) {
             npts = word_points(p, b, &word_end, pts, 64);
@@ -334,6 +463,13 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     penalty(p, p->len, p->len, PM_INF_PENALTY, 0, 0); /* TeX's \parfillskip ending */
     glue(p, p->len, p->len, 0, PM_FIL_STRETCH, 0);
     penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
+    if (!hyphenate && p->st.hyphenate) /* a word wider than the line: hyphenate it first */
+        for (size_t i = 0; i < p->nitems; i++)
+            if (p->items[i].type == PM_ITEM_BOX && p->items[i].width > p->st.width + 0.01) {
+                pm_shaped_collect(p, 1);
+                return;
+            }
     split_wide_boxes(p);
+    keep_last_words(p);
     pm_shaped_hangs(p);
 }

@@ -47,6 +47,8 @@ typedef struct line_build {
     uint32_t ls, le;     /* its text range [ls, le) */
     int hyphen;          /* ends in a hyphen (at a hyphenation point or a soft hyphen) */
     int shy;             /* ... at a soft hyphen in the text, which the line includes */
+    int cont;            /* a wrapped code line: ends in a continuation mark */
+    double cont_x, cont_w, cont_size; /* ... drawn there */
     int reorder;         /* pieces placed in visual order (the paragraph has right-to-left
                             text); else where the unbroken paragraph had them */
     double first_x;      /* x of the line's first glyph: the indent, less the hang (the
@@ -85,6 +87,8 @@ static void text_range(line_build *L)
     L->hyphen = bi->type == PM_ITEM_PENALTY && bi->flagged && bi->width > 0;
     L->shy = L->hyphen && p->item_end[L->brk] > bi->pos; /* a soft hyphen character is there */
     L->le = L->shy ? p->item_end[L->brk] : bi->pos;
+    L->cont = p->st.code && bi->type == PM_ITEM_PENALTY && !bi->flagged && bi->width > 0 &&
+              bi->penalty < PM_INF_PENALTY;
     if (L->ls > L->le) L->ls = L->le;
 }
 
@@ -184,6 +188,12 @@ static double run_rise(const PangoGlyphItem *gi)
     return rise;
 }
 
+/* The glyph a broken line ends in: a hyphen, or the continuation mark of wrapped code. */
+static const pm_hyphen_glyph *end_glyph(const line_build *L, PangoGlyphItem *gi)
+{
+    return L->cont ? pm_setter_mark(L->p->s, gi) : pm_setter_hyphen(L->p->s, gi);
+}
+
 /* The line's pieces in logical order: the part of each shaped run whose clusters start in
  * [ls, le), measured. The last one carries the hyphen of a hyphenated line. */
 static void find_pieces(line_build *L)
@@ -207,9 +217,9 @@ static void find_pieces(line_build *L)
             if (L->sh[i].start >= pc->tb && L->sh[i].start < pc->te) pc->extra += L->sh[i].extra;
         L->npc++;
     }
-    if (L->hyphen && L->npc) {
+    if ((L->hyphen || L->cont) && L->npc) {
         piece *last = &L->pc[L->npc - 1];
-        last->hyphen = pm_setter_hyphen(p->s, &p->runs[last->r])->width;
+        last->hyphen = end_glyph(L, &p->runs[last->r])->width;
     }
 }
 
@@ -235,14 +245,21 @@ static void place_pieces(line_build *L)
     free(levels);
 }
 
-/* Reordered lines: the link spans on the line get the extent of the glyphs of [c, cn). */
+/* Spans whose extent on a line is recorded: links and struck-out text. */
+static int tracked(const pm_span *sp)
+{
+    return sp->url || (sp->style & PM_ST_STRIKE);
+}
+
+/* Reordered lines: the link and strikethrough spans on the line get the extent of the
+ * glyphs of [c, cn). */
 static void extend_links(line_build *L, uint32_t c, double x0, double x1)
 {
     const pm_text *t = L->p->src;
     int k = 0;
     for (uint32_t i = 0; i < t->nspans && k < L->nlk; i++) {
         const pm_span *sp = &t->spans[i];
-        if (sp->end <= L->ls || sp->start >= L->le || !sp->url) continue;
+        if (sp->end <= L->ls || sp->start >= L->le || !tracked(sp)) continue;
         if (c >= sp->start && c < sp->end) {
             L->lk_x[2 * k] = fmin(L->lk_x[2 * k], x0);
             L->lk_x[2 * k + 1] = fmax(L->lk_x[2 * k + 1], x1);
@@ -255,7 +272,7 @@ static void extend_links(line_build *L, uint32_t c, double x0, double x1)
  * in the piece moved by the shift sx, its text [c, cn). The soft hyphen ending a line
  * shows as a hyphen; empty and unknown glyphs are left out. */
 static void copy_cluster(line_build *L, pm_run *run, const piece *pc, int g, int ge, uint32_t c, uint32_t cn,
-                         double sx, double rise)
+                         double sx, double own, double rise)
 {
     pm_shaped *p = L->p;
     int r = pc->r;
@@ -286,7 +303,8 @@ static void copy_cluster(line_build *L, pm_run *run, const piece *pc, int g, int
         cg->x = gxk + info->geometry.x_offset / (double)PANGO_SCALE;
         cg->y = info->geometry.y_offset / (double)PANGO_SCALE - rise;
         kept++;
-        double right = gxk + info->geometry.width / (double)PANGO_SCALE;
+        /* (a space's own glue moves its right end: it may be the last glyph drawn) */
+        double right = gxk + info->geometry.width / (double)PANGO_SCALE + own;
         if (right > L->xend) L->xend = right;
         left = fmin(left, gxk);
         right_end = fmax(right_end, right);
@@ -332,6 +350,7 @@ static void cut_piece(line_build *L, piece *pc)
     const double *rgb = p->st.font->color;
     pm_run *run = &L->out->runs[L->out->nruns];
     run->face = pm_fonts_face(p->s->fonts, gi->item->analysis.font);
+    run->rtl = rtl;
     run->rgb[0] = rgb[0];
     run->rgb[1] = rgb[1];
     run->rgb[2] = rgb[2];
@@ -354,7 +373,8 @@ static void cut_piece(line_build *L, piece *pc)
         if (cn < c) cn = c;
         while (shi < L->nsh && L->sh[shi].end <= c) shx += L->sh[shi++].extra;
         /* shx = shift_at(sh, nsh, c): the shifts are in text order */
-        copy_cluster(L, run, pc, g, ge, c, cn, L->reorder ? shift_in_piece(L, pc, c) : shx, rise);
+        double own = !L->reorder && shi < L->nsh && L->sh[shi].start == c ? L->sh[shi].extra : 0;
+        copy_cluster(L, run, pc, g, ge, c, cn, L->reorder ? shift_in_piece(L, pc, c) : shx, own, rise);
         g = ge;
     }
     run->x1 = L->reorder ? pc->x + pc->width + pc->extra + pc->hyphen : L->xend;
@@ -364,32 +384,44 @@ static void cut_piece(line_build *L, piece *pc)
 
 /* A hyphen at a hyphenation point: a glyph of its own at the logical end of pc, the last
  * piece with something to show (in its font), standing for a soft hyphen in the text
- * (so copied or searched text reads "revo-lution" as one word). */
+ * (so copied or searched text reads "revo-lution" as one word); or the continuation mark
+ * of a wrapped code line, standing for itself. */
 static void add_hyphen(line_build *L, const piece *pc)
 {
     pm_run *run = &L->out->runs[pc->run];
-    const pm_hyphen_glyph *h = pm_setter_hyphen(L->p->s, &L->p->runs[pc->r]);
+    const pm_hyphen_glyph *h = end_glyph(L, &L->p->runs[pc->r]);
+    int nb = (int)strlen(h->utf8);
     if (L->reorder && (pc->level & 1)) { /* right to left: the end is the piece's left */
         memmove(run->glyphs + 1, run->glyphs, (size_t)run->nglyphs * sizeof *run->glyphs);
         memmove(run->clusters + 1, run->clusters, (size_t)run->nclusters * sizeof *run->clusters);
-        memmove((char *)run->utf8 + 2, run->utf8, (size_t)run->nbytes);
+        memmove((char *)run->utf8 + nb, run->utf8, (size_t)run->nbytes);
         run->glyphs[0] = (pm_glyph){h->glyph, pc->x, -run_rise(&L->p->runs[pc->r])};
-        run->clusters[0] = (pm_cluster){2, 1};
-        memcpy((char *)run->utf8, SHY, 2);
+        run->clusters[0] = (pm_cluster){nb, 1};
+        memcpy((char *)run->utf8, h->utf8, (size_t)nb);
         run->nglyphs++;
         run->nclusters++;
-        run->nbytes += 2;
+        run->nbytes += nb;
         return;
     }
-    pm_glyph *cg = &run->glyphs[run->nglyphs++];
-    cg->index = h->glyph;
-    cg->x = L->reorder ? pc->x + pc->width + pc->extra : L->xend;
-    cg->y = run->nglyphs > 1 ? run->glyphs[run->nglyphs - 2].y : 0;
-    memcpy((char *)run->utf8 + run->nbytes, SHY, 2);
-    run->nbytes += 2;
-    run->clusters[run->nclusters++] = (pm_cluster){2, 1};
+    double x = L->reorder ? pc->x + pc->width + pc->extra : L->xend;
+    memcpy((char *)run->utf8 + run->nbytes, h->utf8, (size_t)nb);
+    run->nbytes += nb;
+    if (L->cont) { /* the mark is drawn (deco), its text has no glyph */
+        run->clusters[run->nclusters++] = (pm_cluster){nb, 0};
+        L->cont_x = x;
+        L->cont_w = h->width;
+        PangoFontDescription *d = pango_font_describe(L->p->runs[pc->r].item->analysis.font);
+        L->cont_size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+        pango_font_description_free(d);
+    } else {
+        pm_glyph *cg = &run->glyphs[run->nglyphs++];
+        cg->index = h->glyph;
+        cg->x = x;
+        cg->y = run->nglyphs > 1 ? run->glyphs[run->nglyphs - 2].y : 0;
+        run->clusters[run->nclusters++] = (pm_cluster){nb, 1};
+    }
     if (L->reorder) {
-        L->xend = fmax(L->xend, cg->x + h->width);
+        L->xend = fmax(L->xend, x + h->width);
         return;
     }
     L->xend += h->width;
@@ -439,38 +471,72 @@ static double align_ragged(line_build *L)
     return dx;
 }
 
-/* The footnote references and links of the line; dx: how far alignment moved it. */
+/* A line through the struck-out text from x0 to x1 on the line, starting at offset a0. */
+static void add_strike(line_build *L, uint32_t a0, double x0, double x1)
+{
+    const pm_shaped *p = L->p;
+    int r = pm_shaped_run_at(p, a0);
+    double pos = 0, th = 0.5, size = pm_font_size(p->s->spec, p->st.font);
+    if (r >= 0) {
+        PangoFont *font = p->runs[r].item->analysis.font;
+        PangoFontDescription *d = pango_font_describe(font);
+        size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+        pango_font_description_free(d);
+        pm_setter_strike(p->s, font, size, &pos, &th);
+        pos += run_rise(&p->runs[r]);
+    }
+    pm_line_deco *dc = &L->out->decos[L->out->ndecos++];
+    *dc = (pm_line_deco){x0, x1, -pos, th, {p->st.font->color[0], p->st.font->color[1], p->st.font->color[2]},
+                         PM_DECO_STRIKE};
+}
+
+/* The footnote references, links and struck-out text of the line; dx: how far alignment
+ * moved it. */
 static void notes_and_links(line_build *L, double dx)
 {
     const pm_shaped *p = L->p;
     pm_line *out = L->out;
     uint32_t ls = L->ls, le = L->le;
     const pm_text *t = p->src;
-    int nn = 0, nl = 0;
+    int nn = 0, nl = 0, nd = 0;
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
         if (sp->end <= ls || sp->start >= le) continue;
         if (sp->note && sp->start >= ls) nn++;
         if (sp->url) nl++;
+        if (sp->style & PM_ST_STRIKE) nd++;
     }
     if (nn) out->notes = pm_arena_array(L->a, (size_t)nn, sizeof(int));
     if (nl) out->links = pm_arena_array(L->a, (size_t)nl, sizeof(pm_line_link));
+    if (nd || L->cont) out->decos = pm_arena_array(L->a, (size_t)nd + 1, sizeof(pm_line_deco));
+    if (L->cont) /* the wrapped code line's mark (its size in t, as a twentieth) */
+        out->decos[out->ndecos++] = (pm_line_deco){dx + L->cont_x, dx + L->cont_x + L->cont_w, 0, L->cont_size / 20,
+                                                   {p->st.font->color[0], p->st.font->color[1], p->st.font->color[2]},
+                                                   PM_DECO_WRAP};
+    int k = 0; /* tracked spans so far */
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
         if (sp->end <= ls || sp->start >= le) continue;
         if (sp->note && sp->start >= ls) out->notes[out->nnotes++] = sp->note;
+        if (!tracked(sp)) continue;
+        uint32_t a0 = sp->start < ls ? ls : sp->start, a1 = sp->end > le ? le : sp->end;
+        double x0, x1;
+        if (L->reorder) { /* the extent of its glyphs */
+            double g0 = L->lk_x[2 * k], g1 = L->lk_x[2 * k + 1];
+            x0 = g0 <= g1 ? dx + g0 : 0;
+            x1 = g0 <= g1 ? dx + g1 : 0;
+        } else {
+            x0 = dx + L->first_x + pm_shaped_x_at(p, a0) - L->x0 + shift_at(L->sh, L->nsh, a0);
+            x1 = dx + L->first_x + pm_shaped_x_at(p, a1) - L->x0 + shift_at(L->sh, L->nsh, a1);
+        }
+        k++;
+        if (sp->style & PM_ST_STRIKE) {
+            if (x1 > x0) add_strike(L, a0, x0, x1);
+        }
         if (sp->url) {
-            uint32_t a0 = sp->start < ls ? ls : sp->start, a1 = sp->end > le ? le : sp->end;
-            pm_line_link *lk = &out->links[out->nlinks];
-            if (L->reorder) { /* the extent of its glyphs */
-                double x0 = L->lk_x[2 * out->nlinks], x1 = L->lk_x[2 * out->nlinks + 1];
-                lk->x0 = x0 <= x1 ? dx + x0 : 0;
-                lk->x1 = x0 <= x1 ? dx + x1 : 0;
-            } else {
-                lk->x0 = dx + L->first_x + pm_shaped_x_at(p, a0) - L->x0 + shift_at(L->sh, L->nsh, a0);
-                lk->x1 = dx + L->first_x + pm_shaped_x_at(p, a1) - L->x0 + shift_at(L->sh, L->nsh, a1);
-            }
-            out->nlinks++;
+            pm_line_link *lk = &out->links[out->nlinks++];
+            lk->x0 = x0;
+            lk->x1 = x1;
             /* a copy: in watch mode the line outlives the document it was set from */
             lk->url = pm_arena_strdup(L->a, sp->url);
         }
@@ -484,7 +550,7 @@ static void start_links(line_build *L)
     L->nlk = 0;
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];
-        if (sp->end > L->ls && sp->start < L->le && sp->url) L->nlk++;
+        if (sp->end > L->ls && sp->start < L->le && tracked(sp)) L->nlk++;
     }
     L->lk_x = pm_xmalloc(2 * ((size_t)L->nlk + 1) * sizeof *L->lk_x);
     for (int k = 0; k < L->nlk; k++) {
@@ -526,13 +592,13 @@ void pm_shaped_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, double r
     } else {
         for (int i = 0; i < L.npc; i++) cut_piece(&L, &L.pc[i]);
     }
-    if (L.hyphen && !L.shy) { /* the last piece that shows something ends in the hyphen */
+    if ((L.hyphen && !L.shy) || L.cont) { /* the last piece that shows something ends in the hyphen */
         int last = L.npc - 1;
         while (last >= 0 && L.pc[last].run < 0) last--;
         if (last >= 0) add_hyphen(&L, &L.pc[last]);
     }
     if (L.reorder) {
-        L.xend = rtl ? p->st.width - L.first_x : L.first_x;
+        L.xend = rtl ? p->st.width : L.first_x; /* (a right-to-left line starts at the right edge, its indent in it) */
         for (int i = 0; i < out->nruns; i++) L.xend = fmax(L.xend, out->runs[i].x1);
     }
     out->width = L.xend;

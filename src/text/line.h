@@ -40,12 +40,25 @@ typedef struct pm_run {
     int nclusters;
     double rgb[3];
     double x0, x1;                 /* horizontal extent of the run */
+    int rtl;                       /* right to left: its glyphs and clusters are in visual
+                                      order, the text of its first cluster is read last */
 } pm_run;
 
 typedef struct pm_line_link {
     double x0, x1;                 /* extent along the line */
     const char *url;
 } pm_line_link;
+
+/* A line drawn through part of a line's text (strikethrough): from x0 to x1 along the
+ * line, at y (up from the baseline is negative, as the glyphs' y), thickness t. Or the
+ * mark that ends a wrapped code line (↵, its text in the run), drawn in [x0, x1) at the
+ * size t * 20. */
+typedef enum { PM_DECO_STRIKE, PM_DECO_WRAP } pm_deco_kind;
+typedef struct pm_line_deco {
+    double x0, x1, y, t;
+    double rgb[3];
+    pm_deco_kind kind;
+} pm_line_deco;
 
 typedef struct pm_line {
     pm_run *runs;
@@ -59,6 +72,8 @@ typedef struct pm_line {
     int nnotes;
     pm_line_link *links;
     int nlinks;
+    pm_line_deco *decos;           /* strikethrough */
+    int ndecos;
     int src_line;                  /* content line of the line's first character */
     double hang_left, hang_right;  /* margin kerning: how far the glyphs reach left of x = 0
                                       and right of the line's measure (width includes it) */

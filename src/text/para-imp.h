@@ -32,6 +32,7 @@
 typedef struct pm_hyphen_glyph {
     PangoGlyph glyph;
     double width;
+    const char *utf8;  /* the character it stands for in the line's text */
 } pm_hyphen_glyph;
 
 struct pm_setter {
@@ -41,11 +42,17 @@ struct pm_setter {
     const char *file;
     PangoContext *ctx;
     GHashTable *hyphens; /* PangoFont* -> pm_hyphen_glyph* */
+    GHashTable *marks;   /* PangoFont* -> pm_hyphen_glyph*: code continuation marks */
     GHashTable *warned;  /* warning keys already printed */
     GHashTable *metrics; /* PangoFont* -> font_metrics* */
     GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
     GHashTable *singles; /* "font|text" -> pm_line*: running heads repeat on every page */
     pm_arena *single_arena;
+    const char *lang;    /* the document's language (s->hyph is its dictionary) */
+    struct { char *lang; pm_hyph *h; } other[8]; /* dictionaries of blocks' {lang=..} */
+    int nother;
+    struct pm_missing *missing; /* characters no font has, in the order first met (this run) */
+    int nmissing, capmissing;
     unsigned gen;
     int nset, ncached;
 };
@@ -54,6 +61,7 @@ struct pm_shaped {
     pm_setter *s;
     const pm_text *src;
     pm_para_style st;
+    pm_hyph *hyph;        /* its language's dictionary (NULL: not hyphenated) */
     char *text;           /* the source text with hard breaks (U+2028) as U+200B: the same
                              byte offsets as the source */
     uint32_t len;
@@ -77,13 +85,31 @@ struct pm_shaped {
     double ascent, descent, leading;
 };
 
+/* A character no font has: how often, where first, in which role's font. */
+typedef struct pm_missing {
+    gunichar c;
+    int count, line;
+    const pm_font_spec *font;
+} pm_missing;
+
 /* setter.c */
+/* The dictionary for a paragraph in language lang (NULL: the document's), loaded the
+   first time; NULL if there is none. */
+pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line);
+/* Count a character no font has (summed up by pm_setter_summary). */
+void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font);
 /* Should a warning with this key be printed? 1 the first time in a run, then 0. */
 int pm_setter_first_time(pm_setter *s, const char *key);
 /* The hyphen of gi's font (cached for the life of the setter). */
 const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi);
+/* The mark that ends a wrapped code line: its width in gi's font (a backslash's) and its
+   text, U+21B5 (↵); line.c draws it (few code fonts have the character; cached). */
+const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi);
 /* Ascent and descent of a font (cached). */
 void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent);
+/* Where a font's strikethrough goes: its distance above the baseline and its thickness
+   (the font's own, else about half the x-height and a twentieth of an em; cached). */
+void pm_setter_strike(pm_setter *s, PangoFont *font, double size, double *pos, double *thickness);
 
 /* shape.c */
 /* x of a byte offset in the unbroken paragraph. */

@@ -129,6 +129,8 @@ static void shape(pm_shaped *p)
             for (int g = 0; g < gs->num_glyphs; g++)
                 if (g + 1 == gs->num_glyphs || gs->log_clusters[g + 1] != gs->log_clusters[g])
                     gs->glyphs[g].geometry.width += (int)lround(tracking * PANGO_SCALE);
+        for (int g = 0; g < gs->num_glyphs; g++) /* a character no font has leaves no gap */
+            if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG) gs->glyphs[g].geometry.width = 0;
         p->runs[k].item = item;
         p->runs[k].glyphs = gs;
         ng += (size_t)gs->num_glyphs;
@@ -200,14 +202,7 @@ static void check_glyphs(pm_shaped *p)
             gunichar c = gl & ~PANGO_GLYPH_UNKNOWN_FLAG;
             if (c == 0x200B || c == 0xAD || c == 0x2028 || c < 0x20) continue;
             uint32_t off = (uint32_t)(gi->item->offset + gs->log_clusters[g]);
-            int line = pm_text_line_at(p->src, off);
-            char key[64];
-            snprintf(key, sizeof key, "glyph:%u:%d", c, line);
-            if (!pm_setter_first_time(s, key)) continue;
-            char u[8] = {0};
-            g_unichar_to_utf8(c, u);
-            pm_warn(s->file, line, 0, "no font has the character '%s' (U+%04X); it is left out of the PDF",
-                    u, c);
+            pm_setter_missing(s, c, pm_text_line_at(p->src, off), p->st.font);
         }
         /* the face Pango found must be the one asked for (no silent substitution) */
         PangoFont *font = gi->item->analysis.font;
@@ -260,7 +255,8 @@ pm_shaped *pm_para_shape(pm_setter *s, const pm_text *text, const pm_para_style 
     p->src = text;
     p->st = *st;
     if (p->st.tolerance <= 0) p->st.tolerance = s->spec->tolerance;
-    if (!s->hyph) p->st.hyphenate = 0;
+    p->hyph = p->st.hyphenate ? pm_setter_hyph_for(s, st->lang, text->line) : NULL;
+    if (!p->hyph) p->st.hyphenate = 0;
     prepare(p);
     shape(p);
     check_glyphs(p);

@@ -66,7 +66,7 @@ hyphens dropped). The source is read with libcmark-gfm itself (md_ast.py), as th
 reads it: raw HTML by the text between its tags (<br> a line break), an image inside a paragraph by its
 description, a footnote reference by its number. On the page side a run the program drew
 no glyphs for (no font has its characters) is not there; right-to-left runs, which the
-dump gives in visual order, are read in logical order; a footnote mark (a run of digits at
+dump gives from the left (each with its text in reading order), are read from the right; a footnote mark (a run of digits at
 most 0.8 of the line's size) is a word of its own.
 """
 import argparse
@@ -128,7 +128,7 @@ class Run:
 
 class Item:
     __slots__ = ("kind", "x", "y", "w", "h", "r", "flags", "para", "hang", "runs", "src", "uri", "lineno",
-                 "_size", "_text", "_box")
+                 "strikes", "_size", "_text", "_box")
 
     def __init__(self, kind):
         self.kind = kind
@@ -137,6 +137,7 @@ class Item:
         self.para = None
         self.hang = (0.0, 0.0)
         self.runs = []
+        self.strikes = []  # (x0, x1, y, thickness) of a line's strikethrough
         self.src = self.uri = None
         self._size = self._text = self._box = None
 
@@ -157,11 +158,14 @@ class Item:
         out = []
         big = self.size
         prev = prev_mark = None
-        for r in _logical(self.runs):
+        rtl = "rtl" in self.flags
+        for r in _logical(self.runs, rtl):
             if r.glyphs == 0:   # nothing drawn (no font has these characters): not on the page
                 continue
             mark = _is_mark(r, big)
-            if prev is not None and (mark or abs(r.x0 - prev.x1) > 0.5 or prev_mark):
+            gap = abs(r.x0 - prev.x1) if prev is not None and not rtl else \
+                max(r.x0 - prev.x1, prev.x0 - r.x1) if prev is not None else 0
+            if prev is not None and (mark or gap > 0.5 or prev_mark):
                 out.append(" ")
             out.append(r.text)
             prev, prev_mark = r, mark
@@ -210,9 +214,30 @@ def _is_rtl(text):
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-def _logical(runs):
-    """Runs in reading order. The dump gives a line's runs, and a right-to-left run's
-    characters, in visual order: a stretch of right-to-left runs is turned round."""
+def _turned(r):
+    return r  # (the dump gives each run's text in reading order)
+
+
+def _logical(runs, rtl=False):
+    """Runs in reading order. The dump gives a line's runs in visual order (each run's text
+    in reading order): a stretch of right-to-left runs is turned round. In a
+    right-to-left line (flag rtl) the line is read from the right: its stretches of
+    left-to-right runs (with the spaces between them) keep their order inside."""
+    if rtl:
+        groups, i = [], 0
+        while i < len(runs):
+            if _is_rtl(runs[i].text) or not runs[i].text.strip():
+                groups.append([_turned(runs[i]) if _is_rtl(runs[i].text) else runs[i]])
+                i += 1
+                continue
+            j = i + 1
+            while j < len(runs) and not _is_rtl(runs[j].text):
+                j += 1
+            while j > i + 1 and not runs[j - 1].text.strip():
+                j -= 1
+            groups.append(runs[i:j])
+            i = j
+        return [r for g in reversed(groups) for r in g]
     if not any(_is_rtl(r.text) for r in runs):
         return runs
     out, i = [], 0
@@ -223,10 +248,7 @@ def _logical(runs):
                 j += 1
             while j > i and not runs[j - 1].text.strip():
                 j -= 1
-            for r in reversed(runs[i:j]):
-                t = Run()
-                t.size, t.x0, t.x1, t.glyphs, t.text = r.size, r.x0, r.x1, r.glyphs, r.text[::-1]
-                out.append(t)
+            out.extend(reversed(runs[i:j]))
             i = j
         else:
             out.append(runs[i])
@@ -240,6 +262,7 @@ class Page:
 
 _PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(.*) area=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)$")
 _LINE = re.compile(r"^  line x=(\S+) y=(\S+) w=(\S+) h=(\S+) r=(\S+)(.*)$")
+_STRIKE = re.compile(r'^    (?:strike|mark) x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
 _RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+) text="(.*)"$')
 _BOX = re.compile(r"^  (image|rule|link) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
 _DEST = re.compile(r"^  dest x=(\S+) y=(\S+) name=(.*) level=(\d+)$")
@@ -296,6 +319,12 @@ def parse_dump(text):
             r.glyphs = int(m.group(4))
             r.text = _unescape(m.group(5))
             line_item.runs.append(r)
+            continue
+        m = _STRIKE.match(raw)
+        if m:
+            if line_item is None:
+                raise ValueError("dump line %d: a strikethrough outside a line" % n)
+            line_item.strikes.append(tuple(map(float, m.group(1, 2, 3, 4))))
             continue
         m = _LINE.match(raw)
         if m:
@@ -663,7 +692,8 @@ class _Stream:
                 cut_w = _piece_width(own.split()[-1], own, it)
             words += ws
             pages += ([p0] + [pn] * (len(ws) - 1)) if ws else []
-            prev_text = t
+            # a wrapped code line's continuation mark is not part of a word cut there
+            prev_text = t[:-1] if t[-1:] in CONT_END else t
         if carry:
             ws = tokenize(carry)
             words += ws
@@ -1007,8 +1037,11 @@ def _check_code(src, body, out):
                     g = lines[q][0]
                     nxt = lines[q + 1][0] if q + 1 < len(lines) else ""
                     cont = g[-1:] in CONT_END or nxt[:1] in CONT_START
-                    g = g[:-1] if g[-1:] in CONT_END else g
                     g = g[1:] if q > j and g[:1] in CONT_START else g
+                    if q > j and acc + g == want:  # (the code line itself ends in a backslash)
+                        acc += g
+                        break
+                    g = g[:-1] if g[-1:] in CONT_END else g
                     acc += g
                     if not cont or not want.startswith(acc) or acc == want:
                         break
@@ -1081,8 +1114,11 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
         for k, t in enumerate(tables):
             if k >= len(src.tables):
                 break
-            cols = [t.cols[x] for x in sorted(t.cols)]
+            # a right-to-left table's first column is on the right
+            rtl = any(it.has("rtl") for c in t.cols.values() for it, _ in c.lines)
+            cols = [t.cols[x] for x in sorted(t.cols, reverse=rtl)]
             colws = t.widths() if cols else []
+            colws = colws[::-1] if rtl else colws
             want = src.tables[k]
             for c in range(max(len(cols), len(want))):
                 wc = want[c] if c < len(want) else []

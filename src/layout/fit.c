@@ -333,6 +333,10 @@ int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, p
         rep->lines_over = rep->pages > rep->target ? (rep->pages - rep->target - 1) * lpp + last
                                                    : -((rep->target - rep->pages) * lpp - last);
     }
+    if (*out) { /* its lines are in the fit's arena: it goes with the layout */
+        (*out)->aux = s.run.arena;
+        s.run.arena = NULL;
+    }
     free(s.cands);
     free(s.loose);
     free(s.run.trials);

@@ -70,6 +70,8 @@ typedef struct pm_outline_entry {
 
 typedef struct pm_layout {
     pm_arena *arena;            /* pages, items and lines */
+    pm_arena *aux;              /* more lines the pages point into (a page-count fit's
+                                   paragraphs), or NULL; dropped with the layout */
     pm_page **pages;            /* each page stays where it is while pages are added */
     size_t npages, cap;
     const char *title, *author, *subject, *keywords;

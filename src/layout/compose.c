@@ -52,6 +52,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     double used = used0, stretch = 0;
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
+    const notes_mark start = pm_acc_mark(acc); /* (a carried note, the top figures' notes) */
     memset(r, 0, sizeof *r);
     r->best = n;
     r->cost = HUGE_VAL;
@@ -87,7 +88,13 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             used += it->h;
             stretch += it->stretch;
         } else if (it->kind == V_FIGURE) {
-            if (queued || nfl || used + it->h > th + EPS) {
+            int here = !queued && !nfl && used + it->h <= th + EPS;
+            if (here) { /* (with its caption's notes at the foot) */
+                pm_acc_fig(fs, rg, acc, it->fig, used + it->h);
+                here = used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS);
+                if (!here) pm_acc_undo(acc, before);
+            }
+            if (!here) {
                 floated[nfl++] = j;
             } else {
                 used += it->h;
@@ -103,7 +110,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                 size_t k = j;
                 if (used0 > EPS) { /* (figures at the top: the rest waits for the next page) */
                     k = i;
-                    before = (notes_mark){0};
+                    before = start;
                     used = used0;
                 } else { /* never inside a table's row: its cells but the last are 0 high */
                     while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
@@ -123,7 +130,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         if (used0 > EPS) { /* the page holds the figures at its top alone */
             r->best = i;
             r->nfloated = 0;
-            r->notes = (notes_mark){0};
+            r->notes = start;
             r->used = used0;
             return;
         }
@@ -302,20 +309,38 @@ static void release_before(fstate *fs, size_t i)
     }
 }
 
+/* Does a note carried over from the page before have room under the figures at the top
+ * of this one: its end, or two lines at least and not after a broken word? */
+static int carry_room(const fstate *fs, const region *rg)
+{
+    if (!rg->carry_note) return 1;
+    const pm_para *p = &fs->notes[rg->carry_note - 1].para;
+    int n = pm_carried_lines(fs, rg);
+    return rg->carry_from + n == p->nlines || (n >= 2 && !p->lines[rg->carry_from + n - 1].hyphenated);
+}
+
 /* The floated figures waiting in the region that go at the top of its next page: as
- * many as fit, at least one. Returns their height. */
+ * many as fit with the notes their captions refer to, at least one, unless a note carried
+ * from the page before would have no room under it (then a page of text comes first).
+ * Returns their height. */
 static double take_floats(fstate *fs, region *rg, page_plan *pl)
 {
     double used = 0;
     vfig **top = pm_arena_array(fs->a, (size_t)rg->nq + 1, sizeof *top);
+    rg->top = top; /* (the accountant puts their captions' notes at the foot) */
     while (rg->nq) {
         vfig *f = rg->queue[0];
         double h = pm_float_height(fs, f);
-        if (pl->ntop && used + h > rg->h + EPS) break;
-        top[pl->ntop++] = f;
+        top[pl->ntop] = f; /* with it, do the figures and all the page's notes fit? */
+        rg->ntop = pl->ntop + 1;
+        pm_acc_begin(fs, rg, &rg->acc);
+        if (pl->ntop && used + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS) break;
+        if (!carry_room(fs, rg)) break; /* (a page of text first, with the note) */
+        pl->ntop++;
         used += h;
         memmove(rg->queue, rg->queue + 1, (size_t)--rg->nq * sizeof *rg->queue);
     }
+    rg->ntop = pl->ntop;
     pl->top = top;
     return used;
 }
@@ -385,6 +410,8 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         double used = take_floats(fs, rg, &pl);
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
             pl.from = pl.to = i;
+            pm_acc_begin(fs, rg, &rg->acc);
+            pl.notes = pm_acc_mark(&rg->acc);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK ? PM_PAGE_BODY : kind);
             continue;
         }

@@ -26,6 +26,8 @@
 typedef struct notebox {
     pm_para para;
     double h;
+    int printed;          /* placed on a page already (a note that refers to it then does
+                             not bring it again) */
 } notebox;
 
 /* Lines [from, to) of footnote no, at the foot of a region. */
@@ -61,6 +63,8 @@ typedef struct region {
     int carry_note, carry_from; /* a note split at the foot of the region before: its
                                    number (0: none) and its first line still to place */
     notes_acc acc;          /* filled by the page breaker for the region being planned */
+    vfig **top;             /* the floated figures at the top of the page being planned: */
+    int ntop;               /* their captions' notes go at its foot first */
 } region;
 
 /* A body paragraph in the vertical list, kept so that it can be set again a line
@@ -188,12 +192,16 @@ void pm_notes_set(fstate *fs);
 void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc);
 /* Add the notes line refers to, met when the region's content is used points tall. */
 void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used);
+/* Add the notes a figure's caption refers to (the figure is placed, used points tall). */
+void pm_acc_fig(const fstate *fs, const region *rg, notes_acc *acc, const vfig *f, double used);
 /* Height the notes take at the foot, in whole lines (0 when none). */
 double pm_acc_height(const fstate *fs, const notes_acc *acc);
 static inline notes_mark pm_acc_mark(const notes_acc *acc)
 {
     return (notes_mark){acc->nparts, acc->h, acc->split};
 }
+/* Take back what was added after mark m. */
+void pm_acc_undo(notes_acc *acc, notes_mark m);
 void pm_acc_free(notes_acc *acc);
 /* Lines of the carried note that go into this region (all, or as many as leave a line of
  * text). */

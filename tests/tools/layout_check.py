@@ -890,12 +890,13 @@ def _body_words(body, body_tokens, known, measure):
 def _check_notes(src, notes, pages, out, measure):
     want = src.notes
     known = _Known([w for n in want for w in n])
-    # the marks on each page: footnote numbers set small in its lines
+    # the marks on each page: footnote numbers set small in its lines (a note's own lines
+    # too: a note may refer to another, which then goes on the same page)
     marks = {}
     for pg in pages:
         s = set()
         for it in pg.items:
-            if it.kind == "line" and not it.has("note"):
+            if it.kind == "line":
                 big = it.size
                 for r in it.runs:
                     if _is_mark(r, big):

@@ -418,6 +418,17 @@ class Figure:
     __slots__ = ("src", "line", "caption")
 
 
+def _file_title(path):
+    """The title of a document with neither a title nor a heading to take it from: its file's
+    name, or for a README or an index, its folder's (content.c default_title)."""
+    base = os.path.basename(path).split(".")[0]
+    if base.lower() in ("readme", "index"):
+        d = os.path.basename(os.path.dirname(path))
+        if d and d != ".":
+            base = d
+    return base or "Untitled"
+
+
 class Source:
     """What the reader must find, from a content .md file (see the module docstring).
 
@@ -431,9 +442,10 @@ class Source:
         self.path = path
         self.body, self.tables, self.figures, self.notes, self.code = [], [], [], [], []
         self.code_words = set()   # indexes in body of the words of code blocks
-        self._first_heading = None
+        self._first_heading = self._first_h1 = None
+        self._heading_words = 0
         self._blocks(doc)
-        title = meta.get("title") or self._first_heading or "Untitled"
+        title = meta.get("title") or self._first_h1 or self._first_heading or _file_title(path)
         self.cover = []
         for v in (title, meta.get("subtitle"), meta.get("author"), meta.get("date")):
             if v:
@@ -461,8 +473,13 @@ class Source:
                 self.tables.append([tokenize(_strip_attrs("".join(_all_text(part, [])))) for part in c.children])
             elif t == "heading":
                 s = _strip_attrs(_text(c))
-                if self._first_heading is None and s.strip():
+                # the title when the front matter has none (content.c default_title): the
+                # first level-1 heading, else the first heading after at most 12 words
+                if s.strip() and c.level == 1 and self._first_h1 is None:
+                    self._first_h1 = s
+                if s.strip() and self._first_heading is None and len(self.body) - self._heading_words <= 12:
                     self._first_heading = s
+                self._heading_words += len(tokenize(s))
                 self.body += tokenize(s)
             elif t == "code_block":
                 lit = c.literal.rstrip("\n")

@@ -35,7 +35,8 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
               justified paragraph wider than that paragraph's justified lines
   overfull    a line the program itself marked overfull
   link        a link area that lies on no line of text
-  heading-end the last body line or figure of a page is a heading (not on the last page)
+  heading-end the last body line or figure of a page is a heading (not on the last page,
+              nor on the page before the back cover)
   widow/orphan fewer than --widows/--orphans lines of a paragraph alone at the top/foot
   figures     a figure of the source not placed, placed twice, or placed out of order
   captions    a figure's caption (the caption lines under it) is not its description
@@ -642,10 +643,12 @@ def _flow(pg):
 def _check_pages(pages, widows, orphans, out):
     body = [pg for pg in pages if pg.kind in ("body", "back") and _flow(pg)]
     last = body[-1].n if body else 0
-    for pg in body:
+    for k, pg in enumerate(body):
         flow = _flow(pg)
         tail = flow[-1]
-        if tail.kind == "line" and tail.has("heading") and pg.n != last:
+        # (a heading that ends the text before the back cover has nothing to keep with)
+        ends_part = pg.kind == "body" and k + 1 < len(body) and body[k + 1].kind == "back"
+        if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part:
             out.append(Problem("heading-end", pg.n, "the page ends with %s" % tail.describe()))
         paras = [it for it in flow if it.kind == "line" and it.para]
         if not paras or pg.kind != "body":

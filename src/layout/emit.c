@@ -176,6 +176,7 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
     pg->ty = ty;
     pg->tw = tw;
     pg->th = th;
+    if (pg->kind == PM_PAGE_BACK) pm_qr_room(fs, &ty, &th); /* (the page keeps its whole text area) */
     double y = pl->middle ? middle_start(fs, vl, pl, ty, th) : ty;
     for (int k = 0; k < pl->ntop; k++) {
         vfig *f = pl->top[k];
@@ -207,4 +208,5 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
         }
     }
     pm_emit_notes(fs, fs->rg, pg, pl->notes, tx, ty, tw, th);
+    if (pg->kind == PM_PAGE_BACK) pm_qr_place(fs, pg);
 }

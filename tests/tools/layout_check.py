@@ -27,8 +27,8 @@ Zones
     outside the text area; footnote lines (`note`) lie inside the text area, below the
     footnote rule (0.4 pt, a quarter of the text width), and nothing of the body lies
     below that rule;
-  - the cover: everything inside the text area, but colour fields and cropped images
-    (a full-page picture), which only must lie inside the page; the cover's own lines
+  - the cover: everything inside the text area, but colour fields and pictures cropped
+    to the whole page, which only must lie inside the page; the cover's own lines
     (`cover`) may lie over a picture (a title set over it).
 
 Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
@@ -569,8 +569,8 @@ def _check_zones(pg, out):
             continue
         if it.kind in ("link", "dest"):
             continue
-        if pg.kind == "cover" and (it.kind == "fill" or (it.kind == "image" and it.clip)):
-            continue  # a colour field, a full-page picture: anywhere on the page
+        if pg.kind == "cover" and (it.kind == "fill" or (it.kind == "image" and it.clip and _inside(page_box, b))):
+            continue  # a colour field, a full-page picture (cropped to the page): anywhere on the page
         if it.kind == "line":
             hl, hr = it.hang
             lim = HANG_EM * it.size + EPS

@@ -701,6 +701,7 @@ pm_spec *pm_spec_new_default(void)
     s->cover_author = font(sans, 11, 14);
     s->cover_date = font(sans, 10, 13);
     s->cover_issue = font(sans, 10, 13);
+    s->qr_text = s->cover_issue;
 
     s->indent = EM(1.2);
     s->para_space = PT(0);
@@ -953,6 +954,8 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
     chain ch = {.n = 0};
     int rc = load_chain(s, &ch, pm_arena_strdup(s->arena, file), text, len);
     if (!rc) rc = check_spec(s);
+    s->qr_text = s->cover_issue;
+    s->qr_text.uppercase = s->qr_text.smallcaps = 0;
     if (rc) {
         pm_spec_drop(s);
         return rc;

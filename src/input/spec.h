@@ -112,8 +112,9 @@ typedef struct pm_spec {
 
     /* fonts by role */
     pm_font_spec body, caption, running, footnote, code, quote; /* running: header and footer */
-    pm_font_spec cover_title, cover_subtitle, cover_author, cover_date, cover_issue; /* (cover_issue
-                                   also sets the text under the back cover's QR code) */
+    pm_font_spec cover_title, cover_subtitle, cover_author, cover_date, cover_issue;
+    pm_font_spec qr_text;       /* the text under the back cover's QR code: cover_issue's
+                                   font, never in capitals (a URL's case matters) */
 
     /* paragraphs */
     pm_len indent;              /* first-line indent (em: of body size) */

@@ -16,7 +16,7 @@
 /* A short text set centred in a width, to be placed once its place is known. */
 typedef struct cblock {
     pm_para pp;
-    double lead, base, h; /* h: the lines' height (0: no text) */
+    double size, lead, base, h; /* h: the lines' height (0: no text) */
 } cblock;
 
 static void set_block(fstate *fs, const char *text, const pm_font_spec *font, pm_align align, double w, cblock *b)
@@ -30,8 +30,9 @@ static void set_block(fstate *fs, const char *text, const pm_font_spec *font, pm
     tp->line = 1;
     pm_para_style st = {.font = font, .align = align, .width = w, .dir = fs->doc->meta.dir};
     pm_para_set(fs->set, tp, &st, fs->a, &b->pp);
+    b->size = pm_font_size(fs->spec, font);
     b->lead = pm_font_leading(fs->spec, font);
-    b->base = slot_base(b->lead, pm_font_size(fs->spec, font));
+    b->base = slot_base(b->lead, b->size);
     b->h = b->pp.nlines * b->lead;
 }
 
@@ -79,6 +80,18 @@ static pm_fitem *image_item(fstate *fs, pm_page *pg, pm_image *img, const char *
     im->x = x + (w - im->w) / 2;
     im->y = y + (h - im->h) / 2;
     return im;
+}
+
+/* A tint band from above the capitals of block a's first line (its slot at y0) to below
+ * the descenders of block b's last line (its slot at y1), with as much room round the
+ * type above as below. */
+static void ink_band(fstate *fs, pm_page *pg, double x, double w, double y0, const cblock *a, double y1,
+                     const cblock *b)
+{
+    const pm_spec *sp = fs->spec;
+    double pad = fs->L * 0.75;
+    double top = y0 + a->base - 0.72 * a->size - pad, bottom = y1 + b->base + 0.25 * b->size + pad;
+    fill_item(fs, pg, x, top, w, bottom - top, sp->cover_band.rgb, sp->cover_band_opacity);
 }
 
 /* ---- the cover ---- */
@@ -192,10 +205,14 @@ void pm_make_cover(fstate *fs)
     } else if (over) y = pic.y + (pic.h - tb) / 2;
     else y = top;
     if (sp->cover_band.set && (full || over)) { /* a tint band behind the title, and the foot */
-        double pad = fs->L * 0.5, bx = full ? 0 : pic.x, bw = full ? sp->page_w : pic.w;
-        fill_item(fs, pg, bx, y - pad, bw, tb + 2 * pad, sp->cover_band.rgb, sp->cover_band_opacity);
-        if (full && foot > 0)
-            fill_item(fs, pg, bx, fy - pad, bw, foot + 2 * pad, sp->cover_band.rgb, sp->cover_band_opacity);
+        double bx = full ? 0 : pic.x, bw = full ? sp->page_w : pic.w;
+        const cblock *last = m->subtitle && sub.h ? &sub : &title;
+        double end = y + tb - last->lead; /* the top of the block's last line */
+        ink_band(fs, pg, bx, bw, y, &title, end, last);
+        const cblock *f0 = m->author && author.h ? &author : m->date && date.h ? &date : NULL;
+        const cblock *f1 = sp->issue_bottom && issue.h ? &issue : m->date && date.h ? &date : f0;
+        double ft = (m->author ? author.h : 0) + (m->date ? date.h : 0) + (sp->issue_bottom ? issue.h : 0);
+        if (full && f0) ink_band(fs, pg, bx, bw, fy, f0, fy + ft - f1->lead, f1);
     }
     y = put_block(fs, pg, &title, pic.x, y, PM_FL_COVER);
     if (m->subtitle) y = put_block(fs, pg, &sub, pic.x, y + fs->L * 0.5, PM_FL_COVER);
@@ -249,7 +266,7 @@ double pm_qr_prepare(fstate *fs)
         pm_hint("make back-cover.qr.size larger, or the URL shorter");
     }
     static const pm_align al[3] = {PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT};
-    set_block(fs, m->qr, &sp->cover_issue, al[sp->qr_at % 3], tw, &q->text);
+    set_block(fs, m->qr, &sp->qr_text, al[sp->qr_at % 3], tw, &q->text);
     q->room = snap_up(q->size + 2 * q->quiet + q->text.h, fs->L);
     fs->qr = q;
     return q->room;

@@ -185,9 +185,7 @@ void pm_make_cover(fstate *fs)
     if (m->date) foot += dl;
     if (sp->issue_bottom) foot += issue.h;
     double fy = bottom - foot;
-    /* (the issue line comes first in the page's items, wherever it is: it is read first) */
-    if (sp->issue_bottom) put_block(fs, pg, &issue, tx, fy + (m->author ? author.h : 0) + (m->date ? date.h : 0), PM_FL_COVER);
-    else if (issue.h) top = put_block(fs, pg, &issue, tx, top, PM_FL_COVER) + fs->L;
+    if (issue.h && !sp->issue_bottom) top = put_block(fs, pg, &issue, tx, top, PM_FL_COVER) + fs->L;
 
     /* the title block (over a framed picture: as wide as the picture), and the picture */
     pm_rect pic = {tx, 0, tw, 0};
@@ -218,7 +216,8 @@ void pm_make_cover(fstate *fs)
     if (m->subtitle) y = put_block(fs, pg, &sub, pic.x, y + fs->L * 0.5, PM_FL_COVER);
     double fy1 = fy;
     if (m->author) fy1 = put_block(fs, pg, &author, tx, fy1, PM_FL_COVER);
-    if (m->date) put_block(fs, pg, &date, tx, fy1, PM_FL_COVER);
+    if (m->date) fy1 = put_block(fs, pg, &date, tx, fy1, PM_FL_COVER);
+    if (sp->issue_bottom) put_block(fs, pg, &issue, tx, fy1, PM_FL_COVER);
     if (img && !full && !below && !over) frame_picture(fs, pg, img, tx, tw, y + fs->L, fy - fs->L, 0);
     if (logo) place_logo(fs, pg, logo, tx, ty, tw, th);
     pm_finish_page(fs, pg);

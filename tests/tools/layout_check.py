@@ -28,7 +28,8 @@ Zones
     footnote rule (0.4 pt, a quarter of the text width), and nothing of the body lies
     below that rule;
   - the cover: everything inside the text area, but colour fields and pictures cropped
-    to the whole page, which only must lie inside the page; the cover's own lines
+    to the whole page (backdrops: under everything, no boxes), which only must lie inside
+    the page; the cover's own lines
     (`cover`) may lie over a picture (a title set over it).
 
 Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
@@ -60,7 +61,8 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
               page's notes; a note printed again, whole, on a later page that refers to
               it again is a repeat, not extra words (a page shows the notes of its marks)
   cover       the cover's words are not the front matter's issue, title, subtitle, author,
-              date (title: else the first heading, else "Untitled")
+              date (title: else the first heading, else "Untitled"; the issue line may
+              also come last, at the foot)
   qr          a QR code whose text is not the front matter's url: (or qr:), one not on
               the back cover, none on a back cover when the front matter has one, or the
               line under it (`qr`) not its text
@@ -477,6 +479,7 @@ class Source:
         title = meta.get("title") or self._first_heading or "Untitled"
         self.qr = meta.get("url") or meta.get("qr")
         self.cover = []
+        self.issue = tokenize(meta["issue"]) if meta.get("issue") else []
         for v in (meta.get("issue"), title, meta.get("subtitle"), meta.get("author"), meta.get("date")):
             if v:
                 self.cover += tokenize(v)
@@ -569,7 +572,7 @@ def _check_zones(pg, out):
             continue
         if it.kind in ("link", "dest"):
             continue
-        if pg.kind == "cover" and (it.kind == "fill" or (it.kind == "image" and it.clip and _inside(page_box, b))):
+        if pg.kind == "cover" and (it.kind == "fill" or _is_backdrop(pg, it)):
             continue  # a colour field, a full-page picture (cropped to the page): anywhere on the page
         if it.kind == "line":
             hl, hr = it.hang
@@ -604,10 +607,16 @@ def _check_zones(pg, out):
             out.append(Problem("area", pg.n, "footnote %s but no footnote rule on the page" % it.describe()))
 
 
+def _is_backdrop(pg, it):
+    """A cover's picture cropped to the whole page: under everything, like a colour field."""
+    return pg.kind == "cover" and it.kind == "image" and it.clip is not None and \
+        _inside((0.0, 0.0, pg.w, pg.h), it.box())
+
+
 def _check_overlaps(pg, out):
     boxes = []
     for it in pg.items:
-        if it.kind in ("link", "dest", "fill") or (it.kind == "line" and not it.visible()):
+        if it.kind in ("link", "dest", "fill") or (it.kind == "line" and not it.visible()) or _is_backdrop(pg, it):
             continue
         boxes.append((it.overlap_box(), it))
     boxes.sort(key=lambda t: t[0][1])
@@ -1177,7 +1186,10 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
             return para_measure[it.para[0]] if it.para else rights[pn] - it.x
         if any(pg.kind == "cover" for pg in pages):
             w, p = cover.words(_Known(src.cover), text_width)
-            _compare("cover", "cover", src.cover, w, p, out, limit=1)
+            want = src.cover
+            if src.issue and list(w) == src.cover[len(src.issue):] + src.issue:
+                want = list(w)  # the issue line at the foot (cover.issue: bottom), read last
+            _compare("cover", "cover", want, w, p, out, limit=1)
         w, p = _body_words(body, tokens, _Known(src.body), body_measure)
         _compare("words", "body", src.body, w, p, out, code=src.code_words)
         for k, t in enumerate(tables):

@@ -264,6 +264,8 @@ row "missing image: its path and the line naming it" 3 "^$B/missing-image\.md:6:
     -- $B/missing-image.md $L
 row "a missing image after twenty pages: nothing written" 3 "late-missing-image\.md:[0-9]+: error: .*no-such-photo\.jpg: cannot open image" \
     -- "$G/late-missing-image.md" $L
+row "missing logo image: the front matter line" 3 "^$B/missing-logo\.md:3: error: $B/no-such-logo\.png: cannot open image" \
+    -- $B/missing-logo.md $L
 row "missing cover image: the front matter line" 3 "^$B/missing-cover\.md:3: error: $B/no-such-cover\.jpg: cannot open image" \
     -- $B/missing-cover.md $L
 row "a GIF named .png" 1 "^$B/gif-image\.md:6: error: .*not-a-png\.png: GIF images are not supported; supported formats are JPEG and PNG" \

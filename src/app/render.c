@@ -94,6 +94,7 @@ static int check_fonts(pm_fonts *f, const pm_spec *s)
         {&s->code, "fonts.code"},         {&s->quote, "fonts.quote"},
         {&s->cover_title, "fonts.cover-title"}, {&s->cover_subtitle, "fonts.cover-subtitle"},
         {&s->cover_author, "fonts.cover-author"}, {&s->cover_date, "fonts.cover-date"},
+        {&s->cover_issue, "fonts.cover-issue"},
         {&s->h[0].font, "headings.h1"},   {&s->h[1].font, "headings.h2"},
         {&s->h[2].font, "headings.h3"},
     };

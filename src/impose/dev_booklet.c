@@ -341,7 +341,17 @@ static int frame_bounds(void *ud, int i, double b[4])
             if (glyphs) grow(b, it->x + x0, it->y - ln->ascent, it->x + x1, it->y + ln->descent);
             break;
         }
-        case PM_FI_IMAGE: grow(b, it->x, it->y, it->x + it->w, it->y + it->h); break;
+        case PM_FI_IMAGE:
+            if (it->clip) grow(b, it->clip->x, it->clip->y, it->clip->x + it->clip->w, it->clip->y + it->clip->h);
+            else grow(b, it->x, it->y, it->x + it->w, it->y + it->h);
+            break;
+        case PM_FI_VRULE:
+        case PM_FI_FILL: grow(b, it->x, it->y, it->x + it->w, it->y + it->h); break;
+        case PM_FI_QR: { /* with its quiet zone, painted white */
+            double q = 4 * it->w / it->level;
+            grow(b, it->x - q, it->y - q, it->x + it->w + q, it->y + it->h + q);
+            break;
+        }
         case PM_FI_RULE: grow(b, it->x, it->y - it->h / 2, it->x + it->w, it->y + it->h / 2); break;
         case PM_FI_LINK:
         case PM_FI_DEST: break;

@@ -963,6 +963,11 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
         m->cover = pm_arena_strdup(doc->arena, p);
         free(p);
     }
+    if (m->logo_src) {
+        char *p = pm_path_join(doc->dir, m->logo_src);
+        m->logo = pm_arena_strdup(doc->arena, p);
+        free(p);
+    }
 
     cmark_gfm_core_extensions_ensure_registered();
     cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);

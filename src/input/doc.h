@@ -149,6 +149,12 @@ typedef struct pm_meta {
     const char *cover;     /* cover image resolved against the content folder, or NULL */
     const char *cover_src; /* as written */
     int cover_line;
+    const char *issue;     /* an issue line for the cover ("No. 12, spring 2027"), or NULL */
+    const char *logo;      /* a logo for the cover, resolved like cover, or NULL */
+    const char *logo_src;
+    int logo_line;
+    const char *qr;        /* url: (or qr:): the back cover's QR code encodes it, or NULL */
+    int qr_line;
     const char *keywords, *subject;
     const char *dir_src;   /* the front matter's dir: as written, or NULL */
     pm_dir dir;            /* the document's direction: dir:, else from lang (ar, he, fa,

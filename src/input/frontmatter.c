@@ -11,8 +11,8 @@
 
 /* ---- front matter ---- */
 
-static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang",
-                                      "layout", "cover", "keywords", "subject", "dir"};
+static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang", "layout", "cover",
+                                      "keywords", "subject", "dir", "issue", "logo", "url", "qr"};
 
 int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len, size_t *body_off, int *line0)
 {
@@ -61,11 +61,24 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 else if (!strcmp(key->str, "keywords")) slot = &m->keywords;
                 else if (!strcmp(key->str, "subject")) slot = &m->subject;
                 else if (!strcmp(key->str, "dir")) slot = &m->dir_src;
+                else if (!strcmp(key->str, "issue")) slot = &m->issue;
+                else if (!strcmp(key->str, "logo")) slot = &m->logo_src;
+                else if (!strcmp(key->str, "url") || !strcmp(key->str, "qr")) {
+                    if (m->qr) {
+                        pm_error(st->file, key->line, key->col, "'%s': the front matter already gave url: or qr:",
+                                 key->str);
+                        pm_hint("give one of them: what the back cover's QR code encodes");
+                        st->rc = PM_EINPUT;
+                        continue;
+                    }
+                    slot = &m->qr;
+                }
                 if (!slot) {
                     pm_error(st->file, key->line, key->col, "unknown front matter key '%s'", key->str);
                     const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
                     if (near) pm_hint("did you mean '%s'?", near);
-                    else pm_hint("known keys: title, subtitle, author, date, lang, dir, layout, cover, keywords, subject");
+                    else pm_hint("known keys: title, subtitle, author, date, issue, lang, dir, layout, cover, logo, "
+                                 "url (or qr), keywords, subject");
                     st->rc = PM_EINPUT;
                     continue;
                 }
@@ -77,6 +90,8 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 }
                 *slot = val->str;
                 if (slot == &m->cover_src) m->cover_line = val->line;
+                if (slot == &m->logo_src) m->logo_line = val->line;
+                if (slot == &m->qr) m->qr_line = val->line;
                 if (slot == &m->dir_src && strcmp(val->str, "rtl") && strcmp(val->str, "ltr")) {
                     pm_error(st->file, val->line, val->col, "dir: '%s' is not a direction", val->str);
                     pm_hint("write 'dir: rtl' (right to left: Arabic, Hebrew, Persian, Urdu) or 'dir: ltr'");

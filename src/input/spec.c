@@ -22,7 +22,7 @@
 
 typedef enum {
     F_LEN, F_NUM, F_INT, F_BOOL, F_STR, F_ENUM, F_MAP, F_INLINE, F_PAGESIZE, F_SHEET,
-    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK
+    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK, F_FILL
 } ftype;
 
 typedef struct field {
@@ -41,6 +41,12 @@ static const char *const numfmt_names[] = {"arabic", "roman", "Roman", "alpha", 
 static const char *const duplex_names[] = {"short", "long", NULL};
 static const char *const blanks_names[] = {"before-last", "end", NULL};
 static const char *const binding_names[] = {"left", "right", "auto", NULL};
+static const char *const cover_image_names[] = {"frame", "full-page", NULL};
+static const char *const cover_fit_names[] = {"contain", "fill", NULL};
+static const char *const cover_title_names[] = {"above", "below", "over", NULL};
+static const char *const place_names[] = {"top-left", "top-center", "top-right",
+                                          "bottom-left", "bottom-center", "bottom-right", NULL};
+static const char *const top_bottom_names[] = {"top", "bottom", NULL};
 
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
@@ -105,6 +111,7 @@ static const field fonts_fields[] = {
     {"cover-subtitle", F_MAP, SO(cover_subtitle), font_fields},
     {"cover-author", F_MAP, SO(cover_author), font_fields},
     {"cover-date", F_MAP, SO(cover_date), font_fields},
+    {"cover-issue", F_MAP, SO(cover_issue), font_fields},
     END};
 
 static const field para_fields[] = {
@@ -131,13 +138,33 @@ static const field numbers_fields[] = {
     {"start", F_INT, SO(num_start), .lo = -100000, .hi = 100000},
     END};
 
+static const field logo_fields[] = {
+    {"position", F_ENUM, SO(logo_at), .names = place_names},
+    {"width", F_LEN, SO(logo_w), .lo = 1, .hi = 5000},
+    {"height", F_LEN, SO(logo_h), .lo = 1, .hi = 5000},
+    END};
+
 static const field cover_fields[] = {
     {"enabled", F_BOOL, SO(cover)},
+    {"image", F_ENUM, SO(cover_image), .names = cover_image_names},
     {"image-height", F_LEN, SO(cover_image_height), .lo = 0, .hi = 5000},
+    {"image-fit", F_ENUM, SO(cover_fit), .names = cover_fit_names},
+    {"title", F_ENUM, SO(cover_title_at), .names = cover_title_names},
+    {"title-band", F_FILL, SO(cover_band)},
+    {"title-band-opacity", F_NUM, SO(cover_band_opacity), .lo = 0, .hi = 1},
+    {"background", F_FILL, SO(cover_background)},
+    {"logo", F_MAP, 0, logo_fields},
+    {"issue", F_ENUM, SO(issue_bottom), .names = top_bottom_names},
+    END};
+
+static const field qr_fields[] = {
+    {"size", F_LEN, SO(qr_size), .lo = 36, .hi = 1000},
+    {"position", F_ENUM, SO(qr_at), .names = place_names},
     END};
 
 static const field back_fields[] = {
     {"last-section", F_BOOL, SO(back_last_section)},
+    {"qr", F_MAP, 0, qr_fields},
     END};
 
 static const field figure_fields[] = {
@@ -457,6 +484,23 @@ static void apply_color(apply_ctx *c, char *p, const pm_ynode *v)
     col[2] = b / 255.0;
 }
 
+/* F_FILL: "none", or a colour as F_COLOR. */
+static void apply_fill(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    pm_fill_spec *f = (pm_fill_spec *)p;
+    if (!strcmp(v->str, "none")) {
+        f->set = 0;
+        return;
+    }
+    int rc = c->rc;
+    c->rc = PM_OK;
+    apply_color(c, (char *)f->rgb, v);
+    if (c->rc == PM_OK) f->set = 1;
+    else pm_hint("or none, for no colour");
+    if (rc) c->rc = rc;
+}
+
 /* F_PAGESIZE: page.size, a paper name or 'WIDTH x HEIGHT'. */
 static void apply_page_size(apply_ctx *c, const pm_ynode *v)
 {
@@ -539,6 +583,7 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
     case F_STYLE: apply_style(c, p, v); break;
     case F_WEIGHT: apply_weight(c, p, v); break;
     case F_COLOR: apply_color(c, p, v); break;
+    case F_FILL: apply_fill(c, p, v); break;
     case F_PAGESIZE: apply_page_size(c, v); break;
     case F_SHEET: apply_sheet(c, v); break;
     case F_SLOTS: apply_slots(c, p, v); break;
@@ -655,6 +700,8 @@ pm_spec *pm_spec_new_default(void)
     s->cover_subtitle.italic = 1;
     s->cover_author = font(sans, 11, 14);
     s->cover_date = font(sans, 10, 13);
+    s->cover_issue = font(sans, 10, 13);
+    s->qr_text = s->cover_issue;
 
     s->indent = EM(1.2);
     s->para_space = PT(0);
@@ -686,7 +733,13 @@ pm_spec *pm_spec_new_default(void)
     s->num_start = 1;
     s->cover = 1;
     s->cover_image_height = PCT(45);
+    s->cover_band_opacity = 0.8;
+    s->logo_at = PM_AT_TOP_LEFT;
+    s->logo_w = MM(30);
+    s->logo_h = MM(15);
     s->back_last_section = 0;
+    s->qr_size = MM(25);
+    s->qr_at = PM_AT_BOTTOM_CENTER;
     s->runt_lines = 3;
 
     s->fig_max_width = PCT(100);
@@ -873,7 +926,7 @@ static int check_spec(pm_spec *s)
         {&s->footnote, "fonts.footnote"}, {&s->code, "fonts.code"}, {&s->quote, "fonts.quote"},
         {&s->cover_title, "fonts.cover-title"}, {&s->cover_subtitle, "fonts.cover-subtitle"},
         {&s->cover_author, "fonts.cover-author"}, {&s->cover_date, "fonts.cover-date"},
-        {&s->h[0].font, "headings.h1"}, {&s->h[1].font, "headings.h2"}, {&s->h[2].font, "headings.h3"}};
+        {&s->cover_issue, "fonts.cover-issue"}, {&s->h[0].font, "headings.h1"}, {&s->h[1].font, "headings.h2"}, {&s->h[2].font, "headings.h3"}};
     for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
         double size = pm_font_size(s, fs[i].f), lead = pm_font_leading(s, fs[i].f);
         double track = pm_len_pt(fs[i].f->tracking, size, size);
@@ -901,6 +954,8 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
     chain ch = {.n = 0};
     int rc = load_chain(s, &ch, pm_arena_strdup(s->arena, file), text, len);
     if (!rc) rc = check_spec(s);
+    s->qr_text = s->cover_issue;
+    s->qr_text.uppercase = s->qr_text.smallcaps = 0;
     if (rc) {
         pm_spec_drop(s);
         return rc;

@@ -20,6 +20,25 @@ typedef enum { PM_NUM_ARABIC, PM_NUM_ROMAN, PM_NUM_ROMAN_UPPER, PM_NUM_ALPHA, PM
 typedef enum { PM_DUPLEX_SHORT, PM_DUPLEX_LONG } pm_duplex;
 typedef enum { PM_BLANKS_BEFORE_LAST, PM_BLANKS_END } pm_blanks;
 
+/* The cover's picture: in a frame in the text area, or over the whole page. */
+typedef enum { PM_COVER_FRAME, PM_COVER_FULL_PAGE } pm_cover_image;
+/* A framed picture: whole, as large as the frame lets it (contain), or filling the frame
+ * (text width x image-height), cropped (fill). */
+typedef enum { PM_FIT_CONTAIN, PM_FIT_FILL } pm_cover_fit;
+/* The title (with the subtitle) and the picture: above it, below it, over it. */
+typedef enum { PM_TITLE_ABOVE, PM_TITLE_BELOW, PM_TITLE_OVER } pm_cover_title;
+/* Where a logo or a QR code goes in the text area (v / 3: top, bottom; v % 3: left,
+ * center, right). */
+typedef enum {
+    PM_AT_TOP_LEFT, PM_AT_TOP_CENTER, PM_AT_TOP_RIGHT, PM_AT_BOTTOM_LEFT, PM_AT_BOTTOM_CENTER, PM_AT_BOTTOM_RIGHT
+} pm_place;
+
+/* A colour that may be left out ("none"). */
+typedef struct pm_fill_spec {
+    int set;
+    double rgb[3];
+} pm_fill_spec;
+
 /* Where a value was set in a layout file (line 0: a built-in default). */
 typedef struct pm_spec_at {
     const char *file;
@@ -93,7 +112,9 @@ typedef struct pm_spec {
 
     /* fonts by role */
     pm_font_spec body, caption, running, footnote, code, quote; /* running: header and footer */
-    pm_font_spec cover_title, cover_subtitle, cover_author, cover_date;
+    pm_font_spec cover_title, cover_subtitle, cover_author, cover_date, cover_issue;
+    pm_font_spec qr_text;       /* the text under the back cover's QR code: cover_issue's
+                                   font, never in capitals (a URL's case matters) */
 
     /* paragraphs */
     pm_len indent;              /* first-line indent (em: of body size) */
@@ -115,7 +136,19 @@ typedef struct pm_spec {
 
     int cover;                  /* build a cover page from the front matter */
     pm_len cover_image_height;  /* %: of the page height */
+    pm_cover_image cover_image;
+    pm_cover_fit cover_fit;
+    pm_cover_title cover_title_at;
+    pm_fill_spec cover_band;    /* behind the title (and the foot) set over the picture */
+    double cover_band_opacity;  /* 0..1 */
+    pm_fill_spec cover_background; /* a colour field over the whole cover */
+    pm_place logo_at;           /* the front matter's logo: where, and the box it fits in */
+    pm_len logo_w, logo_h;
+    int issue_bottom;           /* the front matter's issue line at the foot (else the top) */
     int back_last_section;      /* pin the last section to the last page */
+    pm_len qr_size;             /* the back cover's QR code: the symbol's side (the quiet
+                                   zone of 4 modules around it comes on top) */
+    pm_place qr_at;
 
     pm_len fig_max_width, fig_max_height; /* %: of the text width / height */
     pm_len fig_space;           /* above and below a figure */

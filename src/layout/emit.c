@@ -132,6 +132,41 @@ static double emit_body(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl,
     return y;
 }
 
+/* Where what is set in items [from, to) from y ends: below its last line, figure or rule
+ * (glue after them is not text); y itself when there is none. */
+static double content_end(const vlist *vl, const page_plan *pl, size_t from, size_t to, double y)
+{
+    double end = y;
+    for (size_t i = from; i < to; i++) {
+        const vitem *it = &vl->v[i];
+        if (is_floated(pl, i) || it->kind == V_PENALTY) continue;
+        y += it->h;
+        if (it->kind != V_GLUE) end = y;
+    }
+    return end;
+}
+
+/* page.column-rule: a thin rule in the middle of each gap of a band of columns, from the
+ * band's top down to where the shorter of the two columns beside it ends (no rule beside
+ * an empty column; what spans the columns ends the band, so the rule never crosses it).
+ * x: the middle of the first gap; step: from one gap to the next. */
+static void column_rules(fstate *fs, const vlist *vl, pm_page *pg, const page_plan *pl, const band_plan *bp,
+                         double x, double step, double y)
+{
+    const double t = 0.4; /* as thick as the running heads' and footnotes' rules */
+    for (int c = 0; c + 1 < bp->cols; c++) {
+        double a = content_end(vl, pl, bp->from[c], bp->to[c], y);
+        double b = content_end(vl, pl, bp->from[c + 1], bp->to[c + 1], y);
+        double end = a < b ? a : b;
+        if (end <= y + EPS) continue;
+        pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_VRULE);
+        r->x = x + c * step - t / 2;
+        r->y = y;
+        r->w = t;
+        r->h = end - y;
+    }
+}
+
 void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int right)
 {
     double tx, ty, tw, th;
@@ -141,6 +176,7 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
     pg->ty = ty;
     pg->tw = tw;
     pg->th = th;
+    if (pg->kind == PM_PAGE_BACK) pm_qr_room(fs, &ty, &th); /* (the page keeps its whole text area) */
     double y = pl->middle ? middle_start(fs, vl, pl, ty, th) : ty;
     for (int k = 0; k < pl->ntop; k++) {
         vfig *f = pl->top[k];
@@ -168,7 +204,9 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
             for (int c = 0; c < bp->cols; c++) {
                 emit_body(fs, vl, pg, pl, bp->from[c], bp->to[c], 0, tx + c * (cw + gap), ty, ty + bp->y);
             }
+            if (fs->spec->column_rule) column_rules(fs, vl, pg, pl, bp, tx + cw + gap / 2, cw + gap, ty + bp->y);
         }
     }
     pm_emit_notes(fs, fs->rg, pg, pl->notes, tx, ty, tw, th);
+    if (pg->kind == PM_PAGE_BACK) pm_qr_place(fs, pg);
 }

@@ -7,7 +7,8 @@
  *   notes.c    footnotes set as paragraphs, and the accountant of what a page's foot holds
  *   compose.c  the page breaker: the vertical list -> one page plan at a time
  *   emit.c     a page plan -> the page's frame items (lines, figures, rules, notes)
- *   pages.c    the cover, running heads, page numbers and labels
+ *   cover.c    the cover, and the back cover's QR code
+ *   pages.c    running heads, page numbers and labels
  *   flow.c     the entry (pm_flow) and the checks of a finished layout
  *
  * A region is the area a vertical list is poured into (Typst's regions, SILE's frames):
@@ -108,6 +109,7 @@ typedef struct fstate {
     size_t nparas, capparas, released;
     int back;             /* collecting the back cover: centred, in the middle of the page */
     int banded;           /* columns were met: pages are planned in bands (columns.c) */
+    struct qr_block *qr;  /* the back cover's QR code (cover.c, in the layout's arena), or NULL */
     const pm_page_sink *sink;
     const char *section;  /* the level-1 section of the last page finished */
     GString *buf;
@@ -314,9 +316,20 @@ int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st
  * or longer. */
 void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines);
 
-/* ---- pages.c ---- */
+/* ---- cover.c ---- */
 
 void pm_make_cover(fstate *fs);
+/* The back cover's QR code of the front matter's url: encoded, with the text under it
+ * set: fs->qr, and the height it takes off the back cover's text area (whole lines).
+ * Returns 0 when there is none; sets fs->rc when it cannot be encoded. */
+double pm_qr_prepare(fstate *fs);
+/* The back cover's text area less the QR code's room (*ty, *th: the text area's). */
+void pm_qr_room(const fstate *fs, double *ty, double *th);
+/* The QR code and its text on the back cover page pg. */
+void pm_qr_place(fstate *fs, pm_page *pg);
+
+/* ---- pages.c ---- */
+
 /* A page is complete: number, label, running heads; then it goes to the sink. */
 void pm_finish_page(fstate *fs, pm_page *pg);
 

@@ -139,11 +139,24 @@ int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
     if (!fs.rc && back < doc->nblocks) {
         size_t before = lay->npages;
         fs.back = 1;
+        double room = pm_qr_prepare(&fs); /* the QR code's room comes off the back cover */
+        if (room > body.h - 3 * fs.L) {
+            pm_warn(doc->path, doc->meta.qr_line, 0, "the QR code does not fit on the back cover: left out");
+            pm_hint("make back-cover.qr.size smaller");
+            fs.qr = NULL;
+            room = 0;
+        }
+        body.h -= room;
         flow_part(&fs, back, doc->nblocks, PM_PAGE_BACK);
+        body.h += room;
         if (lay->npages - before > 1)
             pm_warn(doc->path, doc->blocks[back].line, 0,
                     "the back-cover section takes %zu pages; only the last is the back cover",
                     lay->npages - before);
+    }
+    if (!fs.rc && back >= doc->nblocks && doc->meta.qr && *doc->meta.qr) {
+        pm_warn(doc->path, doc->meta.qr_line, 0, "url: goes on the back cover as a QR code, and this pamphlet has none");
+        pm_hint("mark the back cover: a '::: back-cover' div, or a heading '# Contact us {.back-cover}'");
     }
     release_paras(&fs);
     pm_acc_free(&body.acc);

@@ -19,8 +19,19 @@ typedef enum {
     PM_FI_IMAGE,   /* x, y, w, h: top-left and size; image */
     PM_FI_RULE,    /* x, y: start; w: length; h: thickness */
     PM_FI_LINK,    /* x, y, w, h: area; str: URI or "#dest" */
-    PM_FI_DEST     /* x, y: position; str: name; level > 0 with title: an outline entry */
+    PM_FI_DEST,    /* x, y: position; str: name; level > 0 with title: an outline entry */
+    PM_FI_VRULE,   /* x, y, w, h: a vertical rule (w: its thickness), black: between columns */
+    PM_FI_FILL,    /* x, y, w, h: a rectangle filled with rgba (a cover's colour field, a tint
+                      band behind its title); painted under what follows it, not a box */
+    PM_FI_QR       /* x, y, w = h: a QR code's symbol; level: modules a side; bits: the
+                      modules row by row, 1 = dark; str: what it encodes. A quiet zone of
+                      4 modules around it is kept clear */
 } pm_fitem_kind;
+
+/* A rectangle (an image's clip). */
+typedef struct pm_rect {
+    double x, y, w, h;
+} pm_rect;
 
 typedef struct pm_fitem {
     pm_fitem_kind kind;
@@ -35,6 +46,10 @@ typedef struct pm_fitem {
        checks */
     int para, lineno, nlines;
     unsigned flags;     /* PM_FL_*: what a line is */
+    double rgba[4];     /* PM_FI_FILL: its colour and opacity */
+    const unsigned char *bits; /* PM_FI_QR */
+    const pm_rect *clip; /* PM_FI_IMAGE: only this part of it shows (an image cropped to
+                            fill a frame or the page), or NULL */
 } pm_fitem;
 
 enum {
@@ -44,7 +59,8 @@ enum {
     PM_FL_MARKER = 8,   /* a list marker */
     PM_FL_RUNNING = 16, /* running header or footer: outside the text area */
     PM_FL_COVER = 32,   /* set on the cover */
-    PM_FL_CELL = 64     /* a table cell's line */
+    PM_FL_CELL = 64,    /* a table cell's line */
+    PM_FL_QR = 128      /* the text a QR code encodes, printed under it */
 };
 
 typedef enum { PM_PAGE_BODY, PM_PAGE_COVER, PM_PAGE_BACK } pm_page_kind;

@@ -1,76 +1,10 @@
-/* pages.c - what a page is besides its text: the cover from the front matter, the
- * page's number and label, running heads and folios. */
+/* pages.c - what a page is besides its text: the page's number and label, running heads
+ * and folios (the cover is cover.c's). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "layout/flow-imp.h"
-
-
-static double place_centered(fstate *fs, pm_page *pg, const char *text, const pm_font_spec *font, double y,
-                             double tx)
-{
-    if (!text || !*text) return y;
-    pm_text t = {0};
-    t.utf8 = pm_arena_strdup(fs->a, text);
-    t.len = (uint32_t)strlen(text);
-    t.line = 1;
-    pm_text *tp = pm_arena_alloc(fs->a, sizeof *tp);
-    *tp = t;
-    pm_para_style st = {.font = font, .align = PM_ALIGN_CENTER, .width = fs->rg->w, .dir = fs->doc->meta.dir};
-    pm_para pp;
-    pm_para_set(fs->set, tp, &st, fs->a, &pp);
-    double lead = pm_font_leading(fs->spec, font), base = slot_base(lead, pm_font_size(fs->spec, font));
-    for (int k = 0; k < pp.nlines; k++) {
-        pm_line_item(fs, pg, &pp.lines[k], tx, y + base, lead, PM_FL_COVER);
-        y += lead;
-    }
-    return y;
-}
-
-void pm_make_cover(fstate *fs)
-{
-    const pm_spec *sp = fs->spec;
-    const pm_meta *m = &fs->doc->meta;
-    pm_page *pg = pm_layout_add_page(fs->lay, sp->page_w, sp->page_h);
-    pg->kind = PM_PAGE_COVER;
-    double tx, ty, tw, th;
-    pm_spec_text_area(sp, m->dir != PM_DIR_RTL, &tx, &ty, &tw, &th); /* (a left-hand page in RTL) */
-    pg->tx = tx;
-    pg->ty = ty;
-    pg->tw = tw;
-    pg->th = th;
-    pm_image *img = m->cover ? pm_flow_image(fs, m->cover, m->cover_line) : NULL;
-    double y = ty + (img ? 0 : th * 0.22);
-    y = place_centered(fs, pg, m->title, &sp->cover_title, y, tx);
-    if (m->subtitle) y = place_centered(fs, pg, m->subtitle, &sp->cover_subtitle, y + fs->L * 0.5, tx);
-    /* author and date at the foot */
-    double foot = 0;
-    double al = pm_font_leading(sp, &sp->cover_author), dl = pm_font_leading(sp, &sp->cover_date);
-    if (m->author) foot += al * 2;
-    if (m->date) foot += dl;
-    double fy = ty + th - foot;
-    if (m->author) fy = place_centered(fs, pg, m->author, &sp->cover_author, fy, tx);
-    if (m->date) place_centered(fs, pg, m->date, &sp->cover_date, fy, tx);
-    if (img) {
-        double top = y + fs->L, bottom = ty + th - foot - fs->L;
-        double maxh = fmin(pm_spec_len(sp, sp->cover_image_height, sp->page_h), bottom - top);
-        double iw = pm_image_width(img), ih = pm_image_height(img);
-        double w = tw, h = w * ih / iw;
-        if (h > maxh) {
-            h = maxh;
-            w = h * iw / ih;
-        }
-        pm_fitem *im = pm_page_add(fs->lay, pg, PM_FI_IMAGE);
-        im->x = tx + (tw - w) / 2;
-        im->y = top + (bottom - top - h) / 2;
-        im->w = w;
-        im->h = h;
-        im->image = pm_image_keep(img);
-        im->str = m->cover_src;
-    }
-    pm_finish_page(fs, pg);
-}
 
 
 void pm_format_number(int n, int fmt, char *buf, size_t len)

@@ -1,5 +1,5 @@
 /* dump.c - the layout dump: a text trace of every page, line box, glyph run, image,
- * rule, link and destination, numbers to 4 decimals (for golden tests, like SILE's
+ * rule, colour field, QR code, link and destination, numbers to 4 decimals (for golden tests, like SILE's
  * debug outputter and MuPDF's trace device). A run's text is in reading order (a
  * right-to-left run's glyphs go from the left, its text from the start). */
 #include <stdio.h>
@@ -61,7 +61,7 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
             const pm_line *l = it->line;
             fprintf(fp, "  line x=%.4f y=%.4f w=%.4f h=%.4f r=%.4f", it->x, it->y, l->width, it->h, l->ratio);
             if (it->para) fprintf(fp, " para=%d:%d/%d", it->para, it->lineno + 1, it->nlines);
-            static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover", "cell"};
+            static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover", "cell", "qr"};
             for (int k = 0; k < (int)(sizeof fl / sizeof *fl); k++)
                 if (it->flags & (1u << k)) fprintf(fp, " %s", fl[k]);
             if (l->hyphenated) fputs(" hyphen", fp);
@@ -94,9 +94,11 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
             break;
         }
         case PM_FI_IMAGE:
-            fprintf(fp, "  image x=%.4f y=%.4f w=%.4f h=%.4f src=%s %s %dx%d\n", it->x, it->y, it->w, it->h,
+            fprintf(fp, "  image x=%.4f y=%.4f w=%.4f h=%.4f src=%s %s %dx%d", it->x, it->y, it->w, it->h,
                     it->str ? it->str : "", pm_image_format(it->image), pm_image_width(it->image),
                     pm_image_height(it->image));
+            if (it->clip) fprintf(fp, " clip=%.4f,%.4f,%.4f,%.4f", it->clip->x, it->clip->y, it->clip->w, it->clip->h);
+            fputc('\n', fp);
             break;
         case PM_FI_RULE:
             fprintf(fp, "  rule x=%.4f y=%.4f w=%.4f h=%.4f\n", it->x, it->y, it->w, it->h);
@@ -106,6 +108,23 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
             break;
         case PM_FI_DEST:
             fprintf(fp, "  dest x=%.4f y=%.4f name=%s level=%d\n", it->x, it->y, it->str, it->level);
+            break;
+        case PM_FI_VRULE:
+            fprintf(fp, "  vrule x=%.4f y=%.4f w=%.4f h=%.4f\n", it->x, it->y, it->w, it->h);
+            break;
+        case PM_FI_FILL:
+            fprintf(fp, "  fill x=%.4f y=%.4f w=%.4f h=%.4f rgba=%.4f,%.4f,%.4f,%.4f\n", it->x, it->y, it->w, it->h,
+                    it->rgba[0], it->rgba[1], it->rgba[2], it->rgba[3]);
+            break;
+        case PM_FI_QR:
+            fprintf(fp, "  qr x=%.4f y=%.4f w=%.4f h=%.4f modules=%d text=", it->x, it->y, it->w, it->h, it->level);
+            put_text(fp, it->str, (int)strlen(it->str));
+            fputc('\n', fp);
+            for (int r = 0; r < it->level; r++) { /* the modules, a row a line: # dark, . light */
+                fputs("    row ", fp);
+                for (int c = 0; c < it->level; c++) fputc(it->bits[r * it->level + c] ? '#' : '.', fp);
+                fputc('\n', fp);
+            }
             break;
         }
     }

@@ -144,6 +144,29 @@ static void quote_attr(char *out, size_t n, const char *s)
     out[o] = 0;
 }
 
+/* A QR code: its quiet zone (4 modules) white, then every dark module a square of one
+ * path filled at once, so that neighbouring squares join without seams. */
+static void paint_qr(cairo_t *cr, const pm_fitem *it)
+{
+    int n = it->level;
+    double m = it->w / n, q = 4 * m;
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, it->x - q, it->y - q, it->w + 2 * q, it->h + 2 * q);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int r = 0; r < n; r++)
+        for (int c = 0; c < n; c++) {
+            if (!it->bits[r * n + c]) continue;
+            int c0 = c;
+            while (c + 1 < n && it->bits[r * n + c + 1]) c++; /* a row's run of dark modules */
+            cairo_rectangle(cr, it->x + c0 * m, it->y + r * m, (c - c0 + 1) * m, m);
+        }
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
 void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags)
 {
     int tags = flags & PM_PAINT_TAGS;
@@ -151,7 +174,26 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
         const pm_fitem *it = &page->items[i];
         switch (it->kind) {
         case PM_FI_LINE: pm_paint_glyph_line(cr, it->line, it->x, it->y, tags); break;
-        case PM_FI_IMAGE: pm_image_paint(cr, it->image, images, it->x, it->y, it->w, it->h); break;
+        case PM_FI_IMAGE:
+            if (it->clip) {
+                cairo_save(cr);
+                cairo_rectangle(cr, it->clip->x, it->clip->y, it->clip->w, it->clip->h);
+                cairo_clip(cr);
+            }
+            pm_image_paint(cr, it->image, images, it->x, it->y, it->w, it->h);
+            if (it->clip) cairo_restore(cr);
+            break;
+        case PM_FI_VRULE:
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+            cairo_fill(cr);
+            break;
+        case PM_FI_FILL:
+            cairo_set_source_rgba(cr, it->rgba[0], it->rgba[1], it->rgba[2], it->rgba[3]);
+            cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+            cairo_fill(cr);
+            break;
+        case PM_FI_QR: paint_qr(cr, it); break;
         case PM_FI_RULE:
             cairo_save(cr);
             cairo_set_source_rgb(cr, 0, 0, 0);

@@ -137,7 +137,7 @@ static const char *role_key(const pm_spec *sp, const pm_font_spec *f)
     if (f == &sp->footnote) return "footnote";
     if (f == &sp->code) return "code";
     if (f == &sp->running) return "header";
-    if (f >= &sp->cover_title && f <= &sp->cover_date) return "cover-title";
+    if (f >= &sp->cover_title && f <= &sp->cover_issue) return "cover-title";
     return "body";
 }
 

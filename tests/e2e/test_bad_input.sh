@@ -205,6 +205,11 @@ L="-l layouts/a5.yaml"
 row "broken YAML in a layout" 1 "^$B/broken\.yaml:5:6: error: YAML: did not find expected ',' or '\}'" -- "$GOOD" -l $B/broken.yaml
 row "unknown layout key, with a suggestion" 1 "^$B/unknown-key\.yaml:3:3: error: unknown layout key 'page\.margns'" \
     "^  hint: did you mean 'margins'\?" -- "$GOOD" -l $B/unknown-key.yaml
+row "cover key with a bad value, with a suggestion" 1 "^$B/bad-cover\.yaml:3:10: error: cover\.title: 'overr' is not one of: above, below, over" \
+    "did you mean 'over'" -- "$GOOD" -l $B/bad-cover.yaml
+row "cover colour that is not one" 1 "^$B/bad-cover-colour\.yaml:4:15: error: cover\.background: 'red' is not a colour" "hint: or none, for no colour" \
+    -- "$GOOD" -l $B/bad-cover-colour.yaml
+row "a QR code too small to print" 1 "^$B/small-qr\.yaml:3:14: error: back-cover\.qr\.size: '5mm' is out of range" -- "$GOOD" -l $B/small-qr.yaml
 row "bad unit" 1 "^$B/bad-unit\.yaml:3:18: error: page\.margins\.top: '15 furlongs': unknown unit" -- "$GOOD" -l $B/bad-unit.yaml
 row "number far out of range (1e300)" 1 "^$B/huge-number\.yaml:3:11: error: paragraph\.widows: 1e300 is out of range \(1 to 10\)" \
     -- "$GOOD" -l $B/huge-number.yaml
@@ -227,6 +232,8 @@ row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find t
 # ---- content ------------------------------------------------------------------------------
 row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1: error: unknown front matter key 'titel'" \
     "^  hint: did you mean 'title'\?" -- $B/unknown-fm-key.md $L
+row "url: twice (url: and qr:)" 1 "^$B/two-urls\.md:4:1: error: 'qr': the front matter already gave url: or qr:" -- $B/two-urls.md $L
+row "url: too long for a QR code" 1 "^$B/long-url\.md:3: error: url: cannot be made into a QR code \(too long" -- $B/long-url.md $L
 row "front matter never closed" 1 "^$B/unclosed-fm\.md:1:1: error: front matter is not closed" -- $B/unclosed-fm.md $L
 row "broken YAML in the front matter" 1 "^$B/broken-fm\.md:4:1: error: YAML: " -- $B/broken-fm.md $L
 row "YAML alias in the front matter" 1 "alias-fm\.md:2:8: error: YAML anchors \(&t\) are not supported" -- "$G/alias-fm.md" $L
@@ -257,6 +264,8 @@ row "missing image: its path and the line naming it (a mistake in the content: e
     -- $B/missing-image.md $L
 row "a missing image after twenty pages: nothing written" 1 "late-missing-image\.md:[0-9]+: error: .*no-such-photo\.jpg: cannot open image" \
     -- "$G/late-missing-image.md" $L
+row "missing logo image: the front matter line" 1 "^$B/missing-logo\.md:3: error: $B/no-such-logo\.png: cannot open image" \
+    -- $B/missing-logo.md $L
 row "missing cover image: the front matter line" 1 "^$B/missing-cover\.md:3: error: $B/no-such-cover\.jpg: cannot open image" \
     -- $B/missing-cover.md $L
 row "a GIF named .png" 1 "^$B/gif-image\.md:6: error: .*not-a-png\.png: GIF images are not supported; supported formats are JPEG and PNG" \

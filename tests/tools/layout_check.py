@@ -12,7 +12,10 @@ Geometry (read from src/output/dev_dump.c and src/layout/flow.c)
   baseline to 0.25 em below it (em = the largest font size of its runs; every layout's
   slot, baseline at h/2 + 0.35 em, holds that box), and horizontally from the left end
   of its first run to the right end of its last. Lines with no visible text are not
-  boxes. Images are their rectangles; a rule is its rectangle (y .. y + thickness).
+  boxes. Images are their rectangles (a cropped image, `clip=`, its clip); a rule is its
+  rectangle (y .. y + thickness), a column rule (`vrule`) too; a QR code (`qr`, its module
+  rows under it) is its symbol, and for overlaps its symbol with the quiet zone of 4
+  modules around it. A colour field (`fill`) is under what is on it: not a box.
   Margin kerning: punctuation may hang past the measure by the line's declared
   hang=LEFT,RIGHT, each at most 0.5 em.
 
@@ -24,7 +27,10 @@ Zones
     outside the text area; footnote lines (`note`) lie inside the text area, below the
     footnote rule (0.4 pt, a quarter of the text width), and nothing of the body lies
     below that rule;
-  - the cover: everything inside the text area.
+  - the cover: everything inside the text area, but colour fields and pictures cropped
+    to the whole page (backdrops: under everything, no boxes), which only must lie inside
+    the page; the cover's own lines
+    (`cover`) may lie over a picture (a title set over it).
 
 Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
   page        an item outside the page
@@ -55,8 +61,12 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
               notes that way); a note split over pages goes on at the top of the next
               page's notes; a note printed again, whole, on a later page that refers to
               it again is a repeat, not extra words (a page shows the notes of its marks)
-  cover       the cover's words are not the front matter's title, subtitle, author, date
-              (title: else the first heading, else "Untitled")
+  cover       the cover's words are not the front matter's issue, title, subtitle, author,
+              date (title: else the first heading, else "Untitled"; the issue line may
+              also come last, at the foot)
+  qr          a QR code whose text is not the front matter's url: (or qr:), one not on
+              the back cover, none on a back cover when the front matter has one, or the
+              line under it (`qr`) not its text
   code-lines  a line of a fenced or indented code block is not a line of its own in the
               dump: each code line must equal one dump line (whitespace aside), or a run
               of dump lines each ending with a continuation mark (one of ↩ ↪ ⤶ ↵ ⏎ \\,
@@ -93,7 +103,7 @@ def tokenize(text):
 __all__ = ["Problem", "parse_dump", "Source", "check", "CLASSES"]
 
 CLASSES = ("page", "area", "overlap", "measure", "overfull", "link", "heading-end", "widow", "orphan",
-           "figures", "captions", "words", "code-words", "tables", "notes", "cover", "code-lines")
+           "figures", "captions", "words", "code-words", "tables", "notes", "cover", "code-lines", "qr")
 
 EPS = 0.05          # rounding of the dump's 4 decimals and of the layout's sums
 OVERLAP = 0.1       # boxes must overlap more than this both ways to count
@@ -129,7 +139,7 @@ class Run:
 
 class Item:
     __slots__ = ("kind", "x", "y", "w", "h", "r", "flags", "para", "hang", "runs", "src", "uri", "lineno",
-                 "strikes", "_size", "_text", "_box")
+                 "strikes", "clip", "modules", "rows", "qtext", "_size", "_text", "_box")
 
     def __init__(self, kind):
         self.kind = kind
@@ -139,7 +149,9 @@ class Item:
         self.hang = (0.0, 0.0)
         self.runs = []
         self.strikes = []  # (x0, x1, y, thickness) of a line's strikethrough
-        self.src = self.uri = None
+        self.src = self.uri = self.clip = self.qtext = None
+        self.modules = 0
+        self.rows = []
         self._size = self._text = self._box = None
 
     # --- lines
@@ -186,9 +198,20 @@ class Item:
             x0 = min((r.x0 for r in self.runs), default=0.0)
             x1 = max((r.x1 for r in self.runs), default=0.0)
             return (self.x + x0, self.y - ASC * s, self.x + x1, self.y + DESC * s)
-        if self.kind in ("image", "rule", "link"):
+        if self.kind == "image" and self.clip:
+            x, y, w, h = self.clip
+            return (x, y, x + w, y + h)
+        if self.kind in ("image", "rule", "link", "vrule", "fill", "qr"):
             return (self.x, self.y, self.x + self.w, self.y + self.h)
         return (self.x, self.y, self.x, self.y)
+
+    def overlap_box(self):
+        """The box that nothing may overlap: a QR code's takes in its quiet zone."""
+        b = self.box()
+        if self.kind == "qr" and self.modules:
+            q = 4 * self.w / self.modules
+            return (b[0] - q, b[1] - q, b[2] + q, b[3] + q)
+        return b
 
     def has(self, flag):
         return flag in self.flags
@@ -197,7 +220,7 @@ class Item:
         if self.kind == "line":
             t = self.text.strip()
             t = t if len(t) <= 40 else t[:37] + "..."
-            what = next((f for f in ("heading", "caption", "note", "marker", "running", "cover", "cell")
+            what = next((f for f in ("heading", "caption", "note", "marker", "running", "cover", "cell", "qr")
                          if f in self.flags), "line")
             return '%s "%s" (y=%.1f, dump line %d)' % (what, t, self.y, self.lineno)
         if self.kind == "image":
@@ -265,7 +288,10 @@ _PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(.*) area=([\d.-]
 _LINE = re.compile(r"^  line x=(\S+) y=(\S+) w=(\S+) h=(\S+) r=(\S+)(.*)$")
 _STRIKE = re.compile(r'^    (?:strike|mark) x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
 _RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+) text="(.*)"$')
-_BOX = re.compile(r"^  (image|rule|link) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
+_BOX = re.compile(r"^  (image|rule|link|vrule|fill|qr) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
+_QR_REST = re.compile(r'^modules=(\d+) text="(.*)"$')
+_ROW = re.compile(r"^    row ([#.]+)$")
+_CLIP = re.compile(r" clip=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)$")
 _DEST = re.compile(r"^  dest x=(\S+) y=(\S+) name=(.*) level=(\d+)$")
 _IMG_REST = re.compile(r"^src=(.*) (\S+) (\d+)x(\d+)$")
 _PARA = re.compile(r"para=(\d+):(\d+)/(\d+)")
@@ -293,7 +319,7 @@ def parse_dump(text):
     """[Page]; raises ValueError on a line it cannot read."""
     pages = []
     page = None
-    line_item = None
+    line_item = qr_item = None
     for n, raw in enumerate(text.split("\n"), 1):
         if not raw or raw.startswith("document "):
             continue
@@ -310,6 +336,13 @@ def parse_dump(text):
             continue
         if page is None:
             raise ValueError("dump line %d: an item before the first page" % n)
+        m = _ROW.match(raw)
+        if m:
+            if qr_item is None:
+                raise ValueError("dump line %d: a row of modules outside a QR code" % n)
+            qr_item.rows.append(m.group(1))
+            continue
+        qr_item = None
         m = _RUN.match(raw)
         if m:
             if line_item is None:
@@ -348,10 +381,20 @@ def parse_dump(text):
                 it.x, it.y, it.w, it.h = map(float, m.group(2, 3, 4, 5))
                 rest = m.group(6) or ""
                 if it.kind == "image":
+                    cm = _CLIP.search(rest)
+                    if cm:
+                        it.clip = tuple(map(float, cm.groups()))
+                        rest = rest[:cm.start()]
                     im = _IMG_REST.match(rest)
                     it.src = im.group(1) if im else rest
                 elif it.kind == "link":
                     it.uri = rest[4:] if rest.startswith("uri=") else rest
+                elif it.kind == "qr":
+                    qm = _QR_REST.match(rest)
+                    if not qm:
+                        raise ValueError("dump line %d: cannot read the QR code %r" % (n, raw[:60]))
+                    it.modules, it.qtext = int(qm.group(1)), _unescape(qm.group(2))
+                    qr_item = it
             else:
                 m = _DEST.match(raw)
                 if not m:
@@ -447,8 +490,10 @@ class Source:
         self._heading_words = 0
         self._blocks(doc)
         title = meta.get("title") or self._first_h1 or self._first_heading or _file_title(path)
+        self.qr = meta.get("url") or meta.get("qr")
         self.cover = []
-        for v in (title, meta.get("subtitle"), meta.get("author"), meta.get("date")):
+        self.issue = tokenize(meta["issue"]) if meta.get("issue") else []
+        for v in (meta.get("issue"), title, meta.get("subtitle"), meta.get("author"), meta.get("date")):
             if v:
                 self.cover += tokenize(v)
 
@@ -545,6 +590,8 @@ def _check_zones(pg, out):
             continue
         if it.kind in ("link", "dest"):
             continue
+        if pg.kind == "cover" and (it.kind == "fill" or _is_backdrop(pg, it)):
+            continue  # a colour field, a full-page picture (cropped to the page): anywhere on the page
         if it.kind == "line":
             hl, hr = it.hang
             lim = HANG_EM * it.size + EPS
@@ -578,12 +625,18 @@ def _check_zones(pg, out):
             out.append(Problem("area", pg.n, "footnote %s but no footnote rule on the page" % it.describe()))
 
 
+def _is_backdrop(pg, it):
+    """A cover's picture cropped to the whole page: under everything, like a colour field."""
+    return pg.kind == "cover" and it.kind == "image" and it.clip is not None and \
+        _inside((0.0, 0.0, pg.w, pg.h), it.box())
+
+
 def _check_overlaps(pg, out):
     boxes = []
     for it in pg.items:
-        if it.kind in ("link", "dest") or (it.kind == "line" and not it.visible()):
+        if it.kind in ("link", "dest", "fill") or (it.kind == "line" and not it.visible()) or _is_backdrop(pg, it):
             continue
-        boxes.append((it.box(), it))
+        boxes.append((it.overlap_box(), it))
     boxes.sort(key=lambda t: t[0][1])
     active = []
     for b, it in boxes:
@@ -591,7 +644,9 @@ def _check_overlaps(pg, out):
         for ab, ai in active:
             ox = min(ab[2], b[2]) - max(ab[0], b[0])
             oy = min(ab[3], b[3]) - max(ab[1], b[1])
-            if ox > OVERLAP and oy > OVERLAP:
+            over_picture = pg.kind == "cover" and {ai.kind, it.kind} == {"line", "image"} and \
+                (ai if ai.kind == "line" else it).has("cover")
+            if ox > OVERLAP and oy > OVERLAP and not over_picture:
                 out.append(Problem("overlap", pg.n, "%s overlaps %s by %.1f x %.1f pt"
                                    % (ai.describe(), it.describe(), ox, oy)))
         active.append((b, it))
@@ -636,7 +691,7 @@ def _check_links(pg, out):
 def _flow(pg):
     """Body lines and figures of a page in reading order (no notes, running heads, markers)."""
     return [it for it in pg.items
-            if (it.kind == "line" and it.visible() and not (it.flags & {"note", "running", "marker", "cover"}))
+            if (it.kind == "line" and it.visible() and not (it.flags & {"note", "running", "marker", "cover", "qr"}))
             or it.kind == "image"]
 
 
@@ -862,7 +917,7 @@ def _collect(pages):
                     cap[2].lines.append((it, pg.n))
                 continue
             cap = None
-            if it.has("running") or it.has("marker"):
+            if it.has("running") or it.has("marker") or it.has("qr"):
                 continue
             if pg.kind == "cover" or it.has("cover"):
                 cover.lines.append((it, pg.n))
@@ -1099,6 +1154,29 @@ def _locate(lines, pos, cl):
     return None
 
 
+def _check_qr(src, pages, out):
+    """The QR codes: on the back cover only, encoding the front matter's url: (or qr:),
+    each with its module rows, and the line under it its text."""
+    back = [pg for pg in pages if pg.kind == "back"]
+    for pg in pages:
+        codes = [it for it in pg.items if it.kind == "qr"]
+        for it in codes:
+            if pg.kind != "back":
+                out.append(Problem("qr", pg.n, "a QR code on a %s page, not the back cover" % pg.kind))
+            if len(it.rows) != it.modules or any(len(r) != it.modules for r in it.rows):
+                out.append(Problem("qr", pg.n, "the QR code's rows are not %d modules square" % it.modules))
+            if src.qr is None or it.qtext != src.qr:
+                out.append(Problem("qr", pg.n, "the QR code encodes %r, the front matter says %r" % (it.qtext, src.qr)))
+            under = " ".join(t.text for t in pg.items if t.kind == "line" and t.has("qr"))
+            if tokenize(under) != tokenize(it.qtext):
+                out.append(Problem("qr", pg.n, "the line under the QR code reads %r, not its text %r"
+                                   % (under, it.qtext)))
+        if len(codes) > 1:
+            out.append(Problem("qr", pg.n, "%d QR codes on one page" % len(codes)))
+    if src.qr and back and not any(it.kind == "qr" for it in back[-1].items):
+        out.append(Problem("qr", back[-1].n, "the front matter's url %r is not on the back cover as a QR code" % src.qr))
+
+
 def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
     """Every problem of a layout dump (and its source, when given) as [Problem]."""
     if dump_text is None:
@@ -1129,7 +1207,10 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
             return para_measure[it.para[0]] if it.para else rights[pn] - it.x
         if any(pg.kind == "cover" for pg in pages):
             w, p = cover.words(_Known(src.cover), text_width)
-            _compare("cover", "cover", src.cover, w, p, out, limit=1)
+            want = src.cover
+            if src.issue and list(w) == src.cover[len(src.issue):] + src.issue:
+                want = list(w)  # the issue line at the foot (cover.issue: bottom), read last
+            _compare("cover", "cover", want, w, p, out, limit=1)
         w, p = _body_words(body, tokens, _Known(src.body), body_measure)
         _compare("words", "body", src.body, w, p, out, code=src.code_words)
         for k, t in enumerate(tables):
@@ -1151,6 +1232,7 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
         _check_notes(src, notes, pages, out, text_width)
         _check_figures(src, captions, out, text_width)
         _check_code(src, body, out)
+        _check_qr(src, pages, out)
     return out
 
 

@@ -6,7 +6,9 @@ must pass; each of them, damaged in one way (a line moved off the page or out of
 text area, two lines on top of each other, a word changed, a line or a note or a figure
 dropped, a caption changed, a heading left at a page's foot, a code block's lines run
 together, a table cell lost, the cover's title changed, a link moved off its text, a hang
-too wide, an overfull line), must fail with that class. Run by tests/e2e/test_invariants.sh;
+too wide, an overfull line, a line in a QR code's quiet zone, a QR code's text or rows
+changed, a column rule moved onto text or below the text area, a framed cover picture
+cropped outside the text area), must fail with that class. Run by tests/e2e/test_invariants.sh;
 PAMPHLET=path (default ./pamphlet) renders the small documents.
 """
 import os
@@ -162,6 +164,35 @@ class Goldens(unittest.TestCase):
         self.assertIn("measure", classes(edit(text, i, lambda l: l + " hang=0.0000,9.0000"), src))
         last = item_lines(text, lambda l: body_line(l) and re.search(r"para=1:(\d+)/\1(\s|$)", l))[0]
         self.assertIn("measure", classes(edit(text, last, lambda l: setf(l, "w", 260)), src))
+
+    def test_qr(self):
+        text, src = golden("qr-back-cover")
+        q = item_lines(text, lambda l: l.startswith("  qr "))[0]
+        qline = text.split("\n")[q]
+        # a line moved into the quiet zone (just above the symbol) overlaps it
+        body = item_lines(text, lambda l: body_line(l))[-1]
+        self.assertIn("overlap", classes(edit(text, body, lambda l: setf(l, "y", getf(qline, "y") - 2)), src))
+        self.assertIn("qr", classes(edit(text, q, lambda l: l.replace("tenants.", "tenant.")), src))
+        self.assertIn("qr", classes(delete(text, q), src))
+        under = item_lines(text, lambda l: l.endswith(" qr"))[0]
+        self.assertIn("qr", classes(edit(text, under + 1, lambda l: l.replace("join", "joint")), src))
+        rows = [i for i, l in enumerate(text.split("\n")) if l.startswith("    row ")]
+        lines = text.split("\n")
+        self.assertIn("qr", classes("\n".join(lines[:rows[-1]] + lines[rows[-1] + 1:]), src))
+
+    def test_column_rule(self):
+        text, src = golden("column-rule")
+        v = item_lines(text, lambda l: l.startswith("  vrule "))[0]
+        self.assertIn("overlap", classes(edit(text, v, lambda l: setf(l, "x", getf(l, "x") - 40)), src))
+        self.assertIn("area", classes(edit(text, v, lambda l: setf(l, "h", 515)), src))
+
+    def test_cover_picture(self):
+        text, src = golden("cover-full")
+        self.assertEqual(classes(text, src), set())  # the title over the picture, the bands
+        framed, fsrc = golden("cover-framed")
+        im = item_lines(framed, lambda l: l.startswith("  image "))[0]
+        # a cropped picture's clip outside the text area is an area fault on a framed cover
+        self.assertIn("area", classes(edit(framed, im, lambda l: re.sub(r"clip=\S+", "clip=0,0,50,50", l)), fsrc))
 
 
 @unittest.skipUnless(os.access(PAMPHLET, os.X_OK), "no program to render with")

@@ -156,6 +156,63 @@ static void test_errors_name_line_and_key(void **st)
     expect_error("page:\n  margins: {top: 5000%}\n", "is out of range (at most 1000%)");
 }
 
+/* The cover's and back cover's keys: defaults (today's cover), values, and bad values. */
+static void test_cover_keys(void **st)
+{
+    int rc;
+    pm_spec *s = parse("t.yaml", "page: {size: A5}\n", &rc);
+    assert_int_equal(rc, PM_OK);
+    assert_int_equal(s->cover_image, PM_COVER_FRAME);
+    assert_int_equal(s->cover_fit, PM_FIT_CONTAIN);
+    assert_int_equal(s->cover_title_at, PM_TITLE_ABOVE);
+    assert_false(s->cover_band.set);
+    assert_false(s->cover_background.set);
+    assert_int_equal(s->issue_bottom, 0);
+    assert_true(fabs(pm_spec_len(s, s->qr_size, 0) - 25 * 72 / 25.4) < 1e-9);
+    assert_int_equal(s->qr_at, PM_AT_BOTTOM_CENTER);
+    pm_spec_drop(s);
+    s = parse("t.yaml",
+              "cover:\n"
+              "  image: full-page\n"
+              "  image-fit: fill\n"
+              "  title: over\n"
+              "  title-band: \"#ff8000\"\n"
+              "  title-band-opacity: 0.5\n"
+              "  background: \"#000080\"\n"
+              "  logo: {position: bottom-right, width: 20mm, height: 1cm}\n"
+              "  issue: bottom\n"
+              "back-cover:\n"
+              "  qr: {size: 1in, position: top-left}\n",
+              &rc);
+    assert_int_equal(rc, PM_OK);
+    assert_int_equal(s->cover_image, PM_COVER_FULL_PAGE);
+    assert_int_equal(s->cover_fit, PM_FIT_FILL);
+    assert_int_equal(s->cover_title_at, PM_TITLE_OVER);
+    assert_true(s->cover_band.set && s->cover_band.rgb[0] == 1 && fabs(s->cover_band.rgb[1] - 128 / 255.0) < 1e-9);
+    assert_true(s->cover_band_opacity == 0.5);
+    assert_true(s->cover_background.set && s->cover_background.rgb[2] > 0.5);
+    assert_int_equal(s->logo_at, PM_AT_BOTTOM_RIGHT);
+    assert_true(fabs(pm_spec_len(s, s->logo_h, 0) - 72 / 2.54) < 1e-9);
+    assert_int_equal(s->issue_bottom, 1);
+    assert_true(fabs(pm_spec_len(s, s->qr_size, 0) - 72) < 1e-9);
+    assert_int_equal(s->qr_at, PM_AT_TOP_LEFT);
+    pm_spec_drop(s);
+    /* a child layout may take a colour away again */
+    s = parse("t.yaml", "cover: {background: \"#000080\"}\n", &rc);
+    assert_true(s->cover_background.set);
+    pm_spec_drop(s);
+    s = parse("t.yaml", "cover: {background: \"#000080\", title-band: none}\n", &rc);
+    assert_false(s->cover_band.set);
+    pm_spec_drop(s);
+    expect_error("cover:\n  image: poster\n", "bad.yaml:2:10: error: cover.image: 'poster' is not one of: frame, full-page");
+    expect_error("cover:\n  title: on-top\n", "cover.title: 'on-top' is not one of: above, below, over");
+    expect_error("cover:\n  background: blue\n", "bad.yaml:2:15: error: cover.background: 'blue' is not a colour");
+    expect_error("cover:\n  title-band-opacity: 2\n", "cover.title-band-opacity: 2 is out of range (0 to 1)");
+    expect_error("cover:\n  logo: {position: middle}\n", "cover.logo.position: 'middle' is not one of: top-left");
+    expect_error("back-cover:\n  qr: {size: 2mm}\n", "bad.yaml:2:14: error: back-cover.qr.size: '2mm' is out of range");
+    expect_error("back-cover:\n  qr: {colour: red}\n", "unknown layout key 'back-cover.qr.colour'");
+}
+
 static void test_billion_laughs_refused(void **st)
 {
     const char *yaml = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
@@ -239,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup(test_units, setup),
         cmocka_unit_test_setup(test_defaults_and_values, setup),
         cmocka_unit_test_setup(test_errors_name_line_and_key, setup),
+        cmocka_unit_test_setup(test_cover_keys, setup),
         cmocka_unit_test_setup(test_billion_laughs_refused, setup),
         cmocka_unit_test_setup(test_inheritance, setup),
         cmocka_unit_test_setup(test_shipped_layouts, setup),

@@ -436,6 +436,20 @@ static int has_visible(const char *s)
     return 0;
 }
 
+/* A '::: parallel' div that cannot be set side by side is set one part after the other:
+ * say so, once, where it is. */
+static void warn_parallel(const pm_doc *doc, const char *path)
+{
+    pm_walk w;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    const pm_block *b, *at;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;) {
+        if (ev != PM_WALK_ENTER || b->kind != PM_BLK_DIV || !pm_attrs_has(&b->attrs, "parallel")) continue;
+        const char *why = pm_parallel_problem(b, &at);
+        if (why) pm_warn(path, at->line, at->col, "a '::: parallel' div %s, so it is set one part after the other", why);
+    }
+}
+
 static size_t count_words(const char *s)
 {
     size_t n = 0;
@@ -992,6 +1006,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
     if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
     inherit(doc->blocks, doc->nblocks, m->dir, m->lang);
+    warn_parallel(doc, path);
     if (!m->title || !*m->title) default_title(doc, path, m);
 
     doc->nnotes = st.notes.n;

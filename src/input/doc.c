@@ -88,3 +88,25 @@ pm_dir pm_lang_dir(const char *lang)
         if (strlen(rtl[i]) == n && !strncasecmp(lang, rtl[i], n)) return PM_DIR_RTL;
     return PM_DIR_LTR;
 }
+
+const char *pm_parallel_problem(const pm_block *div, const pm_block **at)
+{
+    if (at) *at = div;
+    if (div->nkids != 2) return "holds two parts (two divs, one per language); this one has another count";
+    for (size_t s = 0; s < div->nkids; s++) {
+        pm_walk w;
+        pm_walk_init(&w, &div->kids[s], 1);
+        const pm_block *x;
+        size_t n = 0;
+        for (pm_walk_event ev; (ev = pm_walk_next(&w, &x)) != PM_WALK_END;) {
+            if (ev == PM_WALK_LEAVE || (ev == PM_WALK_ENTER && x->kind == PM_BLK_DIV)) continue;
+            if (at) *at = x;
+            if (ev == PM_WALK_ENTER || (x->kind != PM_BLK_PARA && x->kind != PM_BLK_HEADING))
+                return "sets only paragraphs and headings side by side; this one holds a list, a quote, a table, "
+                       "code or a figure";
+            if (++n > PM_PARALLEL_MAX) return "sets at most 512 paragraphs side by side";
+        }
+    }
+    if (at) *at = div;
+    return NULL;
+}

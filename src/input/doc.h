@@ -136,6 +136,12 @@ pm_walk_event pm_walk_next(pm_walk *w, const pm_block **b);
  * events for what is in it, no PM_WALK_LEAVE). */
 void pm_walk_skip(pm_walk *w);
 
+/* Why a '::: parallel' div cannot be set side by side (it must hold two parts, each only
+ * paragraphs and headings, at most PM_PARALLEL_MAX of them), with the block at fault in
+ * *at; NULL when it can. Such a div is set as an ordinary one, one part after the other. */
+#define PM_PARALLEL_MAX 512
+const char *pm_parallel_problem(const pm_block *div, const pm_block **at);
+
 typedef struct pm_note {
     int number;            /* as printed: 1, 2, ... in order of first reference */
     const char *label;     /* as written: [^label] */

@@ -201,7 +201,8 @@ static double list_indent(const fstate *fs, const pm_block *list, const cframe *
 static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
 {
     pm_walk_event ev = pm_walk_next(&c->w, b);
-    if (ev == PM_WALK_ENTER && (*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "parallel")) {
+    if (ev == PM_WALK_ENTER && (*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "parallel") &&
+        !pm_parallel_problem(*b, NULL)) {
         pm_walk_skip(&c->w); /* set as a whole (add_parallel): a leaf to the walk */
         ev = PM_WALK_LEAF;
     }
@@ -484,17 +485,12 @@ static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *pr
  * between the lines of a row (no widow or orphan on either side). */
 static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cframe *fr)
 {
-    if (div->nkids != 2) {
-        pm_warn(fs->doc->path, div->line, div->col, "a '::: parallel' div holds two parts (two divs, one per "
-                "language) side by side; this one has %zu, so it is set one part after the other", div->nkids);
-        return;
-    }
     double gap = pm_column_gap(fs), w = (fr->w - fr->left - fr->right - gap) / 2;
-    const pm_block *side[2][512];
+    const pm_block *side[2][PM_PARALLEL_MAX];
     size_t n[2];
-    for (int s = 0; s < 2; s++) n[s] = leaves_of(&div->kids[s], side[s], 512);
+    for (int s = 0; s < 2; s++) n[s] = leaves_of(&div->kids[s], side[s], PM_PARALLEL_MAX);
     size_t rows = n[0] > n[1] ? n[0] : n[1];
-    if (rows > 512) rows = 512;
+    if (rows > PM_PARALLEL_MAX) rows = PM_PARALLEL_MAX;
     const pm_spec *sp = fs->spec;
     for (size_t r = 0; r < rows; r++) {
         pm_para p[2] = {{0}, {0}};

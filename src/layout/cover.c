@@ -150,6 +150,43 @@ static pm_rect frame_picture(fstate *fs, pm_page *pg, pm_image *img, double tx, 
     return (pm_rect){x, y, w, h};
 }
 
+/* A font spec like f at scale k of its size and leading. */
+static const pm_font_spec *scaled_font(fstate *fs, const pm_font_spec *f, double k)
+{
+    pm_font_spec *g = pm_arena_alloc(fs->a, sizeof *g);
+    *g = *f;
+    g->size = (pm_len){PM_LEN_PT, pm_font_size(fs->spec, f) * k};
+    g->leading = (pm_len){PM_LEN_PT, pm_font_leading(fs->spec, f) * k};
+    return g;
+}
+
+/* The title and subtitle set in width w; a title too tall for the room is set smaller, in
+ * steps, down to the body's size; lines that still do not fit are left off, with a
+ * warning. Returns the height of the two. */
+static double set_title(fstate *fs, double w, double room, cblock *title, cblock *sub)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_meta *m = &fs->doc->meta;
+    set_block(fs, m->subtitle, &sp->cover_subtitle, PM_ALIGN_CENTER, w, sub);
+    double sh = m->subtitle ? fs->L * 0.5 + sub->h : 0;
+    const pm_font_spec *f = &sp->cover_title;
+    double size = pm_font_size(sp, f), least = fmin(size, pm_spec_body_size(sp));
+    set_block(fs, m->title, f, PM_ALIGN_CENTER, w, title);
+    for (double k = 0.85; title->h + sh > room && size * k >= least - 1e-9; k -= 0.15)
+        set_block(fs, m->title, scaled_font(fs, f, k), PM_ALIGN_CENTER, w, title);
+    if (title->h + sh > room && title->pp.nlines > 1) {
+        int fit = (int)floor((room - sh) / title->lead + 1e-6);
+        if (fit < 1) fit = 1;
+        pm_warn(fs->doc->path, 1, 0,
+                "the title takes %d lines on the cover even at %.0f pt; only the first %d fit there",
+                title->pp.nlines, title->size, fit);
+        pm_hint("give the pamphlet a shorter 'title:' in the front matter (and a 'subtitle:')");
+        title->pp.nlines = fit;
+        title->h = fit * title->lead;
+    }
+    return title->h + sh;
+}
+
 void pm_make_cover(fstate *fs)
 {
     const pm_spec *sp = fs->spec;
@@ -191,12 +228,10 @@ void pm_make_cover(fstate *fs)
     pm_rect pic = {tx, 0, tw, 0};
     if (over) pic = frame_picture(fs, pg, img, tx, tw, top, fy - fs->L, 0);
     cblock title, sub;
-    set_block(fs, m->title, &sp->cover_title, PM_ALIGN_CENTER, pic.w, &title);
-    set_block(fs, m->subtitle, &sp->cover_subtitle, PM_ALIGN_CENTER, pic.w, &sub);
-    double tb = title.h + (m->subtitle ? fs->L * 0.5 + sub.h : 0);
+    double tb = set_title(fs, pic.w, fy - fs->L - top, &title, &sub);
     double y;
     if (full) y = below ? fy - fs->L - tb : top;
-    else if (!img) y = fmax(top, ty + th * 0.22);
+    else if (!img) y = fmax(top, fmin(ty + th * 0.22, fy - fs->L - tb));
     else if (below) {
         pic = frame_picture(fs, pg, img, tx, tw, top, fy - fs->L - tb - fs->L, 1);
         y = pic.y + pic.h + fs->L;

@@ -162,14 +162,21 @@ def split_front_matter(text):
     # it), closed by "---" or "..." at the start of a line
     if not lines or not re.match(r"---[ \t]*$", lines[0]):
         return {}, text, 1
-    meta = {}
+    meta, raw, last = {}, {}, None
     for i in range(1, len(lines)):
         line = lines[i]
         if re.match(r"(---|\.\.\.) *$", line):
             return meta, "\n".join(lines[i + 1:]), i + 2
         m = re.match(r"^([A-Za-z_][\w-]*)\s*:(.*)$", line)
         if m:
-            meta[m.group(1)] = _yaml_scalar(m.group(2))
+            last = m.group(1)
+            raw[last] = m.group(2)
+            meta[last] = _yaml_scalar(m.group(2))
+        elif last and line[:1] in (" ", "\t") and line.strip() and not line.lstrip().startswith("#"):
+            # a plain scalar goes on over indented lines, folded with a space (YAML)
+            if raw[last].strip()[:1] not in ("'", '"', "|", ">", "[", "{", ""):
+                raw[last] = raw[last].rstrip() + " " + line.strip()
+                meta[last] = _yaml_scalar(raw[last])
     return {}, text, 1  # unterminated: not front matter
 
 

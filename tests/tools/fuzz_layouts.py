@@ -12,11 +12,11 @@ real program with --dump-layout. Then:
 
 Inputs: every file of fuzz/regress/render/ and fuzz/regress/content/ (what libFuzzer
 found), every file of fuzz/corpus-render/ when a fuzzing run has left one (`make fuzz`;
-not in git; --max caps it), and --mutants N inputs made here by mutating the goldens'
+not in git; --max caps it), and --per-golden N mutants of each golden's input, made by mutating
 inputs the way libFuzzer's mutators do (bytes changed, lines dropped, repeated, swapped,
 a Markdown token inserted), seeded, so that the same inputs are tried every time.
 
-    tests/tools/fuzz_layouts.py [--mutants 150] [--max 300] [-j 2] [--keep DIR] [--update-known]
+    tests/tools/fuzz_layouts.py [--per-golden 4] [--max 300] [-j 2] [--keep DIR] [--update-known]
 
 Failures known today are listed in fuzz/KNOWN_DEFECTS (tests/tools/known_defects.py: a
 failure not listed fails, and so does a listed one that no longer happens).
@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -111,12 +112,15 @@ def inputs(args):
     # the goldens' inputs, but those whose own layout brings fonts for other scripts
     seeds = [f for f in sorted(glob.glob(os.path.join(ROOT, "tests", "golden", "*.md")))
              if not re.search(r"(fallback|family):", _read(f[:-3] + ".yaml"))]
-    rng = random.Random(20261128)
-    for n in range(args.mutants):
-        f = seeds[n % len(seeds)]
+    # each golden's k-th mutant from its own seeded generator: adding a golden changes no
+    # other golden's mutants (and so no key of the known defects)
+    for f in seeds:
         with open(f, encoding="utf-8") as fh:
             text = fh.read().replace("../data/images/", "")
-        out.append(("mutant-%d" % n, mutate(text, rng).encode("utf-8")))
+        name = os.path.basename(f)[:-3]
+        for k in range(args.per_golden):
+            rng = random.Random(zlib.crc32(("%s/%d" % (name, k)).encode()))
+            out.append(("mutant-%s-%d" % (name, k), mutate(text, rng).encode("utf-8")))
     return out
 
 
@@ -156,7 +160,7 @@ def run_one(name, data, binary, keep):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mutants", type=int, default=150)
+    ap.add_argument("--per-golden", type=int, default=4, help="mutants of each golden's input")
     ap.add_argument("--max", type=int, default=300, help="at most this many files of fuzz/corpus-render/")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--keep", help="copy each failing case's folder here")

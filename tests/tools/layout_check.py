@@ -473,6 +473,26 @@ def _file_title(path):
     return base or "Untitled"
 
 
+def _parallel_ok(div):
+    """A '::: parallel' div set side by side (doc.c pm_parallel_problem): two parts, each only
+    paragraphs and headings (at most 512); else it is read as an ordinary div."""
+    if len(div.children) != 2:
+        return False
+    for part in div.children:
+        leaves = []
+
+        def walk(n):
+            if n.type == "div":
+                for k in n.children:
+                    walk(k)
+            else:
+                leaves.append(n)
+        walk(part)
+        if any(x.type not in ("paragraph", "heading") for x in leaves) or len(leaves) > 512:
+            return False
+    return True
+
+
 class Source:
     """What the reader must find, from a content .md file (see the module docstring).
 
@@ -512,7 +532,7 @@ class Source:
                     self.figures.append(f)
                     continue
                 self.body += tokenize(_strip_attrs(_text(c)))
-            elif t == "div" and "parallel" in c.classes and len(c.children) == 2:
+            elif t == "div" and "parallel" in c.classes and _parallel_ok(c):
                 # set side by side, row by row (layout/collect.c): read like a table, one
                 # column after the other
                 self.body.append(("\0table", len(self.tables)))

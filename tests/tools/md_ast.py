@@ -165,16 +165,17 @@ _MARK_RE = re.compile(r"^<!--pamphlet:(/?)div (\d+)-->")
 
 
 def _div_classes(rest):
-    rest = rest.strip().strip(":").strip()
-    if not rest:
+    """What follows a fence's colons (input/divs.c open_attrs): None for a closing fence,
+    False when the line is not a fence (text), else the classes. An opening fence is a
+    class name or an attribute block (or a name then a block), then only colons."""
+    rest = rest.strip()
+    if not rest.strip(":").strip():
         return None
-    classes = []
-    if rest.startswith("{"):
-        classes = re.findall(r"\.([\w:-]+)", rest)
-    else:
-        word = re.match(r"[^\s:{]+", rest)
-        classes = [word.group(0)] if word else []
-        classes += re.findall(r"\.([\w:-]+)", rest[word.end():] if word else "")
+    m = re.match(r"(?:([^\s:{]+)[ \t]*)?(\{[^}]*\})?[ \t:]*$", rest)
+    if not m or not (m.group(1) or m.group(2)):
+        return False
+    classes = [m.group(1)] if m.group(1) else []
+    classes += re.findall(r"\.([\w:-]+)", m.group(2) or "")
     return classes
 
 
@@ -197,7 +198,7 @@ def _mark_divs(text):
                     out.append("<!--pamphlet:/div %d-->" % len(classes))
                     classes.append(None)
                     continue
-                if cls is not None:
+                if cls is not False and cls is not None:
                     depth += 1
                     out.append("<!--pamphlet:div %d-->" % len(classes))
                     classes.append(cls)

@@ -1,8 +1,9 @@
-/* booklet-imp.h - private to the booklet writers: the sheet drawing shared by the
- * booklet device (dev_booklet.c, which owns it) and `pamphlet impose` (impose_pdf.c).
+/* booklet-imp.h - private to the booklet writers: the sheet drawing (sheets.c, with
+ * cairo) shared by the booklet device (dev_booklet.c) and `pamphlet impose`
+ * (impose_pdf.c). The arithmetic it draws from is cairo-free (impose.h).
  *
  * A writer describes its reading pages through a pm_bk_source (size, content bounds,
- * paint); pm_bk_write lays them out on sheets in the order of pm_impose_order and writes
+ * paint); pm_bk_write lays them out on sheets as pm_impose_order places them and writes
  * the PDF, so both outputs share the placement, duplex turning, creep, marks and the
  * printer-margin check. */
 #ifndef PM_BOOKLET_IMP_H
@@ -12,6 +13,7 @@
 #include <stdio.h>
 
 #include "impose/booklet.h"
+#include "impose/howto.h"
 #include "layout/frame.h"
 
 /* The reading pages, 0-based. */
@@ -28,15 +30,6 @@ typedef struct pm_bk_source {
     int (*paint)(void *ud, int i, cairo_t *cr);
 } pm_bk_source;
 
-/* What pm_bk_write made: for the printing how-to. */
-typedef struct pm_bk_summary {
-    pm_imposition im;
-    double sheet_w, sheet_h;   /* landscape, points */
-    double scale;              /* of the pages of the largest size */
-    double max_creep;          /* largest shift toward the spine */
-    int marks;                 /* marks were drawn */
-} pm_bk_summary;
-
 /* Write the booklet of src to fp as PDF (fp stays open; the caller closes it), metadata
  * from meta (title, author, ..., epoch). path names the output in diagnostics: pages
  * scaled down, content inside the printer margin, marks with no room. Returns PM_OK, or
@@ -44,14 +37,5 @@ typedef struct pm_bk_summary {
  * pm_bk_summary_free, also after an error. */
 int pm_bk_write(FILE *fp, const char *path, const pm_booklet_opts *o, const pm_bk_source *src,
                 const pm_layout *meta, pm_bk_summary *sum);
-void pm_bk_summary_free(pm_bk_summary *sum);
-
-/* The printing how-to for a written booklet: sheets, blanks, duplex edge or manual
- * feeding, folding, stapling (or signatures: fold, stack, sew). */
-void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, const pm_bk_summary *sum);
-
-/* Name of a standard sheet of w x h points in either orientation ("A4"), or NULL. In
- * impose.c. */
-const char *pm_bk_sheet_name(double w, double h);
 
 #endif

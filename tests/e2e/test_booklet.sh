@@ -115,6 +115,12 @@ done
 render 50 g1 --signature 1 && booklet_check "$T/r50.pdf" "$T/b50g1.pdf" "50 pages signature 1" --signature 1
 render 50 g3 --signature 3 && booklet_check "$T/r50.pdf" "$T/b50g3.pdf" "50 pages signature 3" --signature 3
 
+# ---- the arithmetic builds without cairo: impose.c, paper.c and howto.c include none of it
+
+if ${CC:-cc} -std=gnu11 -fsyntax-only -Isrc src/impose/impose.c src/impose/paper.c src/impose/howto.c 2>"$T/cc.txt"; then
+    pass "impose.c, paper.c, howto.c compile with no cairo headers"
+else fail "impose.c, paper.c or howto.c need more than -Isrc: $(head -n 3 "$T/cc.txt")"; fi
+
 # ---- creep: pages of sheet k move k x 0.5 mm toward the spine ----------------------------
 
 if render 50 c0 && render 50 c5 --creep 0.5mm; then

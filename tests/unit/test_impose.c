@@ -1,10 +1,14 @@
-/* test_impose.c - unit tests for the booklet arithmetic (src/impose/impose.c): page order with
- * blanks, signatures, right-to-left binding, the sides turned for long-edge duplex, creep
- * per sheet, the choice of sheet and bad options.
+/* test_impose.c - unit tests for the imposition arithmetic (src/impose/impose.c, paper.c):
+ * page order with blanks, signatures, right-to-left binding, the sides turned for the
+ * duplex edge, creep per sheet, the cells of the saddle fold and where a page goes in its
+ * cell, the choice of sheet and bad options.
  *
  * Expected orders come from ref_order below, a line-by-line C transcription of
  * expected_order() in tests/tools/booklet_check.py (the acceptance checker), plus a few
- * orders written out by hand from the formulas in the imposition notes. */
+ * orders written out by hand from the formulas in the imposition notes. The placement of
+ * saddle pages is held against the formula the sheet writer used before the cells
+ * (old_place). The sheets are also checked as paper: which cell lies behind which when
+ * the sheet is turned over on the duplex edge. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,10 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "impose/booklet.h"
+#include "impose/impose.h"
 #include "base/diag.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
+#define A5W 419.5276
+#define A5H 595.2756
+#define A4W 841.8898 /* landscape */
+#define A4H 595.2756
+
+/* A saddle side's pages on the booklet's left and right (cells 0 and 1, before turning) */
+#define LEFT(sd) ((sd)->cells[0].page)
+#define RIGHT(sd) ((sd)->cells[1].page)
 
 /* ---- diagnostics ---- */
 
@@ -115,8 +127,24 @@ static pm_booklet_opts opts(int signature, pm_blanks blanks, int rtl, pm_duplex 
 /* The checker's view of a side: the pages it finds on the left and right halves. */
 static void shown(const pm_sheet_side *s, int *l, int *r)
 {
-    *l = s->turned ? s->right : s->left;
-    *r = s->turned ? s->left : s->right;
+    *l = s->turned ? RIGHT(s) : LEFT(s);
+    *r = s->turned ? LEFT(s) : RIGHT(s);
+}
+
+/* A saddle side as cells on the A4 sheet: the left page against the middle from the left,
+   the right page from the right; a turned side has them swapped and upside down. */
+static void check_saddle_cells(const pm_sheet_side *sd, double creep)
+{
+    assert_int_equal(sd->ncells, 2);
+    for (int k = 0; k < 2; k++) {
+        const pm_cell *c = &sd->cells[k];
+        int on_left = (k == 0) != (sd->turned != 0);
+        assert_true(c->x == (on_left ? 0 : A4W / 2));
+        assert_true(c->y == 0 && c->w == A4W / 2 && c->h == A4H);
+        assert_int_equal(c->rotation, sd->turned ? 180 : 0);
+        assert_int_equal(c->spine, k == 0 ? PM_SPINE_RIGHT : PM_SPINE_LEFT);
+        assert_float_equal(c->creep, c->sheet_in_sig * creep, 1e-12);
+    }
 }
 
 /* Impose n pages and hold everything against the reference and the checker's rules. */
@@ -125,7 +153,7 @@ static void check_order(int n, int signature, pm_blanks blanks, int rtl, pm_dupl
     pm_booklet_opts o = opts(signature, blanks, rtl, duplex);
     pm_imposition im;
     diag_clear();
-    assert_int_equal(pm_impose_order(n, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(n, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(diag_errors_seen, 0);
     ref_sheet *ref;
     int nsheets = ref_order(n, signature, blanks == PM_BLANKS_END, rtl, &ref);
@@ -138,16 +166,24 @@ static void check_order(int n, int signature, pm_blanks blanks, int rtl, pm_dupl
     int *seen = calloc((size_t)n + 1, sizeof *seen);
     for (int s = 0; s < nsheets; s++) {
         const pm_sheet_side *f = &im.sides[2 * s], *b = &im.sides[2 * s + 1];
-        assert_int_equal(f->left, ref[s].fl);
-        assert_int_equal(f->right, ref[s].fr);
-        assert_int_equal(b->left, ref[s].bl);
-        assert_int_equal(b->right, ref[s].br);
+        assert_int_equal(LEFT(f), ref[s].fl);
+        assert_int_equal(RIGHT(f), ref[s].fr);
+        assert_int_equal(LEFT(b), ref[s].bl);
+        assert_int_equal(RIGHT(b), ref[s].br);
         assert_int_equal(f->sheet, s);
         assert_int_equal(b->sheet, s);
         int in_sig = signature ? s % signature : s;
-        assert_int_equal(f->sheet_in_sig, in_sig);
-        assert_int_equal(b->sheet_in_sig, in_sig);
-        int pg[4] = {f->left, f->right, b->left, b->right};
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(f->cells[k].sheet_in_sig, in_sig);
+            assert_int_equal(b->cells[k].sheet_in_sig, in_sig);
+            assert_int_equal(f->cells[k].folded, s);
+            assert_int_equal(b->cells[k].folded, s);
+        }
+        assert_false(f->back);
+        assert_true(b->back);
+        check_saddle_cells(f, 0);
+        check_saddle_cells(b, 0);
+        int pg[4] = {LEFT(f), RIGHT(f), LEFT(b), RIGHT(b)};
         for (int k = 0; k < 4; k++) {
             assert_true(pg[k] >= 0 && pg[k] <= n);
             if (pg[k]) {
@@ -162,7 +198,7 @@ static void check_order(int n, int signature, pm_blanks blanks, int rtl, pm_dupl
             assert_false(f->turned);
             assert_false(b->turned);
         } else {
-            int back_empty = !b->left && !b->right, front_empty = !f->left && !f->right;
+            int back_empty = !LEFT(b) && !RIGHT(b), front_empty = !LEFT(f) && !RIGHT(f);
             assert_int_equal(f->turned + b->turned, 1);
             assert_int_equal(f->turned, back_empty && !front_empty);
             /* and booklet_check.py sees exactly one side turned whenever a side shows a page */
@@ -238,61 +274,61 @@ static void test_known_orders(void **state)
     pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     pm_imposition im;
     static const int p8[] = {8, 1, 2, 7, 6, 3, 4, 5};
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.nsides, 4);
     assert_int_equal(im.blanks, 0);
     for (int s = 0; s < 4; s++) {
-        assert_int_equal(im.sides[s].left, p8[2 * s]);
-        assert_int_equal(im.sides[s].right, p8[2 * s + 1]);
+        assert_int_equal(LEFT(&im.sides[s]), p8[2 * s]);
+        assert_int_equal(RIGHT(&im.sides[s]), p8[2 * s + 1]);
     }
     pm_imposition_free(&im);
 
     static const int p12[] = {12, 1, 2, 11, 10, 3, 4, 9, 8, 5, 6, 7};
-    assert_int_equal(pm_impose_order(12, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(12, A5W, A5H, &o, &im), PM_OK);
     for (int s = 0; s < 6; s++) {
-        assert_int_equal(im.sides[s].left, p12[2 * s]);
-        assert_int_equal(im.sides[s].right, p12[2 * s + 1]);
+        assert_int_equal(LEFT(&im.sides[s]), p12[2 * s]);
+        assert_int_equal(RIGHT(&im.sides[s]), p12[2 * s + 1]);
     }
     pm_imposition_free(&im);
 
     /* 5 pages, blanks before the last: 1 2 3 4 _ _ _ 5 */
     static const int p5[] = {5, 1, 2, 0, 0, 3, 4, 0};
-    assert_int_equal(pm_impose_order(5, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(5, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.blanks, 3);
     for (int s = 0; s < 4; s++) {
-        assert_int_equal(im.sides[s].left, p5[2 * s]);
-        assert_int_equal(im.sides[s].right, p5[2 * s + 1]);
+        assert_int_equal(LEFT(&im.sides[s]), p5[2 * s]);
+        assert_int_equal(RIGHT(&im.sides[s]), p5[2 * s + 1]);
     }
     pm_imposition_free(&im);
 
     /* the same at the end: 1 2 3 4 5 _ _ _ */
     static const int p5e[] = {0, 1, 2, 0, 0, 3, 4, 5};
     o.blanks = PM_BLANKS_END;
-    assert_int_equal(pm_impose_order(5, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(5, A5W, A5H, &o, &im), PM_OK);
     for (int s = 0; s < 4; s++) {
-        assert_int_equal(im.sides[s].left, p5e[2 * s]);
-        assert_int_equal(im.sides[s].right, p5e[2 * s + 1]);
+        assert_int_equal(LEFT(&im.sides[s]), p5e[2 * s]);
+        assert_int_equal(RIGHT(&im.sides[s]), p5e[2 * s + 1]);
     }
     pm_imposition_free(&im);
 
     /* one page: it is the last page too, so before-last puts it at the back */
     o.blanks = PM_BLANKS_BEFORE_LAST;
-    assert_int_equal(pm_impose_order(1, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(1, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.sheets, 1);
     assert_int_equal(im.blanks, 3);
-    assert_int_equal(im.sides[0].left, 1);
-    assert_int_equal(im.sides[0].right, 0);
-    assert_int_equal(im.sides[1].left, 0);
-    assert_int_equal(im.sides[1].right, 0);
+    assert_int_equal(LEFT(&im.sides[0]), 1);
+    assert_int_equal(RIGHT(&im.sides[0]), 0);
+    assert_int_equal(LEFT(&im.sides[1]), 0);
+    assert_int_equal(RIGHT(&im.sides[1]), 0);
     pm_imposition_free(&im);
 
     /* right-to-left 8 pages: fronts [1|8] [3|6], backs [7|2] [5|4] */
     static const int r8[] = {1, 8, 7, 2, 3, 6, 5, 4};
     o.rtl = 1;
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
     for (int s = 0; s < 4; s++) {
-        assert_int_equal(im.sides[s].left, r8[2 * s]);
-        assert_int_equal(im.sides[s].right, r8[2 * s + 1]);
+        assert_int_equal(LEFT(&im.sides[s]), r8[2 * s]);
+        assert_int_equal(RIGHT(&im.sides[s]), r8[2 * s + 1]);
     }
     pm_imposition_free(&im);
 }
@@ -315,7 +351,7 @@ static void test_blank_counts(void **state)
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
         pm_booklet_opts o = opts(0, PM_BLANKS_END, 0, PM_DUPLEX_SHORT);
         pm_imposition im;
-        assert_int_equal(pm_impose_order(counts[i][0], &o, &im), PM_OK);
+        assert_int_equal(pm_impose_order(counts[i][0], A5W, A5H, &o, &im), PM_OK);
         assert_int_equal(im.blanks, counts[i][1]);
         assert_int_equal(im.padded, counts[i][0] + counts[i][1]);
         pm_imposition_free(&im);
@@ -340,50 +376,50 @@ static void test_signatures(void **state)
        to 12 at its end */
     pm_booklet_opts o = opts(3, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     pm_imposition im;
-    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(50, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.sheets, 15);
     assert_int_equal(im.padded, 60);
     assert_int_equal(im.blanks, 10);
     /* first signature: sheet 0 front [12|1] */
-    assert_int_equal(im.sides[0].left, 12);
-    assert_int_equal(im.sides[0].right, 1);
+    assert_int_equal(LEFT(&im.sides[0]), 12);
+    assert_int_equal(RIGHT(&im.sides[0]), 1);
     /* second signature starts at 13: sheet 3 front [24|13], back [14|23] */
-    assert_int_equal(im.sides[6].left, 24);
-    assert_int_equal(im.sides[6].right, 13);
-    assert_int_equal(im.sides[7].left, 14);
-    assert_int_equal(im.sides[7].right, 23);
-    assert_int_equal(im.sides[6].sheet_in_sig, 0);
+    assert_int_equal(LEFT(&im.sides[6]), 24);
+    assert_int_equal(RIGHT(&im.sides[6]), 13);
+    assert_int_equal(LEFT(&im.sides[7]), 14);
+    assert_int_equal(RIGHT(&im.sides[7]), 23);
+    assert_int_equal(im.sides[6].cells[0].sheet_in_sig, 0);
     /* last signature holds 49, _, _, 50 then 8 blanks: sheet 12 front [_|49] back [_|_],
        sheet 13 back [50|_], sheet 14 all blank */
-    assert_int_equal(im.sides[24].left, 0);
-    assert_int_equal(im.sides[24].right, 49);
-    assert_int_equal(im.sides[25].left, 0);
-    assert_int_equal(im.sides[25].right, 0);
-    assert_int_equal(im.sides[27].left, 50);
-    assert_int_equal(im.sides[27].right, 0);
-    for (int s = 28; s < 30; s++) assert_true(!im.sides[s].left && !im.sides[s].right);
+    assert_int_equal(LEFT(&im.sides[24]), 0);
+    assert_int_equal(RIGHT(&im.sides[24]), 49);
+    assert_int_equal(LEFT(&im.sides[25]), 0);
+    assert_int_equal(RIGHT(&im.sides[25]), 0);
+    assert_int_equal(LEFT(&im.sides[27]), 50);
+    assert_int_equal(RIGHT(&im.sides[27]), 0);
+    for (int s = 28; s < 30; s++) assert_true(!LEFT(&im.sides[s]) && !RIGHT(&im.sides[s]));
     pm_imposition_free(&im);
 
     /* signatures of 1 sheet: every sheet its own signature, none nested */
     o.signature = 1;
-    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(50, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.sheets, 13);
-    for (int s = 0; s < im.nsides; s++) assert_int_equal(im.sides[s].sheet_in_sig, 0);
-    assert_int_equal(im.sides[2].left, 8); /* sheet 1 front [8|5] */
-    assert_int_equal(im.sides[2].right, 5);
+    for (int s = 0; s < im.nsides; s++) assert_int_equal(im.sides[s].cells[0].sheet_in_sig, 0);
+    assert_int_equal(LEFT(&im.sides[2]), 8); /* sheet 1 front [8|5] */
+    assert_int_equal(RIGHT(&im.sides[2]), 5);
     pm_imposition_free(&im);
 
     /* signature 0 is "one signature" */
     o.signature = 0;
-    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(50, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.sheets, 13);
-    assert_int_equal(im.sides[24].sheet_in_sig, 12);
+    assert_int_equal(im.sides[24].cells[0].sheet_in_sig, 12);
     pm_imposition_free(&im);
 
     /* a signature bigger than the booklet works (as the checker pads it) with a warning */
     diag_clear();
     o.signature = 5;
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(im.sheets, 5);
     assert_int_equal(diag_warnings_seen, 1);
     assert_non_null(strstr(diag_text, "warning"));
@@ -396,25 +432,26 @@ static void test_creep(void **state)
     pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     o.creep = MM(0.1);
     pm_imposition im;
-    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(50, A5W, A5H, &o, &im), PM_OK);
     for (int s = 0; s < im.nsides; s++) {
-        assert_int_equal(im.sides[s].sheet_in_sig, s / 2);
-        assert_float_equal(im.sides[s].creep, (s / 2) * MM(0.1), 1e-9);
+        assert_int_equal(im.sides[s].cells[0].sheet_in_sig, s / 2);
+        assert_float_equal(im.sides[s].cells[0].creep, (s / 2) * MM(0.1), 1e-9);
+        check_saddle_cells(&im.sides[s], MM(0.1));
     }
-    assert_true(im.sides[0].creep == 0 && im.sides[1].creep == 0); /* the outermost sheet stays */
-    assert_float_equal(im.sides[im.nsides - 1].creep, 12 * MM(0.1), 1e-9);
+    assert_true(im.sides[0].cells[0].creep == 0 && im.sides[1].cells[0].creep == 0); /* the outermost sheet stays */
+    assert_float_equal(im.sides[im.nsides - 1].cells[0].creep, 12 * MM(0.1), 1e-9);
     pm_imposition_free(&im);
 
     /* per signature: restarts at 0 on every signature's outer sheet */
     o.signature = 3;
-    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
-    for (int s = 0; s < im.nsides; s++) assert_float_equal(im.sides[s].creep, ((s / 2) % 3) * MM(0.1), 1e-9);
+    assert_int_equal(pm_impose_order(50, A5W, A5H, &o, &im), PM_OK);
+    for (int s = 0; s < im.nsides; s++) assert_float_equal(im.sides[s].cells[0].creep, ((s / 2) % 3) * MM(0.1), 1e-9);
     pm_imposition_free(&im);
 
     /* no creep: nothing moves */
     o.creep = 0;
-    assert_int_equal(pm_impose_order(50, &o, &im), PM_OK);
-    for (int s = 0; s < im.nsides; s++) assert_true(im.sides[s].creep == 0);
+    assert_int_equal(pm_impose_order(50, A5W, A5H, &o, &im), PM_OK);
+    for (int s = 0; s < im.nsides; s++) assert_true(im.sides[s].cells[0].creep == 0);
     pm_imposition_free(&im);
 }
 
@@ -424,7 +461,7 @@ static void test_bad_options(void **state)
     pm_imposition im;
     pm_booklet_opts o = opts(-1, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_EUSAGE);
     assert_int_equal(diag_errors_seen, 1);
     assert_non_null(strstr(diag_text, "signature"));
     assert_null(im.sides);
@@ -433,43 +470,43 @@ static void test_bad_options(void **state)
     o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     o.creep = -0.5;
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_EUSAGE);
     assert_non_null(strstr(diag_text, "creep"));
 
     o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     o.printer_margin = -1;
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_EUSAGE);
     assert_non_null(strstr(diag_text, "margin"));
 
     o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     o.sheet_w = -10;
     o.sheet_h = 100;
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_EUSAGE);
 
     o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     o.duplex = (pm_duplex)7;
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_EUSAGE);
     o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     o.blanks = (pm_blanks)-1;
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_EUSAGE);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_EUSAGE);
 
     /* no pages, negative pages */
     o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
     diag_clear();
-    assert_int_not_equal(pm_impose_order(0, &o, &im), PM_OK);
+    assert_int_not_equal(pm_impose_order(0, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(diag_errors_seen, 1);
     assert_null(im.sides);
     diag_clear();
-    assert_int_not_equal(pm_impose_order(-4, &o, &im), PM_OK);
+    assert_int_not_equal(pm_impose_order(-4, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(diag_errors_seen, 1);
 
     /* signature 0 is fine: one signature */
     diag_clear();
-    assert_int_equal(pm_impose_order(8, &o, &im), PM_OK);
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
     assert_int_equal(diag_errors_seen + diag_warnings_seen, 0);
     pm_imposition_free(&im);
 }
@@ -533,6 +570,200 @@ static void test_sheet_choice(void **state)
     assert_float_equal(sc, 396 / A5[0], 1e-6);
 }
 
+/* ---- a page in its cell ---- */
+
+/* The sheet writer's placement before the cells (dev_booklet.c's place() at f73bfaa), for
+   a page on the left or right half of a landscape sheet, the whole side turned by the
+   caller when it must be. The cells must give exactly the same numbers, bit for bit: the
+   sample booklets stay byte-identical. */
+typedef struct { double x, y, s, cx0, cy0, cx1, cy1; } old_placement;
+static double old_fit_scale(double sw, double sh, double w, double h)
+{
+    double s = fmin((sw / 2 + 0.5) / w, (sh + 0.5) / h);
+    return s >= 1 ? 1 : fmin(sw / 2 / w, sh / h);
+}
+static void old_place(double sw, double sh, int right, double w, double h, double creep, old_placement *p)
+{
+    p->s = old_fit_scale(fmax(sw, sh), fmin(sw, sh), w, h);
+    double pw = w * p->s, ph = h * p->s, cx = sw / 2;
+    p->y = (sh - ph) / 2;
+    p->x = right ? cx - creep : cx - pw + creep;
+    p->cx0 = right ? cx : fmax(p->x, 0);
+    p->cx1 = right ? fmin(p->x + pw, sw) : cx;
+    p->cy0 = fmax(p->y, 0);
+    p->cy1 = fmin(p->y + ph, sh);
+}
+
+static void test_saddle_placement_as_before(void **state)
+{
+    (void)state;
+    static const double sizes[][2] = {{A5W, A5H}, {297.6378, 419.5276}, {595.2756, 841.8898}, {396, 612}, {430, 500}};
+    static const double creeps[] = {0, MM(0.1), MM(0.37), MM(2)};
+    static const double sheets[][2] = {{A4W, A4H}, {1190.5512, 841.8898}, {792, 612}};
+    for (size_t sh = 0; sh < 3; sh++)
+        for (size_t i = 0; i < 5; i++)
+            for (int dup = 0; dup < 2; dup++) {
+                pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, 0, (pm_duplex)dup);
+                o.sheet_w = sheets[sh][0];
+                o.sheet_h = sheets[sh][1];
+                o.creep = creeps[i % 4];
+                pm_imposition im;
+                assert_int_equal(pm_impose_order(12, sizes[i][0], sizes[i][1], &o, &im), PM_OK);
+                assert_true(im.sheet_w == sheets[sh][0] && im.sheet_h == sheets[sh][1]);
+                for (int s = 0; s < im.nsides; s++)
+                    for (int k = 0; k < 2; k++) {
+                        const pm_cell *c = &im.sides[s].cells[k];
+                        old_placement want;
+                        old_place(im.sheet_w, im.sheet_h, k, sizes[i][0], sizes[i][1], c->creep, &want);
+                        pm_place got;
+                        pm_cell_place(c, im.sheet_w, im.sheet_h, sizes[i][0], sizes[i][1], &got);
+                        /* a turned side was drawn in the sheet turned about its centre */
+                        assert_int_equal(got.rotation, im.sides[s].turned ? 180 : 0);
+                        if (im.sides[s].turned) assert_true(got.rx == im.sheet_w && got.ry == im.sheet_h);
+                        assert_true(got.x == want.x && got.y == want.y && got.s == want.s);
+                        assert_true(got.cx0 == want.cx0 && got.cx1 == want.cx1);
+                        assert_true(got.cy0 == want.cy0 && got.cy1 == want.cy1);
+                    }
+                pm_imposition_free(&im);
+            }
+}
+
+/* Sheet point of page point (u, v) under matrix m. */
+static void apply(const double m[6], double u, double v, double *x, double *y)
+{
+    *x = m[0] * u + m[2] * v + m[4];
+    *y = m[1] * u + m[3] * v + m[5];
+}
+
+/* The matrix puts the page inside its cell, turned as the cell says, against its spine. */
+static void test_place_matrix(void **state)
+{
+    (void)state;
+    double sw = 600, sh = 400, w = 100, h = 150;
+    static const int rots[] = {0, 90, 180, 270};
+    static const pm_spine spines[] = {PM_SPINE_LEFT, PM_SPINE_RIGHT, PM_SPINE_NONE};
+    for (int r = 0; r < 4; r++)
+        for (int sp = 0; sp < 3; sp++) {
+            int across = rots[r] % 180;
+            /* a cell with room to spare in both directions, off the origin */
+            pm_cell c = {.page = 1, .x = 120, .y = 40, .w = across ? 200 : 130, .h = across ? 130 : 200,
+                         .rotation = rots[r], .spine = spines[sp]};
+            pm_place p;
+            double m[6], x, y;
+            pm_cell_place(&c, sw, sh, w, h, &p);
+            assert_float_equal(p.s, 1, 1e-12);
+            pm_place_matrix(&p, m);
+            /* all four corners inside the cell */
+            double corners[4][2] = {{0, 0}, {w, 0}, {0, h}, {w, h}}, x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
+            for (int k = 0; k < 4; k++) {
+                apply(m, corners[k][0], corners[k][1], &x, &y);
+                x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+            }
+            assert_true(x0 >= c.x - 1e-9 && x1 <= c.x + c.w + 1e-9 && y0 >= c.y - 1e-9 && y1 <= c.y + c.h + 1e-9);
+            assert_float_equal(x1 - x0, across ? h : w, 1e-9);
+            /* the page's own "right" (its +u axis) runs along the sheet turned clockwise */
+            double ux = m[0], uy = m[1];
+            static const double dir[4][2] = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}};
+            assert_float_equal(ux, dir[r][0], 1e-12);
+            assert_float_equal(uy, dir[r][1], 1e-12);
+            /* the spine edge of the page touches the cell's edge there; centred otherwise */
+            double ex, ey;
+            if (spines[sp] != PM_SPINE_NONE) {
+                double u = spines[sp] == PM_SPINE_LEFT ? 0 : w;
+                apply(m, u, h / 2, &ex, &ey);
+                int side = (spines[sp] == PM_SPINE_LEFT ? 0 : 2) + r; /* 0 left, 1 top, 2 right, 3 bottom */
+                switch (side % 4) {
+                case 0: assert_float_equal(ex, c.x, 1e-9); break;
+                case 1: assert_float_equal(ey, c.y, 1e-9); break;
+                case 2: assert_float_equal(ex, c.x + c.w, 1e-9); break;
+                case 3: assert_float_equal(ey, c.y + c.h, 1e-9); break;
+                }
+            } else {
+                apply(m, w / 2, h / 2, &ex, &ey);
+                assert_float_equal(ex, c.x + c.w / 2, 1e-9);
+                assert_float_equal(ey, c.y + c.h / 2, 1e-9);
+            }
+            /* creep moves the page across its spine by that much; the clip stays on the cell */
+            c.creep = 7;
+            pm_place q;
+            pm_cell_place(&c, sw, sh, w, h, &q);
+            if (spines[sp] != PM_SPINE_NONE) {
+                assert_float_equal(fabs(q.x - p.x), 7, 1e-9);
+                assert_true(q.cx0 >= (q.x < p.x ? p.cx0 - 7 - 1e-9 : p.cx0 - 1e-9));
+            }
+        }
+    /* a page larger than its cell shrinks to fit */
+    pm_cell c = {.page = 1, .x = 0, .y = 0, .w = 50, .h = 75};
+    pm_place p;
+    pm_cell_place(&c, sw, sh, w, h, &p);
+    assert_float_equal(p.s, 0.5, 1e-12);
+}
+
+/* ---- sheets as paper ---- */
+
+static const pm_cell *cell_at(const pm_sheet_side *sd, double x, double y)
+{
+    for (int i = 0; i < sd->ncells; i++) {
+        const pm_cell *c = &sd->cells[i];
+        if (x > c->x && x < c->x + c->w && y > c->y && y < c->y + c->h) return c;
+    }
+    return NULL;
+}
+
+/* The page's spine on the sheet: the x of its edge against the fold (pages upright or
+   upside down). */
+static double spine_x(const pm_cell *c)
+{
+    int right = c->spine == PM_SPINE_RIGHT;
+    if (c->rotation == 180) right = !right;
+    return right ? c->x + c->w : c->x;
+}
+
+/* Every printed sheet as paper: turned over on the duplex edge, what lies behind each
+   page must be the other side of its leaf (pages 2k+1 and 2k+2), the same way up, with
+   its spine on the same fold. n must need no blanks. */
+static void check_as_paper(const pm_imposition *im, pm_duplex duplex)
+{
+    int landscape = im->sheet_w >= im->sheet_h;
+    int book = (duplex == PM_DUPLEX_SHORT) == landscape; /* turned about a vertical axis */
+    for (int s = 0; s + 1 < im->nsides; s += 2) {
+        const pm_sheet_side *f = &im->sides[s], *b = &im->sides[s + 1];
+        assert_int_equal(f->sheet, b->sheet);
+        assert_true(!f->back && b->back);
+        for (int i = 0; i < f->ncells; i++) {
+            const pm_cell *c = &f->cells[i];
+            double cx = c->x + c->w / 2, cy = c->y + c->h / 2;
+            const pm_cell *d = cell_at(b, book ? im->sheet_w - cx : cx, book ? cy : im->sheet_h - cy);
+            assert_non_null(d);
+            if (!c->page) {
+                assert_int_equal(d->page, 0);
+                continue;
+            }
+            assert_int_equal(d->page, c->page % 2 ? c->page + 1 : c->page - 1);
+            assert_int_equal(d->folded, c->folded);
+            assert_int_equal(d->rotation, book ? c->rotation : (c->rotation + 180) % 360);
+            double sx = spine_x(c);
+            assert_float_equal(spine_x(d), book ? im->sheet_w - sx : sx, 1e-9);
+        }
+    }
+}
+
+/* The saddle booklet as paper. */
+static void test_saddle_as_paper(void **state)
+{
+    (void)state;
+    for (int n = 4; n <= 48; n += 4)
+        for (int dup = 0; dup < 2; dup++)
+            for (int rtl = 0; rtl < 2; rtl++) {
+                pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, rtl, (pm_duplex)dup);
+                o.signature = n % 8 ? 0 : 2;
+                pm_imposition im;
+                assert_int_equal(pm_impose_order(n, A5W, A5H, &o, &im), PM_OK);
+                check_as_paper(&im, (pm_duplex)dup);
+                pm_imposition_free(&im);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +775,9 @@ int main(void)
         cmocka_unit_test(test_creep),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_sheet_choice),
+        cmocka_unit_test(test_saddle_placement_as_before),
+        cmocka_unit_test(test_place_matrix),
+        cmocka_unit_test(test_saddle_as_paper),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,106 @@
+/* impose.h - the imposition arithmetic, with no drawing (impose.c; no cairo here): which
+ * reading page goes where on which side of which printed sheet, for every fold.
+ *
+ * A fold is a *scheme* that turns the reading pages into printed sheets; today the one
+ * scheme is saddle stitch: two pages side by side on each side of a landscape sheet, the
+ * sheets folded together and stapled in the fold (the booklet of the imposition notes:
+ * blanks, signatures, right-to-left binding, creep).
+ * Each side of a printed sheet is a list of cells {page, x, y, w, h, rotation}; where the
+ * page sits inside its cell (against the spine, centred, moved by the creep, scaled) is
+ * pm_cell_place, so the cairo writer (sheets.c) and any other writer place pages alike. */
+#ifndef PM_IMPOSE_H
+#define PM_IMPOSE_H
+
+#include "input/spec.h"
+
+typedef struct pm_booklet_opts {
+    double sheet_w, sheet_h;  /* sheet in points (either way round); 0 = automatic from the page size */
+    pm_duplex duplex;
+    pm_blanks blanks;
+    int signature;            /* sheets per signature; 0 = all in one */
+    double creep;             /* paper thickness in points */
+    int marks;                /* fold and crop marks */
+    double printer_margin;    /* copier's unprintable edge in points */
+    int rtl;                  /* bound on the right */
+    int quiet;                /* do not print the printing how-to (-q; watch mode's rebuilds) */
+} pm_booklet_opts;
+
+/* Options from a layout's booklet: section (defaults when s is NULL). */
+void pm_booklet_opts_from_spec(const pm_spec *s, pm_booklet_opts *o);
+
+/* Which edge of the page, in the page's own upright frame, lies against the spine. */
+typedef enum { PM_SPINE_NONE, PM_SPINE_LEFT, PM_SPINE_RIGHT } pm_spine;
+
+/* One reading page on one side of a printed sheet. */
+typedef struct pm_cell {
+    int page;            /* reading page, 1-based; 0 = blank */
+    double x, y, w, h;   /* the cell on the sheet side, points from its top-left corner */
+    int rotation;        /* 0, 90, 180 or 270: degrees the page is turned clockwise */
+    pm_spine spine;      /* the page is pushed against this edge (and moved across it by creep) */
+    double creep;        /* how far the page moves toward the spine, in points */
+    int folded;          /* the folded sheet (pair of leaves) it belongs to, 0-based, in
+                            reading order */
+    int sheet_in_sig;    /* nesting of that folded sheet: 0 = outermost of its signature */
+} pm_cell;
+
+/* One side of one printed sheet. */
+typedef struct pm_sheet_side {
+    pm_cell *cells;      /* into pm_imposition.cells */
+    int ncells;
+    int sheet;           /* printed sheet, 0-based */
+    int back;            /* 0 front, 1 back */
+    int turned;          /* printed upside down for the duplex edge (or empty back: the front) */
+} pm_sheet_side;
+
+typedef struct pm_imposition {
+    double sheet_w, sheet_h; /* the printed sheet as written, points */
+    double scale;         /* of pages of the size imposed for (1 or less) */
+    pm_sheet_side *sides; /* every side of every sheet: front, back */
+    int nsides;
+    pm_cell *cells;
+    int ncells;
+    int npages;           /* reading pages */
+    int padded;           /* pages in the folded booklet, blanks included */
+    int blanks;           /* blank pages added */
+    int sheets;           /* printed sheets */
+    int folded;           /* folded sheets */
+} pm_imposition;
+
+/* Impose npages reading pages of page_w x page_h points (the largest, when they differ):
+ * choose the sheet (pm_booklet_sheet), the order and the cells. Returns PM_OK, or
+ * PM_EUSAGE / PM_EINPUT for bad options or page counts (after a diagnostic). Release with pm_imposition_free (also after an error). */
+int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_opts *o, pm_imposition *out);
+void pm_imposition_free(pm_imposition *im);
+
+/* The sheet when o has none: the smallest standard sheet of the page's family (metric /
+ * inch) holding two pages side by side at full size (A5 -> A4, half-letter -> Letter).
+ * Sets *sheet_w and *sheet_h (landscape) and *scale (1, or less when the pages must
+ * shrink to fit). Prints nothing. */
+void pm_booklet_sheet(const pm_booklet_opts *o, double w, double h, double *sheet_w, double *sheet_h,
+                      double *scale);
+
+/* Scale of a page of w x h points in a cell of cw x ch: 1 when it fits (give or take
+ * PM_PAPER_TOL, rounding in paper sizes), else as large as fits. */
+#define PM_PAPER_TOL 0.5
+double pm_fit_scale(double cw, double ch, double w, double h);
+
+/* Name of a standard sheet of w x h points in either orientation ("A4"), or NULL. */
+const char *pm_sheet_name(double w, double h);
+
+/* Where a page of w x h points goes in its cell. The writer turns the sheet by rotation
+ * about (rx, ry) (for 180: translate to (rx, ry), then rotate), clips to the cell
+ * (cx0, cy0)-(cx1, cy1) in that turned frame, and paints the page with its top-left corner
+ * at (x, y), scaled by s. */
+typedef struct pm_place {
+    int rotation;
+    double rx, ry;
+    double x, y, s;
+    double cx0, cy0, cx1, cy1;
+} pm_place;
+void pm_cell_place(const pm_cell *c, double sheet_w, double sheet_h, double w, double h, pm_place *p);
+
+/* The same as one PDF matrix [a b c d e f] from page space (y down, origin top-left) to
+ * sheet space (y down): sheet = (a u + c v + e, b u + d v + f). */
+void pm_place_matrix(const pm_place *p, double m[6]);
+
+#endif

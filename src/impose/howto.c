@@ -25,17 +25,18 @@ void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, co
     char sheet[40], blanks[200];
     pm_bk_sheet_label(sheet, sizeof sheet, im->sheet_w, im->sheet_h);
     int total4 = (im->npages + 3) / 4 * 4, b4 = total4 - im->npages, bsig = im->padded - total4;
+    const char *where = im->npages == 1 ? "after the page (it stays the cover)"
+                        : o->blanks == PM_BLANKS_END ? "at the end" : "before the last page";
     if (!im->blanks)
         snprintf(blanks, sizeof blanks, "0 blank pages added (%d is a multiple of 4)", im->npages);
     else if (!bsig)
-        snprintf(blanks, sizeof blanks, "%d blank page%s added %s", b4, b4 > 1 ? "s" : "",
-                 o->blanks == PM_BLANKS_END ? "at the end" : "before the last page");
+        snprintf(blanks, sizeof blanks, "%d blank page%s added %s", b4, b4 > 1 ? "s" : "", where);
     else if (!b4)
         snprintf(blanks, sizeof blanks, "%d blank page%s added at the end of the last signature", bsig,
                  bsig > 1 ? "s" : "");
     else
         snprintf(blanks, sizeof blanks, "%d blank page%s added %s, and %d at the end of the last signature", b4,
-                 b4 > 1 ? "s" : "", o->blanks == PM_BLANKS_END ? "at the end" : "before the last page", bsig);
+                 b4 > 1 ? "s" : "", where, bsig);
     int is_long = o->duplex == PM_DUPLEX_LONG;
     const char *edge = is_long ? "long" : "short";
     fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides); %s.\n", path, im->npages, im->npages > 1 ? "s" : "",

@@ -5,7 +5,7 @@
  * sheets are drawn by sheets.c; tests/unit/test_impose.c checks this file alone.
  *
  * The booklet order is the one tests/tools/booklet_check.py expects: pad to a multiple of
- * 4 (blanks just before the last page, or at the end),
+ * 4 (blanks just before the last page, or at the end; a single page stays the cover),
  * split the padded pages into signatures of 4k pages and pad the last signature at its
  * end; in a signature of P pages folded sheet i shows [P-2i | 2i+1] on its front and
  * [2i+2 | P-2i-1] on its back. The sheet sizes are in paper.c. */
@@ -85,7 +85,9 @@ typedef struct {
 static int *reading_order(int npages, int total, int padded, pm_blanks blanks)
 {
     int *seq = pm_xcalloc((size_t)padded, sizeof *seq);
-    if (blanks == PM_BLANKS_BEFORE_LAST && total > npages) {
+    if (npages == 1) {
+        seq[0] = 1; /* the only page is the cover, never the back */
+    } else if (blanks == PM_BLANKS_BEFORE_LAST && total > npages) {
         for (int i = 0; i < npages - 1; i++) seq[i] = i + 1;
         seq[total - 1] = npages;
     } else {

@@ -88,6 +88,7 @@ for n in 1 2 3 4 5 8 19 50; do
     # the how-to names the blanks added
     blanks=$(( (n + 3) / 4 * 4 - n ))
     if [ "$blanks" = 0 ]; then want="0 blank pages added"; elif [ "$blanks" = 1 ]; then want="1 blank page added before the last page"; else want="$blanks blank pages added before the last page"; fi
+    [ "$n" = 1 ] && want="3 blank pages added after the page (it stays the cover)"
     if grep -q "$want" "$T/howto${n}sb.txt"; then pass "$n pages: how-to says '$want'"; else fail "$n pages: how-to lacks '$want': $(head -n 1 "$T/howto${n}sb.txt")"; fi
     if [ "$n" = 5 ] && render "$n" q -q; then
         if [ ! -s "$T/howto${n}q.txt" ] && cmp -s "$T/b${n}q.pdf" "$T/b${n}sb.pdf"; then pass "-q: the same booklet, no how-to"

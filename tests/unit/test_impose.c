@@ -77,7 +77,9 @@ static int ref_order(int n, int sheets_per_sig, int blanks_end, int rtl, ref_she
 {
     int total = (n + 3) / 4 * 4;
     int *pages = calloc((size_t)total, sizeof *pages);
-    if (!blanks_end && total > n) {
+    if (n == 1) {
+        pages[0] = 1; /* a single page stays the cover */
+    } else if (!blanks_end && total > n) {
         int k = 0;
         for (int i = 1; i < n; i++) pages[k++] = i;
         for (int i = 0; i < total - n; i++) pages[k++] = 0;
@@ -311,16 +313,23 @@ static void test_known_orders(void **state)
     }
     pm_imposition_free(&im);
 
-    /* one page: it is the last page too, so before-last puts it at the back */
+    /* one page: the last page too, but it stays the cover (never the back), whatever
+       the blanks and the binding; long-edge duplex turns the front, as the back is empty */
+    for (int blanks = 0; blanks < 2; blanks++)
+        for (int rtl = 0; rtl < 2; rtl++) {
+            o.blanks = (pm_blanks)blanks;
+            o.rtl = rtl;
+            assert_int_equal(pm_impose_order(1, A5W, A5H, &o, &im), PM_OK);
+            assert_int_equal(im.sheets, 1);
+            assert_int_equal(im.blanks, 3);
+            assert_int_equal(LEFT(&im.sides[0]), rtl ? 1 : 0);
+            assert_int_equal(RIGHT(&im.sides[0]), rtl ? 0 : 1);
+            assert_int_equal(LEFT(&im.sides[1]), 0);
+            assert_int_equal(RIGHT(&im.sides[1]), 0);
+            pm_imposition_free(&im);
+        }
     o.blanks = PM_BLANKS_BEFORE_LAST;
-    assert_int_equal(pm_impose_order(1, A5W, A5H, &o, &im), PM_OK);
-    assert_int_equal(im.sheets, 1);
-    assert_int_equal(im.blanks, 3);
-    assert_int_equal(LEFT(&im.sides[0]), 1);
-    assert_int_equal(RIGHT(&im.sides[0]), 0);
-    assert_int_equal(LEFT(&im.sides[1]), 0);
-    assert_int_equal(RIGHT(&im.sides[1]), 0);
-    pm_imposition_free(&im);
+    o.rtl = 0;
 
     /* right-to-left 8 pages: fronts [1|8] [3|6], backs [7|2] [5|4] */
     static const int r8[] = {1, 8, 7, 2, 3, 6, 5, 4};

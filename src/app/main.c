@@ -33,6 +33,10 @@ static const char usage[] =
     "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
     "\n"
     "Booklet options (override the layout's booklet: section):\n"
+    "      --fold FOLD         saddle: folded and stapled (default); 2up: two copies of each\n"
+    "                          sheet side, cut in half; cut-stack: several booklet sides\n"
+    "                          per sheet, cut, stacked, folded; zine8: eight pages on one\n"
+    "                          side, folded and slit\n"
     "      --sheet SIZE        sheet paper (A4, Letter, A3, ...; default: from the page)\n"
     "      --duplex short|long printer flips on the short (default) or long edge\n"
     "      --blanks before-last|end  where padding pages go (default before-last)\n"
@@ -51,7 +55,7 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD
 };
 
 static const struct option longopts[] = {
@@ -65,6 +69,7 @@ static const struct option longopts[] = {
     {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
     {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
+    {"fold", required_argument, 0, O_FOLD},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -161,6 +166,13 @@ int main(int argc, char **argv)
             else return bad_usage("--binding '%s': use left or right", optarg);
             break;
         case O_WATCH: watch = 1; break;
+        case O_FOLD:
+            if (!strcmp(optarg, "saddle")) o.fold = PM_FOLD_SADDLE;
+            else if (!strcmp(optarg, "zine8")) o.fold = PM_FOLD_ZINE8;
+            else if (!strcmp(optarg, "2up")) o.fold = PM_FOLD_2UP;
+            else if (!strcmp(optarg, "cut-stack")) o.fold = PM_FOLD_CUT_STACK;
+            else return bad_usage("--fold '%s': use saddle, zine8, 2up or cut-stack", optarg);
+            break;
         case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default: {
             const char *bad = argv[optind - 1];
@@ -178,6 +190,7 @@ int main(int argc, char **argv)
         if (!o.output) return bad_usage("%s", "impose needs -o OUT.pdf");
         pm_booklet_opts bo;
         pm_booklet_opts_from_spec(NULL, &bo);
+        if (o.fold >= 0) bo.fold = (pm_fold)o.fold;
         if (o.duplex >= 0) bo.duplex = (pm_duplex)o.duplex;
         if (o.blanks >= 0) bo.blanks = (pm_blanks)o.blanks;
         if (o.signature >= 0) bo.signature = o.signature;

@@ -70,6 +70,7 @@ void pm_options_init(pm_options *o)
     memset(o, 0, sizeof *o);
     o->dpi = 100;
     o->duplex = o->blanks = o->signature = o->marks = o->rtl = -1;
+    o->fold = -1;
     o->creep = o->printer_margin = -1;
 }
 
@@ -188,6 +189,7 @@ static void *dev_thread_run(void *arg)
 static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
+    if (o->fold >= 0) b->fold = (pm_fold)o->fold;
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
     if (o->signature >= 0) b->signature = o->signature;

@@ -1,5 +1,5 @@
 /* booklet.h - the imposed outputs: reading pages placed on printed sheets by a fold
- * (impose.h: saddle stitch) for copying, folding and binding.
+ * (impose.h: saddle stitch, 2up, cut-stack, zine8) for copying, folding and binding.
  *
  * impose.c and paper.c hold the arithmetic (page order, blanks, signatures, duplex
  * turning, creep, sheet geometry), unit-tested without any drawing; sheets.c draws the

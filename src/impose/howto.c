@@ -1,9 +1,14 @@
 /* howto.c - the printing how-to printed after a booklet is written (howto.h): what the
- * file holds, then numbered steps: print both sides with the duplex edge named (or by
- * hand), fold, staple or sew the signatures. No drawing. */
+ * file holds, then numbered steps for its fold: print (both sides with the duplex edge
+ * named, or by hand), then fold and staple, cut and fold, cut and stack, or fold and
+ * slit. No drawing. */
 #include "impose/howto.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
 
 #define PT_TO_MM(x) ((x) * 25.4 / 72.0)
 
@@ -19,51 +24,150 @@ void pm_bk_sheet_label(char *buf, size_t n, double w, double h)
     else snprintf(buf, n, "%.0f x %.0f mm", PT_TO_MM(w), PT_TO_MM(h));
 }
 
+static void blanks_text(char *buf, size_t n, const pm_imposition *im, const pm_booklet_opts *o)
+{
+    int total4 = im->fold == PM_FOLD_ZINE8 ? 8 : (im->npages + 3) / 4 * 4;
+    int b4 = total4 - im->npages, bsig = im->padded - total4;
+    const char *where = im->npages == 1 ? "after the page (it stays the cover)"
+                        : o->blanks == PM_BLANKS_END ? "at the end" : "before the last page";
+    if (!im->blanks)
+        snprintf(buf, n, "0 blank pages added (%d is a multiple of %d)", im->npages, total4 == 8 ? 8 : 4);
+    else if (!bsig)
+        snprintf(buf, n, "%d blank page%s added %s", b4, b4 > 1 ? "s" : "", where);
+    else if (!b4)
+        snprintf(buf, n, "%d blank page%s added at the end of the last signature", bsig, bsig > 1 ? "s" : "");
+    else
+        snprintf(buf, n, "%d blank page%s added %s, and %d at the end of the last signature", b4, b4 > 1 ? "s" : "",
+                 where, bsig);
+}
+
+/* Step 1: printing. Returns the number of the next step. */
+static int print_steps(FILE *out, const char *sheet, const pm_booklet_opts *o, const pm_imposition *im)
+{
+    int is_long = o->duplex == PM_DUPLEX_LONG;
+    const char *edge = is_long ? "long" : "short", *EDGE = is_long ? "LONG" : "SHORT";
+    if (im->fold == PM_FOLD_ZINE8) {
+        fprintf(out, "  1. Print on %s paper, one side only, at actual size (not \"fit to page\").\n", sheet);
+        return 2;
+    }
+    fprintf(out, "  1. Print on %s paper, both sides, at actual size (not \"fit to page\"), flipping on the %s\n"
+                 "     edge (\"%s-edge binding\")%s.\n",
+            sheet, EDGE, edge, im->sides[0].turned || (im->nsides > 1 && im->sides[1].turned)
+                                   ? "; one side of every sheet is upside down on purpose" : "");
+    fprintf(out, "     No duplex? Print the odd sides (1, 3, ...), put the stack back in the tray turned over\n"
+                 "     along its %s edge, then print the even sides (2, 4, ...).\n"
+                 "     Backs upside down? Your copier flips the other way: use --duplex %s.\n",
+            edge, is_long ? "short" : "long");
+    return 2;
+}
+
+/* Fold the folded sheets (in signatures) and bind them: steps n and n + 1. */
+static void fold_steps(FILE *out, int n, const pm_booklet_opts *o, int sheets, const char *what)
+{
+    if (o->signature && sheets > o->signature) {
+        int nsig = (sheets + o->signature - 1) / o->signature;
+        if (o->signature == 1)
+            fprintf(out, "  %d. Fold every %s in half on its own, keeping their order: %d signatures of one sheet.\n"
+                         "  %d. Stack the folded sheets in order and sew through the folds, or glue the spines.\n",
+                    n, what, nsig, n + 1);
+        else
+            fprintf(out, "  %d. Split the %ss into %d signatures of %d (%ss 1-%d, %d-%d, ...), keeping their order;\n"
+                         "     fold each signature in half, its first sheet outside.\n"
+                         "  %d. Stack the folded signatures in order and sew through the folds, or glue the spines.\n",
+                    n, what, nsig, o->signature, what, o->signature, o->signature + 1, 2 * o->signature, n + 1);
+    } else {
+        fprintf(out, "  %d. Keep the %ss in order (%s 1 on the outside), fold the stack in half.\n"
+                     "  %d. Staple in the fold, from the outside (a long-reach stapler, or open the stapler flat).\n",
+                n, what, what, n + 1);
+    }
+}
+
+static void zine8_steps(FILE *out, int n)
+{
+    fprintf(out, "  %d. Fold the sheet in half top to bottom, then left to right, then each half in half again;\n"
+                 "     crease every fold well and open the sheet flat: eight panels.\n"
+                 "  %d. Cut along the dashed line in the middle (or fold the sheet left to right and cut from the\n"
+                 "     fold along the middle crease to the next fold).\n"
+                 "  %d. Fold it top to bottom, printed side out. Push the two ends toward each other: the slit\n"
+                 "     opens into a diamond; push until the middle pages meet, then fold the booklet flat with\n"
+                 "     the cover (page 1) on top.\n",
+            n, n + 1, n + 2);
+}
+
+/* A slot's place on the sheet as the front shows it: "top left", "bottom", "row 2 column 3". */
+static void slot_name(char *buf, size_t n, const pm_imposition *im, int j)
+{
+    int col = j % im->slot_cols, row = j / im->slot_cols, R = im->slot_rows, C = im->slot_cols;
+    const char *v = R == 1 ? "" : row == 0 ? "top" : row == R - 1 ? "bottom" : NULL;
+    const char *h = C == 1 ? "" : col == 0 ? "left" : col == C - 1 ? "right" : NULL;
+    if (!v || !h) snprintf(buf, n, "row %d column %d", row + 1, col + 1);
+    else snprintf(buf, n, "%s%s%s", v, *v && *h ? " " : "", h);
+}
+
+/* cut-stack: cut, lay the piles on each other in slot order, then fold as one booklet. */
+static void cut_stack_steps(FILE *out, int n, const pm_booklet_opts *o, const pm_imposition *im)
+{
+    fprintf(out, "  %d. Lay the printed sheets fronts up, sheet 1 on top, and cut the stack along the dashed\n"
+                 "     lines into %d pile%s, keeping each pile in order.\n",
+            n, im->slots, im->slots > 1 ? "s" : "");
+    if (im->slots > 1) {
+        fprintf(out, "  %d. Lay the piles on each other, top first:", n + 1);
+        for (int j = 0; j < im->slots; j++) {
+            char name[40];
+            slot_name(name, sizeof name, im, j);
+            fprintf(out, "%s %s", j ? "," : "", name);
+        }
+        fprintf(out, " (as the fronts show them).\n");
+        n++;
+    }
+    if (im->blank_folded == 1) fprintf(out, "     The last piece of the stack is blank: leave it out.\n");
+    else if (im->blank_folded)
+        fprintf(out, "     The last %d pieces of the stack are blank: leave them out.\n", im->blank_folded);
+    fold_steps(out, n + 1, o, im->folded, "piece");
+}
+
 void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, const pm_bk_summary *sum)
 {
     const pm_imposition *im = &sum->im;
     char sheet[40], blanks[200];
     pm_bk_sheet_label(sheet, sizeof sheet, im->sheet_w, im->sheet_h);
-    int total4 = (im->npages + 3) / 4 * 4, b4 = total4 - im->npages, bsig = im->padded - total4;
-    const char *where = im->npages == 1 ? "after the page (it stays the cover)"
-                        : o->blanks == PM_BLANKS_END ? "at the end" : "before the last page";
-    if (!im->blanks)
-        snprintf(blanks, sizeof blanks, "0 blank pages added (%d is a multiple of 4)", im->npages);
-    else if (!bsig)
-        snprintf(blanks, sizeof blanks, "%d blank page%s added %s", b4, b4 > 1 ? "s" : "", where);
-    else if (!b4)
-        snprintf(blanks, sizeof blanks, "%d blank page%s added at the end of the last signature", bsig,
-                 bsig > 1 ? "s" : "");
-    else
-        snprintf(blanks, sizeof blanks, "%d blank page%s added %s, and %d at the end of the last signature", b4,
-                 b4 > 1 ? "s" : "", where, bsig);
-    int is_long = o->duplex == PM_DUPLEX_LONG;
-    const char *edge = is_long ? "long" : "short";
-    fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides); %s.\n", path, im->npages, im->npages > 1 ? "s" : "",
-            im->sheets, im->sheets > 1 ? "s" : "", sheet, im->nsides, blanks);
-    fprintf(out, "To make the booklet:\n");
-    fprintf(out, "  1. Print on %s paper, both sides, at actual size (not \"fit to page\"), flipping on the %s\n"
-                 "     edge (\"%s-edge binding\")%s.\n",
-            sheet, is_long ? "LONG" : "SHORT", edge,
-            is_long ? "; one side of every sheet is upside down on purpose" : "");
-    fprintf(out, "     No duplex? Print the odd sides (1, 3, ...), put the stack back in the tray turned over\n"
-                 "     along its %s edge, then print the even sides (2, 4, ...).\n"
-                 "     Backs upside down? Your copier flips the other way: use --duplex %s.\n",
-            edge, is_long ? "short" : "long");
-    if (o->signature && im->sheets > o->signature) {
-        int nsig = im->sheets / o->signature;
-        if (o->signature == 1)
-            fprintf(out, "  2. Fold every sheet in half on its own, keeping their order: %d signatures of one sheet.\n"
-                         "  3. Stack the folded sheets in order and sew through the folds, or glue the spines.\n",
-                    nsig);
-        else
-            fprintf(out, "  2. Split the sheets into %d signatures of %d (sheets 1-%d, %d-%d, ...), keeping their order;\n"
-                         "     fold each signature in half, its first sheet outside.\n"
-                         "  3. Stack the folded signatures in order and sew through the folds, or glue the spines.\n",
-                    nsig, o->signature, o->signature, o->signature + 1, 2 * o->signature);
-    } else {
-        fprintf(out, "  2. Keep the sheets in order (sheet 1 on the outside), fold the stack in half.\n"
-                     "  3. Staple in the fold, from the outside (a long-reach stapler, or open the stapler flat).\n");
+    blanks_text(blanks, sizeof blanks, im, o);
+    int nsides = im->nsides;
+    const char *only = "";
+    const char *s = im->npages > 1 ? "s" : "";
+    switch (im->fold) {
+    case PM_FOLD_ZINE8:
+        fprintf(out, "%s: %d page%s on one side of one sheet of %s, a zine8 (eight-page mini-zine); %s.\n", path,
+                im->npages, s, sheet, blanks);
+        break;
+    case PM_FOLD_2UP:
+        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides%s), each booklet side twice: two booklets\n"
+                     "of %d half-sheet%s; %s.\n",
+                path, im->npages, s, im->sheets, im->sheets > 1 ? "s" : "", sheet, nsides, only, im->folded,
+                im->folded > 1 ? "s" : "", blanks);
+        break;
+    case PM_FOLD_CUT_STACK:
+        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides%s), %d booklet side%s on each: one booklet\n"
+                     "of %d piece%s after cutting and stacking; %s.\n",
+                path, im->npages, s, im->sheets, im->sheets > 1 ? "s" : "", sheet, nsides, only, im->slots,
+                im->slots > 1 ? "s" : "", im->folded, im->folded > 1 ? "s" : "", blanks);
+        break;
+    default:
+        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides%s); %s.\n", path, im->npages, s, im->sheets,
+                im->sheets > 1 ? "s" : "", sheet, nsides, only, blanks);
+        break;
+    }
+    fprintf(out, "To make the %s:\n", im->fold == PM_FOLD_ZINE8 ? "zine" : im->fold == PM_FOLD_2UP ? "booklets" : "booklet");
+    int n = print_steps(out, sheet, o, im);
+    switch (im->fold) {
+    case PM_FOLD_ZINE8: zine8_steps(out, n); break;
+    case PM_FOLD_2UP:
+        fprintf(out, "  %d. Cut the stack in half along the dashed line: two identical piles, one booklet each.\n",
+                n);
+        fold_steps(out, n + 1, o, im->folded, "sheet");
+        break;
+    case PM_FOLD_CUT_STACK: cut_stack_steps(out, n, o, im); break;
+    default: fold_steps(out, n, o, im->sheets, "sheet"); break;
     }
     if (sum->max_creep > 0)
         fprintf(out, "  Creep: inner pages moved toward the fold by up to %.2f mm for the paper's thickness.\n",

@@ -16,8 +16,9 @@ typedef struct pm_bk_summary {
 
 void pm_bk_summary_free(pm_bk_summary *sum);
 
-/* The printing how-to for a written booklet: sheets, blanks, duplex edge or manual
- * feeding, folding, stapling (or signatures: fold, stack, sew). */
+/* The printing how-to for a written booklet, for its fold: paper, sides, the duplex edge
+ * or how to turn the stack by hand, then fold and staple (or sew signatures), cut and
+ * stack, or fold and slit. */
 void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, const pm_bk_summary *sum);
 
 /* "A4", or "210 x 297 mm" for a sheet of w x h points. */

@@ -1,7 +1,7 @@
 /* impose.c - the imposition arithmetic (impose.h): options from the layout, the booklet
- * order (padding blanks, signatures, right-to-left binding, creep per sheet), the fold
- * that puts it on printed sheets as cells (saddle stitch), the sides turned for the
- * duplex edge, and where a page goes in its cell. No drawing and no cairo: the
+ * order (padding blanks, signatures, right-to-left binding, creep per sheet), the folds
+ * that put it on printed sheets as cells (saddle, 2up, cut-stack, zine8), the sides turned
+ * for the duplex edge, and where a page goes in its cell. No drawing and no cairo: the
  * sheets are drawn by sheets.c; tests/unit/test_impose.c checks this file alone.
  *
  * The booklet order is the one tests/tools/booklet_check.py expects: pad to a multiple of
@@ -33,6 +33,7 @@ void pm_booklet_opts_from_spec(const pm_spec *s, pm_booklet_opts *o)
         o->sheet_w = fmax(b->sheet_w, b->sheet_h);
         o->sheet_h = fmin(b->sheet_w, b->sheet_h);
     }
+    o->fold = b->fold;
     o->duplex = b->duplex;
     o->blanks = b->blanks;
     o->signature = b->signature;
@@ -46,6 +47,10 @@ static int check_opts(const pm_booklet_opts *o)
 {
     if (o->signature < 0 || o->signature > MAX_PAGES / 4) {
         pm_error(NULL, 0, 0, "booklet signature %d: give a number of sheets (0 = one signature)", o->signature);
+        return PM_EUSAGE;
+    }
+    if (o->fold < PM_FOLD_SADDLE || o->fold > PM_FOLD_CUT_STACK) {
+        pm_error(NULL, 0, 0, "booklet fold: use saddle, zine8, 2up or cut-stack");
         return PM_EUSAGE;
     }
     if (o->duplex != PM_DUPLEX_SHORT && o->duplex != PM_DUPLEX_LONG) {
@@ -210,19 +215,69 @@ static void alloc_sides(pm_imposition *im, int sheets, int sides_per_sheet, int 
     }
 }
 
-/* saddle: folded sheet m on printed sheet m, its outside on the front, its inside on the
-   back, each a slot across the whole side. */
-static void lay_saddle(pm_imposition *im, const folded_sheet *fs, int nfs, const pm_booklet_opts *o)
+/* saddle, 2up, cut-stack: folded sheets in slots of cols x rows on both sides. Printed
+   sheet m holds in slot j (row by row) folded sheet j * M + m, M printed sheets in all,
+   so that the piles cut from slots 1, 2, ... laid on each other give the folded sheets in
+   order; 2up has one folded sheet per printed sheet in both slots. Seen from the back, a
+   slot is mirrored left to right. */
+static void lay_slots(pm_imposition *im, const folded_sheet *fs, int nfs, const pm_booklet_opts *o)
 {
-    double sw = im->sheet_w, sh = im->sheet_h;
-    alloc_sides(im, nfs, 2, 2);
+    int cols = im->slot_cols, rows = im->slot_rows, copies = im->fold == PM_FOLD_2UP;
+    int S = cols * rows, per_sheet = copies ? 1 : S;
+    int M = (nfs + per_sheet - 1) / per_sheet;
+    double sw = im->sheet_w, sh = im->sheet_h, w = sw / cols, h = sh / rows;
+    static const folded_sheet none;
+    alloc_sides(im, M, 2, 2 * S);
     im->folded = nfs;
-    for (int m = 0; m < nfs; m++) {
-        const folded_sheet *f = &fs[m];
-        put_pair(im->sides[2 * m].cells, 0, 0, sw, sh, f->fl, f->fr, f, m, o->creep);
-        put_pair(im->sides[2 * m + 1].cells, 0, 0, sw, sh, f->bl, f->br, f, m, o->creep);
+    im->blank_folded = M * per_sheet - nfs;
+    for (int m = 0; m < M; m++) {
+        pm_cell *front = im->sides[2 * m].cells, *back = im->sides[2 * m + 1].cells;
+        for (int j = 0; j < S; j++) {
+            int k = copies ? m : j * M + m, col = j % cols, row = j / cols;
+            const folded_sheet *f = k < nfs ? &fs[k] : &none;
+            put_pair(front + 2 * j, col * w, row * h, w, h, f->fl, f->fr, f, k, o->creep);
+            put_pair(back + 2 * j, (cols - 1 - col) * w, row * h, w, h, f->bl, f->br, f, k, o->creep);
+        }
     }
     turn_for_duplex(im, o->duplex);
+}
+
+/* zine8: one side, two rows of four. Fold the sheet in half lengthwise, printed side out,
+   slit the middle half of the fold, and fold it up into a booklet of four leaves. The
+   page order goes round the sheet: bottom row (upright) 6 7 8 1, top row (turned) 5 4 3
+   2. Pages 1|2 are the two faces of the leaf at the right end (joined by the long fold),
+   5|6 of the one at the left end; 3|4 and 7|8 are the middle leaves, each two panels
+   folded back to back at the fold across the middle of the width. The spines are the folds
+   at a quarter and three quarters of the width; right-to-left binding mirrors it all. */
+static int lay_zine8(pm_imposition *im, int npages, const pm_booklet_opts *o)
+{
+    static const int bottom[4] = {6, 7, 8, 1}, top[4] = {5, 4, 3, 2};
+    if (npages > 8) {
+        pm_error(NULL, 0, 0, "a zine8 holds 8 pages; this one has %d", npages);
+        pm_hint("shorten it to 8 pages (the last is the back cover), or print it as a booklet: --fold saddle");
+        return PM_EUSAGE;
+    }
+    if (o->signature || o->creep > 0)
+        pm_warn(NULL, 0, 0, "a zine8 is one sheet: %s ignored",
+                o->signature && o->creep > 0 ? "signature and creep" : o->signature ? "signature" : "creep");
+    int *seq = reading_order(npages, 8, 8, o->blanks);
+    double sw = im->sheet_w, sh = im->sheet_h, w = sw / 4, h = sh / 2;
+    alloc_sides(im, 1, 1, 8);
+    pm_cell *c = im->sides[0].cells;
+    for (int i = 0; i < 4; i++) {
+        int col = o->rtl ? 3 - i : i;
+        /* the spines: the right edges of columns 0 and 2, the left edges of 1 and 3; a
+           top-row page is upside down, so its own edge there is the other one */
+        pm_spine up = col % 2 == 0 ? PM_SPINE_RIGHT : PM_SPINE_LEFT;
+        pm_spine down = col % 2 == 0 ? PM_SPINE_LEFT : PM_SPINE_RIGHT;
+        c[i] = cell(seq[bottom[i] - 1], col * w, h, w, h, up);
+        c[4 + i] = cell(seq[top[i] - 1], col * w, 0, w, h, down);
+        c[4 + i].rotation = 180;
+    }
+    free(seq);
+    im->padded = 8;
+    im->folded = 0;
+    return PM_OK;
 }
 
 int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_opts *o, pm_imposition *out)
@@ -234,12 +289,23 @@ int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_o
         pm_error(NULL, 0, 0, "cannot impose %d pages: a booklet needs 1 to %d pages", npages, MAX_PAGES);
         return npages < 1 ? PM_EINPUT : PM_EUSAGE;
     }
+    out->fold = o->fold;
     out->npages = npages;
     pm_booklet_sheet(o, page_w, page_h, &out->sheet_w, &out->sheet_h, &out->scale);
-    int nfs;
-    folded_sheet *fs = booklet_order(npages, o, &nfs, &out->padded);
-    lay_saddle(out, fs, nfs, o);
-    free(fs);
+    pm_fold_grid(o, page_w, page_h, out->sheet_w, out->sheet_h, &out->slot_cols, &out->slot_rows);
+    out->slots = out->slot_cols * out->slot_rows;
+    if (o->fold == PM_FOLD_ZINE8) {
+        rc = lay_zine8(out, npages, o);
+    } else {
+        int nfs;
+        folded_sheet *fs = booklet_order(npages, o, &nfs, &out->padded);
+        lay_slots(out, fs, nfs, o);
+        free(fs);
+    }
+    if (rc) {
+        pm_imposition_free(out);
+        return rc;
+    }
     out->blanks = out->padded - npages;
     return PM_OK;
 }

@@ -1,10 +1,17 @@
 /* impose.h - the imposition arithmetic, with no drawing (impose.c; no cairo here): which
  * reading page goes where on which side of which printed sheet, for every fold.
  *
- * A fold is a *scheme* that turns the reading pages into printed sheets; today the one
- * scheme is saddle stitch: two pages side by side on each side of a landscape sheet, the
- * sheets folded together and stapled in the fold (the booklet of the imposition notes:
- * blanks, signatures, right-to-left binding, creep).
+ * A fold is a *scheme* that turns the reading pages into printed sheets:
+ *   saddle     two pages side by side on each side of a landscape sheet; the sheets are
+ *              folded together and stapled in the fold (the booklet of the imposition
+ *              notes: blanks, signatures, right-to-left binding, creep);
+ *   2up        the same booklet sides twice on a sheet of twice the size, one above the
+ *              other, to print, cut in half and make two booklets;
+ *   cut-stack  several booklet sides (slots) on a sheet; the printed stack is cut into one
+ *              pile per slot, the piles are laid on each other (slot 1 on top) and folded
+ *              as one booklet;
+ *   zine8      eight pages on one side of one landscape sheet, top row turned 180 degrees,
+ *              for the fold-and-slit mini-zine.
  * Each side of a printed sheet is a list of cells {page, x, y, w, h, rotation}; where the
  * page sits inside its cell (against the spine, centred, moved by the creep, scaled) is
  * pm_cell_place, so the cairo writer (sheets.c) and any other writer place pages alike. */
@@ -15,6 +22,7 @@
 
 typedef struct pm_booklet_opts {
     double sheet_w, sheet_h;  /* sheet in points (either way round); 0 = automatic from the page size */
+    pm_fold fold;
     pm_duplex duplex;
     pm_blanks blanks;
     int signature;            /* sheets per signature; 0 = all in one */
@@ -39,7 +47,7 @@ typedef struct pm_cell {
     pm_spine spine;      /* the page is pushed against this edge (and moved across it by creep) */
     double creep;        /* how far the page moves toward the spine, in points */
     int folded;          /* the folded sheet (pair of leaves) it belongs to, 0-based, in
-                            reading order */
+                            reading order; -1 for zine8 */
     int sheet_in_sig;    /* nesting of that folded sheet: 0 = outermost of its signature */
 } pm_cell;
 
@@ -53,9 +61,10 @@ typedef struct pm_sheet_side {
 } pm_sheet_side;
 
 typedef struct pm_imposition {
-    double sheet_w, sheet_h; /* the printed sheet as written, points */
+    pm_fold fold;
+    double sheet_w, sheet_h; /* the printed sheet as written (landscape or portrait), points */
     double scale;         /* of pages of the size imposed for (1 or less) */
-    pm_sheet_side *sides; /* every side of every sheet: front, back */
+    pm_sheet_side *sides; /* every side of every sheet: front, back (zine8: fronts only) */
     int nsides;
     pm_cell *cells;
     int ncells;
@@ -63,21 +72,32 @@ typedef struct pm_imposition {
     int padded;           /* pages in the folded booklet, blanks included */
     int blanks;           /* blank pages added */
     int sheets;           /* printed sheets */
-    int folded;           /* folded sheets */
+    int folded;           /* folded sheets (after cutting, for 2up and cut-stack one booklet's) */
+    int blank_folded;     /* cut-stack: empty folded sheets at the end of the stack (left out) */
+    int slots;            /* booklet sides per sheet side (cut-stack), copies (2up); else 1 */
+    int slot_cols, slot_rows;
 } pm_imposition;
 
 /* Impose npages reading pages of page_w x page_h points (the largest, when they differ):
  * choose the sheet (pm_booklet_sheet), the order and the cells. Returns PM_OK, or
- * PM_EUSAGE / PM_EINPUT for bad options or page counts (after a diagnostic). Release with pm_imposition_free (also after an error). */
+ * PM_EUSAGE / PM_EINPUT for bad options or a page count the fold cannot take (after a
+ * diagnostic). Release with pm_imposition_free (also after an error). */
 int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_opts *o, pm_imposition *out);
 void pm_imposition_free(pm_imposition *im);
 
-/* The sheet when o has none: the smallest standard sheet of the page's family (metric /
- * inch) holding two pages side by side at full size (A5 -> A4, half-letter -> Letter).
- * Sets *sheet_w and *sheet_h (landscape) and *scale (1, or less when the pages must
+/* The sheet for the fold when o has none: the smallest standard sheet of the page's family
+ * (metric / inch) holding the fold's pages at full size: saddle 2 x 1 (A5 -> A4,
+ * half-letter -> Letter), 2up 2 x 2 portrait (A6 -> A4, quarter-letter -> Letter), zine8
+ * 4 x 2 (A7 -> A4), cut-stack two slots but at least A4 / Letter. Sets *sheet_w and
+ * *sheet_h as the sheet is printed (landscape for saddle and zine8, portrait for 2up,
+ * the way holding more slots for cut-stack) and *scale (1, or less when the pages must
  * shrink to fit). Prints nothing. */
 void pm_booklet_sheet(const pm_booklet_opts *o, double w, double h, double *sheet_w, double *sheet_h,
                       double *scale);
+
+/* The booklet sides on a sheet of sw x sh (as printed) for pages of w x h: cols x rows
+ * slots (cut-stack: as many as fit, at least one; 2up: 1 x 2; saddle, zine8: 1 x 1). */
+void pm_fold_grid(const pm_booklet_opts *o, double w, double h, double sw, double sh, int *cols, int *rows);
 
 /* Scale of a page of w x h points in a cell of cw x ch: 1 when it fits (give or take
  * PM_PAPER_TOL, rounding in paper sizes), else as large as fits. */

@@ -1,8 +1,8 @@
 /* sheets.c - the sheet writer (booklet-imp.h: pm_bk_write): draws the printed sheets of
  * an imposition with cairo, every reading page painted as vectors into its cell, for the
  * booklet device (dev_booklet.c) and `pamphlet impose` (impose_pdf.c). Besides the pages:
- * fold and crop marks, and the checks for scaled pages and for content inside the
- * printer margin. Where each page goes is
+ * fold and crop marks, cut lines (2up, cut-stack), the slit (zine8), and the checks for
+ * scaled pages and for content inside the printer margin. Where each page goes is
  * impose.c's (pm_impose_order, pm_cell_place). */
 #include <cairo-pdf.h>
 #include <math.h>
@@ -18,6 +18,8 @@
 #define MARK_GAP 3.0    /* marks stop this far from the page edge */
 #define MARK_LEN 15.0   /* longest mark */
 #define MARK_MIN 4.0    /* shortest mark worth drawing */
+#define CUT_WIDTH 0.4   /* cut lines and the zine's slit, dashed */
+#define CUT_DASH 4.0
 
 /* What the pages needed to fit: for the warnings after writing. */
 typedef struct {
@@ -175,20 +177,49 @@ static int slot_marks(cairo_t *cr, double x, double y, double w, double h, int c
     return n;
 }
 
-/* --marks: fold and crop marks around the booklet side. Symmetric about the sheet's
-   centre, so the same on turned sides. Returns how many were drawn. */
+/* --marks: fold and crop marks around every booklet side (zine8: around the eight pages).
+   Symmetric in each slot, so the same on turned sides. Returns how many were drawn. */
 static int draw_marks(sheet_writer *w)
 {
     const pm_imposition *im = w->im;
+    double pw = w->page_w * im->scale, ph = w->page_h * im->scale;
+    double sw = im->sheet_w / im->slot_cols, sh = im->sheet_h / im->slot_rows;
+    int n = 0;
     cairo_t *cr = w->cr;
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, MARK_WIDTH);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-    int n = slot_marks(cr, 0, 0, im->sheet_w, im->sheet_h, 2, 1, w->page_w * im->scale, w->page_h * im->scale);
+    for (int r = 0; r < im->slot_rows; r++)
+        for (int c = 0; c < im->slot_cols; c++)
+            n += im->fold == PM_FOLD_ZINE8 ? slot_marks(cr, 0, 0, sw, sh, 4, 2, pw, ph)
+                                           : slot_marks(cr, c * sw, r * sh, sw, sh, 2, 1, pw, ph);
     cairo_stroke(cr);
     cairo_restore(cr);
     return n;
+}
+
+/* Dashed lines to cut along (between the slots of 2up and cut-stack) or the zine's slit
+   (the middle half of the sheet's long centre line). */
+static void draw_cuts(sheet_writer *w)
+{
+    const pm_imposition *im = w->im;
+    double sw = im->sheet_w, sh = im->sheet_h;
+    cairo_t *cr = w->cr;
+    if (im->fold == PM_FOLD_SADDLE) return;
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, CUT_WIDTH);
+    double dash = CUT_DASH;
+    cairo_set_dash(cr, &dash, 1, 0);
+    if (im->fold == PM_FOLD_ZINE8) {
+        line(cr, sw / 4, sh / 2, 3 * sw / 4, sh / 2);
+    } else {
+        for (int c = 1; c < im->slot_cols; c++) line(cr, c * sw / im->slot_cols, 0, c * sw / im->slot_cols, sh);
+        for (int r = 1; r < im->slot_rows; r++) line(cr, 0, r * sh / im->slot_rows, sw, r * sh / im->slot_rows);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
 /* ---- sides and the file ---- */
@@ -196,11 +227,13 @@ static int draw_marks(sheet_writer *w)
 static int draw_side(sheet_writer *w, cairo_surface_t *surface, const pm_sheet_side *side, pm_bk_summary *sum)
 {
     char label[64];
-    snprintf(label, sizeof label, "sheet %d %s", side->sheet + 1, side->back ? "back" : "front");
+    if (w->im->fold == PM_FOLD_ZINE8) snprintf(label, sizeof label, "sheet %d", side->sheet + 1);
+    else snprintf(label, sizeof label, "sheet %d %s", side->sheet + 1, side->back ? "back" : "front");
     cairo_pdf_surface_set_page_label(surface, label);
     int rc = PM_OK;
     for (int i = 0; i < side->ncells && !rc; i++) rc = draw_cell(w, &side->cells[i]);
     if (w->o->marks && draw_marks(w)) sum->marks = 1;
+    draw_cuts(w);
     cairo_show_page(w->cr);
     if (!rc && cairo_status(w->cr)) rc = PM_EIO;
     return rc;
@@ -238,8 +271,10 @@ static void warn_fit(const sheet_writer *w, const char *path, const pm_bk_summar
     pm_bk_sheet_label(sheet, sizeof sheet, im->sheet_w, im->sheet_h);
     if (f->nscaled) {
         page_list(list, sizeof list, f->scaled, w->src->npages);
-        pm_warn(path, 0, 0, "page%s %s too big for half of the %s sheet: scaled down to %.1f%% (%.1f%% smaller)",
-                f->nscaled > 1 ? "s" : "", list, sheet, 100 * f->min_scale, 100 * (1 - f->min_scale));
+        pm_warn(path, 0, 0, "page%s %s too big for %s of the %s sheet: scaled down to %.1f%% (%.1f%% smaller)",
+                f->nscaled > 1 ? "s" : "", list,
+                im->fold == PM_FOLD_ZINE8 ? "an eighth" : im->fold == PM_FOLD_SADDLE ? "half" : "their place",
+                sheet, 100 * f->min_scale, 100 * (1 - f->min_scale));
         pm_hint("use a larger --sheet, or smaller pages (page: size: in the layout)");
     }
     if (f->nnear) {
@@ -253,7 +288,7 @@ static void warn_fit(const sheet_writer *w, const char *path, const pm_bk_summar
     }
     if (w->o->marks && !sum->marks) {
         pm_warn(path, 0, 0, "no room for fold and crop marks: the pages fill the %s sheet", sheet);
-        pm_hint("marks need a sheet larger than two pages side by side, e.g. --sheet A3 for A5 pages");
+        pm_hint("marks need a sheet larger than the pages, e.g. --sheet A3 for a booklet of A5 pages");
     }
 }
 

@@ -41,6 +41,7 @@ static const char *const numfmt_names[] = {"arabic", "roman", "Roman", "alpha", 
 static const char *const duplex_names[] = {"short", "long", NULL};
 static const char *const blanks_names[] = {"before-last", "end", NULL};
 static const char *const binding_names[] = {"left", "right", NULL};
+static const char *const fold_names[] = {"saddle", "zine8", "2up", "cut-stack", NULL};
 
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
@@ -158,6 +159,7 @@ static const field notes_fields[] = {
 #define BO(m) (offsetof(pm_spec, booklet) + offsetof(pm_booklet_spec, m))
 static const field booklet_fields[] = {
     {"sheet", F_SHEET, 0},
+    {"fold", F_ENUM, BO(fold), .names = fold_names},
     {"duplex", F_ENUM, BO(duplex), .names = duplex_names},
     {"blanks", F_ENUM, BO(blanks), .names = blanks_names},
     {"signature", F_INT, BO(signature), .lo = 0, .hi = 1000},

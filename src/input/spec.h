@@ -14,6 +14,7 @@ typedef enum { PM_ALIGN_JUSTIFY, PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT 
 typedef enum { PM_NUM_ARABIC, PM_NUM_ROMAN, PM_NUM_ROMAN_UPPER, PM_NUM_ALPHA, PM_NUM_ALPHA_UPPER } pm_numfmt;
 typedef enum { PM_DUPLEX_SHORT, PM_DUPLEX_LONG } pm_duplex;
 typedef enum { PM_BLANKS_BEFORE_LAST, PM_BLANKS_END } pm_blanks;
+typedef enum { PM_FOLD_SADDLE, PM_FOLD_ZINE8, PM_FOLD_2UP, PM_FOLD_CUT_STACK } pm_fold;
 
 /* Where a value was set in a layout file (line 0: a built-in default). */
 typedef struct pm_spec_at {
@@ -58,6 +59,7 @@ typedef struct pm_running_spec {
 typedef struct pm_booklet_spec {
     const char *sheet;  /* paper name or "WxH"; NULL = automatic */
     double sheet_w, sheet_h; /* resolved from sheet (0 = automatic) */
+    pm_fold fold;
     pm_duplex duplex;
     pm_blanks blanks;
     int signature;      /* sheets per signature, 0 = one signature */

@@ -47,8 +47,28 @@ cover: {enabled: false}
 paragraph: {hyphenate: false}
 EOF
 
+# A6 and A7 pages, for 2up, cut-stack and zine8 on A4
+cat >"$T/L6.yaml" <<'EOF'
+extends: a5
+page: {size: A6, margins: {top: 10mm, bottom: 12mm, inside: 10mm, outside: 10mm}}
+fonts: {body: {family: "Linux Libertine O", size: 8pt, leading: 10pt}}
+header: {offset: 4mm}
+footer: {offset: 5mm}
+cover: {enabled: false}
+paragraph: {hyphenate: false}
+EOF
+cat >"$T/L7.yaml" <<'EOF'
+extends: a5
+page: {size: A7, margins: {top: 7mm, bottom: 9mm, inside: 7mm, outside: 7mm}}
+fonts: {body: {family: "Linux Libertine O", size: 6.5pt, leading: 8pt}}
+header: {offset: 3mm}
+footer: {offset: 4mm}
+cover: {enabled: false}
+paragraph: {hyphenate: false}
+EOF
+
 # N pages with \newpage between them; each page its own words (letters only, 3+ long)
-python3 - "$T" 1 2 3 4 5 8 19 50 <<'EOF'
+python3 - "$T" 1 2 3 4 5 7 8 9 19 50 <<'EOF'
 import sys
 d = sys.argv[1]
 syl = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zu", "pi", "da", "fe", "go", "hu", "ji", "we"]
@@ -115,6 +135,111 @@ for n in 19 50; do
 done
 render 50 g1 --signature 1 && booklet_check "$T/r50.pdf" "$T/b50g1.pdf" "50 pages signature 1" --signature 1
 render 50 g3 --signature 3 && booklet_check "$T/r50.pdf" "$T/b50g3.pdf" "50 pages signature 3" --signature 3
+
+# ---- the other folds: 2up, cut-stack, zine8 (tests/tools/fold_check.py) -------------------
+
+FOLD_CHECK="python3 tests/tools/fold_check.py"
+# fold_check READING IMPOSED LABEL [checker options]
+fold_check() {
+    local r=$1 b=$2 label=$3
+    shift 3
+    local out
+    if out=$($FOLD_CHECK "$r" "$b" "$@" 2>&1); then
+        pass "$label: $(tail -n 1 <<<"$out")"
+    else
+        fail "$label: fold_check $*"
+        grep -E 'wrong|FAIL|need|not the' <<<"$out" | head -n 8 | sed 's/^/     /'
+    fi
+}
+
+# frender N SIZE TAG [pamphlet options] -> $T/rN-SIZE.pdf (reading, layout L<SIZE>.yaml) and
+# $T/fN-TAG.pdf (imposed); how-to in $T/fhowtoN-TAG.txt, diagnostics in $T/ferrN-TAG.txt
+frender() {
+    local n=$1 size=$2 tag=$3
+    shift 3
+    "$PAMPHLET" "$T/p$n.md" -l "$T/L$size.yaml" -o "$T/r$n-$size.pdf" --booklet "$T/f$n-$tag.pdf" "$@" \
+        >"$T/fhowto$n-$tag.txt" 2>"$T/ferr$n-$tag.txt" || {
+        fail "pamphlet p$n.md -l L$size.yaml $*: exit $?: $(head -n 3 "$T/ferr$n-$tag.txt")"
+        return 1
+    }
+}
+
+for n in 1 2 3 4 5 8 19 50; do
+    frender "$n" 6 u --fold 2up && fold_check "$T/r$n-6.pdf" "$T/f$n-u.pdf" "$n A6 pages 2up" --fold 2up
+    frender "$n" 6 ul --fold 2up --duplex long --binding right --blanks end &&
+        fold_check "$T/r$n-6.pdf" "$T/f$n-ul.pdf" "$n A6 pages 2up long rtl end" --fold 2up --duplex long --rtl --blanks end
+    frender "$n" 6 c --fold cut-stack && fold_check "$T/r$n-6.pdf" "$T/f$n-c.pdf" "$n A6 pages cut-stack" --fold cut-stack
+    frender "$n" 6 cl --fold cut-stack --duplex long --binding right &&
+        fold_check "$T/r$n-6.pdf" "$T/f$n-cl.pdf" "$n A6 pages cut-stack long rtl" --fold cut-stack --duplex long --rtl
+    frender "$n" 7 c7 --fold cut-stack --blanks end &&
+        fold_check "$T/r$n-7.pdf" "$T/f$n-c7.pdf" "$n A7 pages cut-stack (4 slots) end" --fold cut-stack --blanks end
+done
+for n in 19 50; do
+    frender "$n" 6 ug --fold 2up --signature 2 && fold_check "$T/r$n-6.pdf" "$T/f$n-ug.pdf" "$n A6 pages 2up signature 2" --fold 2up --signature 2
+    frender "$n" 7 cg --fold cut-stack --signature 3 --duplex long &&
+        fold_check "$T/r$n-7.pdf" "$T/f$n-cg.pdf" "$n A7 pages cut-stack signature 3 long" --fold cut-stack --signature 3 --duplex long
+done
+# the A6 booklet on A4: two A5 halves, portrait; the how-to says to cut and which piles go where
+if [ -s "$T/f19-c.pdf" ]; then
+    size=$(pdfinfo "$T/f19-c.pdf" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\).*/\1x\2/p')
+    if [ "$size" = "595.276x841.89" ]; then pass "cut-stack of A6 pages: portrait A4"; else fail "cut-stack of A6 pages: sheet $size"; fi
+    if grep -q "cut the stack along the dashed" "$T/fhowto19-c.txt" && grep -q "top first: top, bottom" "$T/fhowto19-c.txt" &&
+        grep -q "The last piece of the stack is blank" "$T/fhowto19-c.txt"; then pass "cut-stack how-to: cut, pile order, the blank piece"
+    else fail "cut-stack how-to: $(cat "$T/fhowto19-c.txt")"; fi
+fi
+if [ -s "$T/f8-u.pdf" ] && grep -q "two booklets" "$T/fhowto8-u.txt" && grep -q "Cut the stack in half along the dashed line" "$T/fhowto8-u.txt" &&
+    grep -q "flipping on the SHORT" "$T/fhowto8-u.txt" && grep -q "upside down on purpose" "$T/fhowto8-u.txt"; then
+    pass "2up how-to: two booklets, cut, short edge with backs upside down (a portrait sheet)"
+else fail "2up how-to: $(cat "$T/fhowto8-u.txt" 2>/dev/null)"; fi
+
+# zine8: up to 8 pages on one side; more is an error that leaves the old file alone
+for n in 1 2 3 4 5 7 8; do
+    frender "$n" 7 z --fold zine8 && fold_check "$T/r$n-7.pdf" "$T/f$n-z.pdf" "$n A7 pages zine8" --fold zine8
+done
+frender 5 7 zre --fold zine8 --binding right --blanks end && fold_check "$T/r5-7.pdf" "$T/f5-zre.pdf" "5 A7 pages zine8 rtl end" --fold zine8 --rtl --blanks end
+frender 8 7 zr --fold zine8 --binding right && fold_check "$T/r8-7.pdf" "$T/f8-zr.pdf" "8 A7 pages zine8 rtl" --fold zine8 --rtl
+if [ -s "$T/f8-z.pdf" ]; then
+    if grep -q "one side only" "$T/fhowto8-z.txt" && grep -q "Cut along the dashed line" "$T/fhowto8-z.txt"; then pass "zine8 how-to: one side, cut the slit"; else fail "zine8 how-to: $(cat "$T/fhowto8-z.txt")"; fi
+    cp "$T/f8-z.pdf" "$T/f9-z.pdf"
+    "$PAMPHLET" "$T/p9.md" -l "$T/L7.yaml" -o "$T/r9-7.pdf" --booklet "$T/f9-z.pdf" --fold zine8 >/dev/null 2>"$T/ferr9.txt"
+    rc=$?
+    if [ $rc = 2 ] && grep -q "a zine8 holds 8 pages; this one has 9" "$T/ferr9.txt" && grep -q "hint:.*--fold saddle" "$T/ferr9.txt" &&
+        cmp -s "$T/f8-z.pdf" "$T/f9-z.pdf"; then pass "zine8 of 9 pages: exit 2, says why and what to do, old file kept"
+    else fail "zine8 of 9 pages: exit $rc: $(cat "$T/ferr9.txt")"; fi
+    # the sheet as a picture: a dashed slit along the middle half of the long centre line, nothing
+    # on the rest of that line
+    pdftoppm -gray -r 72 -singlefile "$T/f8-z.pdf" "$T/z8"
+    if out=$(python3 - "$T/z8.pgm" <<'EOF'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+w, h = int(m.group(1)), int(m.group(2))
+px = data[m.end():]
+row = max(range(h // 2 - 2, h // 2 + 3), key=lambda y: sum(px[y * w + x] < 128 for x in range(w)))
+dark = [px[row * w + x] < 128 for x in range(w)]
+slit = sum(dark[w // 4 + 4: 3 * w // 4 - 4]) / (w // 2 - 8)
+outside = sum(dark[:w // 4 - 4]) + sum(dark[3 * w // 4 + 4:])
+if not (0.3 < slit < 0.9) or outside:
+    print(f"slit row {row}: {slit:.0%} dark in the middle half, {outside} dark pixels outside it"); sys.exit(1)
+print(f"row {row}: {slit:.0%} of the middle half dashed, nothing outside it")
+EOF
+    ); then pass "zine8 slit on the PNG: $out"; else fail "zine8 slit: $out"; fi
+fi
+
+# the fold from the layout, and bad values
+printf 'extends: %s\nbooklet:\n  fold: cut-stack\n' "$T/L6.yaml" >"$T/LF.yaml"
+if "$PAMPHLET" "$T/p8.md" -l "$T/LF.yaml" -o "$T/rF.pdf" --booklet "$T/bF.pdf" -q 2>"$T/eF.txt"; then
+    fold_check "$T/rF.pdf" "$T/bF.pdf" "booklet: fold: cut-stack in the layout" --fold cut-stack
+    "$PAMPHLET" "$T/p8.md" -l "$T/LF.yaml" -o "$T/rF.pdf" --booklet "$T/bF2.pdf" --fold saddle -q 2>/dev/null &&
+        booklet_check "$T/rF.pdf" "$T/bF2.pdf" "--fold saddle overrides the layout's fold"
+else fail "layout fold: $(cat "$T/eF.txt")"; fi
+printf 'extends: a5\nbooklet:\n  fold: accordion\n' >"$T/LB.yaml"
+"$PAMPHLET" "$T/p8.md" -l "$T/LB.yaml" -o "$T/rB.pdf" >/dev/null 2>"$T/eB.txt"
+rc=$?
+if [ $rc = 1 ] && grep -q "LB.yaml:3:.*fold" "$T/eB.txt" && grep -q "cut-stack" "$T/eB.txt"; then pass "layout fold: accordion: exit 1 at LB.yaml:3"; else fail "layout fold: accordion: exit $rc: $(cat "$T/eB.txt")"; fi
+"$PAMPHLET" "$T/p8.md" --fold accordion >/dev/null 2>"$T/eB2.txt"
+rc=$?
+if [ $rc = 2 ] && grep -q "use saddle, zine8, 2up or cut-stack" "$T/eB2.txt"; then pass "--fold accordion: exit 2"; else fail "--fold accordion: exit $rc: $(cat "$T/eB2.txt")"; fi
 
 # ---- the arithmetic builds without cairo: impose.c, paper.c and howto.c include none of it
 
@@ -226,6 +351,17 @@ if groff -ms -Tpdf "$T/g.ms" >"$T/g.pdf" 2>"$T/groff.err" && [ "$(pages_of "$T/g
     if qpdf --check "$T/gb-short-before-last.pdf" >"$T/qpdf.txt" 2>&1; then pass "qpdf --check clean on an imposed PDF"; else fail "qpdf --check on an imposed PDF: $(tail -n 3 "$T/qpdf.txt")"; fi
     "$PAMPHLET" impose "$T/g.pdf" -o "$T/gb-again.pdf" >/dev/null 2>&1
     if cmp -s "$T/gb-short-before-last.pdf" "$T/gb-again.pdf"; then pass "impose twice: byte-identical"; else fail "impose twice: outputs differ"; fi
+    # the other folds from another program's PDF (Letter pages: shrunk onto Tabloid)
+    for f in zine8 2up cut-stack; do
+        for d in short long; do
+            if "$PAMPHLET" impose "$T/g.pdf" -o "$T/gf-$f-$d.pdf" --fold "$f" --duplex "$d" >"$T/gh.txt" 2>"$T/ge.txt"; then
+                fold_check "$T/g.pdf" "$T/gf-$f-$d.pdf" "impose groff PDF --fold $f --duplex $d" --fold "$f" --duplex "$d"
+            else
+                fail "impose groff PDF --fold $f: $(cat "$T/ge.txt")"
+            fi
+            [ "$f" = zine8 ] && break
+        done
+    done
 else
     fail "groff -ms -Tpdf did not make 5 pages: $(head -n 3 "$T/groff.err")"
 fi
@@ -270,7 +406,24 @@ for name in 1917 common-sense; do
             continue
         fi
         booklet_check "$r" "$b" "$name duplex $1, blanks $2, signature $3, binding $4" "${opts[@]}"
+        fold_check "$r" "$b" "$name saddle, every page's way up too" --fold saddle "${opts[@]}"
     done
+    # the other folds on A5 pages (on A3); a zine8 of 22 or more pages is refused
+    for mode in "2up short left" "2up long right" "cut-stack short left" "cut-stack long right"; do
+        set -- $mode
+        b="$T/$name-$1-$2-$3.pdf"
+        args=(--fold "$1" --duplex "$2" --binding "$3")
+        opts=(--fold "$1" --duplex "$2")
+        [ "$3" = right ] && opts+=(--rtl)
+        if "$PAMPHLET" "$src" -l layouts/a5.yaml -o "$r" --booklet "$b" "${args[@]}" >/dev/null 2>"$T/se.txt"; then
+            fold_check "$r" "$b" "$name $mode" "${opts[@]}"
+        else
+            fail "$name $mode: $(head -n 3 "$T/se.txt")"
+        fi
+    done
+    "$PAMPHLET" "$src" -l layouts/a5.yaml -o "$r" --booklet "$T/$name-z.pdf" --fold zine8 >/dev/null 2>"$T/se.txt"
+    rc=$?
+    if [ $rc = 2 ] && grep -q "a zine8 holds 8 pages" "$T/se.txt"; then pass "$name as zine8: exit 2, $(head -n 1 "$T/se.txt" | sed 's/.*error: //')"; else fail "$name as zine8: exit $rc"; fi
 done
 
 # ---- PDF health and reproducibility -------------------------------------------------------

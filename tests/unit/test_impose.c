@@ -1,14 +1,14 @@
 /* test_impose.c - unit tests for the imposition arithmetic (src/impose/impose.c, paper.c):
  * page order with blanks, signatures, right-to-left binding, the sides turned for the
- * duplex edge, creep per sheet, the cells of the saddle fold and where a page goes in its
- * cell, the choice of sheet and bad options.
+ * duplex edge, creep per sheet, the cells of every fold (saddle, 2up, cut-stack, zine8)
+ * and where a page goes in its cell, the choice of sheet and bad options.
  *
  * Expected orders come from ref_order below, a line-by-line C transcription of
  * expected_order() in tests/tools/booklet_check.py (the acceptance checker), plus a few
  * orders written out by hand from the formulas in the imposition notes. The placement of
  * saddle pages is held against the formula the sheet writer used before the cells
- * (old_place). The sheets are also checked as paper: which cell lies behind which when
- * the sheet is turned over on the duplex edge. */
+ * (old_place). The folds are also checked as paper: which cell lies behind which when the
+ * sheet is turned over on the duplex edge, and the piles cut-stack makes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -314,7 +314,7 @@ static void test_known_orders(void **state)
     pm_imposition_free(&im);
 
     /* one page: the last page too, but it stays the cover (never the back), whatever
-       the blanks and the binding; long-edge duplex turns the front, as the back is empty */
+       the blanks and the binding */
     for (int blanks = 0; blanks < 2; blanks++)
         for (int rtl = 0; rtl < 2; rtl++) {
             o.blanks = (pm_blanks)blanks;
@@ -330,6 +330,10 @@ static void test_known_orders(void **state)
         }
     o.blanks = PM_BLANKS_BEFORE_LAST;
     o.rtl = 0;
+    assert_int_equal(pm_impose_order(1, A5W, A5H, &o, &im), PM_OK);
+    assert_int_equal(LEFT(&im.sides[1]), 0);
+    assert_int_equal(RIGHT(&im.sides[1]), 0);
+    pm_imposition_free(&im);
 
     /* right-to-left 8 pages: fronts [1|8] [3|6], backs [7|2] [5|4] */
     static const int r8[] = {1, 8, 7, 2, 3, 6, 5, 4};
@@ -708,7 +712,14 @@ static void test_place_matrix(void **state)
     assert_float_equal(p.s, 0.5, 1e-12);
 }
 
-/* ---- sheets as paper ---- */
+/* ---- the folds ---- */
+
+static pm_booklet_opts fold_opts(pm_fold fold, pm_duplex duplex, int rtl)
+{
+    pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, rtl, duplex);
+    o.fold = fold;
+    return o;
+}
 
 static const pm_cell *cell_at(const pm_sheet_side *sd, double x, double y)
 {
@@ -757,20 +768,317 @@ static void check_as_paper(const pm_imposition *im, pm_duplex duplex)
     }
 }
 
-/* The saddle booklet as paper. */
+/* Every reading page exactly once on every copy. */
+static void check_each_page(const pm_imposition *im, int copies)
+{
+    int *seen = calloc((size_t)im->npages + 1, sizeof *seen);
+    for (int i = 0; i < im->ncells; i++) {
+        int p = im->cells[i].page;
+        assert_true(p >= 0 && p <= im->npages);
+        seen[p]++;
+    }
+    for (int p = 1; p <= im->npages; p++) assert_int_equal(seen[p], copies);
+    free(seen);
+}
+
+static void test_2up(void **state)
+{
+    (void)state;
+    static const int counts[] = {1, 4, 5, 8, 12, 19, 50};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        for (int dup = 0; dup < 2; dup++)
+            for (int rtl = 0; rtl < 2; rtl++) {
+                int n = counts[i];
+                pm_booklet_opts o = fold_opts(PM_FOLD_2UP, (pm_duplex)dup, rtl);
+                pm_imposition im;
+                assert_int_equal(pm_impose_order(n, A6[0], A6[1], &o, &im), PM_OK);
+                /* A6 pages: a portrait A4, its halves A5 booklet sheets */
+                assert_float_equal(im.sheet_w, 595.2756, 1e-3);
+                assert_float_equal(im.sheet_h, 841.8898, 1e-3);
+                assert_float_equal(im.scale, 1, 1e-12);
+                assert_int_equal(im.slots, 2);
+                ref_sheet *ref;
+                int nsheets = ref_order(n, 0, 0, rtl, &ref);
+                assert_int_equal(im.sheets, nsheets);
+                assert_int_equal(im.folded, nsheets);
+                assert_int_equal(im.nsides, 2 * nsheets);
+                check_each_page(&im, 2);
+                for (int s = 0; s < nsheets; s++) {
+                    const pm_sheet_side *f = &im.sides[2 * s], *b = f + 1;
+                    assert_int_equal(f->ncells, 4);
+                    for (int copy = 0; copy < 2; copy++) {
+                        /* cells 2k, 2k+1: the booklet's left and right pages of copy k */
+                        assert_int_equal(f->cells[2 * copy].page, ref[s].fl);
+                        assert_int_equal(f->cells[2 * copy + 1].page, ref[s].fr);
+                        assert_int_equal(b->cells[2 * copy].page, ref[s].bl);
+                        assert_int_equal(b->cells[2 * copy + 1].page, ref[s].br);
+                    }
+                    /* one copy above the other, each across the whole width */
+                    if (!f->turned) {
+                        assert_true(f->cells[0].y == 0 && f->cells[2].y == im.sheet_h / 2);
+                        assert_true(f->cells[0].x == 0 && f->cells[1].x == im.sheet_w / 2);
+                    }
+                    /* a portrait sheet: the short edge turns it top to bottom, so a side must be
+                       upside down; the long edge turns it like a book page */
+                    int empty_back = !ref[s].bl && !ref[s].br;
+                    assert_int_equal(f->turned + b->turned, dup == PM_DUPLEX_SHORT);
+                    if (dup == PM_DUPLEX_SHORT) assert_int_equal(f->turned, empty_back);
+                }
+                if (n % 4 == 0) check_as_paper(&im, (pm_duplex)dup);
+                free(ref);
+                pm_imposition_free(&im);
+            }
+}
+
+/* Cut the printed stack into its slots' piles, lay pile 1 on pile 2 on ...: the folded
+   sheets in the booklet's order, empty ones only at the end. */
+static void check_piles(const pm_imposition *im, const ref_sheet *ref, int nref)
+{
+    int S = im->slots, M = im->sheets, k = 0;
+    for (int j = 0; j < S; j++)
+        for (int m = 0; m < M; m++, k++) {
+            const pm_sheet_side *f = &im->sides[2 * m], *b = f + 1;
+            /* the slot's cells on the front come in slot order, two each */
+            const pm_cell *fl = &f->cells[2 * j], *fr = fl + 1;
+            assert_int_equal(fl->folded, k);
+            assert_int_equal(fr->folded, k);
+            int bl = -1, br = -1;
+            for (int i = 0; i < b->ncells; i++)
+                if (b->cells[i].folded == k) {
+                    if (b->cells[i].spine == PM_SPINE_RIGHT) bl = b->cells[i].page;
+                    else br = b->cells[i].page;
+                }
+            if (k < nref) {
+                assert_int_equal(fl->page, ref[k].fl);
+                assert_int_equal(fr->page, ref[k].fr);
+                assert_int_equal(bl, ref[k].bl);
+                assert_int_equal(br, ref[k].br);
+            } else {
+                assert_true(!fl->page && !fr->page && !bl && !br);
+            }
+        }
+    assert_int_equal(k - nref, im->blank_folded);
+}
+
+static void test_cut_stack(void **state)
+{
+    (void)state;
+    static const double A7[2] = {209.7638, 297.6378};
+    static const int counts[] = {1, 3, 8, 12, 16, 19, 32, 50};
+    for (int size = 0; size < 2; size++)
+        for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+            for (int dup = 0; dup < 2; dup++)
+                for (int sig = 0; sig < 3; sig += 2) {
+                    int n = counts[i];
+                    const double *pg = size ? A7 : A6;
+                    pm_booklet_opts o = fold_opts(PM_FOLD_CUT_STACK, (pm_duplex)dup, n % 2);
+                    o.signature = sig;
+                    pm_imposition im;
+                    diag_clear();
+                    assert_int_equal(pm_impose_order(n, pg[0], pg[1], &o, &im), PM_OK);
+                    /* A6 pages: A4 portrait, two A5 slots one above the other; A7: A4
+                       landscape, four A6 slots */
+                    assert_float_equal(fmax(im.sheet_w, im.sheet_h), 841.8898, 1e-3);
+                    assert_int_equal(im.sheet_w < im.sheet_h, size == 0);
+                    assert_int_equal(im.slot_cols, size ? 2 : 1);
+                    assert_int_equal(im.slot_rows, 2);
+                    assert_int_equal(im.slots, size ? 4 : 2);
+                    ref_sheet *ref;
+                    int nref = ref_order(n, sig, 0, n % 2, &ref);
+                    assert_int_equal(im.folded, nref);
+                    assert_int_equal(im.sheets, (nref + im.slots - 1) / im.slots);
+                    assert_int_equal(im.blanks, 4 * nref - n);
+                    check_each_page(&im, 1);
+                    check_piles(&im, ref, nref);
+                    if (n % (4 * im.slots) == 0 && !sig) check_as_paper(&im, (pm_duplex)dup);
+                    /* a single page is on the front of the first sheet, as the cover */
+                    if (n == 1) assert_int_equal(im.sides[0].cells[n % 2 ? 0 : 1].page, 1);
+                    free(ref);
+                    pm_imposition_free(&im);
+                }
+
+    /* A5 pages: the smallest sheet with two slots is A3; on a given A4, one slot, scaled to fit none:
+       as a saddle sheet */
+    pm_booklet_opts o = fold_opts(PM_FOLD_CUT_STACK, PM_DUPLEX_SHORT, 0);
+    pm_imposition im;
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
+    assert_float_equal(im.sheet_h, 1190.5512, 1e-3);
+    assert_int_equal(im.slots, 2);
+    pm_imposition_free(&im);
+    o.sheet_w = A4W;
+    o.sheet_h = A4H;
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
+    assert_int_equal(im.slots, 1);
+    assert_true(im.sheet_w > im.sheet_h);
+    assert_int_equal(im.sheets, 2);
+    pm_imposition_free(&im);
+}
+
+static void test_zine8(void **state)
+{
+    (void)state;
+    static const double A7[2] = {209.7638, 297.6378};
+    /* bottom row left to right, then the top row (turned) */
+    static const int ltr[8] = {6, 7, 8, 1, 5, 4, 3, 2};
+    for (int n = 1; n <= 8; n++)
+        for (int blanks = 0; blanks < 2; blanks++)
+            for (int rtl = 0; rtl < 2; rtl++) {
+                pm_booklet_opts o = fold_opts(PM_FOLD_ZINE8, PM_DUPLEX_SHORT, rtl);
+                o.blanks = (pm_blanks)blanks;
+                pm_imposition im;
+                assert_int_equal(pm_impose_order(n, A7[0], A7[1], &o, &im), PM_OK);
+                assert_float_equal(im.sheet_w, A4W, 1e-3); /* A7 pages: a landscape A4 */
+                assert_float_equal(im.sheet_h, A4H, 1e-3);
+                assert_float_equal(im.scale, 1, 1e-12);
+                assert_int_equal(im.sheets, 1);
+                assert_int_equal(im.nsides, 1);
+                assert_int_equal(im.blanks, 8 - n);
+                assert_false(im.sides[0].turned);
+                check_each_page(&im, 1);
+                /* positions 1..8 of the zine, blanks as in a booklet */
+                int pos[9] = {0};
+                for (int p = 1; p < n; p++) pos[p] = p;
+                if (n == 1) pos[1] = 1;
+                else pos[blanks == PM_BLANKS_END ? n : 8] = n;
+                const pm_sheet_side *sd = &im.sides[0];
+                for (int i = 0; i < 8; i++) {
+                    int col = i % 4, row = i < 4 ? 1 : 0, at = rtl ? 3 - col : col;
+                    const pm_cell *c = cell_at(sd, (at + 0.5) * im.sheet_w / 4, (row + 0.5) * im.sheet_h / 2);
+                    assert_non_null(c);
+                    assert_int_equal(c->page, pos[ltr[i]]);
+                    assert_int_equal(c->rotation, row ? 0 : 180);
+                    assert_float_equal(c->w, im.sheet_w / 4, 1e-9);
+                    assert_float_equal(c->h, im.sheet_h / 2, 1e-9);
+                    /* spines on the folds at a quarter and three quarters of the width */
+                    assert_float_equal(spine_x(c), (at < 2 ? 1 : 3) * im.sheet_w / 4, 1e-9);
+                    assert_float_equal(c->creep, 0, 0);
+                }
+                /* the leaves: 1|2 and 5|6 across the long fold at the two ends, 3|4 and 7|8
+                   side by side across the middle */
+                for (int p = 1; p <= 8; p += 2) {
+                    const pm_cell *a = NULL, *b = NULL;
+                    for (int i = 0; i < 8; i++) {
+                        if (ltr[i] == p) a = cell_at(sd, ((rtl ? 3 - i % 4 : i % 4) + 0.5) * im.sheet_w / 4,
+                                                    (i < 4 ? 1.5 : 0.5) * im.sheet_h / 2);
+                        if (ltr[i] == p + 1) b = cell_at(sd, ((rtl ? 3 - i % 4 : i % 4) + 0.5) * im.sheet_w / 4,
+                                                        (i < 4 ? 1.5 : 0.5) * im.sheet_h / 2);
+                    }
+                    assert_non_null(a);
+                    assert_non_null(b);
+                    if (p == 1 || p == 5) assert_true(a->x == b->x && a->y != b->y && (a->x == 0 || a->x + a->w > im.sheet_w - 1e-9));
+                    else assert_true(a->y == b->y && fabs(fmin(a->x, b->x) + a->w - im.sheet_w / 2) < 1e-9);
+                }
+                pm_imposition_free(&im);
+            }
+
+    /* more than 8 pages: an error that says what to do */
+    pm_booklet_opts o = fold_opts(PM_FOLD_ZINE8, PM_DUPLEX_SHORT, 0);
+    pm_imposition im;
+    diag_clear();
+    assert_int_equal(pm_impose_order(9, A7[0], A7[1], &o, &im), PM_EUSAGE);
+    assert_non_null(strstr(diag_text, "8 pages"));
+    assert_non_null(strstr(diag_text, "--fold saddle"));
+    assert_null(im.sides);
+    /* signature and creep mean nothing on one sheet: said, and ignored */
+    o = fold_opts(PM_FOLD_ZINE8, PM_DUPLEX_LONG, 0);
+    o.signature = 2;
+    o.creep = MM(0.1);
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, A7[0], A7[1], &o, &im), PM_OK);
+    assert_int_equal(diag_warnings_seen, 1);
+    assert_non_null(strstr(diag_text, "signature and creep ignored"));
+    assert_int_equal(im.nsides, 1);
+    assert_false(im.sides[0].turned);
+    pm_imposition_free(&im);
+    /* A5 pages: no standard metric sheet holds 4 x 2 of them: A3, scaled */
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
+    assert_float_equal(im.sheet_w, 1190.5512, 1e-3);
+    assert_float_equal(im.scale, fmin(1190.5512 / 4 / A5W, 841.8898 / 2 / A5H), 1e-9);
+    pm_imposition_free(&im);
+}
+
+/* The saddle booklet, too, as paper, and a single page never on a back, in every fold. */
 static void test_saddle_as_paper(void **state)
 {
     (void)state;
     for (int n = 4; n <= 48; n += 4)
         for (int dup = 0; dup < 2; dup++)
             for (int rtl = 0; rtl < 2; rtl++) {
-                pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, rtl, (pm_duplex)dup);
+                pm_booklet_opts o = fold_opts(PM_FOLD_SADDLE, (pm_duplex)dup, rtl);
                 o.signature = n % 8 ? 0 : 2;
                 pm_imposition im;
                 assert_int_equal(pm_impose_order(n, A5W, A5H, &o, &im), PM_OK);
                 check_as_paper(&im, (pm_duplex)dup);
                 pm_imposition_free(&im);
             }
+    for (int f = PM_FOLD_SADDLE; f <= PM_FOLD_CUT_STACK; f++)
+        for (int dup = 0; dup < 2; dup++)
+            for (int rtl = 0; rtl < 2; rtl++) {
+                pm_booklet_opts o = fold_opts((pm_fold)f, (pm_duplex)dup, rtl);
+                pm_imposition im;
+                assert_int_equal(pm_impose_order(1, 297.6378, 419.5276, &o, &im), PM_OK);
+                int where = 0;
+                for (int s = 0; s < im.nsides; s++)
+                    for (int i = 0; i < im.sides[s].ncells; i++)
+                        if (im.sides[s].cells[i].page) {
+                            assert_false(im.sides[s].back);
+                            assert_int_equal(im.sides[s].sheet, 0);
+                            where++;
+                        }
+                assert_int_equal(where, f == PM_FOLD_2UP ? 2 : 1);
+                pm_imposition_free(&im);
+            }
+}
+
+static void test_fold_sheets(void **state)
+{
+    (void)state;
+    static const double A7[2] = {209.7638, 297.6378}, QL[2] = {306, 396};
+    pm_booklet_opts o;
+    pm_booklet_opts_from_spec(NULL, &o);
+    double sw, sh, sc;
+    o.fold = PM_FOLD_2UP;
+    pm_booklet_sheet(&o, A6[0], A6[1], &sw, &sh, &sc); /* A6 booklet: A4 portrait */
+    assert_float_equal(sw, 595.2756, 0.01);
+    assert_float_equal(sh, 841.8898, 0.01);
+    assert_float_equal(sc, 1, 1e-12);
+    pm_booklet_sheet(&o, QL[0], QL[1], &sw, &sh, &sc); /* quarter-letter: Letter portrait */
+    assert_float_equal(sw, 612, 0.01);
+    assert_float_equal(sh, 792, 0.01);
+    assert_float_equal(sc, 1, 1e-12);
+    pm_booklet_sheet(&o, A5W, A5H, &sw, &sh, &sc); /* A5: A3 portrait */
+    assert_float_equal(sh, 1190.5512, 0.01);
+    o.sheet_w = A4W; /* A5 on a given A4: portrait all the same, scaled */
+    o.sheet_h = A4H;
+    pm_booklet_sheet(&o, A5W, A5H, &sw, &sh, &sc);
+    assert_true(sw < sh);
+    assert_float_equal(sc, fmin(A4H / 2 / A5W, A4W / 2 / A5H), 1e-9);
+    o.sheet_w = o.sheet_h = 0;
+    o.fold = PM_FOLD_ZINE8;
+    pm_booklet_sheet(&o, A7[0], A7[1], &sw, &sh, &sc);
+    assert_float_equal(sw, A4W, 0.01);
+    assert_float_equal(sc, 1, 1e-12);
+    pm_booklet_sheet(&o, 198, 306, &sw, &sh, &sc); /* 2.75 x 4.25 in, an eighth of Letter... */
+    assert_float_equal(sw, 792, 0.01);              /* ...on Letter, landscape */
+    assert_float_equal(sc, 1, 1e-12);
+    o.fold = PM_FOLD_CUT_STACK;
+    pm_booklet_sheet(&o, A7[0], A7[1], &sw, &sh, &sc); /* small pages: at least A4, as many slots as fit */
+    assert_float_equal(sw, A4W, 0.01);
+    int cols, rows;
+    pm_fold_grid(&o, A7[0], A7[1], sw, sh, &cols, &rows);
+    assert_true(cols == 2 && rows == 2);
+    o.sheet_w = 1190.5512; /* A7 on a given A3: 8 slots */
+    o.sheet_h = 841.8898;
+    pm_booklet_sheet(&o, A7[0], A7[1], &sw, &sh, &sc);
+    pm_fold_grid(&o, A7[0], A7[1], sw, sh, &cols, &rows);
+    assert_int_equal(cols * rows, 8);
+    /* the saddle sheet is unchanged by all this */
+    o.sheet_w = o.sheet_h = 0;
+    o.fold = PM_FOLD_SADDLE;
+    pm_booklet_sheet(&o, A5W, A5H, &sw, &sh, &sc);
+    assert_float_equal(sw, A4W, 0.01);
+    pm_fold_grid(&o, A5W, A5H, sw, sh, &cols, &rows);
+    assert_true(cols == 1 && rows == 1);
 }
 
 int main(void)
@@ -786,7 +1094,11 @@ int main(void)
         cmocka_unit_test(test_sheet_choice),
         cmocka_unit_test(test_saddle_placement_as_before),
         cmocka_unit_test(test_place_matrix),
+        cmocka_unit_test(test_2up),
+        cmocka_unit_test(test_cut_stack),
+        cmocka_unit_test(test_zine8),
         cmocka_unit_test(test_saddle_as_paper),
+        cmocka_unit_test(test_fold_sheets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

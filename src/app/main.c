@@ -45,6 +45,8 @@ static const char usage[] =
     "      --marks             fold and crop marks\n"
     "      --printer-margin L  copier's unprintable edge (default 5mm)\n"
     "      --binding left|right\n"
+    "      --sides front|back  only the fronts, or only the backs: for copiers without\n"
+    "                          duplex (print the fronts, turn the stack, print the backs)\n"
     "\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"
@@ -55,7 +57,7 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES
 };
 
 static const struct option longopts[] = {
@@ -69,7 +71,7 @@ static const struct option longopts[] = {
     {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
     {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
-    {"fold", required_argument, 0, O_FOLD},
+    {"fold", required_argument, 0, O_FOLD},  {"sides", required_argument, 0, O_SIDES},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -173,6 +175,12 @@ int main(int argc, char **argv)
             else if (!strcmp(optarg, "cut-stack")) o.fold = PM_FOLD_CUT_STACK;
             else return bad_usage("--fold '%s': use saddle, zine8, 2up or cut-stack", optarg);
             break;
+        case O_SIDES:
+            if (!strcmp(optarg, "front")) o.sides = PM_SIDES_FRONT;
+            else if (!strcmp(optarg, "back")) o.sides = PM_SIDES_BACK;
+            else if (!strcmp(optarg, "both")) o.sides = PM_SIDES_BOTH;
+            else return bad_usage("--sides '%s': use front or back (or both)", optarg);
+            break;
         case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default: {
             const char *bad = argv[optind - 1];
@@ -191,6 +199,7 @@ int main(int argc, char **argv)
         pm_booklet_opts bo;
         pm_booklet_opts_from_spec(NULL, &bo);
         if (o.fold >= 0) bo.fold = (pm_fold)o.fold;
+        if (o.sides >= 0) bo.sides = (pm_sides)o.sides;
         if (o.duplex >= 0) bo.duplex = (pm_duplex)o.duplex;
         if (o.blanks >= 0) bo.blanks = (pm_blanks)o.blanks;
         if (o.signature >= 0) bo.signature = o.signature;

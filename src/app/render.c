@@ -70,7 +70,7 @@ void pm_options_init(pm_options *o)
     memset(o, 0, sizeof *o);
     o->dpi = 100;
     o->duplex = o->blanks = o->signature = o->marks = o->rtl = -1;
-    o->fold = -1;
+    o->fold = o->sides = -1;
     o->creep = o->printer_margin = -1;
 }
 
@@ -190,6 +190,7 @@ static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_
 {
     pm_booklet_opts_from_spec(spec, b);
     if (o->fold >= 0) b->fold = (pm_fold)o->fold;
+    if (o->sides >= 0) b->sides = (pm_sides)o->sides;
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
     if (o->signature >= 0) b->signature = o->signature;

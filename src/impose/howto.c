@@ -1,7 +1,7 @@
 /* howto.c - the printing how-to printed after a booklet is written (howto.h): what the
  * file holds, then numbered steps for its fold: print (both sides with the duplex edge
- * named, or by hand), then fold and staple, cut and fold, cut and stack, or fold and
- * slit. No drawing. */
+ * named, or fronts and backs in two runs with the turn of the stack named), then fold and
+ * staple, cut and fold, cut and stack, or fold and slit. No drawing. */
 #include "impose/howto.h"
 
 #include <math.h>
@@ -31,7 +31,8 @@ static void blanks_text(char *buf, size_t n, const pm_imposition *im, const pm_b
     const char *where = im->npages == 1 ? "after the page (it stays the cover)"
                         : o->blanks == PM_BLANKS_END ? "at the end" : "before the last page";
     if (!im->blanks)
-        snprintf(buf, n, "0 blank pages added (%d is a multiple of %d)", im->npages, total4 == 8 ? 8 : 4);
+        snprintf(buf, n, "0 blank pages added (%d is a multiple of %d)", im->npages,
+                 im->fold == PM_FOLD_ZINE8 ? 8 : 4);
     else if (!bsig)
         snprintf(buf, n, "%d blank page%s added %s", b4, b4 > 1 ? "s" : "", where);
     else if (!b4)
@@ -41,7 +42,15 @@ static void blanks_text(char *buf, size_t n, const pm_imposition *im, const pm_b
                  where, bsig);
 }
 
-/* Step 1: printing. Returns the number of the next step. */
+/* How the sheet turns over on the duplex edge: about a vertical axis like a page of a
+   book, or about a horizontal one like a wall calendar. */
+static const char *turn_words(const pm_imposition *im, pm_duplex duplex)
+{
+    int landscape = im->sheet_w >= im->sheet_h, book = (duplex == PM_DUPLEX_SHORT) == landscape;
+    return book ? "left to right, like a page of a book" : "top to bottom, like a wall calendar";
+}
+
+/* Step 1 (and 2 for hand-fed backs): printing. Returns the number of the next step. */
 static int print_steps(FILE *out, const char *sheet, const pm_booklet_opts *o, const pm_imposition *im)
 {
     int is_long = o->duplex == PM_DUPLEX_LONG;
@@ -50,12 +59,30 @@ static int print_steps(FILE *out, const char *sheet, const pm_booklet_opts *o, c
         fprintf(out, "  1. Print on %s paper, one side only, at actual size (not \"fit to page\").\n", sheet);
         return 2;
     }
+    if (o->sides == PM_SIDES_FRONT) {
+        fprintf(out, "  1. This file holds the fronts only. Print them on %s paper, one side, at actual size\n"
+                     "     (not \"fit to page\").\n"
+                     "  2. Turn the stack over along its %s edge (%s),\n"
+                     "     put it back in the tray and print the backs: the same command with --sides back.\n"
+                     "     Mark the top sheet with a pencil cross the first time: printers differ in which\n"
+                     "     side they print on.\n"
+                     "     Sheet 1's back on the last sheet? Print the backs in reverse order.\n",
+                sheet, edge, turn_words(im, o->duplex));
+        return 3;
+    }
+    if (o->sides == PM_SIDES_BACK) {
+        fprintf(out, "  1. This file holds the backs only. Print them at actual size onto the stack printed with\n"
+                     "     --sides front, turned over along its %s edge (%s).\n"
+                     "     Sheet 1's back on the last sheet? Print the backs in reverse order.\n",
+                edge, turn_words(im, o->duplex));
+        return 2;
+    }
     fprintf(out, "  1. Print on %s paper, both sides, at actual size (not \"fit to page\"), flipping on the %s\n"
                  "     edge (\"%s-edge binding\")%s.\n",
             sheet, EDGE, edge, im->sides[0].turned || (im->nsides > 1 && im->sides[1].turned)
                                    ? "; one side of every sheet is upside down on purpose" : "");
     fprintf(out, "     No duplex? Print the odd sides (1, 3, ...), put the stack back in the tray turned over\n"
-                 "     along its %s edge, then print the even sides (2, 4, ...).\n"
+                 "     along its %s edge, then print the even sides (2, 4, ...); or use --sides front and back.\n"
                  "     Backs upside down? Your copier flips the other way: use --duplex %s.\n",
             edge, is_long ? "short" : "long");
     return 2;
@@ -132,8 +159,8 @@ void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, co
     char sheet[40], blanks[200];
     pm_bk_sheet_label(sheet, sizeof sheet, im->sheet_w, im->sheet_h);
     blanks_text(blanks, sizeof blanks, im, o);
-    int nsides = im->nsides;
-    const char *only = "";
+    int nsides = o->sides == PM_SIDES_BOTH ? im->nsides : im->sheets;
+    const char *only = o->sides == PM_SIDES_FRONT ? ", fronts only" : o->sides == PM_SIDES_BACK ? ", backs only" : "";
     const char *s = im->npages > 1 ? "s" : "";
     switch (im->fold) {
     case PM_FOLD_ZINE8:
@@ -141,20 +168,20 @@ void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, co
                 im->npages, s, sheet, blanks);
         break;
     case PM_FOLD_2UP:
-        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides%s), each booklet side twice: two booklets\n"
+        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d side%s%s), each booklet side twice: two booklets\n"
                      "of %d half-sheet%s; %s.\n",
-                path, im->npages, s, im->sheets, im->sheets > 1 ? "s" : "", sheet, nsides, only, im->folded,
+                path, im->npages, s, im->sheets, im->sheets > 1 ? "s" : "", sheet, nsides, nsides > 1 ? "s" : "", only, im->folded,
                 im->folded > 1 ? "s" : "", blanks);
         break;
     case PM_FOLD_CUT_STACK:
-        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides%s), %d booklet side%s on each: one booklet\n"
+        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d side%s%s), %d booklet side%s on each: one booklet\n"
                      "of %d piece%s after cutting and stacking; %s.\n",
-                path, im->npages, s, im->sheets, im->sheets > 1 ? "s" : "", sheet, nsides, only, im->slots,
+                path, im->npages, s, im->sheets, im->sheets > 1 ? "s" : "", sheet, nsides, nsides > 1 ? "s" : "", only, im->slots,
                 im->slots > 1 ? "s" : "", im->folded, im->folded > 1 ? "s" : "", blanks);
         break;
     default:
-        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d sides%s); %s.\n", path, im->npages, s, im->sheets,
-                im->sheets > 1 ? "s" : "", sheet, nsides, only, blanks);
+        fprintf(out, "%s: %d page%s on %d sheet%s of %s (%d side%s%s); %s.\n", path, im->npages, s, im->sheets,
+                im->sheets > 1 ? "s" : "", sheet, nsides, nsides > 1 ? "s" : "", only, blanks);
         break;
     }
     fprintf(out, "To make the %s:\n", im->fold == PM_FOLD_ZINE8 ? "zine" : im->fold == PM_FOLD_2UP ? "booklets" : "booklet");

@@ -61,6 +61,10 @@ static int check_opts(const pm_booklet_opts *o)
         pm_error(NULL, 0, 0, "booklet blanks: use before-last or end");
         return PM_EUSAGE;
     }
+    if (o->sides < PM_SIDES_BOTH || o->sides > PM_SIDES_BACK) {
+        pm_error(NULL, 0, 0, "booklet sides: use front or back");
+        return PM_EUSAGE;
+    }
     if (!(o->creep >= 0) || o->creep > MM(5)) {
         pm_error(NULL, 0, 0, "booklet creep %.2f mm: give a paper thickness from 0 to 5 mm", o->creep * 25.4 / 72);
         return PM_EUSAGE;
@@ -280,6 +284,15 @@ static int lay_zine8(pm_imposition *im, int npages, const pm_booklet_opts *o)
     return PM_OK;
 }
 
+int pm_imposition_written_sides(const pm_imposition *im, const pm_booklet_opts *o, int **idx)
+{
+    *idx = pm_xcalloc((size_t)(im->nsides ? im->nsides : 1), sizeof **idx);
+    int n = 0;
+    for (int s = 0; s < im->nsides; s++)
+        if (o->sides == PM_SIDES_BOTH || im->sides[s].back == (o->sides == PM_SIDES_BACK)) (*idx)[n++] = s;
+    return n;
+}
+
 int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_opts *o, pm_imposition *out)
 {
     memset(out, 0, sizeof *out);
@@ -288,6 +301,10 @@ int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_o
     if (npages < 1 || npages > MAX_PAGES) {
         pm_error(NULL, 0, 0, "cannot impose %d pages: a booklet needs 1 to %d pages", npages, MAX_PAGES);
         return npages < 1 ? PM_EINPUT : PM_EUSAGE;
+    }
+    if (o->fold == PM_FOLD_ZINE8 && o->sides == PM_SIDES_BACK) {
+        pm_error(NULL, 0, 0, "--sides back: a zine8 is printed on one side only");
+        return PM_EUSAGE;
     }
     out->fold = o->fold;
     out->npages = npages;

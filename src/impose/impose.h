@@ -20,6 +20,8 @@
 
 #include "input/spec.h"
 
+typedef enum { PM_SIDES_BOTH, PM_SIDES_FRONT, PM_SIDES_BACK } pm_sides;
+
 typedef struct pm_booklet_opts {
     double sheet_w, sheet_h;  /* sheet in points (either way round); 0 = automatic from the page size */
     pm_fold fold;
@@ -30,6 +32,7 @@ typedef struct pm_booklet_opts {
     int marks;                /* fold and crop marks */
     double printer_margin;    /* copier's unprintable edge in points */
     int rtl;                  /* bound on the right */
+    pm_sides sides;           /* write both sides, or only the fronts or backs (copiers without duplex) */
     int quiet;                /* do not print the printing how-to (-q; watch mode's rebuilds) */
 } pm_booklet_opts;
 
@@ -84,6 +87,10 @@ typedef struct pm_imposition {
  * diagnostic). Release with pm_imposition_free (also after an error). */
 int pm_impose_order(int npages, double page_w, double page_h, const pm_booklet_opts *o, pm_imposition *out);
 void pm_imposition_free(pm_imposition *im);
+
+/* The sides to write, honouring o->sides: their indexes into im->sides, in order.
+ * Returns how many (*idx is malloc'd; the caller frees it). */
+int pm_imposition_written_sides(const pm_imposition *im, const pm_booklet_opts *o, int **idx);
 
 /* The sheet for the fold when o has none: the smallest standard sheet of the page's family
  * (metric / inch) holding the fold's pages at full size: saddle 2 x 1 (A5 -> A4,

@@ -239,7 +239,7 @@ static int draw_side(sheet_writer *w, cairo_surface_t *surface, const pm_sheet_s
     return rc;
 }
 
-/* Draw every side onto a PDF surface writing to fp. */
+/* Draw the sides o->sides asks for onto a PDF surface writing to fp. */
 static int draw_sheets(sheet_writer *w, FILE *fp, const char *path, const pm_layout *meta, pm_bk_summary *sum)
 {
     const pm_imposition *im = w->im;
@@ -247,8 +247,9 @@ static int draw_sheets(sheet_writer *w, FILE *fp, const char *path, const pm_lay
     cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
     pm_pdf_set_metadata(surface, meta);
     w->cr = cairo_create(surface);
-    int rc = PM_OK;
-    for (int s = 0; s < im->nsides && !rc; s++) rc = draw_side(w, surface, &im->sides[s], sum);
+    int *idx, n = pm_imposition_written_sides(im, w->o, &idx), rc = PM_OK;
+    for (int k = 0; k < n && !rc; k++) rc = draw_side(w, surface, &im->sides[idx[k]], sum);
+    free(idx);
     cairo_destroy(w->cr);
     w->cr = NULL;
     cairo_surface_finish(surface);

@@ -226,6 +226,26 @@ EOF
     ); then pass "zine8 slit on the PNG: $out"; else fail "zine8 slit: $out"; fi
 fi
 
+# copiers without duplex: the fronts and the backs in two files make the same booklet
+if frender 19 6 sf --sides front --duplex long && frender 19 6 sb --sides back --duplex long; then
+    qpdf --empty --collate --pages "$T/f19-sf.pdf" "$T/f19-sb.pdf" -- "$T/f19-merged.pdf" 2>/dev/null
+    booklet_check "$T/r19-6.pdf" "$T/f19-merged.pdf" "--sides front + back collated (19 pages, long)" --duplex long
+    if [ "$(pages_of "$T/f19-sf.pdf")" = 5 ] && [ "$(pages_of "$T/f19-sb.pdf")" = 5 ]; then pass "--sides: 5 fronts, 5 backs"; else fail "--sides: $(pages_of "$T/f19-sf.pdf") fronts, $(pages_of "$T/f19-sb.pdf") backs"; fi
+    if grep -q "fronts only" "$T/fhowto19-sf.txt" && grep -q "Turn the stack over along its long edge (top to bottom" "$T/fhowto19-sf.txt" &&
+        grep -q -- "--sides back" "$T/fhowto19-sf.txt" && grep -q "backs only" "$T/fhowto19-sb.txt"; then
+        pass "--sides how-to: names the long edge and how the stack turns"
+    else fail "--sides how-to: $(cat "$T/fhowto19-sf.txt")"; fi
+fi
+if frender 8 6 usf --fold 2up --sides front && frender 8 6 usb --fold 2up --sides back; then
+    qpdf --empty --collate --pages "$T/f8-usf.pdf" "$T/f8-usb.pdf" -- "$T/f8-umerged.pdf" 2>/dev/null
+    fold_check "$T/r8-6.pdf" "$T/f8-umerged.pdf" "2up --sides front + back collated" --fold 2up
+    fold_check "$T/r8-6.pdf" "$T/f8-usb.pdf" "2up --sides back alone" --fold 2up --sides back
+    if grep -q "along its short edge (top to bottom, like a wall calendar)" "$T/fhowto8-usf.txt"; then pass "2up --sides how-to: a portrait sheet's short edge turns top to bottom"; else fail "2up --sides how-to: $(cat "$T/fhowto8-usf.txt")"; fi
+fi
+"$PAMPHLET" "$T/p8.md" -l "$T/L7.yaml" -o "$T/r8-7.pdf" --booklet "$T/zb.pdf" --fold zine8 --sides back >/dev/null 2>"$T/zb.txt"
+rc=$?
+if [ $rc = 2 ] && grep -q "one side only" "$T/zb.txt"; then pass "zine8 --sides back: exit 2"; else fail "zine8 --sides back: exit $rc: $(cat "$T/zb.txt")"; fi
+
 # the fold from the layout, and bad values
 printf 'extends: %s\nbooklet:\n  fold: cut-stack\n' "$T/L6.yaml" >"$T/LF.yaml"
 if "$PAMPHLET" "$T/p8.md" -l "$T/LF.yaml" -o "$T/rF.pdf" --booklet "$T/bF.pdf" -q 2>"$T/eF.txt"; then
@@ -240,6 +260,9 @@ if [ $rc = 1 ] && grep -q "LB.yaml:3:.*fold" "$T/eB.txt" && grep -q "cut-stack" 
 "$PAMPHLET" "$T/p8.md" --fold accordion >/dev/null 2>"$T/eB2.txt"
 rc=$?
 if [ $rc = 2 ] && grep -q "use saddle, zine8, 2up or cut-stack" "$T/eB2.txt"; then pass "--fold accordion: exit 2"; else fail "--fold accordion: exit $rc: $(cat "$T/eB2.txt")"; fi
+"$PAMPHLET" "$T/p8.md" --sides top >/dev/null 2>"$T/eB3.txt"
+rc=$?
+if [ $rc = 2 ] && grep -q "use front or back" "$T/eB3.txt"; then pass "--sides top: exit 2"; else fail "--sides top: exit $rc: $(cat "$T/eB3.txt")"; fi
 
 # ---- the arithmetic builds without cairo: impose.c, paper.c and howto.c include none of it
 
@@ -362,6 +385,12 @@ if groff -ms -Tpdf "$T/g.ms" >"$T/g.pdf" 2>"$T/groff.err" && [ "$(pages_of "$T/g
             [ "$f" = zine8 ] && break
         done
     done
+    if "$PAMPHLET" impose "$T/g.pdf" -o "$T/gf-sb.pdf" --sides back --duplex long >"$T/gh.txt" 2>"$T/ge.txt"; then
+        fold_check "$T/g.pdf" "$T/gf-sb.pdf" "impose groff PDF --sides back --duplex long" --fold saddle --sides back --duplex long
+        if grep -q "backs only" "$T/gh.txt"; then pass "impose --sides back: how-to says backs only"; else fail "impose --sides back how-to: $(cat "$T/gh.txt")"; fi
+    else
+        fail "impose groff PDF --sides back: $(cat "$T/ge.txt")"
+    fi
 else
     fail "groff -ms -Tpdf did not make 5 pages: $(head -n 3 "$T/groff.err")"
 fi

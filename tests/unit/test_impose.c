@@ -979,6 +979,11 @@ static void test_zine8(void **state)
     assert_non_null(strstr(diag_text, "8 pages"));
     assert_non_null(strstr(diag_text, "--fold saddle"));
     assert_null(im.sides);
+    /* no backs to print */
+    o.sides = PM_SIDES_BACK;
+    diag_clear();
+    assert_int_equal(pm_impose_order(8, A7[0], A7[1], &o, &im), PM_EUSAGE);
+    assert_non_null(strstr(diag_text, "one side"));
     /* signature and creep mean nothing on one sheet: said, and ignored */
     o = fold_opts(PM_FOLD_ZINE8, PM_DUPLEX_LONG, 0);
     o.signature = 2;
@@ -1028,6 +1033,37 @@ static void test_saddle_as_paper(void **state)
                 assert_int_equal(where, f == PM_FOLD_2UP ? 2 : 1);
                 pm_imposition_free(&im);
             }
+}
+
+static void test_written_sides(void **state)
+{
+    (void)state;
+    pm_booklet_opts o = fold_opts(PM_FOLD_SADDLE, PM_DUPLEX_LONG, 0);
+    pm_imposition im;
+    int *idx;
+    assert_int_equal(pm_impose_order(12, A5W, A5H, &o, &im), PM_OK);
+    assert_int_equal(pm_imposition_written_sides(&im, &o, &idx), 6);
+    for (int i = 0; i < 6; i++) assert_int_equal(idx[i], i);
+    free(idx);
+    o.sides = PM_SIDES_FRONT;
+    assert_int_equal(pm_imposition_written_sides(&im, &o, &idx), 3);
+    for (int i = 0; i < 3; i++) assert_int_equal(idx[i], 2 * i);
+    free(idx);
+    o.sides = PM_SIDES_BACK;
+    assert_int_equal(pm_imposition_written_sides(&im, &o, &idx), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(idx[i], 2 * i + 1);
+        assert_true(im.sides[idx[i]].turned); /* the backs as a duplex printer would get them */
+    }
+    free(idx);
+    pm_imposition_free(&im);
+    o.sides = (pm_sides)5;
+    diag_clear();
+    assert_int_equal(pm_impose_order(12, A5W, A5H, &o, &im), PM_EUSAGE);
+    o.sides = PM_SIDES_BOTH;
+    o.fold = (pm_fold)9;
+    assert_int_equal(pm_impose_order(12, A5W, A5H, &o, &im), PM_EUSAGE);
+    assert_non_null(strstr(diag_text, "fold"));
 }
 
 static void test_fold_sheets(void **state)
@@ -1098,6 +1134,7 @@ int main(void)
         cmocka_unit_test(test_cut_stack),
         cmocka_unit_test(test_zine8),
         cmocka_unit_test(test_saddle_as_paper),
+        cmocka_unit_test(test_written_sides),
         cmocka_unit_test(test_fold_sheets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -111,6 +111,27 @@ void pm_fold_grid(const pm_booklet_opts *o, double w, double h, double sw, doubl
 #define PM_PAPER_TOL 0.5
 double pm_fit_scale(double cw, double ch, double w, double h);
 
+/* A line drawn on a sheet side besides the pages (sheet space, points, y down): a thin
+ * fold or crop mark, or a dashed line to cut along (cut != 0). */
+typedef struct pm_mark_line {
+    double x0, y0, x1, y1;
+    int cut;
+} pm_mark_line;
+#define PM_MARK_WIDTH 0.25 /* points */
+#define PM_MARK_GAP 3.0    /* marks stop this far from the page edge */
+#define PM_MARK_LEN 15.0   /* longest mark */
+#define PM_MARK_MIN 4.0    /* shortest mark worth drawing */
+#define PM_CUT_WIDTH 0.4   /* cut lines and the zine's slit, dashed */
+#define PM_CUT_DASH 4.0
+
+/* The lines of every side of im, for pages of page_w x page_h points (the largest): with
+ * marks, fold and crop marks around each booklet side (zine8: around the eight pages),
+ * where there is room outside the pages; then the cut lines between the slots of 2up and
+ * cut-stack, or the zine8's slit. Sets *nmarks to how many marks come first; returns the
+ * number of lines (*out is malloc'd, for the caller to free). */
+int pm_sheet_lines(const pm_imposition *im, double page_w, double page_h, int marks, pm_mark_line **out,
+                   int *nmarks);
+
 /* Name of a standard sheet of w x h points in either orientation ("A4"), or NULL. */
 const char *pm_sheet_name(double w, double h);
 

@@ -1,7 +1,7 @@
 /* sheets.c - the sheet writer (booklet-imp.h: pm_bk_write): draws the printed sheets of
  * an imposition with cairo, every reading page painted as vectors into its cell, for the
  * booklet device (dev_booklet.c) and `pamphlet impose` (impose_pdf.c). Besides the pages:
- * fold and crop marks, cut lines (2up, cut-stack), the slit (zine8), and the checks for
+ * the lines of pm_sheet_lines (marks, cut lines, the zine's slit), and the checks for
  * scaled pages and for content inside the printer margin. Where each page goes is
  * impose.c's (pm_impose_order, pm_cell_place). */
 #include <cairo-pdf.h>
@@ -14,12 +14,6 @@
 #include "base/diag.h"
 
 #define PT_TO_MM(x) ((x) * 25.4 / 72.0)
-#define MARK_WIDTH 0.25 /* points */
-#define MARK_GAP 3.0    /* marks stop this far from the page edge */
-#define MARK_LEN 15.0   /* longest mark */
-#define MARK_MIN 4.0    /* shortest mark worth drawing */
-#define CUT_WIDTH 0.4   /* cut lines and the zine's slit, dashed */
-#define CUT_DASH 4.0
 
 /* What the pages needed to fit: for the warnings after writing. */
 typedef struct {
@@ -36,6 +30,8 @@ typedef struct {
     cairo_t *cr;
     fit_report fit;
     double page_w, page_h;   /* the largest page */
+    pm_mark_line *lines;     /* marks first, then cut lines (pm_sheet_lines) */
+    int nlines, nmarks;
 } sheet_writer;
 
 static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int len)
@@ -143,80 +139,24 @@ static int draw_cell(sheet_writer *w, const pm_cell *c)
 
 /* ---- marks ---- */
 
-static void line(cairo_t *cr, double x0, double y0, double x1, double y1)
+/* Lines first..last of w->lines as one stroke, thin or dashed. */
+static void stroke_lines(sheet_writer *w, int first, int last, int cut)
 {
-    cairo_move_to(cr, x0, y0);
-    cairo_line_to(cr, x1, y1);
-}
-
-/* Fold marks on the lines between the cols x rows pages of pw x ph centred in the slot
-   (x, y, w, h), crop marks on its outer edges, all outside the pages and inside the slot
-   (added to the path). Returns how many. */
-static int slot_marks(cairo_t *cr, double x, double y, double w, double h, int cols, int rows, double pw, double ph)
-{
-    double cx = x + w / 2, X0 = cx + (0 - cols / 2.0) * pw, X1 = cx + (cols - cols / 2.0) * pw;
-    double Y0 = y + (h - rows * ph) / 2, Y1 = Y0 + rows * ph;
-    double vlen = fmin(MARK_LEN, (Y0 - y) - MARK_GAP), hlen = fmin(MARK_LEN, (X0 - x) - MARK_GAP);
-    int n = 0;
-    if (vlen >= MARK_MIN) {
-        for (int k = 0; k <= cols; k++) {
-            double mx = cx + (k - cols / 2.0) * pw;
-            line(cr, mx, Y0 - MARK_GAP - vlen, mx, Y0 - MARK_GAP);
-            line(cr, mx, Y1 + MARK_GAP, mx, Y1 + MARK_GAP + vlen);
-            n += 2;
-        }
-    }
-    if (hlen >= MARK_MIN) {
-        for (int k = 0; k <= rows; k++) {
-            double my = Y0 + k * ph;
-            line(cr, X0 - MARK_GAP - hlen, my, X0 - MARK_GAP, my);
-            line(cr, X1 + MARK_GAP, my, X1 + MARK_GAP + hlen, my);
-            n += 2;
-        }
-    }
-    return n;
-}
-
-/* --marks: fold and crop marks around every booklet side (zine8: around the eight pages).
-   Symmetric in each slot, so the same on turned sides. Returns how many were drawn. */
-static int draw_marks(sheet_writer *w)
-{
-    const pm_imposition *im = w->im;
-    double pw = w->page_w * im->scale, ph = w->page_h * im->scale;
-    double sw = im->sheet_w / im->slot_cols, sh = im->sheet_h / im->slot_rows;
-    int n = 0;
+    if (first >= last) return;
     cairo_t *cr = w->cr;
     cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, MARK_WIDTH);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-    for (int r = 0; r < im->slot_rows; r++)
-        for (int c = 0; c < im->slot_cols; c++)
-            n += im->fold == PM_FOLD_ZINE8 ? slot_marks(cr, 0, 0, sw, sh, 4, 2, pw, ph)
-                                           : slot_marks(cr, c * sw, r * sh, sw, sh, 2, 1, pw, ph);
-    cairo_stroke(cr);
-    cairo_restore(cr);
-    return n;
-}
-
-/* Dashed lines to cut along (between the slots of 2up and cut-stack) or the zine's slit
-   (the middle half of the sheet's long centre line). */
-static void draw_cuts(sheet_writer *w)
-{
-    const pm_imposition *im = w->im;
-    double sw = im->sheet_w, sh = im->sheet_h;
-    cairo_t *cr = w->cr;
-    if (im->fold == PM_FOLD_SADDLE) return;
-    cairo_save(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, CUT_WIDTH);
-    double dash = CUT_DASH;
-    cairo_set_dash(cr, &dash, 1, 0);
-    if (im->fold == PM_FOLD_ZINE8) {
-        line(cr, sw / 4, sh / 2, 3 * sw / 4, sh / 2);
+    if (cut) {
+        double dash = PM_CUT_DASH;
+        cairo_set_line_width(cr, PM_CUT_WIDTH);
+        cairo_set_dash(cr, &dash, 1, 0);
     } else {
-        for (int c = 1; c < im->slot_cols; c++) line(cr, c * sw / im->slot_cols, 0, c * sw / im->slot_cols, sh);
-        for (int r = 1; r < im->slot_rows; r++) line(cr, 0, r * sh / im->slot_rows, sw, r * sh / im->slot_rows);
+        cairo_set_line_width(cr, PM_MARK_WIDTH);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    }
+    for (int i = first; i < last; i++) {
+        cairo_move_to(cr, w->lines[i].x0, w->lines[i].y0);
+        cairo_line_to(cr, w->lines[i].x1, w->lines[i].y1);
     }
     cairo_stroke(cr);
     cairo_restore(cr);
@@ -232,8 +172,8 @@ static int draw_side(sheet_writer *w, cairo_surface_t *surface, const pm_sheet_s
     cairo_pdf_surface_set_page_label(surface, label);
     int rc = PM_OK;
     for (int i = 0; i < side->ncells && !rc; i++) rc = draw_cell(w, &side->cells[i]);
-    if (w->o->marks && draw_marks(w)) sum->marks = 1;
-    draw_cuts(w);
+    stroke_lines(w, 0, w->nmarks, 0);
+    stroke_lines(w, w->nmarks, w->nlines, 1);
     cairo_show_page(w->cr);
     if (!rc && cairo_status(w->cr)) rc = PM_EIO;
     return rc;
@@ -302,6 +242,8 @@ int pm_bk_write(FILE *fp, const char *path, const pm_booklet_opts *o, const pm_b
     int rc = pm_impose_order(src->npages, w.page_w, w.page_h, o, &sum->im);
     if (rc) return rc;
     for (int i = 0; i < sum->im.ncells; i++) sum->max_creep = fmax(sum->max_creep, sum->im.cells[i].creep);
+    w.nlines = pm_sheet_lines(&sum->im, w.page_w, w.page_h, o->marks, &w.lines, &w.nmarks);
+    sum->marks = w.nmarks > 0;
     w.fit.scaled = pm_xcalloc((size_t)src->npages, 1);
     w.fit.near = pm_xcalloc((size_t)src->npages, 1);
     w.fit.min_scale = 1;
@@ -310,5 +252,6 @@ int pm_bk_write(FILE *fp, const char *path, const pm_booklet_opts *o, const pm_b
     if (!rc) warn_fit(&w, path, sum);
     free(w.fit.scaled);
     free(w.fit.near);
+    free(w.lines);
     return rc;
 }

@@ -264,10 +264,10 @@ if [ $rc = 2 ] && grep -q "use saddle, zine8, 2up or cut-stack" "$T/eB2.txt"; th
 rc=$?
 if [ $rc = 2 ] && grep -q "use front or back" "$T/eB3.txt"; then pass "--sides top: exit 2"; else fail "--sides top: exit $rc: $(cat "$T/eB3.txt")"; fi
 
-# ---- the arithmetic builds without cairo: impose.c, paper.c and howto.c include none of it
+# ---- the arithmetic builds without cairo: impose.c, paper.c, marks.c, howto.c include none of it
 
-if ${CC:-cc} -std=gnu11 -fsyntax-only -Isrc src/impose/impose.c src/impose/paper.c src/impose/howto.c 2>"$T/cc.txt"; then
-    pass "impose.c, paper.c, howto.c compile with no cairo headers"
+if ${CC:-cc} -std=gnu11 -fsyntax-only -Isrc src/impose/impose.c src/impose/paper.c src/impose/howto.c src/impose/marks.c 2>"$T/cc.txt"; then
+    pass "impose.c, paper.c, marks.c, howto.c compile with no cairo headers"
 else fail "impose.c, paper.c or howto.c need more than -Isrc: $(head -n 3 "$T/cc.txt")"; fi
 
 # ---- creep: pages of sheet k move k x 0.5 mm toward the spine ----------------------------

@@ -1117,6 +1117,71 @@ static void test_fold_sheets(void **state)
     assert_true(cols == 1 && rows == 1);
 }
 
+/* Marks stay outside the pages; cut lines and the slit are where the folds need them. */
+static void test_sheet_lines(void **state)
+{
+    (void)state;
+    static const double A7[2] = {209.7638, 297.6378};
+    pm_booklet_opts o = opts(0, PM_BLANKS_BEFORE_LAST, 0, PM_DUPLEX_SHORT);
+    pm_imposition im;
+    pm_mark_line *l;
+    int nmarks, n;
+    /* saddle, A5 on A3: three fold/crop marks above and below, two crop marks each side */
+    o.sheet_w = 1190.5512;
+    o.sheet_h = 841.8898;
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
+    n = pm_sheet_lines(&im, A5W, A5H, 1, &l, &nmarks);
+    assert_int_equal(n, 10);
+    assert_int_equal(nmarks, 10);
+    double x0 = im.sheet_w / 2 - A5W, x1 = im.sheet_w / 2 + A5W, y0 = (im.sheet_h - A5H) / 2, y1 = y0 + A5H;
+    for (int i = 0; i < n; i++) {
+        assert_false(l[i].cut);
+        /* no point of a mark inside the pages */
+        for (double t = 0; t <= 1; t += 0.25) {
+            double x = l[i].x0 + t * (l[i].x1 - l[i].x0), y = l[i].y0 + t * (l[i].y1 - l[i].y0);
+            assert_false(x > x0 + 1e-9 && x < x1 - 1e-9 && y > y0 + 1e-9 && y < y1 - 1e-9);
+            assert_true(x >= 0 && x <= im.sheet_w && y >= 0 && y <= im.sheet_h);
+        }
+    }
+    free(l);
+    /* no marks asked for, or no room (A5 on A4): none */
+    n = pm_sheet_lines(&im, A5W, A5H, 0, &l, &nmarks);
+    assert_int_equal(n, 0);
+    free(l);
+    pm_imposition_free(&im);
+    o.sheet_w = o.sheet_h = 0;
+    assert_int_equal(pm_impose_order(8, A5W, A5H, &o, &im), PM_OK);
+    n = pm_sheet_lines(&im, A5W, A5H, 1, &l, &nmarks);
+    assert_int_equal(n, 0);
+    free(l);
+    pm_imposition_free(&im);
+    /* cut-stack, A7 on A4: one cut down the middle, one across */
+    o.fold = PM_FOLD_CUT_STACK;
+    assert_int_equal(pm_impose_order(16, A7[0], A7[1], &o, &im), PM_OK);
+    n = pm_sheet_lines(&im, A7[0], A7[1], 0, &l, &nmarks);
+    assert_int_equal(n, 2);
+    assert_int_equal(nmarks, 0);
+    assert_true(l[0].cut && l[0].x0 == im.sheet_w / 2 && l[0].x1 == im.sheet_w / 2 && l[0].y0 == 0 && l[0].y1 == im.sheet_h);
+    assert_true(l[1].cut && l[1].y0 == im.sheet_h / 2 && l[1].x0 == 0 && l[1].x1 == im.sheet_w);
+    free(l);
+    pm_imposition_free(&im);
+    /* 2up: one cut across; zine8: the slit along the middle half of the long centre line */
+    o.fold = PM_FOLD_2UP;
+    assert_int_equal(pm_impose_order(8, 297.6378, 419.5276, &o, &im), PM_OK);
+    n = pm_sheet_lines(&im, 297.6378, 419.5276, 0, &l, &nmarks);
+    assert_int_equal(n, 1);
+    assert_true(l[0].cut && l[0].y0 == im.sheet_h / 2 && l[0].y1 == im.sheet_h / 2);
+    free(l);
+    pm_imposition_free(&im);
+    o.fold = PM_FOLD_ZINE8;
+    assert_int_equal(pm_impose_order(8, A7[0], A7[1], &o, &im), PM_OK);
+    n = pm_sheet_lines(&im, A7[0], A7[1], 0, &l, &nmarks);
+    assert_int_equal(n, 1);
+    assert_true(l[0].cut && l[0].y0 == im.sheet_h / 2 && l[0].x0 == im.sheet_w / 4 && l[0].x1 == 3 * im.sheet_w / 4);
+    free(l);
+    pm_imposition_free(&im);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1136,6 +1201,7 @@ int main(void)
         cmocka_unit_test(test_saddle_as_paper),
         cmocka_unit_test(test_written_sides),
         cmocka_unit_test(test_fold_sheets),
+        cmocka_unit_test(test_sheet_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,8 +11,9 @@ MANDIR = $(PREFIX)/share/man/man1
 
 PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz fontconfig yaml-0.1 \
        libcmark-gfm libpng
-# poppler-glib: headers only; impose_pdf.c loads the library when `impose` runs
-DLPKGS = poppler-glib
+# poppler-glib, libqpdf: headers only; impose_pdf.c and qpdf_impose.c load the libraries
+# when `impose` runs
+DLPKGS = poppler-glib libqpdf
 CC ?= cc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g

@@ -4,7 +4,7 @@
 set -e
 BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev
  libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev hyphen-en-us
- libjpeg-dev libpng-dev libpoppler-glib-dev"
+ libjpeg-dev libpng-dev libpoppler-glib-dev libqpdf-dev"
 TEST="libcmocka-dev poppler-utils qpdf python3 groff fonts-urw-base35 valgrind clang libclang-rt-14-dev"
 BENCH="hyperfine"
 want="$BUILD"

@@ -38,4 +38,9 @@ typedef struct pm_bk_source {
 int pm_bk_write(FILE *fp, const char *path, const pm_booklet_opts *o, const pm_bk_source *src,
                 const pm_layout *meta, pm_bk_summary *sum);
 
+/* `pamphlet impose` by reference (qpdf_impose.c, a prototype chosen with
+ * PAMPHLET_IMPOSE=qpdf): every input page placed as a Form XObject, nothing redrawn. The
+ * input was checked to look like a PDF. Returns an exit code. */
+int pm_impose_pdf_ref(const char *in, const char *out, const pm_booklet_opts *o);
+
 #endif

@@ -240,6 +240,8 @@ int pm_impose_pdf(const char *in, const char *out, const pm_booklet_opts *o)
 {
     int rc = check_input(in);
     if (rc) return rc;
+    const char *how = getenv("PAMPHLET_IMPOSE");
+    if (how && !strcmp(how, "qpdf")) return pm_impose_pdf_ref(in, out, o);
     if ((rc = load_poppler())) return rc;
     PopplerDocument *doc = open_doc(in, &rc);
     if (!doc) return rc;

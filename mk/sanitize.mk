@@ -29,9 +29,14 @@ SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:exitcode=86:detect_leaks
 $(BUILD)/pamphlet: $(MAIN_OBJ) $(BUILD)/libpamphlet.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
 
+# libstdc++ linked in from the start: ASan intercepts C++ exceptions only in a program that
+# has it when it starts, and libqpdf (loaded by `impose` by reference) throws and catches
+# its own exceptions.
+SAN_LDFLAGS = $(SAN_FLAGS) -Wl,--no-as-needed -lstdc++ -Wl,--as-needed
+
 asan-build:
 	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CC=$(SAN_CC) OPT=-O1 \
-	    CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" $(SAN_BUILD)/pamphlet tests
+	    CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/pamphlet tests
 
 check-asan: asan-build
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)

@@ -163,6 +163,7 @@ typedef struct {
 static void put(strbuf *b, const char *fmt, ...)
 {
     va_list ap;
+    if (!b->s) b->s = pm_xmalloc(b->cap = 1024);
     for (;;) {
         va_start(ap, fmt);
         int w = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
@@ -263,7 +264,8 @@ static int write_side(ref_job *j, const pm_imposition *im, const pm_sheet_side *
     q.qpdf_oh_replace_key(d, res, "/XObject", xobjects);
     q.qpdf_oh_replace_key(d, page, "/Resources", res);
     qpdf_oh contents = q.qpdf_make_indirect_object(d, q.qpdf_oh_new_stream(d));
-    q.qpdf_oh_replace_stream_data(d, contents, (unsigned char *)(b.s ? b.s : ""), b.n, q.qpdf_oh_new_null(d),
+    put(&b, "%s", ""); /* allocated even for a side with nothing on it */
+    q.qpdf_oh_replace_stream_data(d, contents, (unsigned char *)b.s, b.n, q.qpdf_oh_new_null(d),
                                   q.qpdf_oh_new_null(d));
     q.qpdf_oh_replace_key(d, page, "/Contents", contents);
     free(b.s);

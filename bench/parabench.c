@@ -10,7 +10,7 @@
  * PangoContext (pm_fonts_context), the same font description per paragraph
  * (pm_fonts_desc: the body font, or the quote font in a block quote, as src/layout/flow.c
  * chooses), the same inline styles as Pango attributes (italic, bold, code, footnote
- * numbers, as src/text/paragraph.c sets them), the same width (the text width of the layout
+ * numbers, as src/text/shape.c sets them), the same width (the text width of the layout
  * less list and quote indents) and first-line indent. Start-up (content, layout, fonts,
  * hyphenation patterns) is not timed. Each round starts with a new pm_setter and newly
  * loaded hyphenation patterns, so pamphlet's caches are as cold as in a run of the
@@ -78,7 +78,7 @@ static void add_attr(PangoAttrList *l, PangoAttribute *a, uint32_t start, uint32
     pango_attr_list_insert(l, a);
 }
 
-/* The inline styles of a paragraph as Pango attributes, as src/text/paragraph.c sets them. */
+/* The inline styles of a paragraph as Pango attributes, as src/text/shape.c sets them. */
 static PangoAttrList *span_attrs(const pm_spec *spec, const pm_font_spec *f, const pm_text *t)
 {
     PangoAttrList *l = pango_attr_list_new();
@@ -162,34 +162,53 @@ int main(int argc, char **argv)
     PangoContext *ctx = pm_fonts_context(fonts);
     const char *lang = doc->meta.lang ? doc->meta.lang : "en-US";
 
-    /* the paragraphs and their styles, as collect() in src/layout/flow.c */
+    /* the paragraphs and their styles, as the collector sets them (src/layout/collect.c) */
     double tx, ty, tw, th;
     pm_spec_text_area(spec, 1, &tx, &ty, &tw, &th);
     double pspace = pm_spec_len(spec, spec->para_space, th);
     double indent = pm_spec_len(spec, spec->indent, tw);
     double qind = pm_spec_len(spec, spec->quote_indent, tw);
     double lind = pm_spec_len(spec, spec->list_indent, tw);
-    para *ps = calloc(doc->nblocks, sizeof *ps);
+    /* the leaves of the document tree, walked as the collector does (layout/collect.c) */
+    size_t nleaves = 0;
+    pm_walk w;
+    const pm_block *blk;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &blk)) != PM_WALK_END;) nleaves += ev == PM_WALK_LEAF;
+    para *ps = calloc(nleaves + 1, sizeof *ps);
     int np = 0;
     size_t nbytes = 0;
-    const pm_block *prev = NULL;
-    for (size_t i = 0; i < doc->nblocks; i++) {
-        const pm_block *b = &doc->blocks[i];
-        if (b->kind == PM_BLK_PAGEBREAK) {
+    const pm_block *prev = NULL, *prev_parent = NULL;
+    const pm_block *parents[2 * PM_MAX_BLOCK_DEPTH + 3] = {NULL};
+    int quote = 0, list = 0, depth = 0, item_first = 0;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &blk)) != PM_WALK_END;) {
+        if (ev != PM_WALK_LEAF) {
+            int d = ev == PM_WALK_ENTER ? 1 : -1;
+            quote += blk->kind == PM_BLK_QUOTE ? d : 0;
+            list += blk->kind == PM_BLK_LIST ? d : 0;
+            if (ev == PM_WALK_ENTER) parents[++depth] = blk;
+            else depth--;
+            if (ev == PM_WALK_ENTER && blk->kind == PM_BLK_ITEM) item_first = 1;
+            continue;
+        }
+        int first = item_first;
+        item_first = 0;
+        if (blk->kind == PM_BLK_PAGEBREAK) {
             prev = NULL;
             continue;
         }
-        if (b->kind != PM_BLK_PARA) {
-            prev = b;
+        if (blk->kind != PM_BLK_PARA) {
+            prev = blk;
+            prev_parent = parents[depth];
             continue;
         }
         para *p = &ps[np++];
-        p->b = b;
-        const pm_font_spec *font = b->quote ? &spec->quote : &spec->body;
-        int follows_para = prev && prev->kind == PM_BLK_PARA && prev->list == b->list && prev->quote == b->quote &&
-                           !b->item_first;
+        p->b = blk;
+        const pm_font_spec *font = quote ? &spec->quote : &spec->body;
+        int follows_para = prev && prev->kind == PM_BLK_PARA && prev_parent == parents[depth] && !first;
         int follows_heading = prev && prev->kind == PM_BLK_HEADING;
-        double left = b->quote * qind + b->list * lind, right = b->quote * qind;
+        double left = quote * qind + list * lind, right = quote * qind;
         p->st = (pm_para_style){.font = font,
                                 .align = spec->align,
                                 .width = tw - left - right,
@@ -197,11 +216,12 @@ int main(int argc, char **argv)
                                               ? indent : 0,
                                 .hyphenate = spec->hyphenate};
         p->desc = pm_fonts_desc(spec, font);
-        p->attrs = span_attrs(spec, font, &b->text);
+        p->attrs = span_attrs(spec, font, &blk->text);
         p->pm_t = calloc((size_t)rounds, sizeof(double));
         p->pango_t = calloc((size_t)rounds, sizeof(double));
-        nbytes += b->text.len;
-        prev = b;
+        nbytes += blk->text.len;
+        prev = blk;
+        prev_parent = parents[depth];
     }
     if (!np) {
         fprintf(stderr, "parabench: %s has no paragraphs\n", src);

@@ -50,8 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const pm_meta *m = &doc->meta;
     if (!m->title || !m->lang) __builtin_trap();
     sink += strlen(m->title) + strlen(m->lang);
-    for (size_t i = 0; i < doc->nblocks; i++) {
-        const pm_block *b = &doc->blocks[i];
+    pm_walk w;
+    const pm_block *b;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;) {
+        if (ev == PM_WALK_ENTER && b->kind == PM_BLK_ITEM && !b->nkids) __builtin_trap(); /* never empty */
+        if (ev != PM_WALK_LEAF && ev != PM_WALK_ENTER) continue;
         if (b->kind == PM_BLK_HEADING && (b->level < 1 || b->level > 3 || !b->id)) __builtin_trap();
         if (b->kind == PM_BLK_FIGURE && (!b->src || !b->path)) __builtin_trap();
         walk_text(&b->text);

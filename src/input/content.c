@@ -1,4 +1,4 @@
-/* content.c - front matter and CommonMark to the flat block list of doc.h. */
+/* content.c - front matter and CommonMark (cmark-gfm) to the document tree of doc.h. */
 #include "input/content.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -7,11 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/units.h"
 #include "base/yamltree.h"
+#include "input/attrs.h"
+#include "input/divs.h"
+#include "input/frontmatter.h"
 
 /* ---- growable arrays (malloc'd while building, copied to the arena at the end) ---- */
 
@@ -50,10 +54,12 @@ typedef struct {
     pm_doc *doc;
     const char *file;
     int line0;                 /* line offset of the body (front matter lines) */
-    VEC(pm_block) blocks;
+    VEC(pm_block) top;         /* the top-level blocks */
+    void *out;                 /* where blocks go now: &top or a container's kids */
     VEC(pm_note) notes;
     VEC(const char *) ids;
     VEC(inner_link) inner;     /* links to #ids, checked at the end */
+    pm_div_fences fences;      /* the fenced divs (divs.h) */
     int rc;
     int warned_html, warned_image, warned_long, warned_deep;
     int idepth;                /* inline markup being walked, nested this deep */
@@ -69,6 +75,34 @@ static void check_block_size(cstate *st, size_t len, int line)
              len, PM_BLOCK_MAX_BYTES);
     pm_hint("are blank lines missing between paragraphs? Lines with no blank line between them "
             "make one paragraph");
+}
+
+/* A code block's text: lit[0..len) with each tab expanded to spaces up to the next
+ * column that is a multiple of 4 (columns counted in characters), in the arena. */
+static void code_text(cstate *st, const char *lit, size_t len, pm_text *t)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++) tabs += lit[i] == '\t';
+    char *out = pm_arena_alloc(st->doc->arena, len + 3 * tabs + 1);
+    size_t n = 0, col = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = lit[i];
+        if (ch == '\t') {
+            do out[n++] = ' '; while (++col % 4);
+            continue;
+        }
+        out[n++] = ch;
+        if (ch == '\n') col = 0;
+        else if (((unsigned char)ch & 0xC0) != 0x80) col++;
+    }
+    out[n] = 0;
+    t->utf8 = out;
+    t->len = (uint32_t)n;
+    size_t nl = 0; /* where its lines begin, for warnings that name a line */
+    for (size_t i = 0; i < n; i++) nl += out[i] == '\n';
+    t->line_starts = pm_arena_array(st->doc->arena, nl ? nl : 1, sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == '\n') t->line_starts[t->nline_starts++] = (uint32_t)i + 1;
 }
 
 /* ---- rich text ---- */
@@ -164,19 +198,6 @@ static pm_text tb_finish(cstate *st, tbuild *t)
     return out;
 }
 
-int pm_text_line_at(const pm_text *t, uint32_t offset)
-{
-    /* line_starts ascend: count those <= offset by bisection (the setter asks once per
-       line set, so a linear count made long paragraphs quadratic) */
-    uint32_t lo = 0, hi = t->nline_starts;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (t->line_starts[mid] <= offset) lo = mid + 1;
-        else hi = mid;
-    }
-    return t->line + (int)lo;
-}
-
 static int node_line(cstate *st, cmark_node *n)
 {
     int l = cmark_node_get_start_line(n);
@@ -190,11 +211,73 @@ static const char *ext_type(cmark_node *n)
 
 static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
 
+/* Whether an inline HTML tag is a line break: <br>, <br/>, <br />. */
+static int is_br(const char *s)
+{
+    if (strncasecmp(s, "<br", 3)) return 0;
+    s += 3;
+    while (*s == ' ' || *s == '/') s++;
+    return *s == '>';
+}
+
+/* Raw HTML is not interpreted: its tags are left out (once per file, a warning). */
+static void warn_html(cstate *st, int line, const char *lit)
+{
+    if (st->warned_html++) return;
+    char tag[40];
+    size_t n = strcspn(lit, "\n");
+    snprintf(tag, sizeof tag, "%.*s%s", (int)(n < 30 ? n : 30), lit, n > 30 ? "..." : "");
+    pm_warn(st->file, line, 0, "raw HTML is not interpreted: tags such as '%s' are left out, the text between them kept",
+            tag);
+}
+
+/* The text of a block of HTML: tags and comments left out, <br> and block tags as spaces,
+ * blanks collapsed, the common entities decoded. A new malloc'd string. */
+static char *html_text(const char *s)
+{
+    static const struct { const char *ent, *utf8; } ents[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+        {"&apos;", "'"}, {"&nbsp;", "\xC2\xA0"}, {"&mdash;", "\xE2\x80\x94"}, {"&ndash;", "\xE2\x80\x93"},
+        {"&copy;", "\xC2\xA9"}};
+    char *out = pm_xmalloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (*s == '<') {
+            const char *e = !strncmp(s, "<!--", 4) ? strstr(s, "-->") : strchr(s, '>');
+            if (!e) break;
+            s = e + (*e == '-' ? 3 : 1);
+            if (o > out && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        if (*s == '&') {
+            size_t k = 0;
+            while (k < sizeof ents / sizeof *ents && strncmp(s, ents[k].ent, strlen(ents[k].ent))) k++;
+            if (k < sizeof ents / sizeof *ents) {
+                size_t n = strlen(ents[k].utf8);
+                memcpy(o, ents[k].utf8, n); /* (never longer than the entity) */
+                o += n;
+                s += strlen(ents[k].ent);
+                continue;
+            }
+        }
+        char ch = *s++;
+        if (isspace((unsigned char)ch)) {
+            if (o > out && o[-1] != ' ') *o++ = ' ';
+        } else {
+            *o++ = ch;
+        }
+    }
+    while (o > out && o[-1] == ' ') o--;
+    *o = 0;
+    char *start = out;
+    while (*start == ' ') start++;
+    memmove(out, start, strlen(start) + 1);
+    return out;
+}
+
 /* The walks below recurse as deep as the markup nests: beyond these depths the input is
  * refused (it would overflow the stack, and each level of inline markup is one more style
  * over the whole of the text inside it). */
 #define PM_MAX_INLINE_DEPTH 32
-#define PM_MAX_BLOCK_DEPTH 12
 
 static void inlines(cstate *st, tbuild *t, cmark_node *parent)
 {
@@ -234,10 +317,13 @@ static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
         case CMARK_NODE_HTML_INLINE: {
             const char *lit = cmark_node_get_literal(n);
             if (!strncmp(lit, "<!--", 4)) break; /* a comment: not text */
-            if (!st->warned_html++)
-                pm_warn(st->file, line, 0, "raw HTML is not interpreted; '%s' is set as text", lit);
-            tb_text(t, lit, 0);
-            break;
+            if (is_br(lit)) { /* <br>: a line break, as Markdown's own */
+                tb_trim_end(t);
+                sb_add(&t->s, "\xE2\x80\xA8", 3);
+                break;
+            }
+            warn_html(st, line, lit);
+            break; /* any other tag is left out; the text between tags stays */
         }
         case CMARK_NODE_EMPH:
             inlines(st, t, n);
@@ -294,20 +380,48 @@ static pm_text text_of(cstate *st, cmark_node *n)
 
 /* ---- blocks ---- */
 
+typedef VEC(pm_block) blkvec;
+
+/* Nesting: quotes, lists and divs around the blocks being read (list items do not count:
+ * each comes with its list). */
 typedef struct {
-    int quote, list, tight;
+    int depth;
 } ctx;
 
+/* A new block at the end of the current container (valid until the next one is added). */
 static pm_block *add_block(cstate *st, pm_block_kind kind, int line, const ctx *c)
 {
+    (void)c;
+    blkvec *out = st->out;
     pm_block b = {.kind = kind, .line = line};
-    if (c) {
-        b.quote = c->quote;
-        b.list = c->list;
-        b.tight = c->tight;
+    VEC_PUSH(*out, b);
+    return &out->v[out->n - 1];
+}
+
+static void blocks(cstate *st, cmark_node *parent, ctx c);
+static void list_items(cstate *st, cmark_node *list, ctx c);
+
+/* A container of kind k holding the blocks read from node n (a list: its items). An item
+ * with nothing in it holds an empty paragraph, which keeps its marker. */
+static pm_block *add_container(cstate *st, pm_block_kind kind, int line, cmark_node *n, ctx c)
+{
+    blkvec kids = {0};
+    void *outer = st->out;
+    st->out = &kids;
+    if (kind == PM_BLK_LIST) list_items(st, n, c);
+    else blocks(st, n, c);
+    if (kind == PM_BLK_ITEM && !kids.n) {
+        pm_block *e = add_block(st, PM_BLK_PARA, line, &c);
+        e->text.utf8 = "";
+        e->text.line = line;
     }
-    VEC_PUSH(st->blocks, b);
-    return &st->blocks.v[st->blocks.n - 1];
+    st->out = outer;
+    pm_block *b = add_block(st, kind, line, &c);
+    b->nkids = kids.n;
+    b->kids = pm_arena_array(st->doc->arena, kids.n ? kids.n : 1, sizeof(pm_block));
+    if (kids.n) memcpy(b->kids, kids.v, kids.n * sizeof(pm_block));
+    free(kids.v);
+    return b;
 }
 
 /* Whether s has something besides white space (ASCII or U+00A0): a heading such as
@@ -320,6 +434,38 @@ static int has_visible(const char *s)
         return 1;
     }
     return 0;
+}
+
+/* Attributes written at the end of a heading's or a paragraph's text ("Contact
+ * {.back-cover}"): read into attrs and cut off the text (and its spans). */
+static void take_attrs(cstate *st, pm_text *t, pm_attrs *attrs)
+{
+    if (!t->len) return;
+    size_t keep = pm_attrs_trailing(st->doc->arena, t->utf8, t->len, attrs);
+    if (keep == t->len) return;
+    ((char *)t->utf8)[keep] = 0; /* (the text is the document's, in its arena) */
+    t->len = (uint32_t)keep;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        if (t->spans[i].start >= keep) continue;
+        t->spans[n] = t->spans[i];
+        if (t->spans[n].end > keep) t->spans[n].end = (uint32_t)keep;
+        n++;
+    }
+    t->nspans = n;
+    while (t->nline_starts && t->line_starts[t->nline_starts - 1] >= keep) t->nline_starts--;
+}
+
+/* Register an id given in attributes ({#id}); a second use of it is a warning. */
+static const char *given_id(cstate *st, const char *id, int line)
+{
+    for (size_t i = 0; i < st->ids.n; i++)
+        if (!strcmp(st->ids.v[i], id)) {
+            pm_warn(st->file, line, 0, "the id '#%s' is given twice; links go to the first", id);
+            return id;
+        }
+    VEC_PUSH(st->ids, id);
+    return id;
 }
 
 static const char *make_id(cstate *st, const pm_text *t)
@@ -403,54 +549,88 @@ static void check_inner_links(cstate *st)
     }
 }
 
-/* "{width=80%}" after a figure's image. Returns 0 and sets b->width (share of the text
- * width) or b->width_pt... we keep one field: negative values are points. */
-static int figure_attrs(cstate *st, pm_block *b, const char *s, int line)
+/* A figure's width attribute (80%, 60mm ...) into b->width: a share of the text width,
+ * or (negative) points. Returns 0, or -1 after an error. */
+static int figure_width(cstate *st, pm_block *b, const char *val, int line)
 {
-    while (isspace((unsigned char)*s)) s++;
-    if (*s != '{') return -1;
-    const char *end = strchr(s, '}');
-    if (!end) return -1;
-    for (const char *q = end + 1; *q; q++)
-        if (!isspace((unsigned char)*q)) return -1;
-    char attrs[256];
-    size_t n = (size_t)(end - s - 1);
-    if (n >= sizeof attrs) n = sizeof attrs - 1;
-    memcpy(attrs, s + 1, n);
-    attrs[n] = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(attrs, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-        if (!strncmp(tok, "width=", 6)) {
-            const char *why = NULL;
-            pm_len l;
-            const char *v = tok + 6;
-            if (*v == '"') v++;
-            char val[64];
-            snprintf(val, sizeof val, "%s", v);
-            size_t vl = strlen(val);
-            if (vl && val[vl - 1] == '"') val[vl - 1] = 0;
-            if (pm_len_parse(val, 0, &l, &why) < 0 || l.kind == PM_LEN_EM || l.v <= 0) {
-                pm_error(st->file, line, 0, "figure width '%s': %s", val,
-                         why ? why : "must be a positive length or percentage");
-                st->rc = PM_EINPUT;
-                return 0;
-            }
-            if (l.kind == PM_LEN_PERCENT) {
-                if (l.v > 100) {
-                    pm_warn(st->file, line, 0, "figure width %s is more than the text width; using 100%%", val);
-                    l.v = 100;
-                }
-                b->width = l.v / 100.0;
-            } else {
-                b->width = -l.v;
-            }
-        } else if (tok[0] == '.' || tok[0] == '#') {
-            /* classes and ids: accepted and ignored */
-        } else {
-            pm_warn(st->file, line, 0, "unknown figure attribute '%s' ignored (known: width)", tok);
+    const char *why = NULL;
+    pm_len l;
+    if (pm_len_parse(val, 0, &l, &why) < 0 || l.kind == PM_LEN_EM || l.v <= 0) {
+        pm_error(st->file, line, 0, "figure width '%s': %s", val, why ? why : "must be a positive length or percentage");
+        st->rc = PM_EINPUT;
+        return -1;
+    }
+    if (l.kind == PM_LEN_PERCENT) {
+        if (l.v > 100) {
+            pm_warn(st->file, line, 0, "figure width %s is more than the text width; using 100%%", val);
+            l.v = 100;
         }
+        b->width = l.v / 100.0;
+    } else {
+        b->width = -l.v;
     }
     return 0;
+}
+
+/* "{width=80% .span}" after a figure's image: pandoc attributes into b->attrs. Unknown
+ * keys and classes, and a block that cannot be read, are warnings naming what is known. */
+static void figure_attrs(cstate *st, pm_block *b, const char *s, int line)
+{
+    static const char *const keys[] = {"width"}, *const classes[] = {"span"};
+    while (isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    if (pm_attrs_parse(st->doc->arena, s, n, &b->attrs) != n) {
+        pm_warn(st->file, line, 0, "cannot read the figure attributes '%.*s'; they are ignored", (int)n, s);
+        pm_hint("write them as {width=80%%} or {width=60mm .span}, with a closing '}'");
+        return;
+    }
+    for (int i = 0; i < b->attrs.nkv; i++) {
+        const char *k = b->attrs.keys[i];
+        if (!strcmp(k, "width")) {
+            figure_width(st, b, b->attrs.values[i], line);
+            continue;
+        }
+        if (!strcmp(k, "alt")) continue; /* a description for the PDF's structure */
+        pm_warn(st->file, line, 0, "unknown figure attribute '%s' ignored (known: width, alt)", k);
+        const char *near = pm_nearest(k, keys, 1);
+        if (near) pm_hint("did you mean '%s'? Attribute names are lower case", near);
+    }
+    for (int i = 0; i < b->attrs.nclasses; i++)
+        if (strcmp(b->attrs.classes[i], "span") && strcmp(b->attrs.classes[i], "bleed"))
+            pm_warn(st->file, line, 0, "unknown figure class '.%s' ignored (known: .span, .bleed)", b->attrs.classes[i]);
+    (void)classes;
+}
+
+/* A local image path as the file system has it: cmark writes a URL with spaces or other
+ * bytes as percent escapes ("my%20photo.jpg"); they are decoded. */
+static char *decode_path(const char *url)
+{
+    char *out = pm_xmalloc(strlen(url) + 1), *o = out;
+    for (const char *p = url; *p; p++) {
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], 0};
+            *o++ = (char)strtol(hex, NULL, 16);
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+/* A paragraph written as an image that CommonMark did not read as one, almost always
+ * because its path has a space ("![A photo](my photo.jpg)"): said, with the fix. */
+static void check_image_like(cstate *st, const pm_text *t, int line)
+{
+    const char *s = t->utf8, *close = strstr(s, "](");
+    if (strncmp(s, "![", 2) || !close) return;
+    const char *end = strchr(close + 2, ')');
+    if (!end || !memchr(close + 2, ' ', (size_t)(end - close - 2))) return;
+    pm_warn(st->file, line, 0, "this looks like an image, but its path has a space, so it is set as text");
+    pm_hint("write the path in angle brackets, ![...](<%.*s>), or with %%20 for each space",
+            (int)(end - close - 2), close + 2);
 }
 
 /* A paragraph that is only an image (and maybe {attrs}) becomes a figure. */
@@ -472,12 +652,12 @@ static int try_figure(cstate *st, cmark_node *para, const ctx *c)
     b->text = text_of(st, img);
     const char *url = cmark_node_get_url(img);
     b->src = pm_arena_strdup(st->doc->arena, url ? url : "");
-    char *p = pm_path_join(st->doc->dir, b->src);
+    char *dec = decode_path(b->src);
+    char *p = pm_path_join(st->doc->dir, dec);
     b->path = pm_arena_strdup(st->doc->arena, p);
     free(p);
-    if (attrs && figure_attrs(st, b, attrs, line) < 0) {
-        pm_warn(st->file, line, 0, "cannot read figure attributes '%s'", attrs);
-    }
+    free(dec);
+    if (attrs) figure_attrs(st, b, attrs, line);
     if (!*b->src) {
         pm_error(st->file, line, 0, "figure has no image path");
         st->rc = PM_EINPUT;
@@ -493,36 +673,80 @@ static int is_pagebreak(cmark_node *para)
     return !strcmp(s, "\\newpage") || !strcmp(s, "\\pagebreak");
 }
 
-static void blocks(cstate *st, cmark_node *parent, ctx c);
-
+/* The items of a list (c.depth counts the list itself), each a container with its
+ * marker: bullets by depth of list nesting, or numbers. */
 static void list_items(cstate *st, cmark_node *list, ctx c)
 {
     int ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
     int num = cmark_node_get_list_start(list);
     int paren = cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM;
-    ctx inner = c;
-    inner.list = c.list + 1;
-    inner.tight = cmark_node_get_list_tight(list);
     static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x88\x98"}; /* • – ∘ */
+    int lists = 0; /* lists this one is in, itself included */
+    for (cmark_node *p = list; p; p = cmark_node_parent(p)) lists += cmark_node_get_type(p) == CMARK_NODE_LIST;
     for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
-        size_t first = st->blocks.n;
-        blocks(st, item, inner);
-        if (st->blocks.n == first) { /* empty item: keep its marker */
-            pm_block *b = add_block(st, PM_BLK_PARA, node_line(st, item), &inner);
-            b->text.utf8 = "";
-            b->text.line = b->line;
-        }
-        pm_block *b = &st->blocks.v[first];
-        b->item_first = 1;
+        pm_block *b = add_container(st, PM_BLK_ITEM, node_line(st, item), item, c);
         b->marker = ordered ? pm_arena_printf(st->doc->arena, "%d%c", num++, paren ? ')' : '.')
-                            : bullets[(inner.list - 1) % 3];
-        st->blocks.v[st->blocks.n - 1].item_last = 1;
+                            : bullets[(lists - 1) % 3];
     }
 }
 
-static void blocks(cstate *st, cmark_node *parent, ctx c)
+static cmark_node *block(cstate *st, cmark_node *n, ctx c);
+
+/* Whether node n is a div marker: 1 opening, -1 closing, 0 not. */
+static int div_marker(cmark_node *n, int *k)
 {
-    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK) return 0;
+    return pm_divs_marker(cmark_node_get_literal(n), k);
+}
+
+/* A fenced div: the nodes after its opening marker, up to its closing one, as a div block
+ * with the fence's attributes. Returns the closing marker's node, or the last node of the
+ * container when the div is not closed in it (a warning). */
+static cmark_node *add_div(cstate *st, cmark_node *open, int k, ctx c)
+{
+    const pm_div_fence *f = &st->fences.v[k];
+    if (c.depth >= PM_MAX_BLOCK_DEPTH) {
+        st->rc = PM_EINPUT;
+        if (!st->warned_deep++)
+            pm_error(st->file, f->line, f->col, "block quotes, lists and divs are nested more than %d deep",
+                     PM_MAX_BLOCK_DEPTH);
+    }
+    ctx inner = {c.depth + 1};
+    blkvec kids = {0};
+    void *outer = st->out;
+    st->out = &kids;
+    cmark_node *last = open;
+    int closed = 0, j;
+    for (cmark_node *n = cmark_node_next(open); n && !st->rc; n = cmark_node_next(n)) {
+        if (div_marker(n, &j) < 0) {
+            closed = 1;
+            last = n;
+            break;
+        }
+        last = n = block(st, n, inner);
+    }
+    st->out = outer;
+    if (!closed && !st->rc) {
+        pm_warn(st->file, f->line, f->col, "this div ('::: %s') is not closed; it goes on to the end of %s",
+                f->attrs.nclasses ? f->attrs.classes[0] : "", cmark_node_parent(open) &&
+                cmark_node_get_type(cmark_node_parent(open)) != CMARK_NODE_DOCUMENT ? "the list item or quote it is in" : "the text");
+        pm_hint("end it with a line of three colons, ':::'");
+    }
+    pm_block *b = add_block(st, PM_BLK_DIV, f->line, &c);
+    b->col = f->col;
+    b->attrs = f->attrs;
+    b->nkids = kids.n;
+    b->kids = pm_arena_array(st->doc->arena, kids.n ? kids.n : 1, sizeof(pm_block));
+    if (kids.n) memcpy(b->kids, kids.v, kids.n * sizeof(pm_block));
+    free(kids.v);
+    return last;
+}
+
+/* Read node n into the current container; a div's opening marker also reads the nodes up
+ * to its closing one. Returns the last node read. */
+static cmark_node *block(cstate *st, cmark_node *n, ctx c)
+{
+    {
         int line = node_line(st, n);
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_PARAGRAPH:
@@ -531,6 +755,8 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             } else if (!try_figure(st, n, &c)) {
                 pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
                 b->text = text_of(st, n);
+                take_attrs(st, &b->text, &b->attrs);
+                check_image_like(st, &b->text, line);
             }
             break;
         case CMARK_NODE_HEADING: {
@@ -542,26 +768,27 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             }
             b->level = lv;
             b->text = text_of(st, n);
-            b->id = make_id(st, &b->text);
+            take_attrs(st, &b->text, &b->attrs);
+            b->id = b->attrs.id ? given_id(st, b->attrs.id, line) : make_id(st, &b->text);
             break;
         }
         case CMARK_NODE_BLOCK_QUOTE:
         case CMARK_NODE_LIST:
-            if (c.quote + c.list >= PM_MAX_BLOCK_DEPTH) {
+            if (c.depth >= PM_MAX_BLOCK_DEPTH) {
                 st->rc = PM_EINPUT;
                 if (!st->warned_deep++)
-                    pm_error(st->file, line, 0, "block quotes and lists are nested more than %d deep",
+                    pm_error(st->file, line, 0, "block quotes, lists and divs are nested more than %d deep",
                              PM_MAX_BLOCK_DEPTH);
                 break;
             }
-            if (cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
-                ctx q = c;
-                q.quote++;
-                blocks(st, n, q);
-            } else {
-                size_t first = st->blocks.n;
-                list_items(st, n, c);
-                if (c.list == 0 && st->blocks.n > first) st->blocks.v[st->blocks.n - 1].list_last = 1;
+            {
+                ctx inner = {c.depth + 1};
+                if (cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
+                    add_container(st, PM_BLK_QUOTE, line, n, inner);
+                } else {
+                    pm_block *l = add_container(st, PM_BLK_LIST, line, n, inner);
+                    l->tight = cmark_node_get_list_tight(n);
+                }
             }
             break;
         case CMARK_NODE_ITEM: blocks(st, n, c); break;
@@ -571,24 +798,28 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
             check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
+            code_text(st, lit, len, &b->text);
             b->text.line = line + 1;
             break;
         }
         case CMARK_NODE_HTML_BLOCK: {
             const char *lit = cmark_node_get_literal(n);
+            int k, m = pm_divs_marker(lit, &k);
+            if (m > 0 && k < st->fences.n) return add_div(st, n, k, c);
+            if (m < 0) break; /* (a closing marker its div has not taken: a div opened in an
+                                 enclosing container; add_div warned) */
             while (isspace((unsigned char)*lit)) lit++;
             if (!strncmp(lit, "<!--", 4)) break; /* comment */
-            if (!st->warned_html++)
-                pm_warn(st->file, line, 0, "raw HTML is not interpreted; it is set as text");
-            pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
-            size_t len = strlen(lit);
-            while (len && lit[len - 1] == '\n') len--;
-            check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
-            b->text.line = line;
+            warn_html(st, line, lit);
+            check_block_size(st, strlen(lit), line);
+            char *plain = html_text(lit); /* the text between the tags, if any, as a paragraph */
+            if (*plain) {
+                pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
+                b->text.utf8 = pm_arena_strdup(st->doc->arena, plain);
+                b->text.len = (uint32_t)strlen(plain);
+                b->text.line = line;
+            }
+            free(plain);
             break;
         }
         case CMARK_NODE_THEMATIC_BREAK: add_block(st, PM_BLK_RULE, line, &c); break;
@@ -620,116 +851,26 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
             }
         }
     }
+    return n;
 }
 
-/* ---- front matter ---- */
-
-static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang",
-                                      "layout", "cover", "keywords", "subject"};
-
-static int front_matter(cstate *st, const char *text, size_t len, size_t *body_off)
+static void blocks(cstate *st, cmark_node *parent, ctx c)
 {
-    *body_off = 0;
-    if (len < 3 || strncmp(text, "---", 3)) return PM_OK;
-    size_t i = 3;
-    while (i < len && (text[i] == ' ' || text[i] == '\t')) i++;
-    if (i < len && text[i] == '\r') i++;
-    if (i < len && text[i] != '\n') return PM_OK; /* "---x": not front matter */
-    if (i >= len) return PM_OK;
-    size_t ystart = i + 1;
-    int line = 2;
-    size_t p = ystart;
-    while (p < len) {
-        const char *nl = memchr(text + p, '\n', len - p);
-        size_t e = nl ? (size_t)(nl - text) : len;
-        size_t l = e - p;
-        while (l && (text[p + l - 1] == '\r' || text[p + l - 1] == ' ')) l--;
-        if ((l == 3 && !strncmp(text + p, "---", 3)) || (l == 3 && !strncmp(text + p, "...", 3))) {
-            pm_ynode *root = NULL;
-            int rc = pm_yaml_parse(st->file, text + ystart, p - ystart, 1, st->doc->arena, &root);
-            if (rc) return rc;
-            *body_off = nl ? e + 1 : len;
-            st->line0 = line;
-            if (!root) return PM_OK;
-            if (root->kind != PM_Y_MAP) {
-                pm_error(st->file, root->line, root->col, "front matter must be a list of 'key: value' lines");
-                return PM_EINPUT;
-            }
-            pm_meta *m = &st->doc->meta;
-            for (size_t k = 0; k < root->n; k++) {
-                pm_ynode *key = root->pairs[k].key, *val = root->pairs[k].val;
-                const char **slot = NULL;
-                if (!strcmp(key->str, "title")) slot = &m->title;
-                else if (!strcmp(key->str, "subtitle")) slot = &m->subtitle;
-                else if (!strcmp(key->str, "author")) slot = &m->author;
-                else if (!strcmp(key->str, "date")) slot = &m->date;
-                else if (!strcmp(key->str, "lang")) slot = &m->lang;
-                else if (!strcmp(key->str, "layout")) slot = &m->layout;
-                else if (!strcmp(key->str, "cover")) slot = &m->cover_src;
-                else if (!strcmp(key->str, "keywords")) slot = &m->keywords;
-                else if (!strcmp(key->str, "subject")) slot = &m->subject;
-                if (!slot) {
-                    pm_error(st->file, key->line, key->col, "unknown front matter key '%s'", key->str);
-                    const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
-                    if (near) pm_hint("did you mean '%s'?", near);
-                    else pm_hint("known keys: title, subtitle, author, date, lang, layout, cover, keywords, subject");
-                    st->rc = PM_EINPUT;
-                    continue;
-                }
-                if (val->kind != PM_Y_SCALAR) {
-                    pm_error(st->file, val->line, val->col, "'%s' must be text, not %s", key->str,
-                             pm_yaml_kind_name(val->kind));
-                    st->rc = PM_EINPUT;
-                    continue;
-                }
-                *slot = val->str;
-                if (slot == &m->cover_src) m->cover_line = val->line;
-            }
-            return PM_OK;
-        }
-        line++;
-        if (!nl) break;
-        p = e + 1;
-    }
-    pm_error(st->file, 1, 1, "front matter is not closed: add a line '---' after it");
-    return PM_EINPUT;
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) n = block(st, n, c);
 }
 
-/* ---- input checks ---- */
-
-static int check_text(const char *file, const char *s, size_t len)
+/* Each block's direction and language: its own attributes ({dir=rtl}, {lang=ar}; a lang
+ * gives its direction unless dir is given), else its container's. */
+static void inherit(pm_block *bs, size_t n, pm_dir dir, const char *lang)
 {
-    int line = 1, col = 1;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0) {
-            pm_error(file, line, col, "the file contains NUL bytes; is it a text file?");
-            return PM_EINPUT;
-        }
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        int ok = n && i + n <= len;
-        uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-        for (size_t k = 1; ok && k < n; k++) {
-            unsigned char d = (unsigned char)s[i + k];
-            if ((d & 0xC0) != 0x80) ok = 0;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        if (ok && ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-                   cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = 0;
-        if (!ok) {
-            pm_error(file, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", c);
-            return PM_EINPUT;
-        }
-        if (c == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-        i += n;
+    for (size_t i = 0; i < n; i++) {
+        pm_block *b = &bs[i];
+        const char *l = pm_attrs_get(&b->attrs, "lang"), *d = pm_attrs_get(&b->attrs, "dir");
+        b->lang = l && *l ? l : lang;
+        b->dir = d && !strcmp(d, "rtl") ? PM_DIR_RTL : d && !strcmp(d, "ltr") ? PM_DIR_LTR
+                 : l && *l ? pm_lang_dir(l) : dir;
+        if (pm_block_is_container(b)) inherit(b->kids, b->nkids, b->dir, b->lang);
     }
-    return PM_OK;
 }
 
 int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **out)
@@ -743,7 +884,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
         text += 3;
         len -= 3;
     }
-    int rc = check_text(path, text, len);
+    int rc = pm_content_check_text(path, text, len);
     if (rc) return rc;
     size_t ink = 0;
     while (ink < len && isspace((unsigned char)text[ink])) ink++;
@@ -761,7 +902,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     cstate st = {.doc = doc, .file = doc->path};
 
     size_t body = 0;
-    rc = front_matter(&st, text, len, &body);
+    rc = pm_front_matter(doc, doc->path, text, len, &body, &st.line0);
     if (!rc) rc = st.rc;
     if (rc) {
         pm_doc_drop(doc);
@@ -769,6 +910,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     }
     pm_meta *m = &doc->meta;
     if (!m->lang || !*m->lang) m->lang = "en-US";
+    m->dir = m->dir_src ? (!strcmp(m->dir_src, "rtl") ? PM_DIR_RTL : PM_DIR_LTR) : pm_lang_dir(m->lang);
     if (m->cover_src) {
         char *p = pm_path_join(doc->dir, m->cover_src);
         m->cover = pm_arena_strdup(doc->arena, p);
@@ -782,31 +924,40 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e) cmark_parser_attach_syntax_extension(parser, e);
     }
-    cmark_parser_feed(parser, text + body, len - body);
+    size_t mlen;
+    char *marked = pm_divs_mark(doc->arena, path, st.line0 + 1, text + body, len - body, &mlen, &st.fences);
+    cmark_parser_feed(parser, marked, mlen);
+    free(marked);
     cmark_node *root = cmark_parser_finish(parser);
     ctx c = {0};
+    st.out = &st.top;
     blocks(&st, root, c);
     cmark_node_free(root);
     cmark_parser_free(parser);
 
     check_inner_links(&st);
+    doc->nblocks = st.top.n;
+    doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
+    if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
+    inherit(doc->blocks, doc->nblocks, m->dir, m->lang);
     if (!m->title || !*m->title) {
-        for (size_t i = 0; i < st.blocks.n; i++)
-            if (st.blocks.v[i].kind == PM_BLK_HEADING && has_visible(st.blocks.v[i].text.utf8)) {
-                m->title = st.blocks.v[i].text.utf8;
+        pm_walk w;
+        pm_walk_init(&w, doc->blocks, doc->nblocks);
+        const pm_block *b;
+        for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;)
+            if (ev == PM_WALK_LEAF && b->kind == PM_BLK_HEADING && has_visible(b->text.utf8)) {
+                m->title = b->text.utf8;
                 break;
             }
         pm_warn(path, 1, 0, "no title in the front matter%s", m->title ? "; using the first heading" : "");
         if (!m->title) m->title = "Untitled";
     }
 
-    doc->nblocks = st.blocks.n;
-    doc->blocks = pm_arena_array(doc->arena, st.blocks.n ? st.blocks.n : 1, sizeof(pm_block));
-    if (st.blocks.n) memcpy(doc->blocks, st.blocks.v, st.blocks.n * sizeof(pm_block));
     doc->nnotes = st.notes.n;
     doc->notes = pm_arena_array(doc->arena, st.notes.n ? st.notes.n : 1, sizeof(pm_note));
     if (st.notes.n) memcpy(doc->notes, st.notes.v, st.notes.n * sizeof(pm_note));
-    free(st.blocks.v);
+    free(st.top.v);
+    free(st.fences.v);
     free(st.notes.v);
     free(st.ids.v);
     free(st.inner.v);
@@ -828,11 +979,4 @@ int pm_content_load(const char *path, pm_doc **out)
     rc = pm_content_parse(path, data, len, out);
     free(data);
     return rc;
-}
-
-void pm_doc_drop(pm_doc *doc)
-{
-    if (!doc) return;
-    pm_arena_drop(doc->arena);
-    free(doc);
 }

@@ -1,10 +1,12 @@
 /* doc.h - the document tree: what the content parser produces and the page builder reads.
  *
- * A document is its metadata plus a flat list of blocks. Nesting (block quotes, lists)
- * is kept as depth counters on each block rather than as a tree, because that is all the
- * page builder needs: how far to indent and which marker to hang in the margin. Inline
- * markup becomes rich text: one UTF-8 string plus style spans over byte ranges.
- * Everything is allocated in the document's arena and dies with pm_doc_drop(). */
+ * A document is its metadata plus a tree of blocks. Leaves are what gets set (paragraphs,
+ * headings, figures, code, tables, rules, page breaks); containers (block quotes, lists
+ * and their items, fenced divs) hold blocks and say how they are set: a quote in a list
+ * item is indented from the item's edge, a list in a quote from the quote's. Blocks carry
+ * pandoc-style attributes ({#id .class key=value}) and a direction. Inline markup becomes
+ * rich text: one UTF-8 string plus style spans over byte ranges. Everything is allocated
+ * in the document's arena and dies with pm_doc_drop(). */
 #ifndef PM_DOC_H
 #define PM_DOC_H
 
@@ -12,6 +14,9 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+
+/* Text direction of a block (its paragraphs' base direction). */
+typedef enum { PM_DIR_LTR = 0, PM_DIR_RTL } pm_dir;
 
 /* Inline styles (bit flags on a span). */
 enum {
@@ -51,20 +56,47 @@ typedef enum {
     PM_BLK_RULE,       /* thematic break */
     PM_BLK_PAGEBREAK,  /* \newpage */
     PM_BLK_CODE,       /* code block: text kept line by line, set in the mono font */
-    PM_BLK_TABLE       /* GFM table: cells, columns, alignments */
+    PM_BLK_TABLE,      /* GFM table: cells, columns, alignments */
+    /* containers: their blocks are kids[0..nkids) */
+    PM_BLK_QUOTE,      /* block quote */
+    PM_BLK_LIST,       /* a list: its kids are PM_BLK_ITEMs */
+    PM_BLK_ITEM,       /* a list item: marker; never empty (an empty item holds an empty para) */
+    PM_BLK_DIV         /* a fenced div (::: class ... :::): attrs.classes say what it is */
 } pm_block_kind;
 
-typedef struct pm_block {
+/* Nesting deeper than this (quotes, lists, divs) is an error in the content: the tree is
+ * walked recursively. */
+#define PM_MAX_BLOCK_DEPTH 12
+
+/* Attributes written {#id .class key="value"}, as pandoc reads them. */
+typedef struct pm_attrs {
+    const char *id;
+    const char **classes;
+    int nclasses;
+    const char **keys, **values;
+    int nkv;
+} pm_attrs;
+
+/* Whether attrs have class cls. */
+int pm_attrs_has(const pm_attrs *a, const char *cls);
+/* The value of key, or NULL. */
+const char *pm_attrs_get(const pm_attrs *a, const char *key);
+
+typedef struct pm_block pm_block;
+struct pm_block {
     pm_block_kind kind;
-    int line;              /* source line */
+    int line, col;         /* source line (and column, where known: a div's fence) */
     int level;             /* heading: 1..3 */
-    int quote;             /* block quote depth */
-    int list;              /* list depth (0 = not in a list) */
-    const char *marker;    /* first paragraph of a list item: "•", "3." ...; else NULL */
-    int tight;             /* in a tight list: no space between items */
-    int item_first;        /* first block of its list item */
-    int item_last;         /* last block of its list item */
-    int list_last;         /* last block of the outermost list it is in */
+    pm_dir dir;            /* its {dir=rtl} or {lang=ar} attribute, else its container's,
+                              else the document's */
+    const char *lang;      /* its {lang=xx} attribute, else its container's, else the
+                              document's (hyphenation) */
+    pm_attrs attrs;
+    /* containers */
+    pm_block *kids;
+    size_t nkids;
+    const char *marker;    /* item: "•", "3." ... */
+    int tight;             /* list: no space between its items */
     pm_text text;          /* para, heading, code; figure: the caption */
     const char *id;        /* heading: anchor name for bookmarks and internal links */
     /* figure */
@@ -77,7 +109,32 @@ typedef struct pm_block {
     int header_rows;       /* the first rows are the header (GFM: one) */
     const char *aligns;    /* per column: 'l', 'c', 'r', or 0 (not given: left) */
     pm_text *cells;        /* nrows * ncols, row by row; a cell a row lacks is empty */
-} pm_block;
+};
+
+/* Whether a block holds blocks. */
+static inline int pm_block_is_container(const pm_block *b)
+{
+    return b->kind >= PM_BLK_QUOTE;
+}
+
+/* A walk over blocks in document order (pre-order), entering and leaving containers. */
+typedef enum { PM_WALK_END, PM_WALK_LEAF, PM_WALK_ENTER, PM_WALK_LEAVE } pm_walk_event;
+typedef struct pm_walk {
+    struct {
+        const pm_block *blocks;
+        size_t n, i;
+    } at[2 * PM_MAX_BLOCK_DEPTH + 2]; /* (a list and its item are two levels) */
+    int depth;             /* containers entered and not left */
+} pm_walk;
+
+/* Walk blocks[0..n) and everything in them. */
+void pm_walk_init(pm_walk *w, const pm_block *blocks, size_t n);
+/* The next event and its block (a leaf, or the container entered or left); *b is NULL
+ * at the end. */
+pm_walk_event pm_walk_next(pm_walk *w, const pm_block **b);
+/* Right after PM_WALK_ENTER: go past the container entered, as if it were a leaf (no
+ * events for what is in it, no PM_WALK_LEAVE). */
+void pm_walk_skip(pm_walk *w);
 
 typedef struct pm_note {
     int number;            /* as printed: 1, 2, ... in order of first reference */
@@ -93,14 +150,21 @@ typedef struct pm_meta {
     const char *cover_src; /* as written */
     int cover_line;
     const char *keywords, *subject;
+    const char *dir_src;   /* the front matter's dir: as written, or NULL */
+    pm_dir dir;            /* the document's direction: dir:, else from lang (ar, he, fa,
+                              ur, yi, ps, dv, ckb are right to left) */
 } pm_meta;
+
+/* The direction of a language tag: right to left for Arabic, Hebrew, Persian, Urdu,
+ * Yiddish, Pashto, Dhivehi and Sorani ("ar", "he-IL", ...); else left to right. */
+pm_dir pm_lang_dir(const char *lang);
 
 typedef struct pm_doc {
     pm_arena *arena;
     const char *path;      /* the content file */
     const char *dir;       /* its folder ("." if none) */
     pm_meta meta;
-    pm_block *blocks;
+    pm_block *blocks;      /* the top-level blocks */
     size_t nblocks;
     pm_note *notes;
     size_t nnotes;

@@ -36,6 +36,52 @@ typedef struct pm_page_sink {
 int pm_flow(pm_setter *set, const pm_doc *doc, const pm_spec *spec, pm_imgcache *images,
             const pm_page_sink *sink, pm_layout **out, pm_flow_stats *stats);
 
+/* pm_flow with everything it can be told: the adjustments a page count asks for. */
+typedef struct pm_flow_args {
+    pm_setter *set;
+    const pm_doc *doc;
+    const pm_spec *spec;
+    pm_imgcache *images;
+    const pm_page_sink *sink;   /* may be NULL */
+    struct fit_run *fit;        /* (layout/fit.c) */
+    double lscale;              /* leading scaled by this (0: 1) */
+    double taller;              /* the text area this much taller, in points */
+} pm_flow_args;
+int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats);
+
+/* Fitting the pages to a count (a booklet has a multiple of four). */
+typedef struct pm_fit_opts {
+    int pages;       /* > 0: this many pages; PM_FIT_NEAREST: the nearest multiple of 4 at
+                        or below the natural count if it can be reached, else above; 0: as
+                        they come */
+    int runt;        /* a last page with fewer lines than this is pulled back (0: never) */
+    int preflight;   /* no pages go to the sink */
+    int probe;       /* only find out whether the count can be reached: the layout returned
+                        is the natural one */
+} pm_fit_opts;
+#define PM_FIT_NEAREST (-1)
+#define PM_FIT_RUNT (-3)   /* the natural count, a runt last page pulled back */
+
+typedef struct pm_fit_report {
+    int natural;     /* pages as they come */
+    int target;      /* pages wanted (0: none) */
+    int pages;       /* pages made */
+    int lines_over;  /* when the target is not reached: lines too many (or, negative, too few) */
+    char steps[6][200]; /* the adjustments made, in words */
+    int nsteps;
+} pm_fit_report;
+
+/* Lay out as pm_flow does, adjusted to the page count fo asks for: paragraphs set a line
+ * shorter or longer where it costs least, then the leading within 3 %, then the text area
+ * a few points taller or shorter; never a font size, a widow or orphan, or a line looser
+ * than the tolerance. What it did is in *rep. When the count cannot be reached the layout
+ * is the natural one and rep->lines_over says by how much it misses. */
+int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, pm_flow_stats *stats,
+                pm_fit_report *rep);
+
+/* Lines of text on the last body page (before a back cover): the runt rule's measure. */
+int pm_flow_last_lines(const pm_layout *lay);
+
 /* Count widows, orphans and short pages (not ending on the last line of the text area,
  * the last page and pages before a forced break excepted) of a laid-out document. */
 void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *stats);

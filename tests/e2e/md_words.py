@@ -56,7 +56,11 @@ _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u2032\uff07"), "'")
 # ("Massanello \u00b9 may"); NFKC would turn them into ordinary digits.
 _SUPERSCRIPTS = dict.fromkeys(map(ord, "\u00b9\u00b2\u00b3\u2070\u2074\u2075"
                                   "\u2076\u2077\u2078\u2079"), " ")
-_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Chinese and Japanese characters (ideographs, kana) are words of one character each:
+# those scripts put no spaces between words and lines break between any two characters.
+_CJK = "\u2e80-\u2fff\u3005-\u3007\u3021-\u3029\u3031-\u303c\u3040-\u30ff\u3190-\u31ff\u3400-\u4dbf" \
+       "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
+_WORD_RE = re.compile(r"[%s]|(?:(?![%s])[^\W_])+(?:'(?:(?![%s])[^\W_])+)*" % (_CJK, _CJK, _CJK))
 
 
 def tokenize(text, heading=False):
@@ -190,6 +194,12 @@ _FOOTREF_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _ESCAPABLE = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
 _ESCAPE_RE = re.compile(r"\\([" + _ESCAPABLE + r"])")
 _HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+# pandoc's fenced divs (::: box) and attribute blocks ({#id .class key=value}) at the end
+# of a heading or paragraph are markup, not text
+_DIV_FENCE_RE = re.compile(r"^[ \t]*:{3,}")
+_ATTR_TOKEN = r"(?:[.#][\w:-]+|[\w:-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))"
+_TRAILING_ATTRS_RE = re.compile(r"[ \t]+\{[ \t]*" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN
+                                + r")*[ \t]*\}[ \t]*$")
 
 
 def _inline_text(s, footnote_marks):
@@ -202,6 +212,7 @@ def _inline_text(s, footnote_marks):
         return "\x00%d\x01" % (len(stash) - 1)
 
     s = _ESCAPE_RE.sub(protect, s)
+    s = _TRAILING_ATTRS_RE.sub("", s)
     s = re.sub(r"\\$", "", s, flags=re.M)         # hard line breaks
     s = re.sub(r"`+", "", s)                       # code spans
     s = _IMAGE_RE.sub(lambda m: " %s " % m.group(1), s)
@@ -250,7 +261,8 @@ def _blocks(body):
             starts_block, prev_item = True, False
             continue
         if _NEWPAGE_RE.match(line) or _THEMATIC_RE.match(line) \
-                or _SETEXT_EQ_RE.match(line) or _LINKDEF_RE.match(line):
+                or _SETEXT_EQ_RE.match(line) or _LINKDEF_RE.match(line) \
+                or _DIV_FENCE_RE.match(line):
             starts_block, prev_item = True, False
             continue
         m = _FOOTDEF_RE.match(line)

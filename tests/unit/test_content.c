@@ -113,7 +113,7 @@ static void test_blocks(void **st)
                       "## Sub heading\n");
     pm_block *b = d->blocks;
     size_t n = d->nblocks;
-    assert_int_equal(n, 12);
+    assert_int_equal(n, 9); /* the top level: lists and the quote hold their blocks */
     assert_int_equal(b[0].kind, PM_BLK_PARA);
     const pm_text *t = &b[0].text;
     assert_string_equal(t->utf8, "Para with em, strong, code and a link.");
@@ -138,19 +138,48 @@ static void test_blocks(void **st)
     assert_string_equal(b[1].path, "dir/pics/a.jpg");
     assert_true(fabs(b[1].width - 0.6) < 1e-9);
     assert_int_equal(b[2].kind, PM_BLK_PAGEBREAK);
-    assert_int_equal(b[3].list, 1);
-    assert_string_equal(b[3].marker, "\xE2\x80\xA2");
-    assert_string_equal(b[3].text.utf8, "one");
-    assert_int_equal(b[5].list, 2);
-    assert_string_equal(b[5].text.utf8, "nested");
-    assert_string_equal(b[6].marker, "3.");
-    assert_string_equal(b[7].marker, "4.");
-    assert_int_equal(b[8].quote, 1);
-    assert_int_equal(b[9].kind, PM_BLK_RULE);
-    assert_int_equal(b[10].kind, PM_BLK_HEADING);
-    assert_int_equal(b[10].level, 2);
-    assert_string_equal(b[10].id, "sub-heading");
-    assert_string_equal(b[11].id, "sub-heading-2");
+    /* - one / - two / - nested: a list of two items, the second holding a list */
+    assert_int_equal(b[3].kind, PM_BLK_LIST);
+    assert_true(b[3].tight);
+    assert_int_equal(b[3].nkids, 2);
+    const pm_block *one = &b[3].kids[0], *two = &b[3].kids[1];
+    assert_int_equal(one->kind, PM_BLK_ITEM);
+    assert_string_equal(one->marker, "\xE2\x80\xA2");
+    assert_int_equal(one->nkids, 1);
+    assert_string_equal(one->kids[0].text.utf8, "one");
+    assert_int_equal(two->nkids, 2);
+    assert_string_equal(two->kids[0].text.utf8, "two");
+    assert_int_equal(two->kids[1].kind, PM_BLK_LIST);
+    const pm_block *nested = &two->kids[1].kids[0];
+    assert_string_equal(nested->marker, "\xE2\x80\x93"); /* a list in a list: the second bullet */
+    assert_string_equal(nested->kids[0].text.utf8, "nested");
+    assert_int_equal(b[4].kind, PM_BLK_LIST);
+    assert_string_equal(b[4].kids[0].marker, "3.");
+    assert_string_equal(b[4].kids[1].marker, "4.");
+    assert_int_equal(b[5].kind, PM_BLK_QUOTE);
+    assert_int_equal(b[5].nkids, 1);
+    assert_string_equal(b[5].kids[0].text.utf8, "quoted");
+    assert_int_equal(b[6].kind, PM_BLK_RULE);
+    assert_int_equal(b[7].kind, PM_BLK_HEADING);
+    assert_int_equal(b[7].level, 2);
+    assert_string_equal(b[7].id, "sub-heading");
+    assert_string_equal(b[8].id, "sub-heading-2");
+
+    /* the walk: leaves in document order, containers entered and left around them */
+    static const char *const want[] = {"+list", "+item", "one", "-item", "+item", "two", "+list", "+item",
+                                       "nested", "-item", "-list", "-item", "-list"};
+    pm_walk w;
+    pm_walk_init(&w, &b[3], 1);
+    const pm_block *x;
+    size_t k = 0;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &x)) != PM_WALK_END; k++) {
+        assert_true(k < sizeof want / sizeof *want);
+        char got[32];
+        if (ev == PM_WALK_LEAF) snprintf(got, sizeof got, "%s", x->text.utf8);
+        else snprintf(got, sizeof got, "%c%s", ev == PM_WALK_ENTER ? '+' : '-', x->kind == PM_BLK_LIST ? "list" : "item");
+        assert_string_equal(got, want[k]);
+    }
+    assert_int_equal(k, sizeof want / sizeof *want);
     pm_doc_drop(d);
 }
 
@@ -264,12 +293,17 @@ static void test_limits(void **st)
     char *deep = malloc(n + 16);
     memset(deep, '>', n);
     strcpy(deep + n, " x\n");
-    expect_error(deep, strlen(deep), "doc.md:1: error: block quotes and lists are nested more than 12 deep");
+    expect_error(deep, strlen(deep), "doc.md:1: error: block quotes, lists and divs are nested more than 12 deep");
     char q[64] = "";
     for (int i = 0; i < 12; i++) strcat(q, ">"); /* 12 is fine */
     strcat(q, " x\n");
     pm_doc *d = parse(q);
-    assert_int_equal(d->blocks[0].quote, 12);
+    const pm_block *in = &d->blocks[0];
+    for (int i = 0; i < 12; i++) {
+        assert_int_equal(in->kind, PM_BLK_QUOTE);
+        in = in->kids;
+    }
+    assert_int_equal(in->kind, PM_BLK_PARA);
     pm_doc_drop(d);
     char *p = deep;
     for (int i = 0; i < 5000; i++) p += sprintf(p, "*a **b ");
@@ -312,6 +346,69 @@ static void test_trimmed_end(void **st)
     pm_doc_drop(d);
 }
 
+/* Fenced divs (pandoc's ::: class), their nesting, and attributes after headings and
+ * paragraphs. */
+static void test_divs_and_attrs(void **st)
+{
+    msgs[0] = 0;
+    pm_doc *d = parse("---\ntitle: T\n---\n"
+                      "# Contact us {#contact .back-cover short=\"Contact\"}\n" /* line 4 */
+                      "\n"
+                      "::: box\n"
+                      "Inside **the** box.\n"
+                      "\n"
+                      "::: {.pullquote #pq lang=es}\n"
+                      "Nested.\n"
+                      ":::\n"
+                      ":::\n"
+                      "\n"
+                      "```\n"
+                      "::: not a fence\n"
+                      "```\n"
+                      "\n"
+                      "Set in the middle. {.center}\n"
+                      "\n"
+                      "Braces {x} and {a}\n"
+                      "\n"
+                      "::::: columns :::::\n"
+                      "text\n");
+    const pm_block *b = d->blocks;
+    assert_int_equal(d->nblocks, 6);
+    assert_int_equal(b[0].kind, PM_BLK_HEADING);
+    assert_string_equal(b[0].text.utf8, "Contact us");
+    assert_int_equal(b[0].text.len, 10);
+    assert_string_equal(b[0].id, "contact");
+    assert_true(pm_attrs_has(&b[0].attrs, "back-cover"));
+    assert_string_equal(pm_attrs_get(&b[0].attrs, "short"), "Contact");
+    assert_int_equal(b[1].kind, PM_BLK_DIV);
+    assert_true(pm_attrs_has(&b[1].attrs, "box"));
+    assert_int_equal(b[1].line, 6);
+    assert_int_equal(b[1].nkids, 2);
+    assert_string_equal(b[1].kids[0].text.utf8, "Inside the box.");
+    const pm_block *pq = &b[1].kids[1];
+    assert_int_equal(pq->kind, PM_BLK_DIV);
+    assert_true(pm_attrs_has(&pq->attrs, "pullquote"));
+    assert_string_equal(pq->attrs.id, "pq");
+    assert_string_equal(pm_attrs_get(&pq->attrs, "lang"), "es");
+    assert_string_equal(pq->kids[0].text.utf8, "Nested.");
+    assert_int_equal(pq->kids[0].line, 10); /* lines are those of the file */
+    assert_int_equal(b[2].kind, PM_BLK_CODE);
+    assert_string_equal(b[2].text.utf8, "::: not a fence");
+    assert_string_equal(b[3].text.utf8, "Set in the middle.");
+    assert_true(pm_attrs_has(&b[3].attrs, "center"));
+    assert_string_equal(b[4].text.utf8, "Braces {x} and {a}"); /* not attributes */
+    assert_int_equal(b[4].attrs.nclasses, 0);
+    assert_int_equal(b[5].kind, PM_BLK_DIV); /* not closed: to the end, with a warning */
+    assert_true(pm_attrs_has(&b[5].attrs, "columns"));
+    assert_non_null(strstr(msgs, "doc.md:22:1: warning: this div ('::: columns') is not closed"));
+    pm_doc_drop(d);
+
+    msgs[0] = 0;
+    d = parse("Text\n\n:::\n\nMore\n");
+    assert_non_null(strstr(msgs, "doc.md:3:1: warning: a closing ':::' with no div open"));
+    pm_doc_drop(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +421,7 @@ int main(void)
         cmocka_unit_test_setup(test_figure_width_errors, setup),
         cmocka_unit_test_setup(test_limits, setup),
         cmocka_unit_test_setup(test_trimmed_end, setup),
+        cmocka_unit_test_setup(test_divs_and_attrs, setup),
     };
     return cmocka_run_group_tests_name("content parser", tests, NULL, NULL);
 }

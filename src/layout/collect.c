@@ -1,0 +1,606 @@
+/* collect.c - the collector: a document's blocks -> the vertical list (vlist.h).
+ *
+ * Paragraphs are set (shaped once, broken into lines) and their lines become list items
+ * with widow and orphan penalties between them; headings keep with what follows and keep
+ * the grid; figures are scaled to the region and carry their caption; rules, code and
+ * page breaks become what they are. Blocks are collected as the page breaker needs them
+ * (three pages ahead), so the first pages are written while the rest is being set. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "layout/flow-imp.h"
+
+
+static int line_shows(const pm_line *l)
+{
+    for (int r = 0; r < l->nruns; r++)
+        if (l->runs[r].nglyphs > 0) return 1;
+    return 0;
+}
+
+/* The lines of paragraph vp as vertical-list items, with widow and orphan penalties
+ * between them. */
+void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
+{
+    const pm_spec *sp = fs->spec;
+    vpara *P = &fs->paras[vp];
+    int n = pp->nlines;
+    double lead = pm_flow_leading(fs, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
+    /* widows and orphans are counted in lines that show something (a code block's empty
+       lines do not) */
+    int shown = 0, before = 0;
+    for (int i = 0; i < n; i++) shown += line_shows(&pp->lines[i]);
+    for (int i = 0; i < n; i++) {
+        /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
+        if (i > 0)
+            pm_vpenalty(vl, before < sp->orphans || shown - before < sp->widows || pp->lines[i - 1].hyphenated
+                                ? PM_INF_PENALTY : 0);
+        before += line_shows(&pp->lines[i]);
+        vitem *it = pm_vpush(vl, V_LINE);
+        it->h = lead;
+        it->line = &pp->lines[i];
+        it->x = P->x;
+        it->base = base;
+        it->para = P->para;
+        it->lineno = i;
+        it->nlines = n;
+        it->vp = vp;
+        it->band = P->band;
+        if (i == 0) {
+            it->marker = P->marker;
+            it->marker_x = P->marker_x;
+        }
+    }
+}
+
+static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_style *st, const pm_para *pp,
+                      pm_shaped *shaped, double x, const pm_font_spec *font, const pm_line *marker,
+                      double marker_x)
+{
+    if (fs->nparas == fs->capparas) {
+        fs->capparas = fs->capparas ? fs->capparas * 2 : 64;
+        fs->paras = pm_xrealloc(fs->paras, fs->capparas * sizeof *fs->paras);
+    }
+    int vp = (int)fs->nparas++;
+    vpara *P = &fs->paras[vp];
+    *P = (vpara){.text = text, .st = *st, .font = font, .x = x, .marker = marker, .marker_x = marker_x,
+                 .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits,
+                 .shaped = shaped};
+    pm_para_items(fs, vl, vp, pp);
+}
+
+pm_image *pm_flow_image(fstate *fs, const char *path, int line)
+{
+    pm_image *img;
+    int rc = pm_imgcache_get(fs->images, path, fs->doc->path, line, &img);
+    if (rc) {
+        if (!fs->rc) fs->rc = rc;
+        return NULL;
+    }
+    return img;
+}
+
+/* A figure in frame fr: scaled to the room between the frame's indents (and to the page),
+ * with its caption set below it. Returns it, or NULL when its image cannot be had. */
+static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr)
+{
+    const pm_spec *sp = fs->spec;
+    pm_image *img = pm_flow_image(fs, b->path, b->line);
+    if (!img) return NULL;
+    double iw = pm_image_width(img), ih = pm_image_height(img);
+    double roomw = fr->w - fr->left - fr->right;
+    double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, roomw), roomw);
+    double maxh = pm_spec_len(sp, sp->fig_max_height, fs->rg->h);
+    double w = b->width > 0 ? b->width * roomw : b->width < 0 ? -b->width : maxw;
+    if (w > maxw) w = maxw;
+    double h = w * ih / iw;
+    if (h > maxh) {
+        h = maxh;
+        w = h * iw / ih;
+    }
+    pm_para cap = {0};
+    if (b->text.len) {
+        pm_para_style cs = {.font = &sp->caption, .align = pm_dir_align(sp->caption_align, b->dir), .width = roomw,
+                            .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
+        pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
+    }
+    double cl = pm_flow_leading(fs, &sp->caption);
+    double space = pm_spec_len(sp, sp->fig_space, fs->rg->h) * (fs->fit && fs->fit->fspace > 0 ? fs->fit->fspace : 1);
+    double gap = pm_spec_len(sp, sp->caption_gap, fs->rg->h);
+    double caph = cap.nlines ? gap + cap.nlines * cl : 0;
+    double room = fs->rg->h - caph - 2 * space;
+    if (h > room) { /* taller than a page: scale down */
+        double f = room / h;
+        pm_warn(fs->doc->path, b->line, 0, "figure '%s' is taller than a page; scaled to %.0f%%", b->src,
+                f * 100);
+        if (fs->stats) fs->stats->figures_scaled++;
+        h *= f;
+        w *= f;
+    }
+    double dpi = iw / (w / 72.0);
+    if (dpi < 150)
+        pm_warn(fs->doc->path, b->line, 0,
+                "image '%s' is %.0f dpi at its printed size (%.0f x %.0f mm); below 150 dpi it will look poor when copied",
+                b->src, dpi, w / 72 * 25.4, h / 72 * 25.4);
+    vfig *f = pm_arena_alloc(fs->a, sizeof *f);
+    f->img = img;
+    f->w = w;
+    f->h = h;
+    f->cap = cap.lines;
+    f->ncap = cap.nlines;
+    f->cap_leading = cl;
+    f->cap_base = slot_base(cl, pm_font_size(sp, &sp->caption));
+    f->gap = gap;
+    f->src = b->src;
+    f->x = fr->left;
+    f->room = roomw;
+    vitem *it = pm_vpush(vl, V_FIGURE);
+    it->h = fmin(snap_up(space + h + caph + space, fs->L), fs->rg->h);
+    it->fig = f;
+    return f;
+}
+
+/* A heading: space before it in whole lines; its lines; exactly the layout's space after
+ * it. Space around headings never stretches (a page is filled elsewhere). So that the
+ * text after it stays on the baseline grid, the heading sits lower in its first line by
+ * what its lines and the space after lack of a whole number of lines. It keeps with
+ * what follows it (the page breaker also wants two lines of text after it). */
+static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, int first)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_heading_spec *hs = &sp->h[b->level - 1];
+    double L = fs->L;
+    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : pm_dir_align(hs->align, b->dir),
+                        .width = fr->w, .hyphenate = hs->hyphenate, .dir = b->dir, .lang = b->lang};
+    pm_para pp;
+    pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+    double hl = pm_flow_leading(fs, &hs->font);
+    double before = pm_spec_len(sp, hs->space_before, fs->rg->h);
+    double after = pm_spec_len(sp, hs->space_after, fs->rg->h);
+    double body = pp.nlines * hl + after;
+    double pad = snap_up(body, L) - body;
+    before = first ? 0 : L * round(before / L);
+    if (fs->fit && before > 0) before = fmax(before + fs->fit->hlines * L, L); /* fitting a page count */
+    if (hs->page_break && !first) pm_vpenalty(vl, -PM_INF_PENALTY);
+    else pm_vglue(vl, 0, 0); /* a legal break before the heading */
+    if (before > 0) pm_vglue(vl, before, 0);
+    double base = slot_base(hl, pm_font_size(sp, &hs->font));
+    for (int k = 0; k < pp.nlines; k++) {
+        if (k) pm_vpenalty(vl, PM_INF_PENALTY);
+        vitem *it = pm_vpush(vl, V_LINE);
+        it->h = hl + (k ? 0 : pad);
+        it->line = &pp.lines[k];
+        it->base = base + (k ? 0 : pad);
+        it->hline = 1;
+        if (k == 0) it->heading = b;
+    }
+    pm_vpenalty(vl, PM_INF_PENALTY);
+    pm_vglue(vl, after, 0);
+    pm_vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
+}
+
+/* How far a list indents its items: the layout's list indent, or more when its widest
+ * marker ("100.") and half an em would not fit in it. */
+static double list_indent(const fstate *fs, const pm_block *list, const cframe *f)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_font_spec *font = f->quote ? &sp->quote : &sp->body;
+    double ind = pm_spec_len(sp, sp->list_indent, f->w), widest = 0;
+    for (size_t k = 0; k < list->nkids; k++) {
+        const char *m = list->kids[k].marker;
+        if (!m || (k > 0 && k + 1 < list->nkids && strlen(m) < 4 && k % 8)) continue; /* (numbers grow) */
+        widest = fmax(widest, pm_para_single(fs->set, m, font, NULL)->width);
+    }
+    return fmax(ind, widest + 0.5 * pm_font_size(sp, font));
+}
+
+/* The next event of the walk, with the container frames kept in step. */
+static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
+{
+    pm_walk_event ev = pm_walk_next(&c->w, b);
+    if (ev == PM_WALK_ENTER && (*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "parallel")) {
+        pm_walk_skip(&c->w); /* set as a whole (add_parallel): a leaf to the walk */
+        ev = PM_WALK_LEAF;
+    }
+    double qspace = snap_up(pm_spec_len(fs->spec, fs->spec->quote_space, fs->rg->h), fs->L);
+    if (ev == PM_WALK_LEAVE) {
+        c->nfr--;
+        if ((*b)->kind == PM_BLK_QUOTE && !c->fr[c->nfr - 1].quote) c->space = fmax(c->space, qspace);
+    } else if (ev == PM_WALK_ENTER) {
+        const pm_spec *sp = fs->spec;
+        cframe f = c->fr[c->nfr - 1];
+        f.blk = *b;
+        if ((*b)->kind == PM_BLK_QUOTE) {
+            double q = pm_spec_len(sp, sp->quote_indent, f.w);
+            f.left += q;
+            f.right += q;
+            if (!f.quote++ && c->prev) c->space = fmax(c->space, qspace);
+        } else if ((*b)->kind == PM_BLK_LIST) {
+            f.left += list_indent(fs, *b, &f);
+            f.list++;
+            f.tight = (*b)->tight;
+        } else if ((*b)->kind == PM_BLK_ITEM) {
+            c->marker = (*b)->marker;
+            c->marker_left = f.left;
+        } else if ((*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "columns") && !f.cols) {
+            const char *n = pm_attrs_get(&(*b)->attrs, "count");
+            int cols = n ? atoi(n) : fs->spec->columns > 1 ? fs->spec->columns : 2;
+            if (cols < 2) cols = 2;
+            if (cols > 4) cols = 4;
+            f.cols = cols;
+            f.w = pm_column_width(fs, cols);
+            f.left = f.right = 0;
+        }
+        c->fr[c->nfr++] = f;
+    } else if (ev == PM_WALK_LEAF) {
+        c->leaf++;
+    }
+    return ev;
+}
+
+/* The next leaf (NULL at the end), its frame in *fr. */
+static const pm_block *cursor_leaf(const fstate *fs, cursor *c, const cframe **fr)
+{
+    const pm_block *b;
+    for (pm_walk_event ev; (ev = cursor_step(fs, c, &b)) != PM_WALK_END;)
+        if (ev == PM_WALK_LEAF) {
+            *fr = &c->fr[c->nfr - 1];
+            return b;
+        }
+    return NULL;
+}
+
+/* Whether a leaf is left after the cursor (a copy walks ahead). */
+static int cursor_more(const fstate *fs, const cursor *c)
+{
+    cursor ahead = *c;
+    const cframe *fr;
+    return cursor_leaf(fs, &ahead, &fr) != NULL;
+}
+
+/* After leaf b (in frame fr) is collected: it has taken its item's marker and the space
+ * a quote asked for, and it is what the next leaf follows unless it set nothing (an empty
+ * paragraph). A figure is passed over: the leaf after it follows the one before it, and
+ * knows that a figure came between (where the figure ends up decides its indent). */
+static void cursor_took(cursor *c, const pm_block *b, const cframe *fr, int set)
+{
+    c->marker = NULL;
+    c->space = 0;
+    if (!set) return;
+    if (b->kind == PM_BLK_FIGURE) {
+        c->after_fig = 1;
+        return;
+    }
+    c->after_fig = 0;
+    c->prev = b->kind == PM_BLK_PAGEBREAK ? NULL : b;
+    c->prev_parent = fr->blk;
+    c->prev_list = fr->list;
+}
+
+/* Whether paragraph b, in a block quote, is its attribution: the quote's last paragraph,
+ * opening with a dash ("— Thomas Jefferson"). */
+static int is_attribution(const cursor *c, const pm_block *b, const cframe *fr)
+{
+    if (!fr->blk || fr->blk->kind != PM_BLK_QUOTE || b->kind != PM_BLK_PARA || b->text.len < 4) return 0;
+    if (c->w.at[c->w.depth].i != c->w.at[c->w.depth].n) return 0; /* not the last in its quote */
+    const unsigned char *t = (const unsigned char *)b->text.utf8;
+    return t[0] == 0xE2 && t[1] == 0x80 && (t[2] == 0x94 || t[2] == 0x95 || t[2] == 0x93); /* — ― – */
+}
+
+/* How paragraph (or code) block b in frame fr is set, given what came before; its left
+ * edge in *left_out. *alt_indent: its indent if the figure before it floats away (then
+ * it follows the paragraph before the figure on the page). */
+static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, const cframe *fr, double *left_out,
+                                double *alt_indent)
+{
+    const pm_spec *sp = fs->spec;
+    double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
+    double left = fr->left, right = fr->right;
+    /* deeply nested quotes and lists indent no further once the column is down to a
+       third of the text width (else the width goes negative and text leaves the page) */
+    double room = fr->w / 3;
+    if (fr->w - left - right < room && left + right > 0) {
+        double k = (fr->w - room) / (left + right);
+        left *= k;
+        right *= k;
+    }
+    const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : fr->quote ? &sp->quote : &sp->body;
+    const pm_block *prev = c->prev;
+    int follows_para = prev && prev->kind == PM_BLK_PARA && c->prev_parent == fr->blk && !c->marker;
+    int follows_heading = prev && prev->kind == PM_BLK_HEADING;
+    double ind = 0;
+    if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
+        ind = pm_spec_len(sp, sp->indent, fr->w);
+    int attribution = is_attribution(c, b, fr);
+    if (attribution) ind = 0;
+    *alt_indent = fs->back ? 0 : ind;
+    if (c->after_fig) ind = 0;
+    /* right to left: the indents of lists (and the marker) on the right */
+    pm_dir dir = b->kind == PM_BLK_CODE ? PM_DIR_LTR : b->dir; /* (code reads left to right) */
+    *left_out = b->dir == PM_DIR_RTL ? right : left;
+    return (pm_para_style){.font = font,
+                           .align = b->kind == PM_BLK_CODE ? (b->dir == PM_DIR_RTL ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT)
+                                    : fs->back             ? PM_ALIGN_CENTER
+                                    : attribution          ? PM_ALIGN_END
+                                                           : pm_dir_align(sp->align, dir),
+                           .dir = dir,
+                           .lang = b->lang,
+                           .width = fr->w - left - right,
+                           .indent = fs->back ? 0 : ind,
+                           .hyphenate = sp->hyphenate && !attribution,
+                           .code = b->kind == PM_BLK_CODE};
+}
+
+static int is_text(const pm_block *b) { return (b->kind == PM_BLK_PARA || b->kind == PM_BLK_CODE) && b->text.len; }
+
+/* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
+ * the other core, are then ready when the first paragraph needs them. */
+static void preshape(fstate *fs, const cursor *from, pm_shaped **pre)
+{
+    cursor c = *from;
+    const cframe *fr;
+    int n = 0;
+    for (const pm_block *b; c.leaf < PRESHAPE * 4 && n < PRESHAPE && (b = cursor_leaf(fs, &c, &fr));) {
+        if (is_text(b)) {
+            double left, alt;
+            pm_para_style st = para_style(fs, &c, b, fr, &left, &alt);
+            pre[c.leaf - 1] = pm_para_shape(fs->set, &b->text, &st);
+            n++;
+        }
+        cursor_took(&c, b, fr, is_text(b) || (b->kind != PM_BLK_PARA && b->kind != PM_BLK_CODE));
+    }
+}
+
+void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t n)
+{
+    memset(c, 0, sizeof *c);
+    pm_walk_init(&c->cur.w, blocks, n);
+    int cols = fs->spec->columns > 1 ? fs->spec->columns : 0;
+    c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols};
+    c->cur.nfr = 1;
+    c->more = cursor_more(fs, &c->cur);
+    if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) preshape(fs, &c->cur, c->pre);
+}
+
+void pm_collector_done(collector *c)
+{
+    for (size_t k = 0; k < PRESHAPE * 4; k++) pm_shaped_drop(c->pre[k]); /* unused after an error */
+}
+
+static void add_rule(fstate *fs, vlist *vl, const cframe *fr)
+{
+    pm_vglue(vl, 0, 0);
+    vitem *r = pm_vpush(vl, V_RULE);
+    r->h = 2 * fs->L;
+    r->rule_w = fr->w / 4;
+    r->rule_x = (fr->w - r->rule_w) / 2;
+    r->rule_at = 0.5;
+    r->rule_t = 0.5;
+}
+
+/* Paragraph or code block b, in frame fr: set (or taken shaped from pre), the space above
+ * it, its lines and its item's marker. Returns 0 if it has no lines (it is then not what
+ * the next block follows). */
+static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *b, const cframe *fr)
+{
+    const pm_spec *sp = fs->spec;
+    cursor *c = &col->cur;
+    double left, alt_indent;
+    pm_para_style st = para_style(fs, c, b, fr, &left, &alt_indent);
+    const pm_font_spec *font = st.font;
+    pm_para pp;
+    pm_shaped *sh = NULL;
+    if (c->leaf - 1 < PRESHAPE * 4) {
+        sh = col->pre[c->leaf - 1];
+        col->pre[c->leaf - 1] = NULL;
+    }
+    int loose = pm_fit_looseness(fs, fs->para_no + 1), borrowed = 0;
+    if (fs->fit) { /* fitting a page count: every run after the first from the fit's cache */
+        borrowed = pm_fit_para(fs, fs->para_no + 1, &b->text, &st, loose, &sh, &pp);
+        if (fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
+    } else if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
+        pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+    } else { /* keep the shaped text: the page builder may set it again */
+        if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
+        pm_para_break(fs->set, sh, loose, fs->a, &pp);
+        if (fs->fit && fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
+    }
+    if (!pp.nlines) {
+        if (!borrowed) pm_shaped_drop(sh);
+        return 0;
+    }
+    if (c->prev) {
+        double pspace = pm_spec_len(sp, sp->para_space, fs->rg->h);
+        double lspace = pm_spec_len(sp, sp->list_item_space, fs->rg->h);
+        double s = 0;
+        if (fr->list && c->prev_list && c->marker) s = fr->tight ? lspace : fmax(lspace, pspace);
+        else if ((c->prev->kind == PM_BLK_PARA || c->prev->kind == PM_BLK_CODE) && !c->after_fig) s = pspace;
+        /* a little stretch between paragraphs: when no paragraph on a page can be
+           set a line longer or shorter, the gaps take up the missing line (TeX's
+           flush bottom), so facing pages still end on one baseline */
+        pm_vglue(vl, fmax(s, c->space), sp->flush_bottom ? fs->L * 0.25 : 0);
+    }
+    const pm_line *marker = NULL;
+    double mx = 0;
+    if (c->marker) {
+        marker = pm_para_single_dir(fs->set, c->marker, font, st.dir, fs->a);
+        if (st.dir == PM_DIR_RTL) /* hangs on the right */
+            mx = fmin(left + st.width + pm_font_size(sp, font) * 0.5, fr->w - marker->width);
+        else
+            mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
+    }
+    add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
+    vpara *P = &fs->paras[fs->nparas - 1];
+    P->loose = loose;
+    P->borrowed = borrowed;
+    P->band = fr->cols;
+    P->after_fig = c->after_fig ? col->fig : NULL;
+    P->alt_indent = alt_indent;
+    return 1;
+}
+
+/* The leaves of a block: itself, or what a container holds (at most max). */
+static size_t leaves_of(const pm_block *b, const pm_block **out, size_t max)
+{
+    if (!pm_block_is_container(b)) {
+        if (max) out[0] = b;
+        return 1;
+    }
+    pm_walk w;
+    pm_walk_init(&w, b->kids, b->nkids);
+    size_t n = 0;
+    const pm_block *x;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &x)) != PM_WALK_END;)
+        if (ev == PM_WALK_LEAF && (x->kind == PM_BLK_PARA || x->kind == PM_BLK_HEADING) && x->text.len) {
+            if (n < max) out[n] = x;
+            n++;
+        }
+    return n;
+}
+
+/* Leaf b of a parallel text set in a column of width w: a heading in its font, a
+ * paragraph as the body, indented when it follows a paragraph. */
+static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *prev, pm_para *out)
+{
+    const pm_spec *sp = fs->spec;
+    pm_para_style st = {.font = &sp->body, .align = pm_dir_align(sp->align, b->dir), .width = w,
+                        .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
+    if (b->kind == PM_BLK_HEADING) {
+        const pm_heading_spec *hs = &sp->h[b->level - 1];
+        st = (pm_para_style){.font = &hs->font, .align = pm_dir_align(hs->align, b->dir), .width = w,
+                             .hyphenate = hs->hyphenate, .dir = b->dir, .lang = b->lang};
+    } else if (prev && prev->kind == PM_BLK_PARA && pm_spec_len(sp, sp->para_space, fs->rg->h) == 0) {
+        st.indent = pm_spec_len(sp, sp->indent, w);
+    }
+    pm_para_set(fs->set, &b->text, &st, fs->a, out);
+}
+
+/* A '::: parallel' div: its two parts (two divs, one per language) side by side, the n-th
+ * paragraph of one beside the n-th of the other, so that translations stay level. Each
+ * pair is a row whose lines are set like table cells; a page may break between rows and
+ * between the lines of a row (no widow or orphan on either side). */
+static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cframe *fr)
+{
+    if (div->nkids != 2) {
+        pm_warn(fs->doc->path, div->line, div->col, "a '::: parallel' div holds two parts (two divs, one per "
+                "language) side by side; this one has %zu, so it is set one part after the other", div->nkids);
+        return;
+    }
+    double gap = pm_column_gap(fs), w = (fr->w - fr->left - fr->right - gap) / 2;
+    const pm_block *side[2][512];
+    size_t n[2];
+    for (int s = 0; s < 2; s++) n[s] = leaves_of(&div->kids[s], side[s], 512);
+    size_t rows = n[0] > n[1] ? n[0] : n[1];
+    if (rows > 512) rows = 512;
+    const pm_spec *sp = fs->spec;
+    for (size_t r = 0; r < rows; r++) {
+        pm_para p[2] = {{0}, {0}};
+        double lead[2] = {0, 0}, size[2] = {0, 0};
+        for (int s = 0; s < 2; s++) {
+            if (r >= n[s]) continue;
+            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, &p[s]);
+            const pm_font_spec *f = side[s][r]->kind == PM_BLK_HEADING ? &sp->h[side[s][r]->level - 1].font : &sp->body;
+            lead[s] = pm_flow_leading(fs, f);
+            size[s] = pm_font_size(sp, f);
+        }
+        int lines = p[0].nlines > p[1].nlines ? p[0].nlines : p[1].nlines;
+        double L = fmax(fmax(lead[0], lead[1]), fs->L);
+        pm_vglue(vl, r ? pm_spec_len(sp, sp->para_space, fs->rg->h) : fs->L, fs->L * 0.25);
+        for (int l = 0; l < lines; l++) {
+            if (l) pm_vpenalty(vl, l < sp->orphans || lines - l < sp->widows ? PM_INF_PENALTY : 0);
+            vitem *last = NULL;
+            for (int s = 0; s < 2; s++) {
+                if (l >= p[s].nlines) continue;
+                vitem *it = pm_vpush(vl, V_LINE);
+                it->line = &p[s].lines[l];
+                it->x = fr->left + s * (w + gap);
+                it->base = slot_base(L, size[s]);
+                it->cell = 1;
+                last = it;
+            }
+            if (last) last->h = L;
+        }
+    }
+    pm_vglue(vl, fs->L, 0); /* a line under the parallel text */
+}
+
+double pm_column_gap(const fstate *fs)
+{
+    return pm_spec_len(fs->spec, fs->spec->column_gap, fs->rg->w);
+}
+
+double pm_column_width(const fstate *fs, int cols)
+{
+    return cols > 1 ? (fs->rg->w - (cols - 1) * pm_column_gap(fs)) / cols : fs->rg->w;
+}
+
+/* Whether leaf b, in columns, is set across all of them: a heading of a level the layout
+ * spans, a figure marked {.span}. */
+static int spans(const fstate *fs, const pm_block *b)
+{
+    if (b->kind == PM_BLK_HEADING) return fs->spec->h[b->level - 1].span;
+    return b->kind == PM_BLK_FIGURE && pm_attrs_has(&b->attrs, "span");
+}
+
+/* Add the items of the next leaf. Returns 0 when there are no more. */
+static int collect_next(fstate *fs, vlist *vl, collector *col)
+{
+    cursor *c = &col->cur;
+    const cframe *fr;
+    const pm_block *b = fs->rc ? NULL : cursor_leaf(fs, c, &fr);
+    if (!b) {
+        col->more = 0;
+        return 0;
+    }
+    cframe across;
+    if (fr->cols && spans(fs, b)) { /* set across the columns, as if outside them */
+        across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list};
+        fr = &across;
+    }
+    size_t n0 = vl->n;
+    int took = 1;
+    switch (b->kind) {
+    case PM_BLK_PAGEBREAK: pm_vpenalty(vl, -PM_INF_PENALTY); break;
+    case PM_BLK_RULE: add_rule(fs, vl, fr); break;
+    case PM_BLK_FIGURE:
+        pm_vglue(vl, 0, 0);
+        col->fig = add_figure(fs, vl, b, fr);
+        break;
+    case PM_BLK_HEADING: add_heading(fs, vl, b, fr, c->prev == NULL); break;
+    case PM_BLK_TABLE: {
+        double left;
+        double alt;
+        cursor fresh = *c; /* a table is set as if nothing came before it */
+        fresh.prev = NULL;
+        pm_para_style base = para_style(fs, &fresh, b, fr, &left, &alt);
+        pm_add_table(fs, vl, b, &base, left);
+        break;
+    }
+    case PM_BLK_PARA:
+    case PM_BLK_CODE: took = add_paragraph(fs, vl, col, b, fr); break;
+    case PM_BLK_DIV: add_parallel(fs, vl, b, fr); break; /* (the only div that is a leaf) */
+    default: break; /* (containers are walked, never collected) */
+    }
+    for (size_t k = n0; k < vl->n; k++) vl->v[k].band = fr->cols;
+    if (fr->cols) fs->banded = 1;
+    cursor_took(c, b, fr, took);
+    col->more = cursor_more(fs, c);
+    return 1;
+}
+
+/* Collect until the list from item i holds three pages' worth (more than the page
+ * builder looks at: one page, plus what setting a paragraph again can move), or all. */
+void pm_collect_ahead(fstate *fs, vlist *vl, collector *c, size_t i)
+{
+    double h = 0;
+    size_t k = i;
+    for (;;) {
+        for (; k < vl->n && h < 3 * fs->rg->h; k++)
+            if (vl->v[k].kind != V_FIGURE) h += vl->v[k].h;
+        if (h >= 3 * fs->rg->h && vl->n > i + 40) return;
+        if (!collect_next(fs, vl, c)) return;
+    }
+}

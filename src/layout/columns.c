@@ -1,0 +1,231 @@
+/* columns.c - pages in bands: stretches of the vertical list set across the region, and
+ * stretches set in columns side by side (a layout's `page.columns`, or a `::: columns`
+ * div), one under the other on a page.
+ *
+ * A band of columns is cut by the same page breaker as a page: each column is a region
+ * of the band's height, filled in turn (Typst's regions, SILE's frames chained by
+ * `next`). When what is left of a stretch of columns fits on the page, the band is
+ * balanced: the least height (in whole lines) at which the columns hold it all. What
+ * spans the columns (a level-1 heading, a figure {.span}) ends a band; the columns go on
+ * under it. Footnotes of every band go at the foot of the page, across it; a band of
+ * columns that would run into them is made shorter. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/flow-imp.h"
+
+#define MAX_BANDS 16
+
+/* Where the stretch of band b that starts at item i ends: the first item of another band
+ * (the space around a heading that spans columns is its own; the space above a paragraph,
+ * the paragraph's), or a forced page break. Collects ahead as far as needed; *done says
+ * whether the stretch truly ends there (and not only where the items collected so far
+ * end). */
+static size_t stretch_end(fstate *fs, vlist *vl, collector *col, size_t i, int band, int *done)
+{
+    for (size_t k = i;; k++) {
+        if (k >= vl->n) {
+            pm_collect_ahead(fs, vl, col, k);
+            if (k >= vl->n) {
+                *done = !pm_collector_more(col);
+                return vl->n;
+            }
+        }
+        const vitem *it = &vl->v[k];
+        if ((it->kind == V_PENALTY && it->penalty <= -PM_INF_PENALTY && k > i) || it->band != band) {
+            *done = 1;
+            return k;
+        }
+    }
+}
+
+/* The first item at or after i that is not glue or a penalty (a column's or band's top
+ * discards them, as a page's does), but never past end. */
+static size_t skip_discardable(const vlist *vl, size_t i, size_t end)
+{
+    while (i < end && (vl->v[i].kind == V_GLUE || (vl->v[i].kind == V_PENALTY && vl->v[i].penalty > -PM_INF_PENALTY)))
+        i++;
+    return i;
+}
+
+/* Whether the last line of items [i, end) is a heading's. */
+static int ends_in_heading(const vlist *vl, size_t i, size_t end)
+{
+    for (size_t k = end; k-- > i;)
+        if (vl->v[k].kind == V_LINE) return vl->v[k].hline;
+        else if (vl->v[k].kind != V_GLUE && vl->v[k].kind != V_PENALTY) return 0;
+    return 0;
+}
+
+/* The natural height of items [i, end). */
+static double stretch_height(const vlist *vl, size_t i, size_t end)
+{
+    double h = 0;
+    for (size_t k = i; k < end; k++)
+        if (vl->v[k].kind != V_PENALTY) h += vl->v[k].h;
+    return h;
+}
+
+/* Fill cols columns of height h with items [i, end): each column a region broken by the
+ * page breaker (no footnotes counted: the page's accountant sums them afterwards).
+ * Records the columns in bp; returns the item after the last one placed. Figures that do
+ * not fit are added to floated[*nfl]. */
+static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols, double h, int queued,
+                           size_t *floated, int *nfl, band_plan *bp)
+{
+    region colrg = {.w = pm_column_width(fs, cols), .h = h};
+    notes_acc acc = {.off = 1};
+    page_break r;
+    bp->cols = cols;
+    bp->h = h;
+    for (int c = 0; c < cols; c++) {
+        i = skip_discardable(vl, i, end);
+        bp->from[c] = bp->to[c] = i;
+        if (i >= end) continue;
+        pm_find_page(fs, &colrg, &acc, vl->v, end, i, 0, queued || *nfl, floated + *nfl, &r);
+        *nfl += r.nfloated;
+        size_t best = r.best > i ? r.best : i + 1; /* (an item taller than the band goes in) */
+        bp->to[c] = best;
+        i = best;
+        if (r.end) break;
+    }
+    pm_acc_free(&acc);
+    return i;
+}
+
+/* The lines of a band's stretches, each handed to the page's accountant (in order). */
+static void account_notes(const fstate *fs, region *rg, const vlist *vl, const band_plan *bp, double y)
+{
+    int n = bp->cols ? bp->cols : 1;
+    for (int c = 0; c < n; c++)
+        for (size_t k = bp->from[c]; k < bp->to[c]; k++)
+            if (vl->v[k].kind == V_LINE) pm_acc_line(fs, rg, &rg->acc, vl->v[k].line, y);
+}
+
+/* The least height, in whole lines, at which cols columns hold items [i, end), up to
+ * most; or most when they do not fit in it. */
+static double balanced_height(fstate *fs, vlist *vl, size_t i, size_t end, int cols, double most, int queued)
+{
+    double total = stretch_height(vl, i, end);
+    int lo = (int)ceil(total / cols / fs->L - 1e-6), hi = (int)floor(most / fs->L + 1e-6);
+    if (lo < 1) lo = 1;
+    if (lo > hi) return most;
+    size_t *fl = pm_xmalloc((end - i + 1) * sizeof *fl);
+    band_plan bp;
+    /* the least m at which everything fits: fitting is (nearly) monotonic in m */
+    while (lo < hi) {
+        int m = (lo + hi) / 2, nfl = 0;
+        if (fill_columns(fs, vl, i, end, cols, m * fs->L, queued, fl, &nfl, &bp) >= end && !nfl) hi = m;
+        else lo = m + 1;
+    }
+    free(fl);
+    return lo * fs->L;
+}
+
+/* Whether the first (last) thing that shows in items [i, end) is a line of text (not a
+ * heading's line, a figure or a rule, which bring their own space). */
+static int text_edge(const vlist *vl, size_t i, size_t end, int last)
+{
+    for (size_t n = 0; n < end - i; n++) {
+        const vitem *it = &vl->v[last ? end - 1 - n : i + n];
+        if (it->kind == V_GLUE || it->kind == V_PENALTY) continue;
+        return it->kind == V_LINE && !it->hline;
+    }
+    return 0;
+}
+
+/* Space between a band of columns and text across the page, above or below it: a line. */
+static double band_gap(const fstate *fs, const vlist *vl, const band_plan *prev, size_t i, size_t end, int band)
+{
+    if (!prev || !prev->cols == !band) return 0;
+    if (band) return prev->to[0] > prev->from[0] && text_edge(vl, prev->from[0], prev->to[0], 1) ? fs->L : 0;
+    return text_edge(vl, i, end, 0) ? fs->L : 0;
+}
+
+/* A band across the region from item i (a stretch up to end): broken by the page breaker
+ * in what is left of the page (the page's accountant goes on counting notes). Returns
+ * its break; *h gets the height it takes. */
+static page_break across_band(fstate *fs, vlist *vl, size_t i, size_t end, double y, int queued, size_t *floated,
+                              int *nfl, band_plan *bp)
+{
+    region *rg = fs->rg;
+    page_break r;
+    pm_find_page(fs, rg, &rg->acc, vl->v, end, i, y, queued || *nfl, floated + *nfl, &r);
+    *nfl += r.nfloated;
+    bp->cols = 0;
+    bp->from[0] = i;
+    bp->to[0] = r.best > i || y > EPS ? r.best : i + 1;
+    bp->ratio = r.end ? 0 : r.ratio;
+    bp->h = r.used - y;
+    return r;
+}
+
+int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated)
+{
+    region *rg = fs->rg;
+    size_t i = *ip;
+    double y = used;
+    int nfl = 0, forced = 0;
+    pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
+    pm_acc_begin(fs, rg, &rg->acc);
+    rg->acc.may_split = 0; /* (no note is split on a page of bands) */
+    while (pl->nbands < MAX_BANDS) {
+        if (!pl->nbands) i = skip_discardable(vl, i, vl->n); /* (at the top of the page) */
+        if (i >= vl->n) pm_collect_ahead(fs, vl, col, i);
+        if (i >= vl->n || fs->rc) break;
+        if (vl->v[i].kind == V_PENALTY) { /* a forced page break */
+            if (pl->nbands) {
+                forced = 1;
+                break;
+            }
+            i++;
+            continue;
+        }
+        int done, band = vl->v[i].band;
+        size_t end = stretch_end(fs, vl, col, i, band, &done);
+        band_plan *bp = &pl->bands[pl->nbands];
+        y += band_gap(fs, vl, pl->nbands ? bp - 1 : NULL, i, end, band);
+        bp->y = y;
+        if (!band) {
+            /* a heading across the columns keeps with two lines of what follows it */
+            if (pl->nbands && ends_in_heading(vl, i, end) && rg->h - y - pm_acc_height(fs, &rg->acc) <
+                                                                   stretch_height(vl, i, end) + 2 * fs->L - EPS)
+                break;
+            page_break r = across_band(fs, vl, i, end, y, rg->nq, floated, &nfl, bp);
+            pl->nbands++;
+            i = bp->to[0];
+            y += bp->h;
+            if (!r.end) break; /* the page ends in this band */
+            continue;
+        }
+        double room = rg->h - y - pm_acc_height(fs, &rg->acc);
+        room = floor(room / fs->L + 1e-6) * fs->L;
+        if (room < fs->L) break;
+        double h = done ? balanced_height(fs, vl, i, end, band, room, rg->nq || nfl) : room;
+        size_t next, nseen = (size_t)fs->nnotes + 1;
+        int *seen = pm_xmalloc(nseen * sizeof *seen);
+        memcpy(seen, rg->acc.seen, nseen * sizeof *seen);
+        for (;;) { /* shorter while the band's notes would run into it */
+            notes_mark m = pm_acc_mark(&rg->acc);
+            int nfl0 = nfl;
+            next = fill_columns(fs, vl, i, end, band, h, rg->nq || nfl, floated, &nfl, bp);
+            account_notes(fs, rg, vl, bp, y + h);
+            if (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L) break;
+            rg->acc.nparts = m.nparts;
+            rg->acc.h = m.h;
+            memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
+            nfl = nfl0;
+            h -= fs->L;
+        }
+        free(seen);
+        pl->nbands++;
+        y += h;
+        i = next;
+        if (next < end) break; /* the page is full */
+    }
+    pl->nfloated = nfl;
+    pl->notes = pm_acc_mark(&rg->acc);
+    *ip = i;
+    return forced;
+}

@@ -1,0 +1,440 @@
+/* compose.c - the page breaker: the vertical list -> one page plan at a time, as TeX's
+ * page builder does.
+ *
+ * Each page takes the least-cost break: cost = badness of the page (how far its glue must
+ * stretch to reach the foot) + the penalty at the break; the latest break wins a tie. A
+ * figure that does not fit floats to the top of the next region while text fills this
+ * one; the footnotes of the lines on a page go at its foot (the accountant of notes.c
+ * sums them). A page that would end a line or more short is filled by setting a paragraph
+ * on it one line longer or shorter (fill_page). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/flow-imp.h"
+
+/* Penalty for a page whose last note goes on over the page: TeX lets a footnote split
+ * where the page would otherwise end short; a split costs a little. */
+#define SPLIT_NOTE_PENALTY 100
+
+/* A legal break at item j with penalty pen, the page holding content points of its h:
+ * record it in r if it costs no more than the best so far. Returns 1 if the break is
+ * forced (the page ends here). */
+static int consider_break(page_break *r, size_t j, int pen, double h, double content, double used, double stretch,
+                          int nfl, const notes_acc *acc)
+{
+    double shortfall = h - content, b;
+    if (shortfall <= EPS) b = 0;
+    else if (stretch > 0) b = fmin(100 * pow(shortfall / stretch, 3), AWFUL_BAD);
+    else b = AWFUL_BAD;
+    double cost = pen <= -PM_INF_PENALTY ? pen : b + pen + (acc->split ? SPLIT_NOTE_PENALTY : 0);
+    if (cost <= r->cost) {
+        r->cost = cost;
+        r->best = j;
+        r->notes = pm_acc_mark(acc);
+        r->nfloated = nfl;
+        r->used = used;
+        r->shortfall = shortfall > 0 ? shortfall : 0;
+        /* the glue stretches to fill the page, at most twice its stretch; when that cannot
+           fill it, it stays as it is (the page ends short, on the grid, not between lines) */
+        r->ratio = (b < AWFUL_BAD && shortfall > EPS && stretch > 0 && shortfall <= 2 * stretch) ? shortfall / stretch : 0;
+    }
+    if (pen > -PM_INF_PENALTY) return 0;
+    r->forced = 1;
+    r->ratio = 0;
+    return 1;
+}
+
+void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, size_t n, size_t i, double used0,
+                  int queued, size_t *floated, page_break *r)
+{
+    const double th = rg->h;
+    double used = used0, stretch = 0;
+    int nfl = 0;
+    int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
+    memset(r, 0, sizeof *r);
+    r->best = n;
+    r->cost = HUGE_VAL;
+    size_t j;
+    for (j = i; j < n; j++) {
+        const vitem *it = &v[j];
+        notes_mark before = pm_acc_mark(acc);
+        if (vlist_legal(v, i, j) && j > i) {
+            int pen = it->kind == V_PENALTY ? it->penalty : 0;
+            /* a heading is followed on its page by two lines of text or by a figure; a
+               page break right after one (its figures floated away) is taken before it */
+            if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
+            if (after_heading >= 0 && pen <= -PM_INF_PENALTY && r->best < n) return;
+            if (pen < PM_INF_PENALTY) {
+                double content = used + pm_acc_height(fs, acc);
+                if (th - content < -EPS) { /* (the page's first item was taller than it) */
+                    if (r->best == n) {
+                        r->best = j;
+                        r->notes = pm_acc_mark(acc);
+                        r->used = used;
+                    }
+                    return;
+                }
+                if (consider_break(r, j, pen, th, content, used, stretch, nfl, acc)) return;
+            }
+        }
+        if (it->kind == V_LINE) {
+            used += it->h;
+            pm_acc_line(fs, rg, acc, it->line, used);
+            if (it->hline) after_heading = 0;
+            else if (after_heading >= 0 && it->h > 0 && ++after_heading >= 2) after_heading = -1;
+        } else if (it->kind == V_GLUE) {
+            used += it->h;
+            stretch += it->stretch;
+        } else if (it->kind == V_FIGURE) {
+            if (queued || nfl || used + it->h > th + EPS) {
+                floated[nfl++] = j;
+            } else {
+                used += it->h;
+                after_heading = -1;
+            }
+        } else if (it->kind == V_RULE) {
+            used += it->h;
+        }
+        /* (the first item of a page always goes on it, unless figures floated to the top
+           already fill it: then the page holds only them) */
+        if (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS)) {
+            if (r->best == n) { /* nothing fits before it: break there */
+                size_t k = j;
+                if (used0 > EPS) { /* (figures at the top: the rest waits for the next page) */
+                    k = i;
+                    before = (notes_mark){0};
+                    used = used0;
+                } else { /* never inside a table's row: its cells but the last are 0 high */
+                    while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
+                    used -= it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h;
+                }
+                r->best = k;
+                r->notes = before;
+                r->used = used;
+            }
+            return;
+        }
+    }
+    /* the end: the last page takes everything left; but a heading that ends the text
+       while figures still wait for a page goes after them, with what it heads */
+    if (j >= n && after_heading >= 0 && (queued || nfl)) {
+        if (r->best < n) return;
+        if (used0 > EPS) { /* the page holds the figures at its top alone */
+            r->best = i;
+            r->nfloated = 0;
+            r->notes = (notes_mark){0};
+            r->used = used0;
+            return;
+        }
+    }
+    if (j >= n) {
+        r->best = n;
+        r->nfloated = nfl;
+        r->ratio = 0;
+        r->end = 1;
+        r->shortfall = 0;
+        r->notes = pm_acc_mark(acc);
+        r->used = used;
+    }
+}
+
+/* Paragraph vp set again with looseness dl: 1 when it comes out exactly dl lines longer
+ * and still well spaced (its lines are not built yet). */
+int pm_trial_good(const pm_para_style *st, int nlines, int dl, const pm_para_trial *t)
+{
+    if (t->nlines != nlines + dl || t->pass > 3 || t->overfull) return 0;
+    if (st->align == PM_ALIGN_JUSTIFY && t->nlines > 1 && (t->max_ratio > 1.0 || t->min_ratio < -0.95)) return 0;
+    /* no lonely syllable for a last line */
+    if (t->nlines > 1 && t->last_width < 0.12 * st->width) return 0;
+    return 1;
+}
+
+static int try_para(fstate *fs, int vp, int dl, pm_para_trial *t)
+{
+    vpara *P = &fs->paras[vp];
+    if (!P->shaped) P->shaped = pm_para_shape(fs->set, P->text, &P->st);
+    pm_para_try(fs->set, P->shaped, P->loose + dl, t);
+    return pm_trial_good(&P->st, P->nlines, dl, t);
+}
+
+/* The trial's item list for vp: as many lines as it would have (heights and penalties
+ * are all the page builder looks at; the lines themselves come later). */
+static void trial_items(fstate *fs, vlist *w, int vp, int nlines)
+{
+    static const pm_line blank;
+    pm_para pp = {0};
+    pp.nlines = nlines;
+    pm_line *lines = pm_xcalloc((size_t)nlines + 1, sizeof *lines);
+    for (int k = 0; k < nlines; k++) lines[k] = blank;
+    pp.lines = lines;
+    pm_para_items(fs, w, vp, &pp);
+    for (size_t k = 0; k < w->n; k++)
+        if (w->v[k].line >= lines && w->v[k].line < lines + nlines) w->v[k].line = &blank; /* no notes on them */
+    free(lines);
+}
+
+/* Replace paragraph vp's items in vl by those of pp; later paragraphs move. */
+static void splice_para(fstate *fs, vlist *vl, int vp, const pm_para *pp)
+{
+    vpara *P = &fs->paras[vp];
+    size_t a = P->first, b = a + 2 * (size_t)P->nlines - 1;
+    vlist tmp = {0};
+    P->nlines = pp->nlines;
+    P->demerits = pp->demerits;
+    pm_para_items(fs, &tmp, vp, pp);
+    long delta = (long)tmp.n - (long)(b - a);
+    if (vl->n + (size_t)(delta > 0 ? delta : 0) > vl->cap) {
+        vl->cap = vl->n + (size_t)(delta > 0 ? delta : 0) + 64;
+        vl->v = pm_xrealloc(vl->v, vl->cap * sizeof *vl->v);
+    }
+    memmove(vl->v + b + delta, vl->v + b, (vl->n - b) * sizeof *vl->v);
+    memcpy(vl->v + a, tmp.v, tmp.n * sizeof *tmp.v);
+    vl->n = (size_t)((long)vl->n + delta);
+    free(tmp.v);
+    for (size_t k = 0; k < fs->nparas; k++)
+        if ((int)k != vp && fs->paras[k].first > a && fs->paras[k].first < (size_t)-1)
+            fs->paras[k].first = (size_t)((long)fs->paras[k].first + delta);
+}
+
+/* How short the page from item i ends when paragraph vp is set dl lines longer (trial t):
+ * the page is broken again on a copy of its stretch of the list (0: it ends full, or at
+ * a forced break or the end). */
+static double trial_shortfall(fstate *fs, const vlist *vl, size_t i, double used0, int queued, int vp,
+                              const pm_para_trial *t)
+{
+    vpara *P = &fs->paras[vp];
+    size_t a = P->first, b = a + 2 * (size_t)P->nlines - 1;
+    size_t tail = b + 400 < vl->n ? b + 400 : vl->n;
+    vlist w = {0};
+    for (size_t k = i; k < a; k++) *pm_vpush(&w, V_GLUE) = vl->v[k];
+    trial_items(fs, &w, vp, t->nlines);
+    for (size_t k = b; k < tail; k++) *pm_vpush(&w, V_GLUE) = vl->v[k];
+    page_break r2;
+    notes_acc acc = {0}; /* the trial's own notes and floated figures */
+    size_t *tfl = pm_xmalloc((w.n + 1) * sizeof *tfl);
+    pm_acc_begin(fs, fs->rg, &acc);
+    pm_find_page(fs, fs->rg, &acc, w.v, w.n, 0, used0, queued, tfl, &r2);
+    free(tfl);
+    pm_acc_free(&acc);
+    pm_vlist_free(&w);
+    return r2.end || r2.forced ? 0 : r2.shortfall;
+}
+
+/* A page that ends a line or more short of its last baseline (because a widow or an
+ * orphan would follow, a heading wants two lines after it, and no glue on it can stretch)
+ * is filled as a compositor would: a paragraph on it, or the one broken across its foot,
+ * is set one line longer or shorter, whichever costs least in word spacing among those
+ * that shorten the gap by a line at least. Called again while it helps, each paragraph
+ * changed once. Returns 1 if vl was changed. */
+static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, const page_break *r)
+{
+    if (r->forced || r->end || r->shortfall < fs->L - EPS) return 0;
+    /* the paragraphs nearest the foot of the page: a change there moves least */
+    int cands[6], nc = 0;
+    size_t j = r->best + 12 < vl->n ? r->best + 12 : vl->n;
+    while (j-- > i && nc < 6) {
+        int vp = vl->v[j].vp;
+        if (vp < 0 || fs->paras[vp].first < i || fs->paras[vp].loose || fs->paras[vp].nlines < 3) continue;
+        if (nc && cands[nc - 1] == vp) continue;
+        cands[nc++] = vp;
+    }
+    double best_delta = HUGE_VAL;
+    int best_vp = -1, best_dl = 0;
+    for (int c = 0; c < nc; c++) {
+        int vp = cands[c];
+        for (int dl = -1; dl <= 1; dl += 2) {
+            pm_para_trial t;
+            if (!try_para(fs, vp, dl, &t)) continue;
+            if (trial_shortfall(fs, vl, i, used0, queued, vp, &t) > r->shortfall - fs->L + EPS) continue;
+            double delta = t.demerits - fs->paras[vp].demerits;
+            if (delta < best_delta) {
+                best_delta = delta;
+                best_vp = vp;
+                best_dl = dl;
+            }
+        }
+    }
+    if (best_vp < 0) return 0;
+    vpara *P = &fs->paras[best_vp];
+    pm_para pp;
+    pm_para_break(fs->set, P->shaped, P->loose + best_dl, fs->a, &pp);
+    P->loose += best_dl;
+    splice_para(fs, vl, best_vp, &pp);
+    return 1;
+}
+
+/* A paragraph that follows a figure in the text is set without an indent. When the figure
+ * floats away from between it and the paragraph before it, on the page it follows that
+ * paragraph, and is set again with the indent (the rule follows the page, not the
+ * source). Returns 1 if a paragraph on the page from item i was set again. */
+static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break *r, const size_t *floated)
+{
+    int changed = 0;
+    for (size_t k = fs->released; k < fs->nparas; k++) {
+        vpara *P = &fs->paras[k];
+        if (P->first < i) continue;
+        if (P->first >= r->best) break;
+        if (!P->after_fig || P->alt_indent == P->st.indent) continue;
+        int gone = 0;
+        for (int f = 0; f < r->nfloated; f++) gone |= vl->v[floated[f]].fig == P->after_fig;
+        if (!gone) continue;
+        P->st.indent = P->alt_indent;
+        P->after_fig = NULL;
+        if (!P->borrowed) pm_shaped_drop(P->shaped);
+        P->borrowed = 0;
+        P->shaped = pm_para_shape(fs->set, P->text, &P->st);
+        pm_para pp;
+        pm_para_break(fs->set, P->shaped, P->loose, fs->a, &pp);
+        splice_para(fs, vl, (int)k, &pp);
+        changed = 1;
+    }
+    return changed;
+}
+
+/* Shaped paragraphs that start before item i can no longer be set again. */
+static void release_before(fstate *fs, size_t i)
+{
+    for (size_t k = fs->released; k < fs->nparas && fs->paras[k].first < i; k++) {
+        if (!fs->paras[k].borrowed) pm_shaped_drop(fs->paras[k].shaped);
+        fs->paras[k].shaped = NULL;
+        fs->released = k + 1;
+    }
+}
+
+/* The floated figures waiting in the region that go at the top of its next page: as
+ * many as fit, at least one. Returns their height. */
+static double take_floats(fstate *fs, region *rg, page_plan *pl)
+{
+    double used = 0;
+    vfig **top = pm_arena_array(fs->a, (size_t)rg->nq + 1, sizeof *top);
+    while (rg->nq) {
+        vfig *f = rg->queue[0];
+        double h = pm_float_height(fs, f);
+        if (pl->ntop && used + h > rg->h + EPS) break;
+        top[pl->ntop++] = f;
+        used += h;
+        memmove(rg->queue, rg->queue + 1, (size_t)--rg->nq * sizeof *rg->queue);
+    }
+    pl->top = top;
+    return used;
+}
+
+static void queue_float(region *rg, vfig *f)
+{
+    if (rg->nq == rg->qcap) {
+        rg->qcap = rg->qcap ? rg->qcap * 2 : 8;
+        rg->queue = pm_xrealloc(rg->queue, (size_t)rg->qcap * sizeof *rg->queue);
+    }
+    rg->queue[rg->nq++] = f;
+}
+
+/* Room for the indexes of the figures a page floats. */
+static void grow_floated(size_t **floated, size_t *cap, size_t n)
+{
+    if (*cap >= n + 64) return;
+    *cap = n + 64;
+    *floated = pm_xrealloc(*floated, *cap * sizeof **floated);
+}
+
+/* The break of the page that starts at item i (used points already taken by floats and a
+ * repeated table header), after filling it if it would end short. */
+static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
+{
+    region *rg = fs->rg;
+    page_break r;
+    grow_floated(floated, fcap, vl->n);
+    pm_acc_begin(fs, rg, &rg->acc);
+    pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
+    if (indent_after_floats(fs, vl, i, &r, *floated)) {
+        grow_floated(floated, fcap, vl->n);
+        pm_acc_begin(fs, rg, &rg->acc);
+        pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
+    }
+    for (int tries = 0; tries < 4 && fill_page(fs, vl, i, used, rg->nq, &r); tries++) {
+        grow_floated(floated, fcap, vl->n);
+        pm_acc_begin(fs, rg, &rg->acc);
+        pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
+    }
+    return r;
+}
+
+/* Emit the page planned by pl (kind, and whether it is a right-hand page, follow from
+ * the pages before it). */
+static void emit(fstate *fs, vlist *vl, page_plan *pl, pm_page_kind kind)
+{
+    /* page index 0 is a right-hand page; in a right-to-left pamphlet, a left-hand one
+       (its pages turn the other way: the inside margin is on the right of page 1) */
+    int right = (fs->lay->npages % 2 == 0) != (fs->doc->meta.dir == PM_DIR_RTL);
+    pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
+    pg->kind = kind;
+    pm_emit_page(fs, vl, pg, pl, right);
+    pm_finish_page(fs, pg);
+}
+
+void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
+{
+    region *rg = fs->rg;
+    size_t i = 0;
+    size_t floated_cap = 1024;
+    size_t *floated = pm_xmalloc(floated_cap * sizeof *floated);
+    int first_page = 1, clearing = 0;
+    pm_collect_ahead(fs, vl, col, 0);
+    while (i < vl->n || rg->nq || pm_collector_more(col) || rg->carry_note) {
+        page_plan pl = {0};
+        double used = take_floats(fs, rg, &pl);
+        if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
+            pl.from = pl.to = i;
+            emit(fs, vl, &pl, kind == PM_PAGE_BACK ? PM_PAGE_BODY : kind);
+            continue;
+        }
+        clearing = 0;
+        if (fs->banded) { /* columns: a page of bands (columns.c) */
+            grow_floated(&floated, &floated_cap, vl->n);
+            size_t i0 = i;
+            pl.floated = floated;
+            int forced = pm_plan_banded(fs, vl, col, &i, used, &pl, floated);
+            if (i == i0 && !pl.ntop && !pl.nbands && i < vl->n) i++; /* (never stuck) */
+            for (int k = 0; k < pl.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
+            clearing = forced && rg->nq;
+            int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
+            emit(fs, vl, &pl, kind == PM_PAGE_BACK && !last ? PM_PAGE_BODY : kind);
+            release_before(fs, i);
+            if (fs->rc || (last && !rg->carry_note)) break;
+            continue;
+        }
+        /* discard glue and penalties at the top of the page */
+        while (i < vl->n && (vl->v[i].kind == V_GLUE ||
+                             (vl->v[i].kind == V_PENALTY && (vl->v[i].penalty > -PM_INF_PENALTY || (!pl.ntop && used == 0)))))
+            i++;
+        pm_collect_ahead(fs, vl, col, i);
+        if (fs->rc) break;
+        pl.repeat = i < vl->n ? vl->v[i].tbl : NULL;
+        /* a table goes on here under its header again, unless figures at the top leave no
+           room for the header and two lines (the page then holds the figures alone) */
+        if (pl.repeat && used + pl.repeat->h + 2 * fs->L > rg->h + EPS && pl.ntop) pl.repeat = NULL;
+        if (pl.repeat) used += pl.repeat->h;
+        page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
+        size_t best = r.best;
+        if (best <= i && i < vl->n && !pl.ntop) best = i + 1; /* an item taller than a page: emergency */
+        pl.from = i;
+        pl.to = best;
+        pl.floated = floated;
+        pl.nfloated = r.nfloated;
+        pl.ratio = r.ratio;
+        pl.notes = r.notes;
+        /* figures floated on this page wait for the next; a forced break (LaTeX's
+           \clearpage) places every waiting figure before what follows it */
+        for (int k = 0; k < r.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
+        clearing = r.forced && rg->nq;
+        pl.middle = kind == PM_PAGE_BACK && r.end && !rg->nq && first_page;
+        first_page = 0;
+        /* only the last page of the back-cover section is the back cover */
+        emit(fs, vl, &pl, kind == PM_PAGE_BACK && !(r.end && !rg->nq) ? PM_PAGE_BODY : kind);
+        if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
+        i = best;
+        release_before(fs, i);
+        if (i >= vl->n && !rg->nq && !pm_collector_more(col) && !rg->carry_note) break;
+    }
+    free(floated);
+}

@@ -1,0 +1,174 @@
+/* notes.c - footnotes: each set once as a paragraph of the footnote font, and the
+ * accountant of the insertions at a region's foot (see flow-imp.h).
+ *
+ * A note goes at the foot of the region whose text refers to it. When the last note met
+ * does not fit whole, it may be split, as TeX splits an insertion: at least two lines on
+ * each side, never after a hyphenated line; its rest is carried to the foot of the next
+ * region, before that region's own notes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/flow-imp.h"
+
+/* The note's number, an en space, then its text: a pm_text of its own (spans and source
+ * lines moved by the number's length). */
+static const pm_text *numbered_text(fstate *fs, const pm_note *n)
+{
+    char num[16];
+    int nl = snprintf(num, sizeof num, "%d\xE2\x80\x82", n->number); /* en space */
+    pm_text *t = pm_arena_alloc(fs->a, sizeof *t);
+    *t = n->text;
+    char *u = pm_arena_alloc(fs->a, n->text.len + (size_t)nl + 1);
+    memcpy(u, num, (size_t)nl);
+    memcpy(u + nl, n->text.utf8, n->text.len);
+    t->utf8 = u;
+    t->len = n->text.len + (uint32_t)nl;
+    t->spans = pm_arena_array(fs->a, n->text.nspans + 1, sizeof(pm_span));
+    for (uint32_t k = 0; k < n->text.nspans; k++) {
+        t->spans[k] = n->text.spans[k];
+        t->spans[k].start += (uint32_t)nl;
+        t->spans[k].end += (uint32_t)nl;
+    }
+    t->line_starts = pm_arena_array(fs->a, n->text.nline_starts + 1, sizeof(uint32_t));
+    for (uint32_t k = 0; k < n->text.nline_starts; k++) t->line_starts[k] = n->text.line_starts[k] + (uint32_t)nl;
+    return t;
+}
+
+void pm_notes_set(fstate *fs)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_doc *doc = fs->doc;
+    fs->nnotes = (int)doc->nnotes;
+    fs->notes = pm_arena_array(fs->a, doc->nnotes + 1, sizeof(notebox));
+    fs->note_sep = pm_spec_len(sp, sp->note_space, fs->rg->h);
+    for (size_t i = 0; i < doc->nnotes; i++) {
+        const pm_text *t = numbered_text(fs, &doc->notes[i]);
+        pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->rg->w, .hyphenate = sp->hyphenate,
+                            .dir = fs->doc->meta.dir, .lang = fs->doc->meta.lang};
+        pm_para_set(fs->set, t, &st, fs->a, &fs->notes[i].para);
+        fs->notes[i].para.leading *= fs->lscale;
+        fs->notes[i].h = fs->notes[i].para.nlines * fs->notes[i].para.leading;
+    }
+}
+
+int pm_carried_lines(const fstate *fs, const region *rg)
+{
+    if (!rg->carry_note) return 0;
+    const pm_para *p = &fs->notes[rg->carry_note - 1].para;
+    int rest = p->nlines - rg->carry_from;
+    int fit = (int)floor((rg->h - fs->L - fs->note_sep) / p->leading + 1e-6);
+    if (fit < 1) fit = 1;
+    return rest < fit ? rest : fit;
+}
+
+/* Note no, met on a line that makes the region used tall with notes_h of notes before it,
+ * does not fit whole: the number of its lines that do fit at the foot, when it may be
+ * split there (two lines at least on each side, not after a broken word), else 0. */
+static int note_split(const fstate *fs, const region *rg, int no, double used, double notes_h)
+{
+    const pm_para *p = &fs->notes[no - 1].para;
+    for (int k = p->nlines - 2; k >= 2; k--) /* never after a hyphenated line, as TeX */
+        if (!p->lines[k - 1].hyphenated && used + snap_up(notes_h + k * p->leading, fs->L) <= rg->h + EPS)
+            return k;
+    return 0;
+}
+
+static void add_part(notes_acc *acc, int no, int from, int to)
+{
+    if (acc->nparts == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 16;
+        acc->parts = pm_xrealloc(acc->parts, (size_t)acc->cap * sizeof *acc->parts);
+    }
+    acc->parts[acc->nparts++] = (note_part){no, from, to};
+}
+
+void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
+{
+    acc->off = 0;
+    acc->nparts = 0;
+    acc->h = 0;
+    acc->split = 0;
+    acc->seen = pm_xrealloc(acc->seen, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
+    memset(acc->seen, 0, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
+    int carried = pm_carried_lines(fs, rg);
+    /* a note may be split here only if no carried note goes on past this region */
+    acc->may_split = !rg->carry_note || carried == fs->notes[rg->carry_note - 1].para.nlines - rg->carry_from;
+    if (carried) {
+        acc->h = fs->note_sep + carried * fs->notes[rg->carry_note - 1].para.leading;
+        add_part(acc, rg->carry_note, rg->carry_from, rg->carry_from + carried);
+    }
+}
+
+void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used)
+{
+    if (acc->off) return;
+    for (int k = 0; k < line->nnotes; k++) {
+        int no = line->notes[k];
+        if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) continue;
+        acc->seen[no - 1] = 1;
+        const notebox *nb = &fs->notes[no - 1];
+        if (!acc->nparts) acc->h += fs->note_sep;
+        int fit = 0;
+        if (acc->may_split && !acc->split && used + snap_up(acc->h + nb->h, fs->L) > rg->h + EPS)
+            fit = note_split(fs, rg, no, used, acc->h);
+        if (fit) {
+            acc->split = 1;
+            acc->h += fit * nb->para.leading;
+            add_part(acc, no, 0, fit);
+        } else {
+            acc->h += nb->h;
+            add_part(acc, no, 0, nb->para.nlines);
+        }
+    }
+}
+
+double pm_acc_height(const fstate *fs, const notes_acc *acc)
+{
+    return acc->nparts ? snap_up(acc->h, fs->L) : 0;
+}
+
+void pm_acc_free(notes_acc *acc)
+{
+    free(acc->parts);
+    free(acc->seen);
+    memset(acc, 0, sizeof *acc);
+}
+
+/* Lines [from, to) of note no at the foot of the page, from y; returns the y below. */
+static double note_lines(fstate *fs, pm_page *pg, int no, int from, int to, double x, double y)
+{
+    const notebox *nb = &fs->notes[no - 1];
+    double base = slot_base(nb->para.leading, pm_font_size(fs->spec, &fs->spec->footnote));
+    for (int l = from; l < to; l++) {
+        pm_line_item(fs, pg, &nb->para.lines[l], x, y + base, nb->para.leading, PM_FL_NOTE);
+        y += nb->para.leading;
+    }
+    return y;
+}
+
+void pm_emit_notes(fstate *fs, region *rg, pm_page *pg, notes_mark mark, double tx, double ty, double tw,
+                   double th)
+{
+    if (!mark.nparts) return;
+    double ny = ty + th - snap_up(mark.h, fs->L) + fs->note_sep;
+    pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);
+    r->x = tx;
+    r->y = ny - fs->note_sep / 2;
+    r->w = tw / 4;
+    r->h = 0.4;
+    int carried = rg->carry_note != 0;
+    for (int k = 0; k < mark.nparts; k++) {
+        const note_part *np = &rg->acc.parts[k];
+        ny = note_lines(fs, pg, np->no, np->from, np->to, tx, ny);
+        int rest = np->to < fs->notes[np->no - 1].para.nlines;
+        if (k == 0 && carried) { /* the carried note: maybe still not done */
+            rg->carry_from = np->to;
+            if (!rest) rg->carry_note = 0;
+        } else if (rest) {
+            rg->carry_note = np->no;
+            rg->carry_from = np->to;
+        }
+    }
+}

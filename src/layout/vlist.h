@@ -1,0 +1,95 @@
+/* vlist.h - the vertical list: what the collector makes of a document's blocks and the
+ * page breaker cuts into pages (private to layout/).
+ *
+ * As in TeX, a vertical list is a sequence of lines (boxes of a fixed height), glue (space
+ * that may stretch), penalties (a possible break with its cost) and, here, figures and
+ * rules. Everything sits on a baseline grid of the body leading L: lines and the space
+ * around headings, figures and tables come in whole lines. The list is plain data, so the
+ * page breaker can be unit tested on hand-built lists (tests/unit/test_pages.c). */
+#ifndef PM_LAYOUT_VLIST_H
+#define PM_LAYOUT_VLIST_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include "input/doc.h"
+#include "layout/frame.h"
+
+#define EPS 0.01
+#define AWFUL_BAD 10000.0
+
+typedef enum { V_LINE, V_GLUE, V_PENALTY, V_FIGURE, V_RULE } vkind;
+
+/* A figure: its image at its size on the page, and its caption's lines. */
+typedef struct vfig {
+    pm_image *img;
+    double w, h;          /* image size on the page */
+    double x;             /* left edge of the room it is centred in, within the region */
+    double room;          /* width of that room */
+    const pm_line *cap;   /* caption lines */
+    int ncap;
+    double cap_leading, cap_base, gap;
+    const char *src;      /* the image as written in the content (the dump shows it) */
+} vfig;
+
+typedef struct vtable vtable;
+
+typedef struct vitem {
+    vkind kind;
+    double h;             /* height on the page */
+    double stretch;       /* glue */
+    int penalty;
+    const pm_line *line;  /* V_LINE */
+    double x;             /* left edge within the region */
+    double base;          /* baseline below the item's top */
+    const pm_line *marker; /* list marker hung left of the line */
+    double marker_x;
+    int para, lineno, nlines;
+    int vp;               /* index of its paragraph record (fstate.paras), or -1 */
+    const pm_block *heading; /* first line of a heading */
+    vfig *fig;            /* V_FIGURE */
+    double rule_w, rule_x, rule_at, rule_t; /* V_RULE: length, left edge in the region,
+                             where in the item's height (0..1), thickness */
+    int cell;             /* V_LINE: a table cell's line */
+    int hline;            /* V_LINE: a heading's line */
+    int band;             /* set in this many columns (0: across the region) */
+    const vtable *tbl;    /* a table's body rows (and what is between them): a page that
+                             starts here repeats the table's header */
+} vitem;
+
+/* A table's header as vertical-list items (top rule, header lines, the rule under them),
+ * copied, to be drawn again at the top of each page the table goes on to. */
+struct vtable {
+    vitem *head;
+    int nhead;
+    double h;
+};
+
+typedef struct vlist {
+    vitem *v;
+    size_t n, cap;
+} vlist;
+
+/* Append an item (zeroed but for its kind; vp = -1). The pointer is valid until the next
+ * append. */
+vitem *pm_vpush(vlist *l, vkind kind);
+void pm_vglue(vlist *l, double h, double stretch);
+void pm_vpenalty(vlist *l, int p);
+void pm_vlist_free(vlist *l);
+
+/* v rounded up to whole lines of L. */
+static inline double snap_up(double v, double L) { return ceil(v / L - 1e-6) * L; }
+
+/* The baseline of a line in a slot of height h, for a font of size sz. */
+static inline double slot_base(double h, double sz) { return h / 2 + 0.35 * sz; }
+
+/* Whether item j of v may be a page break: a penalty, or glue right after a line, figure
+ * or rule (TeX's rule for breaks at glue). */
+static inline int vlist_legal(const vitem *v, size_t i, size_t j)
+{
+    return v[j].kind == V_PENALTY ||
+           (v[j].kind == V_GLUE && j > i &&
+            (v[j - 1].kind == V_LINE || v[j - 1].kind == V_FIGURE || v[j - 1].kind == V_RULE));
+}
+
+#endif

@@ -4,7 +4,7 @@
 set -e
 BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev
  libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev hyphen-en-us
- libjpeg-dev libpng-dev libpoppler-glib-dev libqpdf-dev"
+ libjpeg-dev libpng-dev libqpdf-dev"
 # the fonts the shipped layouts a5-rtl (Arabic) and a5-cjk (Chinese, Japanese) fall back on
 FONTS="fonts-noto-core fonts-droid-fallback"
 TEST="libcmocka-dev poppler-utils qpdf python3 groff fonts-urw-base35 $FONTS

@@ -1,7 +1,9 @@
-/* dev_booklet.c - the booklet device: it keeps the page frames it is given (they are
- * immutable and outlive the run) and at end() hands them to the sheet writer (sheets.c,
- * booklet-imp.h), which imposes them as the fold asks (impose.c) and draws the sheets;
- * after commit it prints the printing how-to (howto.c). Also --preflight's dry run. */
+/* dev_booklet.c - the booklet writer: the reading PDF imposed by reference. It keeps the
+ * page frames it is given (they are immutable and outlive the run) for their ink bounds
+ * (the printer-margin check); once the reading PDF writer it was made with has finished
+ * its file and run its passes, its own pass "impose" places that file's pages on the
+ * sheets (byref.c) as the fold asks (impose.c). After commit it prints the printing
+ * how-to (howto.c). Also --preflight's dry run, which writes nothing. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,23 +12,20 @@
 #include "impose/booklet-imp.h"
 #include "base/diag.h"
 #include "base/fileio.h"
-#include "output/paint.h"
 
-/* ---- the device ---- */
+/* ---- the writer ---- */
 
 typedef struct {
     pm_writer dev;
     pm_outfile out;
     char *path;
-    FILE *fp;
+    pm_writer *reading; /* the reading PDF's writer: its finished file is imposed */
     pm_booklet_opts o;
     const pm_page **pages;
     size_t npages, cap;
     pm_bk_summary sum;
-    int written, committed;
-    pm_image_sources *images; /* this writer's own (see image.h) */
+    int ended, committed;
 } bk_dev;
-
 static void frame_size(void *ud, int i, double *w, double *h)
 {
     const bk_dev *d = ud;
@@ -73,13 +72,6 @@ static int frame_bounds(void *ud, int i, double b[4])
     return b[2] >= b[0] && b[3] >= b[1];
 }
 
-static int frame_paint(void *ud, int i, cairo_t *cr)
-{
-    const bk_dev *d = ud;
-    pm_paint_page(cr, d->pages[i], d->images, 0);
-    return PM_OK;
-}
-
 static int bk_begin(pm_writer *dev, const pm_layout *lay)
 {
     bk_dev *d = (bk_dev *)dev;
@@ -102,28 +94,29 @@ static int bk_page(pm_writer *dev, const pm_layout *lay, const pm_page *page)
 
 static int bk_end(pm_writer *dev, const pm_layout *lay)
 {
-    bk_dev *d = (bk_dev *)dev;
-    pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_bounds,
-                        .paint = frame_paint};
-    int rc = pm_bk_write(d->fp, d->path, &d->o, &src, lay, &d->sum);
-    int bad = fclose(d->fp) != 0;
-    d->fp = NULL;
-    if (!rc && bad) {
-        pm_error(d->path, 0, 0, "cannot write the booklet: write error");
-        rc = PM_EIO;
-    }
-    if (rc) {
-        pm_outfile_abort(&d->out);
-        return rc;
-    }
-    d->written = 1;
+    ((bk_dev *)dev)->ended = 1;
     return PM_OK;
+}
+
+/* The pass that makes the booklet: the reading PDF, finished and post-processed (its
+   writer comes first in pm_writers_commit), imposed into out. */
+static int bk_impose(void *ud, const char *in, const char *out, const char *dest)
+{
+    bk_dev *d = ud;
+    const pm_outfile *rf = d->reading->out;
+    if (!d->ended || !rf || !rf->tmp) {
+        pm_error(dest, 0, 0, "internal error: the reading PDF is not written yet");
+        return PM_EIO;
+    }
+    pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_bounds};
+    pm_bk_summary_free(&d->sum);
+    return pm_bk_impose_file(rf->tmp, "the reading PDF", out, dest, &d->o, &src, &d->sum);
 }
 
 static int bk_commit(pm_writer *dev)
 {
     bk_dev *d = (bk_dev *)dev;
-    if (!d->written) return PM_EIO;
+    if (!d->ended) return PM_EIO;
     d->committed = 1;
     int rc = pm_outfile_commit(&d->out);
     if (!rc && !d->o.quiet) {
@@ -136,31 +129,31 @@ static int bk_commit(pm_writer *dev)
 static void bk_drop(pm_writer *dev)
 {
     bk_dev *d = (bk_dev *)dev;
-    if (d->fp) fclose(d->fp);
     if (!d->committed) pm_outfile_abort(&d->out);
     pm_bk_summary_free(&d->sum);
     free(d->pages);
     free(d->path);
-    pm_image_sources_drop(d->images);
     free(d);
 }
 
-pm_writer *pm_booklet_writer_new(const char *path, const pm_booklet_opts *o)
+pm_writer *pm_booklet_writer_new(const char *path, const pm_booklet_opts *o, pm_writer *reading)
 {
     bk_dev *d = pm_xcalloc(1, sizeof *d);
-    if (!(d->fp = pm_outfile_open(&d->out, path, "booklet"))) {
+    if (pm_outfile_begin(&d->out, path)) {
         free(d);
         return NULL;
     }
     d->path = pm_xstrdup(path);
     d->o = *o;
-    d->images = pm_image_sources_new();
+    d->reading = reading;
     d->dev.name = "booklet";
     d->dev.begin = bk_begin;
     d->dev.page = bk_page;
     d->dev.end = bk_end;
     d->dev.commit = bk_commit;
     d->dev.drop = bk_drop;
+    d->dev.out = &d->out;
+    pm_writer_add_pass(&d->dev, (pm_pass){"impose", bk_impose, d});
     return &d->dev;
 }
 
@@ -168,26 +161,18 @@ int pm_booklet_preflight(const pm_layout *lay, const pm_booklet_opts *o, pm_impo
 {
     memset(im, 0, sizeof *im);
     bk_dev d = {0};
-    d.path = (char *)"booklet";
-    d.o = *o;
     d.npages = d.cap = lay->npages;
     d.pages = pm_xcalloc(lay->npages ? lay->npages : 1, sizeof *d.pages);
     for (size_t i = 0; i < lay->npages; i++) d.pages[i] = lay->pages[i];
-    FILE *null = fopen("/dev/null", "wb");
-    if (!null) {
-        free(d.pages);
-        pm_error("/dev/null", 0, 0, "cannot open");
-        return PM_EIO;
-    }
-    pm_bk_source src = {.npages = (int)d.npages, .ud = &d, .size = frame_size, .bounds = frame_bounds,
-                        .paint = frame_paint};
-    int rc = pm_bk_write(null, "booklet", o, &src, lay, &d.sum);
-    fclose(null);
-    free(d.pages);
+    pm_bk_source src = {.npages = (int)d.npages, .ud = &d, .size = frame_size, .bounds = frame_bounds};
+    pm_bk_plan pl;
+    int rc = pm_bk_plan_make(o, &src, &pl);
     if (!rc) {
-        *im = d.sum.im; /* the summary's order moves to the caller */
-        memset(&d.sum.im, 0, sizeof d.sum.im);
+        pm_bk_plan_warn(&pl, o, "booklet");
+        *im = pl.sum.im; /* the order moves to the caller */
+        memset(&pl.sum.im, 0, sizeof pl.sum.im);
     }
-    pm_bk_summary_free(&d.sum);
+    pm_bk_plan_free(&pl);
+    free(d.pages);
     return rc;
 }

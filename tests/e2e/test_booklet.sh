@@ -68,7 +68,7 @@ paragraph: {hyphenate: false}
 EOF
 
 # N pages with \newpage between them; each page its own words (letters only, 3+ long)
-python3 - "$T" 1 2 3 4 5 7 8 9 19 50 <<'EOF'
+python3 - "$T" 1 2 3 4 5 6 7 8 9 19 33 50 <<'EOF'
 import sys
 d = sys.argv[1]
 syl = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zu", "pi", "da", "fe", "go", "hu", "ji", "we"]
@@ -164,7 +164,7 @@ frender() {
     }
 }
 
-for n in 1 2 3 4 5 8 19 50; do
+for n in 1 2 3 4 5 8 19 33 50; do
     frender "$n" 6 u --fold 2up && fold_check "$T/r$n-6.pdf" "$T/f$n-u.pdf" "$n A6 pages 2up" --fold 2up
     frender "$n" 6 ul --fold 2up --duplex long --binding right --blanks end &&
         fold_check "$T/r$n-6.pdf" "$T/f$n-ul.pdf" "$n A6 pages 2up long rtl end" --fold 2up --duplex long --rtl --blanks end
@@ -193,7 +193,7 @@ if [ -s "$T/f8-u.pdf" ] && grep -q "two booklets" "$T/fhowto8-u.txt" && grep -q 
 else fail "2up how-to: $(cat "$T/fhowto8-u.txt" 2>/dev/null)"; fi
 
 # zine8: up to 8 pages on one side; more is an error that leaves the old file alone
-for n in 1 2 3 4 5 7 8; do
+for n in 1 2 3 4 5 6 7 8; do
     frender "$n" 7 z --fold zine8 && fold_check "$T/r$n-7.pdf" "$T/f$n-z.pdf" "$n A7 pages zine8" --fold zine8
 done
 frender 5 7 zre --fold zine8 --binding right --blanks end && fold_check "$T/r5-7.pdf" "$T/f5-zre.pdf" "5 A7 pages zine8 rtl end" --fold zine8 --rtl --blanks end

@@ -31,6 +31,7 @@ typedef struct {
     int rotate;          /* /Rotate, 0 90 180 270 */
     double w, h;         /* as shown, after /Rotate */
     qpdf_oh xobject;     /* in the output, once made; 0 = not yet */
+    int content_id;      /* object number of its one content stream, or 0 */
 } in_page;
 
 typedef struct {
@@ -86,7 +87,14 @@ static qpdf_oh page_xobject(ref_job *j, int i)
     if (p->xobject) return p->xobject;
     qpdf_data d = j->in;
     qpdf_oh pg = qpdf_get_page_n(d, (size_t)i), contents = qpdf_oh_get_key(d, pg, "/Contents"), form;
+    int shared = 0; /* another page's content stream too (tools merge identical ones): that
+                       page's Form has its own resources, so this one gets a copy */
     if (qpdf_oh_is_stream(d, contents)) {
+        p->content_id = qpdf_oh_get_object_id(d, contents);
+        for (int k = 0; k < j->npages && p->content_id; k++)
+            shared |= k != i && j->pages[k].xobject && j->pages[k].content_id == p->content_id;
+    }
+    if (qpdf_oh_is_stream(d, contents) && !shared) {
         form = contents; /* the stream as it is, filters and all */
     } else {
         unsigned char *buf = NULL;
@@ -313,7 +321,9 @@ static int write_file(ref_job *j, const char *out, const char *out_name)
     /* fonts, images, pages: stored as they are, not decoded nor compressed again */
     qpdf_set_decode_level(j->out, qpdf_dl_none);
     qpdf_set_compress_streams(j->out, QPDF_FALSE);
-    qpdf_set_object_stream_mode(j->out, qpdf_o_generate);
+    /* no object streams: generating them (serialise, compress) cost about 15 % of the
+       imposition for 2-3 % of the file */
+    qpdf_set_object_stream_mode(j->out, qpdf_o_disable);
     if (qpdf_write(j->out) & QPDF_ERRORS) return qpdf_failed(j->out, out_name, "cannot write the booklet");
     return PM_OK;
 }

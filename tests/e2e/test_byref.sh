@@ -5,7 +5,7 @@
 # TrimBox, and two runs write the same bytes.
 #
 # Run from the repository root (PAMPHLET=path overrides ./pamphlet). One line per check;
-# exits 0 when all pass. Needs: python3, qpdf, poppler-utils (pdftoppm).
+# exits 0 when all pass. Needs: python3, qpdf, poppler-utils (pdftoppm, pdffonts, pdfinfo).
 set -u
 
 PAMPHLET=${PAMPHLET:-./pamphlet}
@@ -18,7 +18,7 @@ npass=0
 nfail=0
 pass() { npass=$((npass + 1)); echo "ok   $*"; }
 fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
-for tool in python3 qpdf pdftoppm; do
+for tool in python3 qpdf pdftoppm pdffonts pdfinfo; do
     command -v "$tool" >/dev/null || { echo "FAIL missing tool: $tool"; exit 1; }
 done
 [ -x "$PAMPHLET" ] || { echo "FAIL no $PAMPHLET: run make first"; exit 1; }
@@ -94,6 +94,31 @@ if "$PAMPHLET" impose "$T/k.pdf" -o "$T/kb.pdf" -q 2>"$T/e.txt" && qpdf --check 
 else
     fail "impose of a DeviceGray PDF: $(head -n 3 "$T/e.txt")"
 fi
+
+# two pages sharing one content stream (tools merge identical streams) with fonts of their
+# own: each page's Form keeps its own resources
+python3 - "$T/shared.pdf" <<'EOF'
+import sys
+c = "BT /F1 24 Tf 72 500 Td (Same words) Tj ET"
+objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [4 0 R 5 0 R] /Count 2 >>",
+        "<< /Length %d >>\nstream\n%s\nendstream" % (len(c) + 1, c),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Resources << /Font << /F1 6 0 R >> >> /Contents 3 0 R >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Resources << /Font << /F1 7 0 R >> >> /Contents 3 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"]
+pdf, offs = b"%PDF-1.4\n", []
+for k, o in enumerate(objs):
+    offs.append(len(pdf))
+    pdf += b"%d 0 obj\n%s\nendobj\n" % (k + 1, o.encode())
+x = len(pdf)
+pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(sys.argv[1], "wb").write(pdf)
+EOF
+if "$PAMPHLET" impose "$T/shared.pdf" -o "$T/sharedb.pdf" -q 2>"$T/e.txt" &&
+    fonts=$(pdffonts "$T/sharedb.pdf" 2>/dev/null | awk 'NR > 2 { print $1 }' | sort | tr '\n' ' ') &&
+    [ "$fonts" = "Courier Helvetica " ]; then
+    pass "impose, two pages sharing a content stream: each keeps its own font ($fonts)"
+else fail "impose, two pages sharing a content stream: fonts '${fonts:-}' $(head -n 2 "$T/e.txt")"; fi
 
 # ---- impose places by TrimBox ------------------------------------------------------------
 # MediaBox 500 x 700 with a black bleed all round; TrimBox 420 x 595 (A5) white with a black

@@ -9,17 +9,16 @@ BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/pamphlet
 MANDIR = $(PREFIX)/share/man/man1
 
+# libqpdf: the booklets are imposed by reference (impose/byref.c)
 PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz fontconfig yaml-0.1 \
-       libcmark-gfm libpng libqrencode
-# poppler-glib: headers only; impose_pdf.c loads the library when `impose` runs
-DLPKGS = poppler-glib
+       libcmark-gfm libpng libqrencode libqpdf
 # libraries without a .pc file: a header of each
 HDRS = hyphen.h jpeglib.h cmark-gfm-core-extensions.h
 # the Debian 12 package of each (tools/install-deps.sh installs them all)
 DEB_OF = pangocairo=libpango1.0-dev pangofc=libpango1.0-dev pangoft2=libpango1.0-dev \
          cairo-pdf=libcairo2-dev cairo-png=libcairo2-dev harfbuzz=libharfbuzz-dev \
          fontconfig=libfontconfig-dev yaml-0.1=libyaml-dev libcmark-gfm=libcmark-gfm-dev \
-         libpng=libpng-dev libqrencode=libqrencode-dev poppler-glib=libpoppler-glib-dev hyphen.h=libhyphen-dev \
+         libpng=libpng-dev libqrencode=libqrencode-dev libqpdf=libqpdf-dev hyphen.h=libhyphen-dev \
          jpeglib.h=libjpeg-dev cmark-gfm-core-extensions.h=libcmark-gfm-extensions-dev
 CC ?= cc
 OPT ?= -O2
@@ -33,8 +32,8 @@ ifneq ($(filter-out deps setup check clean uninstall,$(or $(MAKECMDGOALS),all)),
 ifeq ($(shell command -v pkg-config),)
 $(error pkg-config is not installed: run tools/install-deps.sh (Debian 12), which installs everything the build needs)
 endif
-ifneq ($(shell pkg-config --exists $(PKGS) $(DLPKGS) && echo ok),ok)
-PKG_MISSING := $(foreach p,$(PKGS) $(DLPKGS),$(if $(shell pkg-config --exists $(p) && echo ok),,$(call deb_of,$(p))~(no~$(p).pc)))
+ifneq ($(shell pkg-config --exists $(PKGS) && echo ok),ok)
+PKG_MISSING := $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo ok),,$(call deb_of,$(p))~(no~$(p).pc)))
 $(error missing libraries: $(subst ~, ,$(strip $(PKG_MISSING))); run tools/install-deps.sh (Debian 12), which installs everything the build needs)
 endif
 HASH := \#
@@ -43,7 +42,7 @@ ifneq ($(call hdr_ok,$(HDRS)),ok)
 HDR_MISSING := $(foreach h,$(HDRS),$(if $(call hdr_ok,$(h)),,$(call deb_of,$(h))~(no~$(h))))
 $(error missing libraries: $(subst ~, ,$(strip $(HDR_MISSING))); run tools/install-deps.sh (Debian 12), which installs everything the build needs)
 endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DLPKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 endif
 PM_CFLAGS = -std=gnu11 $(WARN) $(PKG_CFLAGS) -Isrc -DPM_DATADIR='"$(DATADIR)"'

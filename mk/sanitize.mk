@@ -12,7 +12,7 @@
 # so the process dies with SIGABRT, never with an exit code a test could mistake for an
 # input error), and check-asan fails if any log file exists at the end even when a test
 # script ignored the exit status. Leaks the libraries make once and keep for the life of the
-# process (fontconfig, Pango, the GLib type system, cairo/pixman caches, poppler) are
+# process (fontconfig, Pango, the GLib type system, cairo/pixman caches) are
 # suppressed by tests/lsan.supp and tests/valgrind.supp: library frames only, never ours.
 
 SAN_CC ?= clang
@@ -29,9 +29,14 @@ SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:exitcode=86:detect_leaks
 $(BUILD)/pamphlet: $(MAIN_OBJ) $(BUILD)/libpamphlet.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
 
+# libqpdf (linked: it imposes the booklets) is C++ and throws and catches its own
+# exceptions (e.g. while it reads a damaged PDF); it brings libstdc++ in when the program
+# starts, which is what ASan needs to intercept __cxa_throw. No suppression is needed.
+SAN_LDFLAGS = $(SAN_FLAGS)
+
 asan-build:
 	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CC=$(SAN_CC) OPT=-O1 \
-	    CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" $(SAN_BUILD)/pamphlet tests
+	    CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_LDFLAGS)" $(SAN_BUILD)/pamphlet tests
 
 check-asan: asan-build
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
@@ -43,9 +48,9 @@ check-asan: asan-build
 	exit $$rc
 
 # ThreadSanitizer. Threads of ours: the main one (content, layout, page building), the
-# reading PDF's writer (pages drawn as they are built), the booklet's writer (drawn
-# while the reading PDF is finished), hyphenation patterns loading; and Pango's own
-# fontset matching. tests/tsan.supp names the libraries' own threading (Pango's pools,
+# reading PDF's writer (pages drawn as they are built), hyphenation patterns loading
+# (the booklet is imposed from the finished reading PDF on the main thread); and Pango's
+# own fontset matching. tests/tsan.supp names the libraries' own threading (Pango's pools,
 # cairo's lock-free pools, glibc's time zone lock), which ThreadSanitizer sees only in
 # part; nothing of ours is suppressed.
 #

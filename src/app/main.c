@@ -39,6 +39,10 @@ static const char usage[] =
     "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
     "\n"
     "Booklet options (override the layout's booklet: section):\n"
+    "      --fold FOLD         saddle: folded and stapled (default); 2up: two copies of each\n"
+    "                          sheet side, cut in half; cut-stack: several booklet sides\n"
+    "                          per sheet, cut, stacked, folded; zine8: eight pages on one\n"
+    "                          side, folded and slit\n"
     "      --sheet SIZE        sheet paper (A4, Letter, A3, ...; default: from the page)\n"
     "      --duplex short|long printer flips on the short (default) or long edge\n"
     "      --blanks before-last|end  where padding pages go (default before-last)\n"
@@ -47,6 +51,8 @@ static const char usage[] =
     "      --marks             fold and crop marks\n"
     "      --printer-margin L  copier's unprintable edge (default 5mm)\n"
     "      --binding left|right\n"
+    "      --sides front|back  only the fronts, or only the backs: for copiers without\n"
+    "                          duplex (print the fronts, turn the stack, print the backs)\n"
     "\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"
@@ -57,7 +63,7 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_PAGES
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES, O_PAGES
 };
 
 static const struct option longopts[] = {
@@ -71,6 +77,7 @@ static const struct option longopts[] = {
     {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
     {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
+    {"fold", required_argument, 0, O_FOLD},  {"sides", required_argument, 0, O_SIDES},
     {"pages", required_argument, 0, O_PAGES},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
@@ -185,6 +192,19 @@ int main(int argc, char **argv)
             else return bad_usage("--binding '%s': use left or right", optarg);
             break;
         case O_WATCH: watch = 1; break;
+        case O_FOLD:
+            if (!strcmp(optarg, "saddle")) o.fold = PM_FOLD_SADDLE;
+            else if (!strcmp(optarg, "zine8")) o.fold = PM_FOLD_ZINE8;
+            else if (!strcmp(optarg, "2up")) o.fold = PM_FOLD_2UP;
+            else if (!strcmp(optarg, "cut-stack")) o.fold = PM_FOLD_CUT_STACK;
+            else return bad_usage("--fold '%s': use saddle, zine8, 2up or cut-stack", optarg);
+            break;
+        case O_SIDES:
+            if (!strcmp(optarg, "front")) o.sides = PM_SIDES_FRONT;
+            else if (!strcmp(optarg, "back")) o.sides = PM_SIDES_BACK;
+            else if (!strcmp(optarg, "both")) o.sides = PM_SIDES_BOTH;
+            else return bad_usage("--sides '%s': use front or back (or both)", optarg);
+            break;
         case O_PAGES: {
             char *end;
             long v = strtol(optarg, &end, 10);

@@ -71,7 +71,7 @@ void pm_options_init(pm_options *o)
     memset(o, 0, sizeof *o);
     o->dpi = 100;
     o->duplex = o->blanks = o->signature = o->marks = o->rtl = -1;
-    o->pages = 0;
+    o->fold = o->sides = -1;
     o->creep = o->printer_margin = -1;
 }
 
@@ -172,25 +172,11 @@ static void pipe_stop(void *ud)
     p->joined = 1;
 }
 
-/* A writer run on a thread of its own: the booklet is drawn while the reading PDF is
- * finished (each paints images from sources of its own: image.h). */
-typedef struct writer_thread {
-    pm_writer *wr;
-    const pm_layout *lay;
-    int rc;
-    pthread_t thread;
-} writer_thread;
-
-static void *writer_thread_run(void *arg)
-{
-    writer_thread *t = arg;
-    t->rc = pm_writer_run(t->wr, t->lay);
-    return NULL;
-}
-
 int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
+    if (o->fold >= 0) b->fold = (pm_fold)o->fold;
+    if (o->sides >= 0) b->sides = (pm_sides)o->sides;
     if (spec && !spec->booklet.binding_given) b->rtl = dir == PM_DIR_RTL; /* right-to-left: bound on the right */
     b->quiet = o->quiet;
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
@@ -333,9 +319,9 @@ typedef struct run {
     char *outpath;            /* the reading PDF, or NULL (--no-pdf, --preflight) */
     pm_writer *writers[8];
     int nwriters;
-    int booklet;              /* index of the booklet writer, or -1 */
+    int reading;              /* writers[0] writes the reading PDF: the one asked for, or a
+                                 scratch one for the booklet to be imposed from */
     int ran;                  /* writers [0, ran) have run: the reading PDF drawn as pages came */
-    int booklet_ran;          /* the booklet was drawn on a thread of its own */
     int warnings_before;
     pm_fit_opts fit;          /* the page count wanted (--pages, the layout's fit:) */
     pm_fit_report fitrep;
@@ -488,13 +474,18 @@ static int open_writers(run *r)
 {
     const pm_options *o = r->o;
     int rc = PM_OK;
-    if (r->outpath) rc = add_writer(r, pm_pdf_writer_new(r->outpath));
+    pm_writer *reading = NULL;
+    if (r->outpath) {
+        rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath));
+    } else if (o->booklet) { /* the booklet is imposed from a reading PDF: one made for it */
+        if (!(rc = add_writer(r, reading = pm_pdf_writer_new(o->booklet)))) reading->scratch = 1;
+    }
+    r->reading = reading != NULL;
     if (!rc && o->booklet) {
         pm_booklet_opts bo;
         if ((rc = pm_options_booklet(o, r->spec, r->doc->meta.dir, &bo))) return rc;
         bo.quiet |= r->s->keep && r->s->ninputs > 0; /* watch mode: the how-to once */
-        r->booklet = r->nwriters;
-        rc = add_writer(r, pm_booklet_writer_new(o->booklet, &bo));
+        rc = add_writer(r, pm_booklet_writer_new(o->booklet, &bo, reading));
     }
     if (!rc && o->dump) rc = add_writer(r, pm_dump_writer_new(o->dump));
     if (!rc && o->png_dir) rc = add_writer(r, pm_png_writer_new(o->png_dir, o->dpi));
@@ -502,16 +493,15 @@ static int open_writers(run *r)
     return rc;
 }
 
-/* Build the pages. The reading PDF is drawn as they come, on a thread of its own; once
- * the last page is built, the booklet is drawn on another while the reading PDF is
- * finished. */
+/* Build the pages. The reading PDF is drawn as they come, on a thread of its own (the
+ * booklet is imposed from it once it is finished: finish_writers). */
 static int build_pages(run *r)
 {
     pm_session *s = r->s;
     pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
     pm_page_sink sink = {pipe_page, pipe_stop, &pipe};
     int piped = 0;
-    if (r->outpath && r->nwriters) {
+    if (r->reading) {
         pipe.wr = r->writers[0];
         piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
     }
@@ -519,12 +509,6 @@ static int build_pages(run *r)
     int rc = r->fit.pages || r->fit.preflight ? pm_flow_fit(&fa, &r->fit, &r->lay, &r->stats, &r->fitrep)
                                               : pm_flow_run(&fa, &r->lay, &r->stats);
     stage("flow");
-    writer_thread bt = {.lay = r->lay};
-    int bt_started = 0;
-    if (!rc && piped && r->booklet >= 0 && !pipe.joined) {
-        bt.wr = r->writers[r->booklet];
-        bt_started = pthread_create(&bt.thread, NULL, writer_thread_run, &bt) == 0;
-    }
     if (piped) {
         if (!pipe.joined) {
             pthread_mutex_lock(&pipe.mu);
@@ -539,13 +523,7 @@ static int build_pages(run *r)
         if (!rc && pipe.wr->end) rc = pipe.wr->end(pipe.wr, r->lay);
     }
     stage("layout");
-    if (bt_started) {
-        pthread_join(bt.thread, NULL);
-        if (!rc) rc = bt.rc;
-        stage("booklet");
-    }
     r->ran = piped;
-    r->booklet_ran = bt_started;
     return rc;
 }
 
@@ -609,12 +587,12 @@ static int preflight(run *r)
 }
 
 /* The writers that did not run while the pages were built, then every file
- * post-processed and put in place. */
+ * post-processed and put in place: the booklet is imposed from the finished reading PDF
+ * in its pass (dev_booklet.c). */
 static int finish_writers(run *r)
 {
     int rc = PM_OK;
     for (int i = r->ran; i < r->nwriters && !rc; i++) {
-        if (r->booklet_ran && i == r->booklet) continue;
         rc = pm_writer_run(r->writers[i], r->lay);
         stage(r->writers[i]->name);
     }
@@ -646,7 +624,7 @@ static void end_run(run *r, int rc, pm_run_info *info)
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 {
     double t0 = now_ms();
-    run r = {.s = s, .o = o, .booklet = -1, .warnings_before = pm_diag_warnings()};
+    run r = {.s = s, .o = o, .warnings_before = pm_diag_warnings()};
     if (info) memset(info, 0, sizeof *info);
     stage("start");
     int rc = load_content_and_layout(&r);
@@ -663,7 +641,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     if (!rc && runt(&r)) { /* a last page of a few lines: once more, pulled back */
         for (int i = 0; i < r.nwriters; i++) r.writers[i]->drop(r.writers[i]);
         r.nwriters = 0;
-        r.booklet = -1;
+        r.reading = 0;
         pm_layout_drop(r.lay);
         r.lay = NULL;
         r.fit.pages = -3; /* (the natural count, without its runt) */

@@ -24,6 +24,7 @@ typedef struct pm_options {
     /* booklet overrides of the layout's booklet: section; negative = not given */
     const char *sheet;
     int duplex, blanks, signature, marks, rtl;
+    int fold, sides;          /* pm_fold, pm_sides */
     double creep, printer_margin;
 } pm_options;
 

@@ -47,6 +47,7 @@ static const char *const cover_title_names[] = {"above", "below", "over", NULL};
 static const char *const place_names[] = {"top-left", "top-center", "top-right",
                                           "bottom-left", "bottom-center", "bottom-right", NULL};
 static const char *const top_bottom_names[] = {"top", "bottom", NULL};
+static const char *const fold_names[] = {"saddle", "zine8", "2up", "cut-stack", NULL};
 
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
@@ -192,6 +193,7 @@ static const field notes_fields[] = {
 #define BO(m) (offsetof(pm_spec, booklet) + offsetof(pm_booklet_spec, m))
 static const field booklet_fields[] = {
     {"sheet", F_SHEET, 0},
+    {"fold", F_ENUM, BO(fold), .names = fold_names},
     {"duplex", F_ENUM, BO(duplex), .names = duplex_names},
     {"blanks", F_ENUM, BO(blanks), .names = blanks_names},
     {"signature", F_INT, BO(signature), .lo = 0, .hi = 1000},

@@ -19,6 +19,7 @@ typedef enum {
 typedef enum { PM_NUM_ARABIC, PM_NUM_ROMAN, PM_NUM_ROMAN_UPPER, PM_NUM_ALPHA, PM_NUM_ALPHA_UPPER } pm_numfmt;
 typedef enum { PM_DUPLEX_SHORT, PM_DUPLEX_LONG } pm_duplex;
 typedef enum { PM_BLANKS_BEFORE_LAST, PM_BLANKS_END } pm_blanks;
+typedef enum { PM_FOLD_SADDLE, PM_FOLD_ZINE8, PM_FOLD_2UP, PM_FOLD_CUT_STACK } pm_fold;
 
 /* The cover's picture: in a frame in the text area, or over the whole page. */
 typedef enum { PM_COVER_FRAME, PM_COVER_FULL_PAGE } pm_cover_image;
@@ -31,7 +32,7 @@ typedef enum { PM_TITLE_ABOVE, PM_TITLE_BELOW, PM_TITLE_OVER } pm_cover_title;
  * center, right). */
 typedef enum {
     PM_AT_TOP_LEFT, PM_AT_TOP_CENTER, PM_AT_TOP_RIGHT, PM_AT_BOTTOM_LEFT, PM_AT_BOTTOM_CENTER, PM_AT_BOTTOM_RIGHT
-} pm_place;
+} pm_corner;
 
 /* A colour that may be left out ("none"). */
 typedef struct pm_fill_spec {
@@ -85,6 +86,7 @@ typedef struct pm_running_spec {
 typedef struct pm_booklet_spec {
     const char *sheet;  /* paper name or "WxH"; NULL = automatic */
     double sheet_w, sheet_h; /* resolved from sheet (0 = automatic) */
+    pm_fold fold;
     pm_duplex duplex;
     pm_blanks blanks;
     int signature;      /* sheets per signature, 0 = one signature */
@@ -142,13 +144,13 @@ typedef struct pm_spec {
     pm_fill_spec cover_band;    /* behind the title (and the foot) set over the picture */
     double cover_band_opacity;  /* 0..1 */
     pm_fill_spec cover_background; /* a colour field over the whole cover */
-    pm_place logo_at;           /* the front matter's logo: where, and the box it fits in */
+    pm_corner logo_at;           /* the front matter's logo: where, and the box it fits in */
     pm_len logo_w, logo_h;
     int issue_bottom;           /* the front matter's issue line at the foot (else the top) */
     int back_last_section;      /* pin the last section to the last page */
     pm_len qr_size;             /* the back cover's QR code: the symbol's side (the quiet
                                    zone of 4 modules around it comes on top) */
-    pm_place qr_at;
+    pm_corner qr_at;
 
     pm_len fig_max_width, fig_max_height; /* %: of the text width / height */
     pm_len fig_space;           /* above and below a figure */

@@ -35,6 +35,6 @@ int pm_writers_commit(pm_writer *const *w, int n)
     int rc = PM_OK;
     for (int i = 0; i < n && !rc; i++) rc = pm_writer_post(w[i]);
     for (int i = 0; i < n && !rc; i++)
-        if (w[i]->commit) rc = w[i]->commit(w[i]);
+        if (w[i]->commit && !w[i]->scratch) rc = w[i]->commit(w[i]);
     return rc;
 }

@@ -35,6 +35,9 @@ struct pm_writer {
     pm_outfile *out;
     pm_pass passes[PM_WRITER_MAX_PASSES];
     int npasses;
+    int scratch; /* its file is made only for a later writer's pass (the reading PDF a
+                    booklet is imposed from when no reading PDF was asked for): posted,
+                    never committed; drop() removes it */
 };
 
 /* begin, every page, end (not commit). Returns PM_OK or the first error. */
@@ -46,9 +49,10 @@ void pm_writer_add_pass(pm_writer *w, pm_pass pass);
 /* Run w's passes over its finished file. PM_OK, or the first pass's error (w's
  * temporary file is then gone; drop w without commit). */
 int pm_writer_post(pm_writer *w);
-/* The end of a run whose writers have all ended: post-process every writer's file, and
- * only when every pass succeeded, commit them all in order. Returns PM_OK or the first
- * error. */
+/* The end of a run whose writers have all ended: post-process every writer's file in
+ * order (so a writer's passes may read the finished file of a writer before it), and
+ * only when every pass succeeded, commit them all in order (scratch writers excepted).
+ * Returns PM_OK or the first error. */
 int pm_writers_commit(pm_writer *const *w, int n);
 
 /* The writers. Each returns NULL (after a diagnostic) if the file cannot be started. */

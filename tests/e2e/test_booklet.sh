@@ -47,8 +47,28 @@ cover: {enabled: false}
 paragraph: {hyphenate: false}
 EOF
 
+# A6 and A7 pages, for 2up, cut-stack and zine8 on A4
+cat >"$T/L6.yaml" <<'EOF'
+extends: a5
+page: {size: A6, margins: {top: 10mm, bottom: 12mm, inside: 10mm, outside: 10mm}}
+fonts: {body: {family: "Linux Libertine O", size: 8pt, leading: 10pt}}
+header: {offset: 4mm}
+footer: {offset: 5mm}
+cover: {enabled: false}
+paragraph: {hyphenate: false}
+EOF
+cat >"$T/L7.yaml" <<'EOF'
+extends: a5
+page: {size: A7, margins: {top: 7mm, bottom: 9mm, inside: 7mm, outside: 7mm}}
+fonts: {body: {family: "Linux Libertine O", size: 6.5pt, leading: 8pt}}
+header: {offset: 3mm}
+footer: {offset: 4mm}
+cover: {enabled: false}
+paragraph: {hyphenate: false}
+EOF
+
 # N pages with \newpage between them; each page its own words (letters only, 3+ long)
-python3 - "$T" 1 2 3 4 5 8 19 50 <<'EOF'
+python3 - "$T" 1 2 3 4 5 6 7 8 9 19 33 50 <<'EOF'
 import sys
 d = sys.argv[1]
 syl = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zu", "pi", "da", "fe", "go", "hu", "ji", "we"]
@@ -88,6 +108,7 @@ for n in 1 2 3 4 5 8 19 50; do
     # the how-to names the blanks added
     blanks=$(( (n + 3) / 4 * 4 - n ))
     if [ "$blanks" = 0 ]; then want="0 blank pages added"; elif [ "$blanks" = 1 ]; then want="1 blank page added before the last page"; else want="$blanks blank pages added before the last page"; fi
+    [ "$n" = 1 ] && want="3 blank pages added after the page (it stays the cover)"
     if grep -q "$want" "$T/howto${n}sb.txt"; then pass "$n pages: how-to says '$want'"; else fail "$n pages: how-to lacks '$want': $(head -n 1 "$T/howto${n}sb.txt")"; fi
     if [ "$n" = 5 ] && render "$n" q -q; then
         if [ ! -s "$T/howto${n}q.txt" ] && cmp -s "$T/b${n}q.pdf" "$T/b${n}sb.pdf"; then pass "-q: the same booklet, no how-to"
@@ -114,6 +135,140 @@ for n in 19 50; do
 done
 render 50 g1 --signature 1 && booklet_check "$T/r50.pdf" "$T/b50g1.pdf" "50 pages signature 1" --signature 1
 render 50 g3 --signature 3 && booklet_check "$T/r50.pdf" "$T/b50g3.pdf" "50 pages signature 3" --signature 3
+
+# ---- the other folds: 2up, cut-stack, zine8 (tests/tools/fold_check.py) -------------------
+
+FOLD_CHECK="python3 tests/tools/fold_check.py"
+# fold_check READING IMPOSED LABEL [checker options]
+fold_check() {
+    local r=$1 b=$2 label=$3
+    shift 3
+    local out
+    if out=$($FOLD_CHECK "$r" "$b" "$@" 2>&1); then
+        pass "$label: $(tail -n 1 <<<"$out")"
+    else
+        fail "$label: fold_check $*"
+        grep -E 'wrong|FAIL|need|not the' <<<"$out" | head -n 8 | sed 's/^/     /'
+    fi
+}
+
+# frender N SIZE TAG [pamphlet options] -> $T/rN-SIZE.pdf (reading, layout L<SIZE>.yaml) and
+# $T/fN-TAG.pdf (imposed); how-to in $T/fhowtoN-TAG.txt, diagnostics in $T/ferrN-TAG.txt
+frender() {
+    local n=$1 size=$2 tag=$3
+    shift 3
+    "$PAMPHLET" "$T/p$n.md" -l "$T/L$size.yaml" -o "$T/r$n-$size.pdf" --booklet "$T/f$n-$tag.pdf" "$@" \
+        >"$T/fhowto$n-$tag.txt" 2>"$T/ferr$n-$tag.txt" || {
+        fail "pamphlet p$n.md -l L$size.yaml $*: exit $?: $(head -n 3 "$T/ferr$n-$tag.txt")"
+        return 1
+    }
+}
+
+for n in 1 2 3 4 5 8 19 33 50; do
+    frender "$n" 6 u --fold 2up && fold_check "$T/r$n-6.pdf" "$T/f$n-u.pdf" "$n A6 pages 2up" --fold 2up
+    frender "$n" 6 ul --fold 2up --duplex long --binding right --blanks end &&
+        fold_check "$T/r$n-6.pdf" "$T/f$n-ul.pdf" "$n A6 pages 2up long rtl end" --fold 2up --duplex long --rtl --blanks end
+    frender "$n" 6 c --fold cut-stack && fold_check "$T/r$n-6.pdf" "$T/f$n-c.pdf" "$n A6 pages cut-stack" --fold cut-stack
+    frender "$n" 6 cl --fold cut-stack --duplex long --binding right &&
+        fold_check "$T/r$n-6.pdf" "$T/f$n-cl.pdf" "$n A6 pages cut-stack long rtl" --fold cut-stack --duplex long --rtl
+    frender "$n" 7 c7 --fold cut-stack --blanks end &&
+        fold_check "$T/r$n-7.pdf" "$T/f$n-c7.pdf" "$n A7 pages cut-stack (4 slots) end" --fold cut-stack --blanks end
+done
+for n in 19 50; do
+    frender "$n" 6 ug --fold 2up --signature 2 && fold_check "$T/r$n-6.pdf" "$T/f$n-ug.pdf" "$n A6 pages 2up signature 2" --fold 2up --signature 2
+    frender "$n" 7 cg --fold cut-stack --signature 3 --duplex long &&
+        fold_check "$T/r$n-7.pdf" "$T/f$n-cg.pdf" "$n A7 pages cut-stack signature 3 long" --fold cut-stack --signature 3 --duplex long
+done
+# the A6 booklet on A4: two A5 halves, portrait; the how-to says to cut and which piles go where
+if [ -s "$T/f19-c.pdf" ]; then
+    size=$(pdfinfo "$T/f19-c.pdf" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\).*/\1x\2/p')
+    if [ "$size" = "595.276x841.89" ]; then pass "cut-stack of A6 pages: portrait A4"; else fail "cut-stack of A6 pages: sheet $size"; fi
+    if grep -q "cut the stack along the dashed" "$T/fhowto19-c.txt" && grep -q "top first: top, bottom" "$T/fhowto19-c.txt" &&
+        grep -q "The last piece of the stack is blank" "$T/fhowto19-c.txt"; then pass "cut-stack how-to: cut, pile order, the blank piece"
+    else fail "cut-stack how-to: $(cat "$T/fhowto19-c.txt")"; fi
+fi
+if [ -s "$T/f8-u.pdf" ] && grep -q "two booklets" "$T/fhowto8-u.txt" && grep -q "Cut the stack in half along the dashed line" "$T/fhowto8-u.txt" &&
+    grep -q "flipping on the SHORT" "$T/fhowto8-u.txt" && grep -q "upside down on purpose" "$T/fhowto8-u.txt"; then
+    pass "2up how-to: two booklets, cut, short edge with backs upside down (a portrait sheet)"
+else fail "2up how-to: $(cat "$T/fhowto8-u.txt" 2>/dev/null)"; fi
+
+# zine8: up to 8 pages on one side; more is an error that leaves the old file alone
+for n in 1 2 3 4 5 6 7 8; do
+    frender "$n" 7 z --fold zine8 && fold_check "$T/r$n-7.pdf" "$T/f$n-z.pdf" "$n A7 pages zine8" --fold zine8
+done
+frender 5 7 zre --fold zine8 --binding right --blanks end && fold_check "$T/r5-7.pdf" "$T/f5-zre.pdf" "5 A7 pages zine8 rtl end" --fold zine8 --rtl --blanks end
+frender 8 7 zr --fold zine8 --binding right && fold_check "$T/r8-7.pdf" "$T/f8-zr.pdf" "8 A7 pages zine8 rtl" --fold zine8 --rtl
+if [ -s "$T/f8-z.pdf" ]; then
+    if grep -q "one side only" "$T/fhowto8-z.txt" && grep -q "Cut along the dashed line" "$T/fhowto8-z.txt"; then pass "zine8 how-to: one side, cut the slit"; else fail "zine8 how-to: $(cat "$T/fhowto8-z.txt")"; fi
+    cp "$T/f8-z.pdf" "$T/f9-z.pdf"
+    "$PAMPHLET" "$T/p9.md" -l "$T/L7.yaml" -o "$T/r9-7.pdf" --booklet "$T/f9-z.pdf" --fold zine8 >/dev/null 2>"$T/ferr9.txt"
+    rc=$?
+    if [ $rc = 2 ] && grep -q "a zine8 holds 8 pages; this one has 9" "$T/ferr9.txt" && grep -q "hint:.*--fold saddle" "$T/ferr9.txt" &&
+        cmp -s "$T/f8-z.pdf" "$T/f9-z.pdf"; then pass "zine8 of 9 pages: exit 2, says why and what to do, old file kept"
+    else fail "zine8 of 9 pages: exit $rc: $(cat "$T/ferr9.txt")"; fi
+    # the sheet as a picture: a dashed slit along the middle half of the long centre line, nothing
+    # on the rest of that line
+    pdftoppm -gray -r 72 -singlefile "$T/f8-z.pdf" "$T/z8"
+    if out=$(python3 - "$T/z8.pgm" <<'EOF'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+w, h = int(m.group(1)), int(m.group(2))
+px = data[m.end():]
+row = max(range(h // 2 - 2, h // 2 + 3), key=lambda y: sum(px[y * w + x] < 128 for x in range(w)))
+dark = [px[row * w + x] < 128 for x in range(w)]
+slit = sum(dark[w // 4 + 4: 3 * w // 4 - 4]) / (w // 2 - 8)
+outside = sum(dark[:w // 4 - 4]) + sum(dark[3 * w // 4 + 4:])
+if not (0.3 < slit < 0.9) or outside:
+    print(f"slit row {row}: {slit:.0%} dark in the middle half, {outside} dark pixels outside it"); sys.exit(1)
+print(f"row {row}: {slit:.0%} of the middle half dashed, nothing outside it")
+EOF
+    ); then pass "zine8 slit on the PNG: $out"; else fail "zine8 slit: $out"; fi
+fi
+
+# copiers without duplex: the fronts and the backs in two files make the same booklet
+if frender 19 6 sf --sides front --duplex long && frender 19 6 sb --sides back --duplex long; then
+    qpdf --empty --collate --pages "$T/f19-sf.pdf" "$T/f19-sb.pdf" -- "$T/f19-merged.pdf" 2>/dev/null
+    booklet_check "$T/r19-6.pdf" "$T/f19-merged.pdf" "--sides front + back collated (19 pages, long)" --duplex long
+    if [ "$(pages_of "$T/f19-sf.pdf")" = 5 ] && [ "$(pages_of "$T/f19-sb.pdf")" = 5 ]; then pass "--sides: 5 fronts, 5 backs"; else fail "--sides: $(pages_of "$T/f19-sf.pdf") fronts, $(pages_of "$T/f19-sb.pdf") backs"; fi
+    if grep -q "fronts only" "$T/fhowto19-sf.txt" && grep -q "Turn the stack over along its long edge (top to bottom" "$T/fhowto19-sf.txt" &&
+        grep -q -- "--sides back" "$T/fhowto19-sf.txt" && grep -q "backs only" "$T/fhowto19-sb.txt"; then
+        pass "--sides how-to: names the long edge and how the stack turns"
+    else fail "--sides how-to: $(cat "$T/fhowto19-sf.txt")"; fi
+fi
+if frender 8 6 usf --fold 2up --sides front && frender 8 6 usb --fold 2up --sides back; then
+    qpdf --empty --collate --pages "$T/f8-usf.pdf" "$T/f8-usb.pdf" -- "$T/f8-umerged.pdf" 2>/dev/null
+    fold_check "$T/r8-6.pdf" "$T/f8-umerged.pdf" "2up --sides front + back collated" --fold 2up
+    fold_check "$T/r8-6.pdf" "$T/f8-usb.pdf" "2up --sides back alone" --fold 2up --sides back
+    if grep -q "along its short edge (top to bottom, like a wall calendar)" "$T/fhowto8-usf.txt"; then pass "2up --sides how-to: a portrait sheet's short edge turns top to bottom"; else fail "2up --sides how-to: $(cat "$T/fhowto8-usf.txt")"; fi
+fi
+"$PAMPHLET" "$T/p8.md" -l "$T/L7.yaml" -o "$T/r8-7.pdf" --booklet "$T/zb.pdf" --fold zine8 --sides back >/dev/null 2>"$T/zb.txt"
+rc=$?
+if [ $rc = 2 ] && grep -q "one side only" "$T/zb.txt"; then pass "zine8 --sides back: exit 2"; else fail "zine8 --sides back: exit $rc: $(cat "$T/zb.txt")"; fi
+
+# the fold from the layout, and bad values
+printf 'extends: %s\nbooklet:\n  fold: cut-stack\n' "$T/L6.yaml" >"$T/LF.yaml"
+if "$PAMPHLET" "$T/p8.md" -l "$T/LF.yaml" -o "$T/rF.pdf" --booklet "$T/bF.pdf" -q 2>"$T/eF.txt"; then
+    fold_check "$T/rF.pdf" "$T/bF.pdf" "booklet: fold: cut-stack in the layout" --fold cut-stack
+    "$PAMPHLET" "$T/p8.md" -l "$T/LF.yaml" -o "$T/rF.pdf" --booklet "$T/bF2.pdf" --fold saddle -q 2>/dev/null &&
+        booklet_check "$T/rF.pdf" "$T/bF2.pdf" "--fold saddle overrides the layout's fold"
+else fail "layout fold: $(cat "$T/eF.txt")"; fi
+printf 'extends: a5\nbooklet:\n  fold: accordion\n' >"$T/LB.yaml"
+"$PAMPHLET" "$T/p8.md" -l "$T/LB.yaml" -o "$T/rB.pdf" >/dev/null 2>"$T/eB.txt"
+rc=$?
+if [ $rc = 1 ] && grep -q "LB.yaml:3:.*fold" "$T/eB.txt" && grep -q "cut-stack" "$T/eB.txt"; then pass "layout fold: accordion: exit 1 at LB.yaml:3"; else fail "layout fold: accordion: exit $rc: $(cat "$T/eB.txt")"; fi
+"$PAMPHLET" "$T/p8.md" --fold accordion >/dev/null 2>"$T/eB2.txt"
+rc=$?
+if [ $rc = 2 ] && grep -q "use saddle, zine8, 2up or cut-stack" "$T/eB2.txt"; then pass "--fold accordion: exit 2"; else fail "--fold accordion: exit $rc: $(cat "$T/eB2.txt")"; fi
+"$PAMPHLET" "$T/p8.md" --sides top >/dev/null 2>"$T/eB3.txt"
+rc=$?
+if [ $rc = 2 ] && grep -q "use front or back" "$T/eB3.txt"; then pass "--sides top: exit 2"; else fail "--sides top: exit $rc: $(cat "$T/eB3.txt")"; fi
+
+# ---- the arithmetic builds without cairo: impose.c, paper.c, marks.c, howto.c include none of it
+
+if ${CC:-cc} -std=gnu11 -fsyntax-only -Isrc src/impose/impose.c src/impose/paper.c src/impose/howto.c src/impose/marks.c 2>"$T/cc.txt"; then
+    pass "impose.c, paper.c, marks.c, howto.c compile with no cairo headers"
+else fail "impose.c, paper.c or howto.c need more than -Isrc: $(head -n 3 "$T/cc.txt")"; fi
 
 # ---- creep: pages of sheet k move k x 0.5 mm toward the spine ----------------------------
 
@@ -219,6 +374,23 @@ if groff -ms -Tpdf "$T/g.ms" >"$T/g.pdf" 2>"$T/groff.err" && [ "$(pages_of "$T/g
     if qpdf --check "$T/gb-short-before-last.pdf" >"$T/qpdf.txt" 2>&1; then pass "qpdf --check clean on an imposed PDF"; else fail "qpdf --check on an imposed PDF: $(tail -n 3 "$T/qpdf.txt")"; fi
     "$PAMPHLET" impose "$T/g.pdf" -o "$T/gb-again.pdf" >/dev/null 2>&1
     if cmp -s "$T/gb-short-before-last.pdf" "$T/gb-again.pdf"; then pass "impose twice: byte-identical"; else fail "impose twice: outputs differ"; fi
+    # the other folds from another program's PDF (Letter pages: shrunk onto Tabloid)
+    for f in zine8 2up cut-stack; do
+        for d in short long; do
+            if "$PAMPHLET" impose "$T/g.pdf" -o "$T/gf-$f-$d.pdf" --fold "$f" --duplex "$d" >"$T/gh.txt" 2>"$T/ge.txt"; then
+                fold_check "$T/g.pdf" "$T/gf-$f-$d.pdf" "impose groff PDF --fold $f --duplex $d" --fold "$f" --duplex "$d"
+            else
+                fail "impose groff PDF --fold $f: $(cat "$T/ge.txt")"
+            fi
+            [ "$f" = zine8 ] && break
+        done
+    done
+    if "$PAMPHLET" impose "$T/g.pdf" -o "$T/gf-sb.pdf" --sides back --duplex long >"$T/gh.txt" 2>"$T/ge.txt"; then
+        fold_check "$T/g.pdf" "$T/gf-sb.pdf" "impose groff PDF --sides back --duplex long" --fold saddle --sides back --duplex long
+        if grep -q "backs only" "$T/gh.txt"; then pass "impose --sides back: how-to says backs only"; else fail "impose --sides back how-to: $(cat "$T/gh.txt")"; fi
+    else
+        fail "impose groff PDF --sides back: $(cat "$T/ge.txt")"
+    fi
 else
     fail "groff -ms -Tpdf did not make 5 pages: $(head -n 3 "$T/groff.err")"
 fi
@@ -242,6 +414,33 @@ rc=$?
 if [ $rc = 1 ] && grep -q "cut.pdf" "$T/e4.txt"; then pass "impose damaged PDF: exit 1, names the file"; else fail "impose damaged PDF: exit $rc: $(cat "$T/e4.txt")"; fi
 if [ "$(cat "$T/keep.pdf")" = previous ] && ! ls "$T"/.keep.pdf.tmp-* >/dev/null 2>&1; then pass "failed imposes left the old output untouched"; else fail "a failed impose changed the old output or left a temporary file"; fi
 
+# ---- impose places pages by reference (tests/e2e/test_byref.sh checks the bytes) ---------
+# every fold and option on the groff PDF: order and way up (fold_check), a clean PDF
+if [ -s "$T/g.pdf" ]; then
+    while IFS='|' read -r args opts; do
+        # shellcheck disable=SC2086
+        if "$PAMPHLET" impose "$T/g.pdf" -o "$T/gq.pdf" $args -q 2>"$T/ge.txt" && qpdf --check "$T/gq.pdf" >/dev/null 2>&1; then
+            # shellcheck disable=SC2086
+            fold_check "$T/g.pdf" "$T/gq.pdf" "impose $args: qpdf --check clean" $opts
+        else
+            fail "impose $args: $(head -n 2 "$T/ge.txt")"
+        fi
+    done <<'EOF'
+--fold saddle|--fold saddle
+--fold saddle --duplex long --binding right|--fold saddle --duplex long --rtl
+--fold 2up|--fold 2up
+--fold cut-stack --duplex long|--fold cut-stack --duplex long
+--fold zine8|--fold zine8
+--sides back --creep 0.3mm --signature 1|--fold saddle --sides back --signature 1
+--marks --sheet Tabloid|--fold saddle
+EOF
+    # pages turned with /Rotate (Word and scanners write them): shown as the viewer shows them
+    if qpdf --rotate=+90:1-2 --rotate=+180:3 "$T/g.pdf" "$T/grot.pdf" 2>/dev/null &&
+        "$PAMPHLET" impose "$T/grot.pdf" -o "$T/gq.pdf" --fold 2up -q 2>"$T/ge.txt"; then
+        fold_check "$T/grot.pdf" "$T/gq.pdf" "impose, pages with /Rotate" --fold 2up
+    else fail "impose, pages with /Rotate: $(head -n 2 "$T/ge.txt")"; fi
+fi
+
 # ---- the samples, every mode --------------------------------------------------------------
 
 for name in 1917 common-sense; do
@@ -263,7 +462,24 @@ for name in 1917 common-sense; do
             continue
         fi
         booklet_check "$r" "$b" "$name duplex $1, blanks $2, signature $3, binding $4" "${opts[@]}"
+        fold_check "$r" "$b" "$name saddle, every page's way up too" --fold saddle "${opts[@]}"
     done
+    # the other folds on A5 pages (on A3); a zine8 of 22 or more pages is refused
+    for mode in "2up short left" "2up long right" "cut-stack short left" "cut-stack long right"; do
+        set -- $mode
+        b="$T/$name-$1-$2-$3.pdf"
+        args=(--fold "$1" --duplex "$2" --binding "$3")
+        opts=(--fold "$1" --duplex "$2")
+        [ "$3" = right ] && opts+=(--rtl)
+        if "$PAMPHLET" "$src" -l layouts/a5.yaml -o "$r" --booklet "$b" "${args[@]}" >/dev/null 2>"$T/se.txt"; then
+            fold_check "$r" "$b" "$name $mode" "${opts[@]}"
+        else
+            fail "$name $mode: $(head -n 3 "$T/se.txt")"
+        fi
+    done
+    "$PAMPHLET" "$src" -l layouts/a5.yaml -o "$r" --booklet "$T/$name-z.pdf" --fold zine8 >/dev/null 2>"$T/se.txt"
+    rc=$?
+    if [ $rc = 2 ] && grep -q "a zine8 holds 8 pages" "$T/se.txt"; then pass "$name as zine8: exit 2, $(head -n 1 "$T/se.txt" | sed 's/.*error: //')"; else fail "$name as zine8: exit $rc"; fi
 done
 
 # ---- PDF health and reproducibility -------------------------------------------------------

@@ -101,8 +101,9 @@ a=$(sum "$T/out.pdf")
 b=$(sum "$T/out-b.pdf")
 edit "$T/doc.md" "The Revolution Under Siege" "The Marmalade Under Siege"
 if wait_for rebuilt "$r" && [ "$(sum "$T/out.pdf")" != "$a" ] && [ "$(sum "$T/out-b.pdf")" != "$b" ] &&
-    text_has "Marmalade Under Siege"; then
-    pass "watch: a write to the source rebuilds both PDFs"
+    text_has "Marmalade Under Siege" &&
+    pdftotext "$T/out-b.pdf" - 2>/dev/null | tr -s ' \n' ' ' | grep -q "Marmalade Under Siege"; then
+    pass "watch: a write to the source rebuilds both PDFs (the booklet imposed from the new one)"
 else
     fail "watch: a write to the source: $(tail -n 2 "$LOG")"
 fi

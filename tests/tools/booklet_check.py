@@ -1,4 +1,5 @@
 # Copy of ../shared/tools/booklet_check.py (the acceptance checker), kept here because CI has no ../shared; run it with python3 and keep it in sync.
+# One change: a one-page document stays the cover (issue 13: never on the back), so expected_order puts page 1 first whatever --blanks says.
 """Check a 2-up saddle-stitch booklet PDF against its reading-order PDF.
 
 usage: booklet_check.py READING.pdf BOOKLET.pdf [--duplex short|long] [--signature SHEETS]
@@ -43,7 +44,9 @@ def similarity(a, b):
 def expected_order(n, sheets_per_sig, blanks, rtl):
     """List of (front_left, front_right, back_left, back_right) page numbers, 0 = blank."""
     total = -(-n // 4) * 4
-    if blanks == 'before-last' and total > n:
+    if n == 1:
+        pages = [1, 0, 0, 0]
+    elif blanks == 'before-last' and total > n:
         pages = list(range(1, n)) + [0] * (total - n) + [n]
     else:
         pages = list(range(1, n + 1)) + [0] * (total - n)

@@ -5,8 +5,9 @@ Fails (exit 1, one line per problem) when
 - a paragraph's last lines stand alone at the top of a page (fewer than --widows, default 2),
 - a paragraph's first lines stand alone at the foot of a page (fewer than --orphans, default 2),
 - a heading is the last text on a page,
-- a line, image or rule lies outside the page's text area (running heads excepted; a
-  line's punctuation may hang into the margin as far as the line declares, <= 6 pt),
+- a line, image, rule or box lies outside the page's text area (running heads excepted; a
+  line's punctuation may hang into the margin as far as the line declares, <= 6 pt; a box
+  broken by a page may reach past the text where it is open, <= 6 pt),
 - a line is overfull.
 """
 import argparse
@@ -14,9 +15,10 @@ import re
 import sys
 
 PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(\S*) area=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)")
-ITEM = re.compile(r"^  (line|image|rule) x=([\d.-]+) y=([\d.-]+) w=([\d.-]+) h=([\d.-]+)(.*)$")
+ITEM = re.compile(r"^  (line|image|rule|box) x=([\d.-]+) y=([\d.-]+) w=([\d.-]+) h=([\d.-]+)(.*)$")
 PARA = re.compile(r"para=(\d+):(\d+)/(\d+)")
 HANG = re.compile(r"hang=([\d.]+),([\d.]+)")
+OPEN = re.compile(r"open=([trbl]+)")
 EPS = 0.05
 
 
@@ -66,7 +68,11 @@ def main():
                 if "note" not in flags and "marker" not in flags:
                     body.append((flags, PARA.search(rest)))
             else:
-                if x < ax - EPS or x + w > ax + aw + EPS or y < ay - EPS or y + h > ay + ah + EPS:
+                # a box broken by a page reaches past the text there (open=t/b), by at most 6 pt
+                m = OPEN.search(rest) if kind == "box" else None
+                top_past = 6 if m and "t" in m.group(1) else 0
+                bottom_past = 6 if m and "b" in m.group(1) else 0
+                if x < ax - EPS or x + w > ax + aw + EPS or y < ay - top_past - EPS or y + h > ay + ah + bottom_past + EPS:
                     problems.append(f"page {n}: {kind} at x={x:.2f} y={y:.2f} {w:.2f}x{h:.2f} outside the text area {pg['area']}")
         if pg["kind"] != "body" or not body:
             continue

@@ -218,6 +218,7 @@ static void shape(pm_shaped *p)
             double cs = pm_font_size(spec, &spec->code) / pm_spec_body_size(spec);
             add_attr(l, pango_attr_scale_new(cs), a, b);
         }
+        if (sp->style & PM_ST_SMALLCAPS) add_attr(l, pango_attr_font_features_new("smcp=1"), a, b);
         if (sp->style & PM_ST_SUPER) {
             add_attr(l, pango_attr_scale_new(0.68), a, b);
             add_attr(l, pango_attr_rise_new((int)lround(size * 0.36 * PANGO_SCALE)), a, b);
@@ -773,6 +774,7 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
         if (ex != 0) sh[nsh++] = (shift){p->item_end[i], ex};
     }
     first_x -= hang_left;
+    if (p->st.nshape) first_x += p->st.shape[line_no < p->st.nshape ? line_no : p->st.nshape - 1];
     double x0 = x_at(p, ls);
     memset(out, 0, sizeof *out);
     out->hang_left = hang_left;
@@ -962,6 +964,9 @@ static void build_line(pm_shaped *p, pm_arena *a, size_t from, size_t brk, doubl
     free(sh);
 }
 
+static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lp, const double *widths, size_t nw,
+                     pm_lb_result *res);
+
 /* Choose the breaks: TeX's first pass (no hyphenation, within the pretolerance) and,
  * if that fails, the hyphenation points and the full passes. Returns 0 and the breaks
  * in res (freed by the caller), or -1. */
@@ -972,9 +977,25 @@ static int choose_breaks(pm_setter *s, pm_shaped *p, int looseness, pm_lb_result
     lp.tolerance = p->st.tolerance;
     lp.looseness = looseness;
     lp.emergency_stretch = 2 * pm_font_size(s->spec, p->st.font);
-    double width = p->st.width;
+    double one = p->st.width, *widths = &one;
+    size_t nw = 1;
+    if (p->st.nshape > 0) { /* each line as wide as its shape leaves it */
+        nw = (size_t)p->st.nshape;
+        widths = pm_xmalloc(nw * sizeof *widths);
+        for (size_t k = 0; k < nw; k++) widths[k] = p->st.width - p->st.shape[k];
+    }
+    int rc = breaks_in(s, p, &lp, widths, nw, res);
+    if (widths != &one) free(widths);
+    return rc;
+}
+
+/* choose_breaks with the lines' widths. */
+static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw,
+                     pm_lb_result *res)
+{
+    pm_lb_params lp = *lpp;
     memset(res, 0, sizeof *res);
-    if (!p->hyphenated && looseness && p->st.hyphenate) collect(p, 1); /* all the breaks there are */
+    if (!p->hyphenated && lp.looseness && p->st.hyphenate) collect(p, 1); /* all the breaks there are */
     if (!p->hyphenated) {
         /* Most paragraphs that pass the first pass never need their hyphenation points
            looked up. */
@@ -983,14 +1004,14 @@ static int choose_breaks(pm_setter *s, pm_shaped *p, int looseness, pm_lb_result
         first.pretolerance = -1;
         first.emergency_stretch = 0;
         if (!p->st.hyphenate) first = lp;
-        if (pm_linebreak(p->items, p->nitems, &width, 1, &first, res) == 0 &&
+        if (pm_linebreak(p->items, p->nitems, widths, nw, &first, res) == 0 &&
             (!p->st.hyphenate || res->pass == 2))
             return 0;
         pm_lb_result_free(res);
         if (p->st.hyphenate) collect(p, 1);
     }
     lp.pretolerance = -1; /* the first pass is known to fail */
-    if (pm_linebreak(p->items, p->nitems, &width, 1, &lp, res) < 0 || !res->n) {
+    if (pm_linebreak(p->items, p->nitems, widths, nw, &lp, res) < 0 || !res->n) {
         pm_lb_result_free(res);
         return -1;
     }
@@ -1055,7 +1076,7 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     struct {
         const void *font;
         double width, indent, tolerance;
-        int32_t align, hyphenate, code;
+        int32_t align, hyphenate, code, nshape;
         uint32_t len;
     } head;
     memset(&head, 0, sizeof head); /* padding too: the key is compared as bytes */
@@ -1066,8 +1087,10 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     head.align = st->align;
     head.hyphenate = st->hyphenate;
     head.code = st->code;
+    head.nshape = st->nshape;
     head.len = t->len;
     g_byte_array_append(k, (const guint8 *)&head, sizeof head);
+    if (st->nshape > 0) g_byte_array_append(k, (const guint8 *)st->shape, (guint)(st->nshape * sizeof *st->shape));
     g_byte_array_append(k, (const guint8 *)t->utf8, t->len);
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];

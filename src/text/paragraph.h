@@ -45,6 +45,11 @@ typedef struct pm_para_style {
     double tolerance;          /* 0: from the spec */
     int quiet;                 /* no warning for a word wider than the line (the caller
                                   has said what is wrong) */
+    const double *shape;       /* per line: how far it starts right of the others (its width
+                                  less by as much); the last value goes on for the lines
+                                  after (TeX's \parshape: a drop cap's lines, a hanging
+                                  indent). NULL: none. Must outlive the shaped paragraph */
+    int nshape;
 } pm_para_style;
 
 typedef struct pm_shaped pm_shaped;

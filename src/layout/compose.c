@@ -52,6 +52,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     double used = used0, stretch = 0;
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
+    int keep = 0;           /* keep-together boxes the walk is in: no break inside them */
     memset(r, 0, sizeof *r);
     r->best = n;
     r->cost = HUGE_VAL;
@@ -59,7 +60,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     for (j = i; j < n; j++) {
         const vitem *it = &v[j];
         notes_mark before = pm_acc_mark(acc);
-        if (vlist_legal(v, i, j) && j > i) {
+        if (vlist_legal(v, i, j) && j > i && !keep) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
             /* a heading is followed on its page by two lines of text or by a figure */
             if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
@@ -86,6 +87,8 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             }
         } else if (it->kind == V_RULE) {
             used += it->h;
+        } else if (it->kind == V_BOX_START || it->kind == V_BOX_END) {
+            if (it->box->keep) keep += it->kind == V_BOX_START ? 1 : keep > 0 ? -1 : 0;
         }
         /* (the first item of a page always goes on it, unless figures floated to the top
            already fill it: then the page holds only them) */

@@ -2,6 +2,8 @@
 # Golden layout tests: each tests/golden/NAME.md is laid out (with NAME.yaml if present,
 # else golden.yaml) and its layout dump compared with NAME.expected; the warnings printed
 # are compared with NAME.warnings when that file exists. A mismatch prints a unified diff.
+# Each dump must also keep the page rules (../e2e/dump_check.py), and a contents list must
+# show the pages its headings are on (../tools/toc_check.py).
 # An .expected file whose first line is KNOWNBAD is a parked known failure (reported, not
 # failed). Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
 # PAMPHLET=path runs another build of the program (default ./pamphlet).
@@ -32,6 +34,8 @@ for md in *.md; do
         echo "FAIL $name: warnings differ from $name.warnings"; fail=1
     elif ! python3 ../e2e/dump_check.py "$got"; then
         echo "FAIL $name: page rules broken"; fail=1
+    elif ! python3 ../tools/toc_check.py "$got" --expect "$(grep -cE '^\[\[toc\]\]$|^toc: true$' "$md")"; then
+        echo "FAIL $name: the contents list's page numbers are wrong"; fail=1
     else
         echo "ok   $name"
     fi

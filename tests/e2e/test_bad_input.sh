@@ -192,11 +192,21 @@ row "extends in a circle" 1 "^$B/cycle-b\.yaml:1:10: error: extends: 'cycle-a\.y
 row "a font family the fonts folder does not have" 1 "^$B/no-font\.yaml:4: error: fonts\.body: font family 'Comic Sans MS' is not in" \
     "^  hint: families available: .*Linux Libertine O" -- "$GOOD" -l $B/no-font.yaml
 row "layout file over 1 MiB" 1 "huge\.yaml: error: layout file is 2097152 bytes; the limit is 1048576" -- "$GOOD" -l "$G/huge.yaml"
+row "a style's colour that is not one" 1 "^$B/bad-style\.yaml:3:15: error: styles\.box\.tint: '#12345' is not a colour" \
+    -- "$GOOD" -l $B/bad-style.yaml
+row "a style's misspelt key, with a suggestion" 1 "^$B/style-key\.yaml:4:5: error: unknown layout key 'styles\.box\.bordr'" \
+    "^  hint: did you mean 'border'\?" -- "$GOOD" -l $B/style-key.yaml
 row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find this layout" -- "$GOOD" -l no-such-layout
 
 # ---- content ------------------------------------------------------------------------------
 row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1: error: unknown front matter key 'titel'" \
     "^  hint: did you mean 'title'\?" -- $B/unknown-fm-key.md $L
+row "'toc:' in the front matter that is not true or false" 1 "^$B/toc-fm\.md:3:6: error: toc: 'perhaps' is not true or false" \
+    -- $B/toc-fm.md $L
+row "classes no style names: warnings at their line and column, with the styles there are" 0 \
+    "^$B/unknown-class\.md:6:1: warning: unknown class '\.warning'" \
+    "^$B/unknown-class\.md:10:14: warning: unknown class '\.centre'" "^  hint: did you mean '\.center'\?" \
+    "^  hint: the layout's styles: box, pullquote, aside, center" -- $B/unknown-class.md $L
 row "front matter never closed" 1 "^$B/unclosed-fm\.md:1:1: error: front matter is not closed" -- $B/unclosed-fm.md $L
 row "broken YAML in the front matter" 1 "^$B/broken-fm\.md:4:1: error: YAML: " -- $B/broken-fm.md $L
 row "YAML alias in the front matter" 1 "alias-fm\.md:2:8: error: YAML anchors \(&t\) are not supported" -- "$G/alias-fm.md" $L

@@ -860,7 +860,7 @@ static void default_styles(pm_spec *s)
     st->space_before = EM(1);
     STYLE("dateline"); /* place and date, above a letter */
     st->align = PM_ALIGN_RIGHT;
-    st->space_after = EM(1);
+    st->space_before = st->space_after = EM(1);
 #undef STYLE
 }
 

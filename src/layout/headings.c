@@ -64,7 +64,7 @@ static const pm_text *prefixed(pm_arena *a, const pm_text *text, const char *pre
     *t = *text;
     char *s = pm_arena_alloc(a, pl + text->len + 1);
     snprintf(s, pl + 1, "%s%s", prefix, sep);
-    memcpy(s + pl, text->utf8, text->len);
+    if (text->len) memcpy(s + pl, text->utf8, text->len);
     s[pl + text->len] = 0;
     t->utf8 = s;
     t->len = (uint32_t)(pl + text->len);
@@ -162,7 +162,7 @@ static const pm_text *linked(pm_arena *a, const pm_text *text, const char *id)
     *t = *text;
     t->spans = pm_arena_array(a, text->nspans + 1, sizeof *t->spans);
     t->spans[0] = (pm_span){0, text->len, PM_ST_LINK, pm_arena_printf(a, "#%s", id), 0};
-    memcpy(t->spans + 1, text->spans, text->nspans * sizeof *t->spans);
+    if (text->nspans) memcpy(t->spans + 1, text->spans, text->nspans * sizeof *t->spans);
     t->nspans = text->nspans + 1;
     return t;
 }

@@ -13,13 +13,41 @@ PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz fontconfig yaml-
        libcmark-gfm libpng
 # poppler-glib: headers only; impose_pdf.c loads the library when `impose` runs
 DLPKGS = poppler-glib
+# libraries without a .pc file: a header of each
+HDRS = hyphen.h jpeglib.h cmark-gfm-core-extensions.h
+# the Debian 12 package of each (tools/install-deps.sh installs them all)
+DEB_OF = pangocairo=libpango1.0-dev pangofc=libpango1.0-dev pangoft2=libpango1.0-dev \
+         cairo-pdf=libcairo2-dev cairo-png=libcairo2-dev harfbuzz=libharfbuzz-dev \
+         fontconfig=libfontconfig-dev yaml-0.1=libyaml-dev libcmark-gfm=libcmark-gfm-dev \
+         libpng=libpng-dev poppler-glib=libpoppler-glib-dev hyphen.h=libhyphen-dev \
+         jpeglib.h=libjpeg-dev cmark-gfm-core-extensions.h=libcmark-gfm-extensions-dev
 CC ?= cc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow
-PM_CFLAGS = -std=gnu11 $(WARN) $(shell pkg-config --cflags $(PKGS) $(DLPKGS)) \
-            -Isrc -DPM_DATADIR='"$(DATADIR)"'
-PM_LIBS = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lhyphen -ljpeg -lm -ldl -lpthread
+
+# pkg-config runs once per make (:=), and only when a goal compiles something; a missing
+# library stops make at once with its Debian package named, before any compiler error.
+deb_of = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(DEB_OF))),$(1))
+ifneq ($(filter-out deps setup check clean uninstall,$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v pkg-config),)
+$(error pkg-config is not installed: run tools/install-deps.sh (Debian 12), which installs everything the build needs)
+endif
+ifneq ($(shell pkg-config --exists $(PKGS) $(DLPKGS) && echo ok),ok)
+PKG_MISSING := $(foreach p,$(PKGS) $(DLPKGS),$(if $(shell pkg-config --exists $(p) && echo ok),,$(call deb_of,$(p))~(no~$(p).pc)))
+$(error missing libraries: $(subst ~, ,$(strip $(PKG_MISSING))); run tools/install-deps.sh (Debian 12), which installs everything the build needs)
+endif
+HASH := \#
+hdr_ok = $(shell printf '$(foreach h,$(1),$(HASH)include <$(h)>\n)' | $(CC) -E -x c - >/dev/null 2>&1 && echo ok)
+ifneq ($(call hdr_ok,$(HDRS)),ok)
+HDR_MISSING := $(foreach h,$(HDRS),$(if $(call hdr_ok,$(h)),,$(call deb_of,$(h))~(no~$(h))))
+$(error missing libraries: $(subst ~, ,$(strip $(HDR_MISSING))); run tools/install-deps.sh (Debian 12), which installs everything the build needs)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(DLPKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+endif
+PM_CFLAGS = -std=gnu11 $(WARN) $(PKG_CFLAGS) -Isrc -DPM_DATADIR='"$(DATADIR)"'
+PM_LIBS = $(PKG_LIBS) -lcmark-gfm-extensions -lhyphen -ljpeg -lm -ldl -lpthread
 
 BUILD ?= build
 # src/ is grouped by pipeline stage (docs/architecture.md); objects keep the folders

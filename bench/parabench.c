@@ -10,7 +10,7 @@
  * PangoContext (pm_fonts_context), the same font description per paragraph
  * (pm_fonts_desc: the body font, or the quote font in a block quote, as src/layout/flow.c
  * chooses), the same inline styles as Pango attributes (italic, bold, code, footnote
- * numbers, as src/text/paragraph.c sets them), the same width (the text width of the layout
+ * numbers, as src/text/shape.c sets them), the same width (the text width of the layout
  * less list and quote indents) and first-line indent. Start-up (content, layout, fonts,
  * hyphenation patterns) is not timed. Each round starts with a new pm_setter and newly
  * loaded hyphenation patterns, so pamphlet's caches are as cold as in a run of the
@@ -78,7 +78,7 @@ static void add_attr(PangoAttrList *l, PangoAttribute *a, uint32_t start, uint32
     pango_attr_list_insert(l, a);
 }
 
-/* The inline styles of a paragraph as Pango attributes, as src/text/paragraph.c sets them. */
+/* The inline styles of a paragraph as Pango attributes, as src/text/shape.c sets them. */
 static PangoAttrList *span_attrs(const pm_spec *spec, const pm_font_spec *f, const pm_text *t)
 {
     PangoAttrList *l = pango_attr_list_new();

@@ -42,6 +42,57 @@ check-asan: asan-build
 	else echo "check-asan: no sanitizer reports"; fi; \
 	exit $$rc
 
+# ThreadSanitizer. Threads of ours: the main one (content, layout, page building), the
+# reading PDF's writer (pages drawn as they are built), the booklet's writer (drawn
+# while the reading PDF is finished), hyphenation patterns loading; and Pango's own
+# fontset matching. tests/tsan.supp names the libraries' own threading (Pango's pools,
+# cairo's lock-free pools, glibc's time zone lock), which ThreadSanitizer sees only in
+# part; nothing of ours is suppressed.
+#
+#   make tsan-build         build-tsan/pamphlet and build-tsan/tests/* with -fsanitize=thread
+#   make check-tsan         the whole test suite under ThreadSanitizer, as check-asan does
+#                           (the error paths that stop a writer thread, watch mode's
+#                           rebuilds, booklets in every mode); any report fails it (logs in
+#                           build-tsan/logs/). Part of make check: about 2.5 minutes of CPU
+#   make check-tsan-quick   the unit tests (two writers painting the same images on two
+#                           threads among them), then both samples with their booklets (the
+#                           renders that run every thread): under a minute with the build
+TSAN_BUILD ?= build-tsan
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer -g -O1
+TSAN_LOGS = $(CURDIR)/$(TSAN_BUILD)/logs
+TSAN_ENV = TSAN_OPTIONS=suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:abort_on_error=1:exitcode=86:second_deadlock_stack=1:log_path=$(TSAN_LOGS)/tsan \
+           PAMPHLET_DATADIR=$(CURDIR)
+TSAN_OUT = $(TSAN_BUILD)/out
+
+tsan-build:
+	$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) CC=$(SAN_CC) OPT=-O1 \
+	    CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" $(TSAN_BUILD)/pamphlet tests
+
+check-tsan-quick: tsan-build
+	@rm -rf $(TSAN_LOGS) $(TSAN_OUT) && mkdir -p $(TSAN_LOGS) $(TSAN_OUT)
+	@rc=0; \
+	for t in $(TSAN_BUILD)/tests/test_*; do \
+	    env $(TSAN_ENV) $$t >$(TSAN_OUT)/unit.log 2>&1 || { echo "check-tsan-quick: FAILED $$t"; tail -n 5 $(TSAN_OUT)/unit.log; rc=1; }; \
+	done; \
+	for s in 1917 common-sense; do \
+	    env $(TSAN_ENV) $(TSAN_BUILD)/pamphlet content/$$s.md -l layouts/a5.yaml -o $(TSAN_OUT)/$$s.pdf \
+	        --booklet $(TSAN_OUT)/$$s-booklet.pdf -q || { echo "check-tsan-quick: FAILED the $$s render"; rc=1; }; \
+	    [ -s $(TSAN_OUT)/$$s-booklet.pdf ] || { echo "check-tsan-quick: no $$s booklet"; rc=1; }; \
+	done; \
+	if ls $(TSAN_LOGS)/* >/dev/null 2>&1; then \
+	    echo "check-tsan-quick: ThreadSanitizer reports:"; head -n 60 $(TSAN_LOGS)/*; rc=1; \
+	else echo "check-tsan-quick: unit tests and both samples with booklets, no ThreadSanitizer reports"; fi; \
+	exit $$rc
+
+check-tsan: tsan-build
+	@rm -rf $(TSAN_LOGS) && mkdir -p $(TSAN_LOGS)
+	env $(TSAN_ENV) PAMPHLET=$(TSAN_BUILD)/pamphlet BUILD=$(TSAN_BUILD) tests/run.sh; \
+	rc=$$?; \
+	if ls $(TSAN_LOGS)/* >/dev/null 2>&1; then \
+	    echo "check-tsan: ThreadSanitizer reports:"; head -n 60 $(TSAN_LOGS)/*; rc=1; \
+	else echo "check-tsan: no ThreadSanitizer reports"; fi; \
+	exit $$rc
+
 # valgrind on the normal build (-O2 -g). Leaks of kind "possible" and "reachable" are the
 # libraries' caches; definite and indirect ones are errors.
 VALGRIND = valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -53,4 +104,4 @@ valgrind: pamphlet
 	    --booklet $(VG_OUT)/1917-booklet.pdf
 	@echo "valgrind: the 1917 render (PDF + booklet) is clean"
 
-.PHONY: asan-build check-asan valgrind
+.PHONY: asan-build check-asan tsan-build check-tsan check-tsan-quick valgrind

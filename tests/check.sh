@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All of `make check`, in stages: the test suite; the same suite built with Address- and
-# UndefinedBehaviorSanitizer; the fuzzing reproducers; valgrind over a whole render.
+# UndefinedBehaviorSanitizer; the same suite under ThreadSanitizer; the fuzzing
+# reproducers; valgrind over a whole render.
 # Ends with one line "N passed, N failed" over all of them (each test of a suite counts).
 set -u
 cd "$(dirname "$0")/.."
@@ -35,6 +36,7 @@ stage() { # name, command...: one check
 
 suite "test suite" tests/run.sh
 suite "test suite under ASan and UBSan" make --no-print-directory check-asan
+suite "test suite under ThreadSanitizer" make --no-print-directory check-tsan
 stage "fuzzing reproducers (fuzz/regress)" make --no-print-directory fuzz-regress
 stage "valgrind: 1917 render" make --no-print-directory valgrind
 echo

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests (cmocka), golden layout tests, end-to-end scripts.
+# Runs every test: the source checks (the include rule), unit tests (cmocka), golden
+# layout tests, end-to-end scripts.
 # Ends with one line "N passed, N failed". Exit status 0 only if nothing failed.
 #   PAMPHLET=path  the program under test (default ./pamphlet)
 #   BUILD=dir      where the unit tests were built (default build: $BUILD/tests/test_*)
@@ -21,6 +22,8 @@ run() { # name, command...
     echo "=== $name"
     if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
+run "source: include rule (tests/tools/check_includes.py)" python3 tests/tools/check_includes.py
+run "source: the include checker's self-test" python3 tests/tools/test_check_includes.py
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] && run "unit: ${t##*/}" "$t"
 done

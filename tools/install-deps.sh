@@ -5,13 +5,16 @@ set -e
 BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev
  libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev hyphen-en-us
  libjpeg-dev libpng-dev libpoppler-glib-dev"
-TEST="libcmocka-dev poppler-utils qpdf python3 groff fonts-urw-base35 valgrind clang libclang-rt-14-dev"
+# the fonts the shipped layouts a5-rtl (Arabic) and a5-cjk (Chinese, Japanese) fall back on
+FONTS="fonts-noto-core fonts-droid-fallback"
+TEST="libcmocka-dev poppler-utils qpdf python3 groff fonts-urw-base35 $FONTS
+ fonts-noto-color-emoji hyphen-es hyphen-de hyphen-fr valgrind clang libclang-rt-14-dev"
 BENCH="hyperfine"
 want="$BUILD"
 case "${1:-build}" in
     build) ;;
     test) want="$BUILD $TEST" ;;
-    all) want="$BUILD $TEST $BENCH" ;;
+    all) want="$BUILD $FONTS $TEST $BENCH" ;;
     *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
 esac
 missing=""

@@ -7,7 +7,9 @@
 
 #include "impose/booklet.h"
 #include "base/diag.h"
+#include "app/outputs.h"
 #include "app/render.h"
+#include "layout/flow.h"
 #include "base/units.h"
 #include "base/version.h"
 #include "app/watch.h"
@@ -28,8 +30,12 @@ static const char usage[] =
     "      --dpi N             resolution of PNG proofs (default 100)\n"
     "      --no-pdf            write no reading PDF\n"
     "      --preflight         check everything and report; write nothing\n"
+    "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
+    "                          four (a booklet without blank pages); none: not even a\n"
+    "                          last page of a few lines is pulled back\n"
     "      --watch             render, then render again whenever an input changes\n"
-    "      --fonts DIR         take fonts from DIR instead of the shipped fonts\n"
+    "      --fonts DIR         also take fonts from DIR and its subfolders (after the\n"
+    "                          shipped fonts; may be given more than once)\n"
     "  -q, --quiet             errors only: no warnings, no booklet how-to\n"
     "\n"
     "Booklet options (override the layout's booklet: section):\n"
@@ -51,7 +57,7 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_PAGES
 };
 
 static const struct option longopts[] = {
@@ -65,6 +71,7 @@ static const struct option longopts[] = {
     {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
     {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
+    {"pages", required_argument, 0, O_PAGES},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -129,8 +136,25 @@ int main(int argc, char **argv)
         }
         case O_NOPDF: o.no_pdf = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
-        case O_FONTS: o.fonts_dir = optarg; break;
-        case O_SHEET: o.sheet = optarg; break;
+        case O_FONTS: { /* folders add up, ':' between them */
+            static char dirs[8192];
+            if (strchr(optarg, ':')) return bad_usage("--fonts '%s': a folder name with ':' cannot be used", optarg);
+            if (strlen(dirs) + strlen(optarg) + 2 > sizeof dirs) return bad_usage("%s", "too many --fonts folders");
+            if (*dirs) strcat(dirs, ":");
+            strcat(dirs, optarg);
+            o.fonts_dir = dirs;
+            break;
+        }
+        case O_SHEET: {
+            double w, h;
+            if (pm_paper_size(optarg, &w, &h) < 0) {
+                char msg[512];
+                snprintf(msg, sizeof msg, "--sheet '%s': unknown paper size (known: %s)", optarg, pm_paper_names());
+                return bad_usage("%s", msg);
+            }
+            o.sheet = optarg;
+            break;
+        }
         case O_DUPLEX:
             if (!strcmp(optarg, "short")) o.duplex = PM_DUPLEX_SHORT;
             else if (!strcmp(optarg, "long")) o.duplex = PM_DUPLEX_LONG;
@@ -161,6 +185,16 @@ int main(int argc, char **argv)
             else return bad_usage("--binding '%s': use left or right", optarg);
             break;
         case O_WATCH: watch = 1; break;
+        case O_PAGES: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!strcmp(optarg, "fit")) o.pages = PM_FIT_NEAREST;
+            else if (!strcmp(optarg, "none")) o.pages = -2;
+            else if (*end || v < 1 || v > 100000)
+                return bad_usage("--pages '%s': give a number of pages, 'fit' (a multiple of four) or 'none'", optarg);
+            else o.pages = (int)v;
+            break;
+        }
         case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default: {
             const char *bad = argv[optind - 1];
@@ -177,22 +211,11 @@ int main(int argc, char **argv)
     if (impose) {
         if (!o.output) return bad_usage("%s", "impose needs -o OUT.pdf");
         pm_booklet_opts bo;
-        pm_booklet_opts_from_spec(NULL, &bo);
-        if (o.duplex >= 0) bo.duplex = (pm_duplex)o.duplex;
-        if (o.blanks >= 0) bo.blanks = (pm_blanks)o.blanks;
-        if (o.signature >= 0) bo.signature = o.signature;
-        if (o.marks >= 0) bo.marks = o.marks;
-        if (o.rtl >= 0) bo.rtl = o.rtl;
-        if (o.creep >= 0) bo.creep = o.creep;
-        if (o.printer_margin >= 0) bo.printer_margin = o.printer_margin;
-        bo.quiet = o.quiet;
-        if (o.sheet) {
-            double w, h;
-            if (pm_paper_size(o.sheet, &w, &h) < 0) return bad_usage("--sheet '%s': unknown paper size", o.sheet);
-            bo.sheet_w = w > h ? w : h;
-            bo.sheet_h = w > h ? h : w;
-        }
-        return pm_impose_pdf(o.source, o.output, &bo);
+        pm_output out = {"-o", "the booklet", o.output, 0};
+        pm_input in = {"the PDF to impose", o.source};
+        int rc = pm_outputs_check(&out, 1, &in, 1, 0);
+        if (!rc) rc = pm_options_booklet(&o, NULL, PM_DIR_LTR, &bo);
+        return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
     if (watch) {
         if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/outputs.h"
 #include "input/content.h"
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -70,6 +71,7 @@ void pm_options_init(pm_options *o)
     memset(o, 0, sizeof *o);
     o->dpi = 100;
     o->duplex = o->blanks = o->signature = o->marks = o->rtl = -1;
+    o->pages = 0;
     o->creep = o->printer_margin = -1;
 }
 
@@ -119,7 +121,7 @@ typedef struct pdf_pipe {
     size_t n, cap, next;
     int done;
     const pm_layout *lay;
-    pm_device *dev;
+    pm_writer *wr;
     int rc;
     int joined;
     pthread_t thread;
@@ -156,9 +158,9 @@ static void *pipe_run(void *arg)
         if (p->rc) continue; /* after an error: drain */
         if (!begun) {
             begun = 1;
-            if (p->dev->begin) p->rc = p->dev->begin(p->dev, lay);
+            if (p->wr->begin) p->rc = p->wr->begin(p->wr, lay);
         }
-        if (!p->rc) p->rc = p->dev->page(p->dev, lay, pg);
+        if (!p->rc) p->rc = p->wr->page(p->wr, lay, pg);
     }
     return NULL;
 }
@@ -177,25 +179,27 @@ static void pipe_stop(void *ud)
     p->joined = 1;
 }
 
-/* A device run on a thread of its own: the booklet is drawn while the reading PDF is
- * finished (its images come from their second set of source surfaces). */
-typedef struct dev_thread {
-    pm_device *dev;
+/* A writer run on a thread of its own: the booklet is drawn while the reading PDF is
+ * finished (each paints images from sources of its own: image.h). */
+typedef struct writer_thread {
+    pm_writer *wr;
     const pm_layout *lay;
     int rc;
     pthread_t thread;
-} dev_thread;
+} writer_thread;
 
-static void *dev_thread_run(void *arg)
+static void *writer_thread_run(void *arg)
 {
-    dev_thread *t = arg;
-    t->rc = pm_device_run(t->dev, t->lay);
+    writer_thread *t = arg;
+    t->rc = pm_writer_run(t->wr, t->lay);
     return NULL;
 }
 
-static int booklet_options(const pm_options *o, const pm_spec *spec, pm_booklet_opts *b)
+int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_booklet_opts *b)
 {
     pm_booklet_opts_from_spec(spec, b);
+    if (spec && !spec->booklet.binding_given) b->rtl = dir == PM_DIR_RTL; /* right-to-left: bound on the right */
+    b->quiet = o->quiet;
     if (o->duplex >= 0) b->duplex = (pm_duplex)o->duplex;
     if (o->blanks >= 0) b->blanks = (pm_blanks)o->blanks;
     if (o->signature >= 0) b->signature = o->signature;
@@ -267,11 +271,12 @@ static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)
 
 static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_spec *spec, const pm_layout *lay,
                              const pm_flow_stats *st, const pm_booklet_opts *bo, int booklet_rc,
-                             const pm_imposition *im, int warnings_before)
+                             const pm_imposition *im, int warnings_before, int natural, pm_fonts *fonts)
 {
     printf("preflight: %s with %s\n", doc->path, spec->file);
-    printf("  pages:             %zu of %.0f x %.0f mm\n", lay->npages, spec->page_w / 72 * 25.4,
-           spec->page_h / 72 * 25.4);
+    printf("  pages:             %zu of %.0f x %.0f mm%s\n", lay->npages, spec->page_w / 72 * 25.4,
+           spec->page_h / 72 * 25.4, natural && natural != (int)lay->npages ? " (fitted: see below)" : "");
+    if (natural && natural != (int)lay->npages) printf("  natural count:     %d pages\n", natural);
     printf("  figures scaled:    %d\n", st->figures_scaled);
     printf("  widows, orphans:   %d, %d that could not be avoided\n", st->widows, st->orphans);
     printf("  short pages:       %d (ending above the last line of the page)\n", st->short_pages);
@@ -282,9 +287,9 @@ static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_sp
     } else {
         printf("  booklet:           cannot be imposed (see above)\n");
     }
+    pm_fonts_report(fonts, stdout);
     int warnings = pm_diag_warnings() - warnings_before;
     printf("  warnings:          %d%s\n", warnings, warnings ? " (above)" : "");
-    printf("  nothing was written%s\n", o->output || o->booklet ? " (-o and --booklet are ignored)" : "");
 }
 
 pm_session *pm_session_new(int keep)
@@ -324,119 +329,208 @@ int pm_session_inputs(pm_session *s, const char *const **paths)
     return s->ninputs;
 }
 
-int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
-{
-    double t0 = now_ms();
-    int rc, ndev = 0, booklet = -1, warnings_before = pm_diag_warnings();
-    pm_doc *doc = NULL;
-    pm_spec *spec = NULL;
-    pm_layout *lay = NULL;
-    pm_device *devs[8];
-    char *outpath = NULL;
-    pm_flow_stats stats = {0};
-    if (info) memset(info, 0, sizeof *info);
+/* One run of the pipeline: what the steps of pm_session_render share. */
+typedef struct run {
+    pm_session *s;
+    const pm_options *o;
+    pm_doc *doc;
+    pm_spec *spec;            /* once accepted, the session's (s->spec) */
+    pm_layout *lay;
+    pm_flow_stats stats;
+    char *outpath;            /* the reading PDF, or NULL (--no-pdf, --preflight) */
+    pm_writer *writers[8];
+    int nwriters;
+    int booklet;              /* index of the booklet writer, or -1 */
+    int ran;                  /* writers [0, ran) have run: the reading PDF drawn as pages came */
+    int booklet_ran;          /* the booklet was drawn on a thread of its own */
+    int warnings_before;
+    pm_fit_opts fit;          /* the page count wanted (--pages, the layout's fit:) */
+    pm_fit_report fitrep;
+} run;
 
-    stage("start");
-    rc = pm_content_load(o->source, &doc);
-    if (rc) goto done;
+/* The content, and the layout: an unchanged one (watch mode) keeps the paragraphs set
+ * with it. */
+static int load_content_and_layout(run *r)
+{
+    pm_session *s = r->s;
+    int rc = pm_content_load(r->o->source, &r->doc);
+    if (rc) return rc;
     stage("content");
-    rc = load_spec(o, doc, &spec);
-    if (rc) goto done;
-    /* an unchanged layout keeps the paragraphs set with it */
-    uint64_t h = s->keep ? spec_hash(spec) : 0;
+    if ((rc = load_spec(r->o, r->doc, &r->spec))) return rc;
+    uint64_t h = s->keep ? spec_hash(r->spec) : 0;
     if (s->spec && h && h == s->spec_hash) {
-        pm_spec_drop(spec);
-        spec = s->spec;
+        pm_spec_drop(r->spec);
+        r->spec = s->spec;
     } else {
         pm_setter_drop(s->set);
         s->set = NULL;
         pm_spec_drop(s->spec);
-        s->spec = spec;
+        s->spec = r->spec;
         s->spec_hash = h;
         s->fonts_checked = 0;
     }
-    if (spec->hyphenate && (!s->hyph_lang || strcmp(s->hyph_lang, doc->meta.lang))) {
+    return PM_OK;
+}
+
+/* The fonts folder's fonts, loaded once per session (again when the folder changes),
+ * and checked against the layout's roles when the layout is new. */
+static int load_fonts(run *r)
+{
+    pm_session *s = r->s;
+    const pm_options *o = r->o;
+    /* the shipped fonts, then the --fonts folders, then (if the layout says so) the system's */
+    const char *fdir = pm_find_data("fonts", NULL);
+    char first[4096];
+    if (!fdir && o->fonts_dir) { /* no shipped fonts: the first --fonts folder stands for them */
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(o->fonts_dir, ":"), o->fonts_dir);
+        fdir = first;
+    }
+    if (!fdir) {
+        pm_error(NULL, 0, 0, "cannot find the fonts folder (looked beside the program and in %s)", PM_DATADIR);
+        return PM_EIO;
+    }
+    if (s->fonts && (strcmp(s->fonts_dir, fdir) || !pm_fonts_same(s->fonts, o->fonts_dir, r->spec->system_fonts)))
+        pm_session_forget_fonts(s);
+    if (!s->fonts) {
+        char *fd = pm_xstrdup(fdir);
+        int rc = pm_fonts_open(fd, o->fonts_dir, r->spec->system_fonts, &s->fonts);
+        free(s->fonts_dir);
+        s->fonts_dir = fd;
+        s->fonts_checked = 0;
+        if (rc) return rc;
+    }
+    if (!s->fonts_checked) {
+        int rc = check_fonts(s->fonts, r->spec);
+        if (rc) {
+            pm_spec_drop(s->spec); /* check it again next time */
+            s->spec = NULL;
+            r->spec = NULL;
+            return rc;
+        }
+        s->fonts_checked = 1;
+    }
+    stage("fonts");
+    return PM_OK;
+}
+
+/* Hyphenation patterns for the document's language (they load on a thread meanwhile),
+ * the fonts, and the paragraph setter, begun for this run with the image cache. */
+static int prepare_setting(run *r)
+{
+    pm_session *s = r->s;
+    const pm_doc *doc = r->doc;
+    if (r->spec->hyphenate && (!s->hyph_lang || strcmp(s->hyph_lang, doc->meta.lang))) {
         pm_setter_drop(s->set);
         s->set = NULL;
         pm_hyph_drop(s->hyph);
         s->hyph = NULL;
         free(s->hyph_lang);
         s->hyph_lang = pm_xstrdup(doc->meta.lang);
-        s->hyph = pm_hyph_load(s->hyph_lang, doc->path, 0); /* patterns load meanwhile */
+        s->hyph = pm_hyph_load(s->hyph_lang, doc->path, 0);
     }
-    const char *fdir = o->fonts_dir ? o->fonts_dir : pm_find_data("fonts", NULL);
-    if (!fdir) {
-        pm_error(NULL, 0, 0, "cannot find the fonts folder (looked beside the program and in %s)", PM_DATADIR);
-        rc = PM_EIO;
-        goto done;
-    }
-    if (s->fonts && strcmp(s->fonts_dir, fdir)) pm_session_forget_fonts(s);
-    if (!s->fonts) {
-        char *fd = pm_xstrdup(fdir);
-        rc = pm_fonts_new(fd, &s->fonts);
-        free(s->fonts_dir);
-        s->fonts_dir = fd;
-        s->fonts_checked = 0;
-        if (rc) goto done;
-    }
-    if (!s->fonts_checked) {
-        rc = check_fonts(s->fonts, spec);
-        if (rc) {
-            pm_spec_drop(s->spec); /* check it again next time */
-            s->spec = NULL;
-            spec = NULL;
-            goto done;
-        }
-        s->fonts_checked = 1;
-    }
-    stage("fonts");
+    int rc = load_fonts(r);
+    if (rc) return rc;
     if (!s->set) {
-        s->set = pm_setter_new(s->fonts, spec, spec->hyphenate ? s->hyph : NULL, doc->path);
+        s->set = pm_setter_new(s->fonts, r->spec, r->spec->hyphenate ? s->hyph : NULL, doc->path);
         if (s->keep) pm_setter_keep_paragraphs(s->set);
     }
     pm_setter_begin_run(s->set, doc->path);
+    pm_setter_lang(s->set, doc->meta.lang);
     pm_imgcache_begin(s->images);
-    if (!o->preflight) {
-        if (!o->no_pdf) {
-            outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
-            if (!(devs[ndev] = pm_device_pdf_new(outpath))) { rc = PM_EIO; goto done; }
-            ndev++;
-        }
-        if (o->booklet) {
-            pm_booklet_opts bo;
-            if ((rc = booklet_options(o, spec, &bo))) goto done;
-            bo.quiet = o->quiet || (s->keep && s->ninputs > 0); /* watch mode: the how-to once */
-            if (!(devs[ndev] = pm_device_booklet_new(o->booklet, &bo))) { rc = PM_EIO; goto done; }
-            booklet = ndev++;
-        }
-        if (o->dump) {
-            if (!(devs[ndev] = pm_device_dump_new(o->dump))) { rc = PM_EIO; goto done; }
-            ndev++;
-        }
-        if (o->png_dir) {
-            if (!(devs[ndev] = pm_device_png_new(o->png_dir, o->dpi))) { rc = PM_EIO; goto done; }
-            ndev++;
-        }
-        if (o->spreads) {
-            if (!(devs[ndev] = pm_device_spreads_new(o->spreads, o->dpi))) { rc = PM_EIO; goto done; }
-            ndev++;
-        }
+    return PM_OK;
+}
+
+/* The files this run writes (at most 5). */
+static int run_outputs(const run *r, pm_output *outs)
+{
+    const pm_options *o = r->o;
+    int n = 0;
+    if (r->outpath) outs[n++] = (pm_output){o->output ? "-o" : "named after the source", "the PDF", r->outpath, 0};
+    if (o->booklet) outs[n++] = (pm_output){"--booklet", "the booklet", o->booklet, 0};
+    if (o->dump && strcmp(o->dump, "-")) outs[n++] = (pm_output){"--dump-layout", "the layout dump", o->dump, 0};
+    if (o->png_dir) outs[n++] = (pm_output){"--png", "the page PNGs", o->png_dir, 1};
+    if (o->spreads) outs[n++] = (pm_output){"--spreads", "the spreads PNG", o->spreads, 0};
+    return n;
+}
+
+/* No output may overwrite an input or another output (outputs.h): before anything is
+ * written, the content, the layout and the layouts it extends, the fonts; with images,
+ * the images the pages asked for, before anything is put in place. Each run, so that
+ * in watch mode an image added to the content later is checked too. */
+static int check_outputs(const run *r, int images)
+{
+    pm_output outs[5];
+    int nouts = run_outputs(r, outs);
+    if (!nouts) return PM_OK;
+    pm_input *ins = NULL;
+    int nins = 0, fixed;
+    if (images) {
+        const char **paths;
+        int n = pm_imgcache_paths(r->s->images, &paths);
+        ins = pm_xcalloc((size_t)(n ? n : 1), sizeof *ins);
+        for (int i = 0; i < n; i++) ins[nins++] = (pm_input){"an image", paths[i]};
+        fixed = nins;
+    } else {
+        ins = pm_xcalloc((size_t)r->spec->nfiles + 1, sizeof *ins);
+        ins[nins++] = (pm_input){"the content file", r->o->source};
+        for (int i = 0; i < r->spec->nfiles; i++)
+            ins[nins++] = (pm_input){i == r->spec->nfiles - 1 ? "the layout" : "a layout it extends", r->spec->files[i]};
+        fixed = nins;
+        if (r->s->fonts_dir) pm_inputs_add_folder(&ins, &nins, r->s->fonts_dir, "a file of the fonts folder");
     }
-    /* the reading PDF is written as the pages come */
+    int rc = pm_outputs_check(outs, nouts, ins, nins, !images);
+    pm_inputs_free(ins, nins, fixed);
+    return rc;
+}
+
+static int add_writer(run *r, pm_writer *w)
+{
+    if (!w) return PM_EIO; /* (after a diagnostic) */
+    r->writers[r->nwriters++] = w;
+    return PM_OK;
+}
+
+/* A writer for each output asked for, the reading PDF first. */
+static int open_writers(run *r)
+{
+    const pm_options *o = r->o;
+    int rc = PM_OK;
+    if (r->outpath) rc = add_writer(r, pm_pdf_writer_new(r->outpath));
+    if (!rc && o->booklet) {
+        pm_booklet_opts bo;
+        if ((rc = pm_options_booklet(o, r->spec, r->doc->meta.dir, &bo))) return rc;
+        bo.quiet |= r->s->keep && r->s->ninputs > 0; /* watch mode: the how-to once */
+        r->booklet = r->nwriters;
+        rc = add_writer(r, pm_booklet_writer_new(o->booklet, &bo));
+    }
+    if (!rc && o->dump) rc = add_writer(r, pm_dump_writer_new(o->dump));
+    if (!rc && o->png_dir) rc = add_writer(r, pm_png_writer_new(o->png_dir, o->dpi));
+    if (!rc && o->spreads) rc = add_writer(r, pm_spreads_writer_new(o->spreads, o->dpi));
+    return rc;
+}
+
+/* Build the pages. The reading PDF is drawn as they come, on a thread of its own; once
+ * the last page is built, the booklet is drawn on another while the reading PDF is
+ * finished. */
+static int build_pages(run *r)
+{
+    pm_session *s = r->s;
     pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
     pm_page_sink sink = {pipe_page, pipe_stop, &pipe};
     int piped = 0;
-    if (ndev && !o->no_pdf) {
-        pipe.dev = devs[0];
+    if (r->outpath && r->nwriters) {
+        pipe.wr = r->writers[0];
         piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
     }
-    rc = pm_flow(s->set, doc, spec, s->images, piped ? &sink : NULL, &lay, &stats);
+    pm_flow_args fa = {.set = s->set, .doc = r->doc, .spec = r->spec, .images = s->images, .sink = piped ? &sink : NULL};
+    int rc = r->fit.pages || r->fit.preflight ? pm_flow_fit(&fa, &r->fit, &r->lay, &r->stats, &r->fitrep)
+                                              : pm_flow_run(&fa, &r->lay, &r->stats);
     stage("flow");
-    dev_thread bt = {.lay = lay};
+    writer_thread bt = {.lay = r->lay};
     int bt_started = 0;
-    if (!rc && piped && booklet >= 0 && !pipe.joined) {
-        bt.dev = devs[booklet];
-        bt_started = pthread_create(&bt.thread, NULL, dev_thread_run, &bt) == 0;
+    if (!rc && piped && r->booklet >= 0 && !pipe.joined) {
+        bt.wr = r->writers[r->booklet];
+        bt_started = pthread_create(&bt.thread, NULL, writer_thread_run, &bt) == 0;
     }
     if (piped) {
         if (!pipe.joined) {
@@ -449,7 +543,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         stage("pdf pages");
         free(pipe.q);
         if (!rc) rc = pipe.rc;
-        if (!rc && pipe.dev->end) rc = pipe.dev->end(pipe.dev, lay);
+        if (!rc && pipe.wr->end) rc = pipe.wr->end(pipe.wr, r->lay);
     }
     stage("layout");
     if (bt_started) {
@@ -457,43 +551,137 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         if (!rc) rc = bt.rc;
         stage("booklet");
     }
-    if (rc) goto done;
+    r->ran = piped;
+    r->booklet_ran = bt_started;
+    return rc;
+}
 
-    if (o->preflight) {
-        pm_booklet_opts bo;
-        pm_imposition im = {0};
-        int brc = booklet_options(o, spec, &bo);
-        if (!brc) brc = pm_booklet_preflight(lay, &bo, &im);
-        preflight_report(o, doc, spec, lay, &stats, &bo, brc, &im, warnings_before);
-        pm_imposition_free(&im);
-        rc = pm_diag_errors() ? PM_EINPUT : PM_OK;
-        goto done;
+/* The page count a run wants: --pages over the layout's fit: section. */
+static void fit_options(run *r)
+{
+    const pm_spec *sp = r->spec;
+    int p = r->o->pages;
+    r->fit = (pm_fit_opts){0};
+    if (p == 0) p = sp->fit_pages ? sp->fit_pages : sp->fit_four ? PM_FIT_NEAREST : 0;
+    if (p == 0 && r->o->preflight) { /* preflight says whether --pages fit would reach it */
+        p = PM_FIT_NEAREST;
+        r->fit.probe = 1;
     }
-    for (int i = piped; i < ndev && !rc; i++) {
-        if (bt_started && i == booklet) continue;
-        rc = pm_device_run(devs[i], lay);
-        stage(devs[i]->name);
-    }
-    /* everything finished: now put the files in place */
-    for (int i = 0; i < ndev && !rc; i++)
-        if (devs[i]->commit) rc = devs[i]->commit(devs[i]);
+    if (p > 0 || p == PM_FIT_NEAREST) r->fit.pages = p;
+    r->fit.runt = p == -2 ? 0 : sp->runt_lines;
+    r->fit.preflight = r->o->preflight;
+}
 
-done:
-    for (int i = 0; i < ndev; i++) devs[i]->drop(devs[i]);
+/* Whether the layout just built ends with a last page of only a few lines that a run of
+ * pm_flow_fit should pull back (when no page count was asked for). */
+static int runt(run *r)
+{
+    if (r->fit.pages || r->fit.preflight || r->fit.runt <= 0 || !r->lay) return 0;
+    return pm_flow_last_lines(r->lay) < r->fit.runt && r->lay->npages > 2;
+}
+
+/* What fitting the page count did, on stderr (not with -q), and the preflight's word. */
+static void report_fit(run *r)
+{
+    const pm_fit_report *f = &r->fitrep;
+    if (!f->target || r->o->quiet) return;
+    FILE *out = r->o->preflight ? stdout : stderr;
+    if (r->o->preflight) fprintf(out, "  %-19s", r->o->pages ? "--pages:" : "--pages fit:");
+    if (f->pages == f->target) {
+        fprintf(out, "%s: %d pages %s %d", r->doc->path, f->natural, r->fit.probe ? "can be made" : "made", f->pages);
+        for (int k = 0; k < f->nsteps; k++) fprintf(out, "%s%s", k ? "; " : ": ", f->steps[k]);
+        fprintf(out, "\n");
+    } else {
+        fprintf(out, "%s: %d pages, and %d cannot be reached: %d line%s %s", r->doc->path, f->natural, f->target,
+                abs(f->lines_over), abs(f->lines_over) == 1 ? "" : "s", f->lines_over > 0 ? "too many" : "too few");
+        fprintf(out, "; a text area %d lines %s (page.margins), or %s, would reach it\n", abs(f->lines_over) / 10 + 1,
+                f->lines_over > 0 ? "taller" : "shorter",
+                f->lines_over > 0 ? "a smaller body size or leading" : "a larger body size or leading");
+    }
+}
+
+/* --preflight: what a run would make, and nothing written. */
+static int preflight(run *r)
+{
+    pm_booklet_opts bo;
+    pm_imposition im = {0};
+    int brc = pm_options_booklet(r->o, r->spec, r->doc->meta.dir, &bo);
+    if (!brc) brc = pm_booklet_preflight(r->lay, &bo, &im);
+    preflight_report(r->o, r->doc, r->spec, r->lay, &r->stats, &bo, brc, &im, r->warnings_before,
+                     r->fitrep.natural, r->s->fonts);
+    pm_imposition_free(&im);
+    report_fit(r);
+    printf("  nothing was written%s\n", r->o->output || r->o->booklet ? " (-o and --booklet are ignored)" : "");
+    return pm_diag_errors() ? PM_EINPUT : PM_OK;
+}
+
+/* The writers that did not run while the pages were built, then every file
+ * post-processed and put in place. */
+static int finish_writers(run *r)
+{
+    int rc = PM_OK;
+    for (int i = r->ran; i < r->nwriters && !rc; i++) {
+        if (r->booklet_ran && i == r->booklet) continue;
+        rc = pm_writer_run(r->writers[i], r->lay);
+        stage(r->writers[i]->name);
+    }
+    return rc ? rc : pm_writers_commit(r->writers, r->nwriters);
+}
+
+/* Release what the run made and keep what the session keeps: the inputs to watch, the
+ * images and paragraphs still in use. */
+static void end_run(run *r, int rc, pm_run_info *info)
+{
+    pm_session *s = r->s;
+    for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
     stage("commit");
-    if (info && lay) info->pages = (int)lay->npages;
+    if (info && r->lay) info->pages = (int)r->lay->npages;
     if (s->set) {
         if (info) pm_setter_counts(s->set, &info->paragraphs_set, &info->paragraphs_cached);
-        if (lay) pm_setter_end_run(s->set);
+        if (r->lay) pm_setter_end_run(s->set);
     }
     /* what to watch: after a failure, at least the content and the last layout */
-    if (doc || !s->ninputs) set_inputs(s, o->source, lay ? spec : s->spec);
-    free(outpath);
-    pm_layout_drop(lay);
-    if (lay || rc) pm_imgcache_sweep(s->images);
-    if (spec && spec != s->spec) pm_spec_drop(spec);
-    pm_doc_drop(doc);
+    if (r->doc || !s->ninputs) set_inputs(s, r->o->source, r->lay ? r->spec : s->spec);
+    free(r->outpath);
+    pm_layout_drop(r->lay);
+    if (r->lay || rc) pm_imgcache_sweep(s->images);
+    if (r->spec && r->spec != s->spec) pm_spec_drop(r->spec);
+    pm_doc_drop(r->doc);
     stage("cleanup");
+}
+
+int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
+{
+    double t0 = now_ms();
+    run r = {.s = s, .o = o, .booklet = -1, .warnings_before = pm_diag_warnings()};
+    if (info) memset(info, 0, sizeof *info);
+    stage("start");
+    int rc = load_content_and_layout(&r);
+    if (!rc) rc = prepare_setting(&r);
+    if (!rc && !o->preflight) {
+        if (!o->no_pdf) r.outpath = o->output ? pm_xstrdup(o->output) : default_output(o->source);
+        rc = check_outputs(&r, 0);
+        if (!rc) rc = open_writers(&r);
+    }
+    if (!rc) {
+        fit_options(&r);
+        rc = build_pages(&r);
+    }
+    if (!rc && runt(&r)) { /* a last page of a few lines: once more, pulled back */
+        for (int i = 0; i < r.nwriters; i++) r.writers[i]->drop(r.writers[i]);
+        r.nwriters = 0;
+        r.booklet = -1;
+        pm_layout_drop(r.lay);
+        r.lay = NULL;
+        r.fit.pages = -3; /* (the natural count, without its runt) */
+        if (!o->preflight) rc = open_writers(&r);
+        if (!rc) rc = build_pages(&r);
+    }
+    if (!rc) pm_setter_summary(s->set); /* characters no font has: one warning */
+    if (!rc && !o->preflight) report_fit(&r);
+    if (!rc && !o->preflight) rc = check_outputs(&r, 1);
+    if (!rc) rc = o->preflight ? preflight(&r) : finish_writers(&r);
+    end_run(&r, rc, info);
     if (info) info->ms = now_ms() - t0;
     return rc;
 }

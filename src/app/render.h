@@ -1,5 +1,5 @@
 /* render.h - the whole pipeline for one run: content -> layout spec -> fonts -> set
- * paragraphs -> build pages -> devices. A session keeps what does not change between
+ * paragraphs -> build pages -> writers. A session keeps what does not change between
  * the runs of watch mode: fonts, hyphenation patterns, images, and (when the layout is
  * unchanged) the paragraphs already set. */
 #ifndef PM_RENDER_H
@@ -20,6 +20,7 @@ typedef struct pm_options {
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
+    int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */
     /* booklet overrides of the layout's booklet: section; negative = not given */
     const char *sheet;
     int duplex, blanks, signature, marks, rtl;
@@ -27,6 +28,12 @@ typedef struct pm_options {
 } pm_options;
 
 void pm_options_init(pm_options *o);
+
+/* The booklet options of a run: the layout's booklet: section (spec; NULL = the
+ * defaults, as for `pamphlet impose`), bound on the right for a right-to-left document
+ * (dir) unless the layout says otherwise, with the command line's overrides from o, and
+ * o's quiet. Returns PM_OK, or PM_EUSAGE after a diagnostic for an unknown --sheet. */
+int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_booklet_opts *b);
 
 /* Run the pipeline once. Returns an exit code (PM_OK ...). */
 int pm_render(const pm_options *o);

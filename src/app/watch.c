@@ -138,8 +138,9 @@ static void report(const pm_options *o, int rc, const pm_run_info *info, int fir
 {
     const char *out = o->output ? o->output : o->source;
     if (rc) {
-        fprintf(stderr, "pamphlet: %s not updated (the input has errors, see above); watching\n",
-                o->output ? out : "the PDF");
+        fprintf(stderr, "pamphlet: %s not updated (%s, see above)%s\n", o->output ? out : "the PDF",
+                rc == PM_EUSAGE ? "an output would overwrite an input" : "the input has errors",
+                first && rc == PM_EUSAGE ? "" : "; watching");
         return;
     }
     if (o->quiet) return;
@@ -165,6 +166,13 @@ int pm_watch(const pm_options *o)
     pm_run_info info;
     int rc = pm_session_render(s, o, &info);
     report(o, rc, &info, 1);
+    if (rc == PM_EUSAGE) { /* the command line is wrong (an output that is an input): no
+                              edit of the inputs can fix it */
+        close(ws.fd);
+        if (sfd >= 0) close(sfd);
+        pm_session_drop(s);
+        return rc;
+    }
     watch_inputs(&ws, s);
     for (;;) {
         struct pollfd pf[2] = {{ws.fd, POLLIN, 0}, {sfd, POLLIN, 0}};

@@ -71,6 +71,21 @@ int pm_read_file(const char *path, size_t max_bytes, const char *what, char **da
     return PM_OK;
 }
 
+long long pm_source_epoch(void)
+{
+    static int warned;
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (errno || *end || v < 0) {
+        if (!warned++) pm_warn("SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds; ignored", e);
+        return -1;
+    }
+    return v;
+}
+
 const char *pm_cache_dir(void)
 {
     static char path[4096];
@@ -110,40 +125,71 @@ char *pm_path_join(const char *dir, const char *path)
     return d;
 }
 
+/* A new empty temporary file beside path, with path's permissions if it exists (else
+ * the usual 0644 - umask), in a new malloc'd string; NULL after a diagnostic. */
+static char *make_temp(const char *path)
+{
+    char *dir = pm_dirname(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(dir) + strlen(base) + 32;
+    char *tmp = pm_xmalloc(n);
+    snprintf(tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
+    free(dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        pm_error(path, 0, 0, "cannot write output: %s", strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    struct stat sb;
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~um));
+    close(fd);
+    return tmp;
+}
+
 int pm_outfile_begin(pm_outfile *o, const char *path)
 {
     /* Only a regular file (or nothing) may be replaced: renaming over a folder fails only
        at commit, after other outputs of the run may already be in place, and renaming
        over /dev/null or a pipe would replace it with a file. */
     struct stat dst;
+    o->tmp = o->path = NULL;
     if (stat(path, &dst) == 0 && !S_ISREG(dst.st_mode)) {
         pm_error(path, 0, 0, "cannot write output: %s", S_ISDIR(dst.st_mode)
                  ? "it is a folder; give a file name" : "it is not a regular file");
-        o->tmp = o->path = NULL;
         return PM_EIO;
     }
+    if (!(o->tmp = make_temp(path))) return PM_EIO;
     o->path = pm_xstrdup(path);
-    char *dir = pm_dirname(path);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(dir) + strlen(base) + 32;
-    o->tmp = pm_xmalloc(n);
-    snprintf(o->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
-    free(dir);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        pm_error(path, 0, 0, "cannot write output: %s", strerror(errno));
-        free(o->tmp);
-        free(o->path);
-        o->tmp = o->path = NULL;
+    return PM_OK;
+}
+
+int pm_outfile_pass(pm_outfile *o, const pm_pass *p)
+{
+    if (!o->tmp) return PM_EIO;
+    char *next = make_temp(o->path);
+    if (!next) {
+        pm_outfile_abort(o);
         return PM_EIO;
     }
-    /* keep the destination's permissions if it exists, else the usual 0644 - umask */
-    struct stat sb;
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~um));
-    close(fd);
+    int rc = p->run(p->ud, o->tmp, next, o->path);
+    if (rc == PM_PASS_SAME) {
+        unlink(next);
+        free(next);
+        return PM_OK;
+    }
+    if (rc) {
+        unlink(next);
+        free(next);
+        pm_outfile_abort(o);
+        return rc;
+    }
+    unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = next;
     return PM_OK;
 }
 

@@ -1,4 +1,5 @@
-/* fileio.h - reading whole input files with a size limit, and writing outputs atomically.
+/* fileio.h - reading whole input files with a size limit, writing outputs atomically, and
+ * the date outputs carry (SOURCE_DATE_EPOCH).
  *
  * An output is written to a temporary file beside its destination and renamed over it
  * only when complete, so a failed run leaves the previous file byte-for-byte as it was. */
@@ -22,6 +23,10 @@ char *pm_path_join(const char *dir, const char *path);
  * need be; NULL if there is none it can write. Static buffer. */
 const char *pm_cache_dir(void);
 
+/* SOURCE_DATE_EPOCH in seconds: the date written into output files, or -1 when unset
+ * (a bad value is warned about once). The outputs never carry the wall clock. */
+long long pm_source_epoch(void);
+
 typedef struct pm_outfile {
     char *path;     /* destination */
     char *tmp;      /* temporary file being written */
@@ -33,6 +38,25 @@ int pm_outfile_begin(pm_outfile *o, const char *path);
 /* pm_outfile_begin and a stdio stream on the temporary file ("wb"); NULL after a
  * diagnostic naming path and what ("PDF", "layout dump"), with nothing left behind. */
 FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what);
+/* A pass over a finished output file, between writing it and putting it in place: a
+ * rewrite (a print-shop pass with libqpdf: page boxes, DeviceGray, an OutputIntent, a
+ * structure tree) or a check. run() reads the finished file at in and writes the new
+ * one to out, an empty file beside the destination with the destination's permissions,
+ * which it may open, truncate or replace. It returns PM_OK when out holds the new file,
+ * PM_PASS_SAME when the file at in is to stay as it is (out is then discarded), or an
+ * exit code after a diagnostic naming dest. */
+enum { PM_PASS_SAME = -1 };
+typedef struct pm_pass {
+    const char *name;
+    int (*run)(void *ud, const char *in, const char *out, const char *dest);
+    void *ud;
+} pm_pass;
+
+/* Run a pass over o's finished temporary file: the pass's output becomes o's temporary
+ * (the old one is removed), so that pm_outfile_commit puts the rewritten file in place.
+ * Returns PM_OK, or the pass's error after aborting o (no temporary left behind, the
+ * destination untouched). */
+int pm_outfile_pass(pm_outfile *o, const pm_pass *p);
 /* fsync-free rename of the temporary over the destination. PM_OK or PM_EIO. Frees o. */
 int pm_outfile_commit(pm_outfile *o);
 /* Remove the temporary, keep the destination as it was. Frees o. Safe to call twice. */

@@ -5,14 +5,15 @@
  * libjpeg and libpng error plumbing (setjmp/longjmp; libjpeg warnings about damaged data
  * are errors here), the bounds-checked EXIF orientation parser, JPEG passthrough (the
  * file's bytes ride on a cairo image surface as CAIRO_MIME_TYPE_JPEG; its pixels are
- * decoded only when a raster target paints it) and the paint transform for the eight
- * EXIF orientations. */
+ * decoded only when a raster target paints it), the paint transform for the eight
+ * EXIF orientations, and each PDF writer's own source surfaces (pm_image_sources). */
 #include "image/image.h"
 
 #include "base/arena.h"
 #include "base/diag.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
@@ -42,20 +43,15 @@ typedef struct blob {
 } blob;
 
 struct pm_image {
-    int refs;
+    int refs;            /* atomic: the writers' source sets keep images on their threads */
     int format;          /* FMT_JPEG or FMT_PNG */
     int sw, sh;          /* stored size in pixels (before orientation) */
     int orientation;     /* EXIF 1..8 */
     int passthrough;     /* JPEG bytes go to the PDF; pixels decoded lazily */
     int decoded;         /* surf holds valid pixels */
     int decode_failed;   /* the lazy decode failed once; do not retry */
-    cairo_surface_t *surf;  /* the pixels (for a passthrough JPEG: made on first raster use) */
-    cairo_surface_t *proxy; /* passthrough JPEG: a 1x1 surface carrying the JPEG bytes, which
-                               is all a PDF needs (a PDF image fills a unit square whatever its
-                               pixel size); a full-size surface would cost a copy of its pixels
-                               when destroyed, as cairo keeps a copy-on-write snapshot of it */
-    cairo_surface_t *second; /* PM_IMAGE_SET_SECOND's PDF source: its own 1x1 proxy, or a
-                               surface over surf's pixels; made on first use */
+    cairo_surface_t *surf;  /* the pixels (for a passthrough JPEG: made on first raster use);
+                               never a PDF's source surface itself (see pdf_source) */
     blob *jpeg;          /* passthrough JPEGs only */
     char *unique_id;     /* CAIRO_MIME_TYPE_UNIQUE_ID for passthrough JPEGs */
     char *path, *ref_file;
@@ -487,8 +483,8 @@ static void hash128(const unsigned char *p, size_t n, uint64_t out[2])
     out[1] = b;
 }
 
-/* Attaches the JPEG bytes and the unique id to the surface. cairo drops both whenever
- * the surface is flushed or drawn on, so this runs again after a lazy decode. */
+/* Attaches the JPEG bytes and the unique id to a PDF source surface (cairo would drop
+ * both if the surface were flushed or drawn on; a source never is). */
 static void attach_mime(pm_image *img, cairo_surface_t *proxy)
 {
     blob_ref(img->jpeg);
@@ -587,9 +583,8 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
         free(data);
         return PM_EINPUT;
     }
-    cairo_surface_t *surf = new_surface(CAIRO_FORMAT_RGB24, passthrough ? 1 : ji.w,
-                                        passthrough ? 1 : ji.h, path, rf, rl);
-    if (!surf) {
+    cairo_surface_t *surf = passthrough ? NULL : new_surface(CAIRO_FORMAT_RGB24, ji.w, ji.h, path, rf, rl);
+    if (!passthrough && !surf) {
         free(data);
         return PM_EINPUT;
     }
@@ -598,7 +593,6 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
     img->sh = ji.h;
     img->orientation = ji.orientation;
     if (passthrough) {
-        img->proxy = surf;
         img->passthrough = 1;
         img->jpeg = pm_xcalloc(1, sizeof *img->jpeg);
         img->jpeg->refs = 1;
@@ -610,7 +604,6 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
         snprintf(id, sizeof id, "pamphlet-jpeg-%016llx%016llx-%zu", (unsigned long long)hv[0],
                  (unsigned long long)hv[1], len);
         img->unique_id = pm_xstrdup(id);
-        attach_mime(img, img->proxy);
     } else {
         img->surf = surf;
         cairo_surface_flush(surf);
@@ -821,18 +814,16 @@ int pm_image_load(const char *path, const char *ref_file, int ref_line,
 
 pm_image *pm_image_keep(pm_image *img)
 {
-    if (img) img->refs++;
+    if (img) __atomic_add_fetch(&img->refs, 1, __ATOMIC_RELAXED);
     return img;
 }
 
 void pm_image_drop(pm_image *img)
 {
-    if (!img || --img->refs > 0) return;
-    /* The surface may live on (referenced by a PDF surface); it holds its own
-     * references to the JPEG bytes through the mime data. */
-    if (img->second) cairo_surface_destroy(img->second); /* before the pixels it may show */
+    if (!img || __atomic_sub_fetch(&img->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
+    /* The PDF source surfaces may live on (referenced by a PDF surface); they hold their
+     * own references to the JPEG bytes (mime data) or to the pixels (user data). */
     if (img->surf) cairo_surface_destroy(img->surf);
-    if (img->proxy) cairo_surface_destroy(img->proxy);
     blob_release(img->jpeg);
     free(img->unique_id);
     free(img->path);
@@ -862,30 +853,68 @@ static void orientation_matrix(int o, double sw, double sh, cairo_matrix_t *m)
     }
 }
 
-/* The PDF source surface of the second set: a proxy of its own carrying the same JPEG
- * bytes, or a surface over the same (never again modified) pixels. NULL if cairo fails. */
-static cairo_surface_t *second_source(pm_image *img)
+/* A PDF source surface for img, new: for a passthrough JPEG a 1x1 surface carrying its
+ * bytes, which is all a PDF needs (a PDF image fills a unit square whatever its pixel
+ * size; a full-size surface would cost a copy of its pixels when destroyed, as cairo
+ * keeps a copy-on-write snapshot of it); else a surface over the image's pixels, which
+ * are never modified again, holding a reference to them. NULL if cairo fails. */
+static cairo_surface_t *pdf_source(pm_image *img)
 {
-    if (img->second) return img->second;
+    static const cairo_user_data_key_t pixels_key;
     cairo_surface_t *s;
-    if (img->proxy) {
+    if (img->passthrough) {
         s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
         if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) attach_mime(img, s);
     } else {
-        /* no flush: that would detach the other set's snapshots */
+        /* no flush of img->surf: that would detach other writers' snapshots */
         s = cairo_image_surface_create_for_data(cairo_image_surface_get_data(img->surf),
                                                 cairo_image_surface_get_format(img->surf),
                                                 img->sw, img->sh,
                                                 cairo_image_surface_get_stride(img->surf));
+        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS &&
+            cairo_surface_set_user_data(s, &pixels_key, cairo_surface_reference(img->surf),
+                                        (cairo_destroy_func_t)cairo_surface_destroy) != CAIRO_STATUS_SUCCESS)
+            cairo_surface_destroy(img->surf); /* cairo did not take the reference */
     }
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
         return NULL;
     }
-    return img->second = s;
+    return s;
 }
 
-int pm_image_paint(cairo_t *cr, pm_image *img, int set, double x, double y, double w, double h)
+struct pm_image_sources {
+    GHashTable *map; /* pm_image * (a reference) -> its cairo_surface_t * (owned) */
+};
+
+static void source_free(void *p) { cairo_surface_destroy(p); }
+static void image_unref(void *p) { pm_image_drop(p); }
+
+pm_image_sources *pm_image_sources_new(void)
+{
+    pm_image_sources *set = pm_xcalloc(1, sizeof *set);
+    set->map = g_hash_table_new_full(g_direct_hash, g_direct_equal, image_unref, source_free);
+    return set;
+}
+
+void pm_image_sources_drop(pm_image_sources *set)
+{
+    if (!set) return;
+    g_hash_table_destroy(set->map);
+    free(set);
+}
+
+/* img's source surface in set (made on first use), or without a set one for this paint
+ * only (a reference the caller releases). NULL if cairo fails. */
+static cairo_surface_t *source_in(pm_image_sources *set, pm_image *img)
+{
+    if (!set) return pdf_source(img);
+    cairo_surface_t *s = g_hash_table_lookup(set->map, img);
+    if (!s && (s = pdf_source(img))) g_hash_table_insert(set->map, pm_image_keep(img), s);
+    return s ? cairo_surface_reference(s) : NULL;
+}
+
+int pm_image_paint(cairo_t *cr, pm_image *img, pm_image_sources *set, double x, double y, double w, double h)
 {
     if (!(w > 0) || !(h > 0) || !isfinite(x) || !isfinite(y) || !isfinite(w) || !isfinite(h))
         return 0;
@@ -906,18 +935,17 @@ int pm_image_paint(cairo_t *cr, pm_image *img, int set, double x, double y, doub
     cairo_translate(cr, x, y);
     cairo_scale(cr, w / pm_image_width(img), h / pm_image_height(img));
     cairo_transform(cr, &m);
-    cairo_surface_t *src = img->surf;
-    if (pdf && set == PM_IMAGE_SET_SECOND) src = second_source(img);
-    else if (pdf && img->proxy) src = img->proxy;
+    cairo_surface_t *src = pdf ? source_in(set, img) : cairo_surface_reference(img->surf);
     if (!src) {
         cairo_restore(cr);
         return -1;
     }
-    if (pdf && img->proxy) {
-        cairo_scale(cr, img->sw, img->sh); /* the 1x1 proxy fills the stored size */
+    if (pdf && img->passthrough) {
+        cairo_scale(cr, img->sw, img->sh); /* the 1x1 source fills the stored size */
         cairo_set_source_surface(cr, src, 0, 0);
         cairo_paint(cr);
         cairo_restore(cr);
+        cairo_surface_destroy(src);
         return 0;
     }
     cairo_set_source_surface(cr, src, 0, 0);
@@ -931,5 +959,6 @@ int pm_image_paint(cairo_t *cr, pm_image *img, int set, double x, double y, doub
         cairo_fill(cr);
     }
     cairo_restore(cr);
+    cairo_surface_destroy(src);
     return 0;
 }

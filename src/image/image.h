@@ -2,7 +2,7 @@
  *
  * JPEGs are embedded in the PDF as they are (their bytes attached to the cairo surface as
  * CAIRO_MIME_TYPE_JPEG), never re-encoded; their pixels are decoded only when a raster
- * device (PNG proofs) draws them. PNGs are decoded to a cairo image surface, which cairo
+ * writer (PNG proofs) draws them. PNGs are decoded to a cairo image surface, which cairo
  * writes losslessly. EXIF orientation is honoured by the paint transform, so rotated
  * phone photos stay passthrough JPEGs. CMYK JPEGs are converted to RGB. Pixel limits are
  * checked from the header, before anything is decoded. */
@@ -47,16 +47,22 @@ int pm_image_is_passthrough(const pm_image *img);
 /* EXIF orientation 1..8 (1 = upright; also for PNG). */
 int pm_image_orientation(const pm_image *img);
 
-/* Which of an image's sets of cairo source surfaces a PDF device paints from. Two
- * devices drawing at the same time on different threads use different sets: cairo
- * attaches its snapshots to a source surface without a lock. A set is used by one thread
- * at a time; raster targets always use the main set's pixels. */
-enum { PM_IMAGE_SET_MAIN = 0, PM_IMAGE_SET_SECOND = 1 };
+/* A writer's PDF source surfaces for images. cairo attaches its snapshots to a source
+ * surface without a lock, and two writers draw PDFs at the same time on two threads
+ * (the reading PDF and the booklet); so each PDF writer paints images from source
+ * surfaces of its own, made on first use and kept, with a reference to each image, until
+ * the writer drops the set. A set is used by one thread at a time. */
+typedef struct pm_image_sources pm_image_sources;
+pm_image_sources *pm_image_sources_new(void);
+void pm_image_sources_drop(pm_image_sources *set);
 
-/* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr, from
- * the given set. On a PDF surface a passthrough JPEG is not decoded; on any other
- * target its pixels are decoded on first use (a decode error then paints a grey box and
- * returns -1). */
-int pm_image_paint(cairo_t *cr, pm_image *img, int set, double x, double y, double w, double h);
+/* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr. On a
+ * PDF surface it is painted from set's source surface (with a NULL set from one made for
+ * this paint only, so an image painted twice is embedded twice), and a passthrough JPEG
+ * is not decoded. On any other target set is not used and a passthrough JPEG's pixels
+ * are decoded on first use (a decode error then paints a grey box and returns -1);
+ * raster targets paint from the image's own pixels, so one thread at a time. */
+int pm_image_paint(cairo_t *cr, pm_image *img, pm_image_sources *set, double x, double y, double w,
+                   double h);
 
 #endif

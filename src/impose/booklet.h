@@ -8,7 +8,7 @@
 #ifndef PM_BOOKLET_H
 #define PM_BOOKLET_H
 
-#include "output/device.h"
+#include "output/writer.h"
 #include "input/spec.h"
 
 typedef struct pm_booklet_opts {
@@ -57,9 +57,9 @@ void pm_imposition_free(pm_imposition *im);
 void pm_booklet_sheet(const pm_booklet_opts *o, double w, double h, double *sheet_w, double *sheet_h,
                       double *scale);
 
-/* The booklet device: collects the pages, writes the sheets at end(). Prints the
+/* The booklet writer: collects the pages, writes the sheets at end(). Prints the
  * printing how-to (sheets, which edge to flip, fold, staple) after commit. */
-pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o);
+pm_writer *pm_booklet_writer_new(const char *path, const pm_booklet_opts *o);
 
 /* --preflight: impose lay's pages without writing anything (the same warnings as a real
  * booklet: scaled pages, content in the printer margin) and report the order in *im

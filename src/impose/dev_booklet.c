@@ -15,6 +15,7 @@
 #include "impose/booklet-imp.h"
 #include "base/diag.h"
 #include "base/fileio.h"
+#include "output/paint.h"
 
 #define PT_TO_MM(x) ((x) * 25.4 / 72.0)
 #define MARK_WIDTH 0.25 /* points */
@@ -291,7 +292,7 @@ void pm_bk_print_howto(FILE *out, const char *path, const pm_booklet_opts *o, co
 /* ---- the device ---- */
 
 typedef struct {
-    pm_device dev;
+    pm_writer dev;
     pm_outfile out;
     char *path;
     FILE *fp;
@@ -300,6 +301,7 @@ typedef struct {
     size_t npages, cap;
     pm_bk_summary sum;
     int written, committed;
+    pm_image_sources *images; /* this writer's own (see image.h) */
 } bk_dev;
 
 static void frame_size(void *ud, int i, double *w, double *h)
@@ -351,11 +353,12 @@ static int frame_bounds(void *ud, int i, double b[4])
 
 static int frame_paint(void *ud, int i, cairo_t *cr)
 {
-    pm_paint_page(cr, ((const bk_dev *)ud)->pages[i], PM_PAINT_SECOND_IMAGES);
+    const bk_dev *d = ud;
+    pm_paint_page(cr, d->pages[i], d->images, 0);
     return PM_OK;
 }
 
-static int bk_begin(pm_device *dev, const pm_layout *lay)
+static int bk_begin(pm_writer *dev, const pm_layout *lay)
 {
     bk_dev *d = (bk_dev *)dev;
     d->cap = lay->npages ? lay->npages : 1;
@@ -364,7 +367,7 @@ static int bk_begin(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int bk_page(pm_device *dev, const pm_layout *lay, const pm_page *page)
+static int bk_page(pm_writer *dev, const pm_layout *lay, const pm_page *page)
 {
     bk_dev *d = (bk_dev *)dev;
     if (d->npages == d->cap) {
@@ -375,7 +378,7 @@ static int bk_page(pm_device *dev, const pm_layout *lay, const pm_page *page)
     return PM_OK;
 }
 
-static int bk_end(pm_device *dev, const pm_layout *lay)
+static int bk_end(pm_writer *dev, const pm_layout *lay)
 {
     bk_dev *d = (bk_dev *)dev;
     pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_bounds,
@@ -395,7 +398,7 @@ static int bk_end(pm_device *dev, const pm_layout *lay)
     return PM_OK;
 }
 
-static int bk_commit(pm_device *dev)
+static int bk_commit(pm_writer *dev)
 {
     bk_dev *d = (bk_dev *)dev;
     if (!d->written) return PM_EIO;
@@ -408,7 +411,7 @@ static int bk_commit(pm_device *dev)
     return rc;
 }
 
-static void bk_drop(pm_device *dev)
+static void bk_drop(pm_writer *dev)
 {
     bk_dev *d = (bk_dev *)dev;
     if (d->fp) fclose(d->fp);
@@ -416,10 +419,11 @@ static void bk_drop(pm_device *dev)
     pm_bk_summary_free(&d->sum);
     free(d->pages);
     free(d->path);
+    pm_image_sources_drop(d->images);
     free(d);
 }
 
-pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o)
+pm_writer *pm_booklet_writer_new(const char *path, const pm_booklet_opts *o)
 {
     bk_dev *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "booklet"))) {
@@ -428,6 +432,7 @@ pm_device *pm_device_booklet_new(const char *path, const pm_booklet_opts *o)
     }
     d->path = pm_xstrdup(path);
     d->o = *o;
+    d->images = pm_image_sources_new();
     d->dev.name = "booklet";
     d->dev.begin = bk_begin;
     d->dev.page = bk_page;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -78,6 +79,34 @@ static void check_block_size(cstate *st, size_t len, int line)
              len, PM_BLOCK_MAX_BYTES);
     pm_hint("are blank lines missing between paragraphs? Lines with no blank line between them "
             "make one paragraph");
+}
+
+/* A code block's text: lit[0..len) with each tab expanded to spaces up to the next
+ * column that is a multiple of 4 (columns counted in characters), in the arena. */
+static void code_text(cstate *st, const char *lit, size_t len, pm_text *t)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++) tabs += lit[i] == '\t';
+    char *out = pm_arena_alloc(st->doc->arena, len + 3 * tabs + 1);
+    size_t n = 0, col = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = lit[i];
+        if (ch == '\t') {
+            do out[n++] = ' '; while (++col % 4);
+            continue;
+        }
+        out[n++] = ch;
+        if (ch == '\n') col = 0;
+        else if (((unsigned char)ch & 0xC0) != 0x80) col++;
+    }
+    out[n] = 0;
+    t->utf8 = out;
+    t->len = (uint32_t)n;
+    size_t nl = 0; /* where its lines begin, for warnings that name a line */
+    for (size_t i = 0; i < n; i++) nl += out[i] == '\n';
+    t->line_starts = pm_arena_array(st->doc->arena, nl ? nl : 1, sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == '\n') t->line_starts[t->nline_starts++] = (uint32_t)i + 1;
 }
 
 /* ---- rich text ---- */
@@ -186,6 +215,69 @@ static const char *ext_type(cmark_node *n)
 
 static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
 
+/* Whether an inline HTML tag is a line break: <br>, <br/>, <br />. */
+static int is_br(const char *s)
+{
+    if (strncasecmp(s, "<br", 3)) return 0;
+    s += 3;
+    while (*s == ' ' || *s == '/') s++;
+    return *s == '>';
+}
+
+/* Raw HTML is not interpreted: its tags are left out (once per file, a warning). */
+static void warn_html(cstate *st, int line, const char *lit)
+{
+    if (st->warned_html++) return;
+    char tag[40];
+    size_t n = strcspn(lit, "\n");
+    snprintf(tag, sizeof tag, "%.*s%s", (int)(n < 30 ? n : 30), lit, n > 30 ? "..." : "");
+    pm_warn(st->file, line, 0, "raw HTML is not interpreted: tags such as '%s' are left out, the text between them kept",
+            tag);
+}
+
+/* The text of a block of HTML: tags and comments left out, <br> and block tags as spaces,
+ * blanks collapsed, the common entities decoded. A new malloc'd string. */
+static char *html_text(const char *s)
+{
+    static const struct { const char *ent, *utf8; } ents[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+        {"&apos;", "'"}, {"&nbsp;", "\xC2\xA0"}, {"&mdash;", "\xE2\x80\x94"}, {"&ndash;", "\xE2\x80\x93"},
+        {"&copy;", "\xC2\xA9"}};
+    char *out = pm_xmalloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (*s == '<') {
+            const char *e = !strncmp(s, "<!--", 4) ? strstr(s, "-->") : strchr(s, '>');
+            if (!e) break;
+            s = e + (*e == '-' ? 3 : 1);
+            if (o > out && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        if (*s == '&') {
+            size_t k = 0;
+            while (k < sizeof ents / sizeof *ents && strncmp(s, ents[k].ent, strlen(ents[k].ent))) k++;
+            if (k < sizeof ents / sizeof *ents) {
+                size_t n = strlen(ents[k].utf8);
+                memcpy(o, ents[k].utf8, n); /* (never longer than the entity) */
+                o += n;
+                s += strlen(ents[k].ent);
+                continue;
+            }
+        }
+        char ch = *s++;
+        if (isspace((unsigned char)ch)) {
+            if (o > out && o[-1] != ' ') *o++ = ' ';
+        } else {
+            *o++ = ch;
+        }
+    }
+    while (o > out && o[-1] == ' ') o--;
+    *o = 0;
+    char *start = out;
+    while (*start == ' ') start++;
+    memmove(out, start, strlen(start) + 1);
+    return out;
+}
+
 /* The walks below recurse as deep as the markup nests: beyond these depths the input is
  * refused (it would overflow the stack, and each level of inline markup is one more style
  * over the whole of the text inside it). */
@@ -229,10 +321,13 @@ static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
         case CMARK_NODE_HTML_INLINE: {
             const char *lit = cmark_node_get_literal(n);
             if (!strncmp(lit, "<!--", 4)) break; /* a comment: not text */
-            if (!st->warned_html++)
-                pm_warn(st->file, line, 0, "raw HTML is not interpreted; '%s' is set as text", lit);
-            tb_text(t, lit, 0);
-            break;
+            if (is_br(lit)) { /* <br>: a line break, as Markdown's own */
+                tb_trim_end(t);
+                sb_add(&t->s, "\xE2\x80\xA8", 3);
+                break;
+            }
+            warn_html(st, line, lit);
+            break; /* any other tag is left out; the text between tags stays */
         }
         case CMARK_NODE_EMPH:
             inlines(st, t, n);
@@ -752,8 +847,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
             check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
+            code_text(st, lit, len, &b->text);
             b->text.line = line + 1;
             break;
         }
@@ -765,15 +859,16 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                                  enclosing container; add_div warned) */
             while (isspace((unsigned char)*lit)) lit++;
             if (!strncmp(lit, "<!--", 4)) break; /* comment */
-            if (!st->warned_html++)
-                pm_warn(st->file, line, 0, "raw HTML is not interpreted; it is set as text");
-            pm_block *b = add_block(st, PM_BLK_CODE, line, &c);
-            size_t len = strlen(lit);
-            while (len && lit[len - 1] == '\n') len--;
-            check_block_size(st, len, line);
-            b->text.utf8 = pm_arena_strndup(st->doc->arena, lit, len);
-            b->text.len = (uint32_t)len;
-            b->text.line = line;
+            warn_html(st, line, lit);
+            check_block_size(st, strlen(lit), line);
+            char *plain = html_text(lit); /* the text between the tags, if any, as a paragraph */
+            if (*plain) {
+                pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
+                b->text.utf8 = pm_arena_strdup(st->doc->arena, plain);
+                b->text.len = (uint32_t)strlen(plain);
+                b->text.line = line;
+            }
+            free(plain);
             break;
         }
         case CMARK_NODE_THEMATIC_BREAK: add_block(st, PM_BLK_RULE, line, &c); break;
@@ -831,6 +926,20 @@ static void blocks(cstate *st, cmark_node *parent, ctx c)
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) n = block(st, n, c);
 }
 
+/* Each block's direction and language: its own attributes ({dir=rtl}, {lang=ar}; a lang
+ * gives its direction unless dir is given), else its container's. */
+static void inherit(pm_block *bs, size_t n, pm_dir dir, const char *lang)
+{
+    for (size_t i = 0; i < n; i++) {
+        pm_block *b = &bs[i];
+        const char *l = pm_attrs_get(&b->attrs, "lang"), *d = pm_attrs_get(&b->attrs, "dir");
+        b->lang = l && *l ? l : lang;
+        b->dir = d && !strcmp(d, "rtl") ? PM_DIR_RTL : d && !strcmp(d, "ltr") ? PM_DIR_LTR
+                 : l && *l ? pm_lang_dir(l) : dir;
+        if (pm_block_is_container(b)) inherit(b->kids, b->nkids, b->dir, b->lang);
+    }
+}
+
 int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **out)
 {
     *out = NULL;
@@ -868,6 +977,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     }
     pm_meta *m = &doc->meta;
     if (!m->lang || !*m->lang) m->lang = "en-US";
+    m->dir = m->dir_src ? (!strcmp(m->dir_src, "rtl") ? PM_DIR_RTL : PM_DIR_LTR) : pm_lang_dir(m->lang);
     if (m->cover_src) {
         char *p = pm_path_join(doc->dir, m->cover_src);
         m->cover = pm_arena_strdup(doc->arena, p);
@@ -901,6 +1011,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->nblocks = st.top.n;
     doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
     if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
+    inherit(doc->blocks, doc->nblocks, m->dir, m->lang);
     if (!m->title || !*m->title) {
         pm_walk w;
         pm_walk_init(&w, doc->blocks, doc->nblocks);

@@ -2,6 +2,9 @@
  * attributes, walking the tree, and releasing a document. */
 #include "input/doc.h"
 
+#include <string.h>
+#include <strings.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,4 +77,14 @@ void pm_doc_drop(pm_doc *doc)
     if (!doc) return;
     pm_arena_drop(doc->arena);
     free(doc);
+}
+
+pm_dir pm_lang_dir(const char *lang)
+{
+    static const char *const rtl[] = {"ar", "he", "iw", "fa", "ur", "yi", "ps", "dv", "ckb", "sd", "ug", NULL};
+    if (!lang) return PM_DIR_LTR;
+    size_t n = strcspn(lang, "-_");
+    for (int i = 0; rtl[i]; i++)
+        if (strlen(rtl[i]) == n && !strncasecmp(lang, rtl[i], n)) return PM_DIR_RTL;
+    return PM_DIR_LTR;
 }

@@ -15,6 +15,9 @@
 
 #include "base/arena.h"
 
+/* Text direction of a block (its paragraphs' base direction). */
+typedef enum { PM_DIR_LTR = 0, PM_DIR_RTL } pm_dir;
+
 /* Inline styles (bit flags on a span). */
 enum {
     PM_ST_ITALIC = 1 << 0,
@@ -46,9 +49,6 @@ typedef struct pm_text {
 
 /* Source line of a byte offset inside a text. */
 int pm_text_line_at(const pm_text *t, uint32_t offset);
-
-/* Writing direction of a block (and of the paragraphs set from it). */
-typedef enum { PM_DIR_LTR = 0, PM_DIR_RTL } pm_dir;
 
 typedef enum {
     PM_BLK_PARA,
@@ -90,7 +90,10 @@ struct pm_block {
     pm_block_kind kind;
     int line, col;         /* source line (and column, where known: a div's fence) */
     int level;             /* heading: 1..3 */
-    pm_dir dir;
+    pm_dir dir;            /* its {dir=rtl} or {lang=ar} attribute, else its container's,
+                              else the document's */
+    const char *lang;      /* its {lang=xx} attribute, else its container's, else the
+                              document's (hyphenation) */
     pm_attrs attrs;
     /* containers */
     pm_block *kids;
@@ -151,7 +154,14 @@ typedef struct pm_meta {
     int cover_line;
     const char *keywords, *subject;
     int toc;               /* a contents list after the cover (front matter 'toc: true') */
+    const char *dir_src;   /* the front matter's dir: as written, or NULL */
+    pm_dir dir;            /* the document's direction: dir:, else from lang (ar, he, fa,
+                              ur, yi, ps, dv, ckb are right to left) */
 } pm_meta;
+
+/* The direction of a language tag: right to left for Arabic, Hebrew, Persian, Urdu,
+ * Yiddish, Pashto, Dhivehi and Sorani ("ar", "he-IL", ...); else left to right. */
+pm_dir pm_lang_dir(const char *lang);
 
 typedef struct pm_doc {
     pm_arena *arena;

@@ -12,7 +12,7 @@
 /* ---- front matter ---- */
 
 static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang",
-                                      "layout", "cover", "keywords", "subject", "toc"};
+                                      "layout", "cover", "keywords", "subject", "dir", "toc"};
 
 int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len, size_t *body_off, int *line0)
 {
@@ -70,11 +70,12 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                     }
                     continue;
                 }
+                else if (!strcmp(key->str, "dir")) slot = &m->dir_src;
                 if (!slot) {
                     pm_error(st->file, key->line, key->col, "unknown front matter key '%s'", key->str);
                     const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
                     if (near) pm_hint("did you mean '%s'?", near);
-                    else pm_hint("known keys: title, subtitle, author, date, lang, layout, cover, keywords, subject, toc");
+                    else pm_hint("known keys: title, subtitle, author, date, lang, dir, layout, cover, keywords, subject, toc");
                     st->rc = PM_EINPUT;
                     continue;
                 }
@@ -86,6 +87,11 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 }
                 *slot = val->str;
                 if (slot == &m->cover_src) m->cover_line = val->line;
+                if (slot == &m->dir_src && strcmp(val->str, "rtl") && strcmp(val->str, "ltr")) {
+                    pm_error(st->file, val->line, val->col, "dir: '%s' is not a direction", val->str);
+                    pm_hint("write 'dir: rtl' (right to left: Arabic, Hebrew, Persian, Urdu) or 'dir: ltr'");
+                    st->rc = PM_EINPUT;
+                }
             }
             return st->rc;
         }

@@ -22,7 +22,7 @@
 
 typedef enum {
     F_LEN, F_NUM, F_INT, F_BOOL, F_STR, F_ENUM, F_MAP, F_INLINE, F_PAGESIZE, F_SHEET,
-    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY,
+    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK,
     F_OPTCOLOR,  /* a colour or "none" (rgb[0] = -1) */
     F_STYLES,    /* styles: class -> style */
     F_LEVEL,     /* h1, h2, h3 or none: 1..3 or 0 */
@@ -44,11 +44,12 @@ static const char *const align_names[] = {"justify", "left", "center", "right", 
 static const char *const numfmt_names[] = {"arabic", "roman", "Roman", "alpha", "Alpha", NULL};
 static const char *const duplex_names[] = {"short", "long", NULL};
 static const char *const blanks_names[] = {"before-last", "end", NULL};
-static const char *const binding_names[] = {"left", "right", NULL};
+static const char *const binding_names[] = {"left", "right", "auto", NULL};
 
 #define FO(m) offsetof(pm_font_spec, m)
 static const field font_fields[] = {
     {"family", F_FAMILY, FO(family)},
+    {"fallback", F_FALLBACK, FO(fallback)},
     {"size", F_LEN, FO(size), .lo = 1, .hi = 400},
     {"leading", F_LEN, FO(leading), .lo = 1, .hi = 500},
     {"weight", F_WEIGHT, FO(weight)},
@@ -220,6 +221,12 @@ static const field booklet_fields[] = {
     {"binding", F_ENUM, BO(rtl), .names = binding_names},
     END};
 
+static const field fit_fields[] = {
+    {"pages", F_INT, SO(fit_pages), .lo = 0, .hi = 100000},
+    {"multiple-of-four", F_BOOL, SO(fit_four)},
+    {"runt-lines", F_INT, SO(runt_lines), .lo = 0, .hi = 20},
+    END};
+
 static const field top_fields[] = {
     {"extends", F_STR, 0}, /* handled before the rest */
     {"page", F_MAP, 0, page_fields},
@@ -239,6 +246,8 @@ static const field top_fields[] = {
     {"styles", F_STYLES, 0},
     {"toc", F_MAP, 0, toc_fields},
     {"openings", F_MAP, 0, opening_fields},
+    {"fit", F_MAP, 0, fit_fields},
+    {"system-fonts", F_BOOL, SO(system_fonts)},
     END};
 
 /* ---- applying a YAML tree ---- */
@@ -377,186 +386,245 @@ static int paper(const char *s, double *w, double *h, const char **why)
     return -1;
 }
 
+/* F_NUM, F_INT: a number within the field's bounds. */
+static void apply_number(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    char *end;
+    double d = strtod(v->str, &end);
+    if (end == v->str || *end || d != d) { /* d != d: "nan" */
+        bad(c, v, "'%s' is not a number", v->str);
+        return;
+    }
+    /* the range first: (long)d of a value beyond long's range is undefined */
+    if (d < f->lo || d > f->hi) {
+        bad(c, v, "%s is out of range (%g to %g)", v->str, f->lo, f->hi);
+        return;
+    }
+    if (f->type == F_INT && d != (double)(long)d) {
+        bad(c, v, "'%s' must be a whole number", v->str);
+        return;
+    }
+    if (f->type == F_INT) *(int *)p = (int)d;
+    else *(double *)p = d;
+}
+
+/* F_FAMILY: a font family, with where it was given (checked against the fonts later). */
+static void apply_family(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, family));
+    fs->family = pm_arena_strdup(c->s->arena, v->str);
+    fs->family_line = v->line;
+    fs->family_file = c->file;
+}
+
+/* F_FALLBACK: a family or a list of them, searched in turn for characters the role's
+ * family lacks. */
+static void apply_fallback(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, fallback));
+    size_t n = v->kind == PM_Y_SEQ ? v->n : 1;
+    if (v->kind == PM_Y_MAP || n > 8) {
+        bad(c, v, "expected a family or a list of at most 8 families, e.g. [Noto Sans Arabic, Noto Sans CJK SC]");
+        return;
+    }
+    fs->nfallback = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pm_ynode *x = v->kind == PM_Y_SEQ ? v->items[i] : v;
+        if (!want_scalar(c, x)) return;
+        if (!*x->str || strchr(x->str, ',')) {
+            bad(c, x, "'%s' is not a family name", x->str);
+            return;
+        }
+        fs->fallback[fs->nfallback++] = pm_arena_strdup(c->s->arena, x->str);
+    }
+}
+
+/* F_ENUM: one of the field's names; its index is the value. */
+static void apply_enum(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    for (int i = 0; f->names[i]; i++)
+        if (!strcmp(v->str, f->names[i])) {
+            *(int *)p = i;
+            if (f->names == binding_names) { /* auto: by the document's direction */
+                c->s->booklet.binding_given = i < 2;
+                *(int *)p = i == 1;
+            }
+            return;
+        }
+    char buf[256];
+    names_list(f->names, buf, sizeof buf);
+    bad(c, v, "'%s' is not one of: %s", v->str, buf);
+    int n = 0;
+    while (f->names[n]) n++;
+    const char *near = pm_nearest(v->str, (const char *const *)f->names, n);
+    if (near) pm_hint("did you mean '%s'?", near);
+}
+
+/* F_STYLE: normal (or roman) or italic. */
+static void apply_style(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    if (!strcmp(v->str, "italic")) *(int *)p = 1;
+    else if (!strcmp(v->str, "normal") || !strcmp(v->str, "roman")) *(int *)p = 0;
+    else bad(c, v, "'%s' is not one of: normal, italic", v->str);
+}
+
+/* F_WEIGHT: a weight name or a number from 100 to 900. */
+static void apply_weight(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    static const struct { const char *n; int w; } ws[] = {
+        {"thin", 100}, {"light", 300}, {"normal", 400}, {"regular", 400}, {"medium", 500},
+        {"semibold", 600}, {"bold", 700}, {"heavy", 800}, {"black", 900}};
+    for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
+        if (!strcasecmp(v->str, ws[i].n)) {
+            *(int *)p = ws[i].w;
+            return;
+        }
+    char *end;
+    long w = strtol(v->str, &end, 10);
+    if (*end || w < 100 || w > 900) {
+        bad(c, v, "'%s' is not a weight (normal, bold, or 100 to 900)", v->str);
+        return;
+    }
+    *(int *)p = (int)w;
+}
+
+/* F_COLOR, F_OPTCOLOR: "#rrggbb", "#rgb" or a name into three doubles from 0 to 1; for
+ * F_OPTCOLOR also "none" (-1). */
+static void apply_color(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    double *col = (double *)p;
+    if (f->type == F_OPTCOLOR && !strcmp(v->str, "none")) {
+        col[0] = col[1] = col[2] = -1;
+        return;
+    }
+    if (pm_color_parse(v->str, col) < 0)
+        bad(c, v, "'%s' is not a colour like \"#1a1a1a\", \"#333\" or a name like navy%s (quote it in "
+            "YAML)", v->str, f->type == F_OPTCOLOR ? ", or none" : "");
+}
+
+/* F_LEVEL: h1, h2, h3 or none (1..3 or 0). */
+static void apply_level(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    static const char *const levels[] = {"none", "h1", "h2", "h3", NULL};
+    if (!want_scalar(c, v)) return;
+    for (int i = 0; levels[i]; i++)
+        if (!strcmp(v->str, levels[i])) {
+            *(int *)p = i;
+            return;
+        }
+    bad(c, v, "'%s' is not one of: h1, h2, h3, none", v->str);
+}
+
+/* F_FIRSTLINE: none (0), smallcaps (-1) or a number of words (1 to 20). */
+static void apply_firstline(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    char *end;
+    long n = strtol(v->str, &end, 10);
+    if (!strcmp(v->str, "none")) *(int *)p = 0;
+    else if (!strcmp(v->str, "smallcaps")) *(int *)p = -1;
+    else if (end != v->str && !*end && n >= 1 && n <= 20) *(int *)p = (int)n;
+    else bad(c, v, "'%s' is not one of: none, smallcaps, or a number of words (1 to 20)", v->str);
+}
+
+/* F_PAGESIZE: page.size, a paper name or 'WIDTH x HEIGHT'. */
+static void apply_page_size(apply_ctx *c, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    const char *why = NULL;
+    double w, h;
+    if (paper(v->str, &w, &h, &why) < 0) {
+        bad(c, v, "'%s': %s (known: %s, or like '148mm x 210mm')", v->str, why, pm_paper_names());
+        return;
+    }
+    c->s->page_w = w;
+    c->s->page_h = h;
+}
+
+/* F_SHEET: booklet.sheet, a paper size or auto (chosen from the page size). */
+static void apply_sheet(apply_ctx *c, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    if (!strcmp(v->str, "auto")) {
+        c->s->booklet.sheet = NULL;
+        c->s->booklet.sheet_w = c->s->booklet.sheet_h = 0;
+        return;
+    }
+    const char *why = NULL;
+    double w, h;
+    if (paper(v->str, &w, &h, &why) < 0) {
+        bad(c, v, "'%s': %s (known: %s, or like '297mm x 420mm')", v->str, why, pm_paper_names());
+        return;
+    }
+    c->s->booklet.sheet = pm_arena_strdup(c->s->arena, v->str);
+    c->s->booklet.sheet_w = w;
+    c->s->booklet.sheet_h = h;
+}
+
+/* F_SLOTS: a running head's {left, center, right} templates; a parity given replaces
+ * all three. */
+static void apply_slots(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    static const char *const pos[] = {"left", "center", "right", NULL};
+    if (v->kind != PM_Y_MAP) {
+        bad(c, v, "expected a mapping like {left: \"{title}\", right: \"{page}\"}");
+        return;
+    }
+    const char **slots = (const char **)p;
+    for (int i = 0; i < 3; i++) slots[i] = NULL;
+    for (size_t i = 0; i < v->n; i++) {
+        const pm_ynode *k = v->pairs[i].key, *val = v->pairs[i].val;
+        int which = -1;
+        for (int j = 0; pos[j]; j++)
+            if (!strcmp(k->str, pos[j])) which = j;
+        if (which < 0) {
+            size_t plen = strlen(c->path);
+            snprintf(c->path + plen, sizeof c->path - plen, ".%s", k->str);
+            bad(c, k, "unknown key (known: left, center, right)");
+            c->path[plen] = 0;
+            continue;
+        }
+        if (!want_scalar(c, val)) continue;
+        slots[which] = pm_arena_strdup(c->s->arena, val->str);
+    }
+}
+
+/* Set the field f (at base in the spec) from the YAML value v, or report why not. */
 static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynode *v)
 {
     char *p = (char *)c->s + base + f->off;
-    char buf[256];
     switch (f->type) {
     case F_LEN: apply_len(c, f, (pm_len *)p, v); break;
     case F_NUM:
-    case F_INT: {
-        if (!want_scalar(c, v)) return;
-        char *end;
-        double d = strtod(v->str, &end);
-        if (end == v->str || *end || d != d) { /* d != d: "nan" */
-            bad(c, v, "'%s' is not a number", v->str);
-            return;
-        }
-        /* the range first: (long)d of a value beyond long's range is undefined */
-        if (d < f->lo || d > f->hi) {
-            bad(c, v, "%s is out of range (%g to %g)", v->str, f->lo, f->hi);
-            return;
-        }
-        if (f->type == F_INT && d != (double)(long)d) {
-            bad(c, v, "'%s' must be a whole number", v->str);
-            return;
-        }
-        if (f->type == F_INT) *(int *)p = (int)d;
-        else *(double *)p = d;
-        break;
-    }
+    case F_INT: apply_number(c, f, p, v); break;
     case F_BOOL:
-        if (!want_scalar(c, v)) return;
-        if (parse_bool(v->str, (int *)p) < 0) bad(c, v, "'%s' is not true or false", v->str);
+        if (want_scalar(c, v) && parse_bool(v->str, (int *)p) < 0) bad(c, v, "'%s' is not true or false", v->str);
         break;
     case F_STR:
-        if (!want_scalar(c, v)) return;
-        *(const char **)p = pm_arena_strdup(c->s->arena, v->str);
+        if (want_scalar(c, v)) *(const char **)p = pm_arena_strdup(c->s->arena, v->str);
         break;
-    case F_FAMILY: {
-        if (!want_scalar(c, v)) return;
-        pm_font_spec *fs = (pm_font_spec *)(p - offsetof(pm_font_spec, family));
-        fs->family = pm_arena_strdup(c->s->arena, v->str);
-        fs->family_line = v->line;
-        fs->family_file = c->file;
-        break;
-    }
-    case F_ENUM: {
-        if (!want_scalar(c, v)) return;
-        for (int i = 0; f->names[i]; i++)
-            if (!strcmp(v->str, f->names[i])) {
-                *(int *)p = i;
-                return;
-            }
-        names_list(f->names, buf, sizeof buf);
-        bad(c, v, "'%s' is not one of: %s", v->str, buf);
-        int n = 0;
-        while (f->names[n]) n++;
-        const char *near = pm_nearest(v->str, (const char *const *)f->names, n);
-        if (near) pm_hint("did you mean '%s'?", near);
-        break;
-    }
-    case F_STYLE:
-        if (!want_scalar(c, v)) return;
-        if (!strcmp(v->str, "italic")) *(int *)p = 1;
-        else if (!strcmp(v->str, "normal") || !strcmp(v->str, "roman")) *(int *)p = 0;
-        else bad(c, v, "'%s' is not one of: normal, italic", v->str);
-        break;
-    case F_WEIGHT: {
-        if (!want_scalar(c, v)) return;
-        static const struct { const char *n; int w; } ws[] = {
-            {"thin", 100}, {"light", 300}, {"normal", 400}, {"regular", 400}, {"medium", 500},
-            {"semibold", 600}, {"bold", 700}, {"heavy", 800}, {"black", 900}};
-        for (size_t i = 0; i < sizeof ws / sizeof *ws; i++)
-            if (!strcasecmp(v->str, ws[i].n)) {
-                *(int *)p = ws[i].w;
-                return;
-            }
-        char *end;
-        long w = strtol(v->str, &end, 10);
-        if (*end || w < 100 || w > 900) {
-            bad(c, v, "'%s' is not a weight (normal, bold, or 100 to 900)", v->str);
-            return;
-        }
-        *(int *)p = (int)w;
-        break;
-    }
+    case F_FAMILY: apply_family(c, p, v); break;
+    case F_FALLBACK: apply_fallback(c, p, v); break;
+    case F_ENUM: apply_enum(c, f, p, v); break;
+    case F_STYLE: apply_style(c, p, v); break;
+    case F_WEIGHT: apply_weight(c, p, v); break;
     case F_COLOR:
-    case F_OPTCOLOR: {
-        if (!want_scalar(c, v)) return;
-        double *col = (double *)p;
-        if (f->type == F_OPTCOLOR && !strcmp(v->str, "none")) {
-            col[0] = col[1] = col[2] = -1;
-            return;
-        }
-        if (pm_color_parse(v->str, col) < 0)
-            bad(c, v, "'%s' is not a colour like \"#1a1a1a\", \"#333\" or a name like navy%s (quote it in "
-                "YAML)", v->str, f->type == F_OPTCOLOR ? ", or none" : "");
-        break;
-    }
-    case F_LEVEL: {
-        static const char *const levels[] = {"none", "h1", "h2", "h3", NULL};
-        if (!want_scalar(c, v)) return;
-        for (int i = 0; levels[i]; i++)
-            if (!strcmp(v->str, levels[i])) {
-                *(int *)p = i;
-                return;
-            }
-        bad(c, v, "'%s' is not one of: h1, h2, h3, none", v->str);
-        break;
-    }
-    case F_FIRSTLINE: {
-        if (!want_scalar(c, v)) return;
-        char *end;
-        long n = strtol(v->str, &end, 10);
-        if (!strcmp(v->str, "none")) *(int *)p = 0;
-        else if (!strcmp(v->str, "smallcaps")) *(int *)p = -1;
-        else if (end != v->str && !*end && n >= 1 && n <= 20) *(int *)p = (int)n;
-        else bad(c, v, "'%s' is not one of: none, smallcaps, or a number of words (1 to 20)", v->str);
-        break;
-    }
+    case F_OPTCOLOR: apply_color(c, f, p, v); break;
+    case F_LEVEL: apply_level(c, p, v); break;
+    case F_FIRSTLINE: apply_firstline(c, p, v); break;
     case F_STYLES: apply_styles(c, v); break;
-    case F_PAGESIZE: {
-        if (!want_scalar(c, v)) return;
-        const char *why = NULL;
-        double w, h;
-        if (paper(v->str, &w, &h, &why) < 0) {
-            bad(c, v, "'%s': %s (known: %s, or like '148mm x 210mm')", v->str, why, pm_paper_names());
-            return;
-        }
-        c->s->page_w = w;
-        c->s->page_h = h;
-        break;
-    }
-    case F_SHEET: {
-        if (!want_scalar(c, v)) return;
-        if (!strcmp(v->str, "auto")) {
-            c->s->booklet.sheet = NULL;
-            c->s->booklet.sheet_w = c->s->booklet.sheet_h = 0;
-            return;
-        }
-        const char *why = NULL;
-        double w, h;
-        if (paper(v->str, &w, &h, &why) < 0) {
-            bad(c, v, "'%s': %s (known: %s, or like '297mm x 420mm')", v->str, why, pm_paper_names());
-            return;
-        }
-        c->s->booklet.sheet = pm_arena_strdup(c->s->arena, v->str);
-        c->s->booklet.sheet_w = w;
-        c->s->booklet.sheet_h = h;
-        break;
-    }
-    case F_SLOTS: {
-        static const char *const pos[] = {"left", "center", "right", NULL};
-        if (v->kind != PM_Y_MAP) {
-            bad(c, v, "expected a mapping like {left: \"{title}\", right: \"{page}\"}");
-            return;
-        }
-        const char **slots = (const char **)p;
-        for (int i = 0; i < 3; i++) slots[i] = NULL; /* a parity given replaces all 3 slots */
-        for (size_t i = 0; i < v->n; i++) {
-            const pm_ynode *k = v->pairs[i].key, *val = v->pairs[i].val;
-            int which = -1;
-            for (int j = 0; pos[j]; j++)
-                if (!strcmp(k->str, pos[j])) which = j;
-            if (which < 0) {
-                size_t plen = strlen(c->path);
-                snprintf(c->path + plen, sizeof c->path - plen, ".%s", k->str);
-                bad(c, k, "unknown key (known: left, center, right)");
-                c->path[plen] = 0;
-                continue;
-            }
-            if (!want_scalar(c, val)) continue;
-            slots[which] = pm_arena_strdup(c->s->arena, val->str);
-        }
-        break;
-    }
+    case F_PAGESIZE: apply_page_size(c, v); break;
+    case F_SHEET: apply_sheet(c, v); break;
+    case F_SLOTS: apply_slots(c, p, v); break;
     case F_MAP:
-        if (v->kind != PM_Y_MAP) {
-            bad(c, v, "expected a mapping of keys, found %s", pm_yaml_kind_name(v->kind));
-            return;
-        }
-        apply_map(c, f->sub, base + f->off, v);
+        if (v->kind != PM_Y_MAP) bad(c, v, "expected a mapping of keys, found %s", pm_yaml_kind_name(v->kind));
+        else apply_map(c, f->sub, base + f->off, v);
         break;
     case F_INLINE: break; /* keys are looked up through the parent */
     }
@@ -909,7 +977,7 @@ pm_spec *pm_spec_new_default(void)
         s->h[i].font.weight = 700;
         s->h[i].space_before = EM(hb[i]);
         s->h[i].space_after = EM(ha[i]);
-        s->h[i].align = PM_ALIGN_LEFT;
+        s->h[i].align = PM_ALIGN_START;
         s->h[i].span = i == 0;
     }
     s->header.slot[1][2] = "{section}";
@@ -924,6 +992,7 @@ pm_spec *pm_spec_new_default(void)
     s->cover = 1;
     s->cover_image_height = PCT(45);
     s->back_last_section = 0;
+    s->runt_lines = 3;
 
     s->fig_max_width = PCT(100);
     s->fig_max_height = PCT(60);

@@ -10,7 +10,12 @@
 #include "base/arena.h"
 #include "base/units.h"
 
-typedef enum { PM_ALIGN_JUSTIFY, PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT } pm_align;
+/* left, center and right are visual, in text of either direction; start and end are the
+   sides where a line begins and ends (left and right in left-to-right text, right and left
+   in right-to-left text). */
+typedef enum {
+    PM_ALIGN_JUSTIFY, PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT, PM_ALIGN_START, PM_ALIGN_END
+} pm_align;
 typedef enum { PM_NUM_ARABIC, PM_NUM_ROMAN, PM_NUM_ROMAN_UPPER, PM_NUM_ALPHA, PM_NUM_ALPHA_UPPER } pm_numfmt;
 typedef enum { PM_DUPLEX_SHORT, PM_DUPLEX_LONG } pm_duplex;
 typedef enum { PM_BLANKS_BEFORE_LAST, PM_BLANKS_END } pm_blanks;
@@ -25,6 +30,8 @@ typedef struct pm_font_spec {
     const char *family;
     int family_line;  /* where family was set (0 = built-in default) */
     const char *family_file;
+    const char *fallback[8]; /* families searched, in order, for characters family lacks */
+    int nfallback;
     pm_len size;      /* em: of the body size */
     pm_len leading;   /* baseline to baseline; em: of this font's size */
     int weight;       /* 400 normal, 700 bold (100..900) */
@@ -113,6 +120,8 @@ typedef struct pm_booklet_spec {
     int marks;
     pm_len printer_margin;
     int rtl;            /* binding on the right */
+    int binding_given;  /* the layout says left or right (not auto: the document's
+                           direction decides) */
 } pm_booklet_spec;
 
 typedef struct pm_spec {
@@ -173,6 +182,13 @@ typedef struct pm_spec {
     pm_len note_space;          /* text to footnote separator */
 
     pm_booklet_spec booklet;
+
+    /* fitting the page count (layout/fit.c) */
+    int fit_pages;              /* this many pages (0: as they come) */
+    int fit_four;               /* the nearest multiple of four (a booklet without blanks) */
+    int runt_lines;             /* a last page with fewer lines is pulled back (0: never) */
+    int system_fonts;           /* also the system's fonts (fontconfig), after the project's
+                                   and --fonts folders */
 } pm_spec;
 
 /* A spec with the built-in defaults (an A5 pamphlet). Never fails. */

@@ -16,6 +16,13 @@
 #include "layout/flow-imp.h"
 
 
+static int line_shows(const pm_line *l)
+{
+    for (int r = 0; r < l->nruns; r++)
+        if (l->runs[r].nglyphs > 0) return 1;
+    return 0;
+}
+
 /* The lines of paragraph vp as vertical-list items, with widow and orphan penalties
  * between them. */
 void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
@@ -24,12 +31,17 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     vpara *P = &fs->paras[vp];
     int n = pp->nlines;
     double lead = pm_flow_leading(fs, P->font), base = slot_base(lead, pm_font_size(sp, P->font));
+    /* widows and orphans are counted in lines that show something (a code block's empty
+       lines do not) */
+    int shown = 0, before = 0;
+    for (int i = 0; i < n; i++) shown += line_shows(&pp->lines[i]);
     for (int i = 0; i < n; i++) {
         /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
         if (i > 0)
-            pm_vpenalty(vl, i < sp->orphans || i < P->keep_first || n - i < sp->widows || pp->lines[i - 1].hyphenated
-                                ? PM_INF_PENALTY
-                                : 0);
+            pm_vpenalty(vl, before < sp->orphans || i < P->keep_first || shown - before < sp->widows ||
+                                    pp->lines[i - 1].hyphenated
+                                ? PM_INF_PENALTY : 0);
+        before += line_shows(&pp->lines[i]);
         vitem *it = pm_vpush(vl, V_LINE);
         it->h = lead;
         it->line = &pp->lines[i];
@@ -97,8 +109,8 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     }
     pm_para cap = {0};
     if (b->text.len) {
-        pm_para_style cs = {.font = &sp->caption, .align = sp->caption_align, .width = roomw,
-                            .hyphenate = sp->hyphenate};
+        pm_para_style cs = {.font = &sp->caption, .align = pm_dir_align(sp->caption_align, b->dir), .width = roomw,
+                            .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
         pm_para_set(fs->set, &b->text, &cs, fs->a, &cap);
     }
     double cl = pm_flow_leading(fs, &sp->caption);
@@ -149,12 +161,13 @@ void pm_add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, 
     double L = fs->L;
     /* its classes ({.center}) and a div's style may align it, and give it a font */
     int align = pm_class_align(sp, &b->attrs);
-    if (align < 0) align = fr->align >= 0 ? fr->align : (int)hs->align;
+    if (align < 0) align = fr->align >= 0 ? fr->align : (int)pm_dir_align(hs->align, b->dir);
     const pm_font_spec *font = pm_style_font(sp, pm_class_font(sp, &b->attrs), &hs->font);
     /* in a box, between its edges (elsewhere across the measure, as it always was) */
     double left = fr->boxed ? fr->left : 0, right = fr->boxed ? fr->right : 0;
     pm_para_style st = {.font = font, .align = fs->back ? PM_ALIGN_CENTER : (pm_align)align,
-                        .width = fr->w - left - right, .hyphenate = hs->hyphenate};
+                        .width = fr->w - left - right, .hyphenate = hs->hyphenate, .dir = b->dir,
+                        .lang = b->lang};
     st.nshape = pm_heading_shape(fs, b, font, st.align, &st.shape);
     pm_para pp;
     pm_para_set(fs->set, pm_heading_text(fs, b), &st, fs->a, &pp);
@@ -222,6 +235,21 @@ static void leave_box(const fstate *fs, cursor *c, const cframe *f)
     c->after_fig = 0;
 }
 
+/* How far a list indents its items: the layout's list indent, or more when its widest
+ * marker ("100.") and half an em would not fit in it. */
+static double list_indent(const fstate *fs, const pm_block *list, const cframe *f)
+{
+    const pm_spec *sp = fs->spec;
+    const pm_font_spec *font = f->quote ? &sp->quote : &sp->body;
+    double ind = pm_spec_len(sp, sp->list_indent, f->w), widest = 0;
+    for (size_t k = 0; k < list->nkids; k++) {
+        const char *m = list->kids[k].marker;
+        if (!m || (k > 0 && k + 1 < list->nkids && strlen(m) < 4 && k % 8)) continue; /* (numbers grow) */
+        widest = fmax(widest, pm_para_single(fs->set, m, font, NULL)->width);
+    }
+    return fmax(ind, widest + 0.5 * pm_font_size(sp, font));
+}
+
 /* The next event of the walk, with the container frames kept in step. */
 static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
 {
@@ -250,7 +278,7 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
             f.right += q;
             if (!f.quote++ && c->prev) c->space = fmax(c->space, qspace);
         } else if ((*b)->kind == PM_BLK_LIST) {
-            f.left += pm_spec_len(sp, sp->list_indent, f.w);
+            f.left += list_indent(fs, *b, &f);
             f.list++;
             f.tight = (*b)->tight;
         } else if ((*b)->kind == PM_BLK_ITEM) {
@@ -362,13 +390,17 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
     if (attribution || align == PM_ALIGN_CENTER || align == PM_ALIGN_RIGHT) ind = 0;
     *alt_indent = fs->back ? 0 : ind;
     if (c->after_fig) ind = 0;
-    *left_out = left;
+    /* right to left: the indents of lists (and the marker) on the right */
+    pm_dir dir = b->kind == PM_BLK_CODE ? PM_DIR_LTR : b->dir; /* (code reads left to right) */
+    *left_out = b->dir == PM_DIR_RTL ? right : left;
     return (pm_para_style){.font = font,
-                           .align = b->kind == PM_BLK_CODE ? PM_ALIGN_LEFT
+                           .align = b->kind == PM_BLK_CODE ? (b->dir == PM_DIR_RTL ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT)
                                     : fs->back             ? PM_ALIGN_CENTER
-                                    : attribution          ? PM_ALIGN_RIGHT
+                                    : attribution          ? PM_ALIGN_END
                                     : align >= 0           ? (pm_align)align
-                                                           : sp->align,
+                                                           : pm_dir_align(sp->align, dir),
+                           .dir = dir,
+                           .lang = b->lang,
                            .width = fr->w - left - right,
                            .indent = fs->back ? 0 : ind,
                            .hyphenate = sp->hyphenate && !attribution,
@@ -403,7 +435,7 @@ void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t 
     c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols, .align = -1};
     c->cur.nfr = 1;
     c->more = cursor_more(fs, &c->cur);
-    if (!pm_setter_keeps(fs->set)) preshape(fs, &c->cur, c->pre);
+    if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) preshape(fs, &c->cur, c->pre);
 }
 
 void pm_collector_done(collector *c)
@@ -450,8 +482,11 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
        shorter: the box, whole lines tall as it is, would move the text after it off; nor
        one with a drop cap, which must keep the lines it spans */
     int offgrid = (col->nopen && fabs(pm_flow_leading(fs, font) - fs->L) > EPS) || drop;
-    int loose = offgrid ? 0 : pm_fit_looseness(fs, fs->para_no + 1);
-    if (pm_setter_keeps(fs->set) && !fs->fit) { /* watch mode: from the cache if unchanged */
+    int loose = offgrid ? 0 : pm_fit_looseness(fs, fs->para_no + 1), borrowed = 0;
+    if (fs->fit && !offgrid && text == &b->text) { /* fitting a page count: from the fit's cache */
+        borrowed = pm_fit_para(fs, fs->para_no + 1, text, &st, loose, &sh, &pp);
+        if (fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
+    } else if (pm_setter_keeps(fs->set) && !fs->fit) { /* watch mode: from the cache if unchanged */
         pm_para_set(fs->set, text, &st, fs->a, &pp);
     } else { /* keep the shaped text: the page builder may set it again */
         if (!sh) sh = pm_para_shape(fs->set, text, &st);
@@ -460,7 +495,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
             pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
     }
     if (!pp.nlines) {
-        pm_shaped_drop(sh);
+        if (!borrowed) pm_shaped_drop(sh);
         return 0;
     }
     if (c->prev) {
@@ -477,12 +512,16 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     const pm_line *marker = NULL;
     double mx = 0;
     if (c->marker) {
-        marker = pm_para_single(fs->set, c->marker, font, fs->a);
-        mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
+        marker = pm_para_single_dir(fs->set, c->marker, font, st.dir, fs->a);
+        if (st.dir == PM_DIR_RTL) /* hangs on the right */
+            mx = fmin(left + st.width + pm_font_size(sp, font) * 0.5, fr->w - marker->width);
+        else
+            mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
     }
     add_lines(fs, vl, text, &st, &pp, sh, left, font, marker, mx, initial, drop);
     vpara *P = &fs->paras[fs->nparas - 1];
     P->loose = loose;
+    P->borrowed = borrowed;
     P->band = fr->cols;
     P->box = col->nopen ? col->open[col->nopen - 1] : NULL;
     P->after_fig = c->after_fig ? col->fig : NULL;
@@ -516,10 +555,12 @@ static size_t leaves_of(const pm_block *b, const pm_block **out, size_t max)
 static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *prev, pm_para *out)
 {
     const pm_spec *sp = fs->spec;
-    pm_para_style st = {.font = &sp->body, .align = sp->align, .width = w, .hyphenate = sp->hyphenate};
+    pm_para_style st = {.font = &sp->body, .align = pm_dir_align(sp->align, b->dir), .width = w,
+                        .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
     if (b->kind == PM_BLK_HEADING) {
         const pm_heading_spec *hs = &sp->h[b->level - 1];
-        st = (pm_para_style){.font = &hs->font, .align = hs->align, .width = w, .hyphenate = hs->hyphenate};
+        st = (pm_para_style){.font = &hs->font, .align = pm_dir_align(hs->align, b->dir), .width = w,
+                             .hyphenate = hs->hyphenate, .dir = b->dir, .lang = b->lang};
     } else if (prev && prev->kind == PM_BLK_PARA && pm_spec_len(sp, sp->para_space, fs->rg->h) == 0) {
         st.indent = pm_spec_len(sp, sp->indent, w);
     }

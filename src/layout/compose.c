@@ -53,6 +53,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
     int keep = 0;           /* keep-together boxes the walk is in: no break inside them */
+    const notes_mark start = pm_acc_mark(acc); /* (a carried note, the top figures' notes) */
     memset(r, 0, sizeof *r);
     r->best = n;
     r->cost = HUGE_VAL;
@@ -62,11 +63,20 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         notes_mark before = pm_acc_mark(acc);
         if (vlist_legal(v, i, j) && j > i && !keep) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
-            /* a heading is followed on its page by two lines of text or by a figure */
+            /* a heading is followed on its page by two lines of text or by a figure; a
+               page break right after one (its figures floated away) is taken before it */
             if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
+            if (after_heading >= 0 && pen <= -PM_INF_PENALTY && r->best < n) return;
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
-                if (th - content < -EPS) break;
+                if (th - content < -EPS) { /* (the page's first item was taller than it) */
+                    if (r->best == n) {
+                        r->best = j;
+                        r->notes = pm_acc_mark(acc);
+                        r->used = used;
+                    }
+                    return;
+                }
                 if (consider_break(r, j, pen, th, content, used, stretch, nfl, acc)) return;
             }
         }
@@ -79,7 +89,13 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             used += it->h;
             stretch += it->stretch;
         } else if (it->kind == V_FIGURE) {
-            if (queued || nfl || used + it->h > th + EPS) {
+            int here = !queued && !nfl && used + it->h <= th + EPS;
+            if (here) { /* (with its caption's notes at the foot) */
+                pm_acc_fig(fs, rg, acc, it->fig, used + it->h);
+                here = used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS);
+                if (!here) pm_acc_undo(acc, before);
+            }
+            if (!here) {
                 floated[nfl++] = j;
             } else {
                 used += it->h;
@@ -94,14 +110,35 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
            already fill it: then the page holds only them) */
         if (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS)) {
             if (r->best == n) { /* nothing fits before it: break there */
-                r->best = j;
+                size_t k = j;
+                if (used0 > EPS) { /* (figures at the top: the rest waits for the next page) */
+                    k = i;
+                    before = start;
+                    used = used0;
+                } else { /* never inside a table's row: its cells but the last are 0 high */
+                    while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
+                    used -= it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h;
+                }
+                r->best = k;
                 r->notes = before;
-                r->used = used - (it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h);
+                r->used = used;
             }
             return;
         }
     }
-    if (j >= n) { /* the end: the last page takes everything left */
+    /* the end: the last page takes everything left; but a heading that ends the text
+       while figures still wait for a page goes after them, with what it heads */
+    if (j >= n && after_heading >= 0 && (queued || nfl)) {
+        if (r->best < n) return;
+        if (used0 > EPS) { /* the page holds the figures at its top alone */
+            r->best = i;
+            r->nfloated = 0;
+            r->notes = start;
+            r->used = used0;
+            return;
+        }
+    }
+    if (j >= n) {
         r->best = n;
         r->nfloated = nfl;
         r->ratio = 0;
@@ -254,7 +291,8 @@ static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break
         if (!gone) continue;
         P->st.indent = P->alt_indent;
         P->after_fig = NULL;
-        pm_shaped_drop(P->shaped);
+        if (!P->borrowed) pm_shaped_drop(P->shaped);
+        P->borrowed = 0;
         P->shaped = pm_para_shape(fs->set, P->text, &P->st);
         pm_para pp;
         pm_para_break(fs->set, P->shaped, P->loose, fs->a, &pp);
@@ -268,26 +306,44 @@ static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break
 static void release_before(fstate *fs, size_t i)
 {
     for (size_t k = fs->released; k < fs->nparas && fs->paras[k].first < i; k++) {
-        pm_shaped_drop(fs->paras[k].shaped);
+        if (!fs->paras[k].borrowed) pm_shaped_drop(fs->paras[k].shaped);
         fs->paras[k].shaped = NULL;
         fs->released = k + 1;
     }
 }
 
+/* Does a note carried over from the page before have room under the figures at the top
+ * of this one: its end, or two lines at least and not after a broken word? */
+static int carry_room(const fstate *fs, const region *rg)
+{
+    if (!rg->carry_note) return 1;
+    const pm_para *p = &fs->notes[rg->carry_note - 1].para;
+    int n = pm_carried_lines(fs, rg);
+    return rg->carry_from + n == p->nlines || (n >= 2 && !p->lines[rg->carry_from + n - 1].hyphenated);
+}
+
 /* The floated figures waiting in the region that go at the top of its next page: as
- * many as fit, at least one. Returns their height. */
+ * many as fit with the notes their captions refer to, at least one, unless a note carried
+ * from the page before would have no room under it (then a page of text comes first).
+ * Returns their height. */
 static double take_floats(fstate *fs, region *rg, page_plan *pl)
 {
     double used = 0;
     vfig **top = pm_arena_array(fs->a, (size_t)rg->nq + 1, sizeof *top);
+    rg->top = top; /* (the accountant puts their captions' notes at the foot) */
     while (rg->nq) {
         vfig *f = rg->queue[0];
         double h = pm_float_height(fs, f);
-        if (pl->ntop && used + h > rg->h + EPS) break;
-        top[pl->ntop++] = f;
+        top[pl->ntop] = f; /* with it, do the figures and all the page's notes fit? */
+        rg->ntop = pl->ntop + 1;
+        pm_acc_begin(fs, rg, &rg->acc);
+        if (pl->ntop && used + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS) break;
+        if (!carry_room(fs, rg)) break; /* (a page of text first, with the note) */
+        pl->ntop++;
         used += h;
         memmove(rg->queue, rg->queue + 1, (size_t)--rg->nq * sizeof *rg->queue);
     }
+    rg->ntop = pl->ntop;
     pl->top = top;
     return used;
 }
@@ -335,7 +391,9 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
  * the pages before it). */
 static void emit(fstate *fs, vlist *vl, page_plan *pl, pm_page_kind kind)
 {
-    int right = fs->lay->npages % 2 == 0; /* page index 0 is a right-hand page */
+    /* page index 0 is a right-hand page; in a right-to-left pamphlet, a left-hand one
+       (its pages turn the other way: the inside margin is on the right of page 1) */
+    int right = (fs->lay->npages % 2 == 0) != (fs->doc->meta.dir == PM_DIR_RTL);
     pm_page *pg = pm_layout_add_page(fs->lay, fs->spec->page_w, fs->spec->page_h);
     pg->kind = kind;
     pm_emit_page(fs, vl, pg, pl, right);
@@ -355,6 +413,8 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         double used = take_floats(fs, rg, &pl);
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
             pl.from = pl.to = i;
+            pm_acc_begin(fs, rg, &rg->acc);
+            pl.notes = pm_acc_mark(&rg->acc);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK ? PM_PAGE_BODY : kind);
             continue;
         }
@@ -380,6 +440,9 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         pm_collect_ahead(fs, vl, col, i);
         if (fs->rc) break;
         pl.repeat = i < vl->n ? vl->v[i].tbl : NULL;
+        /* a table goes on here under its header again, unless figures at the top leave no
+           room for the header and two lines (the page then holds the figures alone) */
+        if (pl.repeat && used + pl.repeat->h + 2 * fs->L > rg->h + EPS && pl.ntop) pl.repeat = NULL;
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;

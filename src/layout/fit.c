@@ -17,10 +17,59 @@
 #include "base/diag.h"
 #include "layout/flow-imp.h"
 
+static int last_page_lines(const pm_layout *lay);
+
 int pm_fit_looseness(const fstate *fs, int no)
 {
     const struct fit_run *f = fs->fit;
     return f && f->loose && no >= 1 && no <= f->nloose ? f->loose[no - 1] : 0;
+}
+
+static int same_style(const pm_para_style *a, const pm_para_style *b)
+{
+    return a->font == b->font && a->align == b->align && a->dir == b->dir && a->width == b->width &&
+           a->indent == b->indent && a->hyphenate == b->hyphenate && a->code == b->code &&
+           a->tolerance == b->tolerance;
+}
+
+int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st, int loose, pm_shaped **sh,
+                pm_para *out)
+{
+    struct fit_run *f = fs->fit;
+    if (!f || no < 1 || loose < -1 || loose > 1) return 0;
+    if (no > f->ncache) {
+        int n = f->ncache ? f->ncache : 256;
+        while (n < no) n *= 2;
+        f->cache = pm_xrealloc(f->cache, (size_t)n * sizeof *f->cache);
+        memset(f->cache + f->ncache, 0, (size_t)(n - f->ncache) * sizeof *f->cache);
+        f->ncache = n;
+    }
+    if (!f->arena) f->arena = pm_arena_new();
+    fit_cached *c = &f->cache[no - 1];
+    if (c->sh && !same_style(&c->st, st)) { /* (another paragraph by this number: not ours) */
+        pm_shaped_drop(c->sh);
+        memset(c, 0, sizeof *c);
+    }
+    if (!c->sh) {
+        c->sh = *sh ? *sh : pm_para_shape(fs->set, text, st);
+        c->st = *st;
+    } else if (*sh) {
+        pm_shaped_drop(*sh);
+    }
+    *sh = c->sh;
+    if (!c->have[loose + 1]) {
+        pm_para_break(fs->set, c->sh, loose, f->arena, &c->lines[loose + 1]);
+        c->have[loose + 1] = 1;
+    }
+    *out = c->lines[loose + 1];
+    return 1;
+}
+
+static void fit_cache_free(struct fit_run *f)
+{
+    for (int i = 0; i < f->ncache; i++) pm_shaped_drop(f->cache[i].sh);
+    free(f->cache);
+    pm_arena_drop(f->arena);
 }
 
 void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines)
@@ -103,6 +152,11 @@ static int try_layout(search *s, int k, double lscale, double taller, pm_layout 
     return n;
 }
 
+int pm_flow_last_lines(const pm_layout *lay)
+{
+    return last_page_lines(lay);
+}
+
 /* Body lines on the last body page (before a back cover), for the runt rule. */
 static int last_page_lines(const pm_layout *lay)
 {
@@ -110,9 +164,11 @@ static int last_page_lines(const pm_layout *lay)
         const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
         int n = 0;
-        for (size_t k = 0; k < pg->nitems; k++)
+        for (size_t k = 0; k < pg->nitems; k++) {
+            if (pg->items[k].kind == PM_FI_IMAGE) return 1000; /* (a page with a figure is no runt) */
             if (pg->items[k].kind == PM_FI_LINE && !(pg->items[k].flags & (PM_FL_RUNNING | PM_FL_MARKER)))
                 n++;
+        }
         return n;
     }
     return 0;
@@ -149,6 +205,7 @@ static void step(pm_fit_report *rep, const char *fmt, ...)
 static int target_for(int natural, const pm_fit_opts *fo)
 {
     if (fo->pages > 0) return fo->pages;
+    if (fo->pages == PM_FIT_RUNT) return natural;
     if (fo->pages == PM_FIT_NEAREST) return natural % 4 ? natural - natural % 4 : natural;
     return natural;
 }
@@ -248,7 +305,11 @@ int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, p
             if (got) rep->target = target = up;
         }
     }
-    if (got) {
+    if (got && fo->probe) {
+        pm_layout_drop(lay);
+        rep->pages = got;
+        *out = nat;
+    } else if (got) {
         pm_layout_drop(nat);
         rep->pages = got;
         if (stats) pm_flow_check(lay, a->spec, stats);
@@ -272,8 +333,13 @@ int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, p
         rep->lines_over = rep->pages > rep->target ? (rep->pages - rep->target - 1) * lpp + last
                                                    : -((rep->target - rep->pages) * lpp - last);
     }
+    if (*out) { /* its lines are in the fit's arena: it goes with the layout */
+        (*out)->aux = s.run.arena;
+        s.run.arena = NULL;
+    }
     free(s.cands);
     free(s.loose);
     free(s.run.trials);
+    fit_cache_free(&s.run);
     return rc;
 }

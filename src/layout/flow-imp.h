@@ -29,6 +29,8 @@
 typedef struct notebox {
     pm_para para;
     double h;
+    int printed;          /* placed on a page already (a note that refers to it then does
+                             not bring it again) */
 } notebox;
 
 /* Lines [from, to) of footnote no, at the foot of a region. */
@@ -64,6 +66,8 @@ typedef struct region {
     int carry_note, carry_from; /* a note split at the foot of the region before: its
                                    number (0: none) and its first line still to place */
     notes_acc acc;          /* filled by the page breaker for the region being planned */
+    vfig **top;             /* the floated figures at the top of the page being planned: */
+    int ntop;               /* their captions' notes go at its foot first */
 } region;
 
 /* A body paragraph in the vertical list, kept so that it can be set again a line
@@ -87,6 +91,7 @@ typedef struct vpara {
     const vhung *initial; /* a drop cap hung beside its first line, or NULL */
     int keep_first;       /* no page break between its first lines (a drop cap's) */
     double alt_indent;    /* its indent if that figure floats away */
+    int borrowed;         /* shaped belongs to a fit's cache (not dropped with the paragraph) */
 } vpara;
 
 /* A heading as the contents list and the outline name it. */
@@ -264,12 +269,16 @@ void pm_notes_set(fstate *fs);
 void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc);
 /* Add the notes line refers to, met when the region's content is used points tall. */
 void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used);
+/* Add the notes a figure's caption refers to (the figure is placed, used points tall). */
+void pm_acc_fig(const fstate *fs, const region *rg, notes_acc *acc, const vfig *f, double used);
 /* Height the notes take at the foot, in whole lines (0 when none). */
 double pm_acc_height(const fstate *fs, const notes_acc *acc);
 static inline notes_mark pm_acc_mark(const notes_acc *acc)
 {
     return (notes_mark){acc->nparts, acc->h, acc->split};
 }
+/* Take back what was added after mark m. */
+void pm_acc_undo(notes_acc *acc, notes_mark m);
 void pm_acc_free(notes_acc *acc);
 /* Lines of the carried note that go into this region (all, or as many as leave a line of
  * text). */
@@ -350,8 +359,19 @@ typedef struct fit_para {
 
 /* A run of the page builder for pm_flow_fit: the adjustments it makes, and (the first,
  * natural run) what each paragraph would cost set a line shorter or longer. */
+/* A paragraph as every run of a fit sets it: shaped once, broken once per looseness. */
+typedef struct fit_cached {
+    pm_shaped *sh;           /* owned by the cache */
+    pm_para_style st;
+    pm_para lines[3];        /* by looseness + 1, in the cache's arena */
+    unsigned char have[3];
+} fit_cached;
+
 struct fit_run {
     int record;              /* fill trials[] */
+    fit_cached *cache;       /* by paragraph number - 1 */
+    int ncache;
+    pm_arena *arena;         /* the cached paragraphs' lines */
     fit_para *trials;        /* by paragraph number - 1 */
     int ntrials, cap;
     const signed char *loose; /* looseness by paragraph number - 1 (NULL: none) */
@@ -362,6 +382,11 @@ struct fit_run {
 
 /* The looseness a fit run sets paragraph number no with. */
 int pm_fit_looseness(const fstate *fs, int no);
+/* Paragraph number no with style st and looseness loose, set: from the fit's cache when
+ * a run before set it (*sh borrowed from the cache, not to be dropped), else shaped (from
+ * *sh if given) and broken, and kept. Returns 1 if the fit's cache was used (fs->fit). */
+int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st, int loose, pm_shaped **sh,
+                pm_para *out);
 /* Record what paragraph number no (shaped sh, style st, nlines lines) costs a line shorter
  * or longer. */
 void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines);

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "base/fileio.h"
 #include "layout/flow-imp.h"
-#include "output/device.h"
 
 void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
 {
@@ -65,7 +65,8 @@ void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
 /* Release what the shaped paragraphs and the regions hold. */
 static void release_paras(fstate *fs)
 {
-    for (size_t k = 0; k < fs->nparas; k++) pm_shaped_drop(fs->paras[k].shaped);
+    for (size_t k = 0; k < fs->nparas; k++)
+        if (!fs->paras[k].borrowed) pm_shaped_drop(fs->paras[k].shaped);
     free(fs->paras);
     fs->paras = NULL;
     fs->nparas = 0;

@@ -55,9 +55,12 @@ typedef struct pm_fit_opts {
                         or below the natural count if it can be reached, else above; 0: as
                         they come */
     int runt;        /* a last page with fewer lines than this is pulled back (0: never) */
-    int preflight;   /* only find out: the natural count and whether fit would reach it */
+    int preflight;   /* no pages go to the sink */
+    int probe;       /* only find out whether the count can be reached: the layout returned
+                        is the natural one */
 } pm_fit_opts;
 #define PM_FIT_NEAREST (-1)
+#define PM_FIT_RUNT (-3)   /* the natural count, a runt last page pulled back */
 
 typedef struct pm_fit_report {
     int natural;     /* pages as they come */
@@ -75,6 +78,9 @@ typedef struct pm_fit_report {
  * is the natural one and rep->lines_over says by how much it misses. */
 int pm_flow_fit(const pm_flow_args *a, const pm_fit_opts *fo, pm_layout **out, pm_flow_stats *stats,
                 pm_fit_report *rep);
+
+/* Lines of text on the last body page (before a back cover): the runt rule's measure. */
+int pm_flow_last_lines(const pm_layout *lay);
 
 /* Count widows, orphans and short pages (not ending on the last line of the text area,
  * the last page and pages before a forced break excepted) of a laid-out document. */

@@ -22,6 +22,7 @@ void pm_layout_drop(pm_layout *l)
     }
     free(l->pages);
     pm_arena_drop(l->arena);
+    pm_arena_drop(l->aux);
     free(l);
 }
 

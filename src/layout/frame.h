@@ -3,54 +3,16 @@
  * A page is a list of positioned items: text lines (each a few glyph runs, already
  * justified), images, rules, link areas and named destinations. Frames are immutable
  * once built; devices (PDF, booklet sheets, PNG, text dump) only read them. Lines are
- * shared, not copied: a page item points at a pm_line built by the paragraph setter. */
+ * shared, not copied: a page item points at a pm_line (text/line.h) built by the paragraph
+ * setter. */
 #ifndef PM_FRAME_H
 #define PM_FRAME_H
 
-#include <cairo.h>
-#include <pango/pango.h>
 #include <stddef.h>
 
 #include "base/arena.h"
 #include "image/image.h"
-
-/* One run of glyphs in one font, positioned relative to its line's origin (left end of
- * the baseline). Text and clusters let PDF text extraction recover the characters. */
-typedef struct pm_run {
-    PangoFont *font;               /* kept by the font map for the life of the fonts */
-    cairo_scaled_font_t *sf;       /* its cairo font, looked up when the line was set (so
-                                      drawing, maybe on another thread, needs no Pango) */
-    cairo_glyph_t *glyphs;
-    int nglyphs;
-    const char *utf8;
-    int nbytes;
-    cairo_text_cluster_t *clusters;
-    int nclusters;
-    double rgb[3];
-    double x0, x1;                 /* horizontal extent of the run */
-} pm_run;
-
-typedef struct pm_line_link {
-    double x0, x1;                 /* extent along the line */
-    const char *url;
-} pm_line_link;
-
-typedef struct pm_line {
-    pm_run *runs;
-    int nruns;
-    double width;                  /* set width (x of the right end after justification) */
-    double ascent, descent;        /* of the fonts used */
-    double ratio;                  /* adjustment ratio of the line (0 for ragged lines) */
-    int hyphenated;                /* ends in a hyphen the setter added */
-    int overfull;                  /* could not be made to fit */
-    int *notes;                    /* footnote numbers referenced on this line */
-    int nnotes;
-    pm_line_link *links;
-    int nlinks;
-    int src_line;                  /* content line of the line's first character */
-    double hang_left, hang_right;  /* margin kerning: how far the glyphs reach left of x = 0
-                                      and right of the line's measure (width includes it) */
-} pm_line;
+#include "text/line.h"
 
 typedef enum {
     PM_FI_LINE,    /* x, y: origin of the baseline; line */
@@ -127,6 +89,8 @@ typedef struct pm_outline_entry {
 
 typedef struct pm_layout {
     pm_arena *arena;            /* pages, items and lines */
+    pm_arena *aux;              /* more lines the pages point into (a page-count fit's
+                                   paragraphs), or NULL; dropped with the layout */
     pm_page **pages;            /* each page stays where it is while pages are added */
     size_t npages, cap;
     const char *title, *author, *subject, *keywords;

@@ -45,7 +45,8 @@ void pm_notes_set(fstate *fs)
     fs->note_sep = pm_spec_len(sp, sp->note_space, fs->rg->h);
     for (size_t i = 0; i < doc->nnotes; i++) {
         const pm_text *t = numbered_text(fs, &doc->notes[i]);
-        pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->rg->w, .hyphenate = sp->hyphenate};
+        pm_para_style st = {.font = &sp->footnote, .align = sp->align, .width = fs->rg->w, .hyphenate = sp->hyphenate,
+                            .dir = fs->doc->meta.dir, .lang = fs->doc->meta.lang};
         pm_para_set(fs->set, t, &st, fs->a, &fs->notes[i].para);
         fs->notes[i].para.leading *= fs->lscale;
         fs->notes[i].h = fs->notes[i].para.nlines * fs->notes[i].para.leading;
@@ -57,9 +58,13 @@ int pm_carried_lines(const fstate *fs, const region *rg)
     if (!rg->carry_note) return 0;
     const pm_para *p = &fs->notes[rg->carry_note - 1].para;
     int rest = p->nlines - rg->carry_from;
-    int fit = (int)floor((rg->h - fs->L - fs->note_sep) / p->leading + 1e-6);
+    double top = 0; /* (under the figures at the top of the page) */
+    for (int k = 0; k < rg->ntop; k++) top += pm_float_height(fs, rg->top[k]);
+    int fit = (int)floor((rg->h - top - fs->L - fs->note_sep) / p->leading + 1e-6);
     if (fit < 1) fit = 1;
-    return rest < fit ? rest : fit;
+    if (rest <= fit) return rest;
+    while (fit > 1 && p->lines[rg->carry_from + fit - 1].hyphenated) fit--; /* (never after a broken word) */
+    return fit;
 }
 
 /* Note no, met on a line that makes the region used tall with notes_h of notes before it,
@@ -98,29 +103,59 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
         acc->h = fs->note_sep + carried * fs->notes[rg->carry_note - 1].para.leading;
         add_part(acc, rg->carry_note, rg->carry_from, rg->carry_from + carried);
     }
+    double used = 0; /* the figures at the top of the page: their captions' notes */
+    for (int k = 0; k < rg->ntop; k++) {
+        used += pm_float_height(fs, rg->top[k]);
+        pm_acc_fig(fs, rg, acc, rg->top[k], used);
+    }
+}
+
+/* Add note no (met where the region is used tall), then the notes its own text refers
+ * to, after it. */
+static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no, double used)
+{
+    if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) return;
+    acc->seen[no - 1] = 1;
+    const notebox *nb = &fs->notes[no - 1];
+    if (!acc->nparts) acc->h += fs->note_sep;
+    int refs = 0; /* (a note that refers to others is not split: they follow it whole) */
+    for (int l = 0; l < nb->para.nlines; l++) refs += nb->para.lines[l].nnotes;
+    int fit = 0;
+    if (acc->may_split && !acc->split && !refs && used + snap_up(acc->h + nb->h, fs->L) > rg->h + EPS)
+        fit = note_split(fs, rg, no, used, acc->h);
+    if (fit) {
+        acc->split = 1;
+        acc->h += fit * nb->para.leading;
+        add_part(acc, no, 0, fit);
+    } else {
+        acc->h += nb->h;
+        add_part(acc, no, 0, nb->para.nlines);
+    }
+    for (int l = 0; l < nb->para.nlines; l++)
+        for (int k = 0; k < nb->para.lines[l].nnotes; k++) {
+            int sub = nb->para.lines[l].notes[k];
+            if (sub >= 1 && sub <= fs->nnotes && !fs->notes[sub - 1].printed) acc_note(fs, rg, acc, sub, used);
+        }
 }
 
 void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used)
 {
     if (acc->off) return;
-    for (int k = 0; k < line->nnotes; k++) {
-        int no = line->notes[k];
-        if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) continue;
-        acc->seen[no - 1] = 1;
-        const notebox *nb = &fs->notes[no - 1];
-        if (!acc->nparts) acc->h += fs->note_sep;
-        int fit = 0;
-        if (acc->may_split && !acc->split && used + snap_up(acc->h + nb->h, fs->L) > rg->h + EPS)
-            fit = note_split(fs, rg, no, used, acc->h);
-        if (fit) {
-            acc->split = 1;
-            acc->h += fit * nb->para.leading;
-            add_part(acc, no, 0, fit);
-        } else {
-            acc->h += nb->h;
-            add_part(acc, no, 0, nb->para.nlines);
-        }
-    }
+    for (int k = 0; k < line->nnotes; k++) acc_note(fs, rg, acc, line->notes[k], used);
+}
+
+void pm_acc_fig(const fstate *fs, const region *rg, notes_acc *acc, const vfig *f, double used)
+{
+    for (int l = 0; l < f->ncap; l++) pm_acc_line(fs, rg, acc, &f->cap[l], used);
+}
+
+void pm_acc_undo(notes_acc *acc, notes_mark m)
+{
+    for (int k = m.nparts; k < acc->nparts; k++)
+        if (acc->parts[k].from == 0) acc->seen[acc->parts[k].no - 1] = 0;
+    acc->nparts = m.nparts;
+    acc->h = m.h;
+    acc->split = m.split;
 }
 
 double pm_acc_height(const fstate *fs, const notes_acc *acc)
@@ -161,6 +196,7 @@ void pm_emit_notes(fstate *fs, region *rg, pm_page *pg, notes_mark mark, double 
     for (int k = 0; k < mark.nparts; k++) {
         const note_part *np = &rg->acc.parts[k];
         ny = note_lines(fs, pg, np->no, np->from, np->to, tx, ny);
+        fs->notes[np->no - 1].printed = 1;
         int rest = np->to < fs->notes[np->no - 1].para.nlines;
         if (k == 0 && carried) { /* the carried note: maybe still not done */
             rg->carry_from = np->to;

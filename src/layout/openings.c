@@ -114,9 +114,9 @@ static const pm_text *first_line_caps(fstate *fs, const pm_text *t, const pm_par
 static double cap_height(fstate *fs, const pm_font_spec *f)
 {
     const pm_line *l = pm_para_single(fs->set, "H", f, fs->a);
-    if (!l->nruns || !l->runs[0].nglyphs || !l->runs[0].sf) return 0.7 * pm_font_size(fs->spec, f);
+    if (!l->nruns || !l->runs[0].nglyphs || !l->runs[0].face) return 0.7 * pm_font_size(fs->spec, f);
     cairo_text_extents_t e;
-    cairo_scaled_font_glyph_extents(l->runs[0].sf, l->runs[0].glyphs, 1, &e);
+    cairo_scaled_font_glyph_extents(pm_face_cairo(l->runs[0].face), (const cairo_glyph_t *)l->runs[0].glyphs, 1, &e);
     return -e.y_bearing;
 }
 

@@ -17,7 +17,7 @@ static double place_centered(fstate *fs, pm_page *pg, const char *text, const pm
     t.line = 1;
     pm_text *tp = pm_arena_alloc(fs->a, sizeof *tp);
     *tp = t;
-    pm_para_style st = {.font = font, .align = PM_ALIGN_CENTER, .width = fs->rg->w};
+    pm_para_style st = {.font = font, .align = PM_ALIGN_CENTER, .width = fs->rg->w, .dir = fs->doc->meta.dir};
     pm_para pp;
     pm_para_set(fs->set, tp, &st, fs->a, &pp);
     double lead = pm_font_leading(fs->spec, font), base = slot_base(lead, pm_font_size(fs->spec, font));
@@ -35,7 +35,7 @@ void pm_make_cover(fstate *fs)
     pm_page *pg = pm_layout_add_page(fs->lay, sp->page_w, sp->page_h);
     pg->kind = PM_PAGE_COVER;
     double tx, ty, tw, th;
-    pm_spec_text_area(sp, 1, &tx, &ty, &tw, &th);
+    pm_spec_text_area(sp, m->dir != PM_DIR_RTL, &tx, &ty, &tw, &th); /* (a left-hand page in RTL) */
     pg->tx = tx;
     pg->ty = ty;
     pg->tw = tw;
@@ -137,6 +137,27 @@ static void expand(fstate *fs, const char *tmpl, const char *page, const char *s
     }
 }
 
+/* A running head set in the header font, shortened at a word with an ellipsis until it
+ * fits the width w (a long section title must not run off the page). */
+static const pm_line *running_line(fstate *fs, GString *text, double w)
+{
+    const pm_font_spec *font = &fs->spec->running;
+    const pm_line *l = pm_para_single_dir(fs->set, pm_arena_strdup(fs->a, text->str), font, fs->doc->meta.dir, fs->a);
+    while (l->width > w && text->len > 1) {
+        const char *cut = g_utf8_find_prev_char(text->str, text->str + text->len);
+        if (g_str_has_suffix(text->str, "\xE2\x80\xA6")) /* drop the ellipsis, then a word */
+            cut = g_utf8_find_prev_char(text->str, text->str + text->len - 3);
+        const char *sp = cut;
+        while (sp > text->str && *sp != ' ') sp = g_utf8_find_prev_char(text->str, sp);
+        if (sp > text->str + text->len / 3) cut = sp; /* at a word, when one is near */
+        while (cut > text->str && cut[-1] == ' ') cut--;
+        g_string_truncate(text, (gsize)(cut - text->str));
+        g_string_append(text, "\xE2\x80\xA6");
+        l = pm_para_single_dir(fs->set, pm_arena_strdup(fs->a, text->str), font, fs->doc->meta.dir, fs->a);
+    }
+    return l;
+}
+
 /* A page is complete: its number and label, running heads and page number (not on the
  * cover and back cover), then it goes to the sink. */
 void pm_finish_page(fstate *fs, pm_page *pg)
@@ -159,7 +180,8 @@ void pm_finish_page(fstate *fs, pm_page *pg)
         }
     const char *sec = first_here ? first_here : fs->section;
     if (pg->kind == PM_PAGE_BODY) {
-        int right = pg->index % 2 == 0;
+        int odd = pg->index % 2 == 0, rtl = fs->doc->meta.dir == PM_DIR_RTL;
+        int right = odd != rtl; /* a right-to-left pamphlet's odd pages are left-hand pages */
         double tx, ty, tw, th;
         pm_spec_text_area(sp, right, &tx, &ty, &tw, &th);
         th += fs->taller;
@@ -168,13 +190,14 @@ void pm_finish_page(fstate *fs, pm_page *pg)
             double y = r == 0 ? ty - pm_spec_len(sp, rs[r]->offset, sp->page_h)
                               : ty + th + pm_spec_len(sp, rs[r]->offset, sp->page_h);
             for (int pos = 0; pos < 3; pos++) {
-                const char *tmpl = rs[r]->slot[sp->facing ? right : 1][pos];
+                /* what a page shows goes by its number; where, by its side: the layout's
+                   left and right are mirrored in a right-to-left pamphlet */
+                const char *tmpl = rs[r]->slot[sp->facing ? odd : 1][rtl ? 2 - pos : pos];
                 if (!tmpl || !*tmpl) continue;
                 expand(fs, tmpl, num, sec, fs->buf);
                 if (!fs->buf->len) continue;
-                pm_line *l = pm_para_single(fs->set, pm_arena_strdup(fs->a, fs->buf->str), &sp->running, fs->a);
+                const pm_line *l = running_line(fs, fs->buf, tw);
                 double x = pos == 0 ? tx : pos == 1 ? tx + (tw - l->width) / 2 : tx + tw - l->width;
-                if (l->width > tw) x = tx; /* too long for the line: it starts at the left */
                 pm_line_item(fs, pg, l, x, y, lead, PM_FL_RUNNING);
             }
             if (rs[r]->rule) {

@@ -13,21 +13,49 @@
 
 /* The widest word of a cell's text, set plain in font (a cell is set without breaking
  * a word where the room allows). */
+/* The font a word at byte off of t is set in: font, bold, italic or code as the spans
+ * over it say (a bold word is wider than its plain self). */
+static const pm_font_spec *styled(fstate *fs, const pm_text *t, uint32_t off, const pm_font_spec *font)
+{
+    unsigned st = 0;
+    for (uint32_t i = 0; i < t->nspans && t->spans[i].start <= off; i++)
+        if (off < t->spans[i].end) st |= t->spans[i].style;
+    if (st & PM_ST_CODE) return &fs->spec->code;
+    if (!(st & (PM_ST_BOLD | PM_ST_ITALIC))) return font;
+    pm_font_spec *f = pm_arena_alloc(fs->a, sizeof *f);
+    *f = *font;
+    if (st & PM_ST_BOLD) f->weight = 700;
+    if (st & PM_ST_ITALIC) f->italic = !font->italic;
+    return f;
+}
+
 static double widest_word(fstate *fs, const pm_text *t, const pm_font_spec *font)
 {
     double w = 0;
     char word[256];
     const char *p = t->utf8;
     while (*p) {
-        size_t n = strcspn(p, " ");
-        if (n > 0 && n < sizeof word) {
-            memcpy(word, p, n);
-            word[n] = 0;
-            const pm_line *l = pm_para_single(fs->set, word, font, fs->a);
-            if (l && l->width > w) w = l->width;
+        size_t n = strcspn(p, " \xE2"); /* (a space or a line break, U+2028) */
+        if (p[n] == '\xE2' && strncmp(p + n, "\xE2\x80\xA8", 3)) n += strcspn(p + n + 1, " ") + 1;
+        for (size_t a = 0; a < n;) { /* a URL breaks after / . - ? & = (never inside //) */
+            size_t b = n;
+            if (memchr(p, '/', n) || !strncmp(p, "www.", 4))
+                for (size_t k = a; k + 1 < n; k++)
+                    if (strchr("/.-?&=#", p[k]) && p[k + 1] != '/' && k + 1 > a) {
+                        b = k + 1;
+                        break;
+                    }
+            if (b - a > 0 && b - a < sizeof word) {
+                memcpy(word, p + a, b - a);
+                word[b - a] = 0;
+                const pm_line *l = pm_para_single(fs->set, word, styled(fs, t, (uint32_t)(p + a - t->utf8), font), fs->a);
+                if (l && l->width > w) w = l->width;
+            }
+            a = b;
         }
         p += n;
         while (*p == ' ') p++;
+        if (!strncmp(p, "\xE2\x80\xA8", 3)) p += 3;
     }
     return w;
 }
@@ -194,13 +222,28 @@ static void choose_widths(fstate *fs, tlayout *t, double left)
     double *minw = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
     double *cn = pm_arena_array(fs->a, (size_t)nr * nc, sizeof(double));
     t->w = pm_arena_array(fs->a, (size_t)nc, sizeof(double));
-    measure_cells(fs, t, nat, minw, cn);
-    double avail = t->measure - t->gap * (nc - 1), sum_nat = 0, sum_min = 0;
-    for (int c = 0; c < nc; c++) {
-        nat[c] = fmax(nat[c], t->size); /* an empty column keeps a little room */
-        minw[c] = fmin(fmax(minw[c], t->size), nat[c]);
-        sum_nat += nat[c];
-        sum_min += minw[c];
+    double avail = t->measure - t->gap * (nc - 1), sum_nat, sum_min;
+    for (int pass = 0;; pass++) {
+        memset(nat, 0, (size_t)nc * sizeof *nat);
+        memset(minw, 0, (size_t)nc * sizeof *minw);
+        memset(cn, 0, (size_t)nr * nc * sizeof *cn);
+        measure_cells(fs, t, nat, minw, cn);
+        sum_nat = sum_min = 0;
+        for (int c = 0; c < nc; c++) {
+            nat[c] = fmax(nat[c], t->size); /* an empty column keeps a little room */
+            minw[c] = fmin(fmax(minw[c], t->size), nat[c]);
+            sum_nat += nat[c];
+            sum_min += minw[c];
+        }
+        /* the longest words do not fit side by side: the table in a smaller font, down to
+           three quarters of its size, rather than words broken (once) */
+        if (pass || sum_min < avail) break;
+        double k = fmax(0.75, 0.98 * avail / sum_min);
+        pm_font_spec *f = pm_arena_alloc(fs->a, sizeof *f);
+        *f = *t->font;
+        f->size = (pm_len){PM_LEN_PT, t->size * k};
+        t->font = f;
+        t->size *= k;
     }
     if (sum_nat <= avail) {
         for (int c = 0; c < nc; c++) t->w[c] = nat[c];
@@ -236,8 +279,9 @@ static void set_cells(fstate *fs, tlayout *t)
             pm_para *cp = &t->cells[(size_t)r * nc + c];
             if (!tx->len) continue;
             char a = b->aligns[c];
-            pm_para_style st = {.font = t->font, .align = a ? al[(unsigned char)a] : PM_ALIGN_LEFT, .width = t->w[c],
-                                .hyphenate = fs->spec->hyphenate, .quiet = t->quiet};
+            pm_para_style st = {.font = t->font, .align = pm_dir_align(a ? al[(unsigned char)a] : PM_ALIGN_LEFT, b->dir),
+                                .width = t->w[c], .hyphenate = fs->spec->hyphenate, .quiet = t->quiet,
+                                .dir = b->dir, .lang = b->lang};
             pm_para_set(fs->set, tx, &st, fs->a, cp);
             if (cp->nlines > t->rowlines[r]) t->rowlines[r] = cp->nlines;
         }
@@ -266,7 +310,8 @@ static double add_row(vlist *vl, const tlayout *t, int r)
             if (l >= cellp[c].nlines) continue;
             vitem *it = pm_vpush(vl, V_LINE);
             it->line = &cellp[c].lines[l];
-            it->x = xc;
+            /* right to left: the first column on the right */
+            it->x = t->b->dir == PM_DIR_RTL ? 2 * t->x0 + t->width - xc - t->w[c] : xc;
             it->base = base_y;
             it->cell = 1;
             last = it;
@@ -308,8 +353,10 @@ static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
     vtable *tbl = NULL; /* once the header is done */
     size_t body_at = vl->n;
     /* a page may break between body rows, leaving two at least on each side; a short
-       table is never broken */
-    const int short_table = nr - hr <= 6;
+       table (six body rows or fewer, and no more than half a page) is never broken */
+    double tall = 0;
+    for (int r = 0; r < nr; r++) tall += t->rowlines[r] * t->lead + (r > hr && t->spaced ? L / 2 : 0);
+    const int short_table = nr - hr <= 6 && tall <= fs->rg->h / 2;
     for (int r = 0; r < nr; r++) {
         int may_break = r > hr && !short_table && r >= hr + 2 && r <= nr - 2;
         if (r > hr && t->spaced) {

@@ -23,56 +23,119 @@ struct pm_fonts {
     PangoFontMap *map;
     PangoContext *ctx;
     char *dir;
-    char families[1024];
+    char *extra;       /* --fonts folders, ':' between them, or NULL */
+    int system;        /* the system's fonts too */
+    char *where;       /* the folders, for messages */
+    char families[4096];
+    GHashTable *faces; /* PangoFont* -> pm_face* */
 };
+
+/* What drawing needs of a font, looked up once when a line first uses it, so a drawing
+ * thread needs no Pango. (Issue 16: the same scaled font could serve shaping too, so that
+ * each glyph is loaded once.) */
+struct pm_face {
+    PangoFont *font;         /* a reference */
+    cairo_scaled_font_t *sf; /* Pango's cairo font for it, owned by the font */
+    char *name;              /* pango_font_describe as a string */
+};
+
+static void face_free(void *v)
+{
+    pm_face *face = v;
+    g_free(face->name);
+    g_object_unref(face->font);
+    free(face);
+}
 
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int has_fonts(const char *dir)
+static int is_font_file(const char *name, int collections)
+{
+    size_t l = strlen(name);
+    if (l <= 4) return 0;
+    const char *x = name + l - 4;
+    return !strcasecmp(x, ".otf") || !strcasecmp(x, ".ttf") ||
+           (collections && (!strcasecmp(x, ".ttc") || !strcasecmp(x, ".otc")));
+}
+
+/* Font files in dir (with deep, in its subfolders too, and collections); -1 if it cannot
+ * be opened. */
+static int has_fonts(const char *dir, int deep)
 {
     DIR *d = opendir(dir);
     if (!d) return -1;
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l > 4 && (!strcasecmp(e->d_name + l - 4, ".otf") || !strcasecmp(e->d_name + l - 4, ".ttf"))) n++;
+    while ((e = readdir(d)) && n < 100000) {
+        if (e->d_name[0] == '.') continue;
+        if (is_font_file(e->d_name, deep)) {
+            n++;
+        } else if (deep) {
+            char sub[4096];
+            struct stat st;
+            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+            if (!stat(sub, &st) && S_ISDIR(st.st_mode)) {
+                int k = has_fonts(sub, deep);
+                if (k > 0) n += k;
+            }
+        }
     }
     closedir(d);
     return n;
 }
 
+/* Bitmap fonts (colour emoji: CBDT, sbix) come in fixed sizes; fontconfig hands Pango
+ * the strike's size (109 px for Noto Color Emoji) unless told to scale the strike to the
+ * size asked for. These are the rules of fontconfig's 10-scale-bitmap-fonts.conf, which
+ * a configuration of our own does not load. */
+static const char BITMAP_RULES[] =
+    "<match target=\"font\"><test name=\"outline\" compare=\"eq\"><bool>false</bool></test>"
+    "<edit name=\"pixelsizefixupfactor\" mode=\"assign\"><divide><name target=\"pattern\">pixelsize</name>"
+    "<name target=\"font\">pixelsize</name></divide></edit></match>"
+    "<match target=\"font\"><test name=\"outline\" compare=\"eq\"><bool>false</bool></test>"
+    "<test name=\"pixelsizefixupfactor\" compare=\"not_eq\"><double>1.0</double></test>"
+    "<edit name=\"matrix\" mode=\"assign\"><times><name>matrix</name><matrix><name>pixelsizefixupfactor</name>"
+    "<double>0</double><double>0</double><name>pixelsizefixupfactor</name></matrix></times></edit>"
+    "<edit name=\"size\" mode=\"assign\"><divide><name>size</name><name>pixelsizefixupfactor</name></divide>"
+    "</edit></match>";
+
+/* A new fontconfig configuration with the bitmap rules, and the cache folder if any. */
+static FcConfig *new_config(const char *cache)
+{
+    FcConfig *cfg = FcConfigCreate();
+    char xml[8192];
+    snprintf(xml, sizeof xml, "<fontconfig>%s%s%s%s</fontconfig>", cache ? "<cachedir>" : "", cache ? cache : "",
+             cache ? "</cachedir>" : "", BITMAP_RULES);
+    if (!FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse)) {
+        FcConfigDestroy(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
 int pm_fonts_new(const char *dir, pm_fonts **out)
 {
-    *out = NULL;
-    int nfonts = has_fonts(dir);
-    if (nfonts < 0) {
-        pm_error(dir, 0, 0, "cannot open the fonts folder");
-        return PM_EIO;
-    }
-    if (nfonts == 0) {
-        pm_error(dir, 0, 0, "no fonts (.otf or .ttf) in the fonts folder");
-        return PM_EIO;
-    }
-    FcConfig *cfg = FcConfigCreate();
-    const char *cache = pm_cache_dir(); /* the fonts' coverage read from a cache, not the files */
-    if (cache) {
-        char xml[4400];
-        snprintf(xml, sizeof xml, "<fontconfig><cachedir>%s</cachedir></fontconfig>", cache);
-        if (FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse) &&
-            FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir))
-            goto ready;
+    return pm_fonts_open(dir, NULL, 0, out);
+}
+
+/* The project's folder dir into cfg, as pm_fonts_new always did: through the cache when
+ * there is one, else the files of the folder one by one, in sorted order. */
+static int add_project_dir(FcConfig **cfgp, const char *dir, const char *cache, int system)
+{
+    FcConfig *cfg = *cfgp;
+    if (cache && FcConfigAppFontAddDir(cfg, (const FcChar8 *)dir)) return PM_OK;
+    if (cache && !system) { /* (a failed try leaves nothing behind: start again) */
         FcConfigDestroy(cfg);
-        cfg = FcConfigCreate();
+        *cfgp = cfg = new_config(NULL);
+        if (!cfg) *cfgp = cfg = FcConfigCreate();
     }
     /* no cache: add the files one by one, in sorted order */
     DIR *d = opendir(dir);
     if (!d) {
         pm_error(dir, 0, 0, "cannot open the fonts folder");
-        FcConfigDestroy(cfg);
         return PM_EIO;
     }
     char *names[256];
@@ -94,10 +157,85 @@ int pm_fonts_new(const char *dir, pm_fonts **out)
     }
     if (!added) {
         pm_error(dir, 0, 0, "no fonts (.otf or .ttf) in the fonts folder could be read");
-        FcConfigDestroy(cfg);
         return PM_EIO;
     }
-ready:;
+    return PM_OK;
+}
+
+int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out)
+{
+    *out = NULL;
+    int nfonts = has_fonts(dir, 0);
+    if (nfonts < 0) {
+        pm_error(dir, 0, 0, "cannot open the fonts folder");
+        return PM_EIO;
+    }
+    if (nfonts == 0) {
+        pm_error(dir, 0, 0, "no fonts (.otf or .ttf) in the fonts folder");
+        return PM_EIO;
+    }
+    const char *cache = pm_cache_dir(); /* the fonts' coverage read from a cache, not the files */
+    if (cache && strlen(cache) >= 4096) cache = NULL;
+    FcConfig *cfg = NULL;
+    if (system) { /* the system's font folders (read through fontconfig's own caches), not
+                     its configuration: no aliases or substitutions, only the fonts */
+        cfg = new_config(cache); /* (our cache folder first: fontconfig writes to the first) */
+        const char *xml = "<fontconfig><dir>/usr/share/fonts</dir><dir>/usr/local/share/fonts</dir>"
+                          "<dir prefix=\"xdg\">fonts</dir><cachedir>/var/cache/fontconfig</cachedir>"
+                          "<cachedir prefix=\"xdg\">fontconfig</cachedir>"
+                          /* a fallback with no bold face (Droid Sans Fallback) is emboldened in
+                             bold text, as fontconfig's 90-synthetic.conf does */
+                          "<match target=\"font\"><test name=\"weight\" compare=\"less_eq\"><const>medium</const>"
+                          "</test><test target=\"pattern\" name=\"weight\" compare=\"more_eq\"><const>bold</const>"
+                          "</test><edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>"
+                          "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit></match></fontconfig>";
+        /* (its fonts are read when it becomes current, below, as the project's config's are) */
+        if (cfg && !FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)xml, FcFalse)) {
+            FcConfigDestroy(cfg);
+            cfg = NULL;
+        }
+    } else {
+        cfg = new_config(cache);
+    }
+    if (!cfg) cfg = FcConfigCreate();
+    int rc = add_project_dir(&cfg, dir, cache, system);
+    /* --fonts folders: with their subfolders, collections (.ttc) too */
+    char *where = pm_xstrdup(dir);
+    for (const char *e = extra; !rc && e && *e;) {
+        const char *c = strchr(e, ':');
+        size_t n = c ? (size_t)(c - e) : strlen(e);
+        char *one = pm_xmalloc(n + 1);
+        memcpy(one, e, n);
+        one[n] = 0;
+        int k = has_fonts(one, 1);
+        if (k < 0) {
+            pm_error(one, 0, 0, "cannot open the fonts folder");
+            rc = PM_EIO;
+        } else if (k == 0) {
+            pm_error(one, 0, 0, "no fonts (.otf, .ttf, .ttc) in this folder or its subfolders");
+            rc = PM_EIO;
+        } else if (!FcConfigAppFontAddDir(cfg, (const FcChar8 *)one)) {
+            pm_error(one, 0, 0, "the fonts in this folder could not be read");
+            rc = PM_EIO;
+        }
+        char *w = g_strdup_printf("%s, %s", where, one);
+        free(where);
+        where = pm_xstrdup(w);
+        g_free(w);
+        free(one);
+        e = c ? c + 1 : e + n;
+    }
+    if (rc) {
+        FcConfigDestroy(cfg);
+        free(where);
+        return rc;
+    }
+    if (system) {
+        char *w = g_strdup_printf("%s and the system's fonts", where);
+        free(where);
+        where = pm_xstrdup(w);
+        g_free(w);
+    }
     /* Make it fontconfig's current configuration too: Pango's start-up thread then finds
        fontconfig initialised instead of loading the system configuration, which would
        cost the other core ~20 million instructions that pamphlet never uses. */
@@ -105,6 +243,9 @@ ready:;
     pm_fonts *f = pm_xcalloc(1, sizeof *f);
     f->config = cfg;
     f->dir = pm_xstrdup(dir);
+    f->extra = extra && *extra ? pm_xstrdup(extra) : NULL;
+    f->system = system;
+    f->where = where;
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), cfg);
     f->ctx = pango_font_map_create_context(f->map);
@@ -115,6 +256,7 @@ ready:;
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(f->ctx, fo);
     cairo_font_options_destroy(fo);
+    f->faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, face_free);
     *out = f;
     return PM_OK;
 }
@@ -122,20 +264,86 @@ ready:;
 void pm_fonts_drop(pm_fonts *f)
 {
     if (!f) return;
+    g_hash_table_destroy(f->faces);
     g_object_unref(f->ctx);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
     free(f->dir);
+    free(f->extra);
+    free(f->where);
     free(f);
 }
 
 PangoContext *pm_fonts_context(pm_fonts *f) { return f->ctx; }
+const char *pm_fonts_where(const pm_fonts *f) { return f->where; }
+
+int pm_fonts_same(const pm_fonts *f, const char *extra, int system)
+{
+    if (extra && !*extra) extra = NULL;
+    return f->system == system && (f->extra ? extra && !strcmp(f->extra, extra) : !extra);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp((*(pm_face *const *)a)->name, (*(pm_face *const *)b)->name);
+}
+
+void pm_fonts_report(pm_fonts *f, FILE *fp)
+{
+    fprintf(fp, "  fonts from:        %s\n", f->where);
+    guint n = 0;
+    pm_face **v = NULL;
+    GPtrArray *arr = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer k, val;
+    g_hash_table_iter_init(&it, f->faces);
+    while (g_hash_table_iter_next(&it, &k, &val)) g_ptr_array_add(arr, val);
+    n = arr->len;
+    v = (pm_face **)arr->pdata;
+    qsort(v, n, sizeof *v, cmp_name);
+    for (guint i = 0; i < n; i++) {
+        FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(v[i]->font));
+        FcChar8 *file = NULL;
+        if (pat) FcPatternGetString(pat, FC_FILE, 0, &file);
+        fprintf(fp, "  %s %-30s %s\n", i ? "                  " : "fonts used:       ", v[i]->name,
+                file ? (const char *)file : "");
+    }
+    g_ptr_array_free(arr, TRUE);
+}
 const char *pm_fonts_dir(const pm_fonts *f) { return f->dir; }
+
+const pm_face *pm_fonts_face(pm_fonts *f, PangoFont *font)
+{
+    pm_face *face = g_hash_table_lookup(f->faces, font);
+    if (face) return face;
+    face = pm_xcalloc(1, sizeof *face);
+    face->font = g_object_ref(font);
+    face->sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+    PangoFontDescription *d = pango_font_describe(font);
+    face->name = pango_font_description_to_string(d);
+    pango_font_description_free(d);
+    g_hash_table_insert(f->faces, font, face);
+    return face;
+}
+
+cairo_scaled_font_t *pm_face_cairo(const pm_face *face) { return face ? face->sf : NULL; }
+const char *pm_face_name(const pm_face *face) { return face ? face->name : ""; }
+PangoFont *pm_face_font(const pm_face *face) { return face ? face->font : NULL; }
 
 PangoFontDescription *pm_fonts_desc(const pm_spec *s, const pm_font_spec *fs)
 {
     PangoFontDescription *d = pango_font_description_new();
-    pango_font_description_set_family(d, fs->family ? fs->family : "serif");
+    if (fs->nfallback) { /* Pango takes a list of families: each character from the first that has it */
+        char fam[1024];
+        snprintf(fam, sizeof fam, "%s", fs->family ? fs->family : "serif");
+        for (int i = 0; i < fs->nfallback; i++) {
+            strncat(fam, ",", sizeof fam - strlen(fam) - 1);
+            strncat(fam, fs->fallback[i], sizeof fam - strlen(fam) - 1);
+        }
+        pango_font_description_set_family(d, fam);
+    } else {
+        pango_font_description_set_family(d, fs->family ? fs->family : "serif");
+    }
     pango_font_description_set_weight(d, (PangoWeight)fs->weight);
     pango_font_description_set_style(d, fs->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
     pango_font_description_set_absolute_size(d, pm_font_size(s, fs) * PANGO_SCALE);
@@ -177,6 +385,25 @@ const char *pm_fonts_families(pm_fonts *f)
     return f->families;
 }
 
+/* The faces of a family, e.g. "Regular, Italic, Bold, Bold Italic" (in out). */
+static const char *family_faces(pm_fonts *f, const char *family, char *out, size_t n)
+{
+    FcFontSet *set = FcConfigGetFonts(f->config, FcSetApplication);
+    out[0] = 0;
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcChar8 *fam, *style;
+        if (FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &fam) != FcResultMatch ||
+            strcasecmp((const char *)fam, family) || FcPatternGetString(set->fonts[i], FC_STYLE, 0, &style) != FcResultMatch)
+            continue;
+        int w = 0;
+        FcPatternGetInteger(set->fonts[i], FC_WEIGHT, 0, &w);
+        char one[128];
+        snprintf(one, sizeof one, "%s%s (%d)", out[0] ? ", " : "", (const char *)style, FcWeightToOpenType(w));
+        if (!strstr(out, one + (out[0] ? 2 : 0))) strncat(out, one, n - strlen(out) - 1);
+    }
+    return out;
+}
+
 int pm_fonts_check_role(pm_fonts *f, const pm_spec *s, const pm_font_spec *fs, const char *role)
 {
     const char *file = fs->family_file ? fs->family_file : s->file;
@@ -202,7 +429,7 @@ int pm_fonts_check_role(pm_fonts *f, const pm_spec *s, const pm_font_spec *fs, c
         FcPatternGetInteger(got, FC_SLANT, 0, &slant);
         int bold = FcWeightToOpenType(weight) >= 600, want_bold = fs->weight >= 600;
         if (strcasecmp((const char *)family, fs->family)) {
-            pm_error(file, line, 0, "%s: font family '%s' is not in %s", role, fs->family, f->dir);
+            pm_error(file, line, 0, "%s: font family '%s' is not in %s", role, fs->family, f->where);
             rc = PM_EINPUT;
         } else if (bold != want_bold || (slant != FC_SLANT_ROMAN) != (fs->italic != 0)) {
             pm_error(file, line, 0, "%s: '%s' has no %s%s face", role, fs->family, want_bold ? "bold" : "regular",
@@ -210,7 +437,26 @@ int pm_fonts_check_role(pm_fonts *f, const pm_spec *s, const pm_font_spec *fs, c
             rc = PM_EINPUT;
         }
         if (rc) pm_hint("families available: %s", pm_fonts_families(f));
+        else if (abs(FcWeightToOpenType(weight) - fs->weight) >= 100) { /* light set as regular */
+            char faces[512];
+            pm_warn(file, line, 0, "%s: '%s' has no face of weight %d; it is set in weight %d (the faces it has: %s)",
+                    role, fs->family, fs->weight, FcWeightToOpenType(weight), family_faces(f, fs->family, faces, sizeof faces));
+        }
     }
     if (got) FcPatternDestroy(got);
+    for (int i = 0; !rc && i < fs->nfallback; i++) { /* a fallback that is not there: a warning */
+        FcPattern *fp = FcPatternCreate();
+        FcPatternAddString(fp, FC_FAMILY, (const FcChar8 *)fs->fallback[i]);
+        FcConfigSubstitute(f->config, fp, FcMatchPattern);
+        FcDefaultSubstitute(fp);
+        FcPattern *m = FcFontMatch(f->config, fp, &res);
+        FcChar8 *fam = NULL;
+        if (!m || FcPatternGetString(m, FC_FAMILY, 0, &fam) != FcResultMatch || strcasecmp((const char *)fam, fs->fallback[i])) {
+            pm_warn(file, line, 0, "%s: the fallback family '%s' is not in %s", role, fs->fallback[i], f->where);
+            pm_hint("add its font files with --fonts DIR%s", f->system ? "" : ", or say 'system-fonts: true' in the layout to use the fonts installed on this machine");
+        }
+        if (m) FcPatternDestroy(m);
+        FcPatternDestroy(fp);
+    }
     return rc;
 }

@@ -4,15 +4,29 @@
 #ifndef PM_FONTS_H
 #define PM_FONTS_H
 
+#include <cairo.h>
+#include <stdio.h>
 #include <pango/pango.h>
 
 #include "input/spec.h"
+#include "text/line.h"
 
 typedef struct pm_fonts pm_fonts;
 
 /* Set up fonts from dir (every .otf/.ttf in it). Returns PM_OK and a new pm_fonts, or
  * PM_EIO if the folder holds no fonts. */
 int pm_fonts_new(const char *dir, pm_fonts **out);
+/* The same, then the folders of extra (':' between them; NULL for none) with their
+ * subfolders and font collections (.ttc), then, with system, the system's fonts
+ * (fontconfig's own configuration). A font is looked for in that order. PM_EIO if a
+ * folder cannot be read or holds no fonts. */
+int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out);
+/* Whether f was opened with these extra folders and system setting. */
+int pm_fonts_same(const pm_fonts *f, const char *extra, int system);
+/* What pm_fonts_open searched, for messages ("fonts, /my/fonts and the system's fonts"). */
+const char *pm_fonts_where(const pm_fonts *f);
+/* Print the search order and each face lines used so far with its file (--preflight). */
+void pm_fonts_report(pm_fonts *f, FILE *fp);
 void pm_fonts_drop(pm_fonts *f);
 
 /* The shared context (borrowed). */
@@ -33,5 +47,17 @@ const char *pm_fonts_families(pm_fonts *f);
 
 /* The folders fonts were taken from, for watch mode. */
 const char *pm_fonts_dir(const pm_fonts *f);
+
+/* The face (line.h) of a font Pango chose: made the first time it is asked for, then the
+ * same one, kept by f until pm_fonts_drop. Call from the thread that sets text. */
+const pm_face *pm_fonts_face(pm_fonts *f, PangoFont *font);
+/* What a device draws a face with (borrowed; NULL if cairo has none). Only reads the face:
+ * any thread may call it. */
+cairo_scaled_font_t *pm_face_cairo(const pm_face *face);
+/* The face's Pango description as a string, e.g. "Libertinus Serif Italic 10.5" (the
+ * layout dump names faces so). */
+const char *pm_face_name(const pm_face *face);
+/* The Pango font (borrowed). */
+PangoFont *pm_face_font(const pm_face *face);
 
 #endif

@@ -2,6 +2,7 @@
 #include "text/hyph.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <hyphen.h>
@@ -38,6 +39,8 @@ static int nloaded;
  * a run). A file out of order or damaged only makes lookups miss. */
 struct pm_hyph {
     patterns *pat;
+    int nouns;         /* the language capitalizes its nouns (German): capitalized words are
+                          words like any other, not names */
     int left, right;
     GHashTable *cache; /* this session's new words: lowercased word -> packed offsets
                           (first byte = count) */
@@ -90,14 +93,15 @@ static patterns *patterns_for(const char *path)
 
 /* The words hyphenated in earlier runs (the editing loop hyphenates the same words
  * again and again): a cache file per dictionary file version. Returns how many. */
-/* Maps the words file; returns 1 if it holds any words. */
+/* Maps the words file; returns 1 if it holds any words. (hyph2-: words of 8-bit
+   dictionaries were hyphenated wrongly before, so files of that version are not read.) */
 static int map_words(pm_hyph *h, const char *dict_path)
 {
     const char *dir = pm_cache_dir();
     struct stat st;
     if (!dir || stat(dict_path, &st) < 0) return 0;
     const char *base = strrchr(dict_path, '/');
-    snprintf(h->words, sizeof h->words, "%s/hyph-%s-%lld-%lld-%d%d.sorted", dir, base ? base + 1 : dict_path,
+    snprintf(h->words, sizeof h->words, "%s/hyph2-%s-%lld-%lld-%d%d.sorted", dir, base ? base + 1 : dict_path,
              (long long)st.st_size, (long long)st.st_mtime, h->left, h->right);
     int fd = open(h->words, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
@@ -236,35 +240,110 @@ static HyphenDict *dict_of(pm_hyph *h)
     return pt->dict;
 }
 
+/* Languages that are not hyphenated: their words are not broken at line ends (Chinese,
+ * Japanese, Korean, Vietnamese, Thai, Lao, Khmer, Burmese: no breaks inside syllables or
+ * between characters in their own ways; Arabic, Hebrew and the other right-to-left
+ * scripts are justified without hyphens). */
+static int not_hyphenated(const char *base)
+{
+    static const char *const none[] = {"zh", "ja", "ko", "vi", "th", "lo", "km", "my", "ar", "he", "iw", "fa",
+                                       "ur", "yi", "ps", "dv", "ckb", "sd", "ug", "bo", "dz", NULL};
+    for (int i = 0; none[i]; i++)
+        if (!strcmp(base, none[i])) return 1;
+    return 0;
+}
+
+/* The Debian package with the patterns for a language (checked with apt-cache on Debian
+ * 12), or NULL. */
+static const char *debian_package(const char *base, const char *region, char *buf, size_t n)
+{
+    static const char *const have[] = {"af", "as", "be", "bg", "bn", "ca", "cs", "da", "de", "el", "es", "fr",
+                                       "gl", "gu", "hi", "hr", "hu", "id", "is", "it", "kn", "lt", "lv", "ml",
+                                       "mn", "mr", "nl", "no", "or", "pa", "pl", "ro", "ru", "sk", "sl", "sr",
+                                       "sv", "ta", "te", "uk", "zu", NULL};
+    if (!strcmp(base, "en")) return !strcmp(region, "GB") ? "hyphen-en-gb" : "hyphen-en-us";
+    if (!strcmp(base, "pt")) return !strcmp(region, "BR") ? "hyphen-pt-br" : "hyphen-pt-pt";
+    if (!strcmp(base, "nb") || !strcmp(base, "nn")) return "hyphen-no";
+    for (int i = 0; have[i]; i++)
+        if (!strcmp(base, have[i])) {
+            snprintf(buf, n, "hyphen-%s", base);
+            return buf;
+        }
+    return NULL;
+}
+
+/* Any dictionary of a language: hyph_LL_*.dic, the first in byte order. */
+static int find_any_region(const char *base, char *path, size_t n)
+{
+    for (size_t i = 0; i < sizeof hyph_dirs / sizeof *hyph_dirs; i++) {
+        DIR *d = opendir(hyph_dirs[i]);
+        if (!d) continue;
+        char best[256] = "", pre[32];
+        snprintf(pre, sizeof pre, "hyph_%s_", base);
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t l = strlen(e->d_name);
+            if (!strncmp(e->d_name, pre, strlen(pre)) && l > 4 && !strcmp(e->d_name + l - 4, ".dic") &&
+                (!best[0] || strcmp(e->d_name, best) < 0) && l < sizeof best)
+                snprintf(best, sizeof best, "%s", e->d_name);
+        }
+        closedir(d);
+        if (best[0]) {
+            snprintf(path, n, "%s/%s", hyph_dirs[i], best);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 pm_hyph *pm_hyph_load(const char *lang, const char *file, int line)
 {
     char tag[64];
     snprintf(tag, sizeof tag, "%s", lang && *lang ? lang : "en-US");
-    /* en-us / en_US -> en_US */
-    char *p = tag;
-    for (; *p && *p != '-' && *p != '_'; p++) *p = (char)tolower((unsigned char)*p);
-    if (*p) {
-        *p++ = '_';
-        for (; *p; p++) *p = (char)toupper((unsigned char)*p);
+    /* language and region: en-us / en_US -> en, US (a script subtag, sr-Latn, is dropped) */
+    char base[16], region[16] = "";
+    size_t bl = strcspn(tag, "-_");
+    snprintf(base, sizeof base, "%.*s", (int)(bl < 15 ? bl : 15), tag);
+    for (char *q = base; *q; q++) *q = (char)tolower((unsigned char)*q);
+    for (const char *q = tag + bl; *q;) {
+        q++;
+        size_t k = strcspn(q, "-_");
+        if (k == 2 || (k == 3 && isdigit((unsigned char)q[0]))) {
+            snprintf(region, sizeof region, "%.*s", (int)k, q);
+            for (char *r = region; *r; r++) *r = (char)toupper((unsigned char)*r);
+            break;
+        }
+        q += k;
     }
-    char path[512];
-    int found = find_dict(tag, path, sizeof path);
-    if (!found) {
-        char base[64];
-        snprintf(base, sizeof base, "%s", tag);
-        char *us = strchr(base, '_');
-        if (us) *us = 0;
-        found = find_dict(base, path, sizeof path);
-        if (!found && !strcmp(base, "en")) found = find_dict("en_US", path, sizeof path);
+    if (not_hyphenated(base)) return NULL;
+    /* found by language and region either way: es-MX -> es_MX, es; es -> es, es_ES, any es_* */
+    char name[96], path[512];
+    int found = 0;
+    if (region[0]) {
+        snprintf(name, sizeof name, "%s_%s", base, region);
+        found = find_dict(name, path, sizeof path);
     }
+    if (!found) found = find_dict(base, path, sizeof path);
     if (!found) {
-        pm_warn(file, line, 0, "no hyphenation dictionary for language '%s'; the text is not hyphenated",
-                lang);
-        pm_hint("install Debian's hyphen-* package for it (e.g. apt-get install hyphen-%s)", tag);
+        char up[16];
+        snprintf(up, sizeof up, "%s", base);
+        for (char *q = up; *q; q++) *q = (char)toupper((unsigned char)*q);
+        snprintf(name, sizeof name, "%s_%s", base, !strcmp(base, "en") ? "US" : up);
+        found = find_dict(name, path, sizeof path);
+    }
+    if (!found) found = find_any_region(base, path, sizeof path);
+    if (!found) {
+        char buf[64];
+        const char *pkg = debian_package(base, region, buf, sizeof buf);
+        pm_warn(file, line, 0, "no hyphenation dictionary for language '%s'; the text is not hyphenated", lang);
+        if (pkg) pm_hint("install Debian's %s package (apt-get install %s)", pkg, pkg);
+        else pm_hint("Debian has no hyphenation patterns for '%s'; put a hyph_%s.dic in /usr/local/share/hyphen, "
+                     "or say 'hyphenate: false' under paragraph: in the layout", base, base);
         return NULL;
     }
     pm_hyph *h = pm_xcalloc(1, sizeof *h);
     h->pat = patterns_for(path);
+    h->nouns = !strcmp(base, "de") || !strcmp(base, "lb") || !strcmp(base, "nds") || !strcmp(base, "gsw");
     h->left = 2;
     h->right = 3;
     h->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -318,8 +397,21 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
         int *pos = NULL, *cut = NULL;
         unsigned char buf[64];
         int n = 0;
-        if (hnj_hyphen_hyphenate3(h->pat->dict, lower, (int)ll, hyphens, NULL, &rep, &pos, &cut,
-                                  h->left, h->right, h->left, h->right) == 0) {
+        /* a dictionary in an 8-bit charset (Debian's German one is ISO8859-1) takes the
+           word in that charset: one byte a character, so hyphens[] still counts characters */
+        HyphenDict *dict = h->pat->dict;
+        char *conv = NULL;
+        if (!dict->utf8 && dict->cset[0]) {
+            gsize cl = 0;
+            conv = g_convert(lower, (gssize)ll, dict->cset, "UTF-8", NULL, &cl, NULL);
+            if (conv && cl != (gsize)nchars) {
+                g_free(conv);
+                conv = NULL;
+            }
+        }
+        int ok = dict->utf8 || !dict->cset[0] || conv;
+        if (ok && hnj_hyphen_hyphenate3(dict, conv ? conv : lower, conv ? (int)nchars : (int)ll, hyphens, NULL,
+                                        &rep, &pos, &cut, h->left, h->right, h->left, h->right) == 0) {
             /* UTF-8 dictionaries index hyphens[] by character */
             for (glong i = 0; i < nchars - 1 && n < 63; i++) {
                 if (!(hyphens[i] & 1)) continue;
@@ -328,9 +420,10 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
             }
         }
         if (rep) {
-            for (size_t i = 0; i < ll; i++) free(rep[i]);
+            for (size_t i = 0; i < (conv ? (size_t)nchars : ll); i++) free(rep[i]);
             free(rep);
         }
+        g_free(conv);
         free(pos);
         free(cut);
         free(hyphens);
@@ -354,4 +447,9 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
         }
     }
     return n;
+}
+
+int pm_hyph_capitalized_nouns(const pm_hyph *h)
+{
+    return h && h->nouns;
 }

@@ -21,6 +21,10 @@ void pm_hyph_drop(pm_hyph *h);
  * hyphen may go, ascending, at most max of them. Returns how many. Cached by word. */
 int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, int max);
 
+/* Whether the language capitalizes its nouns (German): a capitalized word is then
+ * hyphenated even where the layout says not to hyphenate capitalized words (names). */
+int pm_hyph_capitalized_nouns(const pm_hyph *h);
+
 /* Minimum fragment lengths (characters); defaults 2 and 3. */
 void pm_hyph_set_min(pm_hyph *h, int left, int right);
 

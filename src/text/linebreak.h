@@ -6,7 +6,7 @@
  * A line from break a to break b is measured as its natural width less the hang of its
  * first box and of b (margin kerning: punctuation set partly in the margin).
  * Output: the chosen breakpoints with each line's adjustment ratio. No fonts and no text
- * here: paragraph.c builds the item list from Pango's measurements, and the unit tests
+ * here: items.c builds the item list from Pango's measurements, and the unit tests
  * build it by hand. */
 #ifndef PM_LINEBREAK_H
 #define PM_LINEBREAK_H
@@ -26,10 +26,12 @@ typedef struct pm_item {
                               (the hyphen) */
     double stretch;        /* glue only; >= PM_FIL_STRETCH counts as infinite (fil) */
     double shrink;         /* glue only; finite */
-    uint32_t pos;          /* caller's data (paragraph.c: byte offset in the text) */
-    /* margin kerning (protrusion): how far a line may reach past its width */
-    double hang_left;      /* box: into the left margin, when the box starts a line */
-    double hang_right;     /* glue/penalty: into the right margin, when a line ends here */
+    uint32_t pos;          /* caller's data (items.c: byte offset in the text) */
+    /* margin kerning (protrusion): how far a line may reach past its width; the margin at
+       the line's start and end (left and right in left-to-right text, the other way
+       round in right-to-left text: line.c places them) */
+    double hang_left;      /* box: into the start margin, when the box starts a line */
+    double hang_right;     /* glue/penalty: into the end margin, when a line ends here */
 } pm_item;
 
 #define PM_FIL_STRETCH 1e6 /* glue stretch at or above this is infinite */

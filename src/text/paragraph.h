@@ -3,13 +3,16 @@
  *
  * Shaping happens once per paragraph (pm_para_shape); breaking can be repeated on the
  * shaped paragraph with another looseness (pm_para_break), which the page builder uses
- * to make a paragraph a line longer or shorter to avoid a widow. */
+ * to make a paragraph a line longer or shorter to avoid a widow.
+ *
+ * The stages are files of their own (setter.c, shape.c, items.c, hangs.c, breaks.c,
+ * line.c); para-imp.h, private to them, says which does what. */
 #ifndef PM_PARAGRAPH_H
 #define PM_PARAGRAPH_H
 
 #include "input/doc.h"
 #include "text/fonts.h"
-#include "layout/frame.h"
+#include "text/line.h"
 #include "text/hyph.h"
 #include "text/linebreak.h"
 #include "input/spec.h"
@@ -30,6 +33,12 @@ void pm_setter_keep_paragraphs(pm_setter *s);
  * dropped at the end. content names the content file of this run. */
 void pm_setter_begin_run(pm_setter *s, const char *file);
 void pm_setter_end_run(pm_setter *s);
+/* One warning for the characters no font had in this run's paragraphs: each character,
+ * how often, the line where it first came, and a hint naming the layout key that adds a
+ * font for it. Nothing if there were none. */
+void pm_setter_summary(pm_setter *s);
+/* The document's language: paragraphs in another ({lang=..}) get their own dictionary. */
+void pm_setter_lang(pm_setter *s, const char *lang);
 /* Does the setter keep paragraphs between runs? */
 int pm_setter_keeps(const pm_setter *s);
 /* Paragraphs set / taken from the cache since pm_setter_begin_run. */
@@ -37,9 +46,11 @@ void pm_setter_counts(const pm_setter *s, int *set, int *cached);
 
 typedef struct pm_para_style {
     const pm_font_spec *font;  /* base font of the paragraph */
-    pm_align align;
+    pm_align align;            /* left/center/right: visual; justified and ragged lines that
+                                  end a paragraph or a hard break go to the start side */
+    pm_dir dir;                /* base direction (PM_DIR_LTR when zeroed) */
     double width;              /* line width in points */
-    double indent;             /* first-line indent */
+    double indent;             /* first-line indent (at the start side: right in RTL) */
     int hyphenate;
     int code;                  /* keep spaces, no breaks except emergency ones */
     double tolerance;          /* 0: from the spec */
@@ -50,7 +61,17 @@ typedef struct pm_para_style {
                                   after (TeX's \parshape: a drop cap's lines, a hanging
                                   indent). NULL: none. Must outlive the shaped paragraph */
     int nshape;
+    const char *lang;          /* language for hyphenation when it is not the document's
+                                  (a block's {lang=..}); NULL: the setter's */
 } pm_para_style;
+
+/* A layout's left or right (written for left-to-right text) for a paragraph of direction
+ * dir: mirrored in right-to-left text, where a heading "align: left" starts at the right. */
+static inline pm_align pm_dir_align(pm_align a, pm_dir dir)
+{
+    if (dir != PM_DIR_RTL) return a;
+    return a == PM_ALIGN_LEFT ? PM_ALIGN_RIGHT : a == PM_ALIGN_RIGHT ? PM_ALIGN_LEFT : a;
+}
 
 typedef struct pm_shaped pm_shaped;
 
@@ -88,5 +109,7 @@ void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_
  * start at 0. Returns the line, which the setter keeps (the same strings come on many
  * pages); a is not used. */
 pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a);
+/* The same in a base direction (a right-to-left line's glyphs also run from x = 0). */
+pm_line *pm_para_single_dir(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_dir dir, pm_arena *a);
 
 #endif

@@ -56,7 +56,11 @@ _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u2032\uff07"), "'")
 # ("Massanello \u00b9 may"); NFKC would turn them into ordinary digits.
 _SUPERSCRIPTS = dict.fromkeys(map(ord, "\u00b9\u00b2\u00b3\u2070\u2074\u2075"
                                   "\u2076\u2077\u2078\u2079"), " ")
-_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Chinese and Japanese characters (ideographs, kana) are words of one character each:
+# those scripts put no spaces between words and lines break between any two characters.
+_CJK = "\u2e80-\u2fff\u3005-\u3007\u3021-\u3029\u3031-\u303c\u3040-\u30ff\u3190-\u31ff\u3400-\u4dbf" \
+       "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
+_WORD_RE = re.compile(r"[%s]|(?:(?![%s])[^\W_])+(?:'(?:(?![%s])[^\W_])+)*" % (_CJK, _CJK, _CJK))
 
 
 def tokenize(text, heading=False):

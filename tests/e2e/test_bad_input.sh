@@ -7,7 +7,10 @@
 # truncated, unsupported and enormous images, a missing font, folders and unwritable
 # places given as files, bad command lines; and awkward input that must still render,
 # with a warning: a character no font has, a word wider than the line, a rotated phone
-# photo, a CMYK JPEG, PNGs with 16 bits, palettes and alpha, a low-resolution photo.
+# photo, a CMYK JPEG, PNGs with 16 bits, palettes and alpha, a low-resolution photo; and
+# outputs that would overwrite an input (the content, a layout of the chain, an image, a
+# font, the PDF given to `impose`: by name, hard link, symbolic link or --png's page
+# names) or another output, each refused with exit 2 and the input left as it was.
 #
 # Each row gives the expected exit status and regular expressions (grep -E) the standard
 # error must match, with FILE:LINE:COL where the place is known. For every row a reading
@@ -93,10 +96,30 @@ sys.exit(0 if sys.argv[2] in flat else 1)
 EOF
 }
 
+check_hangs_at_edges() { # margin kerning only where punctuation ends a line visually
+    python3 - "$D/dump" <<'EOF'
+import re, sys
+lines, cur = [], None
+for l in open(sys.argv[1], encoding="utf-8"):
+    if l.startswith("  line "):
+        m = re.search(r" hang=([0-9.]+),([0-9.]+)", l)
+        cur = [float(m.group(2)) if m else 0.0, []]
+        lines.append(cur)
+    elif l.startswith("    run ") and cur is not None:
+        cur[1].append(re.search(r' text="(.*)"$', l.rstrip("\n")).group(1))
+hung = [runs for hang, runs in lines if hang > 0]
+# runs are in visual order: the last is the right end, where a hang must be punctuation
+ok = hung and all(runs and runs[-1][-1:] in ",." for runs in hung)
+sys.exit(0 if ok else 1)
+EOF
+}
+
 # row NAME STATUS [REGEX...] -- ARGS...
 #   ARGS get "-o OUT --booklet BOOKLET" unless they name OUT or BOOKLET themselves.
 #   STATUS 0 rows: the outputs are replaced by valid PDFs; others: left untouched.
-#   ROW_CHECK="function args" runs after, ROW_MAX_SECONDS bounds the run's time.
+#   ROW_SETUP="commands" makes the row's input files in $D (the row's folder) before the
+#   run; ROW_CHECK="function args" runs after, ROW_MAX_SECONDS bounds the run's time.
+#   ARGS naming -o themselves get no -o either (`impose IN -o OUT`).
 row() {
     local name=$1 want=$2
     shift 2
@@ -114,16 +137,21 @@ row() {
             OUT) args+=("$D/out.pdf"); named=1 ;;
             BOOKLET) args+=("$D/out-booklet.pdf"); named=1 ;;
             DIR/*) args+=("$D/${a#DIR/}") ;;
+            -o) args+=("$a"); named=1 ;;
             *) args+=("$a") ;;
         esac
     done
     [ $named = 1 ] || args+=(-o "$D/out.pdf" --booklet "$D/out-booklet.pdf")
+    local why=() secs
+    if [ -n "${ROW_SETUP:-}" ]; then
+        local setup_out
+        setup_out=$(D=$D eval "$ROW_SETUP" 2>&1) || why+=("ROW_SETUP failed: $setup_out")
+    fi
     local t0 t1 rc
     t0=$(date +%s.%N)
     timeout 300 "$PAMPHLET" "${args[@]}" >"$D/stdout" 2>"$D/stderr"
     rc=$?
     t1=$(date +%s.%N)
-    local why=() secs
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
     [ "$rc" = "$want" ] || why+=("exit $rc, expected $want")
     for a in "${pats[@]+"${pats[@]}"}"; do
@@ -160,10 +188,12 @@ row() {
         echo "FAIL $name: $(IFS=';'; echo "${why[*]}")"
         sed 's/^/     | /' "$D/stderr" | head -n 6
     fi
+    ROW_SETUP=
     ROW_CHECK=
     ROW_MAX_SECONDS=
     ROW_KNOWN_BAD=
 }
+ROW_SETUP=
 ROW_CHECK=
 ROW_MAX_SECONDS=
 ROW_KNOWN_BAD= # set to a reason: a failure of the next row is reported as KNOWNBAD, not failed
@@ -261,8 +291,9 @@ row "a low-resolution photo warns" 0 \
     -- $B/low-dpi.md $L
 
 # ---- text ---------------------------------------------------------------------------------
-row "a character no font has: a warning naming it and its line" 0 \
-    "^$B/missing-glyph\.md:6: warning: no font has the character '中' \(U\+4E2D\)" -- $B/missing-glyph.md $L
+row "characters no font has: one warning naming each, its count and first line, and the layout key" 0 \
+    "^$B/missing-glyph\.md:6: warning: 2 characters no font has are left out of the PDF \(2 times\): '中' U\+4E2D 1× \(line 6\), '文'" \
+    "hint: .*fonts: \{body: \{fallback: \[Droid Sans Fallback\]\}\}" -- $B/missing-glyph.md $L
 ROW_CHECK='python3 tests/e2e/dump_check.py "$D/dump" && check_words_rejoined Pneumonoultramicroscopicsilicovolcanoconiosisabcdefghij'
 row "a word wider than the line is broken with a warning, never clipped" 0 \
     "^$B/overlong-word\.md:6: warning: 'Pneumonoultramicroscopic.*' is wider than the line" \
@@ -270,8 +301,8 @@ row "a word wider than the line is broken with a warning, never clipped" 0 \
 
 ROW_CHECK='pdftotext "$D/out.pdf" - | grep -q "along the way"'
 row "right-to-left text (Hebrew) in a line (found by fuzz_render)" 0 -- $B/rtl.md $L
-ROW_CHECK='grep -q "^  line .*para=" "$D/dump" && ! grep -q "hang=" "$D/dump" && python3 tests/e2e/dump_check.py "$D/dump"'
-row "a justified paragraph with right-to-left runs: no margin kerning (its line ends need not be its edges)" 0 \
+ROW_CHECK='grep -q "^  line .*para=" "$D/dump" && check_hangs_at_edges && python3 tests/e2e/dump_check.py "$D/dump"'
+row "a justified paragraph with right-to-left runs: only punctuation at a line's visual end hangs" 0 \
     -- $B/rtl-punctuation.md $L --dump-layout DIR/dump
 ROW_CHECK='pdfinfo "$D/out.pdf" | grep -q "^Title: *The first heading with words$" && pdftotext "$D/out.pdf" - | grep -q "Text under it"'
 row "empty headings and no title: the cover is blank, the title is the first heading with words (found by fuzz_render)" 0 \
@@ -298,6 +329,51 @@ if [ "$(id -u)" != 0 ]; then # root writes anywhere
     mkdir -p "$T/ro" && cp "$T/good.pdf" "$T/ro/out.pdf" && chmod a-w "$T/ro"
     row "a read-only folder" 3 "ro/out\.pdf: error: cannot write output: Permission denied" -- "$GOOD" $L -o "$T/ro/out.pdf" --booklet BOOKLET
 fi
+
+# ---- outputs that are inputs, or each other -------------------------------------------------
+# (compared by device and inode: the same file under another name, a hard link, a symbolic
+# link; each row checks the input is byte for byte as it was)
+photo_md='---\ntitle: A photo\n---\nText.\n\n![A photo.](%s)\n'
+ROW_SETUP='cp "$GOOD" "$D/a.md"' ROW_CHECK='cmp "$D/a.md" "$GOOD"'
+row "-o naming the content file: refused, the source kept" 2 "a\.md: error: the PDF \(-o\) would overwrite the content file$" \
+    "^  hint: give the PDF a file name of its own" -- DIR/a.md $L -o DIR/a.md --booklet BOOKLET
+ROW_SETUP='cp "$GOOD" "$D/a.md"' ROW_CHECK='cmp "$D/a.md" "$GOOD"'
+row "--booklet naming the content file" 2 "a\.md: error: the booklet \(--booklet\) would overwrite the content file" \
+    -- DIR/a.md $L -o OUT --booklet DIR/a.md
+ROW_SETUP='cp "$GOOD" "$D/notes.pdf"' ROW_CHECK='cmp "$D/notes.pdf" "$GOOD"'
+row "no -o, and the source named .pdf: the PDF named after it would overwrite it" 2 \
+    "notes\.pdf: error: the PDF \(named after the source\) would overwrite the content file" -- DIR/notes.pdf $L --booklet BOOKLET
+ROW_SETUP='cp "$GOOD" "$D/a.md"' ROW_CHECK='cmp "$D/a.md" "$GOOD"'
+row "--dump-layout naming the content file" 2 "a\.md: error: the layout dump \(--dump-layout\) would overwrite the content file" \
+    -- DIR/a.md $L --dump-layout DIR/a.md
+row "-o and --booklet naming one file, spelt two ways" 2 \
+    "/\./out\.pdf: error: the booklet \(--booklet\) would overwrite the PDF \(-o\): they name the same file" \
+    "^  hint: give each output a file name of its own" -- "$GOOD" $L -o OUT --booklet DIR/./out.pdf
+row "--spreads naming the reading PDF" 2 "out\.pdf: error: the spreads PNG \(--spreads\) would overwrite the PDF \(-o\)" \
+    -- "$GOOD" $L -o OUT --booklet BOOKLET --spreads DIR/out.pdf
+ROW_SETUP='cp layouts/a5.yaml "$D/l.yaml" && ln "$D/l.yaml" "$D/l.pdf"' ROW_CHECK='cmp "$D/l.yaml" layouts/a5.yaml'
+row "-o naming the layout through a hard link" 2 "l\.pdf: error: the PDF \(-o\) would overwrite the layout, .*/l\.yaml" \
+    -- "$GOOD" -l DIR/l.yaml -o DIR/l.pdf --booklet BOOKLET
+ROW_SETUP='cp layouts/a5.yaml "$D/base.yaml" && printf "extends: base.yaml\n" >"$D/my.yaml"'
+ROW_CHECK='cmp "$D/base.yaml" layouts/a5.yaml'
+row "--booklet naming a layout the given one extends" 2 "base\.yaml: error: the booklet \(--booklet\) would overwrite a layout it extends" \
+    -- "$GOOD" -l DIR/my.yaml -o OUT --booklet DIR/base.yaml
+ROW_SETUP='cp tests/data/images/photo.jpg "$D/" && printf -- "$photo_md" photo.jpg >"$D/p.md" && ln -s photo.jpg "$D/photo.pdf"'
+ROW_CHECK='cmp "$D/photo.jpg" tests/data/images/photo.jpg'
+row "--booklet naming an image through a symbolic link" 2 "photo\.pdf: error: the booklet \(--booklet\) would overwrite an image, .*photo\.jpg" \
+    -- DIR/p.md $L -o OUT --booklet DIR/photo.pdf
+ROW_SETUP='mkdir "$D/png" && cp tests/data/images/photo.png "$D/png/page-001.png" && printf -- "$photo_md" png/page-001.png >"$D/p.md"'
+ROW_CHECK='cmp "$D/png/page-001.png" tests/data/images/photo.png'
+row "--png into a folder holding an image named page-001.png" 2 \
+    "png/page-001\.png: error: the page PNGs \(--png\) would overwrite an image" "^  hint: write the page PNGs into another folder" \
+    -- DIR/p.md $L --png DIR/png
+ROW_SETUP='mkdir "$D/fonts" && ln -s "$PWD"/fonts/* "$D/fonts/"' ROW_CHECK='cmp "$D/fonts/LinLibertine_R.otf" fonts/LinLibertine_R.otf'
+row "-o naming a font of the fonts folder (a symbolic link to it)" 2 \
+    "LinLibertine_R\.otf: error: the PDF \(-o\) would overwrite a file of the fonts folder" \
+    -- "$GOOD" $L --fonts DIR/fonts -o DIR/fonts/LinLibertine_R.otf --booklet BOOKLET
+ROW_SETUP='cp "$T/good.pdf" "$D/in.pdf"' ROW_CHECK='cmp "$D/in.pdf" "$T/good.pdf"'
+row "impose with -o naming the PDF to impose" 2 "in\.pdf: error: the booklet \(-o\) would overwrite the PDF to impose" \
+    -- impose DIR/in.pdf -o DIR/in.pdf
 
 # ---- command line -------------------------------------------------------------------------
 row "an unknown option" 2 "(unrecognized|unknown) option '--frobnicate'" "^Try 'pamphlet --help'\.$" -- "$GOOD" --frobnicate

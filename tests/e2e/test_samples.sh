@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end: render both sample pamphlets and check the PDFs with poppler and qpdf:
 # page count in range, fonts embedded, every source word in order, cover JPEG embedded as
-# it is, metadata, outline, page labels, qpdf clean, byte-identical reruns, and no widow,
-# orphan or line outside the text area in the layout dump. PAMPHLET=path overrides
-# ./pamphlet.
+# it is, metadata, outline, page labels, qpdf clean, byte-identical reruns, and the layout
+# invariants of tests/tools/layout_check.py on each layout dump (nothing off the page or
+# overlapping, every word, figure and note in place, no widow, orphan or heading at a
+# page's foot). PAMPHLET=path overrides ./pamphlet.
 set -u
 PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
 case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
@@ -47,7 +48,7 @@ cover_jpeg() { # pdf width height source.jpg
 identical() { # md layout
     "$PAMPHLET" "$1" -l "$2" -o "$tmp/a.pdf" -q && "$PAMPHLET" "$1" -l "$2" -o "$tmp/b.pdf" -q && cmp "$tmp/a.pdf" "$tmp/b.pdf"
 }
-layout_checks() { python3 tests/e2e/dump_check.py "$1"; }
+layout_checks() { python3 tests/tools/layout_check.py "$1" --source "$2"; }
 words_fail_when_missing() { # the word check must notice a word that is not there
     { cat content/1917.md; printf '\nZyzzogeton appears nowhere.\n'; } > "$tmp/extra.md"
     if python3 tests/e2e/pdf_words.py "$tmp/extra.md" "$1" >/dev/null; then echo "pdf_words.py accepted a missing word"; return 1; fi
@@ -58,7 +59,7 @@ for layout in a5 half-letter; do
         { echo "FAIL render 1917 ($layout)"; cat "$tmp/warn-1917"; fail=1; continue; }
     check "1917 ($layout): page count" pages_between "$tmp/1917-$layout.pdf" 16 28
     check "1917 ($layout): every word in order" python3 tests/e2e/pdf_words.py content/1917.md "$tmp/1917-$layout.pdf"
-    check "1917 ($layout): widows, orphans, text area" layout_checks "$tmp/1917-$layout.dump"
+    check "1917 ($layout): layout invariants (layout_check.py)" layout_checks "$tmp/1917-$layout.dump" content/1917.md
 done
 f=$tmp/1917-a5.pdf
 check "1917: fonts embedded" fonts_embedded "$f"
@@ -74,7 +75,7 @@ for layout in a5 half-letter; do
         { echo "FAIL render common-sense ($layout)"; cat "$tmp/warn-cs"; fail=1; continue; }
     check "common-sense ($layout): page count" pages_between "$tmp/cs-$layout.pdf" 40 70
     check "common-sense ($layout): every word in order" python3 tests/e2e/pdf_words.py content/common-sense.md "$tmp/cs-$layout.pdf"
-    check "common-sense ($layout): widows, orphans, text area" layout_checks "$tmp/cs-$layout.dump"
+    check "common-sense ($layout): layout invariants (layout_check.py)" layout_checks "$tmp/cs-$layout.dump" content/common-sense.md
 done
 f=$tmp/cs-a5.pdf
 check "common-sense: fonts embedded" fonts_embedded "$f"

@@ -13,6 +13,9 @@
 #   the fix, and a real layout change -> rebuilt, the page size changed
 #   a photo replaced (rename)         -> rebuilt
 #   SIGTERM                           -> exit status 0, no temporary files left behind
+# and a second session (a short text, with --spreads):
+#   a figure added that is an output  -> refused (exit 2's message: the spreads PNG would
+#   (the spreads PNG of the run before)  overwrite an image); the image and the PDF kept
 # The waits are for events (a new line in the program's log), with a generous time-out so
 # a slow machine (or the sanitizer build) does not fail; nothing here measures speed
 # (that is bench/watchlat.c, in make bench).
@@ -45,8 +48,8 @@ cp layouts/a5.yaml "$T/base.yaml"
 printf 'extends: base.yaml\n' >"$T/my.yaml"
 LOG=$T/log
 
-# lines of the log matching a pattern
-count() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }
+# lines of the log matching a pattern (0 before the program has made its log)
+count() { local n; n=$(grep -c -- "$1" "$LOG" 2>/dev/null); echo "${n:-0}"; }
 # wait until more than N lines match the pattern; 1 if the time-out comes first or the
 # program has died
 wait_for() { # pattern N
@@ -187,6 +190,30 @@ if ls -a "$T" | grep -q "tmp"; then fail "watch: temporary files left: $(ls -a "
 else pass "watch: no temporary files left"; fi
 if [ "$(count "not updated")" = 2 ]; then pass "watch: exactly the two broken edits were refused"
 else fail "watch: $(count "not updated") refusals in the log, want 2"; fi
+
+# 9. a second session: a figure added later whose file is one of the outputs (the spreads
+#    PNG the first run wrote) is refused on that rebuild, and nothing is overwritten
+LOG=$T/log2
+cp tests/golden/lists.md "$T/small.md"
+"$PAMPHLET" "$T/small.md" -l layouts/a5.yaml -o "$T/small.pdf" --spreads "$T/spreads.png" --dpi 20 --watch \
+    >/dev/null 2>"$LOG" &
+PID=$!
+if wait_for "wrote" 0 && [ -s "$T/spreads.png" ]; then
+    a=$(sum "$T/small.pdf")
+    b=$(sum "$T/spreads.png")
+    printf '\n![The spreads.](spreads.png)\n' >>"$T/small.md"
+    if wait_for "not updated" 0 && grep -q "spreads.png: error: the spreads PNG (--spreads) would overwrite an image" "$LOG" &&
+        [ "$(sum "$T/spreads.png")" = "$b" ] && [ "$(sum "$T/small.pdf")" = "$a" ]; then
+        pass "watch: an image added later that is an output is refused; the image and the PDF kept"
+    else
+        fail "watch: an image added later that is an output: $(tail -n 3 "$LOG")"
+    fi
+    kill -TERM "$PID"
+    wait "$PID"
+    PID=
+else
+    fail "watch: the second session did not start: $(tail -n 3 "$LOG")"
+fi
 
 echo "watch e2e: $npass passed, $nfail failed"
 [ $nfail = 0 ]

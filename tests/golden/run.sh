@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Golden layout tests: each tests/golden/NAME.md is laid out (with NAME.yaml if present,
 # else golden.yaml) and its layout dump compared with NAME.expected; the warnings printed
-# are compared with NAME.warnings when that file exists. A mismatch prints a unified diff.
-# Each dump must also keep the page rules (../e2e/dump_check.py), and a contents list must
-# show the pages its headings are on (../tools/toc_check.py).
+# are compared with NAME.warnings (none may be printed when there is no such file). A
+# mismatch prints a unified diff. A contents list must show the pages its headings are on
+# (../tools/toc_check.py).
+# Each NAME.md opens with front matter whose first line is a YAML comment saying what the
+# test checks ("# checks: ..."; the content parser ignores it); a test without one fails.
 # An .expected file whose first line is KNOWNBAD is a parked known failure (reported, not
-# failed). Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
+# failed). Every layout must also pass the layout invariants (tests/tools/layout_check.py
+# with its source: nothing off the page or overlapping, every word and figure, ...).
+# Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
 # PAMPHLET=path runs another build of the program (default ./pamphlet).
 set -u
 bin=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
@@ -16,6 +20,11 @@ for md in *.md; do
     name=${md%.md}
     layout=golden.yaml
     [ -f "$name.yaml" ] && layout=$name.yaml
+    if ! sed -n '1p' "$md" | grep -qx -- '---' || ! sed -n '2p' "$md" | grep -q '^# checks: .'; then
+        echo "FAIL $name: $md must open with front matter whose first line is '# checks: what it checks'"
+        fail=1
+        continue
+    fi
     got=$(mktemp)
     warn=$(mktemp)
     "$bin" "$md" -l "$layout" --no-pdf --dump-layout - >"$got" 2>"$warn"
@@ -32,8 +41,10 @@ for md in *.md; do
         echo "FAIL $name: layout differs from $name.expected"; head -40 "$got.diff"; fail=1
     elif [ -f "$name.warnings" ] && ! diff -u "$name.warnings" "$warn"; then
         echo "FAIL $name: warnings differ from $name.warnings"; fail=1
-    elif ! python3 ../e2e/dump_check.py "$got"; then
-        echo "FAIL $name: page rules broken"; fail=1
+    elif [ ! -f "$name.warnings" ] && [ -s "$warn" ]; then
+        echo "FAIL $name: warnings, and no $name.warnings expects any:"; cat "$warn"; fail=1
+    elif ! python3 ../tools/layout_check.py "$got" --source "$md"; then
+        echo "FAIL $name: layout invariants broken (tests/tools/layout_check.py)"; fail=1
     elif ! python3 ../tools/toc_check.py "$got" --expect "$(grep -cE '^\[\[toc\]\]$|^toc: true$' "$md")"; then
         echo "FAIL $name: the contents list's page numbers are wrong"; fail=1
     else

@@ -53,7 +53,7 @@ static void test_cache_gives_the_same(void **st)
     for (int i = 0; i < 9; i++) nfirst[i] = points(h, words[i], first[i]);
     pm_hyph_drop(h); /* writes the words */
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "grep -q '^revolution\t' %s/pamphlet/hyph-*.sorted", dir);
+    snprintf(cmd, sizeof cmd, "grep -q '^revolution\t' %s/pamphlet/hyph2-*.sorted", dir);
     assert_int_equal(system(cmd), 0);
     h = pm_hyph_load("en-US", "t.md", 1); /* finds them in the file */
     for (int i = 0; i < 9; i++) {
@@ -65,12 +65,12 @@ static void test_cache_gives_the_same(void **st)
     assert_true(points(h, "abolition", q) > 0); /* a new word: the file is written again */
     pm_hyph_drop(h);
     /* old and new words, in byte order (lookups are binary searches), each once */
-    snprintf(cmd, sizeof cmd, "f=$(ls %s/pamphlet/hyph-*.sorted) && LC_ALL=C sort -c -u \"$f\" && "
+    snprintf(cmd, sizeof cmd, "f=$(ls %s/pamphlet/hyph2-*.sorted) && LC_ALL=C sort -c -u \"$f\" && "
              "grep -q '^abolition\t' \"$f\" && grep -q '^revolution\t' \"$f\" && test $(wc -l < \"$f\") = 10",
              dir);
     assert_int_equal(system(cmd), 0);
     /* out of order, the file makes lookups miss, never give wrong points */
-    snprintf(cmd, sizeof cmd, "f=$(ls %s/pamphlet/hyph-*.sorted) && sort -r \"$f\" > \"$f.r\" && mv \"$f.r\" \"$f\"", dir);
+    snprintf(cmd, sizeof cmd, "f=$(ls %s/pamphlet/hyph2-*.sorted) && sort -r \"$f\" > \"$f.r\" && mv \"$f.r\" \"$f\"", dir);
     assert_int_equal(system(cmd), 0);
     h = pm_hyph_load("en-US", "t.md", 1);
     for (int i = 0; i < 9; i++) {
@@ -80,7 +80,7 @@ static void test_cache_gives_the_same(void **st)
     }
     pm_hyph_drop(h);
     /* a damaged cache file is not trusted beyond the word it is about */
-    snprintf(cmd, sizeof cmd, "for f in %s/pamphlet/hyph-*.sorted; do printf 'broken\\nrevolution\\t99,abc\\n' > \"$f\"; done",
+    snprintf(cmd, sizeof cmd, "for f in %s/pamphlet/hyph2-*.sorted; do printf 'broken\\nrevolution\\t99,abc\\n' > \"$f\"; done",
              dir);
     assert_int_equal(system(cmd), 0);
     h = pm_hyph_load("en-US", "t.md", 1);

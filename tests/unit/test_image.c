@@ -17,6 +17,7 @@
 #include <cairo.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +147,7 @@ static cairo_surface_t *paint_to_image(pm_image *img, int sw, int sh, double x, 
                           (bg & 255) / 255.0, (bg >> 24) / 255.0);
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     cairo_paint(cr);
-    *rc = pm_image_paint(cr, img, PM_IMAGE_SET_MAIN, x, y, w, h);
+    *rc = pm_image_paint(cr, img, NULL, x, y, w, h); /* a raster target needs no sources */
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
     cairo_destroy(cr);
     cairo_surface_flush(s);
@@ -215,9 +216,11 @@ static membuf pdf_of(pm_image *a, pm_image *b)
     membuf m = {0};
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, 300, 300);
     cairo_t *cr = cairo_create(s);
-    if (a) assert_int_equal(pm_image_paint(cr, a, PM_IMAGE_SET_MAIN, 10, 10, 120, 90), 0);
-    if (b) assert_int_equal(pm_image_paint(cr, b, PM_IMAGE_SET_MAIN, 10, 150, 120, 90), 0);
+    pm_image_sources *set = pm_image_sources_new();
+    if (a) assert_int_equal(pm_image_paint(cr, a, set, 10, 10, 120, 90), 0);
+    if (b) assert_int_equal(pm_image_paint(cr, b, set, 10, 150, 120, 90), 0);
     cairo_destroy(cr);
+    pm_image_sources_drop(set);
     cairo_surface_finish(s);
     assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy(s);
@@ -538,11 +541,14 @@ static void test_jpeg_pdf_passthrough(void **state)
     assert_int_equal(count_occurrences(&pdf, bytes, len), 1);
     free(pdf.data);
 
-    /* The PDF surface may outlive the image: it holds its own references. */
+    /* The PDF surface may outlive the image and the writer's sources: it holds its own
+     * references. */
     membuf m = {0};
     cairo_surface_t *ps = cairo_pdf_surface_create_for_stream(mem_write, &m, 300, 300);
     cairo_t *cr = cairo_create(ps);
-    assert_int_equal(pm_image_paint(cr, b, PM_IMAGE_SET_MAIN, 0, 0, 160, 120), 0);
+    pm_image_sources *set = pm_image_sources_new();
+    assert_int_equal(pm_image_paint(cr, b, set, 0, 0, 160, 120), 0);
+    pm_image_sources_drop(set);
     pm_image_drop(b);
     pm_image_drop(a);
     cairo_destroy(cr);
@@ -624,6 +630,74 @@ static void test_png_pdf(void **state)
     assert_null(memmem(pdf.data, pdf.len, "/DCTDecode", 10));
     free(pdf.data);
     pm_image_drop(img);
+}
+
+/* A writer's sources: an image painted twice is embedded once; the PDF keeps the pixels
+ * after the image and the sources are gone. */
+static void test_sources_shared_within_writer(void **state)
+{
+    (void)state;
+    pm_image *img = load_ok("gray.png");
+    membuf m = {0};
+    cairo_surface_t *ps = cairo_pdf_surface_create_for_stream(mem_write, &m, 300, 300);
+    cairo_t *cr = cairo_create(ps);
+    pm_image_sources *set = pm_image_sources_new();
+    assert_int_equal(pm_image_paint(cr, img, set, 0, 0, 64, 48), 0);
+    assert_int_equal(pm_image_paint(cr, img, set, 0, 100, 64, 48), 0);
+    pm_image_sources_drop(set);
+    pm_image_drop(img);
+    cairo_destroy(cr);
+    cairo_surface_finish(ps);
+    assert_int_equal(cairo_surface_status(ps), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(ps);
+    assert_int_equal(count_occurrences(&m, (const unsigned char *)"/Subtype /Image", 15), 1);
+    free(m.data);
+}
+
+/* Two writers painting the same images at the same time on two threads, each from its
+ * own sources (under ThreadSanitizer, any sharing of a source surface is a report). */
+typedef struct {
+    pm_image *imgs[2];
+    membuf pdf;
+    cairo_surface_t *ps; /* made on the main thread: cairo reads the time zone (glibc's
+                            tzset, locked where ThreadSanitizer cannot see it) */
+} painter;
+
+static void *paint_many(void *arg)
+{
+    painter *p = arg;
+    cairo_surface_t *ps = p->ps;
+    cairo_t *cr = cairo_create(ps);
+    pm_image_sources *set = pm_image_sources_new();
+    for (int page = 0; page < 20; page++) {
+        for (int k = 0; k < 2; k++) pm_image_paint(cr, p->imgs[k], set, 10, 10 + 150 * k, 120, 90);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(ps);
+    cairo_surface_destroy(ps);
+    pm_image_sources_drop(set);
+    return NULL;
+}
+
+static void test_sources_per_writer_on_threads(void **state)
+{
+    (void)state;
+    pm_image *png = load_ok("photo.png"), *jpg = load_ok("rgb.jpg");
+    painter p[2] = {{{png, jpg}, {0}, NULL}, {{png, jpg}, {0}, NULL}};
+    for (int i = 0; i < 2; i++) p[i].ps = cairo_pdf_surface_create_for_stream(mem_write, &p[i].pdf, 300, 300);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, paint_many, &p[1]), 0);
+    paint_many(&p[0]);
+    pthread_join(t, NULL);
+    /* the same PDF from both, each image embedded once */
+    assert_int_equal(p[0].pdf.len, p[1].pdf.len);
+    assert_memory_equal(p[0].pdf.data, p[1].pdf.data, p[0].pdf.len);
+    assert_int_equal(count_occurrences(&p[0].pdf, (const unsigned char *)"/DCTDecode", 10), 1);
+    free(p[0].pdf.data);
+    free(p[1].pdf.data);
+    pm_image_drop(png);
+    pm_image_drop(jpg);
 }
 
 static void test_png_truncated(void **state)
@@ -821,6 +895,8 @@ int main(void)
         cmocka_unit_test(test_not_images),
         cmocka_unit_test(test_missing_and_unreadable),
         cmocka_unit_test(test_refcount),
+        cmocka_unit_test(test_sources_shared_within_writer),
+        cmocka_unit_test(test_sources_per_writer_on_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,200 @@
+/* paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
+ * writers (see paint.h). */
+#include <cairo.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output/paint.h"
+#include "base/diag.h"
+#include "text/fonts.h"
+
+/* A run's glyphs and clusters go to cairo as they are: the same layout as cairo's. */
+_Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, index) == offsetof(cairo_glyph_t, index) &&
+                   offsetof(pm_glyph, x) == offsetof(cairo_glyph_t, x) && offsetof(pm_glyph, y) == offsetof(cairo_glyph_t, y),
+               "pm_glyph is laid out as cairo_glyph_t");
+_Static_assert(sizeof(pm_cluster) == sizeof(cairo_text_cluster_t) &&
+                   offsetof(pm_cluster, num_bytes) == offsetof(cairo_text_cluster_t, num_bytes) &&
+                   offsetof(pm_cluster, num_glyphs) == offsetof(cairo_text_cluster_t, num_glyphs),
+               "pm_cluster is laid out as cairo_text_cluster_t");
+
+static void show(cairo_t *cr, const pm_run *run, int g0, int g1, int b0, int b1, int c0, int c1)
+{
+    if (g1 <= g0) return;
+    if (b1 > b0 && c1 > c0)
+        cairo_show_text_glyphs(cr, run->utf8 + b0, b1 - b0, (const cairo_glyph_t *)run->glyphs + g0, g1 - g0,
+                               (const cairo_text_cluster_t *)run->clusters + c0, c1 - c0, 0);
+    else
+        cairo_show_glyphs(cr, (const cairo_glyph_t *)run->glyphs + g0, g1 - g0);
+}
+
+static int link_at(const pm_line *line, double x)
+{
+    for (int i = 0; i < line->nlinks; i++)
+        if (x >= line->links[i].x0 - 0.01 && x < line->links[i].x1 - 0.01) return i;
+    return -1;
+}
+
+static void quote_attr(char *out, size_t n, const char *s);
+
+/* A link target as the PDF needs it: cairo 1.16 writes it into a PDF string without
+ * escaping, so a backslash or an unbalanced parenthesis would break the file; and a URI
+ * is ASCII without spaces. Those bytes are percent-encoded. Truncated to fit n. */
+static void uri_ascii(char *out, size_t n, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int enc = *p <= 0x20 || *p >= 0x7f || *p == '\\' || *p == '(' || *p == ')';
+        if (o + (enc ? 3 : 1) >= n) break;
+        if (enc) {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    out[o] = 0;
+}
+
+/* Show a run; with tags, the parts inside links are wrapped in link tags (cairo 1.16
+   needs link tags around drawn content to write a consistent structure tree). */
+static void show_run(cairo_t *cr, const pm_line *line, const pm_run *run, int tags)
+{
+    if (!tags || !line->nlinks || !run->nclusters) {
+        show(cr, run, 0, run->nglyphs, 0, run->nbytes, 0, run->nclusters);
+        return;
+    }
+    int g = 0, b = 0, c = 0;
+    while (c < run->nclusters) {
+        double cx = g < run->nglyphs ? run->glyphs[g].x : run->x1;
+        int lk = link_at(line, cx);
+        int g0 = g, b0 = b, c0 = c;
+        while (c < run->nclusters) {
+            double x = g < run->nglyphs ? run->glyphs[g].x : run->x1;
+            if (link_at(line, x) != lk) break;
+            g += run->clusters[c].num_glyphs;
+            b += run->clusters[c].num_bytes;
+            c++;
+        }
+        if (lk < 0) {
+            show(cr, run, g0, g, b0, b, c0, c);
+            continue;
+        }
+        const pm_line_link *L = &line->links[lk];
+        char q[2048], attr[2300];
+        double x0 = g0 < run->nglyphs ? run->glyphs[g0].x : L->x0;
+        double x1 = g < run->nglyphs ? run->glyphs[g].x : run->x1;
+        char u[2048];
+        uri_ascii(u, sizeof u, L->url[0] == '#' ? L->url + 1 : L->url);
+        quote_attr(q, sizeof q, u);
+        snprintf(attr, sizeof attr, "rect=[%.3f %.3f %.3f %.3f] %s='%s'", x0, -line->ascent, x1 - x0,
+                 line->ascent + line->descent, L->url[0] == '#' ? "dest" : "uri", q);
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, attr);
+        show(cr, run, g0, g, b0, b, c0, c);
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+    }
+}
+
+void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int tags)
+{
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    for (int r = 0; r < line->nruns; r++) {
+        const pm_run *run = &line->runs[r];
+        if (!run->nglyphs) continue;
+        cairo_scaled_font_t *sf = pm_face_cairo(run->face);
+        if (!sf) continue;
+        cairo_set_scaled_font(cr, sf);
+        cairo_set_source_rgb(cr, run->rgb[0], run->rgb[1], run->rgb[2]);
+        show_run(cr, line, run, tags);
+    }
+    for (int k = 0; k < line->ndecos; k++) {
+        const pm_line_deco *d = &line->decos[k];
+        cairo_set_source_rgb(cr, d->rgb[0], d->rgb[1], d->rgb[2]);
+        if (d->kind == PM_DECO_WRAP) { /* ↵ : down from the x-height, then left to an arrowhead */
+            double s = d->t * 20, w = d->x1 - d->x0, right = d->x0 + 0.8 * w, left = d->x0 + 0.15 * w, yb = -0.22 * s;
+            cairo_set_line_width(cr, 0.07 * s);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_move_to(cr, right, -0.62 * s);
+            cairo_line_to(cr, right, yb);
+            cairo_line_to(cr, left, yb);
+            cairo_move_to(cr, left + 0.2 * s, yb - 0.14 * s);
+            cairo_line_to(cr, left, yb);
+            cairo_line_to(cr, left + 0.2 * s, yb + 0.14 * s);
+            cairo_stroke(cr);
+            continue;
+        }
+        cairo_rectangle(cr, d->x0, d->y - d->t / 2, d->x1 - d->x0, d->t); /* strikethrough */
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
+/* A cairo tag attribute string value: quotes and backslashes escaped. */
+static void quote_attr(char *out, size_t n, const char *s)
+{
+    size_t o = 0;
+    for (; *s && o + 3 < n; s++) {
+        if (*s == '\'' || *s == '\\') out[o++] = '\\';
+        out[o++] = *s;
+    }
+    out[o] = 0;
+}
+
+/* A box: its fill, then its strokes (each side inside the rectangle, so that a box drawn
+ * open at a page break and its continuation meet the text area exactly). */
+static void paint_box(cairo_t *cr, const pm_fitem *it)
+{
+    const pm_fbox *b = it->box;
+    cairo_save(cr);
+    if (b->fill[0] >= 0) {
+        cairo_set_source_rgb(cr, b->fill[0], b->fill[1], b->fill[2]);
+        cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+        cairo_fill(cr);
+    }
+    double t = b->width;
+    if (t > 0 && b->sides) {
+        cairo_set_source_rgb(cr, b->stroke[0], b->stroke[1], b->stroke[2]);
+        if (b->sides & PM_SIDE_TOP) cairo_rectangle(cr, it->x, it->y, it->w, t);
+        if (b->sides & PM_SIDE_BOTTOM) cairo_rectangle(cr, it->x, it->y + it->h - t, it->w, t);
+        if (b->sides & PM_SIDE_LEFT) cairo_rectangle(cr, it->x, it->y, t, it->h);
+        if (b->sides & PM_SIDE_RIGHT) cairo_rectangle(cr, it->x + it->w - t, it->y, t, it->h);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
+void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags)
+{
+    int tags = flags & PM_PAINT_TAGS;
+    for (size_t i = 0; i < page->nitems; i++) {
+        const pm_fitem *it = &page->items[i];
+        switch (it->kind) {
+        case PM_FI_LINE: pm_paint_glyph_line(cr, it->line, it->x, it->y, tags); break;
+        case PM_FI_IMAGE: pm_image_paint(cr, it->image, images, it->x, it->y, it->w, it->h); break;
+        case PM_FI_RULE:
+            cairo_save(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            cairo_set_line_width(cr, it->h);
+            cairo_move_to(cr, it->x, it->y);
+            cairo_line_to(cr, it->x + it->w, it->y);
+            cairo_stroke(cr);
+            cairo_restore(cr);
+            break;
+        case PM_FI_BOX: paint_box(cr, it); break;
+        case PM_FI_LINK: break; /* drawn with their line's glyphs */
+        case PM_FI_DEST: {
+            if (!tags || !it->str) break;
+            char q[512], attr[700];
+            quote_attr(q, sizeof q, it->str);
+            snprintf(attr, sizeof attr, "name='%s' x=%.3f y=%.3f", q, it->x, it->y);
+            cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
+            cairo_tag_end(cr, CAIRO_TAG_DEST);
+            break;
+        }
+        }
+    }
+}

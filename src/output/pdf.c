@@ -1,0 +1,235 @@
+/* pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
+ * page labels, links and named destinations. */
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "output/writer.h"
+#include "output/paint.h"
+#include "base/diag.h"
+#include "base/fileio.h"
+#include "base/version.h"
+#include "text/fonts.h"
+
+typedef struct {
+    pm_writer super;
+    pm_outfile out;
+    FILE *fp;               /* the temporary file */
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    double w, h;            /* current page size of the surface */
+    const pm_page *pending; /* given, not drawn yet */
+    pm_image_sources *images; /* this writer's own (see image.h) */
+    int outline[4]; /* current outline parent per level */
+    int tagged;     /* the "Document" structure tag has begun */
+    int ended;
+} pdf_writer;
+
+void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
+{
+    if (lay->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, lay->title);
+    if (lay->author) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, lay->author);
+    if (lay->subject) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, lay->subject);
+    if (lay->keywords) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, lay->keywords);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "pamphlet " PM_VERSION);
+    /* never the wall clock: SOURCE_DATE_EPOCH if set, else no date at all */
+    if (lay->epoch >= 0) {
+        time_t t = (time_t)lay->epoch;
+        struct tm tm;
+        char buf[32];
+        gmtime_r(&t, &tm);
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, buf);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, buf);
+    } else {
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, NULL);
+    }
+}
+
+static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int pdf_begin(pm_writer *wr, const pm_layout *lay)
+{
+    (void)wr;
+    (void)lay; /* the surface is made with the first page, at its size */
+    return PM_OK;
+}
+
+/* page_has_ink hands a run's glyphs to cairo as they are. */
+_Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, index) == offsetof(cairo_glyph_t, index) &&
+                   offsetof(pm_glyph, x) == offsetof(cairo_glyph_t, x) && offsetof(pm_glyph, y) == offsetof(cairo_glyph_t, y),
+               "pm_glyph is laid out as cairo_glyph_t");
+
+/* Whether drawing pg puts any mark on the page: cairo drops glyphs without ink (spaces),
+ * so a line of spaces does not count. */
+static int page_has_ink(const pm_page *pg)
+{
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const pm_fitem *it = &pg->items[i];
+        if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE || it->kind == PM_FI_BOX) && it->w > 0) return 1;
+        if (it->kind != PM_FI_LINE) continue;
+        for (int r = 0; r < it->line->nruns; r++) {
+            const pm_run *run = &it->line->runs[r];
+            cairo_scaled_font_t *sf = pm_face_cairo(run->face);
+            if (!sf) continue;
+            for (int g = 0; g < run->nglyphs; g++) {
+                cairo_text_extents_t e;
+                cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
+                if (e.width > 0 && e.height > 0) return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Draw page pg and end it; last: it is the document's last page. */
+static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last)
+{
+    if (!d->surface) {
+        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pg->w, pg->h);
+        d->w = pg->w;
+        d->h = pg->h;
+        cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
+        pm_pdf_set_metadata(d->surface, lay);
+        d->cr = cairo_create(d->surface);
+    }
+    /* Structure around everything: cairo 1.16 writes link annotations that point into a
+       structure tree it only writes when the document has structure tags. It begins on
+       the first page with ink: cairo 1.16 aborts (an assertion) when a structure tag
+       begins on a page where nothing is drawn, as on a cover with an empty title. */
+    if (!d->tagged && page_has_ink(pg)) {
+        cairo_tag_begin(d->cr, "Document", "");
+        d->tagged = 1;
+    }
+    /* only when the size changes: in cairo 1.16 set_size also breaks the structure tree
+       that link annotations point into */
+    if (pg->w != d->w || pg->h != d->h) {
+        cairo_pdf_surface_set_size(d->surface, pg->w, pg->h);
+        d->w = pg->w;
+        d->h = pg->h;
+    }
+    if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
+    pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const pm_fitem *it = &pg->items[i];
+        if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
+        int lv = it->level > 3 ? 3 : it->level;
+        char link[600];
+        snprintf(link, sizeof link, "dest='%s'", it->str);
+        int parent = lv == 1 ? CAIRO_PDF_OUTLINE_ROOT : d->outline[lv - 1];
+        d->outline[lv] = cairo_pdf_surface_add_outline(d->surface, parent, it->title, link,
+                                                      lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        for (int k = lv + 1; k < 4; k++) d->outline[k] = d->outline[lv];
+    }
+    if (last && d->tagged) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
+    cairo_show_page(d->cr);
+    return cairo_status(d->cr) ? PM_EIO : PM_OK;
+}
+
+/* Pages are drawn one behind: whether a page is the last is known only when the next
+ * one comes, or end(). */
+static int pdf_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
+{
+    pdf_writer *d = (pdf_writer *)wr;
+    int rc = d->pending ? draw(d, lay, d->pending, 0) : PM_OK;
+    d->pending = pg;
+    return rc;
+}
+
+static int pdf_end(pm_writer *wr, const pm_layout *lay)
+{
+    pdf_writer *d = (pdf_writer *)wr;
+    if (d->pending) {
+        int rc = draw(d, lay, d->pending, 1);
+        d->pending = NULL;
+        if (rc) return rc;
+    }
+    if (!d->surface) { /* no pages at all */
+        pm_error(d->out.path, 0, 0, "nothing to write: the document has no pages");
+        return PM_EINPUT;
+    }
+    cairo_destroy(d->cr);
+    d->cr = NULL;
+    cairo_surface_finish(d->surface);
+    cairo_status_t st = cairo_surface_status(d->surface);
+    cairo_surface_destroy(d->surface);
+    d->surface = NULL;
+    int bad = fclose(d->fp) != 0;
+    d->fp = NULL;
+    if (st || bad) {
+        pm_error(d->out.path, 0, 0, "cannot write the PDF: %s", st ? cairo_status_to_string(st) : "write error");
+        pm_outfile_abort(&d->out);
+        return PM_EIO;
+    }
+    return PM_OK;
+}
+
+/* pm_pdf_check_pass: a PDF header at the start, %%EOF in the last kilobyte. */
+static int check_pdf(void *ud, const char *in, const char *out, const char *dest)
+{
+    (void)ud;
+    (void)out;
+    FILE *f = fopen(in, "rb");
+    char head[5], tail[1024];
+    size_t n = 0;
+    int whole = 0;
+    if (f && fread(head, 1, 5, f) == 5 && !memcmp(head, "%PDF-", 5)) {
+        if (fseek(f, -(long)sizeof tail, SEEK_END) < 0) rewind(f);
+        n = fread(tail, 1, sizeof tail, f);
+        for (size_t i = 0; i + 5 <= n && !whole; i++) whole = !memcmp(tail + i, "%%EOF", 5);
+    }
+    if (f) fclose(f);
+    if (whole) return PM_PASS_SAME;
+    pm_error(dest, 0, 0, "the PDF came out incomplete (%s); the previous file is kept",
+             !f ? strerror(errno) : n ? "no %%EOF at its end" : "no PDF header");
+    return PM_EIO;
+}
+
+const pm_pass pm_pdf_check_pass = {"pdf-check", check_pdf, NULL};
+
+static int pdf_commit(pm_writer *wr)
+{
+    pdf_writer *d = (pdf_writer *)wr;
+    d->ended = 1;
+    return pm_outfile_commit(&d->out);
+}
+
+static void pdf_drop(pm_writer *wr)
+{
+    pdf_writer *d = (pdf_writer *)wr;
+    if (d->cr) cairo_destroy(d->cr);
+    if (d->surface) {
+        cairo_surface_finish(d->surface);
+        cairo_surface_destroy(d->surface);
+    }
+    if (d->fp) fclose(d->fp);
+    if (!d->ended) pm_outfile_abort(&d->out);
+    pm_image_sources_drop(d->images);
+    free(d);
+}
+
+pm_writer *pm_pdf_writer_new(const char *path)
+{
+    pdf_writer *d = pm_xcalloc(1, sizeof *d);
+    if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
+        free(d);
+        return NULL;
+    }
+    d->images = pm_image_sources_new();
+    d->super.name = "pdf";
+    d->super.begin = pdf_begin;
+    d->super.page = pdf_page;
+    d->super.end = pdf_end;
+    d->super.commit = pdf_commit;
+    d->super.drop = pdf_drop;
+    d->super.out = &d->out;
+    pm_writer_add_pass(&d->super, pm_pdf_check_pass);
+    return &d->super;
+}

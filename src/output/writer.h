@@ -1,0 +1,64 @@
+/* writer.h - document writers: where laid-out pages go.
+ *
+ * As MuPDF's fz_document_writer, a writer is a small struct of function pointers; every
+ * output (the reading PDF, the imposed booklet, PNG proofs, the text dump) is one, and
+ * they all read the same immutable page frames. A writer's life:
+ *
+ *   begin, page (each page), end   the file is written to a temporary beside its place
+ *   post                           passes over the finished temporary file may rewrite
+ *                                  it (each into a new temporary: pm_outfile_pass)
+ *   commit                         the file is renamed into place
+ *   drop                           release; without commit the previous file stays
+ *
+ * The caller commits only when every writer has finished and been post-processed, so a
+ * failure anywhere leaves every previous output untouched.
+ * Painting a frame with cairo, shared by the writers that draw, is in output/paint.h. */
+#ifndef PM_WRITER_H
+#define PM_WRITER_H
+
+#include "base/fileio.h"
+#include "layout/frame.h"
+
+#define PM_WRITER_MAX_PASSES 4
+
+typedef struct pm_writer pm_writer;
+struct pm_writer {
+    const char *name;
+    int (*begin)(pm_writer *w, const pm_layout *lay);
+    int (*page)(pm_writer *w, const pm_layout *lay, const pm_page *page);
+    int (*end)(pm_writer *w, const pm_layout *lay); /* finish writing (to a temporary file) */
+    int (*commit)(pm_writer *w);                    /* put the finished file in place */
+    void (*drop)(pm_writer *w);                     /* release; without commit() the previous
+                                                       file stays as it was */
+    /* Post-processing: the one file the writer makes (NULL: none that passes apply to)
+       and the passes run over it in order between end() and commit(). */
+    pm_outfile *out;
+    pm_pass passes[PM_WRITER_MAX_PASSES];
+    int npasses;
+};
+
+/* begin, every page, end (not commit). Returns PM_OK or the first error. */
+int pm_writer_run(pm_writer *w, const pm_layout *lay);
+
+/* Add a pass to run over w's finished file (w must have one: w->out). At most
+ * PM_WRITER_MAX_PASSES. */
+void pm_writer_add_pass(pm_writer *w, pm_pass pass);
+/* Run w's passes over its finished file. PM_OK, or the first pass's error (w's
+ * temporary file is then gone; drop w without commit). */
+int pm_writer_post(pm_writer *w);
+/* The end of a run whose writers have all ended: post-process every writer's file, and
+ * only when every pass succeeded, commit them all in order. Returns PM_OK or the first
+ * error. */
+int pm_writers_commit(pm_writer *const *w, int n);
+
+/* The writers. Each returns NULL (after a diagnostic) if the file cannot be started. */
+pm_writer *pm_pdf_writer_new(const char *path);
+pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
+pm_writer *pm_png_writer_new(const char *dir, double dpi);
+pm_writer *pm_spreads_writer_new(const char *path, double dpi);
+
+/* The pass every reading PDF goes through: the finished file is a whole PDF (begins with
+ * a PDF header, ends with %%EOF) before it replaces the previous one. Changes nothing. */
+extern const pm_pass pm_pdf_check_pass;
+
+#endif

@@ -1,0 +1,383 @@
+/* setter.c - the paragraph setter's state and caches (see paragraph.h): the hyphen glyph
+ * and metrics of each font, the warnings given in this run, the set paragraphs kept
+ * between the runs of watch mode, and the single lines (running heads, markers) that come
+ * again on many pages. pm_para_set and pm_para_single go through the caches to the
+ * stages (para-imp.h). */
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "text/para-imp.h"
+
+/* A paragraph kept between the runs of watch mode, with the arena holding its lines. */
+typedef struct cached_para {
+    pm_arena *arena;
+    pm_para para;
+    unsigned gen;
+} cached_para;
+
+static void cached_free(void *p)
+{
+    cached_para *c = p;
+    pm_arena_drop(c->arena);
+    g_free(c);
+}
+
+pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, const char *file)
+{
+    pm_setter *s = pm_xcalloc(1, sizeof *s);
+    s->fonts = fonts;
+    s->spec = spec;
+    s->hyph = hyph;
+    s->file = file;
+    s->ctx = pm_fonts_context(fonts);
+    s->hyphens = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->singles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->single_arena = pm_arena_new_sized(16384);
+    return s;
+}
+
+void pm_setter_drop(pm_setter *s)
+{
+    if (!s) return;
+    g_hash_table_destroy(s->hyphens);
+    g_hash_table_destroy(s->marks);
+    g_hash_table_destroy(s->warned);
+    g_hash_table_destroy(s->metrics);
+    g_hash_table_destroy(s->singles);
+    pm_arena_drop(s->single_arena);
+    free(s->missing);
+    for (int i = 0; i < s->nother; i++) {
+        free(s->other[i].lang);
+        pm_hyph_drop(s->other[i].h);
+    }
+    free((char *)s->lang);
+    if (s->cache) g_hash_table_destroy(s->cache);
+    free(s);
+}
+
+void pm_setter_keep_paragraphs(pm_setter *s)
+{
+    if (!s->cache)
+        s->cache = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, cached_free);
+}
+
+void pm_setter_begin_run(pm_setter *s, const char *file)
+{
+    s->file = file;
+    s->nmissing = 0;
+    g_hash_table_remove_all(s->warned);
+    s->gen++;
+    s->nset = s->ncached = 0;
+}
+
+static gboolean unused(gpointer key, gpointer value, gpointer ud)
+{
+    (void)key;
+    return ((cached_para *)value)->gen != *(unsigned *)ud;
+}
+
+void pm_setter_end_run(pm_setter *s)
+{
+    if (s->cache) g_hash_table_foreach_remove(s->cache, unused, &s->gen);
+}
+
+int pm_setter_keeps(const pm_setter *s)
+{
+    return s->cache != NULL;
+}
+
+void pm_setter_counts(const pm_setter *s, int *set, int *cached)
+{
+    *set = s->nset;
+    *cached = s->ncached;
+}
+
+void pm_setter_lang(pm_setter *s, const char *lang)
+{
+    free((char *)s->lang);
+    s->lang = lang ? pm_xstrdup(lang) : NULL;
+}
+
+pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line)
+{
+    if (!lang || !s->lang || !g_ascii_strcasecmp(lang, s->lang)) return s->hyph;
+    for (int i = 0; i < s->nother; i++)
+        if (!g_ascii_strcasecmp(s->other[i].lang, lang)) return s->other[i].h;
+    if (s->nother == 8) return NULL;
+    s->other[s->nother].lang = pm_xstrdup(lang);
+    s->other[s->nother].h = pm_hyph_load(lang, s->file, line);
+    return s->other[s->nother++].h;
+}
+
+void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font)
+{
+    for (int i = 0; i < s->nmissing; i++)
+        if (s->missing[i].c == c) {
+            s->missing[i].count++;
+            return;
+        }
+    if (s->nmissing == s->capmissing) {
+        s->capmissing = s->capmissing ? 2 * s->capmissing : 16;
+        s->missing = pm_xrealloc(s->missing, (size_t)s->capmissing * sizeof *s->missing);
+    }
+    s->missing[s->nmissing++] = (pm_missing){c, 1, line, font};
+}
+
+/* The layout key of a font role, e.g. "body" in fonts.body. */
+static const char *role_key(const pm_spec *sp, const pm_font_spec *f)
+{
+    if (f == &sp->quote) return "quote";
+    if (f == &sp->caption) return "caption";
+    if (f == &sp->footnote) return "footnote";
+    if (f == &sp->code) return "code";
+    if (f == &sp->running) return "header";
+    if (f >= &sp->cover_title && f <= &sp->cover_date) return "cover-title";
+    return "body";
+}
+
+/* A font that has the characters of a script (in Debian's fonts-noto-core, or
+   fonts-droid-fallback for Chinese and Japanese), for the hint. */
+static const char *font_for(gunichar c)
+{
+    if ((c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF)) return "Noto Color Emoji";
+    if ((c >= 0x0600 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
+        return "Noto Naskh Arabic"; /* (its punctuation and vowel marks too) */
+    if ((c >= 0x0590 && c <= 0x05FF) || (c >= 0xFB1D && c <= 0xFB4F)) return "Noto Serif Hebrew";
+    if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0xAC00 && c <= 0xD7AF))
+        return "Droid Sans Fallback";
+    switch (g_unichar_get_script(c)) {
+    case G_UNICODE_SCRIPT_ARABIC: return "Noto Sans Arabic";
+    case G_UNICODE_SCRIPT_HEBREW: return "Noto Sans Hebrew";
+    case G_UNICODE_SCRIPT_HAN:
+    case G_UNICODE_SCRIPT_HIRAGANA:
+    case G_UNICODE_SCRIPT_KATAKANA:
+    case G_UNICODE_SCRIPT_BOPOMOFO: return "Droid Sans Fallback";
+    case G_UNICODE_SCRIPT_HANGUL: return "Droid Sans Fallback";
+    case G_UNICODE_SCRIPT_DEVANAGARI: return "Noto Sans Devanagari";
+    case G_UNICODE_SCRIPT_BENGALI: return "Noto Sans Bengali";
+    case G_UNICODE_SCRIPT_THAI: return "Noto Sans Thai";
+    case G_UNICODE_SCRIPT_ETHIOPIC: return "Noto Sans Ethiopic";
+    case G_UNICODE_SCRIPT_ARMENIAN: return "Noto Sans Armenian";
+    case G_UNICODE_SCRIPT_GEORGIAN: return "Noto Sans Georgian";
+    default: return "Noto Sans";
+    }
+}
+
+void pm_setter_summary(pm_setter *s)
+{
+    if (!s->nmissing) return;
+    GString *m = g_string_new(NULL);
+    int total = 0;
+    for (int i = 0; i < s->nmissing; i++) total += s->missing[i].count;
+    for (int i = 0; i < s->nmissing && i < 40; i++) {
+        const pm_missing *x = &s->missing[i];
+        char u[8] = {0};
+        g_unichar_to_utf8(x->c, u);
+        g_string_append_printf(m, "%s'%s' U+%04X %d× (line %d)", i ? ", " : "", u, x->c, x->count, x->line);
+    }
+    if (s->nmissing > 40) g_string_append_printf(m, ", and %d more", s->nmissing - 40);
+    pm_warn(s->file, s->missing[0].line, 0,
+            "%d character%s no font has %s left out of the PDF (%d time%s): %s", s->nmissing,
+            s->nmissing == 1 ? "" : "s", s->nmissing == 1 ? "is" : "are", total, total == 1 ? "" : "s", m->str);
+    GString *fams = g_string_new(NULL); /* a family for each script, in the order met */
+    const pm_font_spec *role = s->missing[0].font; /* the body's, if it lacks any */
+    for (int i = 0; i < s->nmissing; i++)
+        if (s->missing[i].font == &s->spec->body) role = &s->spec->body;
+    for (int i = 0; i < s->nmissing; i++) {
+        const char *f = font_for(s->missing[i].c);
+        if (!strcmp(f, "Noto Sans") && s->nmissing > 1) continue; /* (punctuation shared by scripts) */
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = font_for(s->missing[j].c) == f;
+        if (!seen) g_string_append_printf(fams, "%s%s", fams->len ? ", " : "", f);
+    }
+    if (!fams->len) g_string_append(fams, "Noto Sans");
+    pm_hint("add fonts that have them to the layout, e.g. fonts: {%s: {fallback: [%s]}}, with their files in a "
+            "--fonts folder or 'system-fonts: true'", role_key(s->spec, role), fams->str);
+    g_string_free(fams, TRUE);
+    g_string_free(m, TRUE);
+    s->nmissing = 0;
+}
+
+/* Print a warning once per key. */
+int pm_setter_first_time(pm_setter *s, const char *key)
+{
+    if (g_hash_table_contains(s->warned, key)) return 0;
+    g_hash_table_add(s->warned, g_strdup(key));
+    return 1;
+}
+
+/* The glyph of the character utf8 in gi's font, shaped once; 0 if the font lacks it. */
+static int shape_one(PangoGlyphItem *gi, const char *utf8, pm_hyphen_glyph *h)
+{
+    PangoGlyphString *gs = pango_glyph_string_new();
+    PangoAnalysis an = gi->item->analysis;
+    an.extra_attrs = NULL;
+    int n = (int)strlen(utf8);
+    pango_shape_with_flags(utf8, n, utf8, n, &an, gs, PANGO_SHAPE_NONE);
+    int ok = gs->num_glyphs > 0 && !(gs->glyphs[0].glyph & PANGO_GLYPH_UNKNOWN_FLAG);
+    if (gs->num_glyphs > 0) {
+        h->glyph = gs->glyphs[0].glyph;
+        h->width = gs->glyphs[0].geometry.width / (double)PANGO_SCALE;
+        h->utf8 = utf8;
+    }
+    pango_glyph_string_free(gs);
+    return ok;
+}
+
+/* The hyphen of a font, shaped once. */
+const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi)
+{
+    PangoFont *font = gi->item->analysis.font;
+    pm_hyphen_glyph *h = g_hash_table_lookup(s->hyphens, font);
+    if (h) return h;
+    h = g_new0(pm_hyphen_glyph, 1);
+    shape_one(gi, "-", h);
+    h->utf8 = SHY;
+    g_hash_table_insert(s->hyphens, font, h);
+    return h;
+}
+
+const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi)
+{
+    PangoFont *font = gi->item->analysis.font;
+    pm_hyphen_glyph *h = g_hash_table_lookup(s->marks, font);
+    if (h) return h;
+    h = g_new0(pm_hyphen_glyph, 1);
+    shape_one(gi, "\\", h); /* (the mark is drawn, as wide as a backslash in this font) */
+    h->utf8 = "\xE2\x86\xB5"; /* ↵ */
+    g_hash_table_insert(s->marks, font, h);
+    return h;
+}
+
+typedef struct font_metrics {
+    double ascent, descent;
+    double strike_pos, strike_thick;
+} font_metrics;
+
+static const font_metrics *metrics_of(pm_setter *s, PangoFont *font)
+{
+    font_metrics *fm = g_hash_table_lookup(s->metrics, font);
+    if (!fm) {
+        PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+        fm = g_new(font_metrics, 1);
+        fm->ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
+        fm->descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
+        fm->strike_pos = pango_font_metrics_get_strikethrough_position(m) / (double)PANGO_SCALE;
+        fm->strike_thick = pango_font_metrics_get_strikethrough_thickness(m) / (double)PANGO_SCALE;
+        pango_font_metrics_unref(m);
+        g_hash_table_insert(s->metrics, font, fm);
+    }
+    return fm;
+}
+
+void pm_setter_metrics(pm_setter *s, PangoFont *font, double *ascent, double *descent)
+{
+    const font_metrics *fm = metrics_of(s, font);
+    *ascent = fm->ascent;
+    *descent = fm->descent;
+}
+
+void pm_setter_strike(pm_setter *s, PangoFont *font, double size, double *pos, double *thickness)
+{
+    const font_metrics *fm = metrics_of(s, font);
+    *pos = fm->strike_pos > 0.1 * size && fm->strike_pos < 0.5 * size ? fm->strike_pos : 0.25 * size;
+    *thickness = fm->strike_thick > 0.02 * size && fm->strike_thick < 0.2 * size ? fm->strike_thick : 0.05 * size;
+}
+
+/* Everything that decides how a paragraph is set, as bytes. */
+static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
+{
+    GByteArray *k = g_byte_array_sized_new(t->len + t->nspans * 16 + 64);
+    struct {
+        const void *font;
+        double width, indent, tolerance;
+        int32_t align, hyphenate, code, dir, nshape;
+        uint32_t len;
+    } head;
+    memset(&head, 0, sizeof head); /* padding too: the key is compared as bytes */
+    head.font = st->font;
+    head.width = st->width;
+    head.indent = st->indent;
+    head.tolerance = st->tolerance;
+    head.align = st->align;
+    head.hyphenate = st->hyphenate;
+    head.code = st->code;
+    head.dir = st->dir;
+    head.nshape = st->nshape;
+    head.len = t->len;
+    g_byte_array_append(k, (const guint8 *)&head, sizeof head);
+    if (st->nshape > 0) g_byte_array_append(k, (const guint8 *)st->shape, (guint)(st->nshape * sizeof *st->shape));
+    g_byte_array_append(k, (const guint8 *)t->utf8, t->len);
+    if (st->lang) g_byte_array_append(k, (const guint8 *)st->lang, (guint)strlen(st->lang) + 1);
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        const pm_span *sp = &t->spans[i];
+        uint32_t v[4] = {sp->start, sp->end, sp->style, (uint32_t)sp->note};
+        g_byte_array_append(k, (const guint8 *)v, sizeof v);
+        if (sp->url) g_byte_array_append(k, (const guint8 *)sp->url, (guint)strlen(sp->url) + 1);
+    }
+    return g_byte_array_free_to_bytes(k);
+}
+
+void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out)
+{
+    cached_para *c = NULL;
+    GBytes *key = NULL;
+    if (s->cache) {
+        key = cache_key(text, st);
+        c = g_hash_table_lookup(s->cache, key);
+        if (c) {
+            g_bytes_unref(key);
+            c->gen = s->gen;
+            *out = c->para;
+            s->ncached++;
+            return;
+        }
+        c = g_new0(cached_para, 1);
+        c->arena = pm_arena_new_sized(8192);
+        c->gen = s->gen;
+        a = c->arena;
+    }
+    pm_shaped *p = pm_para_shape(s, text, st);
+    pm_para_break(s, p, 0, a, out);
+    pm_shaped_drop(p);
+    s->nset++;
+    if (c) {
+        c->para = *out;
+        g_hash_table_insert(s->cache, key, c);
+    }
+}
+
+pm_line *pm_para_single(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_arena *a)
+{
+    return pm_para_single_dir(s, utf8, font, PM_DIR_LTR, a);
+}
+
+pm_line *pm_para_single_dir(pm_setter *s, const char *utf8, const pm_font_spec *font, pm_dir dir, pm_arena *a)
+{
+    (void)a; /* the lines belong to the setter: the same string comes again on many pages */
+    char *key = dir == PM_DIR_RTL ? g_strdup_printf("%p|r|%s", (const void *)font, utf8)
+                                  : g_strdup_printf("%p|%s", (const void *)font, utf8);
+    pm_line *l = g_hash_table_lookup(s->singles, key);
+    if (l) {
+        g_free(key);
+        return l;
+    }
+    pm_text t = {0};
+    t.utf8 = utf8;
+    t.len = (uint32_t)strlen(utf8);
+    pm_para_style st = {.font = font, .align = PM_ALIGN_LEFT, .width = 1e6, .dir = dir};
+    pm_shaped *p = pm_para_shape(s, &t, &st);
+    if (dir == PM_DIR_RTL) p->st.width = p->total_w; /* its glyphs from x = 0, as a left-to-right line's */
+    pm_para para;
+    pm_para_break(s, p, 0, s->single_arena, &para);
+    pm_shaped_drop(p);
+    l = para.nlines ? &para.lines[0] : pm_arena_alloc(s->single_arena, sizeof *l);
+    g_hash_table_insert(s->singles, key, l);
+    return l;
+}

@@ -1,0 +1,297 @@
+/* test_writer.c - the writers' life after end(): passes over the finished temporary file
+ * (pm_outfile_pass), commit only when every pass of every writer succeeded, the previous
+ * output untouched and no temporary left behind when one fails; the reading PDF's check
+ * pass. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/diag.h"
+#include "base/fileio.h"
+#include "output/writer.h"
+
+static char msgs[4096];
+static char dir[256];
+
+static void sink(void *ud, pm_severity sev, const char *line)
+{
+    (void)ud;
+    (void)sev;
+    strncat(msgs, line, sizeof msgs - strlen(msgs) - 2);
+    strcat(msgs, "\n");
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    msgs[0] = 0;
+    pm_diag_set_sink(sink, NULL);
+    snprintf(dir, sizeof dir, "%s/pm-writer-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[512];
+    while (d && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    if (d) closedir(d);
+    rmdir(dir);
+    return 0;
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    static char buf[4096];
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return buf;
+}
+
+/* files in dir whose name holds ".tmp-" */
+static int temporaries(void)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d))) n += strstr(e->d_name, ".tmp-") != NULL;
+    if (d) closedir(d);
+    return n;
+}
+
+/* a rewriting pass: the file upper-cased, with a line added (ud counts its runs) */
+static int upper(void *ud, const char *in, const char *out, const char *dest)
+{
+    (void)dest;
+    ++*(int *)ud;
+    char *text = strdup(slurp(in));
+    for (char *p = text; *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p -= 32;
+    FILE *f = fopen(out, "wb");
+    if (!f) return PM_EIO;
+    fprintf(f, "%sPASSED\n", text);
+    free(text);
+    return fclose(f) ? PM_EIO : PM_OK;
+}
+
+static int refuse(void *ud, const char *in, const char *out, const char *dest)
+{
+    (void)in;
+    ++*(int *)ud;
+    put(out, "half a file"); /* a pass that fails midway leaves a partial file */
+    pm_error(dest, 0, 0, "the pass failed");
+    return PM_EIO;
+}
+
+static int keep(void *ud, const char *in, const char *out, const char *dest)
+{
+    (void)in;
+    (void)out;
+    (void)dest;
+    ++*(int *)ud;
+    return PM_PASS_SAME;
+}
+
+/* An outfile written with "text", in dir/name. */
+static void written(pm_outfile *o, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(pm_outfile_begin(o, path), PM_OK);
+    put(o->tmp, text);
+}
+
+static void test_pass_rewrites_before_commit(void **st)
+{
+    (void)st;
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/out.pdf", dir);
+    put(dest, "previous\n");
+    chmod(dest, 0600);
+    pm_outfile o;
+    written(&o, "out.pdf", "new text\n");
+    int runs = 0;
+    pm_pass p = {"upper", upper, &runs};
+    assert_int_equal(pm_outfile_pass(&o, &p), PM_OK);
+    assert_int_equal(pm_outfile_pass(&o, &p), PM_OK); /* passes chain: the second reads the first's output */
+    assert_int_equal(runs, 2);
+    assert_string_equal(slurp(dest), "previous\n"); /* nothing in place before commit */
+    assert_int_equal(temporaries(), 1);             /* the first temporaries are gone */
+    struct stat sb;
+    assert_int_equal(stat(o.tmp, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600); /* the destination's permissions */
+    assert_int_equal(pm_outfile_commit(&o), PM_OK);
+    assert_string_equal(slurp(dest), "NEW TEXT\nPASSED\nPASSED\n");
+    assert_int_equal(temporaries(), 0);
+}
+
+static void test_failed_pass_keeps_previous(void **st)
+{
+    (void)st;
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/out.pdf", dir);
+    put(dest, "previous\n");
+    pm_outfile o;
+    written(&o, "out.pdf", "new\n");
+    int runs = 0;
+    pm_pass p = {"refuse", refuse, &runs};
+    assert_int_equal(pm_outfile_pass(&o, &p), PM_EIO);
+    assert_int_equal(runs, 1);
+    assert_non_null(strstr(msgs, "out.pdf: error: the pass failed"));
+    assert_null(o.tmp);
+    assert_int_equal(pm_outfile_commit(&o), PM_EIO); /* nothing to commit */
+    pm_outfile_abort(&o);                            /* and a second abort is harmless */
+    assert_string_equal(slurp(dest), "previous\n");
+    assert_int_equal(temporaries(), 0);
+}
+
+static void test_pass_same_keeps_file(void **st)
+{
+    (void)st;
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/out.pdf", dir);
+    pm_outfile o;
+    written(&o, "out.pdf", "as written\n");
+    int runs = 0;
+    pm_pass p = {"keep", keep, &runs};
+    assert_int_equal(pm_outfile_pass(&o, &p), PM_OK);
+    assert_int_equal(runs, 1);
+    assert_int_equal(temporaries(), 1);
+    assert_int_equal(pm_outfile_commit(&o), PM_OK);
+    assert_string_equal(slurp(dest), "as written\n");
+    assert_int_equal(temporaries(), 0);
+}
+
+/* A writer with one file and passes; commit() renames it, drop() aborts it. */
+typedef struct {
+    pm_writer super;
+    pm_outfile out;
+    int commits;
+} file_writer;
+
+static int fw_commit(pm_writer *w)
+{
+    file_writer *f = (file_writer *)w;
+    f->commits++;
+    return pm_outfile_commit(&f->out);
+}
+
+static void fw_drop(pm_writer *w) { pm_outfile_abort(&((file_writer *)w)->out); }
+
+static void fw_init(file_writer *f, const char *name, const char *text)
+{
+    memset(f, 0, sizeof *f);
+    f->super.name = name;
+    f->super.commit = fw_commit;
+    f->super.drop = fw_drop;
+    f->super.out = &f->out;
+    written(&f->out, name, text);
+}
+
+static void test_no_commit_unless_every_pass_succeeds(void **st)
+{
+    (void)st;
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/a.pdf", dir);
+    snprintf(b, sizeof b, "%s/b.pdf", dir);
+    put(a, "old a\n");
+    put(b, "old b\n");
+    file_writer wa, wb;
+    fw_init(&wa, "a.pdf", "new a\n");
+    fw_init(&wb, "b.pdf", "new b\n");
+    int ups = 0, fails = 0;
+    pm_writer_add_pass(&wa.super, (pm_pass){"upper", upper, &ups});
+    pm_writer_add_pass(&wb.super, (pm_pass){"refuse", refuse, &fails});
+    pm_writer *ws[] = {&wa.super, &wb.super};
+    assert_int_equal(pm_writers_commit(ws, 2), PM_EIO);
+    assert_int_equal(ups, 1);
+    assert_int_equal(fails, 1);
+    assert_int_equal(wa.commits + wb.commits, 0); /* the first writer's pass succeeded: still not committed */
+    fw_drop(&wa.super);
+    fw_drop(&wb.super);
+    assert_string_equal(slurp(a), "old a\n");
+    assert_string_equal(slurp(b), "old b\n");
+    assert_int_equal(temporaries(), 0);
+
+    /* the same writers when every pass succeeds: both in place, rewritten */
+    fw_init(&wa, "a.pdf", "new a\n");
+    fw_init(&wb, "b.pdf", "new b\n");
+    pm_writer_add_pass(&wa.super, (pm_pass){"upper", upper, &ups});
+    pm_writer_add_pass(&wb.super, (pm_pass){"keep", keep, &ups});
+    assert_int_equal(pm_writers_commit(ws, 2), PM_OK);
+    assert_int_equal(wa.commits + wb.commits, 2);
+    assert_string_equal(slurp(a), "NEW A\nPASSED\n");
+    assert_string_equal(slurp(b), "new b\n");
+    assert_int_equal(temporaries(), 0);
+}
+
+static void test_pdf_check_pass(void **st)
+{
+    (void)st;
+    char in[512], out[512];
+    snprintf(in, sizeof in, "%s/in.pdf", dir);
+    snprintf(out, sizeof out, "%s/out.pdf", dir);
+    const pm_pass *p = &pm_pdf_check_pass;
+    put(in, "%PDF-1.5\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\nstartxref\n9\n%%EOF\n");
+    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_PASS_SAME);
+    assert_string_equal(msgs, "");
+    put(in, "%PDF-1.5\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\nstartxr"); /* cut short */
+    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
+    assert_non_null(strstr(msgs, "x.pdf: error: the PDF came out incomplete (no %%EOF at its end)"));
+    msgs[0] = 0;
+    put(in, "PNG\n%%EOF\n");
+    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
+    assert_non_null(strstr(msgs, "no PDF header"));
+    /* a long file: %%EOF is looked for at its end only */
+    FILE *f = fopen(in, "wb");
+    fputs("%PDF-1.5\n%%EOF\n", f);
+    for (int i = 0; i < 1000; i++) fputs("0123456789\n", f);
+    fclose(f);
+    msgs[0] = 0;
+    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
+    /* the reading PDF's writer runs it */
+    pm_writer *w = pm_pdf_writer_new(out);
+    assert_non_null(w);
+    assert_non_null(w->out);
+    assert_int_equal(w->npasses, 1);
+    assert_ptr_equal(w->passes[0].run, pm_pdf_check_pass.run);
+    w->drop(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pass_rewrites_before_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_pass_keeps_previous, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pass_same_keeps_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_commit_unless_every_pass_succeeds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf_check_pass, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

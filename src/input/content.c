@@ -732,6 +732,11 @@ static void list_items(cstate *st, cmark_node *list, ctx c)
         pm_block *b = add_container(st, PM_BLK_ITEM, node_line(st, item), item, c);
         b->marker = ordered ? pm_arena_printf(st->doc->arena, "%d%c", num++, paren ? ')' : '.')
                             : bullets[(lists - 1) % 3];
+        /* a task list's item ("- [ ] ..."): a box to tick, or a tick */
+        const char *ts = cmark_node_get_type_string(item);
+        if (ts && !strcmp(ts, "tasklist"))
+            b->marker = cmark_gfm_extensions_get_tasklist_item_checked(item) ? "\xE2\x9C\x94"  /* ✔ */
+                                                                             : "\xE2\x96\xA1"; /* □ */
     }
 }
 
@@ -986,7 +991,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
 
     cmark_gfm_core_extensions_ensure_registered();
     cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);
-    static const char *exts[] = {"strikethrough", "table", "autolink"};
+    static const char *exts[] = {"strikethrough", "table", "autolink", "tasklist"};
     for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e) cmark_parser_attach_syntax_extension(parser, e);

@@ -852,6 +852,24 @@ class _Table:
         return [(xs[i + 1] - xs[i] - gap) if i + 1 < len(xs) else right - xs[i] for i in range(len(xs))]
 
 
+def _column_pitch(pg, lines):
+    """On a page set in columns, how far one column is from the next (from where the body's
+    lines that are not table cells start); None on a page of one column."""
+    ax, _, aw, _ = pg.area
+    count = {}
+    for it in lines:
+        if it.visible() and not it.has("cell") and not it.has("running") and not it.has("marker") \
+                and it.w < 0.55 * aw:
+            x = round(it.x - ax, 1)
+            count[x] = count.get(x, 0) + 1
+    starts = sorted(count)
+    # (a column's lines start at one x; a right-set line alone does not make a column)
+    far = [x for x in starts if x > 0.4 * aw and count[x] >= 3]
+    if not far or not any(x < 0.05 * aw for x in starts):
+        return None
+    return far[0]
+
+
 def _collect(pages):
     """Streams of the dump: cover, body (with table tokens), notes per page, captions per
     image, tables."""
@@ -867,6 +885,7 @@ def _collect(pages):
         page_notes = []
         cap = None
         lines = [it for it in pg.items if it.kind == "line"]
+        pitch = _column_pitch(pg, lines)
         for k, it in enumerate(lines):
             # the contents list's title and entries, made by the program from the headings
             # (tests/tools/toc_check.py checks them): not words of the source
@@ -924,7 +943,10 @@ def _collect(pages):
                 if tbl.phase == "repeat":
                     continue
                 tbl.expect_repeat = False
-                tbl.cols.setdefault(round(it.x - pg.area[0], 1), _Stream()).lines.append((it, pg.n))
+                dx = it.x - pg.area[0]
+                if pitch and dx >= pitch - EPS:  # a table or parallel text carried to the next column
+                    dx -= pitch * int((dx + EPS) // pitch)
+                tbl.cols.setdefault(round(dx, 1), _Stream()).lines.append((it, pg.n))
             else:
                 tbl = None          # a table holds cells only: this line is after it
                 if not body_tokens or body_tokens[-1][0] != "stream":

@@ -3,7 +3,7 @@
 
 In a layout dump, a contents entry is a line marked `toc` linked to its heading
 (`link ... uri=#ID`); its page label is the entry's rightmost linked line, set flush with
-the right edge of the text area. Fails (exit 1, one line per problem) when a label is not
+the right edge of the text area (of its column with --columns N --gap PT). Fails (exit 1, one line per problem) when a label is not
 the label of the page whose `dest name=ID` is the heading, when a label does not end at
 the text area's right edge, or when the dump has no contents list but says it should
 (--expect N: N entries at least). With no contents list and no --expect, it passes.
@@ -23,6 +23,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
     ap.add_argument("--expect", type=int, default=0)
+    ap.add_argument("--columns", type=int, default=1, help="the layout's page.columns")
+    ap.add_argument("--gap", type=float, default=0.0, help="its column-gap, in points")
     a = ap.parse_args()
     dest_page = {}   # heading id -> label of its page
     entries = {}     # heading id -> (right end, label text, page number of the list)
@@ -66,8 +68,12 @@ def main():
             problems.append(f"page {page}: contents entry for #{hid}, but no such heading")
         elif text != dest_page[hid]:
             problems.append(f"page {page}: contents entry for #{hid} says page {text!r}; the heading is on page {dest_page[hid]!r}")
-        if abs(right - (area[0] + area[2])) > 0.01:
-            problems.append(f"page {page}: the page label of #{hid} ends at {right:.2f}, not at the text area's right edge")
+        # flush right: with the text area, or on a page set in columns, with a column
+        colw = (area[2] - (a.columns - 1) * a.gap) / a.columns
+        edges = [area[0] + k * (colw + a.gap) + colw for k in range(a.columns)]
+        if not any(abs(right - e) <= 0.01 for e in edges):
+            problems.append(f"page {page}: the page label of #{hid} ends at {right:.2f}, not at the text area's "
+                            f"right edge" + (" or a column's" if a.columns > 1 else ""))
     for p in problems:
         print(p)
     return 1 if problems else 0

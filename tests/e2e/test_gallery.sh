@@ -2,7 +2,8 @@
 # The gallery: the tenants' handbook (content/tenants/know-your-rights.md, which uses every
 # feature: boxes, a pull quote, an aside, a checklist, a table, parallel English/Spanish,
 # a contents list, centred and right-set lines, a signature, a back cover) rendered in
-# every shipped layout (layouts/*.yaml) with no warning at all, and each layout through
+# every shipped layout (layouts/*.yaml), with its booklet, with no warning at all (the
+# printer margin's included), and each layout through
 # the invariant checker (tests/tools/layout_check.py, with the source: nothing outside
 # its zone or overlapping but text in its box, every word in order, the tables' words)
 # and the contents list's page numbers (tests/tools/toc_check.py).
@@ -18,7 +19,8 @@ fail=0 n=0
 for l in layouts/*.yaml; do
     name=$(basename "$l" .yaml)
     n=$((n + 1))
-    if ! "$PAMPHLET" "$src" -l "$l" -o "$tmp/$name.pdf" --dump-layout "$tmp/$name.dump" 2>"$tmp/$name.err"; then
+    if ! "$PAMPHLET" "$src" -l "$l" -o "$tmp/$name.pdf" --booklet "$tmp/$name-booklet.pdf" \
+            --dump-layout "$tmp/$name.dump" >/dev/null 2>"$tmp/$name.err"; then
         echo "FAIL $name: the render failed"; sed 's/^/     /' "$tmp/$name.err"; fail=1; continue
     fi
     if [ -s "$tmp/$name.err" ]; then

@@ -885,6 +885,16 @@ def _collect(pages):
         page_notes = []
         cap = None
         lines = [it for it in pg.items if it.kind == "line"]
+        # a heading's first line: the first heading line after its destination (the outline's)
+        firsts, dest = set(), False
+        for it in pg.items:
+            if it.kind == "dest":
+                dest = True
+            elif it.kind == "line" and it.has("heading") and dest:
+                firsts.add(id(it))
+                dest = False
+            elif it.kind == "line" and it.visible():
+                dest = False
         pitch = _column_pitch(pg, lines)
         for k, it in enumerate(lines):
             # the contents list's title and entries, made by the program from the headings
@@ -892,7 +902,7 @@ def _collect(pages):
             if it.has("heading") and k + 1 < len(lines) and lines[k + 1].has("toc"):
                 it.flags = it.flags | {"toc"}
             # a heading's number from the layout
-            if it.has("heading") and (k == 0 or not lines[k - 1].has("heading")):
+            if it.has("heading") and id(it) in firsts:
                 it._text = _HEADNUM.sub("", it.text)
             # a drop cap: the first letters of its paragraph's first line, read with it
             if it.has("initial"):

@@ -138,7 +138,9 @@ static int read_file(const char *path, const char *rf, int rl, size_t max,
     if (fd < 0) {
         int e = errno;
         pm_error(rf, rl, 0, "%s: cannot open image: %s", path, strerror(e));
-        return PM_EIO;
+        /* a path to nothing is a mistake in the content (exit 1); an image that is there
+           but cannot be read is an I/O error (exit 3) */
+        return e == ENOENT || e == ENOTDIR || e == ENAMETOOLONG ? PM_EINPUT : PM_EIO;
     }
     struct stat st;
     int bad = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;

@@ -440,6 +440,53 @@ static int has_visible(const char *s)
     return 0;
 }
 
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+    for (int in = 0; *s; s++) {
+        int sp = isspace((unsigned char)*s);
+        if (!sp && !in) n++;
+        in = !sp;
+    }
+    return n;
+}
+
+/* A document without a title in its front matter is titled by its first level-1 heading;
+ * else by its first heading when no more than a line of text comes before it; else by the
+ * file's name (a README's or an index's folder: "zstd" for zstd/README.md). */
+static void default_title(pm_doc *doc, const char *path, pm_meta *m)
+{
+    const char *first = NULL, *h1 = NULL;
+    size_t before = 0;
+    pm_walk w;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    const pm_block *b;
+    for (pm_walk_event ev; !h1 && (ev = pm_walk_next(&w, &b)) != PM_WALK_END;) {
+        if (ev != PM_WALK_LEAF || !b->text.utf8) continue;
+        if (b->kind != PM_BLK_HEADING) before += count_words(b->text.utf8);
+        else if (has_visible(b->text.utf8)) {
+            if (b->level == 1) h1 = b->text.utf8;
+            else if (!first && before <= 12) first = b->text.utf8;
+        }
+    }
+    if (h1 || first) {
+        m->title = h1 ? h1 : first;
+        pm_warn(path, 1, 0, "no title in the front matter; using the first %sheading, \"%s\"", h1 ? "level-1 " : "",
+                m->title);
+    } else {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        size_t n = strcspn(base, ".");
+        if ((n == 6 && !strncasecmp(base, "readme", 6)) || (n == 5 && !strncasecmp(base, "index", 5))) {
+            const char *end = base > path ? base - 1 : path, *dir = end; /* the folder's name */
+            while (dir > path && dir[-1] != '/') dir--;
+            if (end > dir && !(end - dir == 1 && *dir == '.')) base = dir, n = (size_t)(end - dir);
+        }
+        m->title = n ? pm_arena_strndup(doc->arena, base, n) : "Untitled";
+        pm_warn(path, 1, 0, "no title in the front matter; using the file's name, \"%s\"", m->title);
+    }
+    pm_hint("give the pamphlet its title in the front matter: a line 'title: ...' between '---' lines");
+}
+
 /* Attributes written at the end of a heading's or a paragraph's text ("Contact
  * {.back-cover}"): read into attrs and cut off the text (and its spans). */
 /* The column (in characters) of the last '{' on content line `line`, or 0. */
@@ -1017,18 +1064,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
     if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));
     inherit(doc->blocks, doc->nblocks, m->dir, m->lang);
-    if (!m->title || !*m->title) {
-        pm_walk w;
-        pm_walk_init(&w, doc->blocks, doc->nblocks);
-        const pm_block *b;
-        for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;)
-            if (ev == PM_WALK_LEAF && b->kind == PM_BLK_HEADING && has_visible(b->text.utf8)) {
-                m->title = b->text.utf8;
-                break;
-            }
-        pm_warn(path, 1, 0, "no title in the front matter%s", m->title ? "; using the first heading" : "");
-        if (!m->title) m->title = "Untitled";
-    }
+    if (!m->title || !*m->title) default_title(doc, path, m);
 
     doc->nnotes = st.notes.n;
     doc->notes = pm_arena_array(doc->arena, st.notes.n ? st.notes.n : 1, sizeof(pm_note));

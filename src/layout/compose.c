@@ -246,6 +246,7 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
     while (j-- > i && nc < 6) {
         int vp = vl->v[j].vp;
         if (vp < 0 || fs->paras[vp].first < i || fs->paras[vp].loose || fs->paras[vp].nlines < 3) continue;
+        if (fs->paras[vp].st.code) continue; /* (code keeps its lines: no trial can change them) */
         if (nc && cands[nc - 1] == vp) continue;
         cands[nc++] = vp;
     }

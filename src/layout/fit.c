@@ -90,7 +90,7 @@ void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, i
     for (int d = 0; d < 2; d++) {
         int dl = d ? 1 : -1;
         fp->ok[d] = 0;
-        if (nlines + dl < 1 || (dl < 0 && nlines < 2)) continue;
+        if (nlines + dl < 1 || (dl < 0 && nlines < 2) || st->code) continue; /* (code keeps its lines) */
         pm_para_try(fs->set, sh, dl, &t);
         /* within the paragraph's tolerance (TeX's \looseness asks no more), no lonely
            syllable for a last line */

@@ -158,12 +158,14 @@ def split_front_matter(text):
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    # as input/frontmatter.c reads it: "---" at the start of the first line (spaces after
+    # it), closed by "---" or "..." at the start of a line
+    if not lines or not re.match(r"---[ \t]*$", lines[0]):
         return {}, text, 1
     meta = {}
     for i in range(1, len(lines)):
         line = lines[i]
-        if line.strip() in ("---", "..."):
+        if re.match(r"(---|\.\.\.) *$", line):
             return meta, "\n".join(lines[i + 1:]), i + 2
         m = re.match(r"^([A-Za-z_][\w-]*)\s*:(.*)$", line)
         if m:

@@ -263,11 +263,11 @@ row "a folder as the Markdown" 3 "folder\.md: error: cannot read content file: i
 row "a Markdown file that is not there" 3 "no-such\.md: error: cannot open content file: No such file or directory" -- "$G/no-such.md" $L
 
 # ---- images -------------------------------------------------------------------------------
-row "missing image: its path and the line naming it" 3 "^$B/missing-image\.md:6: error: $B/no-such-photo\.jpg: cannot open image: No such file" \
+row "missing image: its path and the line naming it (a mistake in the content: exit 1)" 1 "^$B/missing-image\.md:6: error: $B/no-such-photo\.jpg: cannot open image: No such file" \
     -- $B/missing-image.md $L
-row "a missing image after twenty pages: nothing written" 3 "late-missing-image\.md:[0-9]+: error: .*no-such-photo\.jpg: cannot open image" \
+row "a missing image after twenty pages: nothing written" 1 "late-missing-image\.md:[0-9]+: error: .*no-such-photo\.jpg: cannot open image" \
     -- "$G/late-missing-image.md" $L
-row "missing cover image: the front matter line" 3 "^$B/missing-cover\.md:3: error: $B/no-such-cover\.jpg: cannot open image" \
+row "missing cover image: the front matter line" 1 "^$B/missing-cover\.md:3: error: $B/no-such-cover\.jpg: cannot open image" \
     -- $B/missing-cover.md $L
 row "a GIF named .png" 1 "^$B/gif-image\.md:6: error: .*not-a-png\.png: GIF images are not supported; supported formats are JPEG and PNG" \
     -- $B/gif-image.md $L

@@ -20,9 +20,10 @@ import os
 # entries when the list is regenerated).
 ISSUE_ITEMS = {
     "exit": "issue 10 / the brief: a run ends with exit 0, or exit 1 and an error naming FILE:LINE; "
-            "never a signal, a sanitizer report, exit 2 or 3 (today a missing picture is exit 3)",
+            "never a signal, a sanitizer report, exit 2 or 3",
     "page": "issue 10 \"nothing is ever placed outside the page\": figures pending at a \\newpage and "
-            "what follows them set below the page; a running head longer than the line; table rows",
+            "what follows them set below the page; a running head longer than the line; table rows; a "
+            "title too long for the cover runs off its foot",
     "area": "issue 10 \"body items inside the text area\": a table's first row set below the area; "
             "overfull cells; a figure alone on its page whose caption's notes are taller than the room under it (the notes reach over the caption); code lines",
     "overlap": "issue 10 \"no two items overlapping\": a list number (\"100.\") wider than the indent "

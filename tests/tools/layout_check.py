@@ -35,7 +35,8 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
               justified paragraph wider than that paragraph's justified lines
   overfull    a line the program itself marked overfull
   link        a link area that lies on no line of text
-  heading-end the last body line or figure of a page is a heading (not on the last page)
+  heading-end the last body line or figure of a page is a heading (not on the last page,
+              nor on the page before the back cover)
   widow/orphan fewer than --widows/--orphans lines of a paragraph alone at the top/foot
   figures     a figure of the source not placed, placed twice, or placed out of order
   captions    a figure's caption (the caption lines under it) is not its description
@@ -434,6 +435,17 @@ class Figure:
     __slots__ = ("src", "line", "caption")
 
 
+def _file_title(path):
+    """The title of a document with neither a title nor a heading to take it from: its file's
+    name, or for a README or an index, its folder's (content.c default_title)."""
+    base = os.path.basename(path).split(".")[0]
+    if base.lower() in ("readme", "index"):
+        d = os.path.basename(os.path.dirname(path))
+        if d and d != ".":
+            base = d
+    return base or "Untitled"
+
+
 class Source:
     """What the reader must find, from a content .md file (see the module docstring).
 
@@ -447,9 +459,10 @@ class Source:
         self.path = path
         self.body, self.tables, self.figures, self.notes, self.code = [], [], [], [], []
         self.code_words = set()   # indexes in body of the words of code blocks
-        self._first_heading = None
+        self._first_heading = self._first_h1 = None
+        self._heading_words = 0
         self._blocks(doc)
-        title = meta.get("title") or self._first_heading or "Untitled"
+        title = meta.get("title") or self._first_h1 or self._first_heading or _file_title(path)
         self.cover = []
         for v in (title, meta.get("subtitle"), meta.get("author"), meta.get("date")):
             if v:
@@ -479,9 +492,15 @@ class Source:
                 self.tables.append([tokenize(_strip_attrs("".join(_all_text(part, [])))) for part in c.children])
             elif t == "heading":
                 s = _strip_attrs(_text(c))
-                if self._first_heading is None and s.strip():
+                # the title when the front matter has none (content.c default_title): the
+                # first level-1 heading, else the first heading after at most 12 words
+                if s.strip() and c.level == 1 and self._first_h1 is None:
+                    self._first_h1 = s
+                if s.strip() and self._first_heading is None and len(self.body) - self._heading_words <= 12:
                     self._first_heading = s
-                self.body += tokenize(_HEADNUM.sub("", s))
+                ws = tokenize(_HEADNUM.sub("", s))
+                self._heading_words += len(ws)
+                self.body += ws
             elif t == "code_block":
                 lit = c.literal.rstrip("\n")
                 self.code.append((c.line, lit.split("\n")))
@@ -676,10 +695,12 @@ def _flow(pg):
 def _check_pages(pages, widows, orphans, out):
     body = [pg for pg in pages if pg.kind in ("body", "back") and _flow(pg)]
     last = body[-1].n if body else 0
-    for pg in body:
+    for k, pg in enumerate(body):
         flow = _flow(pg)
         tail = flow[-1]
-        if tail.kind == "line" and tail.has("heading") and pg.n != last:
+        # (a heading that ends the text before the back cover has nothing to keep with)
+        ends_part = pg.kind == "body" and k + 1 < len(body) and body[k + 1].kind == "back"
+        if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part:
             out.append(Problem("heading-end", pg.n, "the page ends with %s" % tail.describe()))
         paras = [it for it in flow if it.kind == "line" and it.para]
         if not paras or pg.kind != "body":

@@ -811,7 +811,8 @@ static void test_not_images(void **state)
 static void test_missing_and_unreadable(void **state)
 {
     (void)state;
-    load_fails(tmp_path("does-not-exist.jpg"), NULL, PM_EIO, strerror(ENOENT), NULL);
+    /* a path to no image is the content's mistake (exit 1); one that cannot be read, I/O */
+    load_fails(tmp_path("does-not-exist.jpg"), NULL, PM_EINPUT, strerror(ENOENT), NULL);
     load_fails(images_dir, NULL, PM_EIO, strerror(EISDIR), NULL);
     if (geteuid() != 0) { /* root reads anything */
         const char *p = tmp_path("secret.jpg");
@@ -822,7 +823,7 @@ static void test_missing_and_unreadable(void **state)
     /* Without a ref_file the message still names the path. */
     pm_image *img;
     diag_clear();
-    assert_int_equal(pm_image_load(tmp_path("nope.png"), NULL, 0, NULL, &img), PM_EIO);
+    assert_int_equal(pm_image_load(tmp_path("nope.png"), NULL, 0, NULL, &img), PM_EINPUT);
     assert_non_null(strstr(diag_text, "nope.png"));
 }
 

@@ -101,6 +101,14 @@ static int check_fonts(pm_fonts *f, const pm_spec *s)
     int rc = PM_OK;
     for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
         if (pm_fonts_check_role(f, s, roles[i].fs, roles[i].role)) rc = PM_EINPUT;
+    char role[96]; /* styles, the contents list, drop caps: their fonts over the body's */
+    for (int i = 0; i < s->nstyles; i++) {
+        snprintf(role, sizeof role, "styles.%s.font", s->styles[i].name);
+        if (s->styles[i].has_font && pm_fonts_check_role(f, s, &s->styles[i].fonts[PM_STYLE_BODY], role)) rc = PM_EINPUT;
+    }
+    if (pm_fonts_check_role(f, s, &s->toc.font, "toc.font")) rc = PM_EINPUT;
+    if (s->opening.drop_lines && pm_fonts_check_role(f, s, &s->opening.drop_font, "openings.drop-cap.font"))
+        rc = PM_EINPUT;
     return rc;
 }
 

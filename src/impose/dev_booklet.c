@@ -75,6 +75,7 @@ static int frame_bounds(void *ud, int i, double b[4])
             break;
         }
         case PM_FI_RULE: grow(b, it->x, it->y - it->h / 2, it->x + it->w, it->y + it->h / 2); break;
+        case PM_FI_BOX: grow(b, it->x, it->y, it->x + it->w, it->y + it->h); break;
         case PM_FI_LINK:
         case PM_FI_DEST: break;
         }

@@ -63,6 +63,10 @@ typedef struct {
     int rc;
     int warned_html, warned_image, warned_long, warned_deep;
     int idepth;                /* inline markup being walked, nested this deep */
+    const char *src;           /* the body's source text (while it is parsed), for columns */
+    size_t srclen;
+    uint32_t *src_lines;       /* where its lines start (made when first needed) */
+    size_t nsrc_lines;
 } cstate;
 
 /* A block's text longer than PM_BLOCK_MAX_BYTES is an error (see content.h). */
@@ -499,11 +503,35 @@ static void default_title(pm_doc *doc, const char *path, pm_meta *m)
 
 /* Attributes written at the end of a heading's or a paragraph's text ("Contact
  * {.back-cover}"): read into attrs and cut off the text (and its spans). */
+/* The column (in characters) of the last '{' on content line `line`, or 0. */
+static int brace_col(cstate *st, int line)
+{
+    if (!st->src_lines) { /* the first attributes: index the lines once */
+        size_t n = 1;
+        for (size_t i = 0; i < st->srclen; i++) n += st->src[i] == '\n';
+        st->src_lines = pm_xmalloc(n * sizeof *st->src_lines);
+        st->src_lines[st->nsrc_lines++] = 0;
+        for (size_t i = 0; i < st->srclen; i++)
+            if (st->src[i] == '\n') st->src_lines[st->nsrc_lines++] = (uint32_t)(i + 1);
+    }
+    long k = (long)line - st->line0 - 1;
+    if (k < 0 || (size_t)k >= st->nsrc_lines) return 0;
+    const char *s = st->src + st->src_lines[k], *end = st->src + st->srclen;
+    int col = 0, at = 0;
+    for (; s < end && *s != '\n'; s++) {
+        if (((unsigned char)*s & 0xC0) != 0x80) col++;
+        if (*s == '{') at = col;
+    }
+    return at;
+}
+
 static void take_attrs(cstate *st, pm_text *t, pm_attrs *attrs)
 {
     if (!t->len) return;
     size_t keep = pm_attrs_trailing(st->doc->arena, t->utf8, t->len, attrs);
     if (keep == t->len) return;
+    attrs->line = pm_text_line_at(t, (uint32_t)t->len - 1);
+    attrs->col = brace_col(st, attrs->line);
     ((char *)t->utf8)[keep] = 0; /* (the text is the document's, in its arena) */
     t->len = (uint32_t)keep;
     uint32_t n = 0;
@@ -726,6 +754,23 @@ static int try_figure(cstate *st, cmark_node *para, const ctx *c)
     return 1;
 }
 
+/* Whether a paragraph is '[[toc]]' (cmark reads the brackets as text nodes of their own). */
+static int is_toc(cmark_node *para)
+{
+    char buf[16];
+    size_t n = 0;
+    for (cmark_node *t = cmark_node_first_child(para); t; t = cmark_node_next(t)) {
+        if (cmark_node_get_type(t) != CMARK_NODE_TEXT) return 0;
+        const char *s = cmark_node_get_literal(t);
+        size_t l = strlen(s);
+        if (n + l >= sizeof buf) return 0;
+        memcpy(buf + n, s, l);
+        n += l;
+    }
+    buf[n] = 0;
+    return !strcmp(buf, "[[toc]]");
+}
+
 static int is_pagebreak(cmark_node *para)
 {
     cmark_node *t = cmark_node_first_child(para);
@@ -748,6 +793,11 @@ static void list_items(cstate *st, cmark_node *list, ctx c)
         pm_block *b = add_container(st, PM_BLK_ITEM, node_line(st, item), item, c);
         b->marker = ordered ? pm_arena_printf(st->doc->arena, "%d%c", num++, paren ? ')' : '.')
                             : bullets[(lists - 1) % 3];
+        /* a task list's item ("- [ ] ..."): a box to tick, or a tick */
+        const char *ts = cmark_node_get_type_string(item);
+        if (ts && !strcmp(ts, "tasklist"))
+            b->marker = cmark_gfm_extensions_get_tasklist_item_checked(item) ? "\xE2\x9C\x94"  /* ✔ */
+                                                                             : "\xE2\x96\xA1"; /* □ */
     }
 }
 
@@ -796,6 +846,8 @@ static cmark_node *add_div(cstate *st, cmark_node *open, int k, ctx c)
     pm_block *b = add_block(st, PM_BLK_DIV, f->line, &c);
     b->col = f->col;
     b->attrs = f->attrs;
+    b->attrs.line = f->line;
+    b->attrs.col = f->col;
     b->nkids = kids.n;
     b->kids = pm_arena_array(st->doc->arena, kids.n ? kids.n : 1, sizeof(pm_block));
     if (kids.n) memcpy(b->kids, kids.v, kids.n * sizeof(pm_block));
@@ -813,6 +865,8 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
         case CMARK_NODE_PARAGRAPH:
             if (is_pagebreak(n)) {
                 add_block(st, PM_BLK_PAGEBREAK, line, &c);
+            } else if (is_toc(n)) {
+                add_block(st, PM_BLK_TOC, line, &c);
             } else if (!try_figure(st, n, &c)) {
                 pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
                 b->text = text_of(st, n);
@@ -915,6 +969,24 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
     return n;
 }
 
+/* Front matter 'toc: true': the contents list first, on a page of its own (after the
+ * cover), unless the text places it with '[[toc]]'. */
+static void add_front_toc(cstate *st)
+{
+    if (!st->doc->meta.toc) return;
+    pm_walk w;
+    pm_walk_init(&w, st->top.v, st->top.n);
+    const pm_block *b;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;)
+        if (b->kind == PM_BLK_TOC) return;
+    pm_block toc = {.kind = PM_BLK_TOC, .line = 1}, brk = {.kind = PM_BLK_PAGEBREAK, .line = 1};
+    VEC_PUSH(st->top, toc);
+    VEC_PUSH(st->top, brk);
+    memmove(st->top.v + 2, st->top.v, (st->top.n - 2) * sizeof *st->top.v);
+    st->top.v[0] = toc;
+    st->top.v[1] = brk;
+}
+
 static void blocks(cstate *st, cmark_node *parent, ctx c)
 {
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) n = block(st, n, c);
@@ -985,11 +1057,13 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
 
     cmark_gfm_core_extensions_ensure_registered();
     cmark_parser *parser = cmark_parser_new(CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES);
-    static const char *exts[] = {"strikethrough", "table", "autolink"};
+    static const char *exts[] = {"strikethrough", "table", "autolink", "tasklist"};
     for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e) cmark_parser_attach_syntax_extension(parser, e);
     }
+    st.src = text + body;
+    st.srclen = len - body;
     size_t mlen;
     char *marked = pm_divs_mark(doc->arena, path, st.line0 + 1, text + body, len - body, &mlen, &st.fences);
     cmark_parser_feed(parser, marked, mlen);
@@ -1002,6 +1076,9 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     cmark_parser_free(parser);
 
     check_inner_links(&st);
+    free(st.src_lines);
+    st.src = NULL;
+    add_front_toc(&st);
     doc->nblocks = st.top.n;
     doc->blocks = pm_arena_array(doc->arena, st.top.n ? st.top.n : 1, sizeof(pm_block));
     if (st.top.n) memcpy(doc->blocks, st.top.v, st.top.n * sizeof(pm_block));

@@ -97,7 +97,7 @@ char *pm_divs_mark(pm_arena *a, const char *file, int line0, const char *text, s
         while (ln && s[ln - 1] == '\r') ln--;
         char ch;
         size_t fl;
-        char mark[64];
+        char mark[96];
         const char *put = s;
         size_t putn = n;
         if (code_fence(s, ln, &ch, &fl)) {
@@ -117,17 +117,20 @@ char *pm_divs_mark(pm_arena *a, const char *file, int line0, const char *text, s
                 const char *r = s + k;
                 size_t ws = 0;
                 while (ws < rest && (r[ws] == ' ' || r[ws] == '\t' || r[ws] == ':')) ws++;
+                /* the marker keeps the fence's indent: a div indented under a list item
+                   is in the item */
+                int ind = lead < 40 ? (int)lead : 40;
                 if (ws == rest && depth > 0) { /* a closing fence */
                     depth--;
                     d.open = 0;
-                    snprintf(mark, sizeof mark, MARK_CLOSE "%d-->", fences->n);
+                    snprintf(mark, sizeof mark, "%.*s" MARK_CLOSE "%d-->", ind, s, fences->n);
                     add_fence(fences, d);
                     put = mark;
                     putn = strlen(mark);
                 } else if (ws < rest && open_attrs(a, r, rest, &d.attrs)) {
                     depth++;
                     d.open = 1;
-                    snprintf(mark, sizeof mark, MARK_OPEN "%d-->", fences->n);
+                    snprintf(mark, sizeof mark, "%.*s" MARK_OPEN "%d-->", ind, s, fences->n);
                     add_fence(fences, d);
                     put = mark;
                     putn = strlen(mark);

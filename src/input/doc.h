@@ -25,7 +25,8 @@ enum {
     PM_ST_CODE = 1 << 2,
     PM_ST_STRIKE = 1 << 3,
     PM_ST_SUPER = 1 << 4,   /* footnote reference numbers */
-    PM_ST_LINK = 1 << 5
+    PM_ST_LINK = 1 << 5,
+    PM_ST_SMALLCAPS = 1 << 6 /* (set by the page builder: a section's first words) */
 };
 
 typedef struct pm_span {
@@ -57,6 +58,7 @@ typedef enum {
     PM_BLK_PAGEBREAK,  /* \newpage */
     PM_BLK_CODE,       /* code block: text kept line by line, set in the mono font */
     PM_BLK_TABLE,      /* GFM table: cells, columns, alignments */
+    PM_BLK_TOC,        /* the contents list: a paragraph '[[toc]]', or front matter 'toc: true' */
     /* containers: their blocks are kids[0..nkids) */
     PM_BLK_QUOTE,      /* block quote */
     PM_BLK_LIST,       /* a list: its kids are PM_BLK_ITEMs */
@@ -75,6 +77,7 @@ typedef struct pm_attrs {
     int nclasses;
     const char **keys, **values;
     int nkv;
+    int line, col;         /* where they were written (0: not known) */
 } pm_attrs;
 
 /* Whether attrs have class cls. */
@@ -162,6 +165,7 @@ typedef struct pm_meta {
     const char *qr;        /* url: (or qr:): the back cover's QR code encodes it, or NULL */
     int qr_line;
     const char *keywords, *subject;
+    int toc;               /* a contents list after the cover (front matter 'toc: true') */
     const char *dir_src;   /* the front matter's dir: as written, or NULL */
     pm_dir dir;            /* the document's direction: dir:, else from lang (ar, he, fa,
                               ur, yi, ps, dv, ckb are right to left) */

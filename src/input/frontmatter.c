@@ -12,7 +12,7 @@
 /* ---- front matter ---- */
 
 static const char *const fm_keys[] = {"title", "subtitle", "author", "date", "lang", "layout", "cover",
-                                      "keywords", "subject", "dir", "issue", "logo", "url", "qr"};
+                                      "keywords", "subject", "dir", "issue", "logo", "url", "qr", "toc"};
 
 int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len, size_t *body_off, int *line0)
 {
@@ -60,6 +60,16 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 else if (!strcmp(key->str, "cover")) slot = &m->cover_src;
                 else if (!strcmp(key->str, "keywords")) slot = &m->keywords;
                 else if (!strcmp(key->str, "subject")) slot = &m->subject;
+                else if (!strcmp(key->str, "toc")) {
+                    const char *v = val->kind == PM_Y_SCALAR ? val->str : "";
+                    if (!strcmp(v, "true") || !strcmp(v, "yes")) m->toc = 1;
+                    else if (!strcmp(v, "false") || !strcmp(v, "no")) m->toc = 0;
+                    else {
+                        pm_error(st->file, val->line, val->col, "toc: '%s' is not true or false", v);
+                        st->rc = PM_EINPUT;
+                    }
+                    continue;
+                }
                 else if (!strcmp(key->str, "dir")) slot = &m->dir_src;
                 else if (!strcmp(key->str, "issue")) slot = &m->issue;
                 else if (!strcmp(key->str, "logo")) slot = &m->logo_src;
@@ -78,7 +88,7 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                     const char *near = pm_nearest(key->str, fm_keys, (int)(sizeof fm_keys / sizeof *fm_keys));
                     if (near) pm_hint("did you mean '%s'?", near);
                     else pm_hint("known keys: title, subtitle, author, date, issue, lang, dir, layout, cover, logo, "
-                                 "url (or qr), keywords, subject");
+                                 "url (or qr), keywords, subject, toc");
                     st->rc = PM_EINPUT;
                     continue;
                 }

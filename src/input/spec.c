@@ -22,7 +22,11 @@
 
 typedef enum {
     F_LEN, F_NUM, F_INT, F_BOOL, F_STR, F_ENUM, F_MAP, F_INLINE, F_PAGESIZE, F_SHEET,
-    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK, F_FILL
+    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK, F_FILL,
+    F_OPTCOLOR,  /* a colour or "none" (rgb[0] = -1) */
+    F_STYLES,    /* styles: class -> style */
+    F_LEVEL,     /* h1, h2, h3 or none: 1..3 or 0 */
+    F_FIRSTLINE  /* none, smallcaps (-1) or a number of words */
 } ftype;
 
 typedef struct field {
@@ -73,6 +77,7 @@ static const field heading_fields[] = {
     {"page-break", F_BOOL, HO(page_break)},
     {"hyphenate", F_BOOL, HO(hyphenate)},
     {"span", F_BOOL, HO(span)},
+    {"numbering", F_STR, HO(numbering)},
     END};
 
 #define RO(m) offsetof(pm_running_spec, m)
@@ -132,6 +137,48 @@ static const field headings_fields[] = {
     {"h1", F_MAP, SO(h[0]), heading_fields},
     {"h2", F_MAP, SO(h[1]), heading_fields},
     {"h3", F_MAP, SO(h[2]), heading_fields},
+    {"numbering", F_STR, SO(numbering)},
+    END};
+
+/* a style's fields, relative to the style (apply_map is given the style's offset) */
+#define STO(m) offsetof(pm_style_spec, m)
+static const field style_fields[] = {
+    {"font", F_MAP, STO(font), font_fields},
+    {"align", F_ENUM, STO(align), .names = align_names},
+    {"space-before", F_LEN, STO(space_before), .lo = 0, .hi = 500},
+    {"space-after", F_LEN, STO(space_after), .lo = 0, .hi = 500},
+    {"indent", F_LEN, STO(indent), .lo = 0, .hi = 500},
+    {"padding", F_LEN, STO(padding), .lo = 0, .hi = 200},
+    {"border", F_LEN, STO(border), .lo = 0, .hi = 20},
+    {"border-color", F_COLOR, STO(border_color)},
+    {"rule", F_LEN, STO(rule), .lo = 0, .hi = 20},
+    {"rules", F_LEN, STO(rules), .lo = 0, .hi = 20},
+    {"rule-color", F_COLOR, STO(rule_color)},
+    {"tint", F_OPTCOLOR, STO(tint)},
+    {"keep-together", F_BOOL, STO(keep)},
+    {"span", F_BOOL, STO(span)},
+    END};
+
+#define TO(m) (offsetof(pm_spec, toc) + offsetof(pm_toc_spec, m))
+static const field toc_fields[] = {
+    {"title", F_STR, TO(title)},
+    {"levels", F_INT, TO(levels), .lo = 1, .hi = 3},
+    {"indent", F_LEN, TO(indent), .lo = 0, .hi = 500},
+    {"leaders", F_BOOL, TO(leaders)},
+    {"font", F_MAP, TO(font_set), font_fields},
+    {"space", F_LEN, TO(space), .lo = 0, .hi = 500},
+    END};
+
+#define OO(m) (offsetof(pm_spec, opening) + offsetof(pm_opening_spec, m))
+static const field dropcap_fields[] = {
+    {"lines", F_INT, OO(drop_lines), .lo = 0, .hi = 6},
+    {"font", F_MAP, OO(drop_set), font_fields},
+    END};
+
+static const field opening_fields[] = {
+    {"after", F_LEVEL, OO(after)},
+    {"drop-cap", F_MAP, 0, dropcap_fields},
+    {"first-line", F_FIRSTLINE, OO(first_line)},
     END};
 
 static const field numbers_fields[] = {
@@ -225,6 +272,9 @@ static const field top_fields[] = {
     {"quotes", F_MAP, 0, quote_fields},
     {"footnotes", F_MAP, 0, notes_fields},
     {"booklet", F_MAP, 0, booklet_fields},
+    {"styles", F_STYLES, 0},
+    {"toc", F_MAP, 0, toc_fields},
+    {"openings", F_MAP, 0, opening_fields},
     {"fit", F_MAP, 0, fit_fields},
     {"system-fonts", F_BOOL, SO(system_fonts)},
     END};
@@ -278,6 +328,7 @@ static void names_list(const char *const *names, char *buf, size_t n)
 }
 
 static void apply_map(apply_ctx *c, const field *fields, size_t base, const pm_ynode *map);
+static void apply_styles(apply_ctx *c, const pm_ynode *v);
 
 /* A font's size, leading or tracking: remember where it was set, since whether a
  * relative one is in range is known only when the whole layout is loaded. */
@@ -471,19 +522,44 @@ static void apply_weight(apply_ctx *c, char *p, const pm_ynode *v)
     *(int *)p = (int)w;
 }
 
-/* F_COLOR: "#rrggbb" into three doubles from 0 to 1. */
-static void apply_color(apply_ctx *c, char *p, const pm_ynode *v)
+/* F_COLOR, F_OPTCOLOR: "#rrggbb", "#rgb" or a name into three doubles from 0 to 1; for
+ * F_OPTCOLOR also "none" (-1). */
+static void apply_color(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
 {
     if (!want_scalar(c, v)) return;
-    unsigned r, g, b;
-    if (strlen(v->str) != 7 || sscanf(v->str, "#%2x%2x%2x", &r, &g, &b) != 3) {
-        bad(c, v, "'%s' is not a colour like \"#1a1a1a\" (quote it in YAML)", v->str);
+    double *col = (double *)p;
+    if (f->type == F_OPTCOLOR && !strcmp(v->str, "none")) {
+        col[0] = col[1] = col[2] = -1;
         return;
     }
-    double *col = (double *)p;
-    col[0] = r / 255.0;
-    col[1] = g / 255.0;
-    col[2] = b / 255.0;
+    if (pm_color_parse(v->str, col) < 0)
+        bad(c, v, "'%s' is not a colour like \"#1a1a1a\", \"#333\" or a name like navy%s (quote it in "
+            "YAML)", v->str, f->type == F_OPTCOLOR ? ", or none" : "");
+}
+
+/* F_LEVEL: h1, h2, h3 or none (1..3 or 0). */
+static void apply_level(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    static const char *const levels[] = {"none", "h1", "h2", "h3", NULL};
+    if (!want_scalar(c, v)) return;
+    for (int i = 0; levels[i]; i++)
+        if (!strcmp(v->str, levels[i])) {
+            *(int *)p = i;
+            return;
+        }
+    bad(c, v, "'%s' is not one of: h1, h2, h3, none", v->str);
+}
+
+/* F_FIRSTLINE: none (0), smallcaps (-1) or a number of words (1 to 20). */
+static void apply_firstline(apply_ctx *c, char *p, const pm_ynode *v)
+{
+    if (!want_scalar(c, v)) return;
+    char *end;
+    long n = strtol(v->str, &end, 10);
+    if (!strcmp(v->str, "none")) *(int *)p = 0;
+    else if (!strcmp(v->str, "smallcaps")) *(int *)p = -1;
+    else if (end != v->str && !*end && n >= 1 && n <= 20) *(int *)p = (int)n;
+    else bad(c, v, "'%s' is not one of: none, smallcaps, or a number of words (1 to 20)", v->str);
 }
 
 /* F_FILL: "none", or a colour as F_COLOR. */
@@ -497,7 +573,8 @@ static void apply_fill(apply_ctx *c, char *p, const pm_ynode *v)
     }
     int rc = c->rc;
     c->rc = PM_OK;
-    apply_color(c, (char *)f->rgb, v);
+    static const field colour = {.type = F_COLOR};
+    apply_color(c, &colour, (char *)f->rgb, v);
     if (c->rc == PM_OK) f->set = 1;
     else pm_hint("or none, for no colour");
     if (rc) c->rc = rc;
@@ -584,7 +661,11 @@ static void apply_field(apply_ctx *c, const field *f, size_t base, const pm_ynod
     case F_ENUM: apply_enum(c, f, p, v); break;
     case F_STYLE: apply_style(c, p, v); break;
     case F_WEIGHT: apply_weight(c, p, v); break;
-    case F_COLOR: apply_color(c, p, v); break;
+    case F_COLOR:
+    case F_OPTCOLOR: apply_color(c, f, p, v); break;
+    case F_LEVEL: apply_level(c, p, v); break;
+    case F_FIRSTLINE: apply_firstline(c, p, v); break;
+    case F_STYLES: apply_styles(c, v); break;
     case F_FILL: apply_fill(c, p, v); break;
     case F_PAGESIZE: apply_page_size(c, v); break;
     case F_SHEET: apply_sheet(c, v); break;
@@ -655,6 +736,190 @@ static void apply_map(apply_ctx *c, const field *fields, size_t base, const pm_y
     c->path[plen] = 0;
 }
 
+/* ---- styles and colours ---- */
+
+static pm_font_spec unset_font(void)
+{
+    pm_font_spec f = {0};
+    f.italic = f.smallcaps = f.uppercase = -1;
+    f.tracking = (pm_len){PM_LEN_PT, NAN};
+    f.color[0] = f.color[1] = f.color[2] = -1;
+    return f;
+}
+
+static pm_style_spec unset_style(const char *name)
+{
+    pm_style_spec st = {0};
+    st.name = name;
+    st.font = unset_font();
+    st.align = -1;
+    st.tint[0] = st.tint[1] = st.tint[2] = -1;
+    return st;
+}
+
+/* A class name as pandoc reads one: letters, digits, '-' and '_', not starting with a digit. */
+static int is_class_name(const char *s)
+{
+    if (!*s || isdigit((unsigned char)*s) || *s == '-') return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_') return 0;
+    return 1;
+}
+
+/* Classes the page builder reads itself (the back cover, columns, side-by-side text). */
+static const char *const builtin_classes[] = {"back-cover", "columns", "parallel", NULL};
+
+static void apply_styles(apply_ctx *c, const pm_ynode *v)
+{
+    if (v->kind != PM_Y_MAP) {
+        bad(c, v, "expected a mapping of classes to styles, like {box: {tint: \"#eeeeee\"}}");
+        return;
+    }
+    pm_spec *s = c->s;
+    size_t plen = strlen(c->path);
+    for (size_t i = 0; i < v->n; i++) {
+        const pm_ynode *k = v->pairs[i].key, *val = v->pairs[i].val;
+        snprintf(c->path + plen, sizeof c->path - plen, ".%s", k->str);
+        int builtin = 0;
+        for (int b = 0; builtin_classes[b]; b++) builtin |= !strcmp(k->str, builtin_classes[b]);
+        if (!is_class_name(k->str) || builtin) {
+            bad(c, k, builtin ? "'%s' is a class the page builder reads itself; choose another name"
+                              : "'%s' is not a class name (letters, digits, '-' and '_')", k->str);
+            continue;
+        }
+        pm_style_spec *st = (pm_style_spec *)pm_spec_style(s, k->str);
+        if (!st) {
+            if (s->nstyles == PM_MAX_STYLES) {
+                bad(c, k, "more than %d styles", PM_MAX_STYLES);
+                continue;
+            }
+            st = &s->styles[s->nstyles++];
+            *st = unset_style(pm_arena_strdup(s->arena, k->str));
+        }
+        st->at = (pm_spec_at){c->file, k->line, k->col};
+        if (val->kind == PM_Y_SCALAR && !*val->str) continue; /* "center:" with nothing: known, plain */
+        if (val->kind != PM_Y_MAP) {
+            bad(c, val, "expected a mapping of style keys, found %s", pm_yaml_kind_name(val->kind));
+            continue;
+        }
+        apply_map(c, style_fields, (size_t)((char *)st - (char *)s), val);
+    }
+    c->path[plen] = 0;
+}
+
+const pm_style_spec *pm_spec_style(const pm_spec *s, const char *cls)
+{
+    for (int i = 0; i < s->nstyles; i++)
+        if (!strcmp(s->styles[i].name, cls)) return &s->styles[i];
+    return NULL;
+}
+
+/* The keys o gives, over base (a role of s): sizes and leadings come out in points; a
+ * size given without a leading scales the base's leading with it. */
+static pm_font_spec merge_font(const pm_spec *s, const pm_font_spec *base, const pm_font_spec *o)
+{
+    pm_font_spec f = *base;
+    double bs = pm_font_size(s, base), bl = pm_font_leading(s, base);
+    f.size = (pm_len){PM_LEN_PT, bs};
+    f.leading = (pm_len){PM_LEN_PT, bl};
+    if (o->family) {
+        f.family = o->family;
+        f.family_line = o->family_line;
+        f.family_file = o->family_file;
+    }
+    if (o->size.v > 0) {
+        double ns = pm_len_pt(o->size, pm_spec_body_size(s), pm_spec_body_size(s));
+        f.size = (pm_len){PM_LEN_PT, ns};
+        f.leading = (pm_len){PM_LEN_PT, bl * ns / bs};
+        f.size_at = f.leading_at = o->size_at;
+    }
+    if (o->leading.v > 0) {
+        f.leading = (pm_len){PM_LEN_PT, pm_len_pt(o->leading, pm_len_pt(f.size, 0, 0), 0)};
+        f.leading_at = o->leading_at;
+    }
+    if (o->weight) f.weight = o->weight;
+    if (o->italic >= 0) f.italic = o->italic;
+    if (o->smallcaps >= 0) f.smallcaps = o->smallcaps;
+    if (o->uppercase >= 0) f.uppercase = o->uppercase;
+    if (o->features) f.features = o->features;
+    if (!isnan(o->tracking.v)) {
+        f.tracking = o->tracking;
+        f.tracking_at = o->tracking_at;
+    }
+    if (o->color[0] >= 0) memcpy(f.color, o->color, sizeof f.color);
+    return f;
+}
+
+static int font_given(const pm_font_spec *o)
+{
+    return o->family || o->size.v > 0 || o->leading.v > 0 || o->weight || o->italic >= 0 || o->smallcaps >= 0 ||
+           o->uppercase >= 0 || o->features || !isnan(o->tracking.v) || o->color[0] >= 0;
+}
+
+/* Fonts over other fonts, once the whole chain of layouts is applied. */
+static void resolve_fonts(pm_spec *s)
+{
+    for (int i = 0; i < s->nstyles; i++) {
+        pm_style_spec *st = &s->styles[i];
+        st->has_font = font_given(&st->font);
+        st->fonts[PM_STYLE_BODY] = merge_font(s, &s->body, &st->font);
+        st->fonts[PM_STYLE_QUOTE] = merge_font(s, &s->quote, &st->font);
+        for (int h = 0; h < 3; h++) st->fonts[PM_STYLE_H1 + h] = merge_font(s, &s->h[h].font, &st->font);
+    }
+    s->toc.font = merge_font(s, &s->body, &s->toc.font_set);
+    s->opening.drop_font = merge_font(s, &s->body, &s->opening.drop_set);
+}
+
+const pm_font_spec *pm_style_font(const pm_spec *s, const pm_style_spec *st, const pm_font_spec *base)
+{
+    if (!st || !st->has_font) return base;
+    if (base == &s->body) return &st->fonts[PM_STYLE_BODY];
+    if (base == &s->quote) return &st->fonts[PM_STYLE_QUOTE];
+    for (int h = 0; h < 3; h++)
+        if (base == &s->h[h].font) return &st->fonts[PM_STYLE_H1 + h];
+    return base;
+}
+
+int pm_color_parse(const char *str, double rgb[3])
+{
+    /* the CSS names a pamphlet is likely to want (CSS Color Module Level 3 values) */
+    static const struct { const char *name; unsigned v; } names[] = {
+        {"black", 0x000000}, {"white", 0xffffff}, {"gray", 0x808080}, {"grey", 0x808080},
+        {"silver", 0xc0c0c0}, {"dimgray", 0x696969}, {"dimgrey", 0x696969}, {"lightgray", 0xd3d3d3},
+        {"lightgrey", 0xd3d3d3}, {"gainsboro", 0xdcdcdc}, {"whitesmoke", 0xf5f5f5}, {"red", 0xff0000},
+        {"darkred", 0x8b0000}, {"maroon", 0x800000}, {"firebrick", 0xb22222}, {"crimson", 0xdc143c},
+        {"orange", 0xffa500}, {"darkorange", 0xff8c00}, {"gold", 0xffd700}, {"yellow", 0xffff00},
+        {"olive", 0x808000}, {"green", 0x008000}, {"darkgreen", 0x006400}, {"forestgreen", 0x228b22},
+        {"teal", 0x008080}, {"navy", 0x000080}, {"blue", 0x0000ff}, {"darkblue", 0x00008b},
+        {"royalblue", 0x4169e1}, {"steelblue", 0x4682b4}, {"purple", 0x800080}, {"indigo", 0x4b0082},
+        {"brown", 0xa52a2a}, {"beige", 0xf5f5dc}, {"ivory", 0xfffff0}, {"linen", 0xfaf0e6},
+        {"wheat", 0xf5deb3}, {"khaki", 0xf0e68c}, {"lavender", 0xe6e6fa}, {"aliceblue", 0xf0f8ff},
+        {"honeydew", 0xf0fff0}, {"mintcream", 0xf5fffa}, {"seashell", 0xfff5ee}, {"cornsilk", 0xfff8dc}};
+    unsigned v = 0;
+    size_t n = strlen(str);
+    if (str[0] == '#') {
+        for (size_t i = 1; i < n; i++)
+            if (!isxdigit((unsigned char)str[i])) return -1;
+        if (n == 7) {
+            v = (unsigned)strtoul(str + 1, NULL, 16);
+        } else if (n == 4) { /* #rgb: each digit doubled */
+            unsigned short3 = (unsigned)strtoul(str + 1, NULL, 16);
+            for (int k = 2; k >= 0; k--) v = (v << 8) | (((short3 >> (4 * k)) & 15) * 17);
+        } else {
+            return -1;
+        }
+    } else {
+        size_t i = 0;
+        while (i < sizeof names / sizeof *names && strcasecmp(names[i].name, str)) i++;
+        if (i == sizeof names / sizeof *names) return -1;
+        v = names[i].v;
+    }
+    rgb[0] = (v >> 16 & 255) / 255.0;
+    rgb[1] = (v >> 8 & 255) / 255.0;
+    rgb[2] = (v & 255) / 255.0;
+    return 0;
+}
+
 /* ---- defaults ---- */
 
 static pm_len PT(double v) { return (pm_len){PM_LEN_PT, v}; }
@@ -672,6 +937,47 @@ static pm_font_spec font(const char *family, double size, double leading)
     f.features = "";
     f.color[0] = f.color[1] = f.color[2] = 0;
     return f;
+}
+
+/* The styles every layout has (layouts/a5.yaml lists them with their values). */
+static void default_styles(pm_spec *s)
+{
+    static const double ink[3] = {0.2, 0.2, 0.2};
+    pm_style_spec *st;
+#define STYLE(n) (st = &s->styles[s->nstyles++], (void)(*st = unset_style(n)))
+    STYLE("box"); /* a panel: "Know your rights" */
+    st->tint[0] = 0xf1 / 255.0, st->tint[1] = 0xee / 255.0, st->tint[2] = 0xe6 / 255.0;
+    st->border = PT(0.6);
+    memcpy(st->border_color, ink, sizeof ink);
+    st->padding = EM(0.8);
+    st->space_before = st->space_after = EM(1);
+    STYLE("pullquote"); /* a sentence lifted out, large */
+    st->font.size = EM(1.3);
+    st->font.italic = 1;
+    st->align = PM_ALIGN_CENTER;
+    st->rules = PT(0.6);
+    memcpy(st->rule_color, ink, sizeof ink);
+    st->indent = EM(1.5);
+    st->padding = EM(0.6);
+    st->space_before = st->space_after = EM(1);
+    st->keep = 1;
+    STYLE("aside"); /* a note beside the argument: a rule at its left, smaller */
+    st->font.size = EM(0.9);
+    st->rule = PT(1.5);
+    st->rule_color[0] = st->rule_color[1] = st->rule_color[2] = 0x8c / 255.0;
+    st->padding = EM(0.8);
+    st->space_before = st->space_after = EM(0.5);
+    STYLE("center");
+    st->align = PM_ALIGN_CENTER;
+    STYLE("right");
+    st->align = PM_ALIGN_RIGHT;
+    STYLE("signature"); /* who signs, after a letter or a statement */
+    st->align = PM_ALIGN_RIGHT;
+    st->space_before = EM(1);
+    STYLE("dateline"); /* place and date, above a letter */
+    st->align = PM_ALIGN_RIGHT;
+    st->space_before = st->space_after = EM(1);
+#undef STYLE
 }
 
 pm_spec *pm_spec_new_default(void)
@@ -759,6 +1065,19 @@ pm_spec *pm_spec_new_default(void)
     s->booklet.blanks = PM_BLANKS_BEFORE_LAST;
     s->booklet.creep = PT(0);
     s->booklet.printer_margin = MM(5);
+
+    default_styles(s);
+    s->toc.title = "Contents";
+    s->toc.levels = 2;
+    s->toc.indent = EM(1.5);
+    s->toc.leaders = 1;
+    s->toc.font_set = unset_font();
+    s->toc.space = EM(0.5);
+    s->opening.after = 1;
+    s->opening.drop_lines = 0;
+    s->opening.drop_set = unset_font();
+    s->opening.first_line = 0;
+    resolve_fonts(s);
     return s;
 }
 
@@ -914,6 +1233,24 @@ static int load_chain(pm_spec *s, chain *ch, const char *file, const char *text,
     return c.rc;
 }
 
+/* Whether a role's size, leading and tracking come to sensible points; if not, an error
+ * naming the line that set the value, or the one it is relative to. */
+static int check_font(const pm_spec *s, const pm_font_spec *f, const char *role, const char *role2)
+{
+    double size = pm_font_size(s, f), lead = pm_font_leading(s, f);
+    double track = pm_len_pt(f->tracking, size, size);
+    int bad_size = !(size >= 1 && size <= 400), bad_lead = !(lead >= 1 && lead <= 500);
+    if (!bad_size && !bad_lead && fabs(track) <= 50) return PM_OK;
+    pm_spec_at at = bad_size ? f->size_at : bad_lead ? f->leading_at : f->tracking_at;
+    if (!at.line) at = f->size_at;
+    if (!at.line) at = s->body.size_at;
+    if (!at.line) at = (pm_spec_at){s->file, 0, 0};
+    pm_error(at.file, at.line, at.col, "%s%s: comes to size %.1f pt, leading %.1f pt, tracking %.1f pt; the "
+             "size must be 1 to 400 pt, the leading 1 to 500 pt, the tracking at most 50 pt",
+             role, role2, size, lead, track);
+    return PM_EINPUT;
+}
+
 static int check_spec(pm_spec *s)
 {
     double x, y, w, h;
@@ -928,24 +1265,13 @@ static int check_spec(pm_spec *s)
         {&s->footnote, "fonts.footnote"}, {&s->code, "fonts.code"}, {&s->quote, "fonts.quote"},
         {&s->cover_title, "fonts.cover-title"}, {&s->cover_subtitle, "fonts.cover-subtitle"},
         {&s->cover_author, "fonts.cover-author"}, {&s->cover_date, "fonts.cover-date"},
-        {&s->cover_issue, "fonts.cover-issue"}, {&s->h[0].font, "headings.h1"}, {&s->h[1].font, "headings.h2"}, {&s->h[2].font, "headings.h3"}};
-    for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
-        double size = pm_font_size(s, fs[i].f), lead = pm_font_leading(s, fs[i].f);
-        double track = pm_len_pt(fs[i].f->tracking, size, size);
-        int bad_size = !(size >= 1 && size <= 400), bad_lead = !(lead >= 1 && lead <= 500);
-        if (bad_size || bad_lead || !(fabs(track) <= 50)) {
-            /* the line that set the value, else the one it is relative to */
-            const pm_font_spec *f = fs[i].f;
-            pm_spec_at at = bad_size ? f->size_at : bad_lead ? f->leading_at : f->tracking_at;
-            if (!at.line) at = f->size_at;
-            if (!at.line) at = s->body.size_at;
-            if (!at.line) at = (pm_spec_at){s->file, 0, 0};
-            pm_error(at.file, at.line, at.col, "%s: comes to size %.1f pt, leading %.1f pt, tracking %.1f pt; the "
-                     "size must be 1 to 400 pt, the leading 1 to 500 pt, the tracking at most 50 pt",
-                     fs[i].role, size, lead, track);
-            return PM_EINPUT;
-        }
-    }
+        {&s->cover_issue, "fonts.cover-issue"}, {&s->h[0].font, "headings.h1"}, {&s->h[1].font, "headings.h2"}, {&s->h[2].font, "headings.h3"},
+        {&s->toc.font, "toc.font"}, {&s->opening.drop_font, "openings.drop-cap.font"}};
+    for (size_t i = 0; i < sizeof fs / sizeof *fs; i++)
+        if (check_font(s, fs[i].f, fs[i].role, "")) return PM_EINPUT;
+    for (int i = 0; i < s->nstyles; i++)
+        for (int b = 0; b < PM_STYLE_BASES; b++)
+            if (check_font(s, &s->styles[i].fonts[b], "styles.", s->styles[i].name)) return PM_EINPUT;
     return PM_OK;
 }
 
@@ -955,6 +1281,7 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
     *out = NULL;
     chain ch = {.n = 0};
     int rc = load_chain(s, &ch, pm_arena_strdup(s->arena, file), text, len);
+    if (!rc) resolve_fonts(s);
     if (!rc) rc = check_spec(s);
     s->qr_text = s->cover_issue;
     s->qr_text.uppercase = s->qr_text.smallcaps = 0;

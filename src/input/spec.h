@@ -66,6 +66,8 @@ typedef struct pm_font_spec {
 
 typedef struct pm_heading_spec {
     pm_font_spec font;
+    const char *numbering; /* this level's number, like "1.1" (NULL: as headings.numbering;
+                              "": none) */
     pm_len space_before, space_after; /* em: of the body size */
     pm_align align;
     int page_break;   /* start a new page */
@@ -76,6 +78,51 @@ typedef struct pm_heading_spec {
 
 /* Running header or footer: slot[page parity][position] is a template with {title},
  * {subtitle}, {author}, {section}, {page} (parity 0 = even/left pages, 1 = odd/right). */
+/* A style: what a class ('::: box', '{.center}') asks of the blocks it marks. A div with a
+ * style is a box: its text is indented by the indent, border (or rule) and padding, and
+ * the space around it comes in whole lines of the grid. Unset values are negative (the
+ * font: its keys not given are NULL, 0, -1 or NaN). */
+#define PM_MAX_STYLES 32
+enum { PM_STYLE_BODY, PM_STYLE_QUOTE, PM_STYLE_H1, PM_STYLE_H2, PM_STYLE_H3, PM_STYLE_BASES };
+typedef struct pm_style_spec {
+    const char *name;            /* the class, without its dot */
+    pm_spec_at at;               /* where it was defined (line 0: built in) */
+    pm_font_spec font;           /* the font keys it gives */
+    int align;                   /* pm_align, or -1: as the text around it */
+    pm_len space_before, space_after; /* outside it, rounded up to whole lines */
+    pm_len indent;               /* the whole box narrower by this on each side */
+    pm_len padding;              /* between its edges and its text */
+    pm_len border;               /* a frame around it (0: none) */
+    double border_color[3];
+    pm_len rule;                 /* a rule down its left side (0: none) */
+    pm_len rules;                /* rules above and below it (0: none) */
+    double rule_color[3];        /* of rule and rules */
+    double tint[3];              /* background; tint[0] < 0: none */
+    int keep;                    /* keep-together: never broken over a page */
+    int span;                    /* in columns: set across all of them */
+    int has_font;                /* (resolved) it gives font keys */
+    pm_font_spec fonts[PM_STYLE_BASES]; /* (resolved) its font over body, quote, h1..h3 */
+} pm_style_spec;
+
+/* The contents list ([[toc]], front matter 'toc: true'). */
+typedef struct pm_toc_spec {
+    const char *title;           /* set as a level-1 heading; "" none */
+    int levels;                  /* headings of levels 1..levels are listed */
+    pm_len indent;               /* each level below the first indented by this */
+    int leaders;                 /* dot leaders to the page numbers */
+    pm_font_spec font, font_set; /* entries (resolved over the body font); the keys given */
+    pm_len space;                /* above a level-1 entry (but the first), whole lines */
+} pm_toc_spec;
+
+/* How the first paragraph of a section opens. */
+typedef struct pm_opening_spec {
+    int after;                   /* after headings of levels 1..after (0: only {.dropcap}) */
+    int drop_lines;              /* a drop cap over this many lines (0: none) */
+    pm_font_spec drop_font, drop_set; /* the initial's font (resolved over the body font, its
+                                         size found from the lines); the keys given */
+    int first_line;              /* small caps: 0 none, -1 the whole first line, N words */
+} pm_opening_spec;
+
 typedef struct pm_running_spec {
     const char *slot[2][3];
     pm_len offset;    /* header: text top to header baseline; footer: text bottom to footer baseline */
@@ -131,7 +178,13 @@ typedef struct pm_spec {
                                    pages end on one baseline (TeX's \flushbottom) */
 
     pm_heading_spec h[3];
+    const char *numbering;      /* heading numbers, like "1.1" (levels 1 and 2); NULL none */
     pm_running_spec header, footer;
+
+    pm_style_spec styles[PM_MAX_STYLES]; /* by class */
+    int nstyles;
+    pm_toc_spec toc;
+    pm_opening_spec opening;
 
     pm_numfmt num_format;
     int num_start;              /* number of the first page (the cover counts) */
@@ -186,6 +239,14 @@ void pm_spec_drop(pm_spec *s);
 /* Folders searched for layouts by name, and for fonts: the folder of the running program,
  * then the install data dir. Returns a path in a static buffer, or NULL if not found. */
 const char *pm_find_data(const char *sub, const char *name);
+
+/* The style a class names, or NULL. */
+const pm_style_spec *pm_spec_style(const pm_spec *s, const char *cls);
+/* A style's font over base (a role of s: body, quote, or a heading's font): base itself
+ * when the style gives no font keys or base is another role. */
+const pm_font_spec *pm_style_font(const pm_spec *s, const pm_style_spec *st, const pm_font_spec *base);
+/* Colour "#rrggbb", "#rgb" or a CSS name into rgb (0..1). Returns 0, or -1. */
+int pm_color_parse(const char *str, double rgb[3]);
 
 /* Resolved helpers. */
 double pm_spec_body_size(const pm_spec *s);

@@ -3,8 +3,10 @@
  * Paragraphs are set (shaped once, broken into lines) and their lines become list items
  * with widow and orphan penalties between them; headings keep with what follows and keep
  * the grid; figures are scaled to the region and carry their caption; rules, code and
- * page breaks become what they are. Blocks are collected as the page breaker needs them
- * (three pages ahead), so the first pages are written while the rest is being set. */
+ * page breaks become what they are. A div (or a paragraph) with a style is a box: its text
+ * is indented as its frame says, between the START and END items styles.c puts around it.
+ * Blocks are collected as the page breaker needs them (three pages ahead), so the first
+ * pages are written while the rest is being set. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,8 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     for (int i = 0; i < n; i++) {
         /* no widow, no orphan, and no word broken over a page (TeX's \brokenpenalty) */
         if (i > 0)
-            pm_vpenalty(vl, before < sp->orphans || shown - before < sp->widows || pp->lines[i - 1].hyphenated
+            pm_vpenalty(vl, before < sp->orphans || i < P->keep_first || shown - before < sp->widows ||
+                                    pp->lines[i - 1].hyphenated
                                 ? PM_INF_PENALTY : 0);
         before += line_shows(&pp->lines[i]);
         vitem *it = pm_vpush(vl, V_LINE);
@@ -49,16 +52,19 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
         it->nlines = n;
         it->vp = vp;
         it->band = P->band;
+        it->box = P->box;
         if (i == 0) {
             it->marker = P->marker;
             it->marker_x = P->marker_x;
+            it->hung = P->initial;
+            it->nhung = P->initial ? 1 : 0;
         }
     }
 }
 
 static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_style *st, const pm_para *pp,
                       pm_shaped *shaped, double x, const pm_font_spec *font, const pm_line *marker,
-                      double marker_x)
+                      double marker_x, const vhung *initial, int keep_first)
 {
     if (fs->nparas == fs->capparas) {
         fs->capparas = fs->capparas ? fs->capparas * 2 : 64;
@@ -68,7 +74,7 @@ static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_
     vpara *P = &fs->paras[vp];
     *P = (vpara){.text = text, .st = *st, .font = font, .x = x, .marker = marker, .marker_x = marker_x,
                  .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits,
-                 .shaped = shaped};
+                 .shaped = shaped, .initial = initial, .keep_first = keep_first};
     pm_para_items(fs, vl, vp, pp);
 }
 
@@ -148,31 +154,41 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
  * text after it stays on the baseline grid, the heading sits lower in its first line by
  * what its lines and the space after lack of a whole number of lines. It keeps with
  * what follows it (the page breaker also wants two lines of text after it). */
-static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, int first)
+void pm_add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, int first)
 {
     const pm_spec *sp = fs->spec;
     const pm_heading_spec *hs = &sp->h[b->level - 1];
     double L = fs->L;
-    pm_para_style st = {.font = &hs->font, .align = fs->back ? PM_ALIGN_CENTER : pm_dir_align(hs->align, b->dir),
-                        .width = fr->w, .hyphenate = hs->hyphenate, .dir = b->dir, .lang = b->lang};
+    /* its classes ({.center}) and a div's style may align it, and give it a font */
+    int align = pm_class_align(sp, &b->attrs);
+    if (align < 0) align = fr->align >= 0 ? fr->align : (int)pm_dir_align(hs->align, b->dir);
+    const pm_font_spec *font = pm_style_font(sp, pm_class_font(sp, &b->attrs), &hs->font);
+    /* in a box, between its edges (elsewhere across the measure, as it always was) */
+    double left = fr->boxed ? fr->left : 0, right = fr->boxed ? fr->right : 0;
+    pm_para_style st = {.font = font, .align = fs->back ? PM_ALIGN_CENTER : (pm_align)align,
+                        .width = fr->w - left - right, .hyphenate = hs->hyphenate, .dir = b->dir,
+                        .lang = b->lang};
+    st.nshape = pm_heading_shape(fs, b, font, st.align, &st.shape);
     pm_para pp;
-    pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
-    double hl = pm_flow_leading(fs, &hs->font);
+    pm_para_set(fs->set, pm_heading_text(fs, b), &st, fs->a, &pp);
+    double hl = pm_flow_leading(fs, font);
     double before = pm_spec_len(sp, hs->space_before, fs->rg->h);
     double after = pm_spec_len(sp, hs->space_after, fs->rg->h);
     double body = pp.nlines * hl + after;
     double pad = snap_up(body, L) - body;
+    if (fr->boxed) pad = 0; /* (a box is whole lines as a whole: the heading sits at its top) */
     before = first ? 0 : L * round(before / L);
     if (fs->fit && before > 0) before = fmax(before + fs->fit->hlines * L, L); /* fitting a page count */
     if (hs->page_break && !first) pm_vpenalty(vl, -PM_INF_PENALTY);
     else pm_vglue(vl, 0, 0); /* a legal break before the heading */
     if (before > 0) pm_vglue(vl, before, 0);
-    double base = slot_base(hl, pm_font_size(sp, &hs->font));
+    double base = slot_base(hl, pm_font_size(sp, font));
     for (int k = 0; k < pp.nlines; k++) {
         if (k) pm_vpenalty(vl, PM_INF_PENALTY);
         vitem *it = pm_vpush(vl, V_LINE);
         it->h = hl + (k ? 0 : pad);
         it->line = &pp.lines[k];
+        it->x = left;
         it->base = base + (k ? 0 : pad);
         it->hline = 1;
         if (k == 0) it->heading = b;
@@ -180,6 +196,43 @@ static void add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     pm_vpenalty(vl, PM_INF_PENALTY);
     pm_vglue(vl, after, 0);
     pm_vpenalty(vl, PM_INF_PENALTY); /* keep with what follows */
+}
+
+/* Frame f (a copy of its parent's, for block b) takes what b's classes ask for: an
+ * alignment, a font, and, when b is a box, its indents (the box's indent, edges and
+ * padding) and the space above it (none after a heading, which keeps its own). Inside a
+ * box the text starts afresh, as at the top of a page. */
+static void style_frame(const fstate *fs, cursor *c, cframe *f, const pm_block *b)
+{
+    const pm_spec *sp = fs->spec;
+    int align = pm_class_align(sp, &b->attrs);
+    if (align >= 0) f->align = align;
+    const pm_style_spec *font = pm_class_font(sp, &b->attrs);
+    if (font) f->font_st = font;
+    const pm_style_spec *st = pm_box_style(sp, b);
+    if (!st) return;
+    f->box = st;
+    f->boxed++;
+    double ind = pm_spec_len(sp, st->indent, f->w), pad = pm_spec_len(sp, st->padding, f->w);
+    double border = pm_spec_len(sp, st->border, f->w);
+    f->left += ind + border + pm_spec_len(sp, st->rule, f->w) + pad;
+    f->right += ind + border + pad;
+    f->above = c->prev && c->prev->kind != PM_BLK_HEADING
+                   ? fmax(c->space, snap_up(pm_spec_len(sp, st->space_before, fs->rg->h), fs->L))
+                   : 0;
+    c->prev = NULL;
+    c->space = 0;
+    c->after_fig = 0;
+}
+
+/* Box frame f is left: what follows is set apart from it (no indent; the space below it
+ * at least). */
+static void leave_box(const fstate *fs, cursor *c, const cframe *f)
+{
+    c->space = fmax(c->space, snap_up(pm_spec_len(fs->spec, f->box->space_after, fs->rg->h), fs->L));
+    if (!c->prev) c->prev = f->blk;
+    c->prev_parent = f->blk;
+    c->after_fig = 0;
 }
 
 /* How far a list indents its items: the layout's list indent, or more when its widest
@@ -200,6 +253,10 @@ static double list_indent(const fstate *fs, const pm_block *list, const cframe *
 /* The next event of the walk, with the container frames kept in step. */
 static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b)
 {
+    if (c->leaf_box) { /* the leaf before was a box of its own */
+        c->leaf_box = 0;
+        leave_box(fs, c, &c->fr[--c->nfr]);
+    }
     pm_walk_event ev = pm_walk_next(&c->w, b);
     if (ev == PM_WALK_ENTER && (*b)->kind == PM_BLK_DIV && pm_attrs_has(&(*b)->attrs, "parallel") &&
         !pm_parallel_problem(*b, NULL)) {
@@ -210,10 +267,12 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
     if (ev == PM_WALK_LEAVE) {
         c->nfr--;
         if ((*b)->kind == PM_BLK_QUOTE && !c->fr[c->nfr - 1].quote) c->space = fmax(c->space, qspace);
+        if (c->fr[c->nfr].box) leave_box(fs, c, &c->fr[c->nfr]);
     } else if (ev == PM_WALK_ENTER) {
         const pm_spec *sp = fs->spec;
         cframe f = c->fr[c->nfr - 1];
         f.blk = *b;
+        f.box = NULL;
         if ((*b)->kind == PM_BLK_QUOTE) {
             double q = pm_spec_len(sp, sp->quote_indent, f.w);
             f.left += q;
@@ -234,10 +293,20 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
             f.cols = cols;
             f.w = pm_column_width(fs, cols);
             f.left = f.right = 0;
+        } else if ((*b)->kind == PM_BLK_DIV) {
+            style_frame(fs, c, &f, *b);
         }
         c->fr[c->nfr++] = f;
     } else if (ev == PM_WALK_LEAF) {
         c->leaf++;
+        if (pm_box_style(fs->spec, *b)) { /* a paragraph that is a box of its own */
+            cframe f = c->fr[c->nfr - 1];
+            f.blk = *b;
+            f.box = NULL;
+            style_frame(fs, c, &f, *b);
+            c->fr[c->nfr++] = f;
+            c->leaf_box = 1;
+        }
     }
     return ev;
 }
@@ -309,6 +378,9 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
         right *= k;
     }
     const pm_font_spec *font = b->kind == PM_BLK_CODE ? &sp->code : fr->quote ? &sp->quote : &sp->body;
+    if (b->kind != PM_BLK_CODE) font = pm_style_font(sp, fr->font_st, font);
+    int align = pm_class_align(sp, &b->attrs); /* the paragraph's own class, then its box's */
+    if (align < 0) align = fr->align;
     const pm_block *prev = c->prev;
     int follows_para = prev && prev->kind == PM_BLK_PARA && c->prev_parent == fr->blk && !c->marker;
     int follows_heading = prev && prev->kind == PM_BLK_HEADING;
@@ -316,7 +388,7 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
     if (b->kind == PM_BLK_PARA && pspace == 0 && (follows_para || (follows_heading && sp->indent_after_heading)))
         ind = pm_spec_len(sp, sp->indent, fr->w);
     int attribution = is_attribution(c, b, fr);
-    if (attribution) ind = 0;
+    if (attribution || align == PM_ALIGN_CENTER || align == PM_ALIGN_RIGHT) ind = 0;
     *alt_indent = fs->back ? 0 : ind;
     if (c->after_fig) ind = 0;
     /* right to left: the indents of lists (and the marker) on the right */
@@ -326,6 +398,7 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
                            .align = b->kind == PM_BLK_CODE ? (b->dir == PM_DIR_RTL ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT)
                                     : fs->back             ? PM_ALIGN_CENTER
                                     : attribution          ? PM_ALIGN_END
+                                    : align >= 0           ? (pm_align)align
                                                            : pm_dir_align(sp->align, dir),
                            .dir = dir,
                            .lang = b->lang,
@@ -360,7 +433,7 @@ void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t 
     memset(c, 0, sizeof *c);
     pm_walk_init(&c->cur.w, blocks, n);
     int cols = fs->spec->columns > 1 ? fs->spec->columns : 0;
-    c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols};
+    c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols, .align = -1};
     c->cur.nfr = 1;
     c->more = cursor_more(fs, &c->cur);
     if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) preshape(fs, &c->cur, c->pre);
@@ -398,16 +471,29 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         sh = col->pre[c->leaf - 1];
         col->pre[c->leaf - 1] = NULL;
     }
-    int loose = pm_fit_looseness(fs, fs->para_no + 1), borrowed = 0;
-    if (fs->fit) { /* fitting a page count: every run after the first from the fit's cache */
-        borrowed = pm_fit_para(fs, fs->para_no + 1, &b->text, &st, loose, &sh, &pp);
+    const pm_text *text = &b->text;
+    const vhung *initial = NULL;
+    int drop = 0;
+    if (pm_opens_section(fs, c, b, fr)) { /* a drop cap, small caps: set as it opens */
+        pm_shaped_drop(sh);
+        sh = NULL;
+        text = pm_opening(fs, b, &st, left, &initial, &drop);
+    }
+    /* a paragraph in a box, in a font off the grid, is never set again a line longer or
+       shorter: the box, whole lines tall as it is, would move the text after it off; nor
+       one with a drop cap, which must keep the lines it spans */
+    int offgrid = (col->nopen && fabs(pm_flow_leading(fs, font) - fs->L) > EPS) || drop;
+    int loose = offgrid ? 0 : pm_fit_looseness(fs, fs->para_no + 1), borrowed = 0;
+    if (fs->fit && !offgrid && text == &b->text) { /* fitting a page count: from the fit's cache */
+        borrowed = pm_fit_para(fs, fs->para_no + 1, text, &st, loose, &sh, &pp);
         if (fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
-    } else if (pm_setter_keeps(fs->set)) { /* watch mode: from the cache if unchanged */
-        pm_para_set(fs->set, &b->text, &st, fs->a, &pp);
+    } else if (pm_setter_keeps(fs->set) && !fs->fit) { /* watch mode: from the cache if unchanged */
+        pm_para_set(fs->set, text, &st, fs->a, &pp);
     } else { /* keep the shaped text: the page builder may set it again */
-        if (!sh) sh = pm_para_shape(fs->set, &b->text, &st);
+        if (!sh) sh = pm_para_shape(fs->set, text, &st);
         pm_para_break(fs->set, sh, loose, fs->a, &pp);
-        if (fs->fit && fs->fit->record && pp.nlines) pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
+        if (fs->fit && fs->fit->record && pp.nlines && !offgrid)
+            pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
     }
     if (!pp.nlines) {
         if (!borrowed) pm_shaped_drop(sh);
@@ -433,13 +519,16 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         else
             mx = fmax(left - pm_font_size(sp, font) * 0.5 - marker->width, 0);
     }
-    add_lines(fs, vl, &b->text, &st, &pp, sh, left, font, marker, mx);
+    add_lines(fs, vl, text, &st, &pp, sh, left, font, marker, mx, initial, drop);
     vpara *P = &fs->paras[fs->nparas - 1];
     P->loose = loose;
     P->borrowed = borrowed;
     P->band = fr->cols;
+    P->box = col->nopen ? col->open[col->nopen - 1] : NULL;
     P->after_fig = c->after_fig ? col->fig : NULL;
     P->alt_indent = alt_indent;
+    if (offgrid)
+        for (size_t k = P->first; k < vl->n; k++) vl->v[k].vp = -1;
     return 1;
 }
 
@@ -548,12 +637,15 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     const cframe *fr;
     const pm_block *b = fs->rc ? NULL : cursor_leaf(fs, c, &fr);
     if (!b) {
+        pm_sync_boxes(fs, vl, col, 1);
         col->more = 0;
         return 0;
     }
+    pm_sync_boxes(fs, vl, col, 0);
     cframe across;
     if (fr->cols && spans(fs, b)) { /* set across the columns, as if outside them */
-        across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list};
+        across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list,
+                          .align = fr->align, .font_st = fr->font_st};
         fr = &across;
     }
     size_t n0 = vl->n;
@@ -565,7 +657,8 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
         pm_vglue(vl, 0, 0);
         col->fig = add_figure(fs, vl, b, fr);
         break;
-    case PM_BLK_HEADING: add_heading(fs, vl, b, fr, c->prev == NULL); break;
+    case PM_BLK_HEADING: pm_add_heading(fs, vl, b, fr, c->prev == NULL); break;
+    case PM_BLK_TOC: pm_add_toc(fs, vl, fr, c->prev == NULL); break;
     case PM_BLK_TABLE: {
         double left;
         double alt;
@@ -580,7 +673,11 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     case PM_BLK_DIV: add_parallel(fs, vl, b, fr); break; /* (the only div that is a leaf) */
     default: break; /* (containers are walked, never collected) */
     }
-    for (size_t k = n0; k < vl->n; k++) vl->v[k].band = fr->cols;
+    const vbox *box = col->nopen ? col->open[col->nopen - 1] : NULL;
+    for (size_t k = n0; k < vl->n; k++) {
+        vl->v[k].band = fr->cols;
+        vl->v[k].box = box;
+    }
     if (fr->cols) fs->banded = 1;
     cursor_took(c, b, fr, took);
     col->more = cursor_more(fs, c);

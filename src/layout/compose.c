@@ -52,6 +52,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     double used = used0, stretch = 0;
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
+    int keep = 0;           /* keep-together boxes the walk is in: no break inside them */
     const notes_mark start = pm_acc_mark(acc); /* (a carried note, the top figures' notes) */
     memset(r, 0, sizeof *r);
     r->best = n;
@@ -60,7 +61,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     for (j = i; j < n; j++) {
         const vitem *it = &v[j];
         notes_mark before = pm_acc_mark(acc);
-        if (vlist_legal(v, i, j) && j > i) {
+        if (vlist_legal(v, i, j) && j > i && !keep) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
             /* a heading is followed on its page by two lines of text or by a figure; a
                page break right after one (its figures floated away) is taken before it */
@@ -102,6 +103,8 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             }
         } else if (it->kind == V_RULE) {
             used += it->h;
+        } else if (it->kind == V_BOX_START || it->kind == V_BOX_END) {
+            if (it->box->keep) keep += it->kind == V_BOX_START ? 1 : keep > 0 ? -1 : 0;
         }
         /* (the first item of a page always goes on it, unless figures floated to the top
            already fill it: then the page holds only them) */

@@ -61,8 +61,22 @@ static void rule_item(fstate *fs, pm_page *pg, const vitem *it, double tx, doubl
     r->h = it->rule_t;
 }
 
+/* The link areas of a line whose baseline starts at x, y. */
+static void line_links(fstate *fs, pm_page *pg, const pm_line *line, double x, double y)
+{
+    for (int l = 0; l < line->nlinks; l++) {
+        const pm_line_link *lk = &line->links[l];
+        pm_fitem *k = pm_page_add(fs->lay, pg, PM_FI_LINK);
+        k->x = x + lk->x0;
+        k->w = lk->x1 - lk->x0;
+        k->y = y - line->ascent;
+        k->h = line->ascent + line->descent;
+        k->str = lk->url;
+    }
+}
+
 /* A line of the vertical list with its top at y: a heading's destination, the line, its
- * list marker, its links. */
+ * list marker, the lines hung beside it, its links. */
 static void emit_line(fstate *fs, pm_page *pg, const vitem *it, double tx, double y)
 {
     if (it->heading) {
@@ -70,24 +84,110 @@ static void emit_line(fstate *fs, pm_page *pg, const vitem *it, double tx, doubl
         d->x = tx;
         d->y = y;
         d->str = it->heading->id;
-        d->title = it->heading->text.utf8;
+        pm_heading_titles(fs, it->heading, &d->title, &d->running);
         d->level = it->heading->level;
     }
-    pm_fitem *li = pm_line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h,
-                                it->cell ? PM_FL_CELL : it->heading || !it->para ? PM_FL_HEADING : 0);
+    unsigned flags = it->fl ? it->fl : it->cell ? PM_FL_CELL : it->heading || !it->para ? PM_FL_HEADING : 0;
+    pm_fitem *li = pm_line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h, flags);
     li->para = it->para;
     li->lineno = it->lineno;
     li->nlines = it->nlines;
     if (it->marker) pm_line_item(fs, pg, it->marker, tx + it->marker_x, y + it->base, it->h, PM_FL_MARKER);
-    for (int l = 0; l < it->line->nlinks; l++) {
-        const pm_line_link *lk = &it->line->links[l];
-        pm_fitem *k = pm_page_add(fs->lay, pg, PM_FI_LINK);
-        k->x = tx + it->x + lk->x0;
-        k->w = lk->x1 - lk->x0;
-        k->y = y + it->base - it->line->ascent;
-        k->h = it->line->ascent + it->line->descent;
-        k->str = lk->url;
+    line_links(fs, pg, it->line, tx + it->x, y + it->base);
+    for (int k = 0; k < it->nhung; k++) {
+        const vhung *hg = &it->hung[k];
+        pm_line_item(fs, pg, hg->line, tx + hg->x, y + it->base + hg->dy, it->h, hg->flags);
+        line_links(fs, pg, hg->line, tx + hg->x, y + it->base + hg->dy);
     }
+}
+
+/* ---- boxes ---- */
+
+/* The boxes open while a stretch of the list is emitted: each has its frame items made
+ * when it opens (so that they paint before its text) and sized when it closes. */
+typedef struct open_box {
+    const vbox *b;
+    size_t item[3];      /* its frame items (indexes: the page's items may move) */
+    pm_fbox *fb[3];
+    int nitem;
+    int top_closed;
+    double top;
+} open_box;
+
+typedef struct box_stack {
+    open_box v[2 * PM_MAX_BLOCK_DEPTH + 3];
+    int n;
+} box_stack;
+
+static void box_part(fstate *fs, pm_page *pg, open_box *o, double x, double w, const double *fill,
+                     const double *stroke, double width, unsigned sides)
+{
+    pm_fbox *fb = pm_arena_alloc(fs->a, sizeof *fb);
+    memcpy(fb->fill, fill, sizeof fb->fill);
+    memcpy(fb->stroke, stroke, sizeof fb->stroke);
+    fb->width = width;
+    fb->sides = width > 0 ? sides : 0;
+    pm_fitem *it = pm_page_add(fs->lay, pg, PM_FI_BOX);
+    it->x = x;
+    it->w = w;
+    it->y = o->top;
+    it->box = fb;
+    o->fb[o->nitem] = fb;
+    o->item[o->nitem++] = pg->nitems - 1;
+}
+
+/* Box b opens at y (its top edge, or, open, the top of the stretch): its tint and border,
+ * its left rule, its rules above and below. */
+static void box_open(fstate *fs, pm_page *pg, box_stack *bs, const vbox *b, double tx, double y, int closed)
+{
+    if (bs->n == (int)(sizeof bs->v / sizeof *bs->v)) return;
+    open_box *o = &bs->v[bs->n++];
+    memset(o, 0, sizeof *o);
+    o->b = b;
+    o->top = y;
+    o->top_closed = closed;
+    const pm_style_spec *st = b->st;
+    static const double none[3] = {-1, -1, -1};
+    double border = pm_spec_len(fs->spec, st->border, b->w), rule = pm_spec_len(fs->spec, st->rule, b->w);
+    double rules = pm_spec_len(fs->spec, st->rules, b->w);
+    if (st->tint[0] >= 0 || border > 0)
+        box_part(fs, pg, o, tx + b->x, b->w, st->tint, st->border_color, border, 15);
+    if (rule > 0) box_part(fs, pg, o, tx + b->x, rule, st->rule_color, none, 0, 0);
+    if (rules > 0) box_part(fs, pg, o, tx + b->x, b->w, none, st->rule_color, rules, PM_SIDE_TOP | PM_SIDE_BOTTOM);
+}
+
+/* The innermost open box closes at y (its bottom edge, or, open, the foot of the stretch).
+ * Where a page breaks it, it reaches a little past its text (its padding, at most 0.4 of
+ * a line): a tint that stopped at the text's line would crowd it. */
+static void box_close(fstate *fs, pm_page *pg, box_stack *bs, double y, int closed)
+{
+    open_box *o = &bs->v[--bs->n];
+    const pm_style_spec *st = o->b->st;
+    double past = fmin(pm_spec_len(fs->spec, st->padding, o->b->w), 0.4 * fs->L);
+    for (int k = 0; k < o->nitem; k++) {
+        pm_fitem *it = &pg->items[o->item[k]];
+        if (!o->top_closed) {
+            o->fb[k]->sides &= ~(unsigned)PM_SIDE_TOP;
+            o->fb[k]->open |= PM_SIDE_TOP;
+            it->y -= past;
+        }
+        if (!closed) {
+            o->fb[k]->sides &= ~(unsigned)PM_SIDE_BOTTOM;
+            o->fb[k]->open |= PM_SIDE_BOTTOM;
+        }
+        it->h = fmax(y + (closed ? 0 : past) - it->y, 0);
+    }
+}
+
+/* The boxes item i is in that opened before it (on an earlier page or column): open at y. */
+static void boxes_going_on(fstate *fs, pm_page *pg, box_stack *bs, const vitem *it, double tx, double y)
+{
+    const vbox *chain[2 * PM_MAX_BLOCK_DEPTH + 3];
+    int n = 0;
+    for (const vbox *b = it->kind == V_BOX_START ? it->box->parent : it->box; b && n < (int)(sizeof chain / sizeof *chain);
+         b = b->parent)
+        chain[n++] = b;
+    while (n--) box_open(fs, pg, bs, chain[n], tx, y, 0);
 }
 
 /* Where the content of a page that is set in the middle (the back cover) starts: its
@@ -105,10 +205,17 @@ static double middle_start(const fstate *fs, const vlist *vl, const page_plan *p
 static double emit_body(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, size_t from, size_t to,
                         double ratio, double tx, double ty, double y)
 {
+    box_stack bs;
+    bs.n = 0;
+    if (from < to) boxes_going_on(fs, pg, &bs, &vl->v[from], tx, y);
     for (size_t i = from; i < to; i++) {
         vitem *it = &vl->v[i];
         if (is_floated(pl, i)) continue;
         switch (it->kind) {
+        case V_BOX_START: box_open(fs, pg, &bs, it->box, tx, y + it->box->top, 1); break;
+        case V_BOX_END:
+            if (bs.n && bs.v[bs.n - 1].b == it->box) box_close(fs, pg, &bs, y - it->box->bottom, 1);
+            break;
         case V_GLUE: y += it->h + ratio * it->stretch; break;
         case V_PENALTY: break;
         case V_RULE:
@@ -129,6 +236,7 @@ static double emit_body(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl,
             break;
         }
     }
+    while (bs.n) box_close(fs, pg, &bs, y, 0); /* broken here: open at the foot */
     return y;
 }
 

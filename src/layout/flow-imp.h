@@ -3,6 +3,9 @@
  *
  * The stages, one file each, in the order a document goes through them:
  *   collect.c  blocks of the document tree -> the vertical list (vlist.h)
+ *   styles.c   the layout's styles of classes; boxes' START and END in the list
+ *   headings.c heading numbers and titles; the contents list
+ *   openings.c a section's first paragraph: drop cap, small caps
  *   table.c    a GFM table -> rows of the vertical list (column widths shared out)
  *   notes.c    footnotes set as paragraphs, and the accountant of what a page's foot holds
  *   compose.c  the page breaker: the vertical list -> one page plan at a time
@@ -85,9 +88,22 @@ typedef struct vpara {
     pm_shaped *shaped;    /* kept while its page is being built, or NULL */
     const vfig *after_fig; /* it follows this figure in the text (and so is not indented) */
     int band;             /* its lines' band (vitem.band) */
+    const vbox *box;      /* the innermost box it is in (vitem.box) */
+    const vhung *initial; /* a drop cap hung beside its first line, or NULL */
+    int keep_first;       /* no page break between its first lines (a drop cap's) */
     double alt_indent;    /* its indent if that figure floats away */
     int borrowed;         /* shaped belongs to a fit's cache (not dropped with the paragraph) */
 } vpara;
+
+/* A heading as the contents list and the outline name it. */
+typedef struct hinfo {
+    const pm_block *h;
+    const pm_text *text;  /* with its number in front (its own text when unnumbered) */
+    const char *title;    /* the same, plain */
+    const char *running;  /* for running heads: {short="..."}, else its text unnumbered */
+    const char *number;   /* its number and the space after it, or NULL */
+    int listed;           /* in the contents list */
+} hinfo;
 
 typedef struct fstate {
     pm_setter *set;
@@ -112,6 +128,10 @@ typedef struct fstate {
     struct qr_block *qr;  /* the back cover's QR code (cover.c, in the layout's arena), or NULL */
     const pm_page_sink *sink;
     const char *section;  /* the level-1 section of the last page finished */
+    hinfo *heads;         /* the headings of the body, in order (headings.c) */
+    int nheads;
+    GHashTable *head_at;  /* heading block -> its hinfo */
+    GHashTable *toc_pages; /* heading id -> page label, from the run before (NULL: none yet) */
     GString *buf;
     int rc;
     pm_flow_stats *stats;
@@ -139,6 +159,11 @@ typedef struct cframe {
     double left, right;   /* indents of its content from the measure's edges */
     int quote, list;      /* block quotes and lists it is in (itself included) */
     int tight;            /* the innermost list is tight */
+    const pm_style_spec *box; /* it is a box (a div or a paragraph with a style, vlist.h) */
+    int boxed;            /* boxes it is in (itself included) */
+    double above;         /* a box: the space above it, in whole lines */
+    const pm_style_spec *font_st; /* its paragraphs take this style's font (NULL: none) */
+    int align;            /* the alignment a style gives its text (-1: none) */
 } cframe;
 
 /* Where the collector is in the document tree, and what came before: everything that
@@ -153,8 +178,9 @@ typedef struct cursor {
     const pm_block *prev_parent; /* its container */
     int prev_list;            /* its list depth */
     int after_fig;            /* figures came after prev */
-    double space;             /* space a block quote asks for above the next leaf */
+    double space;             /* space a block quote or a box asks for above the next leaf */
     size_t leaf;              /* leaves walked so far */
+    int leaf_box;             /* the last leaf is a box of its own: its frame goes next */
 } cursor;
 
 /* Blocks become vertical-list items as the page builder needs them, so that pages can
@@ -162,6 +188,9 @@ typedef struct cursor {
 #define PRESHAPE 12
 typedef struct collector {
     cursor cur;
+    vbox *open[2 * PM_MAX_BLOCK_DEPTH + 3]; /* the boxes open, outermost first */
+    const pm_block *open_blk[2 * PM_MAX_BLOCK_DEPTH + 3]; /* the block of each */
+    int nopen;
     int more;                 /* a leaf is left to collect */
     vfig *fig;                /* the last figure collected */
     pm_shaped *pre[PRESHAPE * 4]; /* paragraphs shaped ahead, by leaf number */
@@ -176,6 +205,54 @@ static inline int pm_collector_more(const collector *c) { return c->more; }
 /* The lines of paragraph vp as vertical-list items (widow and orphan penalties between). */
 void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp);
 pm_image *pm_flow_image(fstate *fs, const char *path, int line);
+
+/* ---- styles.c ---- */
+
+/* The style that makes block b a box (vlist.h), or NULL: for a div, the first of its
+ * classes the layout has a style for; for a paragraph, the first whose style sets it
+ * apart (space, edges, padding, a font of its own). */
+const pm_style_spec *pm_box_style(const pm_spec *sp, const pm_block *b);
+/* The alignment b's classes give it (the last that gives one), or -1. */
+int pm_class_align(const pm_spec *sp, const pm_attrs *a);
+/* The style whose font b's classes give it (the last that gives one), or NULL. */
+const pm_style_spec *pm_class_font(const pm_spec *sp, const pm_attrs *a);
+/* Warn once for each class in the document that neither the layout nor the page builder
+ * knows (FILE:LINE:COL of its first use, naming the classes the layout defines). */
+void pm_check_classes(const fstate *fs);
+/* Open the boxes of the cursor's frames not open yet, and close those it has left: their
+ * START and END items with the room around their text. all_closed: close every one. */
+void pm_sync_boxes(fstate *fs, vlist *vl, collector *col, int all_closed);
+
+/* ---- headings.c ---- */
+
+/* Number the headings of blocks [0, nbody) (the body: not the back cover), and note which
+ * the contents list shows. */
+void pm_headings_prepare(fstate *fs, size_t nbody);
+void pm_headings_free(fstate *fs);
+/* The contents list, in frame fr (first: at the top of a page). */
+void pm_add_toc(fstate *fs, vlist *vl, const cframe *fr, int first);
+/* A heading in frame fr (first: at the top of a page): collect.c. */
+void pm_add_heading(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, int first);
+
+/* A heading's title as the outline and the contents show it (with its number) and as
+ * running heads show it ({short="..."}, else the title without its number). */
+void pm_heading_titles(const fstate *fs, const pm_block *h, const char **title, const char **running);
+/* A heading's text with its number in front (or the text itself when it has none). */
+const pm_text *pm_heading_text(const fstate *fs, const pm_block *h);
+/* For a heading set in font with align: the lines after its first hang under its text,
+ * clear of its number (a shape for pm_para_style, in the run's arena), or 0 when it has
+ * no number or is not set flush left. */
+int pm_heading_shape(fstate *fs, const pm_block *h, const pm_font_spec *font, pm_align align, const double **shape);
+
+/* ---- openings.c ---- */
+
+/* Whether paragraph b opens a section (a drop cap, small caps: `openings:` in a layout). */
+int pm_opens_section(const fstate *fs, const cursor *c, const pm_block *b, const cframe *fr);
+/* The opening paragraph b, set with st at left: the text to set (its initial taken out,
+ * its first words in small caps), st with the drop cap's shape, and the initial to hang
+ * beside its first line over *lines lines (NULL, 0: none). */
+const pm_text *pm_opening(fstate *fs, const pm_block *b, pm_para_style *st, double left, const vhung **initial,
+                          int *lines);
 
 /* ---- table.c ---- */
 

@@ -103,7 +103,8 @@ static void flow_part(fstate *fs, size_t from, size_t to, pm_page_kind kind)
     pm_vlist_free(&vl);
 }
 
-int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
+/* One run of the page builder (toc_pages: the pages of the headings, for a contents list). */
+static int flow_once(const pm_flow_args *a, GHashTable *toc_pages, pm_layout **out, pm_flow_stats *stats)
 {
     pm_setter *set = a->set;
     const pm_doc *doc = a->doc;
@@ -114,6 +115,7 @@ int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
     fstate fs = {.set = set, .doc = doc, .spec = spec, .images = a->images, .stats = stats, .sink = sink,
                  .rg = &body, .fit = a->fit};
     fs.buf = g_string_new(NULL);
+    fs.toc_pages = toc_pages;
     fs.lay = pm_layout_new();
     fs.lay->epoch = pm_source_epoch();
     fs.a = fs.lay->arena;
@@ -132,9 +134,11 @@ int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
     lay->keywords = doc->meta.keywords;
     lay->lang = doc->meta.lang;
 
+    pm_check_classes(&fs);
     pm_notes_set(&fs);
     if (spec->cover) pm_make_cover(&fs);
     size_t back = back_cover_start(doc, spec);
+    pm_headings_prepare(&fs, back);
     flow_part(&fs, 0, back, PM_PAGE_BODY);
     if (!fs.rc && back < doc->nblocks) {
         size_t before = lay->npages;
@@ -159,6 +163,7 @@ int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
         pm_hint("mark the back cover: a '::: back-cover' div, or a heading '# Contact us {.back-cover}'");
     }
     release_paras(&fs);
+    pm_headings_free(&fs);
     pm_acc_free(&body.acc);
     free(body.queue);
     g_string_free(fs.buf, TRUE);
@@ -168,6 +173,81 @@ int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
         pm_layout_drop(lay);
         return fs.rc;
     }
+    *out = lay;
+    return PM_OK;
+}
+
+/* The page label of each heading of a layout, by id. */
+static GHashTable *heading_pages(const pm_layout *lay)
+{
+    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (size_t i = 0; i < lay->npages; i++)
+        for (size_t k = 0; k < lay->pages[i]->nitems; k++) {
+            const pm_fitem *it = &lay->pages[i]->items[k];
+            if (it->kind == PM_FI_DEST && it->str && it->level > 0 && !g_hash_table_contains(t, it->str))
+                g_hash_table_insert(t, g_strdup(it->str), g_strdup(lay->pages[i]->label ? lay->pages[i]->label : ""));
+        }
+    return t;
+}
+
+static int same_pages(GHashTable *a, GHashTable *b)
+{
+    if (g_hash_table_size(a) != g_hash_table_size(b)) return 0;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, a);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const char *w = g_hash_table_lookup(b, k);
+        if (!w || strcmp(w, v)) return 0;
+    }
+    return 1;
+}
+
+static int has_toc(const pm_doc *doc)
+{
+    pm_walk w;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    const pm_block *b;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;)
+        if (b->kind == PM_BLK_TOC) return 1;
+    return 0;
+}
+
+/* A contents list shows the pages of the headings after it, and its own length moves
+ * them, so a document with one is laid out more than once, in this one call: first with
+ * no page numbers in the list (its entries are set as they will be: wrapped in the room
+ * the page labels leave, at least three figures wide), then with the pages that run
+ * found. The numbers change the list's length only when a label is wider than that room
+ * (roman numerals); the run after the one that widened it then finds the same pages, so
+ * one more run settles it. Runs after the first say nothing (the first has said it all),
+ * and the pages go to the sink once the last run is done. */
+int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats)
+{
+    if (!has_toc(a->doc)) return flow_once(a, NULL, out, stats);
+    pm_flow_args quiet = *a;
+    quiet.sink = NULL;
+    pm_layout *lay = NULL;
+    int rc = flow_once(&quiet, NULL, &lay, stats);
+    if (rc) return rc;
+    GHashTable *pages = heading_pages(lay);
+    int same = 0;
+    for (int run = 0; run < 3 && !same && !rc; run++) {
+        pm_layout_drop(lay);
+        lay = NULL;
+        int was = pm_diag_quiet(1);
+        rc = flow_once(&quiet, pages, &lay, stats);
+        pm_diag_quiet(was);
+        if (rc) break;
+        GHashTable *now = heading_pages(lay);
+        same = same_pages(pages, now);
+        g_hash_table_destroy(pages);
+        pages = now;
+    }
+    g_hash_table_destroy(pages);
+    if (rc) return rc;
+    if (!same) pm_warn(a->doc->path, 0, 0, "the contents list's page numbers did not settle; some may be wrong");
+    if (a->sink)
+        for (size_t i = 0; i < lay->npages; i++) a->sink->page(a->sink->ud, lay, lay->pages[i]);
     *out = lay;
     return PM_OK;
 }

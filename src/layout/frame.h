@@ -23,15 +23,30 @@ typedef enum {
     PM_FI_VRULE,   /* x, y, w, h: a vertical rule (w: its thickness), black: between columns */
     PM_FI_FILL,    /* x, y, w, h: a rectangle filled with rgba (a cover's colour field, a tint
                       band behind its title); painted under what follows it, not a box */
-    PM_FI_QR       /* x, y, w = h: a QR code's symbol; level: modules a side; bits: the
+    PM_FI_QR,      /* x, y, w = h: a QR code's symbol; level: modules a side; bits: the
                       modules row by row, 1 = dark; str: what it encodes. A quiet zone of
                       4 modules around it is kept clear */
+    PM_FI_BOX      /* x, y, w, h: a rectangle (the outer edges of its strokes); box: how it
+                      is filled and which sides are stroked. Items paint in order: a box
+                      comes before the text on it */
 } pm_fitem_kind;
 
 /* A rectangle (an image's clip). */
 typedef struct pm_rect {
     double x, y, w, h;
 } pm_rect;
+
+/* Sides of a box. */
+enum { PM_SIDE_TOP = 1, PM_SIDE_RIGHT = 2, PM_SIDE_BOTTOM = 4, PM_SIDE_LEFT = 8 };
+
+typedef struct pm_fbox {
+    double fill[3];     /* RGB 0..1; fill[0] < 0: not filled */
+    double stroke[3];
+    double width;       /* of the strokes, inside the rectangle (0: none) */
+    unsigned sides;     /* PM_SIDE_*: the sides stroked */
+    unsigned open;      /* PM_SIDE_*: the sides where a page breaks it (drawn a little past
+                           the text there, so that the text does not touch its edge) */
+} pm_fbox;
 
 typedef struct pm_fitem {
     pm_fitem_kind kind;
@@ -40,6 +55,8 @@ typedef struct pm_fitem {
     pm_image *image;
     const char *str;
     const char *title;
+    const char *running; /* PM_FI_DEST of a heading: the title running heads show ({section}) */
+    const pm_fbox *box;  /* PM_FI_BOX */
     int level;
     /* PM_FI_LINE of body text: paragraph number (0 for captions, notes, markers, running
        heads), the line's index in it and the paragraph's line count, for widow and orphan
@@ -60,7 +77,9 @@ enum {
     PM_FL_RUNNING = 16, /* running header or footer: outside the text area */
     PM_FL_COVER = 32,   /* set on the cover */
     PM_FL_CELL = 64,    /* a table cell's line */
-    PM_FL_QR = 128      /* the text a QR code encodes, printed under it */
+    PM_FL_INITIAL = 128, /* a drop cap */
+    PM_FL_TOC = 256,    /* a line of the contents list (an entry, its leaders, its page) */
+    PM_FL_QR = 512      /* the text a QR code encodes, printed under it */
 };
 
 typedef enum { PM_PAGE_BODY, PM_PAGE_COVER, PM_PAGE_BACK } pm_page_kind;

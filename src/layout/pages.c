@@ -108,8 +108,9 @@ void pm_finish_page(fstate *fs, pm_page *pg)
     const char *first_here = NULL;
     for (size_t k = 0; k < pg->nitems; k++)
         if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level == 1) {
-            if (!first_here) first_here = pg->items[k].title;
-            fs->section = pg->items[k].title;
+            const char *t = pg->items[k].running ? pg->items[k].running : pg->items[k].title;
+            if (!first_here) first_here = t;
+            fs->section = t;
         }
     const char *sec = first_here ? first_here : fs->section;
     if (pg->kind == PM_PAGE_BODY) {

@@ -13,12 +13,37 @@
 #include <stddef.h>
 
 #include "input/doc.h"
+#include "input/spec.h"
 #include "layout/frame.h"
 
 #define EPS 0.01
 #define AWFUL_BAD 10000.0
 
-typedef enum { V_LINE, V_GLUE, V_PENALTY, V_FIGURE, V_RULE } vkind;
+typedef enum { V_LINE, V_GLUE, V_PENALTY, V_FIGURE, V_RULE, V_BOX_START, V_BOX_END } vkind;
+
+/* A box: a div (or a paragraph) with a style that draws it, or sets it apart. Its START
+ * and END items are marks in the list with no height: the page breaker passes over them
+ * (but for keep-together, which makes every break inside illegal), and emit.c draws the
+ * box's tint, border and rules for the stretch of it on each page, open where a page
+ * breaks it. Its room above and below its text (padding and edges) is glue inside it, in
+ * whole lines with what it holds, so the text after it stays on the grid. */
+typedef struct vbox {
+    const pm_style_spec *st;
+    const struct vbox *parent; /* the box it is in, or NULL */
+    double x, w;          /* its outer edges across the region */
+    double top, bottom;   /* its top edge this far below its START item; its bottom edge
+                             this far above its END item */
+    int keep;             /* keep-together (cleared when it is taller than a region) */
+    int band;             /* the band it is set in (vitem.band) */
+} vbox;
+
+/* A line hung beside a line of the list, on its baseline moved by dy: a drop cap, a
+ * contents entry's leaders and page number. */
+typedef struct vhung {
+    const pm_line *line;
+    double x, dy;
+    unsigned flags;       /* PM_FL_* it is drawn with */
+} vhung;
 
 /* A figure: its image at its size on the page, and its caption's lines. */
 typedef struct vfig {
@@ -55,6 +80,11 @@ typedef struct vitem {
     int band;             /* set in this many columns (0: across the region) */
     const vtable *tbl;    /* a table's body rows (and what is between them): a page that
                              starts here repeats the table's header */
+    const vbox *box;      /* V_BOX_START, V_BOX_END: the box; others: the innermost box
+                             they are in (NULL: none) */
+    const vhung *hung;    /* V_LINE: lines hung beside it */
+    int nhung;
+    unsigned fl;          /* V_LINE: frame flags it is drawn with (0: from its kind) */
 } vitem;
 
 /* A table's header as vertical-list items (top rule, header lines, the rule under them),
@@ -89,7 +119,8 @@ static inline int vlist_legal(const vitem *v, size_t i, size_t j)
 {
     return v[j].kind == V_PENALTY ||
            (v[j].kind == V_GLUE && j > i &&
-            (v[j - 1].kind == V_LINE || v[j - 1].kind == V_FIGURE || v[j - 1].kind == V_RULE));
+            (v[j - 1].kind == V_LINE || v[j - 1].kind == V_FIGURE || v[j - 1].kind == V_RULE ||
+             v[j - 1].kind == V_BOX_END));
 }
 
 #endif

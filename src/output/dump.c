@@ -39,6 +39,8 @@ static void put_text(FILE *fp, const char *s, int n)
     fputc('"', fp);
 }
 
+static int rgb8(double v) { return (int)(v * 255 + 0.5); }
+
 static int dump_begin(pm_writer *wr, const pm_layout *lay)
 {
     dump_writer *d = (dump_writer *)wr;
@@ -61,7 +63,8 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
             const pm_line *l = it->line;
             fprintf(fp, "  line x=%.4f y=%.4f w=%.4f h=%.4f r=%.4f", it->x, it->y, l->width, it->h, l->ratio);
             if (it->para) fprintf(fp, " para=%d:%d/%d", it->para, it->lineno + 1, it->nlines);
-            static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover", "cell", "qr"};
+            static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover", "cell",
+                                             "initial", "toc", "qr"};
             for (int k = 0; k < (int)(sizeof fl / sizeof *fl); k++)
                 if (it->flags & (1u << k)) fprintf(fp, " %s", fl[k]);
             if (l->hyphenated) fputs(" hyphen", fp);
@@ -126,6 +129,25 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
                 fputc('\n', fp);
             }
             break;
+        case PM_FI_BOX: {
+            const pm_fbox *b = it->box;
+            fprintf(fp, "  box x=%.4f y=%.4f w=%.4f h=%.4f", it->x, it->y, it->w, it->h);
+            if (b->fill[0] >= 0) fprintf(fp, " fill=#%02x%02x%02x", rgb8(b->fill[0]), rgb8(b->fill[1]), rgb8(b->fill[2]));
+            if (b->width > 0 && b->sides) {
+                fprintf(fp, " stroke=%.4f #%02x%02x%02x ", b->width, rgb8(b->stroke[0]), rgb8(b->stroke[1]),
+                        rgb8(b->stroke[2]));
+                static const char side[] = "trbl"; /* PM_SIDE_* in order */
+                for (int k = 0; k < 4; k++)
+                    if (b->sides & (1u << k)) fputc(side[k], fp);
+            }
+            if (b->open) {
+                fputs(" open=", fp);
+                for (int k = 0; k < 4; k++)
+                    if (b->open & (1u << k)) fputc("trbl"[k], fp);
+            }
+            fputc('\n', fp);
+            break;
+        }
         }
     }
     return ferror(fp) ? PM_EIO : PM_OK;

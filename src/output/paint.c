@@ -167,6 +167,29 @@ static void paint_qr(cairo_t *cr, const pm_fitem *it)
     cairo_restore(cr);
 }
 
+/* A box: its fill, then its strokes (each side inside the rectangle, so that a box drawn
+ * open at a page break and its continuation meet the text area exactly). */
+static void paint_box(cairo_t *cr, const pm_fitem *it)
+{
+    const pm_fbox *b = it->box;
+    cairo_save(cr);
+    if (b->fill[0] >= 0) {
+        cairo_set_source_rgb(cr, b->fill[0], b->fill[1], b->fill[2]);
+        cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+        cairo_fill(cr);
+    }
+    double t = b->width;
+    if (t > 0 && b->sides) {
+        cairo_set_source_rgb(cr, b->stroke[0], b->stroke[1], b->stroke[2]);
+        if (b->sides & PM_SIDE_TOP) cairo_rectangle(cr, it->x, it->y, it->w, t);
+        if (b->sides & PM_SIDE_BOTTOM) cairo_rectangle(cr, it->x, it->y + it->h - t, it->w, t);
+        if (b->sides & PM_SIDE_LEFT) cairo_rectangle(cr, it->x, it->y, t, it->h);
+        if (b->sides & PM_SIDE_RIGHT) cairo_rectangle(cr, it->x + it->w - t, it->y, t, it->h);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
 void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags)
 {
     int tags = flags & PM_PAINT_TAGS;
@@ -203,6 +226,7 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
             cairo_stroke(cr);
             cairo_restore(cr);
             break;
+        case PM_FI_BOX: paint_box(cr, it); break;
         case PM_FI_LINK: break; /* drawn with their line's glyphs */
         case PM_FI_DEST: {
             if (!tags || !it->str) break;

@@ -73,7 +73,7 @@ static int page_has_ink(const pm_page *pg)
 {
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
-        if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE) && it->w > 0) return 1;
+        if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE || it->kind == PM_FI_BOX) && it->w > 0) return 1;
         if (it->kind != PM_FI_LINE) continue;
         for (int r = 0; r < it->line->nruns; r++) {
             const pm_run *run = &it->line->runs[r];

@@ -4,8 +4,12 @@
  * (line.c), or for the page builder's trials only measured. */
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "text/para-imp.h"
+
+static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw,
+                     pm_lb_result *res);
 
 /* Choose the breaks: TeX's first pass (no hyphenation, within the pretolerance) and,
  * if that fails, the hyphenation points and the full passes. Returns 0 and the breaks
@@ -17,9 +21,25 @@ static int choose_breaks(pm_setter *s, pm_shaped *p, int looseness, pm_lb_result
     lp.tolerance = p->st.tolerance;
     lp.looseness = looseness;
     lp.emergency_stretch = 2 * pm_font_size(s->spec, p->st.font);
-    double width = p->st.width;
+    double one = p->st.width, *widths = &one;
+    size_t nw = 1;
+    if (p->st.nshape > 0) { /* each line as wide as its shape leaves it */
+        nw = (size_t)p->st.nshape;
+        widths = pm_xmalloc(nw * sizeof *widths);
+        for (size_t k = 0; k < nw; k++) widths[k] = p->st.width - p->st.shape[k];
+    }
+    int rc = breaks_in(s, p, &lp, widths, nw, res);
+    if (widths != &one) free(widths);
+    return rc;
+}
+
+/* choose_breaks with the lines' widths. */
+static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw,
+                     pm_lb_result *res)
+{
+    pm_lb_params lp = *lpp;
     memset(res, 0, sizeof *res);
-    if (!p->hyphenated && looseness && p->st.hyphenate) pm_shaped_collect(p, 1); /* all the breaks there are */
+    if (!p->hyphenated && lp.looseness && p->st.hyphenate) pm_shaped_collect(p, 1); /* all the breaks there are */
     if (!p->hyphenated) {
         /* Most paragraphs that pass the first pass never need their hyphenation points
            looked up. */
@@ -28,14 +48,14 @@ static int choose_breaks(pm_setter *s, pm_shaped *p, int looseness, pm_lb_result
         first.pretolerance = -1;
         first.emergency_stretch = 0;
         if (!p->st.hyphenate) first = lp;
-        if (pm_linebreak(p->items, p->nitems, &width, 1, &first, res) == 0 &&
+        if (pm_linebreak(p->items, p->nitems, widths, nw, &first, res) == 0 &&
             (!p->st.hyphenate || res->pass == 2))
             return 0;
         pm_lb_result_free(res);
         if (p->st.hyphenate) pm_shaped_collect(p, 1);
     }
     lp.pretolerance = -1; /* the first pass is known to fail */
-    if (pm_linebreak(p->items, p->nitems, &width, 1, &lp, res) < 0 || !res->n) {
+    if (pm_linebreak(p->items, p->nitems, widths, nw, &lp, res) < 0 || !res->n) {
         pm_lb_result_free(res);
         return -1;
     }

@@ -123,6 +123,7 @@ static double space_shifts(line_build *L, double ratio, int line_no)
         if (ex != 0) L->sh[L->nsh++] = (shift){items[i].pos, p->item_end[i], ex};
     }
     L->first_x -= hang_left;
+    if (p->st.nshape) L->first_x += p->st.shape[line_no < p->st.nshape ? line_no : p->st.nshape - 1];
     return hang_left;
 }
 

@@ -56,6 +56,11 @@ typedef struct pm_para_style {
     double tolerance;          /* 0: from the spec */
     int quiet;                 /* no warning for a word wider than the line (the caller
                                   has said what is wrong) */
+    const double *shape;       /* per line: how far it starts right of the others (its width
+                                  less by as much); the last value goes on for the lines
+                                  after (TeX's \parshape: a drop cap's lines, a hanging
+                                  indent). NULL: none. Must outlive the shaped paragraph */
+    int nshape;
     const char *lang;          /* language for hyphenation when it is not the document's
                                   (a block's {lang=..}); NULL: the setter's */
 } pm_para_style;

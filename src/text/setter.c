@@ -297,7 +297,7 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     struct {
         const void *font;
         double width, indent, tolerance;
-        int32_t align, hyphenate, code, dir;
+        int32_t align, hyphenate, code, dir, nshape;
         uint32_t len;
     } head;
     memset(&head, 0, sizeof head); /* padding too: the key is compared as bytes */
@@ -309,8 +309,10 @@ static GBytes *cache_key(const pm_text *t, const pm_para_style *st)
     head.hyphenate = st->hyphenate;
     head.code = st->code;
     head.dir = st->dir;
+    head.nshape = st->nshape;
     head.len = t->len;
     g_byte_array_append(k, (const guint8 *)&head, sizeof head);
+    if (st->nshape > 0) g_byte_array_append(k, (const guint8 *)st->shape, (guint)(st->nshape * sizeof *st->shape));
     g_byte_array_append(k, (const guint8 *)t->utf8, t->len);
     if (st->lang) g_byte_array_append(k, (const guint8 *)st->lang, (guint)strlen(st->lang) + 1);
     for (uint32_t i = 0; i < t->nspans; i++) {

@@ -104,6 +104,7 @@ static void shape(pm_shaped *p)
             double cs = pm_font_size(spec, &spec->code) / pm_spec_body_size(spec);
             add_attr(l, pango_attr_scale_new(cs), a, b);
         }
+        if (sp->style & PM_ST_SMALLCAPS) add_attr(l, pango_attr_font_features_new("smcp=1"), a, b);
         if (sp->style & PM_ST_SUPER) {
             add_attr(l, pango_attr_scale_new(0.68), a, b);
             add_attr(l, pango_attr_rise_new((int)lround(size * 0.36 * PANGO_SCALE)), a, b);

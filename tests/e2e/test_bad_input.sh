@@ -207,7 +207,7 @@ row "unknown layout key, with a suggestion" 1 "^$B/unknown-key\.yaml:3:3: error:
     "^  hint: did you mean 'margins'\?" -- "$GOOD" -l $B/unknown-key.yaml
 row "cover key with a bad value, with a suggestion" 1 "^$B/bad-cover\.yaml:3:10: error: cover\.title: 'overr' is not one of: above, below, over" \
     "did you mean 'over'" -- "$GOOD" -l $B/bad-cover.yaml
-row "cover colour that is not one" 1 "^$B/bad-cover-colour\.yaml:4:15: error: cover\.background: 'red' is not a colour" "hint: or none, for no colour" \
+row "cover colour that is not one" 1 "^$B/bad-cover-colour\.yaml:4:15: error: cover\.background: 'rouge' is not a colour" "hint: or none, for no colour" \
     -- "$GOOD" -l $B/bad-cover-colour.yaml
 row "a QR code too small to print" 1 "^$B/small-qr\.yaml:3:14: error: back-cover\.qr\.size: '5mm' is out of range" -- "$GOOD" -l $B/small-qr.yaml
 row "bad unit" 1 "^$B/bad-unit\.yaml:3:18: error: page\.margins\.top: '15 furlongs': unknown unit" -- "$GOOD" -l $B/bad-unit.yaml
@@ -227,6 +227,10 @@ row "extends in a circle" 1 "^$B/cycle-b\.yaml:1:10: error: extends: 'cycle-a\.y
 row "a font family the fonts folder does not have" 1 "^$B/no-font\.yaml:4: error: fonts\.body: font family 'Comic Sans MS' is not in" \
     "^  hint: families available: .*Linux Libertine O" -- "$GOOD" -l $B/no-font.yaml
 row "layout file over 1 MiB" 1 "huge\.yaml: error: layout file is 2097152 bytes; the limit is 1048576" -- "$GOOD" -l "$G/huge.yaml"
+row "a style's colour that is not one" 1 "^$B/bad-style\.yaml:3:15: error: styles\.box\.tint: '#12345' is not a colour" \
+    -- "$GOOD" -l $B/bad-style.yaml
+row "a style's misspelt key, with a suggestion" 1 "^$B/style-key\.yaml:4:5: error: unknown layout key 'styles\.box\.bordr'" \
+    "^  hint: did you mean 'border'\?" -- "$GOOD" -l $B/style-key.yaml
 row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find this layout" -- "$GOOD" -l no-such-layout
 
 # ---- content ------------------------------------------------------------------------------
@@ -234,6 +238,12 @@ row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1:
     "^  hint: did you mean 'title'\?" -- $B/unknown-fm-key.md $L
 row "url: twice (url: and qr:)" 1 "^$B/two-urls\.md:4:1: error: 'qr': the front matter already gave url: or qr:" -- $B/two-urls.md $L
 row "url: too long for a QR code" 1 "^$B/long-url\.md:3: error: url: cannot be made into a QR code \(too long" -- $B/long-url.md $L
+row "'toc:' in the front matter that is not true or false" 1 "^$B/toc-fm\.md:3:6: error: toc: 'perhaps' is not true or false" \
+    -- $B/toc-fm.md $L
+row "classes no style names: warnings at their line and column, with the styles there are" 0 \
+    "^$B/unknown-class\.md:6:1: warning: unknown class '\.warning'" \
+    "^$B/unknown-class\.md:10:14: warning: unknown class '\.centre'" "^  hint: did you mean '\.center'\?" \
+    "^  hint: the layout's styles: box, pullquote, aside, center" -- $B/unknown-class.md $L
 row "front matter never closed" 1 "^$B/unclosed-fm\.md:1:1: error: front matter is not closed" -- $B/unclosed-fm.md $L
 row "broken YAML in the front matter" 1 "^$B/broken-fm\.md:4:1: error: YAML: " -- $B/broken-fm.md $L
 row "YAML alias in the front matter" 1 "alias-fm\.md:2:8: error: YAML anchors \(&t\) are not supported" -- "$G/alias-fm.md" $L

@@ -2,7 +2,8 @@
 # Golden layout tests: each tests/golden/NAME.md is laid out (with NAME.yaml if present,
 # else golden.yaml) and its layout dump compared with NAME.expected; the warnings printed
 # are compared with NAME.warnings (none may be printed when there is no such file). A
-# mismatch prints a unified diff.
+# mismatch prints a unified diff. A contents list must show the pages its headings are on
+# (../tools/toc_check.py).
 # Each NAME.md opens with front matter whose first line is a YAML comment saying what the
 # test checks ("# checks: ..."; the content parser ignores it); a test without one fails.
 # An .expected file whose first line is KNOWNBAD is a parked known failure (reported, not
@@ -44,6 +45,8 @@ for md in *.md; do
         echo "FAIL $name: warnings, and no $name.warnings expects any:"; cat "$warn"; fail=1
     elif ! python3 ../tools/layout_check.py "$got" --source "$md"; then
         echo "FAIL $name: layout invariants broken (tests/tools/layout_check.py)"; fail=1
+    elif ! python3 ../tools/toc_check.py "$got" --expect "$(grep -cE '^\[\[toc\]\]$|^toc: true$' "$md")"; then
+        echo "FAIL $name: the contents list's page numbers are wrong"; fail=1
     else
         echo "ok   $name"
     fi

@@ -109,6 +109,12 @@ EPS = 0.05          # rounding of the dump's 4 decimals and of the layout's sums
 OVERLAP = 0.1       # boxes must overlap more than this both ways to count
 ASC, DESC = 0.75, 0.25
 HANG_EM = 0.5
+CAP = 0.7           # a drop cap's ink above its baseline, in em (capitals and a quote mark)
+BOX_PAST = 6.0      # how far a box open at a page break may reach past the text area
+BOX_EPS = 1.0       # a line's slot (0.25 em below its baseline) may graze its box's edge
+# a heading's number from the layout ("I.", "I.1", "a)", "2.3"): not a word of the source;
+# taken off headings on both sides
+_HEADNUM = re.compile(r"^\s*(?:(?:[0-9]+|[IVXLCDM]+|[a-z])(?:[.)][0-9.)]*)?\s+)+")
 CONT_END = "↩↪⤶↵⏎\\"
 CONT_START = "↪→⤷"
 SHY = "\u00ad"
@@ -193,6 +199,13 @@ class Item:
         return self._box
 
     def _make_box(self):
+        if self.kind == "line" and "initial" in self.flags:
+            # a drop cap: a capital, whose ink stands on the baseline and reaches its cap
+            # height (not the ascender a line's slot allows for)
+            s = self.size
+            x0 = min((r.x0 for r in self.runs), default=0.0)
+            x1 = max((r.x1 for r in self.runs), default=0.0)
+            return (self.x + x0, self.y - CAP * s, self.x + x1, self.y + 0.02 * s)
         if self.kind == "line":
             s = self.size
             x0 = min((r.x0 for r in self.runs), default=0.0)
@@ -201,7 +214,7 @@ class Item:
         if self.kind == "image" and self.clip:
             x, y, w, h = self.clip
             return (x, y, x + w, y + h)
-        if self.kind in ("image", "rule", "link", "vrule", "fill", "qr"):
+        if self.kind in ("image", "rule", "link", "vrule", "fill", "qr", "box"):
             return (self.x, self.y, self.x + self.w, self.y + self.h)
         return (self.x, self.y, self.x, self.y)
 
@@ -288,7 +301,7 @@ _PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(.*) area=([\d.-]
 _LINE = re.compile(r"^  line x=(\S+) y=(\S+) w=(\S+) h=(\S+) r=(\S+)(.*)$")
 _STRIKE = re.compile(r'^    (?:strike|mark) x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
 _RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+) text="(.*)"$')
-_BOX = re.compile(r"^  (image|rule|link|vrule|fill|qr) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
+_BOX = re.compile(r"^  (image|rule|link|vrule|fill|qr|box) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
 _QR_REST = re.compile(r'^modules=(\d+) text="(.*)"$')
 _ROW = re.compile(r"^    row ([#.]+)$")
 _CLIP = re.compile(r" clip=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)$")
@@ -395,6 +408,9 @@ def parse_dump(text):
                         raise ValueError("dump line %d: cannot read the QR code %r" % (n, raw[:60]))
                     it.modules, it.qtext = int(qm.group(1)), _unescape(qm.group(2))
                     qr_item = it
+                elif it.kind == "box":  # open=SIDES: drawn open where a page broke it
+                    om = re.search(r"open=([trbl]+)", rest)
+                    it.flags = frozenset(om.group(1)) if om else frozenset()
             else:
                 m = _DEST.match(raw)
                 if not m:
@@ -531,6 +547,8 @@ class Source:
                     f.src, f.line, f.caption = kids[0].url, c.line, tokenize(_text(kids[0]))
                     self.figures.append(f)
                     continue
+                if _text(c).strip() == "[[toc]]":  # the contents list: made by the program
+                    continue
                 self.body += tokenize(_strip_attrs(_text(c)))
             elif t == "div" and "parallel" in c.classes and _parallel_ok(c):
                 # set side by side, row by row (layout/collect.c): read like a table, one
@@ -545,8 +563,9 @@ class Source:
                     self._first_h1 = s
                 if s.strip() and self._first_heading is None and len(self.body) - self._heading_words <= 12:
                     self._first_heading = s
-                self._heading_words += len(tokenize(s))
-                self.body += tokenize(s)
+                ws = tokenize(_HEADNUM.sub("", s))
+                self._heading_words += len(ws)
+                self.body += ws
             elif t == "code_block":
                 lit = c.literal.rstrip("\n")
                 self.code.append((c.line, lit.split("\n")))
@@ -621,6 +640,11 @@ def _check_zones(pg, out):
             # the measure: glyphs from the area's left edge (less the left hang) to its right
             # edge (plus the right hang)
             zb = (b[0] + hl, b[1], b[2] - hr, b[3])
+        elif it.kind == "box":
+            # a box broken by a page reaches past the text there (open=t/b), by at most 6 pt
+            zb = (b[0], b[1] + (BOX_PAST if "t" in it.flags else 0), b[2],
+                  b[3] - (BOX_PAST if "b" in it.flags else 0))
+            zb = (zb[0], min(zb[1], zb[3]), zb[2], max(zb[1], zb[3]))
         else:
             zb = b
         running = it.has("running") if it.kind == "line" else _is_running_rule(pg, it)
@@ -651,10 +675,38 @@ def _is_backdrop(pg, it):
         _inside((0.0, 0.0, pg.w, pg.h), it.box())
 
 
+def _contains(outer, inner, eps=EPS):
+    return _inside(inner, outer, eps)
+
+
+def _check_boxes(pg, out):
+    """A box (a tinted or ruled panel) holds what overlaps it: every line, image or rule
+    that touches it lies wholly inside it, and two boxes are apart or one holds the other."""
+    frames = [it for it in pg.items if it.kind == "box"]
+    for bx in frames:
+        fb = bx.box()
+        for it in pg.items:
+            if it is bx or it.kind in ("link", "dest", "fill") or (it.kind == "line" and not it.visible()):
+                continue
+            b = it.box()
+            ox = min(fb[2], b[2]) - max(fb[0], b[0])
+            oy = min(fb[3], b[3]) - max(fb[1], b[1])
+            if ox <= OVERLAP or oy <= OVERLAP:
+                continue
+            if it.kind == "line" and it.has("running"):
+                out.append(Problem("overlap", pg.n, "%s overlaps the running head %s" % (bx.describe(), it.describe())))
+            elif not _contains(fb, b, BOX_EPS):
+                if it.kind == "box" and _contains(b, fb, BOX_EPS):
+                    continue  # (it holds this one: seen from the other side)
+                out.append(Problem("overlap", pg.n, "%s reaches out of %s by %.1f x %.1f pt"
+                                   % (it.describe(), bx.describe(), ox, oy)))
+
+
 def _check_overlaps(pg, out):
+    _check_boxes(pg, out)
     boxes = []
     for it in pg.items:
-        if it.kind in ("link", "dest", "fill") or (it.kind == "line" and not it.visible()) or _is_backdrop(pg, it):
+        if it.kind in ("link", "dest", "fill", "box") or (it.kind == "line" and not it.visible()) or _is_backdrop(pg, it):
             continue
         boxes.append((it.overlap_box(), it))
     boxes.sort(key=lambda t: t[0][1])
@@ -896,6 +948,24 @@ class _Table:
         return [(xs[i + 1] - xs[i] - gap) if i + 1 < len(xs) else right - xs[i] for i in range(len(xs))]
 
 
+def _column_pitch(pg, lines):
+    """On a page set in columns, how far one column is from the next (from where the body's
+    lines that are not table cells start); None on a page of one column."""
+    ax, _, aw, _ = pg.area
+    count = {}
+    for it in lines:
+        if it.visible() and not it.has("cell") and not it.has("running") and not it.has("marker") \
+                and it.w < 0.55 * aw:
+            x = round(it.x - ax, 1)
+            count[x] = count.get(x, 0) + 1
+    starts = sorted(count)
+    # (a column's lines start at one x; a right-set line alone does not make a column)
+    far = [x for x in starts if x > 0.4 * aw and count[x] >= 3]
+    if not far or not any(x < 0.05 * aw for x in starts):
+        return None
+    return far[0]
+
+
 def _collect(pages):
     """Streams of the dump: cover, body (with table tokens), notes per page, captions per
     image, tables."""
@@ -910,7 +980,35 @@ def _collect(pages):
             tbl.expect_repeat = True
         page_notes = []
         cap = None
+        lines = [it for it in pg.items if it.kind == "line"]
+        # a heading's first line: the first heading line after its destination (the outline's)
+        firsts, dest = set(), False
         for it in pg.items:
+            if it.kind == "dest":
+                dest = True
+            elif it.kind == "line" and it.has("heading") and dest:
+                firsts.add(id(it))
+                dest = False
+            elif it.kind == "line" and it.visible():
+                dest = False
+        pitch = _column_pitch(pg, lines)
+        for k, it in enumerate(lines):
+            # the contents list's title and entries, made by the program from the headings
+            # (tests/tools/toc_check.py checks them): not words of the source
+            if it.has("heading") and k + 1 < len(lines) and lines[k + 1].has("toc"):
+                it.flags = it.flags | {"toc"}
+            # a heading's number from the layout
+            if it.has("heading") and id(it) in firsts:
+                it._text = _HEADNUM.sub("", it.text)
+            # a drop cap: the first letters of its paragraph's first line, read with it
+            if it.has("initial"):
+                first = next((l for l in lines[:k][::-1] if l.para and l.para[1] == 1), None)
+                if first is not None:
+                    first._text = it.text.strip() + first.text
+                it.flags = it.flags | {"toc"}
+        for it in pg.items:
+            if it.kind == "line" and it.has("toc"):
+                continue
             if it.kind == "image":
                 cap = None
                 if pg.kind != "cover":
@@ -951,7 +1049,10 @@ def _collect(pages):
                 if tbl.phase == "repeat":
                     continue
                 tbl.expect_repeat = False
-                tbl.cols.setdefault(round(it.x - pg.area[0], 1), _Stream()).lines.append((it, pg.n))
+                dx = it.x - pg.area[0]
+                if pitch and dx >= pitch - EPS:  # a table or parallel text carried to the next column
+                    dx -= pitch * int((dx + EPS) // pitch)
+                tbl.cols.setdefault(round(dx, 1), _Stream()).lines.append((it, pg.n))
             else:
                 tbl = None          # a table holds cells only: this line is after it
                 if not body_tokens or body_tokens[-1][0] != "stream":

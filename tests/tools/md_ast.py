@@ -2,7 +2,7 @@
 """md_ast.py: a content file's Markdown as pamphlet's parser sees it.
 
 pamphlet parses Markdown with libcmark-gfm (CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES, the
-strikethrough, table and autolink extensions; src/input/content.c). Checkers that compare
+strikethrough, table, autolink and tasklist extensions; src/input/content.c). Checkers that compare
 what the program set with what was written must read the source the same way: a regular
 expression reader of real-world Markdown (setext headings, lazy continuation lines,
 indented code, HTML blocks, link reference definitions) reports its own mistakes as the
@@ -236,7 +236,7 @@ def parse(text, line_offset=0):
 def _parse(text, line_offset=0):
     core, ext = _load()
     p = core.cmark_parser_new(OPT_SMART | OPT_FOOTNOTES | OPT_SOURCEPOS)
-    for e in (b"strikethrough", b"table", b"autolink"):
+    for e in (b"strikethrough", b"table", b"autolink", b"tasklist"):
         x = core.cmark_find_syntax_extension(e)
         if x:
             core.cmark_parser_attach_syntax_extension(p, x)

@@ -115,6 +115,37 @@ class Goldens(unittest.TestCase):
         got = classes(edit(text, ls[2], lambda l: setf(l, "y", y + 3)), src)
         self.assertIn("overlap", got)
 
+    def test_boxes(self):
+        text, src = golden("boxes")
+        bx = item_lines(text, lambda l: l.startswith("  box ") and "open=" not in l and getf(l, "w") > 100)[0]
+        line = text.split("\n")[bx]
+        x, y, w, h = (getf(line, k) for k in "xywh")
+        # a box moved down by half its height: the text inside reaches out of its top
+        self.assertIn("overlap", classes(edit(text, bx, lambda l: setf(l, "y", y + h / 2)), src))
+        # a box moved half off its text: the text inside reaches out of it
+        self.assertIn("overlap", classes(edit(text, bx, lambda l: setf(l, "x", x + w / 2)), src))
+        # a box closed at both ends that passes the text area is outside it
+        self.assertIn("area", classes(edit(text, bx, lambda l: setf(l, "y", 2)), src))
+        # an open box may reach past the text area where it is open, but not further
+        ob = item_lines(text, lambda l: l.startswith("  box ") and "open=b" in l)[0]
+        oline = text.split("\n")[ob]
+        self.assertNotIn("area", classes(edit(text, ob, lambda l: setf(l, "h", getf(oline, "h") + 1)), src))
+        self.assertIn("area", classes(edit(text, ob, lambda l: setf(l, "h", getf(oline, "h") + 12)), src))
+
+    def test_dropcap_and_contents(self):
+        text, src = golden("dropcap")
+        self.assertEqual(classes(text, src), set())
+        ini = item_lines(text, lambda l: l.endswith(" initial"))[0]
+        # the drop cap over the line above its paragraph's first line
+        self.assertIn("overlap", classes(edit(text, ini, lambda l: setf(l, "y", getf(l, "y") - 30)), src))
+        # the drop cap's letter lost
+        self.assertIn("words", classes(delete(text, ini), src))
+        text, src = golden("toc")
+        # a word added to a contents entry is not checked here (toc_check.py does), but a
+        # body heading's words still are
+        hs = item_lines(text, lambda l: l.endswith(" heading"))
+        self.assertIn("words", classes(edit(text, hs[1] + 1, lambda l: re.sub(r'text="(1\W+)', r'text="\1Zyzzogeton ', l, count=1)), src))
+
     def test_words(self):
         text, src = golden("footnotes")
         ls = item_lines(text, body_line)

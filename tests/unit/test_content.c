@@ -409,6 +409,61 @@ static void test_divs_and_attrs(void **st)
     pm_doc_drop(d);
 }
 
+/* Where attributes were written; a div indented under a list item is in the item; the
+ * contents list as a paragraph '[[toc]]' or from the front matter. */
+static void test_attr_places_and_toc(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n"
+                      "# Über die *Lage* {.unnumbered}\n"          /* line 4 */
+                      "\n"
+                      "A paragraph\nover two lines. {.right}\n"    /* lines 6, 7 */
+                      "\n"
+                      "1. An item.\n"                               /* line 9 */
+                      "\n"
+                      "   ::: aside\n"                              /* line 11 */
+                      "   In the item.\n"
+                      "   :::\n"
+                      "\n"
+                      "2. Another.\n"
+                      "\n"
+                      "[[toc]]\n"
+                      "\n"
+                      "[[toc]] is not alone here.\n");
+    const pm_block *b = d->blocks;
+    assert_int_equal(d->nblocks, 5);
+    assert_int_equal(b[0].attrs.line, 4);
+    assert_int_equal(b[0].attrs.col, 19); /* characters, not bytes */
+    assert_int_equal(b[1].attrs.line, 7);
+    assert_int_equal(b[1].attrs.col, 17);
+    assert_int_equal(b[2].kind, PM_BLK_LIST);
+    assert_int_equal(b[2].nkids, 2); /* one list: the div did not end it */
+    const pm_block *item = &b[2].kids[0];
+    assert_int_equal(item->nkids, 2);
+    assert_int_equal(item->kids[1].kind, PM_BLK_DIV);
+    assert_int_equal(item->kids[1].attrs.line, 11);
+    assert_int_equal(item->kids[1].attrs.col, 4);
+    assert_string_equal(item->kids[1].kids[0].text.utf8, "In the item.");
+    assert_int_equal(b[3].kind, PM_BLK_TOC);
+    assert_int_equal(b[4].kind, PM_BLK_PARA);
+    pm_doc_drop(d);
+
+    d = parse("---\ntitle: T\ntoc: true\n---\n# One\n\nText.\n");
+    assert_int_equal(d->meta.toc, 1);
+    assert_int_equal(d->nblocks, 4); /* the list first, on a page of its own */
+    assert_int_equal(d->blocks[0].kind, PM_BLK_TOC);
+    assert_int_equal(d->blocks[1].kind, PM_BLK_PAGEBREAK);
+    assert_int_equal(d->blocks[2].kind, PM_BLK_HEADING);
+    pm_doc_drop(d);
+
+    d = parse("---\ntitle: T\ntoc: true\n---\n# One\n\n[[toc]]\n\nText.\n"); /* placed: not twice */
+    assert_int_equal(d->nblocks, 3);
+    assert_int_equal(d->blocks[1].kind, PM_BLK_TOC);
+    pm_doc_drop(d);
+
+    const char *t = "---\ntitle: T\ntoc: maybe\n---\nText.\n";
+    expect_error(t, strlen(t), "dir/doc.md:3:6: error: toc: 'maybe' is not true or false");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup(test_limits, setup),
         cmocka_unit_test_setup(test_trimmed_end, setup),
         cmocka_unit_test_setup(test_divs_and_attrs, setup),
+        cmocka_unit_test_setup(test_attr_places_and_toc, setup),
     };
     return cmocka_run_group_tests_name("content parser", tests, NULL, NULL);
 }

@@ -335,6 +335,50 @@ static void test_numbers(void **st)
     assert_int_equal(strlen(small), 3);
 }
 
+/* A box's START and END marks weigh nothing: a box that is not kept together breaks where
+ * text would; one kept together is never broken, so the page ends before it (after the
+ * glue that sets it apart); the break right after a kept box is legal again. */
+static void test_box_keep(void **st)
+{
+    for (int keep = 0; keep < 2; keep++) {
+        world w;
+        world_init(&w, 10);
+        vbox box = {.keep = keep};
+        para(&w, 6);
+        pm_vglue(&w.vl, GRID, 0);
+        size_t start = w.vl.n;
+        pm_vpush(&w.vl, V_BOX_START)->box = &box;
+        pm_vpenalty(&w.vl, PM_INF_PENALTY);
+        para(&w, 6);
+        pm_vpenalty(&w.vl, PM_INF_PENALTY);
+        pm_vpush(&w.vl, V_BOX_END)->box = &box;
+        pm_vglue(&w.vl, 0, 0);
+        para(&w, 3);
+        page_break r = find(&w, 0, 0, 0);
+        if (keep) {
+            assert_int_equal(r.best, start - 1); /* at the glue before the box */
+            assert_int_equal(count_lines(&w, 0, r.best), 6);
+        } else {
+            assert_true(r.best > start);         /* inside it: 6 + 1 space + 3 lines */
+            assert_int_equal(count_lines(&w, 0, r.best), 9);
+        }
+        page_break r2 = find(&w, r.best + 1, 0, 0);
+        assert_true(r2.end);
+        world_free(&w);
+    }
+    /* a glue right after a box's END is a legal break (as after a line) */
+    world w;
+    world_init(&w, 10);
+    vbox box = {.keep = 1};
+    pm_vpush(&w.vl, V_BOX_START)->box = &box;
+    para(&w, 3);
+    pm_vpush(&w.vl, V_BOX_END)->box = &box;
+    size_t after = w.vl.n;
+    pm_vglue(&w.vl, 0, 0);
+    assert_true(vlist_legal(w.vl.v, 0, after));
+    world_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,7 +387,7 @@ int main(void)
         cmocka_unit_test(test_forced),          cmocka_unit_test(test_figure_floats),
         cmocka_unit_test(test_note_takes_room), cmocka_unit_test(test_note_split),
         cmocka_unit_test(test_carried_note),    cmocka_unit_test(test_share_columns),
-        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers),         cmocka_unit_test(test_box_keep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -206,7 +206,7 @@ static void test_cover_keys(void **st)
     pm_spec_drop(s);
     expect_error("cover:\n  image: poster\n", "bad.yaml:2:10: error: cover.image: 'poster' is not one of: frame, full-page");
     expect_error("cover:\n  title: on-top\n", "cover.title: 'on-top' is not one of: above, below, over");
-    expect_error("cover:\n  background: blue\n", "bad.yaml:2:15: error: cover.background: 'blue' is not a colour");
+    expect_error("cover:\n  background: bleu\n", "bad.yaml:2:15: error: cover.background: 'bleu' is not a colour");
     expect_error("cover:\n  title-band-opacity: 2\n", "cover.title-band-opacity: 2 is out of range (0 to 1)");
     expect_error("cover:\n  logo: {position: middle}\n", "cover.logo.position: 'middle' is not one of: top-left");
     expect_error("back-cover:\n  qr: {size: 2mm}\n", "bad.yaml:2:14: error: back-cover.qr.size: '2mm' is out of range");
@@ -278,6 +278,85 @@ static void test_inheritance(void **st)
     assert_non_null(strstr(msgs, "missing.yaml:2:10: error: extends: cannot find layout 'nowhere.yaml'"));
 }
 
+/* Styles: built in, defined and changed by layouts, their fonts over the roles'; colours;
+ * the contents list's and the openings' keys. */
+static void test_styles(void **st)
+{
+    int rc;
+    pm_spec *s = pm_spec_new_default();
+    const pm_style_spec *box = pm_spec_style(s, "box");
+    assert_non_null(box);
+    assert_true(fabs(box->tint[0] - 0xf1 / 255.0) < 1e-9);
+    assert_null(pm_spec_style(s, "nothing"));
+    assert_ptr_equal(pm_style_font(s, box, &s->body), &s->body); /* no font of its own */
+    const pm_style_spec *pq = pm_spec_style(s, "pullquote");
+    const pm_font_spec *f = pm_style_font(s, pq, &s->body);
+    assert_true(fabs(pm_font_size(s, f) - 13) < 1e-9);
+    assert_true(fabs(pm_font_leading(s, f) - 16.9) < 1e-9); /* the body's leading, scaled */
+    assert_int_equal(f->italic, 1);
+    assert_string_equal(f->family, s->body.family);
+    assert_ptr_equal(pm_style_font(s, pq, &s->caption), &s->caption); /* (not a role it covers) */
+    pm_spec_drop(s);
+
+    s = parse("child.yaml", "fonts:\n  body: {size: 11pt}\n"
+                            "styles:\n"
+                            "  box: {tint: none}\n"
+                            "  notice:\n"
+                            "    font: {weight: bold, color: navy}\n"
+                            "    border-color: \"#036\"\n"
+                            "    keep-together: true\n"
+                            "  plain:\n"
+                            "headings: {numbering: \"1.1\", h3: {numbering: \"a)\"}}\n"
+                            "toc: {levels: 3, title: Inhalt, font: {size: 9pt}}\n"
+                            "openings: {after: h2, drop-cap: {lines: 2}, first-line: 3}\n",
+              &rc);
+    assert_int_equal(rc, PM_OK);
+    box = pm_spec_style(s, "box");
+    assert_true(box->tint[0] < 0);      /* changed by the child */
+    assert_true(box->border.v > 0);     /* the rest as it was */
+    const pm_style_spec *n = pm_spec_style(s, "notice");
+    assert_non_null(n);
+    assert_int_equal(n->keep, 1);
+    assert_true(fabs(n->border_color[1] - 0x33 / 255.0) < 1e-9 && fabs(n->border_color[2] - 0x66 / 255.0) < 1e-9);
+    assert_int_equal(n->at.line, 5);
+    f = pm_style_font(s, n, &s->body);
+    assert_int_equal(f->weight, 700);
+    assert_true(fabs(f->color[2] - 128 / 255.0) < 1e-9);
+    assert_true(fabs(pm_font_size(s, f) - 11) < 1e-9); /* the body's size, as the child set it */
+    assert_non_null(pm_spec_style(s, "plain"));
+    assert_int_equal(pm_spec_style(s, "plain")->align, -1);
+    assert_string_equal(s->numbering, "1.1");
+    assert_string_equal(s->h[2].numbering, "a)");
+    assert_null(s->h[1].numbering);
+    assert_int_equal(s->toc.levels, 3);
+    assert_string_equal(s->toc.title, "Inhalt");
+    assert_true(fabs(pm_font_size(s, &s->toc.font) - 9) < 1e-9);
+    assert_int_equal(s->opening.after, 2);
+    assert_int_equal(s->opening.drop_lines, 2);
+    assert_int_equal(s->opening.first_line, 3);
+    pm_spec_drop(s);
+
+    double rgb[3];
+    assert_int_equal(pm_color_parse("#abc", rgb), 0);
+    assert_true(fabs(rgb[0] - 0xaa / 255.0) < 1e-9 && fabs(rgb[2] - 0xcc / 255.0) < 1e-9);
+    assert_int_equal(pm_color_parse("DarkRed", rgb), 0);
+    assert_true(fabs(rgb[0] - 0x8b / 255.0) < 1e-9 && rgb[1] == 0);
+    assert_int_equal(pm_color_parse("#12345", rgb), -1);
+    assert_int_equal(pm_color_parse("#12345g", rgb), -1);
+    assert_int_equal(pm_color_parse("blurple", rgb), -1);
+
+    expect_error("styles:\n  box: {bordr: 1pt}\n", "bad.yaml:2:9: error: unknown layout key 'styles.box.bordr'");
+    expect_error("styles:\n  box: {bordr: 1pt}\n", "did you mean 'border'?");
+    expect_error("styles:\n  box: {tint: \"#12345\"}\n", "bad.yaml:2:15: error: styles.box.tint: '#12345' is not a colour");
+    expect_error("styles:\n  columns: {align: center}\n", "bad.yaml:2:3: error: styles.columns: 'columns' is a class");
+    expect_error("styles:\n  2col: {align: center}\n", "'2col' is not a class name");
+    expect_error("styles: [box]\n", "styles: expected a mapping of classes to styles");
+    expect_error("styles:\n  box: {font: {size: 90em}}\n", "bad.yaml:2:22: error: styles.box: comes to size 900.0 pt");
+    expect_error("openings: {first-line: lots}\n", "openings.first-line: 'lots' is not one of: none, smallcaps");
+    expect_error("openings: {after: h4}\n", "openings.after: 'h4' is not one of: h1, h2, h3, none");
+    expect_error("toc: {levels: 4}\n", "toc.levels: 4 is out of range");
+}
+
 static void test_shipped_layouts(void **st)
 {
     pm_spec *s;
@@ -300,6 +379,7 @@ int main(void)
         cmocka_unit_test_setup(test_billion_laughs_refused, setup),
         cmocka_unit_test_setup(test_inheritance, setup),
         cmocka_unit_test_setup(test_shipped_layouts, setup),
+        cmocka_unit_test_setup(test_styles, setup),
     };
     return cmocka_run_group_tests_name("layout spec", tests, NULL, NULL);
 }

@@ -210,6 +210,121 @@ def verdict(value, limit):
     return "PASS" if value <= limit else "FAIL"
 
 
+# ---- Typst 0.14 side by side (issue 16) ----
+
+TYPST_DOCS = (("1917", "content/1917.md", 1), ("common-sense", "content/common-sense.md", 1),
+              ("cs8", "content/common-sense.md", 8))
+
+
+def make_typst_inputs(out, name, src, reps):
+    """build-bench/typst/NAME/NAME.md (Common Sense 8 times for cs8, footnotes renamed per
+    copy) and NAME.typ (bench/md2typ.py), with the images beside them (watchlat and Typst
+    both take them from there)."""
+    d = os.path.join(out, "typst", name)
+    os.makedirs(d, exist_ok=True)
+    img = os.path.join(d, "images")
+    if not os.path.isdir(img):
+        import shutil
+        shutil.copytree(os.path.join(ROOT, "content", "images"), img)
+    md = os.path.join(d, name + ".md")
+    if reps == 1:
+        text = open(os.path.join(ROOT, src), encoding="utf-8").read()
+    else:
+        text = open(os.path.join(ROOT, src), encoding="utf-8").read()
+        m = re.match(r"---\n.*?\n---\n", text, re.S)
+        fm, b = text[:m.end()], text[m.end():]
+        parts = [fm]
+        for r in range(reps):
+            parts.append(re.sub(r"\[\^([^\]\s]+)\]", lambda m: f"[^r{r}-{m.group(1)}]", b).rstrip("\n") + "\n\n")
+        text = "".join(parts)
+    with open(md, "w", encoding="utf-8") as f:
+        f.write(text)
+    typ = os.path.join(d, name + ".typ")
+    r = sh(["python3", "bench/md2typ.py", md, typ])
+    if r.returncode:
+        sys.exit(f"bench: md2typ {md} failed: {r.stderr}")
+    return md, typ
+
+
+def typst_bench(a, prog, out):
+    """First build and one-word-edit rebuild, Typst (in process, bench/typst.js) against
+    pamphlet (first build: a whole run; rebuild: --watch, reading PDF + booklet, through
+    watchlat), on 1917, Common Sense and Common Sense 8 times. Returns rows for the table,
+    or None when the node binding is not installed."""
+    mods = a.typst_modules
+    if not os.path.isdir(os.path.join(mods, "@myriaddreamin", "typst-ts-node-compiler")):
+        print(f"Typst: no node binding in {mods} (npm unreachable?): Typst comparison skipped", flush=True)
+        return None, None
+    rows, raw = [], {}
+    for name, src, reps in TYPST_DOCS:
+        md, typ = make_typst_inputs(out, name, src, reps)
+        runs = a.typst_runs if reps == 1 else max(2, a.typst_runs // 2)
+        pdf = os.path.join(out, "typst", name, name + "-typst.pdf")
+        print(f"Typst vs pamphlet on {name}: {runs} first builds each, interleaved, "
+              f"{a.typst_edits} edits per Typst run, {a.edits} pamphlet --watch edits ...", flush=True)
+        ty_first, ty_lat, pm_first, pm_first_b, ty_pages = [], [], [], [], 0
+        pm_cmd = [prog, md, "-q", "-o", os.path.join(out, "typst", name, name + ".pdf")]
+        pm_cmd_b = pm_cmd + ["--booklet", os.path.join(out, "typst", name, name + "-booklet.pdf")]
+        check_run("pamphlet " + name, pm_cmd_b)
+        for i in range(runs + 1):  # run 0: warm-up
+            order = [0, 1, 2] if i % 2 else [2, 1, 0]
+            for k in order:
+                if k == 0:
+                    r = sh(["node", "bench/typst.js", mods, typ, "fonts", pdf, str(a.typst_edits)])
+                    line = next((l for l in r.stdout.splitlines() if l.startswith("TYPST status=ok")), None)
+                    if not line:
+                        sys.exit(f"bench: Typst on {typ} failed:\n{r.stdout}\n{r.stderr[-3000:]}")
+                    t = kv(line)
+                    ty_pages = int(t["pages"])
+                    if i:
+                        ty_first.append(float(t["first_ms"]))
+                        ty_lat += [float(x) for x in t["lat"].split(",")]
+                else:
+                    w, _, _, rc = run_once(pm_cmd if k == 1 else pm_cmd_b)
+                    if rc:
+                        sys.exit(f"bench: pamphlet {name} failed")
+                    if i:
+                        (pm_first if k == 1 else pm_first_b).append(w * 1e3)
+        watch = {}
+        for booklet in (False, True):
+            cmd = [os.path.join(out, "watchlat"), "-n", str(a.edits), "-p", prog] + (["--booklet"] if booklet else []) + [md]
+            r = sh(cmd)
+            line = next((l for l in r.stdout.splitlines() if l.startswith("WATCHLAT")), "WATCHLAT status=error")
+            watch[booklet] = kv(line)
+            if watch[booklet].get("status") != "ok":
+                sys.exit(f"bench: watchlat {name} failed: {line}\n{r.stderr[-2000:]}")
+        pages = pdf_pages(os.path.join(out, "typst", name, name + ".pdf"))
+        med = statistics.median
+        tf, tl = med(ty_first), med(ty_lat)
+        pf, pfb = med(pm_first), med(pm_first_b)
+        wr, wb = float(watch[False]["median_ms"]), float(watch[True]["median_ms"])
+        lim = 1.0 if reps > 1 else 0.8
+        label = f"{name} ({pages} pages; Typst {ty_pages})"
+        rows.append((f"{label}: first build, Typst / pamphlet / pamphlet + booklet",
+                     f"{tf:.0f} / {pf:.0f} / {pfb:.0f} ms", f"{pf / tf:.2f} × Typst",
+                     "≤ 0.25 × Typst", verdict(pf / tf, 0.25)))
+        rows.append((f"{label}: one-word edit, Typst incremental / pamphlet --watch / + booklet",
+                     f"{tl:.1f} / {wr:.1f} / {wb:.1f} ms", f"{wb / tl:.2f} × Typst (with booklet)",
+                     f"≤ {lim} × Typst", verdict(wb / tl, lim)))
+        raw[name] = {"typst_first_ms": ty_first, "typst_edit_ms": ty_lat, "pm_first_ms": pm_first,
+                     "pm_first_booklet_ms": pm_first_b, "watch": watch[False], "watch_booklet": watch[True],
+                     "pages": pages, "typst_pages": ty_pages}
+    return rows, raw
+
+
+def print_typst(rows):
+    header = ("Typst 0.14 side by side (medians)", "Typst / pamphlet", "ratio", "target", "result")
+    w = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    print()
+    for r in [header] + rows:
+        print("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r)).rstrip())
+    print("Typst first build: in process, NodeCompiler.create() to the PDF in memory (node's start-up not "
+          "counted); pamphlet's: the whole run, start-up included. Edits: Typst pdf() after addSource() of "
+          "the edited text, in process; pamphlet: edit written to the PDF(s) renamed into place (watchlat).")
+    return ["", "## Typst 0.14 side by side", "", "| " + " | ".join(header) + " |",
+            "| " + " | ".join("---" for _ in header) + " |"] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pamphlet", default="./pamphlet")
@@ -220,9 +335,14 @@ def main():
     ap.add_argument("--edits", type=int, default=20, help="edits in the watch mode benchmark")
     ap.add_argument("--results", default="bench/results.md")
     ap.add_argument("--quick", action="store_true", help="few runs, to try the benchmark out")
+    ap.add_argument("--typst-modules", default="build/typst-node/node_modules",
+                    help="node_modules holding @myriaddreamin/typst-ts-node-compiler (mk/bench.mk installs it)")
+    ap.add_argument("--typst-runs", type=int, default=5, help="first builds of each program per document")
+    ap.add_argument("--typst-edits", type=int, default=10, help="edits per Typst run")
+    ap.add_argument("--typst-only", action="store_true", help="only the Typst comparison")
     a = ap.parse_args()
     if a.quick:
-        a.runs, a.book_runs, a.rounds, a.edits = 3, 1, 3, 4
+        a.runs, a.book_runs, a.rounds, a.edits, a.typst_runs, a.typst_edits = 3, 1, 3, 4, 2, 4
     os.chdir(ROOT)
     out = a.bin
     os.makedirs(out, exist_ok=True)
@@ -240,6 +360,12 @@ def main():
     print(f"commit:  {commit()}")
     print(f"load average at start: {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}")
     print()
+
+    if a.typst_only:
+        trows, _ = typst_bench(a, prog, out)
+        if trows:
+            print_typst(trows)
+        return
 
     def cases(src, tag):
         o = os.path.join(out, tag)
@@ -281,6 +407,7 @@ def main():
     line = next((l for l in r.stdout.splitlines() if l.startswith("WATCHLAT")), "WATCHLAT status=error")
     watch = kv(line)
     sys.stdout.write(r.stderr)
+    trows, traw = typst_bench(a, prog, out)
     load1 = os.getloadavg()
     elapsed = time.perf_counter() - t_start
 
@@ -373,6 +500,9 @@ def main():
               "result")
     npass = sum(1 for r in rows if r[-1] == "PASS")
     nfail = sum(1 for r in rows if r[-1].startswith("FAIL"))
+    for r in trows or []:
+        npass += r[-1] == "PASS"
+        nfail += r[-1] == "FAIL"
     meta = [f"Date: {started:%Y-%m-%d %H:%M %Z}",
             f"Machine: {machine()}",
             f"Commit: {commit()}",
@@ -397,6 +527,8 @@ def main():
     md += [f"- {m}" for m in meta]
     md += ["", "| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     md += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    if trows:
+        md += print_typst(trows)
     md += ["", "Floor: bench/floor.c, the same paragraphs (every block between blank lines, markup left in) "
            "wrapped by Pango (justified) on the A5 pages of layouts/a5.yaml and written with Cairo. Times are "
            "wall time from fork to wait4, start-up included; CPU is user + system time; peak memory is the "
@@ -409,7 +541,8 @@ def main():
     print(f"\nwritten: {a.results}")
     raw = {"date": started.isoformat(), "machine": machine(), "commit": commit(), "load": [load0, load1],
            "1917": r1917, "common-sense": rcs, "book": rbook,
-           "pages": {"1917": pages1917, "book": pages_book, "book_reps": reps}, "paragraphs": para, "watch": watch}
+           "pages": {"1917": pages1917, "book": pages_book, "book_reps": reps}, "paragraphs": para, "watch": watch,
+           "typst": traw}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(raw, f, indent=1)
 

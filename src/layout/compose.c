@@ -163,8 +163,7 @@ int pm_trial_good(const pm_para_style *st, int nlines, int dl, const pm_para_tri
 static int try_para(fstate *fs, int vp, int dl, pm_para_trial *t)
 {
     vpara *P = &fs->paras[vp];
-    if (!P->shaped) P->shaped = pm_para_shape(fs->set, P->text, &P->st);
-    pm_para_try(fs->set, P->shaped, P->loose + dl, t);
+    pm_para_try_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + dl, t);
     return pm_trial_good(&P->st, P->nlines, dl, t);
 }
 
@@ -269,7 +268,7 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
     if (best_vp < 0) return 0;
     vpara *P = &fs->paras[best_vp];
     pm_para pp;
-    pm_para_break(fs->set, P->shaped, P->loose + best_dl, fs->a, &pp);
+    pm_para_break_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + best_dl, fs->a, &pp);
     P->loose += best_dl;
     splice_para(fs, vl, best_vp, &pp);
     return 1;

@@ -105,6 +105,15 @@ void pm_para_try(pm_setter *s, pm_shaped *p, int looseness, pm_para_trial *out);
 /* Shape and break in one go. */
 void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out);
 
+/* pm_para_try and pm_para_break for a paragraph the run set with pm_para_set (text, st):
+ * in watch mode from the setter's kept paragraph when a run before asked the same (what
+ * the page builder tries on every page comes again on every rebuild), else on *p, shaped
+ * first if NULL (the caller owns it). The lines live as long as pm_para_set's. */
+void pm_para_try_kept(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p, int looseness,
+                      pm_para_trial *out);
+void pm_para_break_kept(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p, int looseness,
+                        pm_arena *a, pm_para *out);
+
 /* Set a short single-line string (running heads, list markers) in a font; x positions
  * start at 0. Returns the line, which the setter keeps (the same strings come on many
  * pages); a is not used. */

@@ -11,11 +11,18 @@
 #include "base/diag.h"
 #include "text/para-imp.h"
 
-/* A paragraph kept between the runs of watch mode, with the arena holding its lines. */
+/* A paragraph kept between the runs of watch mode, with the arena holding its lines, and
+ * what the page builder asked of it besides: trials and settings at other loosenesses
+ * (pm_para_try_kept, pm_para_break_kept). */
+#define KEPT_LOOSE 4
 typedef struct cached_para {
     pm_arena *arena;
     pm_para para;
     unsigned gen;
+    int ntrials, nalts;
+    int trial_loose[KEPT_LOOSE], alt_loose[KEPT_LOOSE];
+    pm_para_trial trials[KEPT_LOOSE];
+    pm_para alts[KEPT_LOOSE];
 } cached_para;
 
 static void cached_free(void *p)
@@ -350,6 +357,51 @@ void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_
     if (c) {
         c->para = *out;
         g_hash_table_insert(s->cache, key, c);
+    }
+}
+
+/* The kept paragraph of text set in style st, in watch mode (NULL otherwise). */
+static cached_para *kept(pm_setter *s, const pm_text *text, const pm_para_style *st)
+{
+    if (!s->cache) return NULL;
+    GBytes *key = cache_key(text, st);
+    cached_para *c = g_hash_table_lookup(s->cache, key);
+    g_bytes_unref(key);
+    return c;
+}
+
+void pm_para_try_kept(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p, int looseness,
+                      pm_para_trial *out)
+{
+    cached_para *c = kept(s, text, st);
+    for (int i = 0; c && i < c->ntrials; i++)
+        if (c->trial_loose[i] == looseness) {
+            *out = c->trials[i];
+            return;
+        }
+    if (!*p) *p = pm_para_shape(s, text, st);
+    pm_para_try(s, *p, looseness, out);
+    if (c && c->ntrials < KEPT_LOOSE) {
+        c->trial_loose[c->ntrials] = looseness;
+        c->trials[c->ntrials++] = *out;
+    }
+}
+
+void pm_para_break_kept(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p, int looseness,
+                        pm_arena *a, pm_para *out)
+{
+    cached_para *c = kept(s, text, st);
+    for (int i = 0; c && i < c->nalts; i++)
+        if (c->alt_loose[i] == looseness) {
+            *out = c->alts[i];
+            return;
+        }
+    if (!*p) *p = pm_para_shape(s, text, st);
+    int keep = c && c->nalts < KEPT_LOOSE;
+    pm_para_break(s, *p, looseness, keep ? c->arena : a, out);
+    if (keep) {
+        c->alt_loose[c->nalts] = looseness;
+        c->alts[c->nalts++] = *out;
     }
 }
 

@@ -290,6 +290,11 @@ pm_session *pm_session_new(int keep)
     return s;
 }
 
+void pm_session_changed(pm_session *s, const char *path)
+{
+    pm_imgcache_forget(s->images, path); /* the content and layouts are read every run */
+}
+
 void pm_session_forget_fonts(pm_session *s)
 {
     pm_setter_drop(s->set);

@@ -52,6 +52,9 @@ void pm_session_drop(pm_session *s);
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info);
 /* The files the last run read (content, layout chain, images) and the fonts folder. */
 int pm_session_inputs(pm_session *s, const char *const **paths);
+/* An input (one of pm_session_inputs' paths) changed on disk: read it again on the next
+ * run even if its size, time and inode look as before. */
+void pm_session_changed(pm_session *s, const char *path);
 /* Fonts changed on disk: load them again on the next run. */
 void pm_session_forget_fonts(pm_session *s);
 

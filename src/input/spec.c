@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/colour.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/yamltree.h"
@@ -224,6 +225,8 @@ static int want_scalar(apply_ctx *c, const pm_ynode *n)
 {
     if (n->kind == PM_Y_SCALAR) return 1;
     bad(c, n, "expected a single value, found %s", pm_yaml_kind_name(n->kind));
+    if (n->kind == PM_Y_MAP) pm_hint("braces make a mapping in YAML: quote a value that contains them, as in \"{page}\"");
+    else if (n->kind == PM_Y_SEQ) pm_hint("brackets make a list in YAML: quote a value that contains them");
     return 0;
 }
 
@@ -414,19 +417,28 @@ static void apply_weight(apply_ctx *c, char *p, const pm_ynode *v)
     *(int *)p = (int)w;
 }
 
-/* F_COLOR: "#rrggbb" into three doubles from 0 to 1. */
+void pm_spec_add_cmyk(pm_spec *s, const pm_colour *c)
+{
+    for (int i = 0; i < s->ncmyk; i++)
+        if (!memcmp(s->cmyk[i].cmyk, c->cmyk, sizeof c->cmyk)) return;
+    if (s->ncmyk < PM_SPEC_MAX_CMYK) s->cmyk[s->ncmyk++] = *c;
+}
+
+/* F_COLOR: a colour (base/colour.h) into three doubles from 0 to 1; a CMYK colour is
+ * also remembered in the spec's list of CMYK colours, which the PDF gets as inks. */
 static void apply_color(apply_ctx *c, char *p, const pm_ynode *v)
 {
     if (!want_scalar(c, v)) return;
-    unsigned r, g, b;
-    if (strlen(v->str) != 7 || sscanf(v->str, "#%2x%2x%2x", &r, &g, &b) != 3) {
-        bad(c, v, "'%s' is not a colour like \"#1a1a1a\" (quote it in YAML)", v->str);
+    pm_colour col;
+    char why[300];
+    const char *near;
+    if (pm_colour_parse(v->str, &col, why, sizeof why, &near) < 0) {
+        bad(c, v, "%s", why);
+        if (near) pm_hint("did you mean '%s'?", near);
         return;
     }
-    double *col = (double *)p;
-    col[0] = r / 255.0;
-    col[1] = g / 255.0;
-    col[2] = b / 255.0;
+    memcpy(p, col.rgb, sizeof col.rgb);
+    if (col.is_cmyk) pm_spec_add_cmyk(c->s, &col);
 }
 
 /* F_PAGESIZE: page.size, a paper name or 'WIDTH x HEIGHT'. */
@@ -463,6 +475,30 @@ static void apply_sheet(apply_ctx *c, const pm_ynode *v)
     c->s->booklet.sheet_h = h;
 }
 
+/* A running head's template names fields in braces; an unknown one would be printed as
+ * it is, braces and all, on every page: warn, with the nearest field as a hint. */
+static void check_template(apply_ctx *c, const pm_ynode *k, const pm_ynode *v)
+{
+    static const char *const fields[] = {"title", "subtitle", "author", "date", "section", "page"};
+    for (const char *p = strchr(v->str, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e) break;
+        char name[64];
+        size_t n = (size_t)(e - p - 1);
+        if (n >= sizeof name) continue;
+        memcpy(name, p + 1, n);
+        name[n] = 0;
+        int known = 0;
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) known |= !strcmp(name, fields[i]);
+        if (known) continue;
+        pm_warn(c->file, v->line, v->col, "%s.%s: the template names an unknown field '{%s}'", c->path,
+                k->str, name);
+        const char *near = pm_nearest(name, fields, (int)(sizeof fields / sizeof *fields));
+        if (near) pm_hint("did you mean '{%s}'? Fields: {title} {subtitle} {author} {date} {section} {page}", near);
+        else pm_hint("fields: {title} {subtitle} {author} {date} {section} {page}");
+    }
+}
+
 /* F_SLOTS: a running head's {left, center, right} templates; a parity given replaces
  * all three. */
 static void apply_slots(apply_ctx *c, char *p, const pm_ynode *v)
@@ -487,6 +523,7 @@ static void apply_slots(apply_ctx *c, char *p, const pm_ynode *v)
             continue;
         }
         if (!want_scalar(c, val)) continue;
+        check_template(c, k, val);
         slots[which] = pm_arena_strdup(c->s->arena, val->str);
     }
 }

@@ -227,6 +227,9 @@ row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find t
 # ---- content ------------------------------------------------------------------------------
 row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1: error: unknown front matter key 'titel'" \
     "^  hint: did you mean 'title'\?" -- $B/unknown-fm-key.md $L
+row "a title holding ': ' (YAML's 'mapping values'), with the quoting to use" 1 \
+    "^$B/colon-title\.md:2:12: error: YAML: mapping values are not allowed" '^  hint: quote a value that contains .: ., as in  title: "Rent: the facts"' \
+    -- $B/colon-title.md $L
 row "front matter never closed" 1 "^$B/unclosed-fm\.md:1:1: error: front matter is not closed" -- $B/unclosed-fm.md $L
 row "broken YAML in the front matter" 1 "^$B/broken-fm\.md:4:1: error: YAML: " -- $B/broken-fm.md $L
 row "YAML alias in the front matter" 1 "alias-fm\.md:2:8: error: YAML anchors \(&t\) are not supported" -- "$G/alias-fm.md" $L

@@ -2,6 +2,7 @@
 #include "input/spec.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -759,6 +760,46 @@ const char *pm_find_data(const char *sub, const char *name)
     return NULL;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The layouts shipped (layouts/NAME.yaml in the data folder), as a hint with the nearest
+ * to what was asked for. */
+static void hint_shipped_layouts(const char *asked)
+{
+    const char *dir = pm_find_data("layouts", NULL);
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d) return;
+    char *names[64];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t l = strlen(e->d_name);
+        if (l <= 5 || strcmp(e->d_name + l - 5, ".yaml") || e->d_name[0] == '.') continue;
+        names[n] = pm_xstrdup(e->d_name);
+        names[n++][l - 5] = 0;
+    }
+    closedir(d);
+    if (!n) return;
+    qsort(names, (size_t)n, sizeof *names, cmp_name);
+    char list[1024] = "";
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    const char *base = strrchr(asked, '/');
+    char want[256];
+    snprintf(want, sizeof want, "%s", base ? base + 1 : asked);
+    size_t wl = strlen(want);
+    if (wl > 5 && !strcmp(want + wl - 5, ".yaml")) want[wl - 5] = 0;
+    const char *near = pm_nearest(want, (const char *const *)names, n);
+    if (near) pm_hint("did you mean '%s'? The shipped layouts: %s", near, list);
+    else pm_hint("the shipped layouts: %s (or give the path of a layout file)", list);
+    for (int i = 0; i < n; i++) free(names[i]);
+}
+
 /* Resolve a layout reference: a path as given (relative to rel_dir if not absolute), or a
  * name like "a5" / "a5.yaml" in the layout search path. New malloc'd string or NULL. */
 static char *resolve_layout(const char *ref, const char *rel_dir)
@@ -924,6 +965,7 @@ int pm_spec_load(const char *name_or_path, pm_spec **out)
     if (!path) {
         pm_error(name_or_path, 0, 0, "cannot find this layout (not a file, and no layouts/%s.yaml in %s or %s)",
                  name_or_path, exe_dir(), PM_DATADIR);
+        hint_shipped_layouts(name_or_path);
         return PM_EIO;
     }
     char *data;

@@ -223,6 +223,8 @@ row "a font family the fonts folder does not have" 1 "^$B/no-font\.yaml:4: error
     "^  hint: families available: .*Linux Libertine O" -- "$GOOD" -l $B/no-font.yaml
 row "layout file over 1 MiB" 1 "huge\.yaml: error: layout file is 2097152 bytes; the limit is 1048576" -- "$GOOD" -l "$G/huge.yaml"
 row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find this layout" -- "$GOOD" -l no-such-layout
+row "a misspelt layout name: the nearest shipped one named" 3 "^a6: error: cannot find this layout" \
+    "^  hint: did you mean 'a5'\? The shipped layouts: a5, half-letter" -- "$GOOD" -l a6
 
 # ---- content ------------------------------------------------------------------------------
 row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1: error: unknown front matter key 'titel'" \

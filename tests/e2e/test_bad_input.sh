@@ -371,12 +371,22 @@ row "impose with -o naming the PDF to impose" 2 "in\.pdf: error: the booklet \(-
 
 # ---- command line -------------------------------------------------------------------------
 row "an unknown option" 2 "(unrecognized|unknown) option '--frobnicate'" "^Try 'pamphlet --help'\.$" -- "$GOOD" --frobnicate
+row "a misspelt option: the nearest named" 2 "unknown option '--bookelt'" "^  hint: did you mean '--booklet'\?" -- "$GOOD" --bookelt BOOKLET
 row "--dpi out of range" 2 "^pamphlet: (error: )?--dpi '5': give a number from 10 to 1200" -- "$GOOD" --dpi 5
 row "--duplex neither short nor long" 2 "^pamphlet: (error: )?--duplex 'sideways': use short or long" -- "$GOOD" --duplex sideways
 row "--creep without a unit" 2 "^pamphlet: (error: )?--creep '0\.1': .*(unit|mm, cm, in)" -- "$GOOD" --creep 0.1
 row "an unknown --sheet" 2 "--sheet .*unknown paper size" -- "$GOOD" --sheet A9x
 row "no Markdown file" 2 "^pamphlet: (error: )?no SOURCE\.md given" -- -o OUT --booklet BOOKLET
 row "two Markdown files" 2 "^pamphlet: (error: )?give exactly one SOURCE file" -- "$GOOD" "$GOOD"
+
+# booklet options without --booklet: made nothing, so a warning says so (exit 0, PDF written)
+"$PAMPHLET" "$GOOD" $L -o "$T/nob.pdf" --sheet A4 --marks 2>"$T/nob.err"
+if [ $? = 0 ] && grep -q "warning: --sheet, --marks: booklet options without --booklet FILE" "$T/nob.err" &&
+    [ -z "$(diag_form "$T/nob.err")" ]; then
+    npass=$((npass + 1)); echo "ok   booklet options without --booklet warn"
+else
+    nfail=$((nfail + 1)); echo "FAIL booklet options without --booklet warn: $(head -c 300 "$T/nob.err")"
+fi
 
 known=; [ "$nknown" = 0 ] || known=", $nknown known bad (parked, see above)"
 echo "bad input: $npass passed, $nfail failed$known"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layout/flow-imp.h"
+#include "base/diag.h"
 
 
 static double place_centered(fstate *fs, pm_page *pg, const char *text, const pm_font_spec *font, double y,
@@ -61,6 +62,9 @@ void pm_make_cover(fstate *fs)
             h = maxh;
             w = h * iw / ih;
         }
+        if (iw / (w / 72.0) < 150) /* as figures (collect.c) */
+            pm_warn(fs->doc->path, m->cover_line, 0, "cover image '%s' is %.0f dpi at its printed size (%.0f x %.0f mm); "
+                    "below 150 dpi it will look poor when copied", m->cover_src, iw / (w / 72.0), w / 72 * 25.4, h / 72 * 25.4);
         pm_fitem *im = pm_page_add(fs->lay, pg, PM_FI_IMAGE);
         im->x = tx + (tw - w) / 2;
         im->y = top + (bottom - top - h) / 2;

@@ -284,6 +284,9 @@ row "16-bit, palette and alpha PNGs" 0 -- $B/png-kinds.md $L --dump-layout DIR/d
 row "a low-resolution photo warns" 0 \
     "^$B/low-dpi\.md:6: warning: image '\.\./images/photo\.jpg' is [0-9]+ dpi at its printed size \([0-9]+ x [0-9]+ mm\); below 150 dpi" \
     -- $B/low-dpi.md $L
+row "a low-resolution cover image warns" 0 \
+    "^$B/low-dpi-cover\.md:3: warning: cover image '\.\./images/photo\.jpg' is [0-9]+ dpi at its printed size \([0-9]+ x [0-9]+ mm\); below 150 dpi" \
+    -- $B/low-dpi-cover.md $L
 
 # ---- text ---------------------------------------------------------------------------------
 row "a character no font has: a warning naming it and its line" 0 \

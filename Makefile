@@ -10,7 +10,7 @@ DATADIR = $(PREFIX)/share/pamphlet
 MANDIR = $(PREFIX)/share/man/man1
 
 PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz fontconfig yaml-0.1 \
-       libcmark-gfm libpng
+       libcmark-gfm libpng libqpdf
 # poppler-glib: headers only; impose_pdf.c loads the library when `impose` runs
 DLPKGS = poppler-glib
 # libraries without a .pc file: a header of each
@@ -19,7 +19,7 @@ HDRS = hyphen.h jpeglib.h cmark-gfm-core-extensions.h
 DEB_OF = pangocairo=libpango1.0-dev pangofc=libpango1.0-dev pangoft2=libpango1.0-dev \
          cairo-pdf=libcairo2-dev cairo-png=libcairo2-dev harfbuzz=libharfbuzz-dev \
          fontconfig=libfontconfig-dev yaml-0.1=libyaml-dev libcmark-gfm=libcmark-gfm-dev \
-         libpng=libpng-dev poppler-glib=libpoppler-glib-dev hyphen.h=libhyphen-dev \
+         libpng=libpng-dev libqpdf=libqpdf-dev poppler-glib=libpoppler-glib-dev hyphen.h=libhyphen-dev \
          jpeglib.h=libjpeg-dev cmark-gfm-core-extensions.h=libcmark-gfm-extensions-dev
 CC ?= cc
 OPT ?= -O2

@@ -4,8 +4,8 @@
 set -e
 BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev
  libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev hyphen-en-us
- libjpeg-dev libpng-dev libpoppler-glib-dev"
-TEST="libcmocka-dev poppler-utils qpdf python3 groff fonts-urw-base35 fonts-noto-core fonts-droid-fallback valgrind clang libclang-rt-14-dev"
+ libjpeg-dev libpng-dev libpoppler-glib-dev libqpdf-dev"
+TEST="libcmocka-dev poppler-utils qpdf ghostscript python3 groff fonts-urw-base35 fonts-noto-core fonts-droid-fallback valgrind clang libclang-rt-14-dev"
 BENCH="hyperfine"
 want="$BUILD"
 case "${1:-build}" in

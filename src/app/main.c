@@ -29,6 +29,8 @@ static const char usage[] =
     "      --spreads FILE      write one PNG of all pages as facing spreads\n"
     "      --dpi N             resolution of PNG proofs (default 100)\n"
     "      --no-pdf            write no reading PDF\n"
+    "      --no-finish         the reading PDF as cairo writes it, without the print\n"
+    "                          finishing (page boxes, black as black ink, /Lang, XMP)\n"
     "      --preflight         check everything and report; write nothing\n"
     "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
     "                          four (a booklet without blank pages); none: not even a\n"
@@ -56,7 +58,8 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_PAGES
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_PAGES,
+    O_NOFINISH
 };
 
 static const struct option longopts[] = {
@@ -70,7 +73,7 @@ static const struct option longopts[] = {
     {"signature", required_argument, 0, O_SIGNATURE}, {"creep", required_argument, 0, O_CREEP},
     {"marks", no_argument, 0, O_MARKS},      {"printer-margin", required_argument, 0, O_PMARGIN},
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
-    {"pages", required_argument, 0, O_PAGES},
+    {"pages", required_argument, 0, O_PAGES}, {"no-finish", no_argument, 0, O_NOFINISH},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -172,6 +175,7 @@ int main(int argc, char **argv)
             break;
         }
         case O_NOPDF: o.no_pdf = 1; break;
+        case O_NOFINISH: o.no_finish = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
         case O_FONTS: o.fonts_dir = optarg; break;
         case O_SHEET: {

@@ -20,6 +20,7 @@
 #include "image/imgcache.h"
 #include "text/paragraph.h"
 #include "input/spec.h"
+#include "output/finish.h"
 
 struct pm_session {
     int keep;
@@ -481,7 +482,11 @@ static int open_writers(run *r)
 {
     const pm_options *o = r->o;
     int rc = PM_OK;
-    if (r->outpath) rc = add_writer(r, pm_pdf_writer_new(r->outpath));
+    if (r->outpath) {
+        pm_finish fin = {.bleed = pm_spec_len(r->spec, r->spec->bleed, r->spec->page_w),
+                         .cmyk = r->spec->cmyk, .ncmyk = r->spec->ncmyk};
+        rc = add_writer(r, pm_pdf_writer_new(r->outpath, o->no_finish ? NULL : &fin));
+    }
     if (!rc && o->booklet) {
         pm_booklet_opts bo;
         if ((rc = pm_options_booklet(o, r->spec, &bo))) return rc;

@@ -18,6 +18,7 @@ typedef struct pm_options {
     double dpi;               /* for PNGs */
     const char *fonts_dir;    /* override the fonts folder */
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
+    int no_finish;            /* the reading PDF as cairo writes it (output/finish.h) */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
     int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */

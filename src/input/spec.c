@@ -93,6 +93,7 @@ static const field page_fields[] = {
     {"columns", F_INT, SO(columns), .lo = 1, .hi = 4},
     {"column-gap", F_LEN, SO(column_gap), .lo = 0, .hi = 500},
     {"column-rule", F_BOOL, SO(column_rule)},
+    {"bleed", F_LEN, SO(bleed), .lo = 0, .hi = 36},
     END};
 
 static const field fonts_fields[] = {

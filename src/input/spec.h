@@ -89,6 +89,8 @@ typedef struct pm_spec {
     int columns;                /* text columns on a page (1: none) */
     pm_len column_gap;          /* between columns */
     int column_rule;            /* a thin rule in each gap */
+    pm_len bleed;               /* beyond the trimmed page on each side, in the reading PDF
+                                   (output/finish.h); 0: none */
 
     /* fonts by role */
     pm_font_spec body, caption, running, footnote, code, quote; /* running: header and footer */

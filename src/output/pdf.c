@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "output/writer.h"
+#include "output/finish.h"
 #include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -26,6 +27,7 @@ typedef struct {
     pm_image_sources *images; /* this writer's own (see image.h) */
     int outline[4]; /* current outline parent per level */
     int tagged;     /* the "Document" structure tag has begun */
+    pm_finish fin;  /* the finishing pass's settings (fin.bleed: pages this much larger) */
     int ended;
 } pdf_writer;
 
@@ -57,8 +59,8 @@ static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigne
 
 static int pdf_begin(pm_writer *wr, const pm_layout *lay)
 {
-    (void)wr;
-    (void)lay; /* the surface is made with the first page, at its size */
+    pdf_writer *d = (pdf_writer *)wr;
+    d->fin.lang = lay->lang; /* the surface is made with the first page, at its size */
     return PM_OK;
 }
 
@@ -92,10 +94,11 @@ static int page_has_ink(const pm_page *pg)
 /* Draw page pg and end it; last: it is the document's last page. */
 static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last)
 {
+    double b = d->fin.bleed, pw = pg->w + 2 * b, ph = pg->h + 2 * b;
     if (!d->surface) {
-        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pg->w, pg->h);
-        d->w = pg->w;
-        d->h = pg->h;
+        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pw, ph);
+        d->w = pw;
+        d->h = ph;
         cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
         pm_pdf_set_metadata(d->surface, lay);
         d->cr = cairo_create(d->surface);
@@ -110,13 +113,16 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     }
     /* only when the size changes: in cairo 1.16 set_size also breaks the structure tree
        that link annotations point into */
-    if (pg->w != d->w || pg->h != d->h) {
-        cairo_pdf_surface_set_size(d->surface, pg->w, pg->h);
-        d->w = pg->w;
-        d->h = pg->h;
+    if (pw != d->w || ph != d->h) {
+        cairo_pdf_surface_set_size(d->surface, pw, ph);
+        d->w = pw;
+        d->h = ph;
     }
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
+    cairo_save(d->cr);
+    cairo_translate(d->cr, b, b); /* the trimmed page inside the bleed, as it was */
     pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
+    cairo_restore(d->cr);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
         if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
@@ -215,7 +221,7 @@ static void pdf_drop(pm_writer *wr)
     free(d);
 }
 
-pm_writer *pm_pdf_writer_new(const char *path)
+pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin)
 {
     pdf_writer *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
@@ -231,5 +237,9 @@ pm_writer *pm_pdf_writer_new(const char *path)
     d->super.drop = pdf_drop;
     d->super.out = &d->out;
     pm_writer_add_pass(&d->super, pm_pdf_check_pass);
+    if (fin) {
+        d->fin = *fin;
+        pm_writer_add_pass(&d->super, pm_finish_pass(&d->fin));
+    }
     return &d->super;
 }

@@ -52,7 +52,10 @@ int pm_writer_post(pm_writer *w);
 int pm_writers_commit(pm_writer *const *w, int n);
 
 /* The writers. Each returns NULL (after a diagnostic) if the file cannot be started. */
-pm_writer *pm_pdf_writer_new(const char *path);
+/* fin: the finishing pass's settings (output/finish.h; the language is taken from the
+ * layout), or NULL to leave the PDF as cairo writes it. */
+struct pm_finish;
+pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
 pm_writer *pm_png_writer_new(const char *dir, double dpi);
 pm_writer *pm_spreads_writer_new(const char *path, double dpi);

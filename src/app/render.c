@@ -535,6 +535,7 @@ static int build_pages(run *r)
         free(pipe.q);
         if (!rc) rc = pipe.rc;
         if (!rc && pipe.wr->end) rc = pipe.wr->end(pipe.wr, r->lay);
+        if (!rc && bt_started) rc = pm_writer_post(pipe.wr); /* (the finishing pass) while the booklet is drawn */
     }
     stage("layout");
     if (bt_started) {

@@ -431,7 +431,7 @@ static int finish_doc(fctx *c, const char *in, const char *out)
     if (failed(c, "add the metadata")) return PM_EIO;
     if (qpdf_init_write(q, out) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     qpdf_set_deterministic_ID(q, QPDF_TRUE); /* an /ID from the content: same input, same bytes */
-    qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    qpdf_set_object_stream_mode(q, qpdf_o_generate); /* 3 % smaller, no slower (1917) */
     if (qpdf_write(q) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     return PM_OK;
 }

@@ -35,6 +35,7 @@ struct pm_writer {
     pm_outfile *out;
     pm_pass passes[PM_WRITER_MAX_PASSES];
     int npasses;
+    int posted; /* the passes have run (pm_writer_post runs them once) */
 };
 
 /* begin, every page, end (not commit). Returns PM_OK or the first error. */
@@ -43,8 +44,9 @@ int pm_writer_run(pm_writer *w, const pm_layout *lay);
 /* Add a pass to run over w's finished file (w must have one: w->out). At most
  * PM_WRITER_MAX_PASSES. */
 void pm_writer_add_pass(pm_writer *w, pm_pass pass);
-/* Run w's passes over its finished file. PM_OK, or the first pass's error (w's
- * temporary file is then gone; drop w without commit). */
+/* Run w's passes over its finished file, once: a later call returns PM_OK at once (the
+ * reading PDF is post-processed while the booklet is still being drawn). PM_OK, or the
+ * first pass's error (w's temporary file is then gone; drop w without commit). */
 int pm_writer_post(pm_writer *w);
 /* The end of a run whose writers have all ended: post-process every writer's file, and
  * only when every pass succeeded, commit them all in order. Returns PM_OK or the first

@@ -30,6 +30,7 @@ typedef struct vfig {
     int ncap;
     double cap_leading, cap_base, gap;
     const char *src;      /* the image as written in the content (the dump shows it) */
+    int full;             /* the whole page width, edge to edge ({.bleed}, width=page) */
 } vfig;
 
 typedef struct vtable vtable;

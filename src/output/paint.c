@@ -158,7 +158,9 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
             if (!tags || !it->str) break;
             char q[512], attr[700];
             quote_attr(q, sizeof q, it->str);
-            snprintf(attr, sizeof attr, "name='%s' x=%.3f y=%.3f", q, it->x, it->y);
+            double dx = it->x, dy = it->y; /* in device space, as links' rects (cairo 1.16) */
+            cairo_user_to_device(cr, &dx, &dy);
+            snprintf(attr, sizeof attr, "name='%s' x=%.3f y=%.3f", q, dx, dy);
             cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
             cairo_tag_end(cr, CAIRO_TAG_DEST);
             break;

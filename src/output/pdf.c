@@ -2,6 +2,7 @@
  * page labels, links and named destinations. */
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,50 @@ static int page_has_ink(const pm_page *pg)
     return 0;
 }
 
+/* With bleed, an image touching an edge of the trimmed page reaches on into the bleed:
+ * its rectangle grown by the bleed on those sides (r: x0 y0 x1 y1). 0 if it touches none. */
+static int bleed_rect(const pm_page *pg, const pm_fitem *it, double b, double r[4])
+{
+    const double eps = 0.5;
+    int l = it->x <= eps, t = it->y <= eps, rt = it->x + it->w >= pg->w - eps, bt = it->y + it->h >= pg->h - eps;
+    r[0] = it->x - (l ? b : 0);
+    r[1] = it->y - (t ? b : 0);
+    r[2] = it->x + it->w + (rt ? b : 0);
+    r[3] = it->y + it->h + (bt ? b : 0);
+    return l || t || rt || bt;
+}
+
+/* Paint pg; with bleed, each image touching the trim edge scaled up about its centre to
+ * cover its rectangle grown into the bleed, and clipped to it. */
+static void paint_page(pdf_writer *d, const pm_page *pg)
+{
+    double b = d->fin.bleed, r[4];
+    if (b <= 0) {
+        pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
+        return;
+    }
+    pm_page one = *pg;
+    one.nitems = 1;
+    for (size_t i = 0; i < pg->nitems; i++) {
+        pm_fitem it = pg->items[i];
+        one.items = &it;
+        if (it.kind != PM_FI_IMAGE || it.w <= 0 || it.h <= 0 || !bleed_rect(pg, &it, b, r)) {
+            pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
+            continue;
+        }
+        double s = fmax((r[2] - r[0]) / it.w, (r[3] - r[1]) / it.h);
+        it.w *= s;
+        it.h *= s;
+        it.x = (r[0] + r[2] - it.w) / 2;
+        it.y = (r[1] + r[3] - it.h) / 2;
+        cairo_save(d->cr);
+        cairo_rectangle(d->cr, r[0], r[1], r[2] - r[0], r[3] - r[1]);
+        cairo_clip(d->cr);
+        pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
+        cairo_restore(d->cr);
+    }
+}
+
 /* Draw page pg and end it; last: it is the document's last page. */
 static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last)
 {
@@ -121,7 +166,7 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
     cairo_save(d->cr);
     cairo_translate(d->cr, b, b); /* the trimmed page inside the bleed, as it was */
-    pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
+    paint_page(d, pg);
     cairo_restore(d->cr);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];

@@ -95,10 +95,51 @@ assert len(a) == len(b) > 50, (len(a), len(b))
 for (x0, y0, w0), (x1, y1, w1) in zip(a, b):
     assert w0 == w1 and abs(x1 - x0 - 8.5039) < 0.01 and abs(y1 - y0 - 8.5039) < 0.01, (w0, x0, y0, x1, y1)
 EOF
+check "bleed 3mm: outline entries point where their headings are (trim origin moved by 3 mm)" python3 - "$T/1917.pdf" "$T/bleed.pdf" <<'EOF'
+import json, subprocess, sys
+def dests(pdf):
+    j = json.loads(subprocess.run(["qpdf", "--json", "--json-key=pages", pdf], capture_output=True, check=True).stdout)
+    return [(o["dest"][2], o["dest"][3]) for p in j["pages"] for o in p["outlines"]]
+a, b = dests(sys.argv[1]), dests(sys.argv[2])
+assert len(a) == len(b) > 5, (len(a), len(b))
+for (x0, y0), (x1, y1) in zip(a, b):
+    assert abs(x1 - x0 - 8.5039) < 0.01 and abs(y1 - y0 - 8.5039) < 0.01, ((x0, y0), (x1, y1))
+EOF
 "$PAMPHLET" tests/data/print/links.md -l "$T/bleed.yaml" -o "$T/links.pdf" -q || exit 1
 check "bleed 3mm: links still over their words" \
     python3 tests/e2e/link_rects.py "$T/links.pdf" Zebra Quokka Ocelot Wombat Narwhal Axolotl Pangolin
 check "bleed 3mm: text pages K-only too" text_pages_k_only "$T/bleed.pdf" k-only
+
+# a figure {.bleed} / {width=page}: edge to edge of the MediaBox (through the bleed); the
+# text above it stays white to the edge
+"$PAMPHLET" tests/data/print/bleed.md -l "$T/bleed.yaml" -o "$T/fig.pdf" --dump-layout "$T/fig.dump" -q || exit 1
+"$PAMPHLET" tests/data/print/bleed.md -l layouts/a5.yaml -o "$T/fig-nobleed.pdf" -q || exit 1
+reaches_edges() { # pdf bleed-pt: page 2's figure (the first in the dump) reaches both edges
+    rm -f "$T"/edge-*.pgm
+    pdftoppm -r 72 -gray -f 2 -l 2 "$1" "$T/edge" || return 1
+    python3 - "$T"/edge-*2.pgm "$T/fig.dump" "$2" <<'EOF'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+w, h = int(m.group(1)), int(m.group(2))
+px = data[m.end():]
+b = float(sys.argv[3])
+img = [l for l in open(sys.argv[2]) if l.strip().startswith("image ")][0]
+y0, ih = (float(re.search(k + r"=([\d.]+)", img).group(1)) for k in ("y", "h"))
+row = lambda y: px[int(y) * w:(int(y) + 1) * w]
+mid = row(b + y0 + ih / 2)      # through the picture
+above = row(b + y0 - 30)        # a line of text above it
+edges = lambda r: [r[0], r[1], r[-2], r[-1]]
+assert max(edges(mid)) < 250, f"picture row at the edges: {edges(mid)} (white: it stops short of the edge)"
+assert min(edges(above)) > 250, f"text row at the edges: {edges(above)} (not white)"
+print(f"{w}x{h}: picture row edges {edges(mid)}, text row edges {edges(above)}")
+EOF
+}
+check "a figure {.bleed}: through the bleed to both edges of the MediaBox (PNG)" reaches_edges "$T/fig.pdf" 8.5039
+check "without bleed: edge to edge of the page" reaches_edges "$T/fig-nobleed.pdf" 0
+check "a figure width=page: placed at the page's full width" \
+    test "$(grep -Ec "^  image x=0\.0000 y=[0-9.]+ w=419\.5276 .*1917-putilov" "$T/fig.dump")" = 2
+check "bleed figures: qpdf --check clean" qpdf --check "$T/fig.pdf"
 
 catalog_and_xmp() { # pdf lang title
     python3 - "$@" <<'EOF'

@@ -1,5 +1,7 @@
 /* pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
- * page labels, links and named destinations. */
+ * page labels, links, named destinations and a structure tree (tagged PDF: headings,
+ * paragraphs, figures, captions, notes, list labels, table cells); the bleed around the
+ * page when the layout asks for it (output/finish.h). */
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <math.h>
@@ -72,24 +74,53 @@ _Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, i
 
 /* Whether drawing pg puts any mark on the page: cairo drops glyphs without ink (spaces),
  * so a line of spaces does not count. */
-static int page_has_ink(const pm_page *pg)
+static int item_has_ink(const pm_fitem *it)
 {
-    for (size_t i = 0; i < pg->nitems; i++) {
-        const pm_fitem *it = &pg->items[i];
-        if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE) && it->w > 0) return 1;
-        if (it->kind != PM_FI_LINE) continue;
-        for (int r = 0; r < it->line->nruns; r++) {
-            const pm_run *run = &it->line->runs[r];
-            cairo_scaled_font_t *sf = pm_face_cairo(run->face);
-            if (!sf) continue;
-            for (int g = 0; g < run->nglyphs; g++) {
-                cairo_text_extents_t e;
-                cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
-                if (e.width > 0 && e.height > 0) return 1;
-            }
+    if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE) && it->w > 0) return 1;
+    if (it->kind != PM_FI_LINE) return 0;
+    for (int r = 0; r < it->line->nruns; r++) {
+        const pm_run *run = &it->line->runs[r];
+        cairo_scaled_font_t *sf = pm_face_cairo(run->face);
+        if (!sf) continue;
+        for (int g = 0; g < run->nglyphs; g++) {
+            cairo_text_extents_t e;
+            cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
+            if (e.width > 0 && e.height > 0) return 1;
         }
     }
     return 0;
+}
+
+static int page_has_ink(const pm_page *pg)
+{
+    for (size_t i = 0; i < pg->nitems; i++)
+        if (item_has_ink(&pg->items[i])) return 1;
+    return 0;
+}
+
+/* The structure element an item of the page belongs to (tagged PDF: headings, paragraphs,
+ * figures, captions, notes, list labels, table cells), or NULL for none (running heads,
+ * links and destinations). *key tells apart paragraphs of the same kind. */
+static const char *struct_of(const pm_page *pg, size_t i, int *key)
+{
+    const pm_fitem *it = &pg->items[i];
+    static const char *const h[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+    *key = it->para;
+    if (it->kind == PM_FI_IMAGE) return "Figure";
+    if (it->kind != PM_FI_LINE || it->flags & PM_FL_RUNNING) return NULL;
+    if (it->flags & PM_FL_CAPTION) return "Caption";
+    if (it->flags & PM_FL_NOTE) return "Note";
+    if (it->flags & PM_FL_MARKER) return "Lbl";
+    if (it->flags & PM_FL_CELL) return "TD";
+    if (it->flags & PM_FL_HEADING) {
+        for (size_t k = i; k-- > 0;) /* the level of the destination before its first line */
+            if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level > 0) {
+                *key = -(int)k;
+                return h[pg->items[k].level > 6 ? 5 : pg->items[k].level - 1];
+            }
+        return "H1";
+    }
+    return "P";
 }
 
 /* With bleed, an image touching an edge of the trimmed page reaches on into the bleed:
@@ -110,16 +141,29 @@ static int bleed_rect(const pm_page *pg, const pm_fitem *it, double b, double r[
 static void paint_page(pdf_writer *d, const pm_page *pg)
 {
     double b = d->fin.bleed, r[4];
-    if (b <= 0) {
-        pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
-        return;
-    }
     pm_page one = *pg;
     one.nitems = 1;
+    const char *open = NULL; /* the structure element open, and its key */
+    int open_key = 0, drawn = 0;
     for (size_t i = 0; i < pg->nitems; i++) {
         pm_fitem it = pg->items[i];
         one.items = &it;
-        if (it.kind != PM_FI_IMAGE || it.w <= 0 || it.h <= 0 || !bleed_rect(pg, &it, b, r)) {
+        int key;
+        const char *st = item_has_ink(&it) ? struct_of(pg, i, &key) : NULL;
+        /* cairo 1.16 fails (a tag error) when an element opens a page with an image */
+        if (it.kind == PM_FI_IMAGE && !drawn) st = NULL;
+        drawn |= item_has_ink(&it);
+        if (it.kind == PM_FI_DEST && open) { /* destinations outside any element */
+            cairo_tag_end(d->cr, open);
+            open = NULL;
+        }
+        if (st && (!open || strcmp(st, open) || key != open_key || !strcmp(st, "Figure") || !strcmp(st, "Lbl"))) {
+            if (open) cairo_tag_end(d->cr, open);
+            cairo_tag_begin(d->cr, st, "");
+            open = st;
+            open_key = key;
+        }
+        if (it.kind != PM_FI_IMAGE || it.w <= 0 || it.h <= 0 || b <= 0 || !bleed_rect(pg, &it, b, r)) {
             pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
             continue;
         }
@@ -134,6 +178,7 @@ static void paint_page(pdf_writer *d, const pm_page *pg)
         pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
         cairo_restore(d->cr);
     }
+    if (open) cairo_tag_end(d->cr, open);
 }
 
 /* Draw page pg and end it; last: it is the document's last page. */
@@ -181,7 +226,9 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     }
     if (last && d->tagged) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
     cairo_show_page(d->cr);
-    return cairo_status(d->cr) ? PM_EIO : PM_OK;
+    if (!cairo_status(d->cr)) return PM_OK;
+    pm_error(d->out.path, 0, 0, "cairo could not draw page %d: %s", pg->index + 1, cairo_status_to_string(cairo_status(d->cr)));
+    return PM_EIO;
 }
 
 /* Pages are drawn one behind: whether a page is the last is known only when the next

@@ -175,6 +175,24 @@ EOF
 check "1917: /Lang en-US (the default), XMP matching the Info dictionary, a trailer /ID" \
     catalog_and_xmp "$T/1917.pdf" en-US 1917
 check "links.md: /Lang en-GB from its front matter" catalog_and_xmp "$T/links.pdf" en-GB "Links where their words are"
+check "1917: a structure tree: H1/H2 in reading order as in the Markdown, paragraphs, figures, captions, links" \
+    python3 - "$T/1917.pdf" content/1917.md <<'EOF'
+import re, subprocess, sys
+tree = subprocess.run(["pdfinfo", "-struct-text", sys.argv[1]], capture_output=True, text=True, check=True).stdout.splitlines()
+kinds, heads = {}, []
+for i, l in enumerate(tree):
+    m = re.match(r"^( +)([A-Z]\w*)\b", l)
+    if not m or m.group(2) == "Object":
+        continue
+    kinds[m.group(2)] = kinds.get(m.group(2), 0) + 1
+    if m.group(2) in ("H1", "H2") and len(m.group(1)) == 2:
+        heads.append(re.sub(r"\s", "", tree[i + 1].strip().strip('"')))
+md = [re.sub(r"\s|\{.*\}", "", l.lstrip("#")) for l in open(sys.argv[2], encoding="utf-8") if re.match(r"^##? ", l)]
+assert heads == md, f"headings in the tree {heads}\n  in the Markdown {md}"
+for k, n in (("P", 50), ("Figure", 1), ("Caption", 2), ("Link", 1)):
+    assert kinds.get(k, 0) >= n, f"{kinds.get(k, 0)} {k}, expected at least {n}: {kinds}"
+print(kinds)
+EOF
 "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/1917-again.pdf" -q || exit 1
 check "1917: two runs byte-identical (the /ID too)" cmp "$T/1917.pdf" "$T/1917-again.pdf"
 

@@ -128,6 +128,7 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     f->gap = gap;
     f->src = b->src;
     f->full = full;
+    f->alt = pm_attrs_get(&b->attrs, "alt") ? pm_attrs_get(&b->attrs, "alt") : b->text.len ? b->text.utf8 : NULL;
     f->x = fr->left;
     f->room = roomw;
     vitem *it = pm_vpush(vl, V_FIGURE);

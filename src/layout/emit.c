@@ -30,6 +30,7 @@ static double draw_figure(fstate *fs, pm_page *pg, const vfig *f, double tx, dou
     im->h = f->h;
     im->image = pm_image_keep(f->img);
     im->str = f->src;
+    im->title = f->alt;
     double cy = y + top + f->h + f->gap;
     for (int c = 0; c < f->ncap; c++) {
         pm_line_item(fs, pg, &f->cap[c], tx + f->x, cy + f->cap_base, f->cap_leading, PM_FL_CAPTION);

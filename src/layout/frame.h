@@ -28,7 +28,7 @@ typedef struct pm_fitem {
     const pm_line *line;
     pm_image *image;
     const char *str;
-    const char *title;
+    const char *title;  /* PM_FI_DEST: an outline entry's title; PM_FI_IMAGE: its description */
     int level;
     /* PM_FI_LINE of body text: paragraph number (0 for captions, notes, markers, running
        heads), the line's index in it and the paragraph's line count, for widow and orphan

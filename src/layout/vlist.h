@@ -31,6 +31,7 @@ typedef struct vfig {
     double cap_leading, cap_base, gap;
     const char *src;      /* the image as written in the content (the dump shows it) */
     int full;             /* the whole page width, edge to edge ({.bleed}, width=page) */
+    const char *alt;      /* its description for the PDF's structure (alt=, else the caption) */
 } vfig;
 
 typedef struct vtable vtable;

@@ -412,6 +412,25 @@ static void add_xmp(fctx *c)
     for (int i = 0; i < 8; i++) free(v[i]);
 }
 
+/* The Figure elements of the structure tree under k, in order, get the descriptions
+ * (/Alt) still to give from alts[*next]. */
+static void add_alts(fctx *c, qpdf_oh k, int *next, int depth)
+{
+    qpdf_data q = c->q;
+    if (depth > 64 || *next >= c->f->nalts) return;
+    if (qpdf_oh_is_array(q, k)) {
+        int n = qpdf_oh_get_array_n_items(q, k);
+        for (int i = 0; i < n; i++) add_alts(c, qpdf_oh_get_array_item(q, k, i), next, depth + 1);
+        return;
+    }
+    if (!qpdf_oh_is_dictionary(q, k)) return;
+    if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, k, "/S"), "/Figure")) {
+        const char *alt = c->f->alts[(*next)++];
+        if (alt && *alt) qpdf_oh_replace_key(q, k, "/Alt", qpdf_oh_new_unicode_string(q, alt));
+    }
+    if (qpdf_oh_has_key(q, k, "/K")) add_alts(c, qpdf_oh_get_key(q, k, "/K"), next, depth + 1);
+}
+
 /* ---- the pass ------------------------------------------------------------------------------ */
 
 static int finish_doc(fctx *c, const char *in, const char *out)
@@ -428,6 +447,8 @@ static int finish_doc(fctx *c, const char *in, const char *out)
     qpdf_oh root = qpdf_get_root(q);
     if (c->f->lang && *c->f->lang) qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, c->f->lang));
     add_xmp(c);
+    int next = 0;
+    if (c->f->nalts) add_alts(c, qpdf_oh_get_key(q, root, "/StructTreeRoot"), &next, 0);
     if (failed(c, "add the metadata")) return PM_EIO;
     if (qpdf_init_write(q, out) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     qpdf_set_deterministic_ID(q, QPDF_TRUE); /* an /ID from the content: same input, same bytes */

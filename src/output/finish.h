@@ -22,6 +22,9 @@ typedef struct pm_finish {
     const char *lang;         /* BCP 47 tag (the front matter's lang), or NULL */
     const pm_colour *cmyk;    /* the layout's cmyk() colours */
     int ncmyk;
+    const char *const *alts;  /* the description of each Figure element of the structure
+                                 tree, in order (NULL: none), as its /Alt */
+    int nalts;
 } pm_finish;
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */

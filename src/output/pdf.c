@@ -31,6 +31,8 @@ typedef struct {
     int outline[4]; /* current outline parent per level */
     int tagged;     /* the "Document" structure tag has begun */
     pm_finish fin;  /* the finishing pass's settings (fin.bleed: pages this much larger) */
+    const char **alts; /* each tagged figure's description, in order (fin.alts) */
+    int nalts, capalts;
     int ended;
 } pdf_writer;
 
@@ -160,6 +162,11 @@ static void paint_page(pdf_writer *d, const pm_page *pg)
         if (st && (!open || strcmp(st, open) || key != open_key || !strcmp(st, "Figure") || !strcmp(st, "Lbl"))) {
             if (open) cairo_tag_end(d->cr, open);
             cairo_tag_begin(d->cr, st, "");
+            if (it.kind == PM_FI_IMAGE) { /* its /Alt comes in the finishing pass */
+                if (d->nalts == d->capalts)
+                    d->alts = pm_xrealloc(d->alts, (size_t)(d->capalts = d->capalts * 2 + 8) * sizeof *d->alts);
+                d->alts[d->nalts++] = it.title;
+            }
             open = st;
             open_key = key;
         }
@@ -259,6 +266,8 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     cairo_status_t st = cairo_surface_status(d->surface);
     cairo_surface_destroy(d->surface);
     d->surface = NULL;
+    d->fin.alts = d->alts;
+    d->fin.nalts = d->nalts;
     int bad = fclose(d->fp) != 0;
     d->fp = NULL;
     if (st || bad) {
@@ -310,6 +319,7 @@ static void pdf_drop(pm_writer *wr)
     if (d->fp) fclose(d->fp);
     if (!d->ended) pm_outfile_abort(&d->out);
     pm_image_sources_drop(d->images);
+    free(d->alts);
     free(d);
 }
 

@@ -193,6 +193,8 @@ for k, n in (("P", 50), ("Figure", 1), ("Caption", 2), ("Link", 1)):
     assert kinds.get(k, 0) >= n, f"{kinds.get(k, 0)} {k}, expected at least {n}: {kinds}"
 print(kinds)
 EOF
+check "1917: a Figure element carries its description as /Alt" \
+    sh -c "qpdf --json --json-key=qpdf '$T/1917.pdf' | grep -q '\"/Alt\": \"u:Leaders of the League of Struggle for the Emancipation of the Working Class Lenin in the center (1895)\"'"
 "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/1917-again.pdf" -q || exit 1
 check "1917: two runs byte-identical (the /ID too)" cmp "$T/1917.pdf" "$T/1917-again.pdf"
 

@@ -372,6 +372,7 @@ def main():
         return {
             "floor": [floor, "--fonts", "fonts", src, f"{o}-floor.pdf"],
             "reading": [prog, src, "-o", f"{o}.pdf"],
+            "raw": [prog, src, "-o", f"{o}-raw.pdf", "--no-finish"],
             "booklet": [prog, src, "-o", f"{o}.pdf", "--booklet", f"{o}-booklet.pdf"],
         }
 
@@ -384,7 +385,7 @@ def main():
     print(f"book: {book}, both samples {reps} times, {pages_book} pages (pdfinfo)", flush=True)
     cbook = cases(book, "pm-book")
     floor_pages_book = int(check_run("floor", cbook["floor"]).strip() or 0)
-    print(f"floor, reading PDF, reading PDF + booklet: {a.runs} runs each on content/1917.md (and, without the floor, "
+    print(f"floor, reading PDF, reading PDF without finishing, reading PDF + booklet: {a.runs} runs each on content/1917.md (and, without the floor, "
           f"on content/common-sense.md), {a.book_runs} on the book, interleaved ...", flush=True)
     ccs = {k: v for k, v in cases("content/common-sense.md", "pm-cs").items() if k != "floor"}
     res = measure({"1917": (c1917, a.runs), "common-sense": (ccs, a.runs), "book": (cbook, a.book_runs)})
@@ -438,6 +439,9 @@ def main():
     trow(f"1917: floor (Pango wrapping + Cairo, {floor_pages1917} pages)", f1)
     trow(f"1917: pamphlet, reading PDF ({pages1917} pages)", p1, **vs(p1, f1, "floor", "≤ 1.0 × floor", T_READING))
     trow("1917: pamphlet, reading PDF + booklet", b1, **vs(b1, f1, "floor", "≤ 1.3 × floor", T_BOOKLET))
+    r1 = r1917["raw"]
+    trow("1917: pamphlet, reading PDF without the finishing pass (--no-finish)", r1, **vs(r1, f1, "floor"))
+    row("1917: finishing pass (libqpdf) cost: reading PDF vs --no-finish", **vs(p1, r1, "--no-finish"))
     row("1917: booklet overhead (reading + --booklet vs reading alone)",
         **vs(b1, p1, "reading", "≤ 1.10 × reading", T_OVERHEAD))
     pcs, bcs = rcs["reading"], rcs["booklet"]
@@ -450,6 +454,9 @@ def main():
         target="≤ 40 MiB", result=verdict(max(p1["peak_mib"], b1["peak_mib"]), T_MEM_1917))
     trow(f"book: floor ({floor_pages_book} pages)", fb)
     trow(f"book: pamphlet, reading PDF ({pages_book} pages)", pb, **vs(pb, fb, "floor"))
+    rb = rbook["raw"]
+    trow("book: pamphlet, reading PDF without the finishing pass", rb, **vs(rb, fb, "floor"))
+    row("book: finishing pass (libqpdf) cost: reading PDF vs --no-finish", **vs(pb, rb, "--no-finish"))
     row("book: time per page, reading PDF", f"{pb['med'] / pages_book * 1e3:.2f} ms", "",
         f"{pb['cpu_med'] / pages_book * 1e3:.2f} ms",
         **vs(pb, p1, f"1917's {p1['med'] / pages1917 * 1e3:.2f} ms", "≤ 1.2 × 1917's", T_PER_PAGE,

@@ -29,6 +29,8 @@ static const char usage[] =
     "      --spreads FILE      write one PNG of all pages as facing spreads\n"
     "      --dpi N             resolution of PNG proofs (default 100)\n"
     "      --no-pdf            write no reading PDF\n"
+    "      --no-finish         the reading PDF as cairo writes it, without the print\n"
+    "                          finishing (page boxes, black as black ink, /Lang, XMP)\n"
     "      --preflight         check everything and report; write nothing\n"
     "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
     "                          four (a booklet without blank pages); none: not even a\n"
@@ -63,7 +65,8 @@ static const char usage[] =
 
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
-    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES, O_PAGES
+    O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES, O_PAGES,
+    O_NOFINISH
 };
 
 static const struct option longopts[] = {
@@ -79,6 +82,7 @@ static const struct option longopts[] = {
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
     {"fold", required_argument, 0, O_FOLD},  {"sides", required_argument, 0, O_SIDES},
     {"pages", required_argument, 0, O_PAGES},
+    {"no-finish", no_argument, 0, O_NOFINISH},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -88,6 +92,34 @@ static int bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry 'pamphlet --help'.\n");
     return PM_EUSAGE;
+}
+
+/* An unknown option: the error, and the nearest long option as a hint (--bookelt). */
+static int unknown_option(const char *bad)
+{
+    fprintf(stderr, "pamphlet: error: unknown option '%s'\n", bad);
+    if (!strncmp(bad, "--", 2)) {
+        const char *cands[sizeof longopts / sizeof *longopts];
+        int n = 0;
+        for (const struct option *lo = longopts; lo->name; lo++) cands[n++] = lo->name;
+        char word[64];
+        snprintf(word, sizeof word, "%s", bad + 2);
+        word[strcspn(word, "=")] = 0;
+        const char *near = pm_nearest(word, cands, n);
+        if (near) fprintf(stderr, "  hint: did you mean '--%s'?\n", near);
+    }
+    fprintf(stderr, "Try 'pamphlet --help'.\n");
+    return PM_EUSAGE;
+}
+
+/* Booklet options given without --booklet change nothing: say so (not for impose, whose
+ * output is the booklet, nor for --preflight, which reports the booklet). */
+static void warn_booklet_options(const pm_options *o, const char *given)
+{
+    if (o->booklet || o->preflight || !*given) return;
+    pm_warn(NULL, 0, 0, "%s: booklet option%s without --booklet FILE, so no booklet is made", given,
+            strchr(given, ',') ? "s" : "");
+    pm_hint("add --booklet FILE, or leave %s out", strchr(given, ',') ? "them" : "it");
 }
 
 static int parse_length(const char *opt, const char *arg, double *out)
@@ -120,8 +152,18 @@ int main(int argc, char **argv)
         argc--;
     }
     int c;
+    char booklet_opts[256] = ""; /* the booklet options given, for a warning */
     opterr = 0; /* getopt's own messages are not in the "pamphlet: error: ..." form */
     while ((c = getopt_long(argc, argv, ":l:o:qhV", longopts, NULL)) != -1) {
+        if (c >= O_SHEET && c <= O_BINDING) {
+            const char *name = argv[optind - 1] ? argv[optind - 1] : "";
+            for (const struct option *lo = longopts; lo->name; lo++)
+                if (lo->val == c) name = lo->name;
+            if (!strstr(booklet_opts, name)) {
+                size_t l = strlen(booklet_opts);
+                snprintf(booklet_opts + l, sizeof booklet_opts - l, "%s--%s", l ? ", " : "", name);
+            }
+        }
         switch (c) {
         case 'l': o.layout = optarg; break;
         case 'o': o.output = optarg; break;
@@ -142,6 +184,7 @@ int main(int argc, char **argv)
             break;
         }
         case O_NOPDF: o.no_pdf = 1; break;
+        case O_NOFINISH: o.no_finish = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
         case O_FONTS: { /* folders add up, ':' between them */
             static char dirs[8192];
@@ -220,7 +263,7 @@ int main(int argc, char **argv)
             const char *bad = argv[optind - 1];
             char opt[3] = {'-', (char)optopt, 0};
             if (strncmp(bad, "--", 2) && optopt > 0 && optopt < 128) bad = opt; /* in "-qZ" */
-            return bad_usage("unknown option '%s'", bad);
+            return unknown_option(bad);
         }
         }
     }
@@ -237,6 +280,7 @@ int main(int argc, char **argv)
         if (!rc) rc = pm_options_booklet(&o, NULL, PM_DIR_LTR, &bo);
         return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
+    warn_booklet_options(&o, booklet_opts);
     if (watch) {
         if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");
         return pm_watch(&o);

@@ -20,6 +20,7 @@
 #include "image/imgcache.h"
 #include "text/paragraph.h"
 #include "input/spec.h"
+#include "output/finish.h"
 
 struct pm_session {
     int keep;
@@ -287,6 +288,11 @@ pm_session *pm_session_new(int keep)
     return s;
 }
 
+void pm_session_changed(pm_session *s, const char *path)
+{
+    pm_imgcache_forget(s->images, path); /* the content and layouts are read every run */
+}
+
 void pm_session_forget_fonts(pm_session *s)
 {
     pm_setter_drop(s->set);
@@ -483,10 +489,14 @@ static int open_writers(run *r)
     const pm_options *o = r->o;
     int rc = PM_OK;
     pm_writer *reading = NULL;
+    /* the finishing pass's settings (output/finish.h); the writer keeps a copy */
+    pm_finish fin = {.bleed = pm_spec_len(r->spec, r->spec->bleed, r->spec->page_w), .cmyk = r->spec->cmyk,
+                     .ncmyk = r->spec->ncmyk};
+    const pm_finish *fp = o->no_finish ? NULL : &fin;
     if (r->outpath) {
-        rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath));
+        rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath, fp));
     } else if (o->booklet) { /* the booklet is imposed from a reading PDF: one made for it */
-        if (!(rc = add_writer(r, reading = pm_pdf_writer_new(o->booklet)))) reading->scratch = 1;
+        if (!(rc = add_writer(r, reading = pm_pdf_writer_new(o->booklet, fp)))) reading->scratch = 1;
     }
     r->reading = reading != NULL;
     if (!rc && o->booklet) {

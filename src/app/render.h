@@ -18,6 +18,7 @@ typedef struct pm_options {
     double dpi;               /* for PNGs */
     const char *fonts_dir;    /* override the fonts folder */
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
+    int no_finish;            /* the reading PDF as cairo writes it (output/finish.h) */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
     int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */
@@ -54,6 +55,9 @@ void pm_session_drop(pm_session *s);
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info);
 /* The files the last run read (content, layout chain, images) and the fonts folder. */
 int pm_session_inputs(pm_session *s, const char *const **paths);
+/* An input (one of pm_session_inputs' paths) changed on disk: read it again on the next
+ * run even if its size, time and inode look as before. */
+void pm_session_changed(pm_session *s, const char *path);
 /* Fonts changed on disk: load them again on the next run. */
 void pm_session_forget_fonts(pm_session *s);
 

@@ -1,6 +1,12 @@
-/* watch.c - watch mode (see watch.h): inotify on the folders of the inputs, a short
- * settle time for editors that write in several steps, and a pm_session that keeps
- * fonts, patterns, images and set paragraphs between rebuilds. */
+/* watch.c - watch mode (see watch.h): inotify on the folders of the inputs, kept for the
+ * whole session so that no event is lost, and a pm_session that keeps fonts, patterns,
+ * images and set paragraphs between rebuilds.
+ *
+ * A rebuild starts as soon as a save is complete (close after writing, or a new file
+ * renamed into place), with no settle time. A save that lands while a rebuild runs stays
+ * queued and starts another one when it ends, so the last rebuild always reads the files
+ * as last saved: an editor that writes in several steps (truncate, then write) may cause
+ * a rebuild that fails on the half-written file, and then the one that succeeds. */
 #include "app/watch.h"
 
 #include <errno.h>
@@ -24,7 +30,8 @@
 typedef struct watched {
     int wd;
     char *dir;
-    char **names;   /* files of interest in dir; NULL = every font file (the fonts folder) */
+    char **names;   /* the inputs in dir, as the session names them (their last part is the
+                       name in dir); nnames -1: every font file (the fonts folder) */
     int nnames;
 } watched;
 
@@ -34,12 +41,19 @@ typedef struct wstate {
     int nw;
 } wstate;
 
+static void forget_names(watched *w)
+{
+    for (int k = 0; k < w->nnames; k++) free(w->names[k]);
+    free(w->names);
+    w->names = NULL;
+    w->nnames = 0;
+}
+
 static void unwatch_all(wstate *ws)
 {
     for (int i = 0; i < ws->nw; i++) {
         inotify_rm_watch(ws->fd, ws->w[i].wd);
-        for (int k = 0; k < ws->w[i].nnames; k++) free(ws->w[i].names[k]);
-        free(ws->w[i].names);
+        forget_names(&ws->w[i]);
         free(ws->w[i].dir);
     }
     free(ws->w);
@@ -67,10 +81,12 @@ static watched *folder(wstate *ws, const char *dir)
 }
 
 /* Watch the folders of the inputs: editors replace files by renaming, which a watch on
- * the file itself would lose. */
+ * the file itself would lose. The watches stay from one rebuild to the next (removing
+ * and adding them again would drop the events queued meanwhile); only the names of
+ * interest in each folder are made anew, and a folder no input is in any more is let go. */
 static void watch_inputs(wstate *ws, pm_session *s)
 {
-    unwatch_all(ws);
+    for (int i = 0; i < ws->nw; i++) forget_names(&ws->w[i]);
     const char *const *paths;
     int n = pm_session_inputs(s, &paths);
     for (int i = 0; i < n; i++) {
@@ -78,28 +94,42 @@ static void watch_inputs(wstate *ws, pm_session *s)
         if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) { /* the fonts folder: everything */
             watched *w = folder(ws, paths[i]);
             if (w) {
-                for (int k = 0; k < w->nnames; k++) free(w->names[k]);
-                free(w->names);
-                w->names = NULL;
+                forget_names(w);
                 w->nnames = -1;
             }
             continue;
         }
         char *dir = pm_dirname(paths[i]);
-        const char *base = strrchr(paths[i], '/');
-        base = base ? base + 1 : paths[i];
         watched *w = folder(ws, dir);
         free(dir);
         if (!w || w->nnames < 0) continue;
         w->names = pm_xrealloc(w->names, (size_t)(w->nnames + 1) * sizeof *w->names);
-        w->names[w->nnames++] = pm_xstrdup(base);
+        w->names[w->nnames++] = pm_xstrdup(paths[i]);
+    }
+    for (int i = 0; i < ws->nw;) {
+        if (ws->w[i].nnames) {
+            i++;
+            continue;
+        }
+        inotify_rm_watch(ws->fd, ws->w[i].wd);
+        free(ws->w[i].dir);
+        ws->w[i] = ws->w[--ws->nw];
     }
 }
 
-/* Does an event concern an input? Sets *fonts when a font changed. */
-static int relevant(wstate *ws, const struct inotify_event *ev, int *fonts)
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+/* Does an event concern an input? Sets *fonts when a font changed; tells the session
+ * which input changed (so that an image is read again even if its size and time look
+ * the same). */
+static int relevant(wstate *ws, pm_session *s, const struct inotify_event *ev, int *fonts)
 {
     if (!ev->len) return 0;
+    int hit = 0;
     for (int i = 0; i < ws->nw; i++) {
         watched *w = &ws->w[i];
         if (w->wd != ev->wd) continue;
@@ -107,18 +137,21 @@ static int relevant(wstate *ws, const struct inotify_event *ev, int *fonts)
             size_t l = strlen(ev->name);
             if (l > 4 && (!strcasecmp(ev->name + l - 4, ".otf") || !strcasecmp(ev->name + l - 4, ".ttf"))) {
                 *fonts = 1;
-                return 1;
+                hit = 1;
             }
             continue;
         }
         for (int k = 0; k < w->nnames; k++)
-            if (!strcmp(w->names[k], ev->name)) return 1;
+            if (!strcmp(base_name(w->names[k]), ev->name)) {
+                pm_session_changed(s, w->names[k]);
+                hit = 1;
+            }
     }
-    return 0;
+    return hit;
 }
 
-/* Read pending events; returns 1 if one concerned an input. */
-static int drain(wstate *ws, int *fonts)
+/* Read the events queued now (never waiting); returns 1 if one concerned an input. */
+static int drain(wstate *ws, pm_session *s, int *fonts)
 {
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     int hit = 0;
@@ -127,7 +160,7 @@ static int drain(wstate *ws, int *fonts)
         if (n <= 0) break;
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *ev = (const struct inotify_event *)p;
-            if (relevant(ws, ev, fonts)) hit = 1;
+            if (relevant(ws, s, ev, fonts)) hit = 1;
             p += sizeof *ev + ev->len;
         }
     }
@@ -182,9 +215,7 @@ int pm_watch(const pm_options *o)
         }
         if (pf[1].revents) break; /* SIGINT or SIGTERM */
         int fonts = 0;
-        if (!drain(&ws, &fonts)) continue;
-        /* let an editor finish: more events within a few ms belong to the same save */
-        while (poll(pf, 1, 8) > 0) drain(&ws, &fonts);
+        if (!drain(&ws, s, &fonts)) continue;
         if (fonts) pm_session_forget_fonts(s);
         pm_diag_reset();
         rc = pm_session_render(s, o, &info);

@@ -12,10 +12,44 @@ typedef struct {
     int line_offset;
     pm_arena *a;
     int nodes;
+    const char *text; /* the YAML text, for hints */
+    size_t len;
 } ystate;
 
 static int pos_line(const ystate *st, yaml_mark_t m) { return (int)m.line + 1 + st->line_offset; }
 static int pos_col(yaml_mark_t m) { return (int)m.column + 1; }
+
+/* What a user of YAML most often got wrong, said without YAML's words: a value holding
+ * ': ' (title: Rent: the facts), a colour's '#' starting a comment, a template's braces
+ * or a backquote, '@' or '%' starting a value. */
+static void syntax_hint(const ystate *st, yaml_mark_t m, yaml_mark_t ctx, const char *what)
+{
+    if (!st->text || m.index > st->len) return;
+    /* a '#' from the start of the construct being read (or the line before) to the problem */
+    size_t c0 = ctx.index < m.index ? ctx.index : m.index, nl = 0;
+    while (c0 > 0 && nl < 2) nl += st->text[--c0] == '\n';
+    int hash = 0;
+    for (size_t i = c0; i < m.index && !hash; i++) hash = st->text[i] == '#';
+    size_t b = m.index, e = m.index;
+    while (b > 0 && st->text[b - 1] != '\n') b--;
+    while (e < st->len && st->text[e] != '\n' && st->text[e] != '\r') e++;
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(e - b), st->text + b);
+    const char *lead = line + strspn(line, " -");
+    const char *sep = strstr(lead, ": ");
+    if (strstr(what, "mapping values are not allowed") && sep) {
+        pm_hint("quote a value that contains ': ', as in  %.*s: \"%s\"", (int)(sep - lead), lead, sep + 2);
+        return;
+    }
+    if ((hash || strchr(line, '#')) && (strstr(what, "did not find expected") || strstr(what, "could not find expected"))) {
+        pm_hint("'#' starts a comment in YAML: quote a value that contains it, as in  color: \"#1a1a1a\"");
+        return;
+    }
+    if (strstr(what, "cannot start any token"))
+        pm_hint("quote a value that starts with '@', '`' or '%%', as in  key: \"@value\"");
+    else if (strstr(what, "did not find expected") && strchr(line, '{'))
+        pm_hint("quote a value that contains braces, as in  right: \"{page}\"");
+}
 
 static int next_event(ystate *st, yaml_event_t *ev)
 {
@@ -27,6 +61,7 @@ static int next_event(ystate *st, yaml_event_t *ev)
             pm_error(st->file, pos_line(st, m), pos_col(m), "YAML: %s %s", what, p->context);
         else
             pm_error(st->file, pos_line(st, m), pos_col(m), "YAML: %s", what);
+        syntax_hint(st, m, p->context ? p->context_mark : m, what);
         return PM_EINPUT;
     }
     return PM_OK;
@@ -168,7 +203,7 @@ static int parse_node(ystate *st, yaml_event_t *ev, int depth, pm_ynode **out)
 int pm_yaml_parse(const char *file, const char *text, size_t len, int line_offset,
                   pm_arena *a, pm_ynode **root)
 {
-    ystate st = {.file = file, .line_offset = line_offset, .a = a};
+    ystate st = {.file = file, .line_offset = line_offset, .a = a, .text = text, .len = len};
     *root = NULL;
     if (!yaml_parser_initialize(&st.parser)) {
         pm_error(file, 0, 0, "cannot initialise the YAML parser");

@@ -79,6 +79,11 @@ int pm_imgcache_get(pm_imgcache *c, const char *path, const char *ref_file, int 
     return PM_OK;
 }
 
+void pm_imgcache_forget(pm_imgcache *c, const char *path)
+{
+    g_hash_table_remove(c->map, path);
+}
+
 void pm_imgcache_begin(pm_imgcache *c)
 {
     c->gen++;

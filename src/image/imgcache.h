@@ -14,6 +14,10 @@ void pm_imgcache_drop(pm_imgcache *c);
  * pm_imgcache_sweep). Errors name ref_file:ref_line, as pm_image_load. */
 int pm_imgcache_get(pm_imgcache *c, const char *path, const char *ref_file, int ref_line, pm_image **out);
 
+/* The file at path changed: load it again when next asked for (watch mode: a file
+ * rewritten in place within one tick of the clock keeps its size and time). */
+void pm_imgcache_forget(pm_imgcache *c, const char *path);
+
 /* Start a run: images not asked for again before the next sweep are released then. */
 void pm_imgcache_begin(pm_imgcache *c);
 void pm_imgcache_sweep(pm_imgcache *c);

@@ -644,8 +644,10 @@ static int figure_width(cstate *st, pm_block *b, const char *val, int line)
 {
     const char *why = NULL;
     pm_len l;
+    if (!strcmp(val, "page")) return 0; /* edge to edge: layout/collect.c */
     if (pm_len_parse(val, 0, &l, &why) < 0 || l.kind == PM_LEN_EM || l.v <= 0) {
-        pm_error(st->file, line, 0, "figure width '%s': %s", val, why ? why : "must be a positive length or percentage");
+        pm_error(st->file, line, 0, "figure width '%s': %s", val,
+                 why ? why : "must be a positive length or percentage, or 'page' (edge to edge)");
         st->rc = PM_EINPUT;
         return -1;
     }

@@ -2,6 +2,7 @@
 #include "input/spec.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/colour.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/yamltree.h"
@@ -104,6 +106,7 @@ static const field page_fields[] = {
     {"columns", F_INT, SO(columns), .lo = 1, .hi = 4},
     {"column-gap", F_LEN, SO(column_gap), .lo = 0, .hi = 500},
     {"column-rule", F_BOOL, SO(column_rule)},
+    {"bleed", F_LEN, SO(bleed), .lo = 0, .hi = 36},
     END};
 
 static const field fonts_fields[] = {
@@ -305,6 +308,8 @@ static int want_scalar(apply_ctx *c, const pm_ynode *n)
 {
     if (n->kind == PM_Y_SCALAR) return 1;
     bad(c, n, "expected a single value, found %s", pm_yaml_kind_name(n->kind));
+    if (n->kind == PM_Y_MAP) pm_hint("braces make a mapping in YAML: quote a value that contains them, as in \"{page}\"");
+    else if (n->kind == PM_Y_SEQ) pm_hint("brackets make a list in YAML: quote a value that contains them");
     return 0;
 }
 
@@ -522,19 +527,34 @@ static void apply_weight(apply_ctx *c, char *p, const pm_ynode *v)
     *(int *)p = (int)w;
 }
 
-/* F_COLOR, F_OPTCOLOR: "#rrggbb", "#rgb" or a name into three doubles from 0 to 1; for
- * F_OPTCOLOR also "none" (-1). */
+void pm_spec_add_cmyk(pm_spec *s, const pm_colour *c)
+{
+    for (int i = 0; i < s->ncmyk; i++)
+        if (!memcmp(s->cmyk[i].cmyk, c->cmyk, sizeof c->cmyk)) return;
+    if (s->ncmyk < PM_SPEC_MAX_CMYK) s->cmyk[s->ncmyk++] = *c;
+}
+
+/* F_COLOR, F_OPTCOLOR: a colour (base/colour.h: "#rrggbb", "#rgb", a CSS name, cmyk(...))
+ * into three doubles from 0 to 1, for F_OPTCOLOR also "none" (-1); a CMYK colour is also
+ * remembered in the spec's list of CMYK colours, which the PDF gets as inks. */
 static void apply_color(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
 {
     if (!want_scalar(c, v)) return;
-    double *col = (double *)p;
+    double *rgb = (double *)p;
     if (f->type == F_OPTCOLOR && !strcmp(v->str, "none")) {
-        col[0] = col[1] = col[2] = -1;
+        rgb[0] = rgb[1] = rgb[2] = -1;
         return;
     }
-    if (pm_color_parse(v->str, col) < 0)
-        bad(c, v, "'%s' is not a colour like \"#1a1a1a\", \"#333\" or a name like navy%s (quote it in "
-            "YAML)", v->str, f->type == F_OPTCOLOR ? ", or none" : "");
+    pm_colour col;
+    char why[300];
+    const char *near;
+    if (pm_colour_parse(v->str, &col, why, sizeof why, &near) < 0) {
+        bad(c, v, "%s%s", why, f->type == F_OPTCOLOR ? " (or none)" : "");
+        if (near) pm_hint("did you mean '%s'?", near);
+        return;
+    }
+    memcpy(p, col.rgb, sizeof col.rgb);
+    if (col.is_cmyk) pm_spec_add_cmyk(c->s, &col);
 }
 
 /* F_LEVEL: h1, h2, h3 or none (1..3 or 0). */
@@ -614,6 +634,30 @@ static void apply_sheet(apply_ctx *c, const pm_ynode *v)
     c->s->booklet.sheet_h = h;
 }
 
+/* A running head's template names fields in braces; an unknown one would be printed as
+ * it is, braces and all, on every page: warn, with the nearest field as a hint. */
+static void check_template(apply_ctx *c, const pm_ynode *k, const pm_ynode *v)
+{
+    static const char *const fields[] = {"title", "subtitle", "author", "date", "section", "page"};
+    for (const char *p = strchr(v->str, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e) break;
+        char name[64];
+        size_t n = (size_t)(e - p - 1);
+        if (n >= sizeof name) continue;
+        memcpy(name, p + 1, n);
+        name[n] = 0;
+        int known = 0;
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) known |= !strcmp(name, fields[i]);
+        if (known) continue;
+        pm_warn(c->file, v->line, v->col, "%s.%s: the template names an unknown field '{%s}'", c->path,
+                k->str, name);
+        const char *near = pm_nearest(name, fields, (int)(sizeof fields / sizeof *fields));
+        if (near) pm_hint("did you mean '{%s}'? Fields: {title} {subtitle} {author} {date} {section} {page}", near);
+        else pm_hint("fields: {title} {subtitle} {author} {date} {section} {page}");
+    }
+}
+
 /* F_SLOTS: a running head's {left, center, right} templates; a parity given replaces
  * all three. */
 static void apply_slots(apply_ctx *c, char *p, const pm_ynode *v)
@@ -638,6 +682,7 @@ static void apply_slots(apply_ctx *c, char *p, const pm_ynode *v)
             continue;
         }
         if (!want_scalar(c, val)) continue;
+        check_template(c, k, val);
         slots[which] = pm_arena_strdup(c->s->arena, val->str);
     }
 }
@@ -882,41 +927,11 @@ const pm_font_spec *pm_style_font(const pm_spec *s, const pm_style_spec *st, con
 
 int pm_color_parse(const char *str, double rgb[3])
 {
-    /* the CSS names a pamphlet is likely to want (CSS Color Module Level 3 values) */
-    static const struct { const char *name; unsigned v; } names[] = {
-        {"black", 0x000000}, {"white", 0xffffff}, {"gray", 0x808080}, {"grey", 0x808080},
-        {"silver", 0xc0c0c0}, {"dimgray", 0x696969}, {"dimgrey", 0x696969}, {"lightgray", 0xd3d3d3},
-        {"lightgrey", 0xd3d3d3}, {"gainsboro", 0xdcdcdc}, {"whitesmoke", 0xf5f5f5}, {"red", 0xff0000},
-        {"darkred", 0x8b0000}, {"maroon", 0x800000}, {"firebrick", 0xb22222}, {"crimson", 0xdc143c},
-        {"orange", 0xffa500}, {"darkorange", 0xff8c00}, {"gold", 0xffd700}, {"yellow", 0xffff00},
-        {"olive", 0x808000}, {"green", 0x008000}, {"darkgreen", 0x006400}, {"forestgreen", 0x228b22},
-        {"teal", 0x008080}, {"navy", 0x000080}, {"blue", 0x0000ff}, {"darkblue", 0x00008b},
-        {"royalblue", 0x4169e1}, {"steelblue", 0x4682b4}, {"purple", 0x800080}, {"indigo", 0x4b0082},
-        {"brown", 0xa52a2a}, {"beige", 0xf5f5dc}, {"ivory", 0xfffff0}, {"linen", 0xfaf0e6},
-        {"wheat", 0xf5deb3}, {"khaki", 0xf0e68c}, {"lavender", 0xe6e6fa}, {"aliceblue", 0xf0f8ff},
-        {"honeydew", 0xf0fff0}, {"mintcream", 0xf5fffa}, {"seashell", 0xfff5ee}, {"cornsilk", 0xfff8dc}};
-    unsigned v = 0;
-    size_t n = strlen(str);
-    if (str[0] == '#') {
-        for (size_t i = 1; i < n; i++)
-            if (!isxdigit((unsigned char)str[i])) return -1;
-        if (n == 7) {
-            v = (unsigned)strtoul(str + 1, NULL, 16);
-        } else if (n == 4) { /* #rgb: each digit doubled */
-            unsigned short3 = (unsigned)strtoul(str + 1, NULL, 16);
-            for (int k = 2; k >= 0; k--) v = (v << 8) | (((short3 >> (4 * k)) & 15) * 17);
-        } else {
-            return -1;
-        }
-    } else {
-        size_t i = 0;
-        while (i < sizeof names / sizeof *names && strcasecmp(names[i].name, str)) i++;
-        if (i == sizeof names / sizeof *names) return -1;
-        v = names[i].v;
-    }
-    rgb[0] = (v >> 16 & 255) / 255.0;
-    rgb[1] = (v >> 8 & 255) / 255.0;
-    rgb[2] = (v & 255) / 255.0;
+    pm_colour c;
+    char why[200];
+    const char *near;
+    if (pm_colour_parse(str, &c, why, sizeof why, &near) < 0) return -1;
+    memcpy(rgb, c.rgb, sizeof c.rgb);
     return 0;
 }
 
@@ -1125,6 +1140,46 @@ const char *pm_find_data(const char *sub, const char *name)
     return NULL;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The layouts shipped (layouts/NAME.yaml in the data folder), as a hint with the nearest
+ * to what was asked for. */
+static void hint_shipped_layouts(const char *asked)
+{
+    const char *dir = pm_find_data("layouts", NULL);
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d) return;
+    char *names[64];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t l = strlen(e->d_name);
+        if (l <= 5 || strcmp(e->d_name + l - 5, ".yaml") || e->d_name[0] == '.') continue;
+        names[n] = pm_xstrdup(e->d_name);
+        names[n++][l - 5] = 0;
+    }
+    closedir(d);
+    if (!n) return;
+    qsort(names, (size_t)n, sizeof *names, cmp_name);
+    char list[1024] = "";
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    const char *base = strrchr(asked, '/');
+    char want[256];
+    snprintf(want, sizeof want, "%s", base ? base + 1 : asked);
+    size_t wl = strlen(want);
+    if (wl > 5 && !strcmp(want + wl - 5, ".yaml")) want[wl - 5] = 0;
+    const char *near = pm_nearest(want, (const char *const *)names, n);
+    if (near) pm_hint("did you mean '%s'? The shipped layouts: %s", near, list);
+    else pm_hint("the shipped layouts: %s (or give the path of a layout file)", list);
+    for (int i = 0; i < n; i++) free(names[i]);
+}
+
 /* Resolve a layout reference: a path as given (relative to rel_dir if not absolute), or a
  * name like "a5" / "a5.yaml" in the layout search path. New malloc'd string or NULL. */
 static char *resolve_layout(const char *ref, const char *rel_dir)
@@ -1300,6 +1355,7 @@ int pm_spec_load(const char *name_or_path, pm_spec **out)
     if (!path) {
         pm_error(name_or_path, 0, 0, "cannot find this layout (not a file, and no layouts/%s.yaml in %s or %s)",
                  name_or_path, exe_dir(), PM_DATADIR);
+        hint_shipped_layouts(name_or_path);
         return PM_EIO;
     }
     char *data;

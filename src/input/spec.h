@@ -8,6 +8,7 @@
 #define PM_SPEC_H
 
 #include "base/arena.h"
+#include "base/colour.h"
 #include "base/units.h"
 
 /* left, center and right are visual, in text of either direction; start and end are the
@@ -145,6 +146,8 @@ typedef struct pm_booklet_spec {
                            direction decides) */
 } pm_booklet_spec;
 
+#define PM_SPEC_MAX_CMYK 32
+
 typedef struct pm_spec {
     pm_arena *arena;
     const char *file;           /* the file loaded (last of the chain), or "(defaults)" */
@@ -158,6 +161,8 @@ typedef struct pm_spec {
     int columns;                /* text columns on a page (1: none) */
     pm_len column_gap;          /* between columns */
     int column_rule;            /* a thin rule in each gap */
+    pm_len bleed;               /* beyond the trimmed page on each side, in the reading PDF
+                                   (output/finish.h); 0: none */
 
     /* fonts by role */
     pm_font_spec body, caption, running, footnote, code, quote; /* running: header and footer */
@@ -218,6 +223,11 @@ typedef struct pm_spec {
 
     pm_booklet_spec booklet;
 
+    /* colours given as CMYK (cmyk(...)): each one's rgb is what the frames carry; the PDF
+       gets their inks from the finishing pass (output/finish.c) */
+    pm_colour cmyk[PM_SPEC_MAX_CMYK];
+    int ncmyk;
+
     /* fitting the page count (layout/fit.c) */
     int fit_pages;              /* this many pages (0: as they come) */
     int fit_four;               /* the nearest multiple of four (a booklet without blanks) */
@@ -235,6 +245,9 @@ int pm_spec_load(const char *name_or_path, pm_spec **out);
  * the text in messages; its folder anchors a relative `extends:`. */
 int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out);
 void pm_spec_drop(pm_spec *s);
+/* Remember a CMYK colour (a layout's cmyk(...)); one the same as an earlier one is kept
+ * once, and past PM_SPEC_MAX_CMYK the rest print as their RGB. */
+void pm_spec_add_cmyk(pm_spec *s, const pm_colour *c);
 
 /* Folders searched for layouts by name, and for fonts: the folder of the running program,
  * then the install data dir. Returns a path in a static buffer, or NULL if not found. */

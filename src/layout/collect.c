@@ -101,11 +101,15 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     double maxw = fmin(pm_spec_len(sp, sp->fig_max_width, roomw), roomw);
     double maxh = pm_spec_len(sp, sp->fig_max_height, fs->rg->h);
     double w = b->width > 0 ? b->width * roomw : b->width < 0 ? -b->width : maxw;
+    const char *wv = pm_attrs_get(&b->attrs, "width");
+    int full = pm_attrs_has(&b->attrs, "bleed") || (wv && !strcmp(wv, "page"));
+    if (full) w = maxw = sp->page_w; /* edge to edge: into the bleed in the PDF (output/pdf.c) */
     if (w > maxw) w = maxw;
     double h = w * ih / iw;
     if (h > maxh) {
         h = maxh;
         w = h * iw / ih;
+        full = 0;
     }
     pm_para cap = {0};
     if (b->text.len) {
@@ -125,6 +129,7 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
         if (fs->stats) fs->stats->figures_scaled++;
         h *= f;
         w *= f;
+        full = 0;
     }
     double dpi = iw / (w / 72.0);
     if (dpi < 150)
@@ -141,6 +146,8 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     f->cap_base = slot_base(cl, pm_font_size(sp, &sp->caption));
     f->gap = gap;
     f->src = b->src;
+    f->full = full;
+    f->alt = pm_attrs_get(&b->attrs, "alt") ? pm_attrs_get(&b->attrs, "alt") : b->text.len ? b->text.utf8 : NULL;
     f->x = fr->left;
     f->room = roomw;
     vitem *it = pm_vpush(vl, V_FIGURE);

@@ -64,6 +64,14 @@ static pm_fitem *image_item(fstate *fs, pm_page *pg, pm_image *img, const char *
     pm_fitem *im = pm_page_add(fs->lay, pg, PM_FI_IMAGE);
     im->image = pm_image_keep(img);
     im->str = src;
+    if (img == fs->cover_img) { /* as figures warn (collect.c) */
+        double iw = pm_image_width(img), ih = pm_image_height(img), s = crop ? fmax(w / iw, h / ih) : w / iw;
+        double dpi = 72.0 / s;
+        if (dpi < 150)
+            pm_warn(fs->doc->path, fs->doc->meta.cover_line, 0,
+                    "cover image '%s' is %.0f dpi at its printed size (%.0f x %.0f mm); below 150 dpi it will look "
+                    "poor when copied", src, dpi, iw * s / 72 * 25.4, ih * s / 72 * 25.4);
+    }
     if (!crop) {
         im->x = x;
         im->y = y;
@@ -200,6 +208,7 @@ void pm_make_cover(fstate *fs)
     pg->tw = tw;
     pg->th = th;
     pm_image *img = m->cover ? pm_flow_image(fs, m->cover, m->cover_line) : NULL;
+    fs->cover_img = img;
     pm_image *logo = m->logo ? pm_flow_image(fs, m->logo, m->logo_line) : NULL;
     if (sp->cover_background.set) fill_item(fs, pg, 0, 0, sp->page_w, sp->page_h, sp->cover_background.rgb, 1);
     int full = img && sp->cover_image == PM_COVER_FULL_PAGE;

@@ -24,12 +24,13 @@ pm_fitem *pm_line_item(fstate *fs, pm_page *pg, const pm_line *line, double x, d
 static double draw_figure(fstate *fs, pm_page *pg, const vfig *f, double tx, double y, double top)
 {
     pm_fitem *im = pm_page_add(fs->lay, pg, PM_FI_IMAGE);
-    im->x = tx + f->x + (f->room - f->w) / 2;
+    im->x = f->full ? 0 : tx + f->x + (f->room - f->w) / 2;
     im->y = y + top;
     im->w = f->w;
     im->h = f->h;
     im->image = pm_image_keep(f->img);
     im->str = f->src;
+    im->title = f->alt;
     double cy = y + top + f->h + f->gap;
     for (int c = 0; c < f->ncap; c++) {
         pm_line_item(fs, pg, &f->cap[c], tx + f->x, cy + f->cap_base, f->cap_leading, PM_FL_CAPTION);

@@ -118,6 +118,7 @@ typedef struct fstate {
     struct fit_run *fit;  /* a run of --pages fit (fit.c), or NULL */
     int para_no;
     pm_imgcache *images;
+    const pm_image *cover_img; /* the cover's picture (cover.c) */
     notebox *notes;       /* [doc->nnotes] */
     int nnotes;
     double note_sep;

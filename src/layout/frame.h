@@ -54,7 +54,7 @@ typedef struct pm_fitem {
     const pm_line *line;
     pm_image *image;
     const char *str;
-    const char *title;
+    const char *title;  /* PM_FI_DEST: an outline entry's title; PM_FI_IMAGE: its description */
     const char *running; /* PM_FI_DEST of a heading: the title running heads show ({section}) */
     const pm_fbox *box;  /* PM_FI_BOX */
     int level;

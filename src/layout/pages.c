@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layout/flow-imp.h"
+#include "base/diag.h"
 
 
 void pm_format_number(int n, int fmt, char *buf, size_t len)

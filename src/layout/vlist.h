@@ -55,6 +55,8 @@ typedef struct vfig {
     int ncap;
     double cap_leading, cap_base, gap;
     const char *src;      /* the image as written in the content (the dump shows it) */
+    int full;             /* the whole page width, edge to edge ({.bleed}, width=page) */
+    const char *alt;      /* its description for the PDF's structure (alt=, else the caption) */
 } vfig;
 
 typedef struct vtable vtable;

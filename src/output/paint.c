@@ -89,8 +89,20 @@ static void show_run(cairo_t *cr, const pm_line *line, const pm_run *run, int ta
         char u[2048];
         uri_ascii(u, sizeof u, L->url[0] == '#' ? L->url + 1 : L->url);
         quote_attr(q, sizeof q, u);
-        snprintf(attr, sizeof attr, "rect=[%.3f %.3f %.3f %.3f] %s='%s'", x0, -line->ascent, x1 - x0,
-                 line->ascent + line->descent, L->url[0] == '#' ? "dest" : "uri", q);
+        /* cairo 1.16 takes a link's rect= in device space (the page, y down) and does not
+           apply the current transformation to it: the line's own translation would be
+           lost and every link would sit at the page's top-left corner. */
+        double ux[2] = {x0, x1}, uy[2] = {-line->ascent, line->descent}, dx0 = 0, dy0 = 0, dx1 = 0, dy1 = 0;
+        for (int k = 0; k < 4; k++) {
+            double dx = ux[k & 1], dy = uy[k >> 1];
+            cairo_user_to_device(cr, &dx, &dy);
+            if (!k || dx < dx0) dx0 = dx;
+            if (!k || dx > dx1) dx1 = dx;
+            if (!k || dy < dy0) dy0 = dy;
+            if (!k || dy > dy1) dy1 = dy;
+        }
+        snprintf(attr, sizeof attr, "rect=[%.3f %.3f %.3f %.3f] %s='%s'", dx0, dy0, dx1 - dx0, dy1 - dy0,
+                 L->url[0] == '#' ? "dest" : "uri", q);
         cairo_tag_begin(cr, CAIRO_TAG_LINK, attr);
         show(cr, run, g0, g, b0, b, c0, c);
         cairo_tag_end(cr, CAIRO_TAG_LINK);
@@ -232,7 +244,9 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
             if (!tags || !it->str) break;
             char q[512], attr[700];
             quote_attr(q, sizeof q, it->str);
-            snprintf(attr, sizeof attr, "name='%s' x=%.3f y=%.3f", q, it->x, it->y);
+            double dx = it->x, dy = it->y; /* in device space, as links' rects (cairo 1.16) */
+            cairo_user_to_device(cr, &dx, &dy);
+            snprintf(attr, sizeof attr, "name='%s' x=%.3f y=%.3f", q, dx, dy);
             cairo_tag_begin(cr, CAIRO_TAG_DEST, attr);
             cairo_tag_end(cr, CAIRO_TAG_DEST);
             break;

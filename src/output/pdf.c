@@ -1,7 +1,10 @@
 /* pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
- * page labels, links and named destinations. */
+ * page labels, links, named destinations and a structure tree (tagged PDF: headings,
+ * paragraphs, figures, captions, notes, list labels, table cells); the bleed around the
+ * page when the layout asks for it (output/finish.h). */
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <time.h>
 
 #include "output/writer.h"
+#include "output/finish.h"
 #include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -26,6 +30,9 @@ typedef struct {
     pm_image_sources *images; /* this writer's own (see image.h) */
     int outline[4]; /* current outline parent per level */
     int tagged;     /* the "Document" structure tag has begun */
+    pm_finish fin;  /* the finishing pass's settings (fin.bleed: pages this much larger) */
+    const char **alts; /* each tagged figure's description, in order (fin.alts) */
+    int nalts, capalts;
     int ended;
 } pdf_writer;
 
@@ -57,8 +64,8 @@ static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigne
 
 static int pdf_begin(pm_writer *wr, const pm_layout *lay)
 {
-    (void)wr;
-    (void)lay; /* the surface is made with the first page, at its size */
+    pdf_writer *d = (pdf_writer *)wr;
+    d->fin.lang = lay->lang; /* the surface is made with the first page, at its size */
     return PM_OK;
 }
 
@@ -69,33 +76,128 @@ _Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, i
 
 /* Whether drawing pg puts any mark on the page: cairo drops glyphs without ink (spaces),
  * so a line of spaces does not count. */
-static int page_has_ink(const pm_page *pg)
+static int item_has_ink(const pm_fitem *it)
 {
-    for (size_t i = 0; i < pg->nitems; i++) {
-        const pm_fitem *it = &pg->items[i];
-        if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE || it->kind == PM_FI_BOX) && it->w > 0) return 1;
-        if (it->kind != PM_FI_LINE) continue;
-        for (int r = 0; r < it->line->nruns; r++) {
-            const pm_run *run = &it->line->runs[r];
-            cairo_scaled_font_t *sf = pm_face_cairo(run->face);
-            if (!sf) continue;
-            for (int g = 0; g < run->nglyphs; g++) {
-                cairo_text_extents_t e;
-                cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
-                if (e.width > 0 && e.height > 0) return 1;
-            }
+    if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE || it->kind == PM_FI_BOX || it->kind == PM_FI_VRULE ||
+         it->kind == PM_FI_FILL || it->kind == PM_FI_QR) && it->w > 0)
+        return 1;
+    if (it->kind != PM_FI_LINE) return 0;
+    for (int r = 0; r < it->line->nruns; r++) {
+        const pm_run *run = &it->line->runs[r];
+        cairo_scaled_font_t *sf = pm_face_cairo(run->face);
+        if (!sf) continue;
+        for (int g = 0; g < run->nglyphs; g++) {
+            cairo_text_extents_t e;
+            cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
+            if (e.width > 0 && e.height > 0) return 1;
         }
     }
     return 0;
 }
 
+static int page_has_ink(const pm_page *pg)
+{
+    for (size_t i = 0; i < pg->nitems; i++)
+        if (item_has_ink(&pg->items[i])) return 1;
+    return 0;
+}
+
+/* The structure element an item of the page belongs to (tagged PDF: headings, paragraphs,
+ * figures, captions, notes, list labels, table cells), or NULL for none (running heads,
+ * links and destinations). *key tells apart paragraphs of the same kind. */
+static const char *struct_of(const pm_page *pg, size_t i, int *key)
+{
+    const pm_fitem *it = &pg->items[i];
+    static const char *const h[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+    *key = it->para;
+    if (it->kind == PM_FI_IMAGE) return "Figure";
+    if (it->kind != PM_FI_LINE || it->flags & PM_FL_RUNNING) return NULL;
+    if (it->flags & PM_FL_CAPTION) return "Caption";
+    if (it->flags & PM_FL_NOTE) return "Note";
+    if (it->flags & PM_FL_MARKER) return "Lbl";
+    if (it->flags & PM_FL_CELL) return "TD";
+    if (it->flags & PM_FL_HEADING) {
+        for (size_t k = i; k-- > 0;) /* the level of the destination before its first line */
+            if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level > 0) {
+                *key = -(int)k;
+                return h[pg->items[k].level > 6 ? 5 : pg->items[k].level - 1];
+            }
+        return "H1";
+    }
+    return "P";
+}
+
+/* With bleed, an image touching an edge of the trimmed page reaches on into the bleed:
+ * its rectangle grown by the bleed on those sides (r: x0 y0 x1 y1). 0 if it touches none. */
+static int bleed_rect(const pm_page *pg, const pm_fitem *it, double b, double r[4])
+{
+    const double eps = 0.5;
+    int l = it->x <= eps, t = it->y <= eps, rt = it->x + it->w >= pg->w - eps, bt = it->y + it->h >= pg->h - eps;
+    r[0] = it->x - (l ? b : 0);
+    r[1] = it->y - (t ? b : 0);
+    r[2] = it->x + it->w + (rt ? b : 0);
+    r[3] = it->y + it->h + (bt ? b : 0);
+    return l || t || rt || bt;
+}
+
+/* Paint pg; with bleed, each image touching the trim edge scaled up about its centre to
+ * cover its rectangle grown into the bleed, and clipped to it. */
+static void paint_page(pdf_writer *d, const pm_page *pg)
+{
+    double b = d->fin.bleed, r[4];
+    pm_page one = *pg;
+    one.nitems = 1;
+    const char *open = NULL; /* the structure element open, and its key */
+    int open_key = 0, drawn = 0;
+    for (size_t i = 0; i < pg->nitems; i++) {
+        pm_fitem it = pg->items[i];
+        one.items = &it;
+        int key;
+        const char *st = item_has_ink(&it) ? struct_of(pg, i, &key) : NULL;
+        /* cairo 1.16 fails (a tag error) when an element opens a page with an image */
+        if (it.kind == PM_FI_IMAGE && !drawn) st = NULL;
+        drawn |= item_has_ink(&it);
+        if (it.kind == PM_FI_DEST && open) { /* destinations outside any element */
+            cairo_tag_end(d->cr, open);
+            open = NULL;
+        }
+        if (st && (!open || strcmp(st, open) || key != open_key || !strcmp(st, "Figure") || !strcmp(st, "Lbl"))) {
+            if (open) cairo_tag_end(d->cr, open);
+            cairo_tag_begin(d->cr, st, "");
+            if (it.kind == PM_FI_IMAGE) { /* its /Alt comes in the finishing pass */
+                if (d->nalts == d->capalts)
+                    d->alts = pm_xrealloc(d->alts, (size_t)(d->capalts = d->capalts * 2 + 8) * sizeof *d->alts);
+                d->alts[d->nalts++] = it.title;
+            }
+            open = st;
+            open_key = key;
+        }
+        if (it.kind != PM_FI_IMAGE || it.w <= 0 || it.h <= 0 || b <= 0 || !bleed_rect(pg, &it, b, r)) {
+            pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
+            continue;
+        }
+        double s = fmax((r[2] - r[0]) / it.w, (r[3] - r[1]) / it.h);
+        it.w *= s;
+        it.h *= s;
+        it.x = (r[0] + r[2] - it.w) / 2;
+        it.y = (r[1] + r[3] - it.h) / 2;
+        cairo_save(d->cr);
+        cairo_rectangle(d->cr, r[0], r[1], r[2] - r[0], r[3] - r[1]);
+        cairo_clip(d->cr);
+        pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
+        cairo_restore(d->cr);
+    }
+    if (open) cairo_tag_end(d->cr, open);
+}
+
 /* Draw page pg and end it; last: it is the document's last page. */
 static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last)
 {
+    double b = d->fin.bleed, pw = pg->w + 2 * b, ph = pg->h + 2 * b;
     if (!d->surface) {
-        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pg->w, pg->h);
-        d->w = pg->w;
-        d->h = pg->h;
+        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pw, ph);
+        d->w = pw;
+        d->h = ph;
         cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
         pm_pdf_set_metadata(d->surface, lay);
         d->cr = cairo_create(d->surface);
@@ -110,13 +212,16 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     }
     /* only when the size changes: in cairo 1.16 set_size also breaks the structure tree
        that link annotations point into */
-    if (pg->w != d->w || pg->h != d->h) {
-        cairo_pdf_surface_set_size(d->surface, pg->w, pg->h);
-        d->w = pg->w;
-        d->h = pg->h;
+    if (pw != d->w || ph != d->h) {
+        cairo_pdf_surface_set_size(d->surface, pw, ph);
+        d->w = pw;
+        d->h = ph;
     }
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
-    pm_paint_page(d->cr, pg, d->images, PM_PAINT_TAGS);
+    cairo_save(d->cr);
+    cairo_translate(d->cr, b, b); /* the trimmed page inside the bleed, as it was */
+    paint_page(d, pg);
+    cairo_restore(d->cr);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
         if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
@@ -130,7 +235,9 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     }
     if (last && d->tagged) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
     cairo_show_page(d->cr);
-    return cairo_status(d->cr) ? PM_EIO : PM_OK;
+    if (!cairo_status(d->cr)) return PM_OK;
+    pm_error(d->out.path, 0, 0, "cairo could not draw page %d: %s", pg->index + 1, cairo_status_to_string(cairo_status(d->cr)));
+    return PM_EIO;
 }
 
 /* Pages are drawn one behind: whether a page is the last is known only when the next
@@ -161,6 +268,8 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     cairo_status_t st = cairo_surface_status(d->surface);
     cairo_surface_destroy(d->surface);
     d->surface = NULL;
+    d->fin.alts = d->alts;
+    d->fin.nalts = d->nalts;
     int bad = fclose(d->fp) != 0;
     d->fp = NULL;
     if (st || bad) {
@@ -212,10 +321,11 @@ static void pdf_drop(pm_writer *wr)
     if (d->fp) fclose(d->fp);
     if (!d->ended) pm_outfile_abort(&d->out);
     pm_image_sources_drop(d->images);
+    free(d->alts);
     free(d);
 }
 
-pm_writer *pm_pdf_writer_new(const char *path)
+pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin)
 {
     pdf_writer *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
@@ -231,5 +341,9 @@ pm_writer *pm_pdf_writer_new(const char *path)
     d->super.drop = pdf_drop;
     d->super.out = &d->out;
     pm_writer_add_pass(&d->super, pm_pdf_check_pass);
+    if (fin) {
+        d->fin = *fin;
+        pm_writer_add_pass(&d->super, pm_finish_pass(&d->fin));
+    }
     return &d->super;
 }

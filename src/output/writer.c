@@ -26,6 +26,8 @@ void pm_writer_add_pass(pm_writer *w, pm_pass pass)
 int pm_writer_post(pm_writer *w)
 {
     int rc = PM_OK;
+    if (w->posted) return PM_OK;
+    w->posted = 1;
     for (int i = 0; i < w->npasses && !rc; i++) rc = pm_outfile_pass(w->out, &w->passes[i]);
     return rc;
 }

@@ -38,6 +38,7 @@ struct pm_writer {
     int scratch; /* its file is made only for a later writer's pass (the reading PDF a
                     booklet is imposed from when no reading PDF was asked for): posted,
                     never committed; drop() removes it */
+    int posted; /* the passes have run (pm_writer_post runs them once) */
 };
 
 /* begin, every page, end (not commit). Returns PM_OK or the first error. */
@@ -46,8 +47,9 @@ int pm_writer_run(pm_writer *w, const pm_layout *lay);
 /* Add a pass to run over w's finished file (w must have one: w->out). At most
  * PM_WRITER_MAX_PASSES. */
 void pm_writer_add_pass(pm_writer *w, pm_pass pass);
-/* Run w's passes over its finished file. PM_OK, or the first pass's error (w's
- * temporary file is then gone; drop w without commit). */
+/* Run w's passes over its finished file, once: a later call returns PM_OK at once (the
+ * reading PDF is post-processed while the booklet is still being drawn). PM_OK, or the
+ * first pass's error (w's temporary file is then gone; drop w without commit). */
 int pm_writer_post(pm_writer *w);
 /* The end of a run whose writers have all ended: post-process every writer's file in
  * order (so a writer's passes may read the finished file of a writer before it), and
@@ -56,7 +58,10 @@ int pm_writer_post(pm_writer *w);
 int pm_writers_commit(pm_writer *const *w, int n);
 
 /* The writers. Each returns NULL (after a diagnostic) if the file cannot be started. */
-pm_writer *pm_pdf_writer_new(const char *path);
+/* fin: the finishing pass's settings (output/finish.h; the language is taken from the
+ * layout), or NULL to leave the PDF as cairo writes it. */
+struct pm_finish;
+pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
 pm_writer *pm_png_writer_new(const char *dir, double dpi);
 pm_writer *pm_spreads_writer_new(const char *path, double dpi);

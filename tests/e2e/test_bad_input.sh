@@ -232,6 +232,8 @@ row "a style's colour that is not one" 1 "^$B/bad-style\.yaml:3:15: error: style
 row "a style's misspelt key, with a suggestion" 1 "^$B/style-key\.yaml:4:5: error: unknown layout key 'styles\.box\.bordr'" \
     "^  hint: did you mean 'border'\?" -- "$GOOD" -l $B/style-key.yaml
 row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find this layout" -- "$GOOD" -l no-such-layout
+row "a misspelt layout name: the nearest shipped one named" 3 "^a6: error: cannot find this layout" \
+    "^  hint: did you mean 'a5'\? The shipped layouts: a5, " -- "$GOOD" -l a6
 
 # ---- content ------------------------------------------------------------------------------
 row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1: error: unknown front matter key 'titel'" \
@@ -244,6 +246,9 @@ row "classes no style names: warnings at their line and column, with the styles 
     "^$B/unknown-class\.md:6:1: warning: unknown class '\.warning'" \
     "^$B/unknown-class\.md:10:14: warning: unknown class '\.centre'" "^  hint: did you mean '\.center'\?" \
     "^  hint: the layout's styles: box, pullquote, aside, center" -- $B/unknown-class.md $L
+row "a title holding ': ' (YAML's 'mapping values'), with the quoting to use" 1 \
+    "^$B/colon-title\.md:2:12: error: YAML: mapping values are not allowed" '^  hint: quote a value that contains .: ., as in  title: "Rent: the facts"' \
+    -- $B/colon-title.md $L
 row "front matter never closed" 1 "^$B/unclosed-fm\.md:1:1: error: front matter is not closed" -- $B/unclosed-fm.md $L
 row "broken YAML in the front matter" 1 "^$B/broken-fm\.md:4:1: error: YAML: " -- $B/broken-fm.md $L
 row "YAML alias in the front matter" 1 "alias-fm\.md:2:8: error: YAML anchors \(&t\) are not supported" -- "$G/alias-fm.md" $L
@@ -298,6 +303,9 @@ row "16-bit, palette and alpha PNGs" 0 -- $B/png-kinds.md $L --dump-layout DIR/d
 row "a low-resolution photo warns" 0 \
     "^$B/low-dpi\.md:6: warning: image '\.\./images/photo\.jpg' is [0-9]+ dpi at its printed size \([0-9]+ x [0-9]+ mm\); below 150 dpi" \
     -- $B/low-dpi.md $L
+row "a low-resolution cover image warns" 0 \
+    "^$B/low-dpi-cover\.md:3: warning: cover image '\.\./images/photo\.jpg' is [0-9]+ dpi at its printed size \([0-9]+ x [0-9]+ mm\); below 150 dpi" \
+    -- $B/low-dpi-cover.md $L
 
 # ---- text ---------------------------------------------------------------------------------
 row "characters no font has: one warning naming each, its count and first line, and the layout key" 0 \
@@ -386,12 +394,22 @@ row "impose with -o naming the PDF to impose" 2 "in\.pdf: error: the booklet \(-
 
 # ---- command line -------------------------------------------------------------------------
 row "an unknown option" 2 "(unrecognized|unknown) option '--frobnicate'" "^Try 'pamphlet --help'\.$" -- "$GOOD" --frobnicate
+row "a misspelt option: the nearest named" 2 "unknown option '--bookelt'" "^  hint: did you mean '--booklet'\?" -- "$GOOD" --bookelt BOOKLET
 row "--dpi out of range" 2 "^pamphlet: (error: )?--dpi '5': give a number from 10 to 1200" -- "$GOOD" --dpi 5
 row "--duplex neither short nor long" 2 "^pamphlet: (error: )?--duplex 'sideways': use short or long" -- "$GOOD" --duplex sideways
 row "--creep without a unit" 2 "^pamphlet: (error: )?--creep '0\.1': .*(unit|mm, cm, in)" -- "$GOOD" --creep 0.1
 row "an unknown --sheet" 2 "--sheet .*unknown paper size" -- "$GOOD" --sheet A9x
 row "no Markdown file" 2 "^pamphlet: (error: )?no SOURCE\.md given" -- -o OUT --booklet BOOKLET
 row "two Markdown files" 2 "^pamphlet: (error: )?give exactly one SOURCE file" -- "$GOOD" "$GOOD"
+
+# booklet options without --booklet: made nothing, so a warning says so (exit 0, PDF written)
+"$PAMPHLET" "$GOOD" $L -o "$T/nob.pdf" --sheet A4 --marks 2>"$T/nob.err"
+if [ $? = 0 ] && grep -q "warning: --sheet, --marks: booklet options without --booklet FILE" "$T/nob.err" &&
+    [ -z "$(diag_form "$T/nob.err")" ]; then
+    npass=$((npass + 1)); echo "ok   booklet options without --booklet warn"
+else
+    nfail=$((nfail + 1)); echo "FAIL booklet options without --booklet warn: $(head -c 300 "$T/nob.err")"
+fi
 
 known=; [ "$nknown" = 0 ] || known=", $nknown known bad (parked, see above)"
 echo "bad input: $npass passed, $nfail failed$known"

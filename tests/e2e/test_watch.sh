@@ -16,6 +16,11 @@
 # and a second session (a short text, with --spreads):
 #   a figure added that is an output  -> refused (exit 2's message: the spreads PNG would
 #   (the spreads PNG of the run before)  overwrite an image); the image and the PDF kept
+# and a third (1917 with a booklet, so that a rebuild takes a while):
+#   two saves a few ms apart, six times -> the PDF ends with the second save's text (the
+#   with different gaps                   second lands while the first one's rebuild runs)
+#   a photo truncated, then written     -> the PDF ends with the new photo, the last
+#   a few ms later, four times            rebuild succeeded
 # The waits are for events (a new line in the program's log), with a generous time-out so
 # a slow machine (or the sanitizer build) does not fail; nothing here measures speed
 # (that is bench/watchlat.c, in make bench).
@@ -214,6 +219,90 @@ if wait_for "wrote" 0 && [ -s "$T/spreads.png" ]; then
     PID=
 else
     fail "watch: the second session did not start: $(tail -n 3 "$LOG")"
+fi
+
+# 10. a third session: saves that land while a rebuild runs must not be lost
+LOG=$T/log3
+cp content/1917.md "$T/race.md"
+"$PAMPHLET" "$T/race.md" -l layouts/a5.yaml -o "$T/race.pdf" --booklet "$T/race-b.pdf" --watch \
+    >/dev/null 2>"$LOG" &
+PID=$!
+race_has() { pdftotext "$T/race.pdf" - 2>/dev/null | tr -s ' \n' ' ' | grep -q -- "$1"; }
+# wait (at most 15 s) until the reading PDF holds a word
+wait_text() {
+    local i=0
+    until race_has "$1"; do
+        kill -0 "$PID" 2>/dev/null || return 1
+        i=$((i + 1))
+        [ $i -ge 150 ] && return 1
+        sleep 0.1
+    done
+}
+if wait_for "wrote" 0; then
+    prev="The Revolution Under Siege"
+    lost=""
+    for gap in 0.005 0.015 0.03 0.05 0.08 0.12; do
+        w1="Lentil${gap#0.}" w2="Barley${gap#0.}"
+        # both saves from one process, so that the gap is the gap
+        python3 - "$T/race.md" "$prev" "The $w1 Under Siege" "The $w2 Under Siege" "$gap" <<'EOF'
+import sys, time
+path, old, new1, new2, gap = sys.argv[1:]
+s = open(path, encoding="utf-8").read()
+assert old in s
+open(path, "w", encoding="utf-8").write(s.replace(old, new1, 1))
+time.sleep(float(gap))
+open(path, "w", encoding="utf-8").write(s.replace(old, new2, 1))
+EOF
+        wait_text "The $w2 Under Siege" || lost="$lost $gap"
+        prev="The $w2 Under Siege"
+    done
+    if [ -z "$lost" ]; then pass "watch: a save that lands during a rebuild is rebuilt (six gaps)"
+    else fail "watch: the second save was lost with the gaps (s):$lost; $(tail -n 2 "$LOG")"; fi
+
+    # a photo rewritten in two steps: emptied (and closed), then written a moment later;
+    # four times, with different gaps, each time with another picture
+    img=$(ls "$T/images/" | head -n 1)
+    cp tests/data/images/photo.jpg "$T/images/new-1.jpg"
+    cp tests/data/images/rgb.jpg "$T/images/new-2.jpg"
+    cp tests/data/images/progressive.jpg "$T/images/new-3.jpg"
+    cp tests/data/images/gray.jpg "$T/images/new-4.jpg"
+    bad=""
+    k=0
+    for gap in 0.012 0.02 0.035 0.06; do
+        k=$((k + 1))
+        r=$(count rebuilt)
+        python3 - "$T/images/$img" "$T/images/new-$k.jpg" "$gap" <<'EOF'
+import sys, time
+dest, src, gap = sys.argv[1:]
+open(dest, "wb").close()
+time.sleep(float(gap))
+open(dest, "wb").write(open(src, "rb").read())
+EOF
+        i=0
+        while :; do # until the last line is a rebuild after this one's, and quiet for a moment
+            last=$(grep -E "rebuilt|not updated" "$LOG" | tail -n 1)
+            if [ "$(count rebuilt)" -gt "$r" ] && case $last in *rebuilt*) true ;; *) false ;; esac; then
+                sleep 1
+                [ "$(grep -E "rebuilt|not updated" "$LOG" | tail -n 1)" = "$last" ] && break
+            fi
+            i=$((i + 1))
+            [ $i -ge 150 ] && break
+            sleep 0.1
+        done
+        rm -rf "$T/imgs"
+        mkdir -p "$T/imgs"
+        pdfimages -j "$T/race.pdf" "$T/imgs/i" 2>/dev/null
+        found=0
+        for f in "$T"/imgs/i-*; do cmp -s "$f" "$T/images/new-$k.jpg" && found=1; done
+        case $last in *rebuilt*) [ $found = 1 ] || bad="$bad $gap (not the new photo)" ;; *) bad="$bad $gap ($last)" ;; esac
+    done
+    if [ -z "$bad" ]; then pass "watch: a photo emptied and then written ends in a PDF with the new photo (four gaps)"
+    else fail "watch: a photo written in two steps, gaps (s):$bad"; fi
+    kill -TERM "$PID"
+    wait "$PID"
+    PID=
+else
+    fail "watch: the third session did not start: $(tail -n 3 "$LOG")"
 fi
 
 echo "watch e2e: $npass passed, $nfail failed"

@@ -213,6 +213,47 @@ static void test_cover_keys(void **st)
     expect_error("back-cover:\n  qr: {colour: red}\n", "unknown layout key 'back-cover.qr.colour'");
 }
 
+/* Colours: #rgb, #rrggbb, CSS names, cmyk(...); mistakes named with a hint. */
+static void test_colours(void **st)
+{
+    (void)st;
+    int rc;
+    pm_spec *s = parse("c.yaml", "fonts:\n  body: {color: \"#f00\"}\n  caption: {color: DarkRed}\n"
+                                 "  footnote: {color: \"cmyk(0%, 100%, 100%, 20%)\"}\n  code: {color: \"#336699\"}\n", &rc);
+    assert_int_equal(rc, PM_OK);
+    assert_true(s->body.color[0] == 1 && s->body.color[1] == 0 && s->body.color[2] == 0);
+    assert_true(fabs(s->caption.color[0] - 0x8b / 255.0) < 1e-9 && s->caption.color[1] == 0);
+    assert_true(fabs(s->footnote.color[0] - 0.8) < 1e-9 && s->footnote.color[1] == 0);
+    assert_true(fabs(s->code.color[2] - 0x99 / 255.0) < 1e-9);
+    assert_int_equal(s->ncmyk, 1);
+    assert_true(s->cmyk[0].is_cmyk && s->cmyk[0].cmyk[1] == 1 && fabs(s->cmyk[0].cmyk[3] - 0.2) < 1e-9);
+    pm_spec_drop(s);
+    expect_error("fonts:\n  body: {color: darkrde}\n", "bad.yaml:2:17: error: fonts.body.color: 'darkrde' is not a colour");
+    expect_error("fonts:\n  body: {color: darkrde}\n", "did you mean 'darkred'?");
+    expect_error("fonts:\n  body: {color: \"#12345\"}\n", "'#12345' is not a colour");
+    expect_error("fonts:\n  body: {color: \"cmyk(0, 1, 1)\"}\n", "is not a CMYK colour");
+    expect_error("fonts:\n  body:\n    color: #333\n", "no colour given (in YAML a '#' starts a comment");
+    /* YAML's words explained */
+    expect_error("fonts:\n  body: {color: #333}\n", "'#' starts a comment in YAML");
+    expect_error("header:\n  odd: {right: {page}}\n", "quote a value that contains them");
+}
+
+/* What YAML reports in its own words gets a hint in ours. */
+static void test_yaml_hints(void **st)
+{
+    (void)st;
+    expect_error("page:\n  size: A5: big\n", "quote a value that contains ': ', as in  size: \"A5: big\"");
+    int rc;
+    msgs[0] = 0;
+    pm_spec *s = parse("h.yaml", "header:\n  odd: {right: \"{sectoin} {page}\"}\n", &rc);
+    assert_int_equal(rc, PM_OK); /* a warning */
+    pm_spec_drop(s);
+    if (!strstr(msgs, "h.yaml:2:16: warning: header.odd.right")) fail_msg("%s", msgs);
+    assert_non_null(strstr(msgs, "h.yaml:2:16: warning: header.odd.right: the template names an unknown field '{sectoin}'"));
+    assert_non_null(strstr(msgs, "did you mean '{section}'?"));
+    assert_null(strstr(msgs, "{page}'"));
+}
+
 static void test_billion_laughs_refused(void **st)
 {
     const char *yaml = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
@@ -376,6 +417,8 @@ int main(void)
         cmocka_unit_test_setup(test_defaults_and_values, setup),
         cmocka_unit_test_setup(test_errors_name_line_and_key, setup),
         cmocka_unit_test_setup(test_cover_keys, setup),
+        cmocka_unit_test_setup(test_colours, setup),
+        cmocka_unit_test_setup(test_yaml_hints, setup),
         cmocka_unit_test_setup(test_billion_laughs_refused, setup),
         cmocka_unit_test_setup(test_inheritance, setup),
         cmocka_unit_test_setup(test_shipped_layouts, setup),

@@ -17,6 +17,7 @@
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "output/writer.h"
+#include "output/finish.h"
 
 static char msgs[4096];
 static char dir[256];
@@ -276,11 +277,19 @@ static void test_pdf_check_pass(void **st)
     msgs[0] = 0;
     assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
     /* the reading PDF's writer runs it */
-    pm_writer *w = pm_pdf_writer_new(out);
+    pm_writer *w = pm_pdf_writer_new(out, NULL);
     assert_non_null(w);
     assert_non_null(w->out);
     assert_int_equal(w->npasses, 1);
     assert_ptr_equal(w->passes[0].run, pm_pdf_check_pass.run);
+    w->drop(w);
+    /* with the finishing pass: the check first (cairo's file is whole), then finishing */
+    pm_finish fin = {0};
+    w = pm_pdf_writer_new(out, &fin);
+    assert_non_null(w);
+    assert_int_equal(w->npasses, 2);
+    assert_ptr_equal(w->passes[0].run, pm_pdf_check_pass.run);
+    assert_ptr_equal(w->passes[1].run, pm_finish_pass(&fin).run);
     w->drop(w);
 }
 

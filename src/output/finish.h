@@ -1,0 +1,44 @@
+/* finish.h - the finishing pass: the reading PDF cairo wrote, made ready for print with
+ * libqpdf (cairo 1.16 cannot write any of this itself):
+ *   - neutral colours as DeviceGray ('r r r rg' -> 'r g', RG -> G), so black text prints
+ *     with black ink only; layout colours given as cmyk() as DeviceCMYK ('k'/'K');
+ *   - the RGB transparency group cairo puts on every page dropped where nothing on the
+ *     page is transparent (it makes a RIP blend the page in RGB: grey turns four-colour);
+ *   - page boxes: TrimBox (the finished page) on every page; with bleed, the MediaBox
+ *     holds the bleed and BleedBox = MediaBox;
+ *   - /Lang from the front matter, XMP metadata matching the Info dictionary, and a
+ *     trailer /ID computed from the content (two runs stay byte-identical). */
+#ifndef PM_FINISH_H
+#define PM_FINISH_H
+
+#include <stddef.h>
+
+#include "base/colour.h"
+#include "base/fileio.h"
+
+typedef struct pm_finish {
+    double bleed;             /* pt on each side of the trimmed page (the PDF's pages
+                                 are this much larger on every side), 0: none */
+    const char *lang;         /* BCP 47 tag (the front matter's lang), or NULL */
+    const pm_colour *cmyk;    /* the layout's cmyk() colours */
+    int ncmyk;
+    const char *const *alts;  /* the description of each Figure element of the structure
+                                 tree, in order (NULL: none), as its /Alt */
+    int nalts;
+} pm_finish;
+
+/* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */
+pm_pass pm_finish_pass(const pm_finish *f);
+
+/* Growable bytes, for the content rewriting below. */
+typedef struct pm_bytes {
+    unsigned char *p;
+    size_t n, cap;
+} pm_bytes;
+
+/* Rewrite one content stream's colour operators as above into out (appended). Returns
+ * the number of operators rewritten. Strings, names, dictionaries, comments and inline
+ * image data are copied as they are. */
+int pm_finish_recolour(const unsigned char *in, size_t n, const pm_finish *f, pm_bytes *out);
+
+#endif

@@ -1,4 +1,6 @@
-/* spec.c - layout spec loading: defaults, `extends:` chains, a schema of known keys. */
+/* spec.c - loading a layout: a YAML tree applied by the schema (spec_schema.c) over the
+ * defaults (spec_defaults.c), `extends:` chains (files found by spec_files.c), the styles,
+ * and the checks of the whole. */
 #include "input/spec.h"
 
 #include <ctype.h>
@@ -16,271 +18,10 @@
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/yamltree.h"
+#include "input/spec-imp.h"
 
 #define PM_SPEC_MAX_BYTES (1u << 20)
 #define PM_SPEC_MAX_CHAIN 8
-
-/* ---- schema ---- */
-
-typedef enum {
-    F_LEN, F_NUM, F_INT, F_BOOL, F_STR, F_ENUM, F_MAP, F_INLINE, F_PAGESIZE, F_SHEET,
-    F_SLOTS, F_COLOR, F_STYLE, F_WEIGHT, F_FAMILY, F_FALLBACK, F_FILL,
-    F_OPTCOLOR,  /* a colour or "none" (rgb[0] = -1) */
-    F_STYLES,    /* styles: class -> style */
-    F_LEVEL,     /* h1, h2, h3 or none: 1..3 or 0 */
-    F_FIRSTLINE  /* none, smallcaps (-1) or a number of words */
-} ftype;
-
-typedef struct field {
-    const char *key;
-    ftype type;
-    size_t off;
-    const struct field *sub;     /* F_MAP, F_INLINE: fields relative to off */
-    const char *const *names;    /* F_ENUM: names, index = value */
-    double lo, hi;               /* F_NUM, F_INT, F_LEN (pt) bounds */
-} field;
-
-#define END {NULL, 0, 0, NULL, NULL, 0, 0}
-
-static const char *const align_names[] = {"justify", "left", "center", "right", NULL};
-static const char *const numfmt_names[] = {"arabic", "roman", "Roman", "alpha", "Alpha", NULL};
-static const char *const duplex_names[] = {"short", "long", NULL};
-static const char *const blanks_names[] = {"before-last", "end", NULL};
-static const char *const binding_names[] = {"left", "right", "auto", NULL};
-static const char *const cover_image_names[] = {"frame", "full-page", NULL};
-static const char *const cover_fit_names[] = {"contain", "fill", NULL};
-static const char *const cover_title_names[] = {"above", "below", "over", NULL};
-static const char *const place_names[] = {"top-left", "top-center", "top-right",
-                                          "bottom-left", "bottom-center", "bottom-right", NULL};
-static const char *const top_bottom_names[] = {"top", "bottom", NULL};
-static const char *const fold_names[] = {"saddle", "zine8", "2up", "cut-stack", NULL};
-
-#define FO(m) offsetof(pm_font_spec, m)
-static const field font_fields[] = {
-    {"family", F_FAMILY, FO(family)},
-    {"fallback", F_FALLBACK, FO(fallback)},
-    {"size", F_LEN, FO(size), .lo = 1, .hi = 400},
-    {"leading", F_LEN, FO(leading), .lo = 1, .hi = 500},
-    {"weight", F_WEIGHT, FO(weight)},
-    {"style", F_STYLE, FO(italic)},
-    {"small-caps", F_BOOL, FO(smallcaps)},
-    {"features", F_STR, FO(features)},
-    {"tracking", F_LEN, FO(tracking), .lo = -50, .hi = 50},
-    {"color", F_COLOR, FO(color)},
-    {"uppercase", F_BOOL, FO(uppercase)},
-    END};
-
-#define HO(m) offsetof(pm_heading_spec, m)
-static const field heading_fields[] = {
-    {"font", F_INLINE, HO(font), font_fields},
-    {"space-before", F_LEN, HO(space_before), .lo = 0, .hi = 1000},
-    {"space-after", F_LEN, HO(space_after), .lo = 0, .hi = 1000},
-    {"align", F_ENUM, HO(align), .names = align_names},
-    {"page-break", F_BOOL, HO(page_break)},
-    {"hyphenate", F_BOOL, HO(hyphenate)},
-    {"span", F_BOOL, HO(span)},
-    {"numbering", F_STR, HO(numbering)},
-    END};
-
-#define RO(m) offsetof(pm_running_spec, m)
-static const field running_fields[] = {
-    {"odd", F_SLOTS, RO(slot[1])},
-    {"even", F_SLOTS, RO(slot[0])},
-    {"offset", F_LEN, RO(offset), .lo = 0, .hi = 500},
-    {"rule", F_BOOL, RO(rule)},
-    {"on-blank-pages", F_BOOL, RO(on_blank)},
-    END};
-
-#define SO(m) offsetof(pm_spec, m)
-static const field margin_fields[] = {
-    {"top", F_LEN, SO(margin_top), .lo = 0, .hi = 2000},
-    {"bottom", F_LEN, SO(margin_bottom), .lo = 0, .hi = 2000},
-    {"inside", F_LEN, SO(margin_inside), .lo = 0, .hi = 2000},
-    {"outside", F_LEN, SO(margin_outside), .lo = 0, .hi = 2000},
-    END};
-
-static const field page_fields[] = {
-    {"size", F_PAGESIZE, 0},
-    {"margins", F_MAP, 0, margin_fields},
-    {"facing", F_BOOL, SO(facing)},
-    {"columns", F_INT, SO(columns), .lo = 1, .hi = 4},
-    {"column-gap", F_LEN, SO(column_gap), .lo = 0, .hi = 500},
-    {"column-rule", F_BOOL, SO(column_rule)},
-    {"bleed", F_LEN, SO(bleed), .lo = 0, .hi = 36},
-    END};
-
-static const field fonts_fields[] = {
-    {"body", F_MAP, SO(body), font_fields},
-    {"caption", F_MAP, SO(caption), font_fields},
-    {"header", F_MAP, SO(running), font_fields},
-    {"footnote", F_MAP, SO(footnote), font_fields},
-    {"code", F_MAP, SO(code), font_fields},
-    {"quote", F_MAP, SO(quote), font_fields},
-    {"cover-title", F_MAP, SO(cover_title), font_fields},
-    {"cover-subtitle", F_MAP, SO(cover_subtitle), font_fields},
-    {"cover-author", F_MAP, SO(cover_author), font_fields},
-    {"cover-date", F_MAP, SO(cover_date), font_fields},
-    {"cover-issue", F_MAP, SO(cover_issue), font_fields},
-    END};
-
-static const field para_fields[] = {
-    {"indent", F_LEN, SO(indent), .lo = 0, .hi = 500},
-    {"spacing", F_LEN, SO(para_space), .lo = 0, .hi = 500},
-    {"align", F_ENUM, SO(align), .names = align_names},
-    {"hyphenate", F_BOOL, SO(hyphenate)},
-    {"hyphenate-capitalized", F_BOOL, SO(hyphenate_caps)},
-    {"widows", F_INT, SO(widows), .lo = 1, .hi = 10},
-    {"orphans", F_INT, SO(orphans), .lo = 1, .hi = 10},
-    {"indent-after-heading", F_BOOL, SO(indent_after_heading)},
-    {"tolerance", F_NUM, SO(tolerance), .lo = 10, .hi = 10000},
-    {"flush-bottom", F_BOOL, SO(flush_bottom)},
-    END};
-
-static const field headings_fields[] = {
-    {"h1", F_MAP, SO(h[0]), heading_fields},
-    {"h2", F_MAP, SO(h[1]), heading_fields},
-    {"h3", F_MAP, SO(h[2]), heading_fields},
-    {"numbering", F_STR, SO(numbering)},
-    END};
-
-/* a style's fields, relative to the style (apply_map is given the style's offset) */
-#define STO(m) offsetof(pm_style_spec, m)
-static const field style_fields[] = {
-    {"font", F_MAP, STO(font), font_fields},
-    {"align", F_ENUM, STO(align), .names = align_names},
-    {"space-before", F_LEN, STO(space_before), .lo = 0, .hi = 500},
-    {"space-after", F_LEN, STO(space_after), .lo = 0, .hi = 500},
-    {"indent", F_LEN, STO(indent), .lo = 0, .hi = 500},
-    {"padding", F_LEN, STO(padding), .lo = 0, .hi = 200},
-    {"border", F_LEN, STO(border), .lo = 0, .hi = 20},
-    {"border-color", F_COLOR, STO(border_color)},
-    {"rule", F_LEN, STO(rule), .lo = 0, .hi = 20},
-    {"rules", F_LEN, STO(rules), .lo = 0, .hi = 20},
-    {"rule-color", F_COLOR, STO(rule_color)},
-    {"tint", F_OPTCOLOR, STO(tint)},
-    {"keep-together", F_BOOL, STO(keep)},
-    {"span", F_BOOL, STO(span)},
-    END};
-
-#define TO(m) (offsetof(pm_spec, toc) + offsetof(pm_toc_spec, m))
-static const field toc_fields[] = {
-    {"title", F_STR, TO(title)},
-    {"levels", F_INT, TO(levels), .lo = 1, .hi = 3},
-    {"indent", F_LEN, TO(indent), .lo = 0, .hi = 500},
-    {"leaders", F_BOOL, TO(leaders)},
-    {"font", F_MAP, TO(font_set), font_fields},
-    {"space", F_LEN, TO(space), .lo = 0, .hi = 500},
-    END};
-
-#define OO(m) (offsetof(pm_spec, opening) + offsetof(pm_opening_spec, m))
-static const field dropcap_fields[] = {
-    {"lines", F_INT, OO(drop_lines), .lo = 0, .hi = 6},
-    {"font", F_MAP, OO(drop_set), font_fields},
-    END};
-
-static const field opening_fields[] = {
-    {"after", F_LEVEL, OO(after)},
-    {"drop-cap", F_MAP, 0, dropcap_fields},
-    {"first-line", F_FIRSTLINE, OO(first_line)},
-    END};
-
-static const field numbers_fields[] = {
-    {"format", F_ENUM, SO(num_format), .names = numfmt_names},
-    {"start", F_INT, SO(num_start), .lo = -100000, .hi = 100000},
-    END};
-
-static const field logo_fields[] = {
-    {"position", F_ENUM, SO(logo_at), .names = place_names},
-    {"width", F_LEN, SO(logo_w), .lo = 1, .hi = 5000},
-    {"height", F_LEN, SO(logo_h), .lo = 1, .hi = 5000},
-    END};
-
-static const field cover_fields[] = {
-    {"enabled", F_BOOL, SO(cover)},
-    {"image", F_ENUM, SO(cover_image), .names = cover_image_names},
-    {"image-height", F_LEN, SO(cover_image_height), .lo = 0, .hi = 5000},
-    {"image-fit", F_ENUM, SO(cover_fit), .names = cover_fit_names},
-    {"title", F_ENUM, SO(cover_title_at), .names = cover_title_names},
-    {"title-band", F_FILL, SO(cover_band)},
-    {"title-band-opacity", F_NUM, SO(cover_band_opacity), .lo = 0, .hi = 1},
-    {"background", F_FILL, SO(cover_background)},
-    {"logo", F_MAP, 0, logo_fields},
-    {"issue", F_ENUM, SO(issue_bottom), .names = top_bottom_names},
-    END};
-
-static const field qr_fields[] = {
-    {"size", F_LEN, SO(qr_size), .lo = 36, .hi = 1000},
-    {"position", F_ENUM, SO(qr_at), .names = place_names},
-    END};
-
-static const field back_fields[] = {
-    {"last-section", F_BOOL, SO(back_last_section)},
-    {"qr", F_MAP, 0, qr_fields},
-    END};
-
-static const field figure_fields[] = {
-    {"max-width", F_LEN, SO(fig_max_width), .lo = 1, .hi = 5000},
-    {"max-height", F_LEN, SO(fig_max_height), .lo = 1, .hi = 5000},
-    {"space", F_LEN, SO(fig_space), .lo = 0, .hi = 500},
-    {"caption-gap", F_LEN, SO(caption_gap), .lo = 0, .hi = 500},
-    {"caption-align", F_ENUM, SO(caption_align), .names = align_names},
-    END};
-
-static const field list_fields[] = {
-    {"indent", F_LEN, SO(list_indent), .lo = 0, .hi = 500},
-    {"item-spacing", F_LEN, SO(list_item_space), .lo = 0, .hi = 500},
-    END};
-
-static const field quote_fields[] = {
-    {"indent", F_LEN, SO(quote_indent), .lo = 0, .hi = 500},
-    {"space", F_LEN, SO(quote_space), .lo = 0, .hi = 500},
-    END};
-
-static const field notes_fields[] = {
-    {"space", F_LEN, SO(note_space), .lo = 0, .hi = 500},
-    END};
-
-#define BO(m) (offsetof(pm_spec, booklet) + offsetof(pm_booklet_spec, m))
-static const field booklet_fields[] = {
-    {"sheet", F_SHEET, 0},
-    {"fold", F_ENUM, BO(fold), .names = fold_names},
-    {"duplex", F_ENUM, BO(duplex), .names = duplex_names},
-    {"blanks", F_ENUM, BO(blanks), .names = blanks_names},
-    {"signature", F_INT, BO(signature), .lo = 0, .hi = 1000},
-    {"creep", F_LEN, BO(creep), .lo = 0, .hi = 5},
-    {"marks", F_BOOL, BO(marks)},
-    {"printer-margin", F_LEN, BO(printer_margin), .lo = 0, .hi = 100},
-    {"binding", F_ENUM, BO(rtl), .names = binding_names},
-    END};
-
-static const field fit_fields[] = {
-    {"pages", F_INT, SO(fit_pages), .lo = 0, .hi = 100000},
-    {"multiple-of-four", F_BOOL, SO(fit_four)},
-    {"runt-lines", F_INT, SO(runt_lines), .lo = 0, .hi = 20},
-    END};
-
-static const field top_fields[] = {
-    {"extends", F_STR, 0}, /* handled before the rest */
-    {"page", F_MAP, 0, page_fields},
-    {"fonts", F_MAP, 0, fonts_fields},
-    {"paragraph", F_MAP, 0, para_fields},
-    {"headings", F_MAP, 0, headings_fields},
-    {"header", F_MAP, SO(header), running_fields},
-    {"footer", F_MAP, SO(footer), running_fields},
-    {"page-numbers", F_MAP, 0, numbers_fields},
-    {"cover", F_MAP, 0, cover_fields},
-    {"back-cover", F_MAP, 0, back_fields},
-    {"figures", F_MAP, 0, figure_fields},
-    {"lists", F_MAP, 0, list_fields},
-    {"quotes", F_MAP, 0, quote_fields},
-    {"footnotes", F_MAP, 0, notes_fields},
-    {"booklet", F_MAP, 0, booklet_fields},
-    {"styles", F_STYLES, 0},
-    {"toc", F_MAP, 0, toc_fields},
-    {"openings", F_MAP, 0, opening_fields},
-    {"fit", F_MAP, 0, fit_fields},
-    {"system-fonts", F_BOOL, SO(system_fonts)},
-    END};
 
 /* ---- applying a YAML tree ---- */
 
@@ -339,11 +80,11 @@ static void apply_styles(apply_ctx *c, const pm_ynode *v);
  * relative one is in range is known only when the whole layout is loaded. */
 static void note_font_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode *v)
 {
-    if (f < font_fields || f >= font_fields + sizeof font_fields / sizeof *font_fields) return;
+    if (f < pm_font_fields || f >= pm_font_fields + pm_font_fields_n) return;
     pm_font_spec *fs = (pm_font_spec *)((char *)dst - f->off);
-    pm_spec_at *at = f->off == FO(size) ? &fs->size_at
-                   : f->off == FO(leading) ? &fs->leading_at
-                   : f->off == FO(tracking) ? &fs->tracking_at : NULL;
+    pm_spec_at *at = f->off == offsetof(pm_font_spec, size) ? &fs->size_at
+                   : f->off == offsetof(pm_font_spec, leading) ? &fs->leading_at
+                   : f->off == offsetof(pm_font_spec, tracking) ? &fs->tracking_at : NULL;
     if (at) *at = (pm_spec_at){c->file, v->line, v->col};
 }
 
@@ -482,7 +223,7 @@ static void apply_enum(apply_ctx *c, const field *f, char *p, const pm_ynode *v)
     for (int i = 0; f->names[i]; i++)
         if (!strcmp(v->str, f->names[i])) {
             *(int *)p = i;
-            if (f->names == binding_names) { /* auto: by the document's direction */
+            if (f->names == pm_binding_names) { /* auto: by the document's direction */
                 c->s->booklet.binding_given = i < 2;
                 *(int *)p = i == 1;
             }
@@ -775,7 +516,7 @@ static void apply_map(apply_ctx *c, const field *fields, size_t base, const pm_y
             c->rc = PM_EINPUT;
             continue;
         }
-        if (f == &top_fields[0]) continue; /* extends */
+        if (f == &pm_top_fields[0]) continue; /* extends */
         apply_field(c, f, b, v);
     }
     c->path[plen] = 0;
@@ -783,7 +524,7 @@ static void apply_map(apply_ctx *c, const field *fields, size_t base, const pm_y
 
 /* ---- styles and colours ---- */
 
-static pm_font_spec unset_font(void)
+pm_font_spec pm_spec_unset_font(void)
 {
     pm_font_spec f = {0};
     f.italic = f.smallcaps = f.uppercase = -1;
@@ -792,11 +533,11 @@ static pm_font_spec unset_font(void)
     return f;
 }
 
-static pm_style_spec unset_style(const char *name)
+pm_style_spec pm_spec_unset_style(const char *name)
 {
     pm_style_spec st = {0};
     st.name = name;
-    st.font = unset_font();
+    st.font = pm_spec_unset_font();
     st.align = -1;
     st.tint[0] = st.tint[1] = st.tint[2] = -1;
     return st;
@@ -839,7 +580,7 @@ static void apply_styles(apply_ctx *c, const pm_ynode *v)
                 continue;
             }
             st = &s->styles[s->nstyles++];
-            *st = unset_style(pm_arena_strdup(s->arena, k->str));
+            *st = pm_spec_unset_style(pm_arena_strdup(s->arena, k->str));
         }
         st->at = (pm_spec_at){c->file, k->line, k->col};
         if (val->kind == PM_Y_SCALAR && !*val->str) continue; /* "center:" with nothing: known, plain */
@@ -847,7 +588,7 @@ static void apply_styles(apply_ctx *c, const pm_ynode *v)
             bad(c, val, "expected a mapping of style keys, found %s", pm_yaml_kind_name(val->kind));
             continue;
         }
-        apply_map(c, style_fields, (size_t)((char *)st - (char *)s), val);
+        apply_map(c, pm_style_fields, (size_t)((char *)st - (char *)s), val);
     }
     c->path[plen] = 0;
 }
@@ -902,7 +643,7 @@ static int font_given(const pm_font_spec *o)
 }
 
 /* Fonts over other fonts, once the whole chain of layouts is applied. */
-static void resolve_fonts(pm_spec *s)
+void pm_spec_resolve_fonts(pm_spec *s)
 {
     for (int i = 0; i < s->nstyles; i++) {
         pm_style_spec *st = &s->styles[i];
@@ -933,273 +674,6 @@ int pm_color_parse(const char *str, double rgb[3])
     if (pm_colour_parse(str, &c, why, sizeof why, &near) < 0) return -1;
     memcpy(rgb, c.rgb, sizeof c.rgb);
     return 0;
-}
-
-/* ---- defaults ---- */
-
-static pm_len PT(double v) { return (pm_len){PM_LEN_PT, v}; }
-static pm_len EM(double v) { return (pm_len){PM_LEN_EM, v}; }
-static pm_len PCT(double v) { return (pm_len){PM_LEN_PERCENT, v}; }
-static pm_len MM(double v) { return (pm_len){PM_LEN_PT, v * 72.0 / 25.4}; }
-
-static pm_font_spec font(const char *family, double size, double leading)
-{
-    pm_font_spec f = {0};
-    f.family = family;
-    f.size = PT(size);
-    f.leading = PT(leading);
-    f.weight = 400;
-    f.features = "";
-    f.color[0] = f.color[1] = f.color[2] = 0;
-    return f;
-}
-
-/* The styles every layout has (layouts/a5.yaml lists them with their values). */
-static void default_styles(pm_spec *s)
-{
-    static const double ink[3] = {0.2, 0.2, 0.2};
-    pm_style_spec *st;
-#define STYLE(n) (st = &s->styles[s->nstyles++], (void)(*st = unset_style(n)))
-    STYLE("box"); /* a panel: "Know your rights" */
-    st->tint[0] = 0xf1 / 255.0, st->tint[1] = 0xee / 255.0, st->tint[2] = 0xe6 / 255.0;
-    st->border = PT(0.6);
-    memcpy(st->border_color, ink, sizeof ink);
-    st->padding = EM(0.8);
-    st->space_before = st->space_after = EM(1);
-    STYLE("pullquote"); /* a sentence lifted out, large */
-    st->font.size = EM(1.3);
-    st->font.italic = 1;
-    st->align = PM_ALIGN_CENTER;
-    st->rules = PT(0.6);
-    memcpy(st->rule_color, ink, sizeof ink);
-    st->indent = EM(1.5);
-    st->padding = EM(0.6);
-    st->space_before = st->space_after = EM(1);
-    st->keep = 1;
-    STYLE("aside"); /* a note beside the argument: a rule at its left, smaller */
-    st->font.size = EM(0.9);
-    st->rule = PT(1.5);
-    st->rule_color[0] = st->rule_color[1] = st->rule_color[2] = 0x8c / 255.0;
-    st->padding = EM(0.8);
-    st->space_before = st->space_after = EM(0.5);
-    STYLE("center");
-    st->align = PM_ALIGN_CENTER;
-    STYLE("right");
-    st->align = PM_ALIGN_RIGHT;
-    STYLE("signature"); /* who signs, after a letter or a statement */
-    st->align = PM_ALIGN_RIGHT;
-    st->space_before = EM(1);
-    STYLE("dateline"); /* place and date, above a letter */
-    st->align = PM_ALIGN_RIGHT;
-    st->space_before = st->space_after = EM(1);
-#undef STYLE
-}
-
-pm_spec *pm_spec_new_default(void)
-{
-    pm_spec *s = pm_xcalloc(1, sizeof *s);
-    s->arena = pm_arena_new();
-    s->file = "(defaults)";
-    pm_paper_size("A5", &s->page_w, &s->page_h);
-    s->margin_top = MM(15);
-    s->margin_bottom = MM(20);
-    s->margin_inside = MM(17);
-    s->margin_outside = MM(15);
-    s->facing = 1;
-    s->columns = 1;
-    s->column_gap = MM(5);
-
-    const char *serif = "Linux Libertine O", *sans = "Linux Biolinum O";
-    s->body = font(serif, 10, 13);
-    s->caption = font(serif, 8.5, 11);
-    s->caption.italic = 1;
-    s->running = font(sans, 8, 10);
-    s->footnote = font(serif, 8, 10);
-    s->code = font("Linux Libertine Mono O", 8.5, 11);
-    s->quote = font(serif, 9.5, 12.5);
-    s->cover_title = font(sans, 30, 34);
-    s->cover_title.weight = 700;
-    s->cover_subtitle = font(serif, 15, 19);
-    s->cover_subtitle.italic = 1;
-    s->cover_author = font(sans, 11, 14);
-    s->cover_date = font(sans, 10, 13);
-    s->cover_issue = font(sans, 10, 13);
-    s->qr_text = s->cover_issue;
-
-    s->indent = EM(1.2);
-    s->para_space = PT(0);
-    s->align = PM_ALIGN_JUSTIFY;
-    s->hyphenate = 1;
-    s->widows = 2;
-    s->orphans = 2;
-    s->tolerance = 200;
-    s->flush_bottom = 1;
-
-    static const double hs[3] = {14, 11.5, 10}, hl[3] = {17, 14, 13};
-    static const double hb[3] = {2, 1.3, 1}, ha[3] = {0.8, 0.5, 0.3};
-    for (int i = 0; i < 3; i++) {
-        s->h[i].font = font(sans, hs[i], hl[i]);
-        s->h[i].font.weight = 700;
-        s->h[i].space_before = EM(hb[i]);
-        s->h[i].space_after = EM(ha[i]);
-        s->h[i].align = PM_ALIGN_START;
-        s->h[i].span = i == 0;
-    }
-    s->header.slot[1][2] = "{section}";
-    s->header.slot[0][0] = "{title}";
-    s->header.offset = MM(6);
-    s->footer.slot[1][2] = "{page}";
-    s->footer.slot[0][0] = "{page}";
-    s->footer.offset = MM(9);
-
-    s->num_format = PM_NUM_ARABIC;
-    s->num_start = 1;
-    s->cover = 1;
-    s->cover_image_height = PCT(45);
-    s->cover_band_opacity = 0.8;
-    s->logo_at = PM_AT_TOP_LEFT;
-    s->logo_w = MM(30);
-    s->logo_h = MM(15);
-    s->back_last_section = 0;
-    s->qr_size = MM(25);
-    s->qr_at = PM_AT_BOTTOM_CENTER;
-    s->runt_lines = 3;
-
-    s->fig_max_width = PCT(100);
-    s->fig_max_height = PCT(60);
-    s->fig_space = EM(1);
-    s->caption_gap = PT(4);
-    s->caption_align = PM_ALIGN_CENTER;
-    s->list_indent = EM(1.5);
-    s->list_item_space = PT(0);
-    s->quote_indent = EM(1.5);
-    s->quote_space = EM(0.5);
-    s->note_space = EM(1);
-
-    s->booklet.duplex = PM_DUPLEX_SHORT;
-    s->booklet.blanks = PM_BLANKS_BEFORE_LAST;
-    s->booklet.creep = PT(0);
-    s->booklet.printer_margin = MM(5);
-
-    default_styles(s);
-    s->toc.title = "Contents";
-    s->toc.levels = 2;
-    s->toc.indent = EM(1.5);
-    s->toc.leaders = 1;
-    s->toc.font_set = unset_font();
-    s->toc.space = EM(0.5);
-    s->opening.after = 1;
-    s->opening.drop_lines = 0;
-    s->opening.drop_set = unset_font();
-    s->opening.first_line = 0;
-    resolve_fonts(s);
-    return s;
-}
-
-void pm_spec_drop(pm_spec *s)
-{
-    if (!s) return;
-    pm_arena_drop(s->arena);
-    free(s);
-}
-
-/* ---- finding files ---- */
-
-static const char *exe_dir(void)
-{
-    static char dir[PATH_MAX];
-    static int done;
-    if (!done) {
-        done = 1;
-        ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-        if (n > 0) {
-            dir[n] = 0;
-            char *slash = strrchr(dir, '/');
-            if (slash) *slash = 0;
-        } else {
-            dir[0] = 0;
-        }
-    }
-    return dir;
-}
-
-const char *pm_find_data(const char *sub, const char *name)
-{
-    static char buf[PATH_MAX];
-    const char *env = getenv("PAMPHLET_DATADIR");
-    /* BINDIR/../share/pamphlet: an installation moved elsewhere, or a packager's DESTDIR
-       staging tree, finds its own data before the compiled-in folder */
-    static char rel[PATH_MAX + 32];
-    if (!rel[0] && exe_dir()[0]) snprintf(rel, sizeof rel, "%s/../share/pamphlet", exe_dir());
-    const char *bases[] = {env, exe_dir(), rel, PM_DATADIR};
-    for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
-        if (!bases[i] || !*bases[i]) continue;
-        snprintf(buf, sizeof buf, "%s/%s%s%s", bases[i], sub, name ? "/" : "", name ? name : "");
-        if (access(buf, R_OK) == 0) return buf;
-    }
-    return NULL;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The layouts shipped (layouts/NAME.yaml in the data folder), as a hint with the nearest
- * to what was asked for. */
-static void hint_shipped_layouts(const char *asked)
-{
-    const char *dir = pm_find_data("layouts", NULL);
-    DIR *d = dir ? opendir(dir) : NULL;
-    if (!d) return;
-    char *names[64];
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 64) {
-        size_t l = strlen(e->d_name);
-        if (l <= 5 || strcmp(e->d_name + l - 5, ".yaml") || e->d_name[0] == '.') continue;
-        names[n] = pm_xstrdup(e->d_name);
-        names[n++][l - 5] = 0;
-    }
-    closedir(d);
-    if (!n) return;
-    qsort(names, (size_t)n, sizeof *names, cmp_name);
-    char list[1024] = "";
-    for (int i = 0; i < n; i++) {
-        size_t l = strlen(list);
-        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
-    }
-    const char *base = strrchr(asked, '/');
-    char want[256];
-    snprintf(want, sizeof want, "%s", base ? base + 1 : asked);
-    size_t wl = strlen(want);
-    if (wl > 5 && !strcmp(want + wl - 5, ".yaml")) want[wl - 5] = 0;
-    const char *near = pm_nearest(want, (const char *const *)names, n);
-    if (near) pm_hint("did you mean '%s'? The shipped layouts: %s", near, list);
-    else pm_hint("the shipped layouts: %s (or give the path of a layout file)", list);
-    for (int i = 0; i < n; i++) free(names[i]);
-}
-
-/* Resolve a layout reference: a path as given (relative to rel_dir if not absolute), or a
- * name like "a5" / "a5.yaml" in the layout search path. New malloc'd string or NULL. */
-static char *resolve_layout(const char *ref, const char *rel_dir)
-{
-    char *p = pm_path_join(rel_dir, ref);
-    if (access(p, R_OK) == 0) return p;
-    free(p);
-    if (!strchr(ref, '/')) {
-        char name[256];
-        size_t n = strlen(ref);
-        snprintf(name, sizeof name, "%s%s", ref, n > 5 && !strcmp(ref + n - 5, ".yaml") ? "" : ".yaml");
-        if (rel_dir) {
-            p = pm_path_join(rel_dir, name);
-            if (access(p, R_OK) == 0) return p;
-            free(p);
-        }
-        const char *found = pm_find_data("layouts", name);
-        if (found) return pm_xstrdup(found);
-    }
-    return NULL;
 }
 
 /* ---- loading ---- */
@@ -1255,7 +729,7 @@ static int load_chain(pm_spec *s, chain *ch, const char *file, const char *text,
             return PM_EINPUT;
         }
         char *dir = pm_dirname(file);
-        char *parent = resolve_layout(ext->str, dir);
+        char *parent = pm_spec_resolve_layout(ext->str, dir);
         free(dir);
         if (!parent) {
             pm_error(file, ext->line, ext->col, "extends: cannot find layout '%s'", ext->str);
@@ -1284,7 +758,7 @@ static int load_chain(pm_spec *s, chain *ch, const char *file, const char *text,
     s->file = file;
     if (!root) return PM_OK;
     apply_ctx c = {.s = s, .file = file};
-    apply_map(&c, top_fields, 0, root);
+    apply_map(&c, pm_top_fields, 0, root);
     return c.rc;
 }
 
@@ -1336,7 +810,7 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
     *out = NULL;
     chain ch = {.n = 0};
     int rc = load_chain(s, &ch, pm_arena_strdup(s->arena, file), text, len);
-    if (!rc) resolve_fonts(s);
+    if (!rc) pm_spec_resolve_fonts(s);
     if (!rc) rc = check_spec(s);
     s->qr_text = s->cover_issue;
     s->qr_text.uppercase = s->qr_text.smallcaps = 0;
@@ -1351,11 +825,11 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
 int pm_spec_load(const char *name_or_path, pm_spec **out)
 {
     *out = NULL;
-    char *path = resolve_layout(name_or_path, NULL);
+    char *path = pm_spec_resolve_layout(name_or_path, NULL);
     if (!path) {
         pm_error(name_or_path, 0, 0, "cannot find this layout (not a file, and no layouts/%s.yaml in %s or %s)",
-                 name_or_path, exe_dir(), PM_DATADIR);
-        hint_shipped_layouts(name_or_path);
+                 name_or_path, pm_spec_exe_dir(), PM_DATADIR);
+        pm_spec_hint_layouts(name_or_path);
         return PM_EIO;
     }
     char *data;

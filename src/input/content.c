@@ -1,4 +1,5 @@
-/* content.c - front matter and CommonMark (cmark-gfm) to the document tree of doc.h. */
+/* content.c - front matter and CommonMark (cmark-gfm) to the document tree of doc.h: the
+ * blocks (inlines.c sets the text of each, content-imp.h is between the two). */
 #include "input/content.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -14,63 +15,12 @@
 #include "base/units.h"
 #include "base/yamltree.h"
 #include "input/attrs.h"
+#include "input/content-imp.h"
 #include "input/divs.h"
 #include "input/frontmatter.h"
 
-/* ---- growable arrays (malloc'd while building, copied to the arena at the end) ---- */
-
-typedef struct {
-    char *p;
-    size_t n, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        while (b->n + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 256;
-        b->p = pm_xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-#define VEC(T) struct { T *v; size_t n, cap; }
-#define VEC_PUSH(vec, x)                                                      \
-    do {                                                                      \
-        if ((vec).n == (vec).cap) {                                           \
-            (vec).cap = (vec).cap ? (vec).cap * 2 : 16;                       \
-            (vec).v = pm_xrealloc((vec).v, (vec).cap * sizeof *(vec).v);      \
-        }                                                                     \
-        (vec).v[(vec).n++] = (x);                                             \
-    } while (0)
-
-typedef struct inner_link {
-    const char *id;
-    int line, col;
-} inner_link;
-
-typedef struct {
-    pm_doc *doc;
-    const char *file;
-    int line0;                 /* line offset of the body (front matter lines) */
-    VEC(pm_block) top;         /* the top-level blocks */
-    void *out;                 /* where blocks go now: &top or a container's kids */
-    VEC(pm_note) notes;
-    VEC(const char *) ids;
-    VEC(inner_link) inner;     /* links to #ids, checked at the end */
-    pm_div_fences fences;      /* the fenced divs (divs.h) */
-    int rc;
-    int warned_html, warned_image, warned_long, warned_deep;
-    int idepth;                /* inline markup being walked, nested this deep */
-    const char *src;           /* the body's source text (while it is parsed), for columns */
-    size_t srclen;
-    uint32_t *src_lines;       /* where its lines start (made when first needed) */
-    size_t nsrc_lines;
-} cstate;
-
 /* A block's text longer than PM_BLOCK_MAX_BYTES is an error (see content.h). */
-static void check_block_size(cstate *st, size_t len, int line)
+void pm_ct_check_block_size(cstate *st, size_t len, int line)
 {
     if (len <= PM_BLOCK_MAX_BYTES) return;
     st->rc = PM_EINPUT;
@@ -107,279 +57,6 @@ static void code_text(cstate *st, const char *lit, size_t len, pm_text *t)
     t->line_starts = pm_arena_array(st->doc->arena, nl ? nl : 1, sizeof(uint32_t));
     for (size_t i = 0; i < n; i++)
         if (out[i] == '\n') t->line_starts[t->nline_starts++] = (uint32_t)i + 1;
-}
-
-/* ---- rich text ---- */
-
-typedef struct {
-    sbuf s;
-    VEC(pm_span) spans;
-    VEC(uint32_t) lines;
-    int line, cur;
-} tbuild;
-
-static int is_space_end(const sbuf *b)
-{
-    if (!b->n) return 1;
-    if (b->p[b->n - 1] == ' ') return 1;
-    /* U+2028 is E2 80 A8 */
-    return b->n >= 3 && (unsigned char)b->p[b->n - 3] == 0xE2 &&
-           (unsigned char)b->p[b->n - 2] == 0x80 && (unsigned char)b->p[b->n - 1] == 0xA8;
-}
-
-static void tb_note_line(tbuild *t, int line)
-{
-    while (line > t->cur) {
-        VEC_PUSH(t->lines, (uint32_t)t->s.n);
-        t->cur++;
-    }
-}
-
-/* Append text, collapsing runs of blanks to one space (none at the start or after a
- * line break). */
-static void tb_text(tbuild *t, const char *s, int keep_spaces)
-{
-    for (; *s; s++) {
-        char c = *s;
-        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-        if (c == ' ' && !keep_spaces && is_space_end(&t->s)) continue;
-        sb_add(&t->s, &c, 1);
-    }
-}
-
-static void tb_trim_end(tbuild *t)
-{
-    while (t->s.n && t->s.p[t->s.n - 1] == ' ') t->s.p[--t->s.n] = 0;
-}
-
-static void tb_span(tbuild *t, size_t start, unsigned style, const char *url, int note)
-{
-    if (t->s.n == start) return;
-    pm_span sp = {(uint32_t)start, (uint32_t)t->s.n, style, url, note};
-    VEC_PUSH(t->spans, sp);
-}
-
-static int cmp_span(const void *a, const void *b)
-{
-    const pm_span *x = a, *y = b;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    return x->end > y->end ? -1 : x->end < y->end;
-}
-
-static pm_text tb_finish(cstate *st, tbuild *t)
-{
-    tb_trim_end(t);
-    check_block_size(st, t->s.n, t->line);
-    pm_text out = {0};
-    pm_arena *a = st->doc->arena;
-    out.utf8 = pm_arena_strndup(a, t->s.p ? t->s.p : "", t->s.n);
-    out.len = (uint32_t)t->s.n;
-    /* trailing blanks were trimmed: spans over them shrink, and those left empty go (an
-       inline code span of blanks at the end of a paragraph would otherwise start after
-       the text's end, with start > end) */
-    size_t kept = 0;
-    for (size_t i = 0; i < t->spans.n; i++) {
-        pm_span sp = t->spans.v[i];
-        if (sp.end > out.len) sp.end = out.len;
-        if (sp.start >= sp.end) continue;
-        t->spans.v[kept++] = sp;
-    }
-    t->spans.n = kept;
-    if (t->spans.n > 1) qsort(t->spans.v, t->spans.n, sizeof(pm_span), cmp_span); /* v is NULL when empty */
-    out.spans = pm_arena_array(a, t->spans.n ? t->spans.n : 1, sizeof(pm_span));
-    if (t->spans.n) memcpy(out.spans, t->spans.v, t->spans.n * sizeof(pm_span));
-    out.nspans = (uint32_t)t->spans.n;
-    out.line = t->line;
-    for (size_t i = 0; i < t->lines.n; i++) /* and no line starts past the end */
-        if (t->lines.v[i] > out.len) t->lines.v[i] = out.len;
-    out.line_starts = pm_arena_array(a, t->lines.n ? t->lines.n : 1, sizeof(uint32_t));
-    if (t->lines.n) memcpy(out.line_starts, t->lines.v, t->lines.n * sizeof(uint32_t));
-    out.nline_starts = (uint32_t)t->lines.n;
-    free(t->s.p);
-    free(t->spans.v);
-    free(t->lines.v);
-    memset(t, 0, sizeof *t);
-    return out;
-}
-
-static int node_line(cstate *st, cmark_node *n)
-{
-    int l = cmark_node_get_start_line(n);
-    return l > 0 ? l + st->line0 : 0;
-}
-
-static const char *ext_type(cmark_node *n)
-{
-    return cmark_node_get_type_string(n);
-}
-
-static void inlines_in(cstate *st, tbuild *t, cmark_node *parent);
-
-/* Whether an inline HTML tag is a line break: <br>, <br/>, <br />. */
-static int is_br(const char *s)
-{
-    if (strncasecmp(s, "<br", 3)) return 0;
-    s += 3;
-    while (*s == ' ' || *s == '/') s++;
-    return *s == '>';
-}
-
-/* Raw HTML is not interpreted: its tags are left out (once per file, a warning). */
-static void warn_html(cstate *st, int line, const char *lit)
-{
-    if (st->warned_html++) return;
-    char tag[40];
-    size_t n = strcspn(lit, "\n");
-    snprintf(tag, sizeof tag, "%.*s%s", (int)(n < 30 ? n : 30), lit, n > 30 ? "..." : "");
-    pm_warn(st->file, line, 0, "raw HTML is not interpreted: tags such as '%s' are left out, the text between them kept",
-            tag);
-}
-
-/* The text of a block of HTML: tags and comments left out, <br> and block tags as spaces,
- * blanks collapsed, the common entities decoded. A new malloc'd string. */
-static char *html_text(const char *s)
-{
-    static const struct { const char *ent, *utf8; } ents[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
-        {"&apos;", "'"}, {"&nbsp;", "\xC2\xA0"}, {"&mdash;", "\xE2\x80\x94"}, {"&ndash;", "\xE2\x80\x93"},
-        {"&copy;", "\xC2\xA9"}};
-    char *out = pm_xmalloc(strlen(s) + 1), *o = out;
-    while (*s) {
-        if (*s == '<') {
-            const char *e = !strncmp(s, "<!--", 4) ? strstr(s, "-->") : strchr(s, '>');
-            if (!e) break;
-            s = e + (*e == '-' ? 3 : 1);
-            if (o > out && o[-1] != ' ') *o++ = ' ';
-            continue;
-        }
-        if (*s == '&') {
-            size_t k = 0;
-            while (k < sizeof ents / sizeof *ents && strncmp(s, ents[k].ent, strlen(ents[k].ent))) k++;
-            if (k < sizeof ents / sizeof *ents) {
-                size_t n = strlen(ents[k].utf8);
-                memcpy(o, ents[k].utf8, n); /* (never longer than the entity) */
-                o += n;
-                s += strlen(ents[k].ent);
-                continue;
-            }
-        }
-        char ch = *s++;
-        if (isspace((unsigned char)ch)) {
-            if (o > out && o[-1] != ' ') *o++ = ' ';
-        } else {
-            *o++ = ch;
-        }
-    }
-    while (o > out && o[-1] == ' ') o--;
-    *o = 0;
-    char *start = out;
-    while (*start == ' ') start++;
-    memmove(out, start, strlen(start) + 1);
-    return out;
-}
-
-/* The walks below recurse as deep as the markup nests: beyond these depths the input is
- * refused (it would overflow the stack, and each level of inline markup is one more style
- * over the whole of the text inside it). */
-#define PM_MAX_INLINE_DEPTH 32
-
-static void inlines(cstate *st, tbuild *t, cmark_node *parent)
-{
-    if (st->idepth >= PM_MAX_INLINE_DEPTH) {
-        st->rc = PM_EINPUT;
-        if (!st->warned_deep++)
-            pm_error(st->file, t->cur, 0, "emphasis, links and other inline markup are nested more than %d deep",
-                     PM_MAX_INLINE_DEPTH);
-        return;
-    }
-    st->idepth++;
-    inlines_in(st, t, parent);
-    st->idepth--;
-}
-
-static void inlines_in(cstate *st, tbuild *t, cmark_node *parent)
-{
-    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
-        int line = node_line(st, n);
-        if (line) tb_note_line(t, line);
-        size_t start = t->s.n;
-        switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_TEXT: tb_text(t, cmark_node_get_literal(n), 0); break;
-        case CMARK_NODE_SOFTBREAK: /* inline source positions are unreliable: count lines */
-            tb_text(t, " ", 0);
-            tb_note_line(t, t->cur + 1);
-            break;
-        case CMARK_NODE_LINEBREAK:
-            tb_trim_end(t);
-            sb_add(&t->s, "\xE2\x80\xA8", 3);
-            tb_note_line(t, t->cur + 1);
-            break;
-        case CMARK_NODE_CODE:
-            tb_text(t, cmark_node_get_literal(n), 1);
-            tb_span(t, start, PM_ST_CODE, NULL, 0);
-            break;
-        case CMARK_NODE_HTML_INLINE: {
-            const char *lit = cmark_node_get_literal(n);
-            if (!strncmp(lit, "<!--", 4)) break; /* a comment: not text */
-            if (is_br(lit)) { /* <br>: a line break, as Markdown's own */
-                tb_trim_end(t);
-                sb_add(&t->s, "\xE2\x80\xA8", 3);
-                break;
-            }
-            warn_html(st, line, lit);
-            break; /* any other tag is left out; the text between tags stays */
-        }
-        case CMARK_NODE_EMPH:
-            inlines(st, t, n);
-            tb_span(t, start, PM_ST_ITALIC, NULL, 0);
-            break;
-        case CMARK_NODE_STRONG:
-            inlines(st, t, n);
-            tb_span(t, start, PM_ST_BOLD, NULL, 0);
-            break;
-        case CMARK_NODE_LINK: {
-            inlines(st, t, n);
-            const char *url = cmark_node_get_url(n);
-            if (!url || !*url) {
-                pm_warn(st->file, line, cmark_node_get_start_column(n), "a link with no target; it is set as plain text");
-                break;
-            }
-            url = pm_arena_strdup(st->doc->arena, url);
-            if (url[0] == '#') VEC_PUSH(st->inner, ((inner_link){url + 1, line, cmark_node_get_start_column(n)}));
-            tb_span(t, start, PM_ST_LINK, url, 0);
-            break;
-        }
-        case CMARK_NODE_IMAGE:
-            if (!st->warned_image++) {
-                pm_warn(st->file, line, 0,
-                        "an image inside a paragraph is not placed; its description is set as text");
-                pm_hint("put the image in a paragraph of its own to make it a figure");
-            }
-            inlines(st, t, n);
-            break;
-        case CMARK_NODE_FOOTNOTE_REFERENCE: {
-            const char *num = cmark_node_get_literal(n);
-            tb_text(t, num, 1);
-            tb_span(t, start, PM_ST_SUPER, NULL, atoi(num));
-            break;
-        }
-        default:
-            if (!strcmp(ext_type(n), "strikethrough")) {
-                inlines(st, t, n);
-                tb_span(t, start, PM_ST_STRIKE, NULL, 0);
-            } else {
-                inlines(st, t, n);
-            }
-        }
-    }
-}
-
-static pm_text text_of(cstate *st, cmark_node *n)
-{
-    tbuild t = {0};
-    t.line = t.cur = node_line(st, n);
-    inlines(st, &t, n);
-    return tb_finish(st, &t);
 }
 
 /* ---- blocks ---- */
@@ -609,15 +286,15 @@ static void add_table(cstate *st, cmark_node *n, int line, const ctx *c)
         int k = 0;
         for (cmark_node *cell = cmark_node_first_child(row); cell && k < ncols; cell = cmark_node_next(cell), k++) {
             tbuild t = {0};
-            t.line = t.cur = node_line(st, cell) ? node_line(st, cell) : node_line(st, row);
-            inlines(st, &t, cell);
-            if (header && t.s.n) tb_span(&t, 0, PM_ST_BOLD, NULL, 0);
-            b->cells[(size_t)r * (size_t)ncols + (size_t)k] = tb_finish(st, &t);
+            t.line = t.cur = pm_ct_node_line(st, cell) ? pm_ct_node_line(st, cell) : pm_ct_node_line(st, row);
+            pm_ct_inlines(st, &t, cell);
+            if (header && t.s.n) pm_ct_tb_span(&t, 0, PM_ST_BOLD, NULL, 0);
+            b->cells[(size_t)r * (size_t)ncols + (size_t)k] = pm_ct_tb_finish(st, &t);
         }
         for (; k < ncols; k++) { /* a short row: empty cells */
             pm_text *e = &b->cells[(size_t)r * (size_t)ncols + (size_t)k];
             e->utf8 = "";
-            e->line = node_line(st, row);
+            e->line = pm_ct_node_line(st, row);
         }
     }
 }
@@ -738,9 +415,9 @@ static int try_figure(cstate *st, cmark_node *para, const ctx *c)
         while (isspace((unsigned char)*s)) s++;
         if (*s != '{') return 0;
     }
-    int line = node_line(st, para);
+    int line = pm_ct_node_line(st, para);
     pm_block *b = add_block(st, PM_BLK_FIGURE, line, c);
-    b->text = text_of(st, img);
+    b->text = pm_ct_text_of(st, img);
     const char *url = cmark_node_get_url(img);
     b->src = pm_arena_strdup(st->doc->arena, url ? url : "");
     char *dec = decode_path(b->src);
@@ -792,7 +469,7 @@ static void list_items(cstate *st, cmark_node *list, ctx c)
     int lists = 0; /* lists this one is in, itself included */
     for (cmark_node *p = list; p; p = cmark_node_parent(p)) lists += cmark_node_get_type(p) == CMARK_NODE_LIST;
     for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
-        pm_block *b = add_container(st, PM_BLK_ITEM, node_line(st, item), item, c);
+        pm_block *b = add_container(st, PM_BLK_ITEM, pm_ct_node_line(st, item), item, c);
         b->marker = ordered ? pm_arena_printf(st->doc->arena, "%d%c", num++, paren ? ')' : '.')
                             : bullets[(lists - 1) % 3];
         /* a task list's item ("- [ ] ..."): a box to tick, or a tick */
@@ -862,7 +539,7 @@ static cmark_node *add_div(cstate *st, cmark_node *open, int k, ctx c)
 static cmark_node *block(cstate *st, cmark_node *n, ctx c)
 {
     {
-        int line = node_line(st, n);
+        int line = pm_ct_node_line(st, n);
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_PARAGRAPH:
             if (is_pagebreak(n)) {
@@ -871,7 +548,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                 add_block(st, PM_BLK_TOC, line, &c);
             } else if (!try_figure(st, n, &c)) {
                 pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
-                b->text = text_of(st, n);
+                b->text = pm_ct_text_of(st, n);
                 take_attrs(st, &b->text, &b->attrs);
                 check_image_like(st, &b->text, line);
             }
@@ -884,7 +561,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                 lv = 3;
             }
             b->level = lv;
-            b->text = text_of(st, n);
+            b->text = pm_ct_text_of(st, n);
             take_attrs(st, &b->text, &b->attrs);
             b->id = b->attrs.id ? given_id(st, b->attrs.id, line) : make_id(st, &b->text);
             break;
@@ -914,7 +591,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
             const char *lit = cmark_node_get_literal(n);
             size_t len = strlen(lit);
             while (len && lit[len - 1] == '\n') len--;
-            check_block_size(st, len, line);
+            pm_ct_check_block_size(st, len, line);
             code_text(st, lit, len, &b->text);
             b->text.line = line + 1;
             break;
@@ -927,9 +604,9 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                                  enclosing container; add_div warned) */
             while (isspace((unsigned char)*lit)) lit++;
             if (!strncmp(lit, "<!--", 4)) break; /* comment */
-            warn_html(st, line, lit);
-            check_block_size(st, strlen(lit), line);
-            char *plain = html_text(lit); /* the text between the tags, if any, as a paragraph */
+            pm_ct_warn_html(st, line, lit);
+            pm_ct_check_block_size(st, strlen(lit), line);
+            char *plain = pm_ct_html_text(lit); /* the text between the tags, if any, as a paragraph */
             if (*plain) {
                 pm_block *b = add_block(st, PM_BLK_PARA, line, &c);
                 b->text.utf8 = pm_arena_strdup(st->doc->arena, plain);
@@ -948,20 +625,20 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                 if (!first) sb_add(&t.s, "\xE2\x80\xA8", 3);
                 first = 0;
                 if (cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH)
-                    inlines(st, &t, p);
+                    pm_ct_inlines(st, &t, p);
                 else {
-                    pm_warn(st->file, node_line(st, p), 0,
+                    pm_warn(st->file, pm_ct_node_line(st, p), 0,
                             "only paragraphs are supported inside a footnote; this part is set as plain text");
-                    inlines(st, &t, p);
+                    pm_ct_inlines(st, &t, p);
                 }
             }
             pm_note note = {.number = (int)st->notes.n + 1, .line = line};
-            note.text = tb_finish(st, &t);
+            note.text = pm_ct_tb_finish(st, &t);
             VEC_PUSH(st->notes, note);
             break;
         }
         default:
-            if (!strcmp(ext_type(n), "table")) {
+            if (!strcmp(pm_ct_ext_type(n), "table")) {
                 add_table(st, n, line, &c);
             } else {
                 blocks(st, n, c);

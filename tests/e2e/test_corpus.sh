@@ -11,4 +11,6 @@ PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
 case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
 export PAMPHLET
 cd "$(dirname "$0")/../.."
-python3 tests/tools/corpus_check.py -j 2
+every=1
+if [ -n "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then every=3; fi  # (the sanitized runs: a third of it)
+python3 tests/tools/corpus_check.py -j 2 --every $every

@@ -282,7 +282,7 @@ EOF
         while :; do # until the last line is a rebuild after this one's, and quiet for a moment
             last=$(grep -E "rebuilt|not updated" "$LOG" | tail -n 1)
             if [ "$(count rebuilt)" -gt "$r" ] && case $last in *rebuilt*) true ;; *) false ;; esac; then
-                sleep 1
+                sleep 2 # (quiet for a moment: on a loaded machine a rebuild may take more than 1 s)
                 [ "$(grep -E "rebuilt|not updated" "$LOG" | tail -n 1)" = "$last" ] && break
             fi
             i=$((i + 1))

@@ -55,7 +55,8 @@ check-asan: asan-build
 # part; nothing of ours is suppressed.
 #
 #   make tsan-build         build-tsan/pamphlet and build-tsan/tests/* with -fsanitize=thread
-#   make check-tsan         the whole test suite under ThreadSanitizer, as check-asan does
+#   make check-tsan         the test suite under ThreadSanitizer, as check-asan does, but
+#                           only the end-to-end scripts that drive threads (tests/run.sh)
 #                           (the error paths that stop a writer thread, watch mode's
 #                           rebuilds, booklets in every mode); any report fails it (logs in
 #                           build-tsan/logs/). Part of make check: about 2.5 minutes of CPU

@@ -28,7 +28,17 @@ for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] && run "unit: ${t##*/}" "$t"
 done
 run "golden layout tests" tests/golden/run.sh
+# Under ThreadSanitizer only the scripts that drive the program's threads (the reading
+# PDF's writer thread, watch mode's rebuilds, writers stopped by errors, booklets) run: the
+# content-heavy ones (the corpus, random documents, fuzz mutants, the gallery, other
+# scripts, fonts) take the same threaded path as the samples and run in full in the plain
+# and ASan suites. This keeps make check within CI's 20 minutes.
+tsan_skip=" test_corpus.sh test_generated.sh test_fuzz_layouts.sh test_gallery.sh test_intl.sh test_fonts.sh test_install.sh test_build.sh test_layout_check.sh test_fit.sh "
 for t in tests/e2e/test_*.sh; do
+    if [ -n "${TSAN_OPTIONS:-}" ] && [[ $tsan_skip == *" ${t##*/} "* ]]; then
+        echo "=== e2e: ${t##*/}: not under ThreadSanitizer (see tests/run.sh)"
+        continue
+    fi
     [ -x "$t" ] && run "e2e: ${t##*/}" "$t"
 done
 echo

@@ -237,29 +237,30 @@ static int shape_one(PangoGlyphItem *gi, const char *utf8, pm_hyphen_glyph *h)
     return ok;
 }
 
-/* The hyphen of a font, shaped once. */
-const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi)
+/* A glyph of gi's font shaped once and kept in table t (by font): shaped from shape, its
+ * text utf8. */
+static const pm_hyphen_glyph *glyph_once(GHashTable *t, PangoGlyphItem *gi, const char *shape, const char *utf8)
 {
     PangoFont *font = gi->item->analysis.font;
-    pm_hyphen_glyph *h = g_hash_table_lookup(s->hyphens, font);
+    pm_hyphen_glyph *h = g_hash_table_lookup(t, font);
     if (h) return h;
     h = g_new0(pm_hyphen_glyph, 1);
-    shape_one(gi, "-", h);
-    h->utf8 = SHY;
-    g_hash_table_insert(s->hyphens, font, h);
+    shape_one(gi, shape, h);
+    h->utf8 = utf8;
+    g_hash_table_insert(t, font, h);
     return h;
 }
 
+/* The hyphen of a font. */
+const pm_hyphen_glyph *pm_setter_hyphen(pm_setter *s, PangoGlyphItem *gi)
+{
+    return glyph_once(s->hyphens, gi, "-", SHY);
+}
+
+/* A code line's continuation mark: drawn (as wide as a backslash in the font), its text ↵. */
 const pm_hyphen_glyph *pm_setter_mark(pm_setter *s, PangoGlyphItem *gi)
 {
-    PangoFont *font = gi->item->analysis.font;
-    pm_hyphen_glyph *h = g_hash_table_lookup(s->marks, font);
-    if (h) return h;
-    h = g_new0(pm_hyphen_glyph, 1);
-    shape_one(gi, "\\", h); /* (the mark is drawn, as wide as a backslash in this font) */
-    h->utf8 = "\xE2\x86\xB5"; /* ↵ */
-    g_hash_table_insert(s->marks, font, h);
-    return h;
+    return glyph_once(s->marks, gi, "\\", "\xE2\x86\xB5");
 }
 
 typedef struct font_metrics {

@@ -35,6 +35,8 @@ check() {
 mkpdf() {
     python3 - "$@" <<'EOF'
 import sys
+sys.path.insert(0, "tests/e2e")
+from mini_pdf import write_pdf
 out, media, trim, contents = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 n = len(contents)
 objs = ["<< /Type /Catalog /Pages 2 0 R >>",
@@ -45,14 +47,7 @@ for i, c in enumerate(contents):
     objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [%s]%s /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
                 % (media, box, 5 + 2 * i))
     objs.append("<< /Length %d >>\nstream\n%s\nendstream" % (len(c) + 1, c))
-pdf, offs = b"%PDF-1.4\n", []
-for k, o in enumerate(objs):
-    offs.append(len(pdf))
-    pdf += b"%d 0 obj\n%s\nendobj\n" % (k + 1, o.encode())
-x = len(pdf)
-pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(out, "wb").write(pdf)
+write_pdf(out, objs)
 EOF
 }
 
@@ -99,20 +94,15 @@ fi
 # own: each page's Form keeps its own resources
 python3 - "$T/shared.pdf" <<'EOF'
 import sys
+sys.path.insert(0, "tests/e2e")
+from mini_pdf import write_pdf
 c = "BT /F1 24 Tf 72 500 Td (Same words) Tj ET"
 objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [4 0 R 5 0 R] /Count 2 >>",
         "<< /Length %d >>\nstream\n%s\nendstream" % (len(c) + 1, c),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Resources << /Font << /F1 6 0 R >> >> /Contents 3 0 R >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Resources << /Font << /F1 7 0 R >> >> /Contents 3 0 R >>",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"]
-pdf, offs = b"%PDF-1.4\n", []
-for k, o in enumerate(objs):
-    offs.append(len(pdf))
-    pdf += b"%d 0 obj\n%s\nendobj\n" % (k + 1, o.encode())
-x = len(pdf)
-pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(sys.argv[1], "wb").write(pdf)
+write_pdf(sys.argv[1], objs)
 EOF
 if "$PAMPHLET" impose "$T/shared.pdf" -o "$T/sharedb.pdf" -q 2>"$T/e.txt" &&
     fonts=$(pdffonts "$T/sharedb.pdf" 2>/dev/null | awk 'NR > 2 { print $1 }' | sort | tr '\n' ' ') &&

@@ -14,6 +14,7 @@ trap 'rm -f "$log"' EXIT
 suite() { # name, command...: a test suite that ends with "N passed, N failed"
     local name=$1; shift
     echo "########## $name"
+    local t0=$SECONDS
     "$@" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
     local counts
@@ -27,11 +28,14 @@ suite() { # name, command...: a test suite that ends with "N passed, N failed"
         [ -z "$counts" ] && failed=$((failed + 1))
         failures+=("$name")
     fi
+    echo "########## $name: $((SECONDS - t0)) s"
 }
 stage() { # name, command...: one check
     local name=$1; shift
     echo "########## $name"
+    local t0=$SECONDS
     if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+    echo "########## $name: $((SECONDS - t0)) s"
 }
 
 suite "test suite" tests/run.sh

@@ -20,7 +20,9 @@ failures=()
 run() { # name, command...
     local name=$1; shift
     echo "=== $name"
+    local t0=$SECONDS
     if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+    echo "--- $name: $((SECONDS - t0)) s"
 }
 run "source: include rule (tests/tools/check_includes.py)" python3 tests/tools/check_includes.py
 run "source: the include checker's self-test" python3 tests/tools/test_check_includes.py

@@ -37,36 +37,6 @@ struct pm_session {
     int ninputs;
 };
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-/* PAMPHLET_TIMING=1 prints how long each stage took, for profiling. */
-static void stage(const char *name)
-{
-    static int on = -1;
-    static double last;
-    if (on < 0) {
-        const char *e = getenv("PAMPHLET_TIMING");
-        on = e && *e == '1';
-        last = now_ms();
-    }
-    if (!on) return;
-    double t = now_ms();
-    long rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        long size;
-        if (fscanf(f, "%ld %ld", &size, &rss) != 2) rss = 0;
-        fclose(f);
-    }
-    fprintf(stderr, "timing: %-10s %7.2f ms  rss %5.1f MiB\n", name, t - last, rss * 4096.0 / 1048576);
-    last = t;
-}
-
 void pm_options_init(pm_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -348,7 +318,7 @@ static int load_content_and_layout(run *r)
     pm_session *s = r->s;
     int rc = pm_content_load(r->o->source, &r->doc);
     if (rc) return rc;
-    stage("content");
+    pm_timing("content");
     if ((rc = load_spec(r->o, r->doc, &r->spec))) return rc;
     uint64_t h = s->keep ? spec_hash(r->spec) : 0;
     if (s->spec && h && h == s->spec_hash) {
@@ -402,7 +372,7 @@ static int load_fonts(run *r)
         }
         s->fonts_checked = 1;
     }
-    stage("fonts");
+    pm_timing("fonts");
     return PM_OK;
 }
 
@@ -526,7 +496,7 @@ static int build_pages(run *r)
     pm_flow_args fa = {.set = s->set, .doc = r->doc, .spec = r->spec, .images = s->images, .sink = piped ? &sink : NULL};
     int rc = r->fit.pages || r->fit.preflight ? pm_flow_fit(&fa, &r->fit, &r->lay, &r->stats, &r->fitrep)
                                               : pm_flow_run(&fa, &r->lay, &r->stats);
-    stage("flow");
+    pm_timing("flow");
     if (piped) {
         if (!pipe.joined) {
             pthread_mutex_lock(&pipe.mu);
@@ -535,12 +505,12 @@ static int build_pages(run *r)
             pthread_mutex_unlock(&pipe.mu);
             pthread_join(pipe.thread, NULL);
         }
-        stage("pdf pages");
+        pm_timing("pdf pages");
         free(pipe.q);
         if (!rc) rc = pipe.rc;
         if (!rc && pipe.wr->end) rc = pipe.wr->end(pipe.wr, r->lay);
     }
-    stage("layout");
+    pm_timing("layout");
     r->ran = piped;
     return rc;
 }
@@ -612,7 +582,7 @@ static int finish_writers(run *r)
     int rc = PM_OK;
     for (int i = r->ran; i < r->nwriters && !rc; i++) {
         rc = pm_writer_run(r->writers[i], r->lay);
-        stage(r->writers[i]->name);
+        pm_timing(r->writers[i]->name);
     }
     return rc ? rc : pm_writers_commit(r->writers, r->nwriters);
 }
@@ -623,7 +593,7 @@ static void end_run(run *r, int rc, pm_run_info *info)
 {
     pm_session *s = r->s;
     for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
-    stage("commit");
+    pm_timing("commit");
     if (info && r->lay) info->pages = (int)r->lay->npages;
     if (s->set) {
         if (info) pm_setter_counts(s->set, &info->paragraphs_set, &info->paragraphs_cached);
@@ -636,15 +606,15 @@ static void end_run(run *r, int rc, pm_run_info *info)
     if (r->lay || rc) pm_imgcache_sweep(s->images);
     if (r->spec && r->spec != s->spec) pm_spec_drop(r->spec);
     pm_doc_drop(r->doc);
-    stage("cleanup");
+    pm_timing("cleanup");
 }
 
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 {
-    double t0 = now_ms();
+    double t0 = pm_now_ms();
     run r = {.s = s, .o = o, .warnings_before = pm_diag_warnings()};
     if (info) memset(info, 0, sizeof *info);
-    stage("start");
+    pm_timing("start");
     int rc = load_content_and_layout(&r);
     if (!rc) rc = prepare_setting(&r);
     if (!rc && !o->preflight) {
@@ -671,7 +641,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
     if (!rc && !o->preflight) rc = check_outputs(&r, 1);
     if (!rc) rc = o->preflight ? preflight(&r) : finish_writers(&r);
     end_run(&r, rc, info);
-    if (info) info->ms = now_ms() - t0;
+    if (info) info->ms = pm_now_ms() - t0;
     return rc;
 }
 

@@ -3,6 +3,8 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 /* Diagnostics may come from the hyphenation loader's thread too. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -130,4 +132,35 @@ const char *pm_nearest(const char *word, const char *const *cands, int ncands)
         }
     }
     return best;
+}
+
+/* ---- timing ---- */
+
+double pm_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+void pm_timing(const char *name)
+{
+    static int on = -1;
+    static double last;
+    if (on < 0) {
+        const char *e = getenv("PAMPHLET_TIMING");
+        on = e && *e == '1';
+        last = pm_now_ms();
+    }
+    if (!on) return;
+    double t = pm_now_ms();
+    long rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        long size;
+        if (fscanf(f, "%ld %ld", &size, &rss) != 2) rss = 0;
+        fclose(f);
+    }
+    fprintf(stderr, "timing: %-10s %7.2f ms  rss %5.1f MiB\n", name, t - last, rss * 4096.0 / 1048576);
+    last = t;
 }

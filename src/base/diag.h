@@ -49,4 +49,10 @@ int pm_diag_mute(int mute);
  * "did you mean" hints. */
 const char *pm_nearest(const char *word, const char *const *cands, int ncands);
 
+/* PAMPHLET_TIMING=1: print to stderr how long since the last call (the stage just ended,
+ * named) and the resident memory, for profiling. Main thread only. */
+void pm_timing(const char *name);
+/* A monotonic clock, in milliseconds. */
+double pm_now_ms(void);
+
 #endif

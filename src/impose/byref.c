@@ -366,7 +366,9 @@ int pm_bk_impose_file(const char *in, const char *in_name, const char *out, cons
     qpdf_set_suppress_warnings(j.in, QPDF_TRUE);
     qpdf_set_suppress_warnings(j.out, QPDF_TRUE);
     int rc = open_input(&j, in);
+    pm_timing("impose: read");
     if (!rc) rc = impose_all(&j, out, out_name, o, src, sum);
+    pm_timing("impose: sheets, write");
     free(j.pages);
     qpdf_cleanup(&j.in);
     qpdf_cleanup(&j.out);

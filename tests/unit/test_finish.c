@@ -1,11 +1,16 @@
 /* test_finish.c - the finishing pass's content rewriting (output/finish.h): neutral RGB
- * to DeviceGray, cmyk() colours to DeviceCMYK, everything else byte for byte. The pass
- * over whole PDFs is checked end to end (tests/e2e/test_print.sh). */
+ * to DeviceGray, cmyk() colours to DeviceCMYK, everything else byte for byte; and the
+ * pass over a hand-made PDF whose pages are rewritten by the worker threads (one Flate
+ * stream each) and on the calling thread (content in two streams, or not compressed).
+ * The pass over cairo's PDFs is checked end to end (tests/e2e/test_print.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,12 +92,108 @@ static void test_cmyk_colours(void **st)
     expect("0 0 0 rg", "0 g", 1, &f);
 }
 
+/* A PDF of n pages at path: page i draws "0 0 0 rg" and its number; every third page's
+ * content is two streams, every fifth's is left uncompressed, the others are Flate. */
+static void write_pdf(const char *path, int n)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_empty_pdf(q);
+    for (int i = 0; i < n; i++) {
+        char buf[128];
+        int len = snprintf(buf, sizeof buf, "0 0 0 rg 0.5 0.5 0.5 RG 10 10 m %d 20 l S", 20 + i);
+        qpdf_oh page = qpdf_oh_parse(q, "<< /Type /Page /MediaBox [0 0 100 100] /Resources << >> >>");
+        qpdf_oh s = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
+        qpdf_oh_replace_stream_data(q, s, (unsigned char *)buf, (size_t)len, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+        if (i % 3 == 2) {
+            qpdf_oh arr = qpdf_oh_new_array(q), s2 = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
+            qpdf_oh_replace_stream_data(q, s2, (unsigned char *)" 1 0 0 rg", 9, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+            qpdf_oh_append_item(q, arr, s);
+            qpdf_oh_append_item(q, arr, s2);
+            qpdf_oh_replace_key(q, page, "/Contents", arr);
+        } else {
+            qpdf_oh_replace_key(q, page, "/Contents", s);
+        }
+        qpdf_add_page(q, q, qpdf_make_indirect_object(q, page), QPDF_FALSE);
+    }
+    assert_false(qpdf_init_write(q, path) & QPDF_ERRORS);
+    qpdf_set_compress_streams(q, QPDF_TRUE);
+    assert_false(qpdf_write(q) & QPDF_ERRORS);
+    qpdf_cleanup(&q);
+    /* every fifth page's stream uncompressed: written again with that page decoded */
+    q = qpdf_init();
+    assert_false(qpdf_read(q, path, NULL) & QPDF_ERRORS);
+    for (int i = 4; i < n; i += 5) {
+        qpdf_oh pg = qpdf_get_page_n(q, (size_t)i), c = qpdf_oh_get_key(q, pg, "/Contents");
+        if (!qpdf_oh_is_stream(q, c)) continue;
+        unsigned char *d = NULL;
+        size_t len = 0;
+        qpdf_oh_get_stream_data(q, c, qpdf_dl_generalized, NULL, &d, &len);
+        qpdf_oh u = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
+        qpdf_oh_replace_stream_data(q, u, d, len, qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+        qpdf_oh_replace_key(q, pg, "/Contents", u);
+        free(d);
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.2", path);
+    assert_false(qpdf_init_write(q, tmp) & QPDF_ERRORS);
+    qpdf_set_compress_streams(q, QPDF_FALSE);
+    assert_false(qpdf_write(q) & QPDF_ERRORS);
+    qpdf_cleanup(&q);
+    assert_int_equal(rename(tmp, path), 0);
+}
+
+/* The pass over 1 page (no worker threads) and over 20 (threads): every page's content
+ * rewritten, whatever its form, and the same bytes on a second run. */
+static void test_pass_over_pages(void **st)
+{
+    (void)st;
+    for (int n = 1; n <= 20; n += 19) {
+        char dir[] = "/tmp/pm-finish-XXXXXX", in[64], out[64], out2[64];
+        assert_non_null(mkdtemp(dir));
+        snprintf(in, sizeof in, "%s/in.pdf", dir);
+        snprintf(out, sizeof out, "%s/out.pdf", dir);
+        snprintf(out2, sizeof out2, "%s/out2.pdf", dir);
+        write_pdf(in, n);
+        pm_finish f = {.lang = "en"};
+        pm_pass p = pm_finish_pass(&f);
+        assert_int_equal(p.run(p.ud, in, out, out), 0);
+        assert_int_equal(p.run(p.ud, in, out2, out2), 0);
+        qpdf_data q = qpdf_init();
+        assert_false(qpdf_read(q, out, NULL) & QPDF_ERRORS);
+        assert_int_equal(qpdf_get_num_pages(q), n);
+        for (int i = 0; i < n; i++) {
+            unsigned char *d = NULL;
+            size_t len = 0;
+            assert_int_equal(qpdf_oh_get_page_content_data(q, qpdf_get_page_n(q, (size_t)i), &d, &len), QPDF_SUCCESS);
+            char *text = calloc(1, len + 1), want[64];
+            memcpy(text, d, len);
+            snprintf(want, sizeof want, "0 g 0.5 G 10 10 m %d 20 l S", 20 + i);
+            if (!strstr(text, want)) fail_msg("page %d of %d: '%s', expected '%s'", i + 1, n, text, want);
+            if (i % 3 == 2 && !strstr(text, "1 0 0 rg")) fail_msg("page %d: second stream lost: '%s'", i + 1, text);
+            free(text);
+            free(d);
+        }
+        qpdf_cleanup(&q);
+        FILE *a = fopen(out, "rb"), *b = fopen(out2, "rb");
+        int same = 1, ca, cb;
+        do {
+            ca = fgetc(a), cb = fgetc(b);
+            same &= ca == cb;
+        } while (ca != EOF && cb != EOF);
+        fclose(a);
+        fclose(b);
+        assert_true(same);
+        unlink(in), unlink(out), unlink(out2), rmdir(dir);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_neutral_to_gray),
         cmocka_unit_test(test_only_operators_change),
         cmocka_unit_test(test_cmyk_colours),
+        cmocka_unit_test(test_pass_over_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

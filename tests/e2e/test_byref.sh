@@ -142,7 +142,10 @@ else
 fi
 
 # ---- two runs, the same bytes ------------------------------------------------------------
-for args in "" "--fold 2up --sheet A3 --marks" "--fold cut-stack --sheet A3 --duplex long" "--sides back --creep 0.2mm"; do
+# (under the sanitizers one mode: byte-identity is not what they check)
+modes=("" "--fold 2up --sheet A3 --marks" "--fold cut-stack --sheet A3 --duplex long" "--sides back --creep 0.2mm")
+if [ -n "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then modes=("--fold 2up --sheet A3 --marks"); fi
+for args in "${modes[@]}"; do
     # shellcheck disable=SC2086
     env -u SOURCE_DATE_EPOCH "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/x.pdf" --booklet "$T/x1.pdf" $args -q 2>/dev/null
     sleep 1

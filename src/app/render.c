@@ -462,6 +462,7 @@ static int open_writers(run *r)
     /* the finishing pass's settings (output/finish.h); the writer keeps a copy */
     pm_finish fin = {.bleed = pm_spec_len(r->spec, r->spec->bleed, r->spec->page_w), .cmyk = r->spec->cmyk,
                      .ncmyk = r->spec->ncmyk};
+    fin.keep = o->booklet != NULL; /* the booklet imposes from it (impose/byref.c) */
     const pm_finish *fp = o->no_finish ? NULL : &fin;
     if (r->outpath) {
         rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath, fp));

@@ -52,8 +52,11 @@ void pm_bk_plan_free(pm_bk_plan *p);
  * by their TrimBox, else CropBox, else MediaBox. src may be NULL (the pages' sizes then
  * come from the PDF itself) or describe the same pages (the layout's frames: their ink
  * bounds for the printer-margin check). Prints the plan's warnings; fills *sum for the
- * how-to (release with pm_bk_summary_free, also after an error). Returns an exit code. */
-int pm_bk_impose_file(const char *in, const char *in_name, const char *out, const char *out_name,
-                      const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_summary *sum);
+ * how-to (release with pm_bk_summary_free, also after an error). Returns an exit code.
+ * in_q: the same PDF as libqpdf already holds it (the finishing pass's, kept), read
+ * instead of the file at in; NULL: read the file. It is read, not released. */
+struct _qpdf_data;
+int pm_bk_impose_file(const char *in, struct _qpdf_data *in_q, const char *in_name, const char *out,
+                      const char *out_name, const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_summary *sum);
 
 #endif

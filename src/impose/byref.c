@@ -271,6 +271,8 @@ static void label_and_describe(ref_job *j, const pm_imposition *im, const int *i
 
 /* ---- the job ---- */
 
+static int pages_of(ref_job *j);
+
 static int open_input(ref_job *j, const char *in)
 {
     if (qpdf_read(j->in, in, NULL) & QPDF_ERRORS) {
@@ -284,6 +286,12 @@ static int open_input(ref_job *j, const char *in)
         }
         return PM_EINPUT;
     }
+    return pages_of(j);
+}
+
+/* The input's pages, as read_page reads them. */
+static int pages_of(ref_job *j)
+{
     qpdf_push_inherited_attributes_to_page(j->in);
     j->npages = qpdf_get_num_pages(j->in);
     if (j->npages < 1) {
@@ -356,21 +364,23 @@ static int impose_all(ref_job *j, const char *out, const char *out_name, const p
     return rc;
 }
 
-int pm_bk_impose_file(const char *in, const char *in_name, const char *out, const char *out_name,
-                      const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_summary *sum)
+int pm_bk_impose_file(const char *in, struct _qpdf_data *in_q, const char *in_name, const char *out,
+                      const char *out_name, const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
-    ref_job j = {.path = in_name, .in = qpdf_init(), .out = qpdf_init()};
-    qpdf_silence_errors(j.in);
+    ref_job j = {.path = in_name, .in = in_q ? in_q : qpdf_init(), .out = qpdf_init()};
+    if (!in_q) {
+        qpdf_silence_errors(j.in);
+        qpdf_set_suppress_warnings(j.in, QPDF_TRUE);
+    }
     qpdf_silence_errors(j.out);
-    qpdf_set_suppress_warnings(j.in, QPDF_TRUE);
     qpdf_set_suppress_warnings(j.out, QPDF_TRUE);
-    int rc = open_input(&j, in);
+    int rc = in_q ? pages_of(&j) : open_input(&j, in);
     pm_timing("impose: read");
     if (!rc) rc = impose_all(&j, out, out_name, o, src, sum);
     pm_timing("impose: sheets, write");
     free(j.pages);
-    qpdf_cleanup(&j.in);
+    if (!in_q) qpdf_cleanup(&j.in);
     qpdf_cleanup(&j.out);
     return rc;
 }

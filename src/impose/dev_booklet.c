@@ -121,7 +121,7 @@ static int bk_impose(void *ud, const char *in, const char *out, const char *dest
     }
     pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_bounds};
     pm_bk_summary_free(&d->sum);
-    return pm_bk_impose_file(rf->tmp, "the reading PDF", out, dest, &d->o, &src, &d->sum);
+    return pm_bk_impose_file(rf->tmp, d->reading->finished, "the reading PDF", out, dest, &d->o, &src, &d->sum);
 }
 
 static int bk_commit(pm_writer *dev)

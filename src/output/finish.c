@@ -607,7 +607,12 @@ static int run_finish(void *ud, const char *in, const char *out, const char *des
     qpdf_silence_errors(c.q);
     qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
     int rc = finish_doc(&c, in, out);
-    qpdf_cleanup(&c.q);
+    if (c.f->keep && c.f->kept) {
+        pm_finish_release(*c.f->kept);
+        *c.f->kept = rc ? NULL : c.q; /* the caller's now */
+        if (!rc) c.q = NULL;
+    }
+    if (c.q) qpdf_cleanup(&c.q);
     free(c.seen);
     for (int i = 0; i < c.jq.n; i++) {
         free(c.jq.jobs[i].raw);
@@ -615,6 +620,11 @@ static int run_finish(void *ud, const char *in, const char *out, const char *des
     }
     free(c.jq.jobs);
     return rc;
+}
+
+void pm_finish_release(struct _qpdf_data *kept)
+{
+    if (kept) qpdf_cleanup(&kept);
 }
 
 pm_pass pm_finish_pass(const pm_finish *f)

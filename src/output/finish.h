@@ -25,10 +25,15 @@ typedef struct pm_finish {
     const char *const *alts;  /* the description of each Figure element of the structure
                                  tree, in order (NULL: none), as its /Alt */
     int nalts;
+    int keep;                 /* keep the finished PDF as libqpdf holds it, at *kept (the
+                                 booklet imposes from it without parsing the file again) */
+    struct _qpdf_data **kept; /* where (the PDF writer's); release with pm_finish_release */
 } pm_finish;
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */
 pm_pass pm_finish_pass(const pm_finish *f);
+/* Release a PDF the pass kept (*f->keep); NULL is fine. */
+void pm_finish_release(struct _qpdf_data *kept);
 
 /* Growable bytes, for the content rewriting below. */
 typedef struct pm_bytes {

@@ -321,6 +321,7 @@ static void pdf_drop(pm_writer *wr)
     if (d->fp) fclose(d->fp);
     if (!d->ended) pm_outfile_abort(&d->out);
     pm_image_sources_drop(d->images);
+    pm_finish_release(d->super.finished);
     free(d->alts);
     free(d);
 }
@@ -343,6 +344,7 @@ pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin)
     pm_writer_add_pass(&d->super, pm_pdf_check_pass);
     if (fin) {
         d->fin = *fin;
+        d->fin.kept = &d->super.finished;
         pm_writer_add_pass(&d->super, pm_finish_pass(&d->fin));
     }
     return &d->super;

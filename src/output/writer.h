@@ -39,6 +39,10 @@ struct pm_writer {
                     booklet is imposed from when no reading PDF was asked for): posted,
                     never committed; drop() removes it */
     int posted; /* the passes have run (pm_writer_post runs them once) */
+    struct _qpdf_data *finished; /* the finished file as libqpdf holds it, when the
+                                    finishing pass was asked to keep it (pm_finish.keep):
+                                    a later writer's pass reads it instead of parsing the
+                                    file again; the writer releases it in drop() */
 };
 
 /* begin, every page, end (not commit). Returns PM_OK or the first error. */

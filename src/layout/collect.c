@@ -559,11 +559,13 @@ static size_t leaves_of(const pm_block *b, const pm_block **out, size_t max)
 }
 
 /* Leaf b of a parallel text set in a column of width w: a heading in its font, a
- * paragraph as the body, indented when it follows a paragraph. */
-static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *prev, pm_para *out)
+ * paragraph as the body (ragged: flush to its start, not justified), indented when it
+ * follows a paragraph. */
+static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *prev, int ragged, pm_para *out)
 {
     const pm_spec *sp = fs->spec;
-    pm_para_style st = {.font = &sp->body, .align = pm_dir_align(sp->align, b->dir), .width = w,
+    pm_align al = ragged && sp->align == PM_ALIGN_JUSTIFY ? PM_ALIGN_START : sp->align;
+    pm_para_style st = {.font = &sp->body, .align = pm_dir_align(al, b->dir), .width = w,
                         .hyphenate = sp->hyphenate, .dir = b->dir, .lang = b->lang};
     if (b->kind == PM_BLK_HEADING) {
         const pm_heading_spec *hs = &sp->h[b->level - 1];
@@ -573,6 +575,24 @@ static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *pr
         st.indent = pm_spec_len(sp, sp->indent, w);
     }
     pm_para_set(fs->set, &b->text, &st, fs->a, out);
+}
+
+/* Whether a parallel text's columns (each w wide, under half the measure) can be justified
+ * with every line within the layout's tolerance (TeX's: the badness of its spacing); if
+ * not, both columns are set ragged, as a designer sets narrow columns, rather than a few
+ * loose lines (gaps that open rivers) among justified ones. */
+static int justifiable(fstate *fs, const pm_block *side[2][PM_PARALLEL_MAX], const size_t n[2], size_t rows, double w)
+{
+    if (fs->spec->align != PM_ALIGN_JUSTIFY) return 1;
+    for (size_t r = 0; r < rows; r++)
+        for (int s = 0; s < 2; s++) {
+            if (r >= n[s] || side[s][r]->kind != PM_BLK_PARA) continue;
+            pm_para p = {0};
+            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, 0, &p);
+            for (int l = 0; l < p.nlines; l++)
+                if (pm_badness(p.lines[l].ratio) > fs->spec->tolerance) return 0;
+        }
+    return 1;
 }
 
 /* A '::: parallel' div: its two parts (two divs, one per language) side by side, the n-th
@@ -588,12 +608,13 @@ static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cfram
     size_t rows = n[0] > n[1] ? n[0] : n[1];
     if (rows > PM_PARALLEL_MAX) rows = PM_PARALLEL_MAX;
     const pm_spec *sp = fs->spec;
+    int ragged = !justifiable(fs, side, n, rows, w);
     for (size_t r = 0; r < rows; r++) {
         pm_para p[2] = {{0}, {0}};
         double lead[2] = {0, 0}, size[2] = {0, 0};
         for (int s = 0; s < 2; s++) {
             if (r >= n[s]) continue;
-            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, &p[s]);
+            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, ragged, &p[s]);
             const pm_font_spec *f = side[s][r]->kind == PM_BLK_HEADING ? &sp->h[side[s][r]->level - 1].font : &sp->body;
             lead[s] = pm_flow_leading(fs, f);
             size[s] = pm_font_size(sp, f);
@@ -630,10 +651,12 @@ double pm_column_width(const fstate *fs, int cols)
 }
 
 /* Whether leaf b, in columns, is set across all of them: a heading of a level the layout
- * spans, a figure marked {.span}. */
+ * spans, a figure marked {.span}, a parallel text (its own two columns inside one of the
+ * page's would be four columns of a few words each). */
 static int spans(const fstate *fs, const pm_block *b)
 {
     if (b->kind == PM_BLK_HEADING) return fs->spec->h[b->level - 1].span;
+    if (b->kind == PM_BLK_DIV) return 1; /* (the only div that is a leaf: a parallel text) */
     return b->kind == PM_BLK_FIGURE && pm_attrs_has(&b->attrs, "span");
 }
 
@@ -683,6 +706,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     const vbox *box = col->nopen ? col->open[col->nopen - 1] : NULL;
     for (size_t k = n0; k < vl->n; k++) {
         vl->v[k].band = fr->cols;
+        vl->v[k].across = fr == &across;
         vl->v[k].box = box;
     }
     if (fr->cols) fs->banded = 1;

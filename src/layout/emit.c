@@ -88,7 +88,10 @@ static void emit_line(fstate *fs, pm_page *pg, const vitem *it, double tx, doubl
         pm_heading_titles(fs, it->heading, &d->title, &d->running);
         d->level = it->heading->level;
     }
-    unsigned flags = it->fl ? it->fl : it->cell ? PM_FL_CELL : it->heading || !it->para ? PM_FL_HEADING : 0;
+    unsigned flags = it->fl            ? it->fl
+                     : it->cell        ? PM_FL_CELL | (it->across ? PM_FL_ACROSS : 0)
+                     : it->heading || !it->para ? PM_FL_HEADING
+                                       : 0;
     pm_fitem *li = pm_line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h, flags);
     li->para = it->para;
     li->lineno = it->lineno;

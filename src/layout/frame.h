@@ -79,7 +79,8 @@ enum {
     PM_FL_CELL = 64,    /* a table cell's line */
     PM_FL_INITIAL = 128, /* a drop cap */
     PM_FL_TOC = 256,    /* a line of the contents list (an entry, its leaders, its page) */
-    PM_FL_QR = 512      /* the text a QR code encodes, printed under it */
+    PM_FL_QR = 512,     /* the text a QR code encodes, printed under it */
+    PM_FL_ACROSS = 1024 /* a cell (of a parallel text) set across the page's columns */
 };
 
 typedef enum { PM_PAGE_BODY, PM_PAGE_COVER, PM_PAGE_BACK } pm_page_kind;

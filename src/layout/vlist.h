@@ -80,6 +80,7 @@ typedef struct vitem {
     int cell;             /* V_LINE: a table cell's line */
     int hline;            /* V_LINE: a heading's line */
     int band;             /* set in this many columns (0: across the region) */
+    int across;           /* set across the columns its frame has (a spanning leaf) */
     const vtable *tbl;    /* a table's body rows (and what is between them): a page that
                              starts here repeats the table's header */
     const vbox *box;      /* V_BOX_START, V_BOX_END: the box; others: the innermost box

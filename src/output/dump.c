@@ -64,7 +64,7 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
             fprintf(fp, "  line x=%.4f y=%.4f w=%.4f h=%.4f r=%.4f", it->x, it->y, l->width, it->h, l->ratio);
             if (it->para) fprintf(fp, " para=%d:%d/%d", it->para, it->lineno + 1, it->nlines);
             static const char *const fl[] = {"heading", "caption", "note", "marker", "running", "cover", "cell",
-                                             "initial", "toc", "qr"};
+                                             "initial", "toc", "qr", "across"};
             for (int k = 0; k < (int)(sizeof fl / sizeof *fl); k++)
                 if (it->flags & (1u << k)) fprintf(fp, " %s", fl[k]);
             if (l->hyphenated) fputs(" hyphen", fp);

@@ -1050,7 +1050,7 @@ def _collect(pages):
                     continue
                 tbl.expect_repeat = False
                 dx = it.x - pg.area[0]
-                if pitch and dx >= pitch - EPS:  # a table or parallel text carried to the next column
+                if pitch and dx >= pitch - EPS and not it.has("across"):  # carried to the next column
                     dx -= pitch * int((dx + EPS) // pitch)
                 tbl.cols.setdefault(round(dx, 1), _Stream()).lines.append((it, pg.n))
             else:

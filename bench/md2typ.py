@@ -8,7 +8,10 @@ Libertine 10/13 justified and hyphenated with a 1.2em first-line indent, Biolinu
 headings, the title on even pages' heads and the section on odd ones, page numbers in the
 footer, a cover page from the front matter.
 
-  python3 bench/md2typ.py SOURCE.md OUT.typ
+  python3 bench/md2typ.py SOURCE.md OUT.typ [--letter-2col]
+
+--letter-2col: the page of layouts/letter-2col.yaml instead (US Letter, two columns 0.25in
+apart, its margins), the same text settings, for comparing two-column word spacing.
 """
 import re
 import sys
@@ -212,10 +215,18 @@ def convert(text):
     return "\n".join(out)
 
 
+LETTER_2COL = ('#set columns(gutter: 0.25in)\n#set page(paper: "us-letter", columns: 2, '
+               'margin: (top: 0.7in, bottom: 0.8in, inside: 0.7in, outside: 0.7in),')
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
     with open(src, encoding="utf-8") as f:
         typ = convert(f.read())
+    if "--letter-2col" in sys.argv[3:]:
+        a5 = '#set page(paper: "a5", margin: (top: 15mm, bottom: 20mm, inside: 17mm, outside: 15mm),'
+        assert a5 in typ
+        typ = typ.replace(a5, LETTER_2COL, 1)
     with open(dst, "w", encoding="utf-8") as f:
         f.write(typ)
 

@@ -309,7 +309,29 @@ def typst_bench(a, prog, out):
         raw[name] = {"typst_first_ms": ty_first, "typst_edit_ms": ty_lat, "pm_first_ms": pm_first,
                      "pm_first_booklet_ms": pm_first_b, "watch": watch[False], "watch_booklet": watch[True],
                      "pages": pages, "typst_pages": ty_pages}
+        if reps == 1:
+            rows.append(twocol_spacing(mods, out, name, md, prog))
     return rows, raw
+
+
+def twocol_spacing(mods, out, name, md, prog):
+    """Word spacing in two columns (issue 12): layouts/letter-2col.yaml against the same page
+    and text settings in Typst (md2typ --letter-2col), tests/tools/spacing.py on both."""
+    d = os.path.join(out, "typst", name)
+    typ, ty_pdf, pm_pdf = (os.path.join(d, name + s) for s in ("-2col.typ", "-2col-typst.pdf", "-2col.pdf"))
+    if sh(["python3", "bench/md2typ.py", md, typ, "--letter-2col"]).returncode:
+        sys.exit(f"bench: md2typ --letter-2col {md} failed")
+    r = sh(["node", "bench/typst.js", mods, typ, "fonts", ty_pdf, "0"])
+    if "TYPST status=ok" not in r.stdout:
+        sys.exit(f"bench: Typst on {typ} failed:\n{r.stdout}\n{r.stderr[-3000:]}")
+    check_run("pamphlet " + name + " letter-2col", [prog, md, "-q", "-l", "layouts/letter-2col.yaml", "-o", pm_pdf])
+    sp = {k: kv(sh(["python3", "tests/tools/spacing.py", f]).stdout) for k, f in (("ty", ty_pdf), ("pm", pm_pdf))}
+    t, p = sp["ty"], sp["pm"]
+    ok = float(p["p95_gap_em"]) <= float(t["p95_gap_em"]) and float(p["loose_share"]) <= float(t["loose_share"])
+    return (f"{name} in two columns (letter-2col): word spacing p95 / loose lines, Typst / pamphlet",
+            f"{t['p95_gap_em']} / {p['p95_gap_em']} em, {float(t['loose_share']):.1%} / {float(p['loose_share']):.1%}",
+            f"{float(p['p95_gap_em']) / float(t['p95_gap_em']):.2f} × Typst (p95)",
+            "≤ Typst's", "PASS" if ok else "FAIL")
 
 
 def print_typst(rows):

@@ -55,7 +55,7 @@ function main() {
     if (!b || b.length < 1000) { console.log('TYPST status=error reason="empty pdf"'); process.exit(1); }
     c.evictCache(30);
   }
-  const s = lat.slice().sort((a, b) => a - b);
+  const s = lat.length ? lat.slice().sort((a, b) => a - b) : [NaN]; // (0 edits: the first build only)
   const med = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   console.log(`TYPST status=ok first_ms=${first.toFixed(2)} median_ms=${med.toFixed(2)} ` +

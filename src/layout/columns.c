@@ -82,7 +82,14 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     for (int c = 0; c < cols; c++) {
         i = skip_discardable(vl, i, end);
         bp->from[c] = bp->to[c] = i;
+        bp->repeat[c] = NULL;
         if (i >= end) continue;
+        /* a table goes on at the column's top: under its header again, if the header
+           and two lines fit */
+        const vtable *rep = vl->v[i].tbl;
+        if (rep && rep->h + 2 * fs->L > h + EPS) rep = NULL;
+        bp->repeat[c] = rep;
+        colrg.h = h - (rep ? rep->h : 0);
         pm_find_page(fs, &colrg, &acc, vl->v, end, i, 0, queued || *nfl, floated + *nfl, &r);
         *nfl += r.nfloated;
         size_t best = r.best > i ? r.best : i + 1; /* (an item taller than the band goes in) */

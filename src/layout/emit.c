@@ -279,6 +279,19 @@ static void column_rules(fstate *fs, const vlist *vl, pm_page *pg, const page_pl
     }
 }
 
+/* A table's header again (rep: NULL for none) at the top of a page or column at x, y;
+ * returns the y under it. No links or notes again. */
+static double table_header(fstate *fs, pm_page *pg, const vtable *rep, double x, double y)
+{
+    for (int k = 0; rep && k < rep->nhead; k++) {
+        const vitem *it = &rep->head[k];
+        if (it->kind == V_RULE) rule_item(fs, pg, it, x, y);
+        else pm_line_item(fs, pg, it->line, x + it->x, y + it->base, it->h, PM_FL_CELL);
+        y += it->h;
+    }
+    return y;
+}
+
 void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int right)
 {
     double tx, ty, tw, th;
@@ -296,12 +309,7 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
         draw_figure(fs, pg, f, tx, y, 0);
         y += h;
     }
-    for (int k = 0; pl->repeat && k < pl->repeat->nhead; k++) { /* (no links or notes again) */
-        const vitem *it = &pl->repeat->head[k];
-        if (it->kind == V_RULE) rule_item(fs, pg, it, tx, y);
-        else pm_line_item(fs, pg, it->line, tx + it->x, y + it->base, it->h, PM_FL_CELL);
-        y += it->h;
-    }
+    y = table_header(fs, pg, pl->repeat, tx, y);
     if (!pl->bands) {
         emit_body(fs, vl, pg, pl, pl->from, pl->to, pl->ratio, tx, ty, y);
     } else {
@@ -314,7 +322,8 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
             }
             double cw = pm_column_width(fs, bp->cols);
             for (int c = 0; c < bp->cols; c++) {
-                emit_body(fs, vl, pg, pl, bp->from[c], bp->to[c], 0, tx + c * (cw + gap), ty, ty + bp->y);
+                double cx = tx + c * (cw + gap);
+                emit_body(fs, vl, pg, pl, bp->from[c], bp->to[c], 0, cx, ty, table_header(fs, pg, bp->repeat[c], cx, ty + bp->y));
             }
             if (fs->spec->column_rule) column_rules(fs, vl, pg, pl, bp, tx + cw + gap / 2, cw + gap, ty + bp->y);
         }

@@ -322,6 +322,8 @@ typedef struct band_plan {
     int cols;               /* 0: across the region */
     double y, h;            /* its top (below the region's top) and height */
     size_t from[PM_MAX_COLS], to[PM_MAX_COLS]; /* each column's items (across: [0]) */
+    const vtable *repeat[PM_MAX_COLS]; /* a column that goes on with a table: its header
+                                          first (as a page's, page_plan.repeat) */
     double ratio;           /* across: glue stretch */
 } band_plan;
 

@@ -933,6 +933,10 @@ class _Table:
         self.cols = {}      # x in the text area -> _Stream
         self.phase = "head"
         self.expect_repeat = False
+        self.last = None  # (x, y) of its last cell line: a top rule above it and right of the
+                          # table starts the next column, where the header is repeated
+        self.pitch = None  # from one column to the next, from that rule (when the page's
+                           # other lines are too few to tell)
         # left and right ends in the text area (from the top rule), the text width
         self.span = (rule.x - pg.area[0], rule.x - pg.area[0] + rule.w) if rule else None
         self.tw = pg.area[2] if pg else 0.0
@@ -1017,7 +1021,11 @@ def _collect(pages):
                 continue
             if it.kind == "rule":
                 if tbl is not None and abs(it.h - 0.8) < 0.01:
-                    if tbl.expect_repeat:
+                    next_col = tbl.last and tbl.span and it.y < tbl.last[1] - EPS and \
+                        it.x - pg.area[0] >= tbl.span[1] - EPS
+                    if next_col and not pitch:
+                        tbl.pitch = it.x - pg.area[0] - tbl.span[0]
+                    if tbl.expect_repeat or next_col:
                         tbl.phase, tbl.expect_repeat = "repeat", False
                     else:
                         tbl = None
@@ -1049,9 +1057,11 @@ def _collect(pages):
                 if tbl.phase == "repeat":
                     continue
                 tbl.expect_repeat = False
+                tbl.last = (it.x, it.y)
                 dx = it.x - pg.area[0]
-                if pitch and dx >= pitch - EPS and not it.has("across"):  # carried to the next column
-                    dx -= pitch * int((dx + EPS) // pitch)
+                p = pitch or tbl.pitch
+                if p and dx >= p - EPS and not it.has("across"):  # carried to the next column
+                    dx -= p * int((dx + EPS) // p)
                 tbl.cols.setdefault(round(dx, 1), _Stream()).lines.append((it, pg.n))
             else:
                 tbl = None          # a table holds cells only: this line is after it

@@ -5,6 +5,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,28 +235,38 @@ static const char *given_id(cstate *st, const char *id, int line)
     return id;
 }
 
+/* A heading's id as GitHub makes it (github-slugger), so that the links people write for
+ * a README on GitHub ('[see](#whats-new)') work here too: lower case; letters, numbers
+ * and marks (any script) kept, '-' and '_' kept, each space a '-', everything else
+ * dropped; a second heading of the same text gets "-1", a third "-2". */
 static const char *make_id(cstate *st, const pm_text *t)
 {
-    char slug[64];
+    char slug[256];
     size_t n = 0;
-    int dash = 0;
-    for (const unsigned char *p = (const unsigned char *)t->utf8; *p && n < sizeof slug - 8; p++) {
-        if (isalnum(*p)) {
-            if (dash && n) slug[n++] = '-';
-            slug[n++] = (char)tolower(*p);
-            dash = 0;
-        } else {
-            dash = 1;
+    const char *p = t->utf8, *end = t->utf8 + t->len;
+    while (p < end) {
+        gunichar c = g_utf8_get_char_validated(p, end - p);
+        if (c == (gunichar)-1 || c == (gunichar)-2) { /* (not UTF-8: skipped) */
+            p++;
+            continue;
         }
+        p = g_utf8_next_char(p);
+        char u[8];
+        int l = 0;
+        if (g_unichar_isspace(c)) u[l++] = '-';
+        else if (c == '-' || c == '_') u[l++] = (char)c;
+        else if (g_unichar_isalnum(c) || g_unichar_ismark(c)) l = g_unichar_to_utf8(g_unichar_tolower(c), u);
+        if (n + (size_t)l >= sizeof slug) break;
+        memcpy(slug + n, u, (size_t)l);
+        n += (size_t)l;
     }
-    if (!n) slug[n++] = 's';
+    if (!n) n = (size_t)snprintf(slug, sizeof slug, "section");
     slug[n] = 0;
-    char buf[80];
+    char buf[sizeof slug + 16];
     snprintf(buf, sizeof buf, "%s", slug);
-    for (int k = 2;; k++) {
+    for (int k = 1;; k++) {
         int dup = 0;
-        for (size_t i = 0; i < st->ids.n; i++)
-            if (!strcmp(st->ids.v[i], buf)) dup = 1;
+        for (size_t i = 0; i < st->ids.n && !dup; i++) dup = !strcmp(st->ids.v[i], buf);
         if (!dup) break;
         snprintf(buf, sizeof buf, "%s-%d", slug, k);
     }

@@ -163,7 +163,7 @@ static void test_blocks(void **st)
     assert_int_equal(b[7].kind, PM_BLK_HEADING);
     assert_int_equal(b[7].level, 2);
     assert_string_equal(b[7].id, "sub-heading");
-    assert_string_equal(b[8].id, "sub-heading-2");
+    assert_string_equal(b[8].id, "sub-heading-1"); /* as GitHub numbers a second one */
 
     /* the walk: leaves in document order, containers entered and left around them */
     static const char *const want[] = {"+list", "+item", "one", "-item", "+item", "two", "+list", "+item",
@@ -237,6 +237,22 @@ static void test_link_targets(void **st)
         }
     assert_int_equal(links, 2);
     assert_non_null(strstr(t->utf8, "nowhere"));
+    pm_doc_drop(d);
+}
+
+/* Heading ids as GitHub makes them: the links written for a README work. */
+static void test_github_ids(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n# What's new?\n\n## \xC3\x87" "a va \xE2\x80\x94 bien\n\n"
+                      "## \xC3\x9C" "ber_alles 2.0\n\n## \xD9\x84\xD9\x88\xD8\xAD\xD8\xA9\n\n## !!!\n\n"
+                      "## What's new?\n\nSee [new](#whats-new) and [again](#whats-new-1).\n");
+    static const char *const want[] = {"whats-new", "\xC3\xA7" "a-va--bien", "\xC3\xBC" "ber_alles-20",
+                                       "\xD9\x84\xD9\x88\xD8\xAD\xD8\xA9", "section", "whats-new-1"};
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(d->blocks[i].kind, PM_BLK_HEADING);
+        assert_string_equal(d->blocks[i].id, want[i]);
+    }
+    assert_null(strstr(msgs, "no heading has that id"));
     pm_doc_drop(d);
 }
 
@@ -472,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup(test_blocks, setup),
         cmocka_unit_test_setup(test_inline_details, setup),
         cmocka_unit_test_setup(test_link_targets, setup),
+        cmocka_unit_test_setup(test_github_ids, setup),
         cmocka_unit_test_setup(test_table, setup),
         cmocka_unit_test_setup(test_figure_width_errors, setup),
         cmocka_unit_test_setup(test_limits, setup),

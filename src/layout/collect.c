@@ -91,6 +91,27 @@ pm_image *pm_flow_image(fstate *fs, const char *path, int line)
 
 /* A figure in frame fr: scaled to the room between the frame's indents (and to the page),
  * with its caption set below it. Returns it, or NULL when its image cannot be had. */
+/* The height the footnotes of a figure's caption take at the foot of its page (the notes
+ * they refer to as well), with the space above them: the figure and its caption leave
+ * room for them. */
+static double caption_notes(const fstate *fs, const pm_para *cap)
+{
+    double h = 0;
+    for (int l = 0; l < cap->nlines; l++)
+        for (int k = 0; k < cap->lines[l].nnotes; k++) {
+            int no = cap->lines[l].notes[k];
+            if (no < 1 || no > fs->nnotes) continue;
+            const pm_para *p = &fs->notes[no - 1].para;
+            h += fs->notes[no - 1].h;
+            for (int m = 0; m < p->nlines; m++)
+                for (int j = 0; j < p->lines[m].nnotes; j++) {
+                    int sub = p->lines[m].notes[j];
+                    if (sub >= 1 && sub <= fs->nnotes) h += fs->notes[sub - 1].h;
+                }
+        }
+    return h > 0 ? snap_up(h + fs->note_sep, fs->L) : 0;
+}
+
 static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr)
 {
     const pm_spec *sp = fs->spec;
@@ -121,8 +142,9 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     double space = pm_spec_len(sp, sp->fig_space, fs->rg->h) * (fs->fit && fs->fit->fspace > 0 ? fs->fit->fspace : 1);
     double gap = pm_spec_len(sp, sp->caption_gap, fs->rg->h);
     double caph = cap.nlines ? gap + cap.nlines * cl : 0;
-    double room = fs->rg->h - caph - 2 * space;
-    if (h > room) { /* taller than a page: scale down */
+    double room = fs->rg->h - caph - 2 * space - caption_notes(fs, &cap);
+    if (room < 3 * fs->L) room = 3 * fs->L; /* (a caption and notes of a page and more: they split) */
+    if (h > room) { /* taller than a page (with its caption and the caption's notes): scale down */
         double f = room / h;
         pm_warn(fs->doc->path, b->line, 0, "figure '%s' is taller than a page; scaled to %.0f%%", b->src,
                 f * 100);

@@ -516,6 +516,28 @@ static int build_pages(run *r)
     return rc;
 }
 
+/* Footnotes numbered in the order they are printed: when a caption refers to a note, its
+ * figure may float past text that refers to later notes (1, 2, 5, 3, 4 at the feet of the
+ * pages, as LaTeX does), and notes named in a note follow it, over pages if it is long. A layout is made first, quietly and drawn nowhere; if its notes
+ * come out of order the document's notes are numbered again by it (the references'
+ * digits too), and the pages are built from that. */
+static int number_notes_by_page(run *r)
+{
+    if (!pm_doc_notes_may_reorder(r->doc)) return PM_OK;
+    pm_flow_args fa = {.set = r->s->set, .doc = r->doc, .spec = r->spec, .images = r->s->images};
+    int changed = 1;
+    for (int pass = 0; pass < 3 && changed; pass++) { /* (new numbers may move a note again) */
+        pm_layout *lay = NULL;
+        int was = pm_diag_quiet(1);
+        int rc = pm_flow_run(&fa, &lay, NULL);
+        pm_diag_quiet(was);
+        changed = !rc && pm_doc_renumber_notes(r->doc, lay->note_order, lay->nnote_order);
+        pm_layout_drop(lay);
+    }
+    pm_timing("notes");
+    return PM_OK; /* (an error shows again, with its message, when the pages are built) */
+}
+
 /* The page count a run wants: --pages over the layout's fit: section. */
 static void fit_options(run *r)
 {
@@ -623,6 +645,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = check_outputs(&r, 0);
         if (!rc) rc = open_writers(&r);
     }
+    if (!rc) rc = number_notes_by_page(&r);
     if (!rc) {
         fit_options(&r);
         rc = build_pages(&r);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,4 +110,103 @@ const char *pm_parallel_problem(const pm_block *div, const pm_block **at)
     }
     if (at) *at = div;
     return NULL;
+}
+
+/* ---- footnotes numbered by page ------------------------------------------------------ */
+
+/* Whether text t refers to a footnote. */
+static int refers_to_note(const pm_text *t)
+{
+    for (uint32_t i = 0; i < t->nspans; i++)
+        if (t->spans[i].note > 0) return 1;
+    return 0;
+}
+
+int pm_doc_notes_may_reorder(const pm_doc *doc)
+{
+    for (size_t i = 0; i < doc->nnotes; i++)
+        if (refers_to_note(&doc->notes[i].text)) return 1;
+    pm_walk w;
+    pm_walk_init(&w, doc->blocks, doc->nblocks);
+    const pm_block *b;
+    for (pm_walk_event ev; (ev = pm_walk_next(&w, &b)) != PM_WALK_END;)
+        if (ev == PM_WALK_LEAF && b->kind == PM_BLK_FIGURE && refers_to_note(&b->text)) return 1;
+    return 0;
+}
+
+/* t with every footnote reference's number replaced by renum[old] (its digits, the spans
+ * and the source-line offsets after it moved along), in the document's arena. */
+static void renumber_text(pm_arena *a, pm_text *t, const int *renum, int n)
+{
+    if (!refers_to_note(t)) return;
+    size_t cap = t->len + 16 * (size_t)t->nspans + 1, len = 0;
+    char *s = pm_arena_alloc(a, cap);
+    pm_span *sp = pm_arena_array(a, t->nspans ? t->nspans : 1, sizeof *sp);
+    memcpy(sp, t->spans, t->nspans * sizeof *sp);
+    uint32_t *ls = pm_arena_array(a, t->nline_starts ? t->nline_starts : 1, sizeof *ls);
+    if (t->nline_starts) memcpy(ls, t->line_starts, t->nline_starts * sizeof *ls);
+    uint32_t from = 0;
+    long shift = 0;
+    for (uint32_t i = 0; i < t->nspans; i++) {
+        const pm_span *ref = &t->spans[i];
+        if (ref->note < 1 || ref->note > n) continue;
+        memcpy(s + len, t->utf8 + from, ref->start - from);
+        len += ref->start - from;
+        int l = snprintf(s + len, cap - len, "%d", renum[ref->note]);
+        len += (size_t)l;
+        long d = (long)l - (long)(ref->end - ref->start);
+        from = ref->end;
+        sp[i].note = renum[ref->note];
+        /* what ends at or after the reference's end moves by d (the reference too) */
+        for (uint32_t k = 0; k < t->nspans; k++) {
+            if (t->spans[k].start >= ref->end) sp[k].start = (uint32_t)(sp[k].start + d);
+            if (t->spans[k].end >= ref->end) sp[k].end = (uint32_t)(sp[k].end + d);
+        }
+        for (uint32_t k = 0; k < t->nline_starts; k++)
+            if (t->line_starts[k] >= ref->end) ls[k] = (uint32_t)(ls[k] + d);
+        shift += d;
+    }
+    memcpy(s + len, t->utf8 + from, t->len - from);
+    len += t->len - from;
+    s[len] = 0;
+    t->utf8 = s;
+    t->len = (uint32_t)len;
+    t->spans = sp;
+    t->line_starts = ls;
+    (void)shift;
+}
+
+static void renumber_blocks(pm_arena *a, pm_block *b, size_t nb, const int *renum, int n)
+{
+    for (size_t i = 0; i < nb; i++) {
+        renumber_text(a, &b[i].text, renum, n);
+        if (b[i].kind == PM_BLK_TABLE)
+            for (int c = 0; c < b[i].nrows * b[i].ncols; c++) renumber_text(a, &b[i].cells[c], renum, n);
+        renumber_blocks(a, b[i].kids, b[i].nkids, renum, n);
+    }
+}
+
+int pm_doc_renumber_notes(pm_doc *doc, const int *order, int norder)
+{
+    int n = (int)doc->nnotes, changed = 0;
+    if (n < 2) return 0;
+    int *renum = calloc((size_t)n + 1, sizeof *renum), next = 1;
+    for (int k = 0; k < norder; k++)
+        if (order[k] >= 1 && order[k] <= n && !renum[order[k]]) renum[order[k]] = next++;
+    for (int i = 1; i <= n; i++) /* notes never printed keep their order, after the others */
+        if (!renum[i]) renum[i] = next++;
+    for (int i = 1; i <= n; i++) changed |= renum[i] != i;
+    if (changed) {
+        renumber_blocks(doc->arena, doc->blocks, doc->nblocks, renum, n);
+        pm_note *notes = calloc((size_t)n, sizeof *notes);
+        for (int i = 1; i <= n; i++) {
+            renumber_text(doc->arena, &doc->notes[i - 1].text, renum, n);
+            notes[renum[i] - 1] = doc->notes[i - 1];
+            notes[renum[i] - 1].number = renum[i];
+        }
+        memcpy(doc->notes, notes, (size_t)n * sizeof *notes);
+        free(notes);
+    }
+    free(renum);
+    return changed;
 }

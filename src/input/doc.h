@@ -145,6 +145,7 @@ void pm_walk_skip(pm_walk *w);
 #define PM_PARALLEL_MAX 512
 const char *pm_parallel_problem(const pm_block *div, const pm_block **at);
 
+
 typedef struct pm_note {
     int number;            /* as printed: 1, 2, ... in order of first reference */
     const char *label;     /* as written: [^label] */
@@ -187,5 +188,15 @@ typedef struct pm_doc {
 } pm_doc;
 
 void pm_doc_drop(pm_doc *doc);
+
+/* Footnotes numbered by the page: a note on a figure's caption is numbered where it is
+ * referred to in the source, but the figure may float past text that refers to later
+ * notes; a note named in another note is printed after that one, which may go on over
+ * pages. pm_doc_notes_may_reorder: whether any caption or note refers to a note.
+ * pm_doc_renumber_notes: number the notes in the order given (the old numbers, as a
+ * layout printed them first; any left out keep their order after them), every
+ * reference's digits rewritten; returns whether any number changed. */
+int pm_doc_notes_may_reorder(const pm_doc *doc);
+int pm_doc_renumber_notes(pm_doc *doc, const int *order, int norder);
 
 #endif

@@ -113,6 +113,9 @@ typedef struct pm_layout {
     const char *title, *author, *subject, *keywords;
     const char *lang;
     long long epoch;            /* creation time for metadata, -1 = leave out */
+    int *note_order;            /* the footnotes' numbers in the order they were first
+                                   printed (in the arena) */
+    int nnote_order;
 } pm_layout;
 
 pm_layout *pm_layout_new(void);

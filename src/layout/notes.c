@@ -41,6 +41,8 @@ void pm_notes_set(fstate *fs)
     const pm_spec *sp = fs->spec;
     const pm_doc *doc = fs->doc;
     fs->nnotes = (int)doc->nnotes;
+    fs->lay->note_order = pm_arena_array(fs->lay->arena, doc->nnotes + 1, sizeof *fs->lay->note_order);
+    fs->lay->nnote_order = 0;
     fs->notes = pm_arena_array(fs->a, doc->nnotes + 1, sizeof(notebox));
     fs->note_sep = pm_spec_len(sp, sp->note_space, fs->rg->h);
     for (size_t i = 0; i < doc->nnotes; i++) {
@@ -196,6 +198,7 @@ void pm_emit_notes(fstate *fs, region *rg, pm_page *pg, notes_mark mark, double 
     for (int k = 0; k < mark.nparts; k++) {
         const note_part *np = &rg->acc.parts[k];
         ny = note_lines(fs, pg, np->no, np->from, np->to, tx, ny);
+        if (np->from == 0 && fs->lay->nnote_order < fs->nnotes) fs->lay->note_order[fs->lay->nnote_order++] = np->no;
         fs->notes[np->no - 1].printed = 1;
         int rest = np->to < fs->notes[np->no - 1].para.nlines;
         if (k == 0 && carried) { /* the carried note: maybe still not done */

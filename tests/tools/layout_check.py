@@ -438,7 +438,7 @@ def _inline(node, out):
             if re.match(r"(?i)<br[ /]*>", c.literal):
                 out.append("\n")
         elif t == "footnote_reference":
-            out.append(" %s " % c.literal)
+            out.append(" %s " % _RENUM.get(c.literal, c.literal))
         else:
             _inline(c, out)
     return out
@@ -450,7 +450,7 @@ def _all_text(node, out):
         if not (node.type in ("html_inline", "html_block") and node.literal.lstrip().startswith("<!--")):
             out.append(node.literal)
     elif node.type == "footnote_reference":
-        out.append(" %s " % node.literal)
+        out.append(" %s " % _RENUM.get(node.literal, node.literal))
     elif node.type in ("softbreak", "linebreak"):
         out.append(" ")
     for c in node.children:
@@ -458,6 +458,12 @@ def _all_text(node, out):
         if c.children and c.type in ("paragraph", "item", "heading"):
             out.append(" ")
     return out
+
+
+# Footnote numbers as the program printed them, when it numbered the notes by the order of
+# their first printing (app/render.c: a figure's caption notes, notes named in notes):
+# cmark-gfm's number (a string) -> the printed one; set while a Source is built.
+_RENUM = {}
 
 
 def _text(node):
@@ -516,9 +522,20 @@ class Source:
     table, per column, words; figures: [Figure]; notes: per note, words (numbered from
     1 in this order); code: [(line, [code lines])]."""
 
-    def __init__(self, path):
+    def __init__(self, path, renum=None):
         from md_ast import parse_file
+        global _RENUM
         meta, doc, _ = parse_file(path)
+        _RENUM = {str(k): str(v) for k, v in (renum or {}).items()}
+        try:
+            self._build(path, meta, doc)
+        finally:
+            _RENUM = {}
+        if renum:  # the notes in their printed order
+            order = sorted(range(len(self.notes)), key=lambda i: renum.get(i + 1, i + 1))
+            self.notes = [self.notes[i] for i in order]
+
+    def _build(self, path, meta, doc):
         self.path = path
         self.body, self.tables, self.figures, self.notes, self.code = [], [], [], [], []
         self.code_words = set()   # indexes in body of the words of code blocks
@@ -1093,6 +1110,38 @@ def _body_words(body, body_tokens, known, measure):
     return words, pages
 
 
+def _printed_numbers(src, notes):
+    """When the notes at the feet of the pages are the source's in another numbering (the
+    program numbers them by the order they are first printed when that differs from the
+    order of first reference): {source number: printed number}, else None. A printed note
+    is known by its number followed by the first words of a source note (numbers left
+    out: the notes a note names are numbered anew too)."""
+    def head(ws):
+        return tuple(w for w in ws if not w.isdigit())[:4]
+    heads = {}
+    for k, n in enumerate(src.notes):
+        heads.setdefault(head(n[:12]), k + 1)
+    known = _Known([w for n in src.notes for w in n])
+    found, n = {}, len(src.notes)
+    for pn, lines in notes:
+        st = _Stream()
+        st.lines = [(it, pn) for it in lines]
+        ws, _ = st.words(known, lambda it, p: 1e9)
+        for i, w in enumerate(ws):
+            if w.isdigit() and 1 <= int(w) <= n and int(w) not in found:
+                h = head(ws[i + 1:i + 13])
+                for size in range(len(h), 0, -1):
+                    k = heads.get(h[:size])
+                    if k and len(head(src.notes[k - 1][:12])) == size and k not in found.values():
+                        found[int(w)] = k
+                        break
+    if sorted(found) != list(range(1, n + 1)) or sorted(found.values()) != list(range(1, n + 1)):
+        return None
+    if all(p == s for p, s in found.items()):
+        return None
+    return {s: p for p, s in found.items()}
+
+
 def _check_notes(src, notes, pages, out, measure):
     want = src.notes
     known = _Known([w for n in want for w in n])
@@ -1327,6 +1376,9 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
     if source_path:
         src = Source(source_path)
         cover, body, tokens, notes, captions, tables = _collect(pages)
+        renum = _printed_numbers(src, notes)
+        if renum:
+            src = Source(source_path, renum)
         widths = {pg.n: pg.area[2] for pg in pages}
         rights = {pg.n: pg.area[0] + pg.area[2] for pg in pages}
         para_measure = {k: _para_measure([it for _, it in lines]) for k, lines in all_paras.items()}

@@ -256,6 +256,37 @@ static void test_github_ids(void **st)
     pm_doc_drop(d);
 }
 
+/* Notes numbered again (by the order a layout printed them): every reference's digits,
+ * the spans after it moved along (a number of two digits becomes one), the notes in the
+ * new order with their numbers. */
+static void test_renumber_notes(void **st)
+{
+    char md[2048] = "---\ntitle: T\n---\n";
+    for (int i = 1; i <= 10; i++) snprintf(md + strlen(md), sizeof md - strlen(md), "W%d[^n%d] **b%d**\n", i, i, i);
+    for (int i = 1; i <= 10; i++) snprintf(md + strlen(md), sizeof md - strlen(md), "\n[^n%d]: Note %d.\n", i, i);
+    pm_doc *d = parse(md);
+    assert_int_equal(d->nnotes, 10);
+    int order[10] = {10, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    assert_true(pm_doc_renumber_notes(d, order, 10));
+    const pm_text *t = &d->blocks[0].text;
+    assert_string_equal(t->utf8, "W12 b1 W23 b2 W34 b3 W45 b4 W56 b5 W67 b6 W78 b7 W89 b8 W910 b9 W101 b10");
+    for (uint32_t i = 0; i < t->nspans; i++) { /* each span still covers its text */
+        const pm_span *s = &t->spans[i];
+        if (s->style & PM_ST_BOLD) assert_true(t->utf8[s->start] == 'b');
+        if (s->note) {
+            char num[8];
+            snprintf(num, sizeof num, "%d", s->note);
+            assert_int_equal(s->end - s->start, strlen(num));
+            assert_memory_equal(t->utf8 + s->start, num, strlen(num));
+        }
+    }
+    assert_string_equal(d->notes[0].text.utf8, "Note 10.");
+    assert_int_equal(d->notes[0].number, 1);
+    assert_string_equal(d->notes[9].text.utf8, "Note 9.");
+    assert_false(pm_doc_renumber_notes(d, (int[]){1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 10)); /* in order: no change */
+    pm_doc_drop(d);
+}
+
 static void test_table(void **st)
 {
     pm_doc *d = parse("---\ntitle: T\n---\n"
@@ -489,6 +520,7 @@ int main(void)
         cmocka_unit_test_setup(test_inline_details, setup),
         cmocka_unit_test_setup(test_link_targets, setup),
         cmocka_unit_test_setup(test_github_ids, setup),
+        cmocka_unit_test_setup(test_renumber_notes, setup),
         cmocka_unit_test_setup(test_table, setup),
         cmocka_unit_test_setup(test_figure_width_errors, setup),
         cmocka_unit_test_setup(test_limits, setup),

@@ -243,11 +243,51 @@ static void tag_item(pdf_writer *d, sopen *o, const pm_page *pg, size_t i, const
     o->key = key;
 }
 
-/* Paint pg, tagged; with bleed, each image touching the trim edge scaled up about its
- * centre to cover its rectangle grown into the bleed, and clipped to it. */
+/* Paint item it (one: a page of it alone); with bleed b, an image or a colour field
+ * touching the trim edge reaches on into the bleed: a field grown, an image scaled up
+ * about the centre of its rectangle (or of the part of it that shows) grown into the
+ * bleed, to cover it, and clipped to it. */
+static void paint_bled(pdf_writer *d, const pm_page *one, pm_fitem *it, const pm_page *pg, double b)
+{
+    double r[4];
+    pm_fitem area = *it;
+    if (it->clip) {
+        area.x = it->clip->x;
+        area.y = it->clip->y;
+        area.w = it->clip->w;
+        area.h = it->clip->h;
+    }
+    if ((it->kind != PM_FI_IMAGE && it->kind != PM_FI_FILL) || area.w <= 0 || area.h <= 0 || it->w <= 0 ||
+        it->h <= 0 || b <= 0 || !bleed_rect(pg, &area, b, r)) {
+        pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+        return;
+    }
+    pm_rect clip = {r[0], r[1], r[2] - r[0], r[3] - r[1]};
+    if (it->kind == PM_FI_FILL) {
+        it->x = clip.x;
+        it->y = clip.y;
+        it->w = clip.w;
+        it->h = clip.h;
+        pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+        return;
+    }
+    double s = fmax(clip.w / it->w, clip.h / it->h);
+    it->w *= s;
+    it->h *= s;
+    it->x = clip.x + (clip.w - it->w) / 2;
+    it->y = clip.y + (clip.h - it->h) / 2;
+    if (it->clip) it->clip = &clip;
+    cairo_save(d->cr);
+    cairo_rectangle(d->cr, clip.x, clip.y, clip.w, clip.h);
+    cairo_clip(d->cr);
+    pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+    cairo_restore(d->cr);
+}
+
+/* Paint pg, tagged, with bleed as paint_bled says. */
 static void paint_page(pdf_writer *d, const pm_page *pg)
 {
-    double b = d->fin.bleed, r[4];
+    double b = d->fin.bleed;
     pm_page one = *pg;
     one.nitems = 1;
     sopen o = {.n = 0};
@@ -260,20 +300,7 @@ static void paint_page(pdf_writer *d, const pm_page *pg)
         one.items = &it;
         tag_item(d, &o, pg, i, &it, drawn);
         drawn |= item_has_ink(&it);
-        if (it.kind != PM_FI_IMAGE || it.w <= 0 || it.h <= 0 || b <= 0 || !bleed_rect(pg, &it, b, r)) {
-            pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
-            continue;
-        }
-        double s = fmax((r[2] - r[0]) / it.w, (r[3] - r[1]) / it.h);
-        it.w *= s;
-        it.h *= s;
-        it.x = (r[0] + r[2] - it.w) / 2;
-        it.y = (r[1] + r[3] - it.h) / 2;
-        cairo_save(d->cr);
-        cairo_rectangle(d->cr, r[0], r[1], r[2] - r[0], r[3] - r[1]);
-        cairo_clip(d->cr);
-        pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
-        cairo_restore(d->cr);
+        paint_bled(d, &one, &it, pg, b);
     }
     close_to(d->cr, &o, 0);
     free(ord);

@@ -3,6 +3,9 @@
 #   - the structure tree holds lists (L/LI/Lbl/LBody, nested lists nested) and tables
 #     (Table/TR/TH/TD, the header row as TH) in reading order; qpdf --check clean; two
 #     runs byte-identical;
+#   - with `page: bleed: 3mm`, a full-page cover picture and a cover colour reach the edge
+#     of the MediaBox (every pixel of the outermost rows and columns of a pdftoppm render
+#     is ink, not paper);
 # PAMPHLET=path overrides ./pamphlet. Needs poppler-utils, qpdf, python3.
 set -u
 PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
@@ -107,6 +110,39 @@ kyr_struct() { # the tenants' guide: its lists and its table in the tree
     done
 }
 check "know-your-rights: lists and tables in the structure tree" kyr_struct
+
+# ---- a full-bleed cover ----
+edge_inked() { # pdf: the first page's outermost pixels are not paper white
+    pdftoppm -r 50 -f 1 -l 1 "$1" "$T/edge" || return 1
+    python3 - "$T"/edge-*1.ppm <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read()
+parts = d.split(maxsplit=4)
+w, h = int(parts[1]), int(parts[2])
+px = parts[4]
+def at(x, y):
+    o = 3 * (y * w + x)
+    return px[o:o + 3]
+# (the last column and row are mostly off the page: 436.5 pt at 50 dpi is 303.2 pixels)
+W, H = w - 1, h - 1
+border = [(x, 0) for x in range(W)] + [(x, H - 1) for x in range(W)] + \
+         [(0, y) for y in range(H)] + [(W - 1, y) for y in range(H)]
+white = [p for p in border if min(at(*p)) >= 245]
+print(f"{w}x{h}: {len(white)} of {len(border)} edge pixels paper white")
+sys.exit(1 if white else 0)
+PY
+    local rc=$?
+    rm -f "$T"/edge-*.ppm
+    return $rc
+}
+"$PAMPHLET" tests/e2e/data/bleed-cover.md -l tests/e2e/data/bleed-cover.yaml -o "$T/cover.pdf" -q || exit 1
+"$PAMPHLET" tests/e2e/data/bleed-cover.md -l tests/e2e/data/bleed-colour.yaml -o "$T/colour.pdf" -q || exit 1
+check "bleed 3mm: a full-page cover picture reaches the MediaBox edge" edge_inked "$T/cover.pdf"
+check "bleed 3mm: a cover colour reaches the MediaBox edge" edge_inked "$T/colour.pdf"
+not_edge_inked() { ! edge_inked "$1"; }
+sed '/^cover:/d' tests/e2e/data/bleed-cover.md >"$T/nocover.md"
+"$PAMPHLET" "$T/nocover.md" -l tests/e2e/data/bleed-cover.yaml -o "$T/nocover.pdf" -q || exit 1
+check "bleed 3mm without a cover picture: the edge stays white (the check can fail)" not_edge_inked "$T/nocover.pdf"
 
 echo "print-shop e2e: $npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -14,7 +14,10 @@
 #     /GTS_PDFXVersion (PDF/X-4) and /Trapped /False, XMP pdfxid:GTS_PDFXVersion, a TrimBox
 #     on every page, /DefaultRGB in every page's resources; Ghostscript renders it with
 #     the output intent's profile (-dUsePDFX3Profile) with no error or warning; poppler
-#     reads it as PDF/X-4; two runs byte-identical; --pdfx --no-finish refused (exit 2).
+#     reads it as PDF/X-4; two runs byte-identical; --pdfx --no-finish refused (exit 2);
+#   - booklet marks never inside the copier's unprintable edge: 140 x 200 mm pages on A4
+#     with --marks warn and name A3; no ink within 5 mm of the sheet's edge (and there is
+#     with --printer-margin 0); on A3 no warning.
 # PAMPHLET=path overrides ./pamphlet. Needs poppler-utils, qpdf, python3.
 set -u
 PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
@@ -288,6 +291,45 @@ pdfx_nofinish() {
     [ $? -eq 2 ] && grep -q -- "--pdfx" "$T/err" && [ ! -e "$T/y.pdf" ]
 }
 check "--pdfx --no-finish: refused, exit 2, naming --pdfx, nothing written" pdfx_nofinish
+
+# ---- booklet marks and the printer margin ----
+edge_clear() { # pdf mm: no ink within mm of the first sheet side's edge (72 dpi render)
+    pdftoppm -r 72 -f 1 -l 1 "$1" "$T/side" || return 1
+    python3 - "$T"/side-*1.ppm "$2" <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read()
+parts = d.split(maxsplit=4)
+w, h, px = int(parts[1]), int(parts[2]), parts[4]
+m = int(float(sys.argv[2]) * 72 / 25.4) - 1
+bad = [(x, y) for y in range(h) for x in range(w)
+       if (x < m or y < m or x >= w - 1 - m or y >= h - 1 - m) and min(px[3 * (y * w + x):3 * (y * w + x) + 3]) < 160]
+print(f"{len(bad)} dark pixels within {sys.argv[2]} mm of the edge", bad[:4])
+sys.exit(1 if bad else 0)
+PY
+    local rc=$?
+    rm -f "$T"/side-*.ppm
+    return $rc
+}
+marks_margin() {
+    "$PAMPHLET" tests/e2e/data/lists-tables.md -l tests/e2e/data/page-140x200.yaml -o "$T/m.pdf" \
+        --booklet "$T/mb.pdf" --marks --sheet A4 2>"$T/err" || return 1
+    grep -q "would reach into the 5.0 mm" "$T/err" && grep -q "(A3) would hold them" "$T/err" ||
+        { cat "$T/err"; return 1; }
+    edge_clear "$T/mb.pdf" 5
+}
+check "booklet --marks on a tight sheet: warned (A3 would hold them), no mark within 5 mm of the edge" marks_margin
+marks_margin0() {
+    "$PAMPHLET" tests/e2e/data/lists-tables.md -l tests/e2e/data/page-140x200.yaml -o "$T/m.pdf" \
+        --booklet "$T/mb0.pdf" --marks --sheet A4 --printer-margin 0mm -q || return 1
+    ! edge_clear "$T/mb0.pdf" 5 >/dev/null
+}
+check "the same with --printer-margin 0mm: marks within 5 mm of the edge (the check can fail)" marks_margin0
+marks_a3() {
+    "$PAMPHLET" tests/e2e/data/lists-tables.md -l tests/e2e/data/page-140x200.yaml -o "$T/m.pdf" \
+        --booklet "$T/mb3.pdf" --marks --sheet A3 2>"$T/err" || return 1
+    ! grep -q "would reach into" "$T/err" && edge_clear "$T/mb3.pdf" 5
+}
+check "on A3: no warning, no mark within 5 mm of the edge" marks_a3
 
 echo "print-shop e2e: $npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

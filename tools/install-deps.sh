@@ -4,7 +4,8 @@
 set -e
 BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev
  libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev hyphen-en-us
- libjpeg-dev libpng-dev libqrencode-dev libqpdf-dev"
+ libjpeg-dev libpng-dev libqrencode-dev libqpdf-dev libgs-common"
+# (libgs-common: the CMYK and sRGB profiles --pdfx embeds, /usr/share/color/icc/ghostscript)
 # the fonts the shipped layouts a5-rtl (Arabic) and a5-cjk (Chinese, Japanese) fall back on
 FONTS="fonts-noto-core fonts-droid-fallback"
 # zbar-tools: zbarimg reads the back cover's QR code back from a rendered page

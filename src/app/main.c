@@ -31,6 +31,9 @@ static const char usage[] =
     "      --no-pdf            write no reading PDF\n"
     "      --no-finish         the reading PDF as cairo writes it, without the print\n"
     "                          finishing (page boxes, black as black ink, /Lang, XMP)\n"
+    "      --print-shop        the reading PDF as print shops ask for it: crop marks\n"
+    "                          outside the bleed (set the layout's page: bleed: 3mm)\n"
+    "      --pdfx              the reading PDF as PDF/X-4 (CMYK output intent: SWOP)\n"
     "      --preflight         check everything and report; write nothing\n"
     "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
     "                          four (a booklet without blank pages); none: not even a\n"
@@ -66,7 +69,7 @@ static const char usage[] =
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
     O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES, O_PAGES,
-    O_NOFINISH
+    O_NOFINISH, O_PRINTSHOP, O_PDFX
 };
 
 static const struct option longopts[] = {
@@ -82,7 +85,8 @@ static const struct option longopts[] = {
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
     {"fold", required_argument, 0, O_FOLD},  {"sides", required_argument, 0, O_SIDES},
     {"pages", required_argument, 0, O_PAGES},
-    {"no-finish", no_argument, 0, O_NOFINISH},
+    {"no-finish", no_argument, 0, O_NOFINISH}, {"print-shop", no_argument, 0, O_PRINTSHOP},
+    {"pdfx", no_argument, 0, O_PDFX},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -185,6 +189,8 @@ int main(int argc, char **argv)
         }
         case O_NOPDF: o.no_pdf = 1; break;
         case O_NOFINISH: o.no_finish = 1; break;
+        case O_PRINTSHOP: o.print_shop = 1; break;
+        case O_PDFX: o.pdfx = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
         case O_FONTS: { /* folders add up, ':' between them */
             static char dirs[8192];
@@ -281,6 +287,12 @@ int main(int argc, char **argv)
         return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
     warn_booklet_options(&o, booklet_opts);
+    const char *shop = o.print_shop ? "--print-shop" : o.pdfx ? "--pdfx" : NULL;
+    if (shop && o.no_finish) return bad_usage("%s and --no-finish do not go together (they are part of the finishing)", shop);
+    if (shop && o.no_pdf) return bad_usage("%s changes the reading PDF, and --no-pdf writes none", shop);
+    if (o.print_shop && o.booklet)
+        return bad_usage("%s", "--print-shop writes single pages for a print shop and --booklet imposes them for a "
+                               "copier: make them in two runs");
     if (watch) {
         if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");
         return pm_watch(&o);

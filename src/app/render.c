@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "app/outputs.h"
@@ -463,6 +464,16 @@ static int open_writers(run *r)
     pm_finish fin = {.bleed = pm_spec_len(r->spec, r->spec->bleed, r->spec->page_w), .cmyk = r->spec->cmyk,
                      .ncmyk = r->spec->ncmyk};
     fin.keep = o->booklet != NULL; /* the booklet imposes from it (impose/byref.c) */
+    fin.print_shop = o->print_shop;
+    fin.pdfx = o->pdfx;
+    fin.src = r->doc->path;
+    fin.pdfx_epoch = -1;
+    struct stat st;
+    if (o->pdfx && r->doc->path && stat(r->doc->path, &st) == 0) fin.pdfx_epoch = (long long)st.st_mtime;
+    if (o->print_shop && fin.bleed <= 0)
+        pm_warn(r->spec->nfiles ? r->spec->files[r->spec->nfiles - 1] : "the layout", 0, 0,
+                "--print-shop: the layout has no bleed, so nothing can print to the page edge; crop marks are "
+                "drawn at the trim (give the layout page: bleed: 3mm)");
     const pm_finish *fp = o->no_finish ? NULL : &fin;
     if (r->outpath) {
         rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath, fp));

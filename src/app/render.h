@@ -19,6 +19,8 @@ typedef struct pm_options {
     const char *fonts_dir;    /* override the fonts folder */
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
     int no_finish;            /* the reading PDF as cairo writes it (output/finish.h) */
+    int print_shop;           /* --print-shop: crop marks outside the bleed */
+    int pdfx;                 /* --pdfx: PDF/X-4 */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
     int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */

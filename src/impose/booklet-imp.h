@@ -34,6 +34,8 @@ typedef struct pm_bk_plan {
     unsigned char *scaled, *near; /* per reading page */
     int nscaled, nnear;
     double min_scale, nearest;
+    int nclipped;            /* marks shortened or left out: they reached into the printer margin */
+    double need_w, need_h;   /* the sheet that would hold the marks whole outside the margin */
 } pm_bk_plan;
 
 /* Impose src as o asks and check every placed page. Returns PM_OK, or PM_EUSAGE /

@@ -132,6 +132,12 @@ typedef struct pm_mark_line {
 int pm_sheet_lines(const pm_imposition *im, double page_w, double page_h, int marks, pm_mark_line **out,
                    int *nmarks);
 
+/* The smallest standard sheet (by area) that holds w x h points either way round, of the
+ * inch family (us) or the metric one if there is one, else of the other; NULL: none. */
+const char *pm_sheet_holding(double w, double h, int us);
+/* Whether a sheet of w x h points is of the inch family (Letter, or in quarter inches). */
+int pm_sheet_us(double w, double h);
+
 /* Name of a standard sheet of w x h points in either orientation ("A4"), or NULL. */
 const char *pm_sheet_name(double w, double h);
 

@@ -26,6 +26,33 @@ const char *pm_sheet_name(double w, double h)
     return NULL;
 }
 
+static int quarter_inches(double v);
+
+const char *pm_sheet_holding(double w, double h, int us)
+{
+    double lo = fmin(w, h), hi = fmax(w, h);
+    for (int pass = 0; pass < 2; pass++) { /* the family asked for first, then any */
+        const char *name = NULL;
+        double best = 0;
+        for (int i = 0; i < NSHEETS; i++)
+            if ((pass || sheets[i].us == us) && sheets[i].w + TOL >= lo && sheets[i].h + TOL >= hi &&
+                (!name || sheets[i].w * sheets[i].h < best)) {
+                name = sheets[i].name;
+                best = sheets[i].w * sheets[i].h;
+            }
+        if (name) return name;
+    }
+    return NULL;
+}
+
+int pm_sheet_us(double w, double h)
+{
+    double lo = fmin(w, h), hi = fmax(w, h);
+    for (int i = 0; i < NSHEETS; i++)
+        if (fabs(sheets[i].w - lo) < TOL && fabs(sheets[i].h - hi) < TOL) return sheets[i].us;
+    return quarter_inches(lo) && quarter_inches(hi);
+}
+
 static int quarter_inches(double v)
 {
     double q = v / 18;

@@ -71,6 +71,52 @@ static void check_cell(pm_bk_plan *pl, const pm_booklet_opts *o, const pm_bk_sou
     check_margin(pl, o, src, c->page, &p);
 }
 
+/* How far past the printable edge m a mark reaching from inner (its end at the pages)
+ * outward by PM_MARK_LEN would go, on a sheet s long: towards 0 when it lies in the first
+ * half, else towards s. */
+static double overreach(double inner, double s, double m)
+{
+    return inner < s / 2 ? fmax(0, m - (inner - PM_MARK_LEN)) : fmax(0, inner + PM_MARK_LEN - (s - m));
+}
+
+/* Marks never fall inside the copier's unprintable edge: each is cut back to end at it,
+ * and left out when less than PM_MARK_MIN would be left. pl->need_w, need_h: the sheet
+ * that holds them all whole (the sheet grown as much as they reach past the edge, or
+ * would at full length). */
+static void keep_marks_printable(pm_bk_plan *pl, double m)
+{
+    double sw = pl->sum.im.sheet_w, sh = pl->sum.im.sheet_h, gx = 0, gy = 0;
+    int kept = 0;
+    for (int i = 0; i < pl->nmarks; i++) {
+        pm_mark_line l = pl->lines[i];
+        int vertical = fabs(l.x0 - l.x1) < 1e-6, cut = 0;
+        if (vertical) {
+            double inner = fabs(l.y0 - sh / 2) < fabs(l.y1 - sh / 2) ? l.y0 : l.y1;
+            gy = fmax(gy, overreach(inner, sh, m));
+            cut = l.x0 < m || l.x0 > sw - m;
+            double a = fmax(fmin(l.y0, l.y1), m), b = fmax(a, fmin(fmax(l.y0, l.y1), sh - m));
+            cut |= a != fmin(l.y0, l.y1) || b != fmax(l.y0, l.y1);
+            l.y0 = a, l.y1 = b;
+            if (l.x0 < m || l.x0 > sw - m) l.y1 = l.y0; /* (off the printable width: left out) */
+        } else {
+            double inner = fabs(l.x0 - sw / 2) < fabs(l.x1 - sw / 2) ? l.x0 : l.x1;
+            gx = fmax(gx, overreach(inner, sw, m));
+            cut = l.y0 < m || l.y0 > sh - m;
+            double a = fmax(fmin(l.x0, l.x1), m), b = fmax(a, fmin(fmax(l.x0, l.x1), sw - m));
+            cut |= a != fmin(l.x0, l.x1) || b != fmax(l.x0, l.x1);
+            l.x0 = a, l.x1 = b;
+            if (l.y0 < m || l.y0 > sh - m) l.x1 = l.x0;
+        }
+        pl->nclipped += cut;
+        if (fabs(l.x1 - l.x0) + fabs(l.y1 - l.y0) >= PM_MARK_MIN) pl->lines[kept++] = l;
+    }
+    memmove(pl->lines + kept, pl->lines + pl->nmarks, (size_t)(pl->nlines - pl->nmarks) * sizeof *pl->lines);
+    pl->nlines -= pl->nmarks - kept;
+    pl->nmarks = kept;
+    pl->need_w = sw + 2 * gx;
+    pl->need_h = sh + 2 * gy;
+}
+
 int pm_bk_plan_make(const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_plan *pl)
 {
     memset(pl, 0, sizeof *pl);
@@ -85,6 +131,7 @@ int pm_bk_plan_make(const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_pla
     if (rc) return rc;
     for (int i = 0; i < im->ncells; i++) pl->sum.max_creep = fmax(pl->sum.max_creep, im->cells[i].creep);
     pl->nlines = pm_sheet_lines(im, pl->page_w, pl->page_h, o->marks, &pl->lines, &pl->nmarks);
+    if (pl->nmarks) keep_marks_printable(pl, o->printer_margin);
     pl->sum.marks = pl->nmarks > 0;
     pl->nsides = pm_imposition_written_sides(im, o, &pl->sides);
     pl->scaled = pm_xcalloc((size_t)src->npages, 1);
@@ -120,7 +167,18 @@ void pm_bk_plan_warn(const pm_bk_plan *pl, const pm_booklet_opts *o, const char 
                 PT_TO_MM(o->printer_margin));
         pm_hint("widen the layout's page margins, or choose a larger --sheet");
     }
-    if (o->marks && !pl->sum.marks) {
+    if (pl->nclipped) {
+        const char *fits = pm_sheet_holding(pl->need_w, pl->need_h, pm_sheet_us(im->sheet_w, im->sheet_h));
+        char need[80];
+        snprintf(need, sizeof need, "%.0f x %.0f mm%s%s%s", PT_TO_MM(pl->need_w), PT_TO_MM(pl->need_h),
+                 fits ? " (" : "", fits ? fits : "", fits ? ")" : "");
+        pm_warn(path, 0, 0,
+                "%d fold and crop mark%s would reach into the %.1f mm the copier may not print (--printer-margin): "
+                "shortened or left out; a sheet of %s would hold them",
+                pl->nclipped, pl->nclipped > 1 ? "s" : "", PT_TO_MM(o->printer_margin), need);
+        pm_hint("print on that sheet (--sheet), or trim without marks");
+    }
+    if (o->marks && !pl->sum.marks && !pl->nclipped) {
         pm_warn(path, 0, 0, "no room for fold and crop marks: the pages fill the %s sheet", sheet);
         pm_hint("marks need a sheet larger than the pages, e.g. --sheet A3 for a booklet of A5 pages");
     }

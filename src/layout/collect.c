@@ -53,6 +53,7 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
         it->vp = vp;
         it->band = P->band;
         it->box = P->box;
+        it->sn = P->sn;
         if (i == 0) {
             it->marker = P->marker;
             it->marker_x = P->marker_x;
@@ -74,7 +75,7 @@ static void add_lines(fstate *fs, vlist *vl, const pm_text *text, const pm_para_
     vpara *P = &fs->paras[vp];
     *P = (vpara){.text = text, .st = *st, .font = font, .x = x, .marker = marker, .marker_x = marker_x,
                  .para = ++fs->para_no, .first = vl->n, .nlines = pp->nlines, .demerits = pp->demerits,
-                 .shaped = shaped, .initial = initial, .keep_first = keep_first};
+                 .shaped = shaped, .initial = initial, .keep_first = keep_first, .sn = fs->sn};
     pm_para_items(fs, vl, vp, pp);
 }
 
@@ -682,6 +683,38 @@ static int spans(const fstate *fs, const pm_block *b)
     return b->kind == PM_BLK_FIGURE && pm_attrs_has(&b->attrs, "span");
 }
 
+const pm_snode *pm_snode_new(fstate *fs, const char *role, const pm_snode *up)
+{
+    pm_snode *n = pm_arena_alloc(fs->a, sizeof *n);
+    *n = (pm_snode){.role = role, .up = up};
+    return n;
+}
+
+/* The structure elements of the lists and items the cursor is in, kept in step with it
+ * (an element per list and item, made when the cursor enters it); returns the innermost
+ * (an L, or an item's LBody in its LI), or NULL outside lists. */
+static const pm_snode *sync_struct(fstate *fs, collector *col)
+{
+    const cursor *c = &col->cur;
+    int n = 0;
+    for (int f = 1; f < c->nfr; f++) {
+        const pm_block *b = c->fr[f].blk;
+        if (!b || (b->kind != PM_BLK_LIST && b->kind != PM_BLK_ITEM)) continue;
+        if (n < col->nsn && col->sn_blk[n] == b) {
+            n++;
+            continue;
+        }
+        col->nsn = n;
+        const pm_snode *up = n ? col->sn[n - 1] : NULL;
+        col->sn_blk[n] = b;
+        col->sn[n++] = b->kind == PM_BLK_LIST ? pm_snode_new(fs, "L", up)
+                                              : pm_snode_new(fs, "LBody", pm_snode_new(fs, "LI", up));
+        col->nsn = n;
+    }
+    col->nsn = n;
+    return n ? col->sn[n - 1] : NULL;
+}
+
 /* Add the items of the next leaf. Returns 0 when there are no more. */
 static int collect_next(fstate *fs, vlist *vl, collector *col)
 {
@@ -689,11 +722,13 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     const cframe *fr;
     const pm_block *b = fs->rc ? NULL : cursor_leaf(fs, c, &fr);
     if (!b) {
+        fs->sn = NULL;
         pm_sync_boxes(fs, vl, col, 1);
         col->more = 0;
         return 0;
     }
     pm_sync_boxes(fs, vl, col, 0);
+    fs->sn = sync_struct(fs, col);
     cframe across;
     if (fr->cols && spans(fs, b)) { /* set across the columns, as if outside them */
         across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list,
@@ -730,6 +765,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
         vl->v[k].band = fr->cols;
         vl->v[k].across = fr == &across;
         vl->v[k].box = box;
+        if (vl->v[k].kind == V_LINE && !vl->v[k].sn) vl->v[k].sn = fs->sn;
     }
     if (fr->cols) fs->banded = 1;
     cursor_took(c, b, fr, took);

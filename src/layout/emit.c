@@ -63,7 +63,7 @@ static void rule_item(fstate *fs, pm_page *pg, const vitem *it, double tx, doubl
 }
 
 /* The link areas of a line whose baseline starts at x, y. */
-static void line_links(fstate *fs, pm_page *pg, const pm_line *line, double x, double y)
+static void line_links(fstate *fs, pm_page *pg, const pm_line *line, double x, double y, const pm_snode *sn)
 {
     for (int l = 0; l < line->nlinks; l++) {
         const pm_line_link *lk = &line->links[l];
@@ -73,6 +73,7 @@ static void line_links(fstate *fs, pm_page *pg, const pm_line *line, double x, d
         k->y = y - line->ascent;
         k->h = line->ascent + line->descent;
         k->str = lk->url;
+        k->sn = sn;
     }
 }
 
@@ -96,12 +97,13 @@ static void emit_line(fstate *fs, pm_page *pg, const vitem *it, double tx, doubl
     li->para = it->para;
     li->lineno = it->lineno;
     li->nlines = it->nlines;
-    if (it->marker) pm_line_item(fs, pg, it->marker, tx + it->marker_x, y + it->base, it->h, PM_FL_MARKER);
-    line_links(fs, pg, it->line, tx + it->x, y + it->base);
+    li->sn = it->sn;
+    if (it->marker) pm_line_item(fs, pg, it->marker, tx + it->marker_x, y + it->base, it->h, PM_FL_MARKER)->sn = it->sn;
+    line_links(fs, pg, it->line, tx + it->x, y + it->base, it->sn);
     for (int k = 0; k < it->nhung; k++) {
         const vhung *hg = &it->hung[k];
         pm_line_item(fs, pg, hg->line, tx + hg->x, y + it->base + hg->dy, it->h, hg->flags);
-        line_links(fs, pg, hg->line, tx + hg->x, y + it->base + hg->dy);
+        line_links(fs, pg, hg->line, tx + hg->x, y + it->base + hg->dy, NULL);
     }
 }
 

@@ -93,6 +93,7 @@ typedef struct vpara {
     int keep_first;       /* no page break between its first lines (a drop cap's) */
     double alt_indent;    /* its indent if that figure floats away */
     int borrowed;         /* shaped belongs to a fit's cache (not dropped with the paragraph) */
+    const pm_snode *sn;   /* the list element its lines are in (vitem.sn) */
 } vpara;
 
 /* A heading as the contents list and the outline name it. */
@@ -136,6 +137,7 @@ typedef struct fstate {
     GString *buf;
     int rc;
     pm_flow_stats *stats;
+    const pm_snode *sn;   /* the list element the leaf being collected is in, or NULL */
 } fstate;
 
 /* A font's leading in this run (scaled when fitting a page count). */
@@ -195,6 +197,9 @@ typedef struct collector {
     int more;                 /* a leaf is left to collect */
     vfig *fig;                /* the last figure collected */
     pm_shaped *pre[PRESHAPE * 4]; /* paragraphs shaped ahead, by leaf number */
+    const pm_block *sn_blk[2 * PM_MAX_BLOCK_DEPTH + 3]; /* the lists and items the cursor is */
+    const pm_snode *sn[2 * PM_MAX_BLOCK_DEPTH + 3];     /* in, outermost first, and their L or LBody */
+    int nsn;
 } collector;
 
 void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t n);
@@ -205,6 +210,8 @@ void pm_collect_ahead(fstate *fs, vlist *vl, collector *c, size_t i);
 static inline int pm_collector_more(const collector *c) { return c->more; }
 /* The lines of paragraph vp as vertical-list items (widow and orphan penalties between). */
 void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp);
+/* A new structure element (frame.h) in up, in the layout's arena. */
+const pm_snode *pm_snode_new(fstate *fs, const char *role, const pm_snode *up);
 pm_image *pm_flow_image(fstate *fs, const char *path, int line);
 
 /* ---- styles.c ---- */

@@ -48,6 +48,17 @@ typedef struct pm_fbox {
                            the text there, so that the text does not touch its edge) */
 } pm_fbox;
 
+/* An element of the PDF's structure tree that a line is in, besides its paragraph: a list
+ * (L), an item of it (LI), the item's body (LBody), a table (Table), a row (TR), a cell (TH,
+ * TD). One node per element, the same pointer for all of its lines; up: the element it is
+ * in (NULL: the document). A list marker's line has its item's LBody (its Lbl goes in the
+ * LI above). */
+typedef struct pm_snode {
+    const char *role;
+    int col;                    /* TH, TD: the cell's column */
+    const struct pm_snode *up;
+} pm_snode;
+
 typedef struct pm_fitem {
     pm_fitem_kind kind;
     double x, y, w, h;
@@ -67,6 +78,7 @@ typedef struct pm_fitem {
     const unsigned char *bits; /* PM_FI_QR */
     const pm_rect *clip; /* PM_FI_IMAGE: only this part of it shows (an image cropped to
                             fill a frame or the page), or NULL */
+    const pm_snode *sn;  /* PM_FI_LINE, PM_FI_LINK: the list or table element it is in, or NULL */
 } pm_fitem;
 
 enum {

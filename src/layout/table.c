@@ -298,8 +298,13 @@ static void table_rule(vlist *vl, const tlayout *t, double h, double at, double 
 
 /* Row r's lines (cells side by side, each line of the row one item's height); returns
  * the height added. */
-static double add_row(vlist *vl, const tlayout *t, int r)
+static double add_row(fstate *fs, vlist *vl, const tlayout *t, int r, const pm_snode *table)
 {
+    const pm_snode *tr = pm_snode_new(fs, "TR", table), *cell[t->nc];
+    for (int c = 0; c < t->nc; c++) {
+        cell[c] = pm_snode_new(fs, r < t->b->header_rows ? "TH" : "TD", tr);
+        ((pm_snode *)cell[c])->col = c;
+    }
     const pm_para *cellp = &t->cells[(size_t)r * t->nc];
     double base_y = slot_base(t->lead, t->size), used = 0;
     for (int l = 0; l < t->rowlines[r]; l++) {
@@ -314,6 +319,7 @@ static double add_row(vlist *vl, const tlayout *t, int r)
             it->x = t->b->dir == PM_DIR_RTL ? 2 * t->x0 + t->width - xc - t->w[c] : xc;
             it->base = base_y;
             it->cell = 1;
+            it->sn = cell[c];
             last = it;
         }
         if (last) last->h = t->lead;
@@ -343,6 +349,7 @@ static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
 {
     const double L = fs->L;
     const int nr = t->nr, hr = t->b->header_rows;
+    const pm_snode *table = pm_snode_new(fs, "Table", fs->sn);
     pm_vglue(vl, 0, 0); /* a legal break before the table */
     size_t top_at = vl->n;
     /* the rules above and under the header take half a line each, so that the rows stay
@@ -366,7 +373,7 @@ static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
         } else if (r > 0 && r != hr) {
             pm_vpenalty(vl, may_break ? 0 : PM_INF_PENALTY);
         }
-        used += add_row(vl, t, r);
+        used += add_row(fs, vl, t, r, table);
         if (r == hr - 1 && r < nr - 1) {
             pm_vpenalty(vl, PM_INF_PENALTY);
             table_rule(vl, t, L / 2, 0.4, 0.5);

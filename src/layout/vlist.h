@@ -88,6 +88,7 @@ typedef struct vitem {
     const vhung *hung;    /* V_LINE: lines hung beside it */
     int nhung;
     unsigned fl;          /* V_LINE: frame flags it is drawn with (0: from its kind) */
+    const pm_snode *sn;   /* V_LINE: the list or table element it is in (frame.h), or NULL */
 } vitem;
 
 /* A table's header as vertical-list items (top rule, header lines, the rule under them),

@@ -7,7 +7,8 @@
  *   - page boxes: TrimBox (the finished page) on every page; with bleed, the MediaBox
  *     holds the bleed and BleedBox = MediaBox;
  *   - /Lang from the front matter, XMP metadata matching the Info dictionary, and a
- *     trailer /ID computed from the content (two runs stay byte-identical). */
+ *     trailer /ID computed from the content (two runs stay byte-identical);
+ *   - crop marks (--print-shop) and PDF/X-4 (--pdfx): finish_pdfx.c. */
 #ifndef PM_FINISH_H
 #define PM_FINISH_H
 
@@ -28,6 +29,11 @@ typedef struct pm_finish {
     int keep;                 /* keep the finished PDF as libqpdf holds it, at *kept (the
                                  booklet imposes from it without parsing the file again) */
     struct _qpdf_data **kept; /* where (the PDF writer's); release with pm_finish_release */
+    int print_shop;           /* --print-shop: crop marks outside the bleed (finish_pdfx.c) */
+    int pdfx;                 /* --pdfx: PDF/X-4 (finish_pdfx.c) */
+    long long pdfx_epoch;     /* --pdfx: the document's date when the PDF has none (the
+                                 content file's time), -1: none */
+    const char *src;          /* the content file, for diagnostics, or NULL */
 } pm_finish;
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */

@@ -1,6 +1,6 @@
 /* pdf.c - the reading PDF: one page per frame, with metadata, outline (bookmarks),
  * page labels, links, named destinations and a structure tree (tagged PDF: headings,
- * paragraphs, figures, captions, notes, list labels, table cells); the bleed around the
+ * paragraphs, figures, captions, notes, lists L/LI/Lbl/LBody, tables Table/TR/TH/TD); the bleed around the
  * page when the layout asks for it (output/finish.h). */
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -140,54 +140,170 @@ static int bleed_rect(const pm_page *pg, const pm_fitem *it, double b, double r[
     return l || t || rt || bt;
 }
 
-/* Paint pg; with bleed, each image touching the trim edge scaled up about its centre to
- * cover its rectangle grown into the bleed, and clipped to it. */
+/* The structure elements open while a page is painted: list and table elements
+ * (frame.h, outermost first) and, in the innermost, a leaf element (a paragraph, a
+ * heading, a label...) with its key. */
+#define SDEPTH 64
+typedef struct {
+    const pm_snode *el[SDEPTH];
+    int n;
+    const char *leaf;
+    int key;
+} sopen;
+
+/* Close the leaf and the elements from depth n in. */
+static void close_to(cairo_t *cr, sopen *o, int n)
+{
+    if (o->leaf) cairo_tag_end(cr, o->leaf);
+    o->leaf = NULL;
+    while (o->n > n) cairo_tag_end(cr, o->el[--o->n]->role);
+}
+
+/* Open the elements from the outermost to sn not open yet, closing those sn is not in
+ * (and the leaf, unless sn is the innermost element open). */
+static void open_path(cairo_t *cr, sopen *o, const pm_snode *sn)
+{
+    const pm_snode *path[SDEPTH];
+    int n = 0, k = 0;
+    for (const pm_snode *s = sn; s && n < SDEPTH; s = s->up) path[n++] = s;
+    while (k < o->n && k < n && o->el[k] == path[n - 1 - k]) k++;
+    if (k < o->n || k < n) close_to(cr, o, k);
+    for (; k < n; k++) {
+        cairo_tag_begin(cr, path[n - 1 - k]->role, "");
+        o->el[o->n++] = path[n - 1 - k];
+    }
+}
+
+static int is_cell(const pm_fitem *it)
+{
+    return it->sn && (!strcmp(it->sn->role, "TD") || !strcmp(it->sn->role, "TH"));
+}
+
+/* The order items are painted in, for the structure's reading order: a list item's marker
+ * before its first line (emit.c puts it after), a table row's lines cell by cell (emit.c
+ * puts them line by line across the row). Nothing overlaps there, so the page looks the
+ * same. */
+static void paint_order(const pm_page *pg, size_t *ord)
+{
+    const pm_fitem *it = pg->items;
+    size_t n = pg->nitems;
+    for (size_t i = 0; i < n; i++) ord[i] = i;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (it[i].kind == PM_FI_LINE && !(it[i].flags & PM_FL_MARKER) && it[i].sn &&
+            it[i + 1].kind == PM_FI_LINE && (it[i + 1].flags & PM_FL_MARKER) && it[i + 1].sn == it[i].sn) {
+            ord[i] = i + 1;
+            ord[i + 1] = i;
+            i++;
+        }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && is_cell(&it[ord[j]]) && it[ord[j]].sn->up == it[ord[i]].sn->up) j++;
+        for (size_t a = i + 1; a < j; a++) /* stable: insertion */
+            for (size_t b = a; b > i && it[ord[b - 1]].sn->col > it[ord[b]].sn->col; b--) {
+                size_t t = ord[b];
+                ord[b] = ord[b - 1];
+                ord[b - 1] = t;
+            }
+        i = j > i ? j : i + 1;
+    }
+}
+
+/* Tag item i of pg (a copy in it) before it is painted: the list and table elements it is
+ * in, and its leaf element. */
+static void tag_item(pdf_writer *d, sopen *o, const pm_page *pg, size_t i, const pm_fitem *it, int drawn)
+{
+    int key = 0;
+    const char *st = item_has_ink(it) ? struct_of(pg, i, &key) : NULL;
+    /* cairo 1.16 fails (a tag error) when an element opens a page with an image */
+    if (it->kind == PM_FI_IMAGE && !drawn) st = NULL;
+    /* destinations, and running heads and feet, outside any element */
+    if (it->kind == PM_FI_DEST || (it->kind == PM_FI_LINE && (it->flags & PM_FL_RUNNING) && item_has_ink(it))) {
+        close_to(d->cr, o, 0);
+        return;
+    }
+    if (!st) return;
+    const pm_snode *path = it->kind == PM_FI_LINE ? it->sn : NULL;
+    if (path && (it->flags & PM_FL_MARKER) && !strcmp(path->role, "LBody")) path = path->up; /* Lbl in LI */
+    if (is_cell(it)) st = NULL; /* the cell's lines in the cell itself */
+    else if (!path && (it->flags & PM_FL_CELL)) { /* a header repeated on a page: no element */
+        close_to(d->cr, o, 0);
+        return;
+    }
+    open_path(d->cr, o, path);
+    if (!st || (o->leaf && !strcmp(st, o->leaf) && key == o->key && strcmp(st, "Figure") && strcmp(st, "Lbl")))
+        return;
+    if (o->leaf) cairo_tag_end(d->cr, o->leaf);
+    cairo_tag_begin(d->cr, st, "");
+    if (it->kind == PM_FI_IMAGE) { /* its /Alt comes in the finishing pass */
+        if (d->nalts == d->capalts)
+            d->alts = pm_xrealloc(d->alts, (size_t)(d->capalts = d->capalts * 2 + 8) * sizeof *d->alts);
+        d->alts[d->nalts++] = it->title;
+    }
+    o->leaf = st;
+    o->key = key;
+}
+
+/* Paint item it (one: a page of it alone); with bleed b, an image or a colour field
+ * touching the trim edge reaches on into the bleed: a field grown, an image scaled up
+ * about the centre of its rectangle (or of the part of it that shows) grown into the
+ * bleed, to cover it, and clipped to it. */
+static void paint_bled(pdf_writer *d, const pm_page *one, pm_fitem *it, const pm_page *pg, double b)
+{
+    double r[4];
+    pm_fitem area = *it;
+    if (it->clip) {
+        area.x = it->clip->x;
+        area.y = it->clip->y;
+        area.w = it->clip->w;
+        area.h = it->clip->h;
+    }
+    if ((it->kind != PM_FI_IMAGE && it->kind != PM_FI_FILL) || area.w <= 0 || area.h <= 0 || it->w <= 0 ||
+        it->h <= 0 || b <= 0 || !bleed_rect(pg, &area, b, r)) {
+        pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+        return;
+    }
+    pm_rect clip = {r[0], r[1], r[2] - r[0], r[3] - r[1]};
+    if (it->kind == PM_FI_FILL) {
+        it->x = clip.x;
+        it->y = clip.y;
+        it->w = clip.w;
+        it->h = clip.h;
+        pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+        return;
+    }
+    double s = fmax(clip.w / it->w, clip.h / it->h);
+    it->w *= s;
+    it->h *= s;
+    it->x = clip.x + (clip.w - it->w) / 2;
+    it->y = clip.y + (clip.h - it->h) / 2;
+    if (it->clip) it->clip = &clip;
+    cairo_save(d->cr);
+    cairo_rectangle(d->cr, clip.x, clip.y, clip.w, clip.h);
+    cairo_clip(d->cr);
+    pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+    cairo_restore(d->cr);
+}
+
+/* Paint pg, tagged, with bleed as paint_bled says. */
 static void paint_page(pdf_writer *d, const pm_page *pg)
 {
-    double b = d->fin.bleed, r[4];
+    double b = d->fin.bleed;
     pm_page one = *pg;
     one.nitems = 1;
-    const char *open = NULL; /* the structure element open, and its key */
-    int open_key = 0, drawn = 0;
-    for (size_t i = 0; i < pg->nitems; i++) {
+    sopen o = {.n = 0};
+    int drawn = 0;
+    size_t *ord = pm_xmalloc((pg->nitems + 1) * sizeof *ord);
+    paint_order(pg, ord);
+    for (size_t k = 0; k < pg->nitems; k++) {
+        size_t i = ord[k];
         pm_fitem it = pg->items[i];
         one.items = &it;
-        int key;
-        const char *st = item_has_ink(&it) ? struct_of(pg, i, &key) : NULL;
-        /* cairo 1.16 fails (a tag error) when an element opens a page with an image */
-        if (it.kind == PM_FI_IMAGE && !drawn) st = NULL;
+        tag_item(d, &o, pg, i, &it, drawn);
         drawn |= item_has_ink(&it);
-        if (it.kind == PM_FI_DEST && open) { /* destinations outside any element */
-            cairo_tag_end(d->cr, open);
-            open = NULL;
-        }
-        if (st && (!open || strcmp(st, open) || key != open_key || !strcmp(st, "Figure") || !strcmp(st, "Lbl"))) {
-            if (open) cairo_tag_end(d->cr, open);
-            cairo_tag_begin(d->cr, st, "");
-            if (it.kind == PM_FI_IMAGE) { /* its /Alt comes in the finishing pass */
-                if (d->nalts == d->capalts)
-                    d->alts = pm_xrealloc(d->alts, (size_t)(d->capalts = d->capalts * 2 + 8) * sizeof *d->alts);
-                d->alts[d->nalts++] = it.title;
-            }
-            open = st;
-            open_key = key;
-        }
-        if (it.kind != PM_FI_IMAGE || it.w <= 0 || it.h <= 0 || b <= 0 || !bleed_rect(pg, &it, b, r)) {
-            pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
-            continue;
-        }
-        double s = fmax((r[2] - r[0]) / it.w, (r[3] - r[1]) / it.h);
-        it.w *= s;
-        it.h *= s;
-        it.x = (r[0] + r[2] - it.w) / 2;
-        it.y = (r[1] + r[3] - it.h) / 2;
-        cairo_save(d->cr);
-        cairo_rectangle(d->cr, r[0], r[1], r[2] - r[0], r[3] - r[1]);
-        cairo_clip(d->cr);
-        pm_paint_page(d->cr, &one, d->images, PM_PAINT_TAGS);
-        cairo_restore(d->cr);
+        paint_bled(d, &one, &it, pg, b);
     }
-    if (open) cairo_tag_end(d->cr, open);
+    close_to(d->cr, &o, 0);
+    free(ord);
 }
 
 /* Draw page pg and end it; last: it is the document's last page. */

@@ -1117,24 +1117,30 @@ def _printed_numbers(src, notes):
     is known by its number followed by the first words of a source note (numbers left
     out: the notes a note names are numbered anew too)."""
     def head(ws):
-        return tuple(w for w in ws if not w.isdigit())[:4]
-    heads = {}
-    for k, n in enumerate(src.notes):
-        heads.setdefault(head(n[:12]), k + 1)
-    known = _Known([w for n in src.notes for w in n])
+        return [w for w in ws if not w.isdigit()][:16]
+
+    def common(a, b):
+        k = 0
+        while k < len(a) and k < len(b) and a[k] == b[k]:
+            k += 1
+        return k
+    heads = [head(nt[:48]) for nt in src.notes]
+    known = _Known([w for nt in src.notes for w in nt])
     found, n = {}, len(src.notes)
     for pn, lines in notes:
         st = _Stream()
         st.lines = [(it, pn) for it in lines]
         ws, _ = st.words(known, lambda it, p: 1e9)
         for i, w in enumerate(ws):
-            if w.isdigit() and 1 <= int(w) <= n and int(w) not in found:
-                h = head(ws[i + 1:i + 13])
-                for size in range(len(h), 0, -1):
-                    k = heads.get(h[:size])
-                    if k and len(head(src.notes[k - 1][:12])) == size and k not in found.values():
-                        found[int(w)] = k
-                        break
+            if not (w.isdigit() and 1 <= int(w) <= n and int(w) not in found):
+                continue
+            h, best, at = head(ws[i + 1:i + 49]), 0, None
+            for k, sh in enumerate(heads):  # the note whose first words the page shows most of
+                c = common(h, sh)
+                if k + 1 not in found.values() and sh and (c == len(sh) or c >= 4) and c > best:
+                    best, at = c, k + 1
+            if at:
+                found[int(w)] = at
     if sorted(found) != list(range(1, n + 1)) or sorted(found.values()) != list(range(1, n + 1)):
         return None
     if all(p == s for p, s in found.items()):

@@ -31,6 +31,8 @@ static const char usage[] =
     "      --no-pdf            write no reading PDF\n"
     "      --no-finish         the reading PDF as cairo writes it, without the print\n"
     "                          finishing (page boxes, black as black ink, /Lang, XMP)\n"
+    "      --gray              for black-and-white copiers: images made grayscale (a tone\n"
+    "                          curve that keeps photos readable) and every colour grey\n"
     "      --preflight         check everything and report; write nothing\n"
     "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
     "                          four (a booklet without blank pages); none: not even a\n"
@@ -66,7 +68,7 @@ static const char usage[] =
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
     O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES, O_PAGES,
-    O_NOFINISH
+    O_NOFINISH, O_GRAY
 };
 
 static const struct option longopts[] = {
@@ -82,7 +84,7 @@ static const struct option longopts[] = {
     {"binding", required_argument, 0, O_BINDING}, {"watch", no_argument, 0, O_WATCH},
     {"fold", required_argument, 0, O_FOLD},  {"sides", required_argument, 0, O_SIDES},
     {"pages", required_argument, 0, O_PAGES},
-    {"no-finish", no_argument, 0, O_NOFINISH},
+    {"no-finish", no_argument, 0, O_NOFINISH}, {"gray", no_argument, 0, O_GRAY},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -185,6 +187,7 @@ int main(int argc, char **argv)
         }
         case O_NOPDF: o.no_pdf = 1; break;
         case O_NOFINISH: o.no_finish = 1; break;
+        case O_GRAY: o.gray = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
         case O_FONTS: { /* folders add up, ':' between them */
             static char dirs[8192];

@@ -19,6 +19,7 @@ typedef struct pm_options {
     const char *fonts_dir;    /* override the fonts folder */
     int no_pdf;               /* write no reading PDF (dump / preflight only) */
     int no_finish;            /* the reading PDF as cairo writes it (output/finish.h) */
+    int gray;                 /* --gray: images and colours gray, for black-and-white copiers */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
     int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */
@@ -49,7 +50,7 @@ typedef struct pm_run_info {
 } pm_run_info;
 
 /* keep: remember paragraphs between runs (watch mode). */
-pm_session *pm_session_new(int keep);
+pm_session *pm_session_new(int keep, int gray);
 void pm_session_drop(pm_session *s);
 /* One run. Returns an exit code; info (may be NULL) says what it did. */
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info);

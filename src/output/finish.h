@@ -6,6 +6,8 @@
  *     page is transparent (it makes a RIP blend the page in RGB: grey turns four-colour);
  *   - page boxes: TrimBox (the finished page) on every page; with bleed, the MediaBox
  *     holds the bleed and BleedBox = MediaBox;
+ *   - images described as they are (output/finish_images.h): the /Decode of an Adobe
+ *     CMYK JPEG, embedded ICC profiles as ICCBased colour spaces;
  *   - /Lang from the front matter, XMP metadata matching the Info dictionary, and a
  *     trailer /ID computed from the content (two runs stay byte-identical). */
 #ifndef PM_FINISH_H
@@ -16,6 +18,14 @@
 #include "base/colour.h"
 #include "base/fileio.h"
 
+/* A decoded (not passthrough) image the writer painted: its stored size in pixels and
+ * its embedded ICC profile (NULL: none), for finish_images.c to find its XObject. */
+typedef struct pm_finish_image {
+    int w, h;
+    const unsigned char *icc;
+    size_t icc_len;
+} pm_finish_image;
+
 typedef struct pm_finish {
     double bleed;             /* pt on each side of the trimmed page (the PDF's pages
                                  are this much larger on every side), 0: none */
@@ -25,6 +35,9 @@ typedef struct pm_finish {
     const char *const *alts;  /* the description of each Figure element of the structure
                                  tree, in order (NULL: none), as its /Alt */
     int nalts;
+    const pm_finish_image *images; /* every decoded image painted (set by the writer) */
+    int nimages;
+    int gray;                 /* --gray: colours are painted gray (output/paint.h) */
 } pm_finish;
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */

@@ -58,6 +58,8 @@ struct pm_image {
     char *unique_id;     /* CAIRO_MIME_TYPE_UNIQUE_ID for passthrough JPEGs */
     unsigned char *icc;  /* a decoded image's embedded ICC profile (PNG iCCP), or NULL */
     size_t icc_len;
+    int describe;        /* a passthrough JPEG with an ICC profile or an Adobe marker: the
+                            finishing pass has something to add to its XObject */
     char *path, *ref_file;
     int ref_line;
 };
@@ -499,6 +501,26 @@ static int cairo_finds_sof(const unsigned char *p, size_t n, const jinfo *ji)
     return 0;
 }
 
+/* Whether a JPEG's marker segments before its first scan hold an APP2 ICC_PROFILE chunk
+ * or an APP14 Adobe marker (in bounds). */
+static int jpeg_has_colour_marks(const unsigned char *p, size_t n)
+{
+    size_t i = 2;
+    while (i + 4 <= n && p[i] == 0xff) {
+        unsigned m = p[i + 1];
+        if (m == 0xff || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+            i += m == 0xff ? 1 : 2;
+            continue;
+        }
+        if (m == 0xda || m == 0xd9) break;
+        size_t len = (size_t)p[i + 2] << 8 | p[i + 3];
+        if (m == 0xe2 && len >= 14 && i + 16 <= n && !memcmp(p + i + 4, "ICC_PROFILE", 12)) return 1;
+        if (m == 0xee && len >= 7 && i + 9 <= n && !memcmp(p + i + 4, "Adobe", 5)) return 1;
+        i += 2 + len;
+    }
+    return 0;
+}
+
 /* A 128-bit hash of the bytes, for CAIRO_MIME_TYPE_UNIQUE_ID (not cryptographic: two
  * independent multiply-rotate lanes over 8-byte words, then a strong finaliser). */
 static uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
@@ -653,6 +675,7 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
         img->jpeg->refs = 1;
         img->jpeg->data = data;
         img->jpeg->len = len;
+        img->describe = jpeg_has_colour_marks(data, len);
         uint64_t hv[2];
         hash128(data, len, hv);
         char id[80];
@@ -908,6 +931,12 @@ const unsigned char *pm_image_icc(const pm_image *img, size_t *len)
 {
     *len = img->icc_len;
     return img->icc;
+}
+
+size_t pm_image_jpeg_bytes(const pm_image *img, int *describe)
+{
+    *describe = img->describe;
+    return img->jpeg ? img->jpeg->len : 0;
 }
 
 void pm_image_stored_size(const pm_image *img, int *w, int *h)

@@ -55,6 +55,10 @@ void pm_image_stored_size(const pm_image *img, int *w, int *h);
  * NULL. A passthrough JPEG's profile rides in its own bytes. */
 const unsigned char *pm_image_icc(const pm_image *img, size_t *len);
 
+/* A passthrough JPEG's size in bytes (0 for other images), and in *describe whether it
+ * holds an ICC profile or an Adobe marker (the finishing pass reads its XObject then). */
+size_t pm_image_jpeg_bytes(const pm_image *img, int *describe);
+
 /* --gray's tone curve: the gray (0 black .. 255 white) an sRGB pixel becomes,
  * 0.1 + 0.9 * L^1.2 of its luma L (Rec. 601): white stays white, light tones darken a
  * little, the darkest tones stop at 90 % black so a copier keeps shadow detail. */

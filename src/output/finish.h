@@ -18,12 +18,15 @@
 #include "base/colour.h"
 #include "base/fileio.h"
 
-/* A decoded (not passthrough) image the writer painted: its stored size in pixels and
- * its embedded ICC profile (NULL: none), for finish_images.c to find its XObject. */
+/* An image the writer painted, for finish_images.c to find its XObject: its stored size
+ * in pixels; a decoded image's embedded ICC profile (NULL: none); for a passthrough JPEG
+ * its length in bytes and whether it has colour markers to describe. */
 typedef struct pm_finish_image {
     int w, h;
     const unsigned char *icc;
     size_t icc_len;
+    size_t jpeg_bytes;        /* 0: a decoded image */
+    int describe;
 } pm_finish_image;
 
 typedef struct pm_finish {
@@ -35,7 +38,7 @@ typedef struct pm_finish {
     const char *const *alts;  /* the description of each Figure element of the structure
                                  tree, in order (NULL: none), as its /Alt */
     int nalts;
-    const pm_finish_image *images; /* every decoded image painted (set by the writer) */
+    const pm_finish_image *images; /* every image painted (set by the writer) */
     int nimages;
     int gray;                 /* --gray: colours are painted gray (output/paint.h) */
 } pm_finish;

@@ -278,10 +278,10 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     d->fimages = pm_xcalloc((size_t)(nimgs ? nimgs : 1), sizeof *d->fimages);
     d->fin.nimages = 0;
     for (int i = 0; i < nimgs; i++) {
-        if (pm_image_is_passthrough(imgs[i])) continue;
         pm_finish_image *e = &d->fimages[d->fin.nimages++];
         pm_image_stored_size(imgs[i], &e->w, &e->h);
         e->icc = pm_image_icc(imgs[i], &e->icc_len);
+        e->jpeg_bytes = pm_image_is_passthrough(imgs[i]) ? pm_image_jpeg_bytes(imgs[i], &e->describe) : 0;
     }
     free(imgs);
     d->fin.images = d->fimages;

@@ -7,8 +7,9 @@
 #     holding the joined profile; a PNG's iCCP profile becomes ICCBased too;
 #   - the CMYK photos are not shown as negatives (pdftoppm and Ghostscript);
 #   - --gray: Ghostscript's inkcov finds no cyan, magenta or yellow on any page of a
-#     document with colour images, of Know Your Rights in a colour layout and of 1917
-#     (and finds them without --gray); images become DeviceGray; two runs byte-identical.
+#     document with colour images, of Know Your Rights in a colour layout, of a heading
+#     in a cmyk() colour and of 1917 (and finds them without --gray); images become
+#     DeviceGray; two runs byte-identical.
 # The test images are made here with python3-pil. PAMPHLET=path overrides ./pamphlet.
 # Needs ghostscript, poppler-utils, qpdf, python3 with PIL (Debian python3-pil).
 set -u
@@ -197,6 +198,12 @@ check "--gray: the five images decoded and DeviceGray (no passthrough)" gray_ima
 "$PAMPHLET" content/tenants/know-your-rights.md -l layouts/a5-modern.yaml -o "$T/kyr-colour.pdf" -q || exit 1
 check "--gray: Know Your Rights in a5-modern (layout colours, tints, rules) K-only" k_only "$T/kyr.pdf" k-only
 check "Know Your Rights in a5-modern without --gray has colour (the check can fail)" k_only "$T/kyr-colour.pdf" colour
+printf 'extends: a5\nheadings:\n  h1: {color: "cmyk(100%%, 50%%, 0, 0)"}\n' >"$T/cmyk.yaml"
+printf -- '---\ntitle: CMYK\n---\n# A heading in cmyk()\n\nText.\n' >"$T/cmyk.md"
+"$PAMPHLET" "$T/cmyk.md" -l "$T/cmyk.yaml" -o "$T/cmyk.pdf" --gray -q || exit 1
+"$PAMPHLET" "$T/cmyk.md" -l "$T/cmyk.yaml" -o "$T/cmyk-colour.pdf" -q || exit 1
+check "--gray: a cmyk() layout colour is grey (K-only)" k_only "$T/cmyk.pdf" k-only
+check "the cmyk() colour without --gray is cyan and magenta ink (the check can fail)" k_only "$T/cmyk-colour.pdf" colour
 "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/1917.pdf" --gray -q || exit 1
 check "--gray: every page of 1917 K-only, its photos too" k_only "$T/1917.pdf" k-only
 

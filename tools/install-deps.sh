@@ -9,7 +9,8 @@ BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfont
 # the fonts the shipped layouts a5-rtl (Arabic) and a5-cjk (Chinese, Japanese) fall back on
 FONTS="fonts-noto-core fonts-droid-fallback"
 # zbar-tools: zbarimg reads the back cover's QR code back from a rendered page
-TEST="libcmocka-dev poppler-utils qpdf ghostscript python3 groff fonts-urw-base35 zbar-tools $FONTS
+# python3-pil: tests/e2e/test_print_images.sh makes CMYK, gray and ICC-tagged pictures
+TEST="libcmocka-dev poppler-utils qpdf ghostscript python3 python3-pil groff fonts-urw-base35 zbar-tools $FONTS
  fonts-noto-color-emoji hyphen-es hyphen-de hyphen-fr valgrind clang libclang-rt-14-dev"
 BENCH="hyperfine"
 want="$BUILD"

@@ -34,6 +34,8 @@ static const char usage[] =
     "      --print-shop        the reading PDF as print shops ask for it: crop marks\n"
     "                          outside the bleed (set the layout's page: bleed: 3mm)\n"
     "      --pdfx              the reading PDF as PDF/X-4 (CMYK output intent: SWOP)\n"
+    "      --gray              for black-and-white copiers: images made grayscale (a tone\n"
+    "                          curve that keeps photos readable) and every colour grey\n"
     "      --preflight         check everything and report; write nothing\n"
     "      --pages N|fit|none  fit the pamphlet to N pages, or to the nearest multiple of\n"
     "                          four (a booklet without blank pages); none: not even a\n"
@@ -69,7 +71,7 @@ static const char usage[] =
 enum {
     O_BOOKLET = 256, O_DUMP, O_PNG, O_SPREADS, O_DPI, O_NOPDF, O_PREFLIGHT, O_FONTS, O_SHEET,
     O_DUPLEX, O_BLANKS, O_SIGNATURE, O_CREEP, O_MARKS, O_PMARGIN, O_BINDING, O_WATCH, O_FOLD, O_SIDES, O_PAGES,
-    O_NOFINISH, O_PRINTSHOP, O_PDFX
+    O_NOFINISH, O_PRINTSHOP, O_PDFX, O_GRAY
 };
 
 static const struct option longopts[] = {
@@ -87,6 +89,7 @@ static const struct option longopts[] = {
     {"pages", required_argument, 0, O_PAGES},
     {"no-finish", no_argument, 0, O_NOFINISH}, {"print-shop", no_argument, 0, O_PRINTSHOP},
     {"pdfx", no_argument, 0, O_PDFX},
+    {"gray", no_argument, 0, O_GRAY},
     {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
@@ -191,6 +194,7 @@ int main(int argc, char **argv)
         case O_NOFINISH: o.no_finish = 1; break;
         case O_PRINTSHOP: o.print_shop = 1; break;
         case O_PDFX: o.pdfx = 1; break;
+        case O_GRAY: o.gray = 1; break;
         case O_PREFLIGHT: o.preflight = 1; break;
         case O_FONTS: { /* folders add up, ':' between them */
             static char dirs[8192];

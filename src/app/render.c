@@ -251,11 +251,14 @@ static void preflight_report(const pm_options *o, const pm_doc *doc, const pm_sp
     printf("  warnings:          %d%s\n", warnings, warnings ? " (above)" : "");
 }
 
-pm_session *pm_session_new(int keep)
+pm_session *pm_session_new(int keep, int gray)
 {
     pm_session *s = pm_xcalloc(1, sizeof *s);
     s->keep = keep;
-    s->images = pm_imgcache_new(NULL);
+    pm_image_limits lim;
+    pm_image_limits_default(&lim);
+    lim.gray = gray; /* images are loaded gray once, and kept so between watch runs */
+    s->images = pm_imgcache_new(&lim);
     return s;
 }
 
@@ -462,7 +465,7 @@ static int open_writers(run *r)
     pm_writer *reading = NULL;
     /* the finishing pass's settings (output/finish.h); the writer keeps a copy */
     pm_finish fin = {.bleed = pm_spec_len(r->spec, r->spec->bleed, r->spec->page_w), .cmyk = r->spec->cmyk,
-                     .ncmyk = r->spec->ncmyk};
+                     .ncmyk = o->gray ? 0 : r->spec->ncmyk, .gray = o->gray}; /* gray: cmyk() as grey too */
     fin.keep = o->booklet != NULL; /* the booklet imposes from it (impose/byref.c) */
     fin.print_shop = o->print_shop;
     fin.pdfx = o->pdfx;
@@ -476,9 +479,9 @@ static int open_writers(run *r)
                 "drawn at the trim (give the layout page: bleed: 3mm)");
     const pm_finish *fp = o->no_finish ? NULL : &fin;
     if (r->outpath) {
-        rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath, fp));
+        rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath, fp, o->gray));
     } else if (o->booklet) { /* the booklet is imposed from a reading PDF: one made for it */
-        if (!(rc = add_writer(r, reading = pm_pdf_writer_new(o->booklet, fp)))) reading->scratch = 1;
+        if (!(rc = add_writer(r, reading = pm_pdf_writer_new(o->booklet, fp, o->gray)))) reading->scratch = 1;
     }
     r->reading = reading != NULL;
     if (!rc && o->booklet) {
@@ -488,8 +491,8 @@ static int open_writers(run *r)
         rc = add_writer(r, pm_booklet_writer_new(o->booklet, &bo, reading));
     }
     if (!rc && o->dump) rc = add_writer(r, pm_dump_writer_new(o->dump));
-    if (!rc && o->png_dir) rc = add_writer(r, pm_png_writer_new(o->png_dir, o->dpi));
-    if (!rc && o->spreads) rc = add_writer(r, pm_spreads_writer_new(o->spreads, o->dpi));
+    if (!rc && o->png_dir) rc = add_writer(r, pm_png_writer_new(o->png_dir, o->dpi, o->gray));
+    if (!rc && o->spreads) rc = add_writer(r, pm_spreads_writer_new(o->spreads, o->dpi, o->gray));
     return rc;
 }
 
@@ -682,7 +685,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 
 int pm_render(const pm_options *o)
 {
-    pm_session *s = pm_session_new(0);
+    pm_session *s = pm_session_new(0, o->gray);
     int rc = pm_session_render(s, o, NULL);
     pm_session_drop(s);
     return rc;

@@ -21,6 +21,7 @@ typedef struct pm_options {
     int no_finish;            /* the reading PDF as cairo writes it (output/finish.h) */
     int print_shop;           /* --print-shop: crop marks outside the bleed */
     int pdfx;                 /* --pdfx: PDF/X-4 */
+    int gray;                 /* --gray: images and colours gray, for black-and-white copiers */
     int preflight;            /* report, write nothing */
     int quiet;                /* -q: errors only (no booklet how-to, no rebuild lines) */
     int pages;                /* --pages: N, PM_FIT_NEAREST (fit), -2 (none), 0 (the layout's fit:) */
@@ -51,7 +52,7 @@ typedef struct pm_run_info {
 } pm_run_info;
 
 /* keep: remember paragraphs between runs (watch mode). */
-pm_session *pm_session_new(int keep);
+pm_session *pm_session_new(int keep, int gray);
 void pm_session_drop(pm_session *s);
 /* One run. Returns an exit code; info (may be NULL) says what it did. */
 int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info);

@@ -195,7 +195,7 @@ int pm_watch(const pm_options *o)
     sigaddset(&mask, SIGTERM);
     sigprocmask(SIG_BLOCK, &mask, NULL);
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-    pm_session *s = pm_session_new(1);
+    pm_session *s = pm_session_new(1, o->gray);
     pm_run_info info;
     int rc = pm_session_render(s, o, &info);
     report(o, rc, &info, 1);

@@ -6,7 +6,9 @@
  * are errors here), the bounds-checked EXIF orientation parser, JPEG passthrough (the
  * file's bytes ride on a cairo image surface as CAIRO_MIME_TYPE_JPEG; its pixels are
  * decoded only when a raster target paints it), the paint transform for the eight
- * EXIF orientations, and each PDF writer's own source surfaces (pm_image_sources). */
+ * EXIF orientations, each PDF writer's own source surfaces (pm_image_sources), a PNG's
+ * iCCP profile (kept for the finishing pass), and --gray's conversion of every image to
+ * grayscale through the copier tone curve (pm_image_gray_tone). */
 #include "image/image.h"
 
 #include "base/arena.h"
@@ -54,6 +56,10 @@ struct pm_image {
                                never a PDF's source surface itself (see pdf_source) */
     blob *jpeg;          /* passthrough JPEGs only */
     char *unique_id;     /* CAIRO_MIME_TYPE_UNIQUE_ID for passthrough JPEGs */
+    unsigned char *icc;  /* a decoded image's embedded ICC profile (PNG iCCP), or NULL */
+    size_t icc_len;
+    int describe;        /* a passthrough JPEG with an ICC profile or an Adobe marker: the
+                            finishing pass has something to add to its XObject */
     char *path, *ref_file;
     int ref_line;
 };
@@ -79,6 +85,51 @@ static void blob_release(void *p)
 
 static unsigned div255(unsigned v) { return (v + 128 + ((v + 128) >> 8)) >> 8; }
 
+/* --gray: the luma of 8-bit R, G, B (Rec. 601 weights), through the tone curve. */
+unsigned char pm_image_gray_tone(unsigned r, unsigned g, unsigned b)
+{
+    /* out = 0.1 + 0.9 * L^1.2: paper white stays white; light tones darken by at most a
+     * few percent (a copier's background suppression would erase them otherwise), dark
+     * tones are held off full black (at most 90 %) so shadow detail does not clog into
+     * solid toner. The table is made on first use; every thread makes the same one. */
+    static unsigned char lut[256];
+    static int made;
+    if (!__atomic_load_n(&made, __ATOMIC_ACQUIRE)) {
+        unsigned char t[256];
+        for (int i = 0; i < 256; i++) t[i] = (unsigned char)lround(255 * (0.1 + 0.9 * pow(i / 255.0, 1.2)));
+        for (int i = 0; i < 256; i++) __atomic_store_n(&lut[i], t[i], __ATOMIC_RELAXED);
+        __atomic_store_n(&made, 1, __ATOMIC_RELEASE);
+    }
+    return __atomic_load_n(&lut[(299 * r + 587 * g + 114 * b + 500) / 1000], __ATOMIC_RELAXED);
+}
+
+/* --gray: xRGB32/ARGB32 pixels (premultiplied) made gray in place. */
+static void surface_to_gray(cairo_surface_t *s)
+{
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    size_t stride = (size_t)cairo_image_surface_get_stride(s);
+    int alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
+    cairo_surface_flush(s);
+    for (int y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)(void *)(px + (size_t)y * stride);
+        for (int x = 0; x < w; x++) {
+            uint32_t p = row[x];
+            unsigned a = alpha ? p >> 24 : 255, r = p >> 16 & 255, g = p >> 8 & 255, b = p & 255;
+            if (a == 0) continue;
+            if (a != 255) { /* the curve is for straight colour */
+                r = r * 255 / a;
+                g = g * 255 / a;
+                b = b * 255 / a;
+            }
+            unsigned v = pm_image_gray_tone(r > 255 ? 255 : r, g > 255 ? 255 : g, b > 255 ? 255 : b);
+            if (a != 255) v = div255(v * a);
+            row[x] = (alpha ? p & 0xff000000u : 0xff000000u) | v << 16 | v << 8 | v;
+        }
+    }
+    cairo_surface_mark_dirty(s);
+}
+
 static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -101,6 +152,7 @@ static pm_image_limits effective_limits(const pm_image_limits *lim)
         if (lim->max_megapixels > 0) l.max_megapixels = lim->max_megapixels;
         if (lim->max_file_bytes > 0) l.max_file_bytes = lim->max_file_bytes;
         l.thorough = lim->thorough;
+        l.gray = lim->gray;
     }
     return l;
 }
@@ -441,10 +493,30 @@ static int cairo_finds_sof(const unsigned char *p, size_t n, const jinfo *ji)
             if (i + 8 >= n) return 0;
             int prec = p[i + 3], h = p[i + 4] << 8 | p[i + 5], w = p[i + 6] << 8 | p[i + 7];
             int nc = p[i + 8];
-            return prec == 8 && w == ji->w && h == ji->h && nc == ji->nc && (nc == 1 || nc == 3);
+            return prec == 8 && w == ji->w && h == ji->h && nc == ji->nc && (nc == 1 || nc == 3 || nc == 4);
         }
         if (i + 2 >= n) return 0;
         i += 1 + (size_t)(p[i + 1] << 8 | p[i + 2]);
+    }
+    return 0;
+}
+
+/* Whether a JPEG's marker segments before its first scan hold an APP2 ICC_PROFILE chunk
+ * or an APP14 Adobe marker (in bounds). */
+static int jpeg_has_colour_marks(const unsigned char *p, size_t n)
+{
+    size_t i = 2;
+    while (i + 4 <= n && p[i] == 0xff) {
+        unsigned m = p[i + 1];
+        if (m == 0xff || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+            i += m == 0xff ? 1 : 2;
+            continue;
+        }
+        if (m == 0xda || m == 0xd9) break;
+        size_t len = (size_t)p[i + 2] << 8 | p[i + 3];
+        if (m == 0xe2 && len >= 14 && i + 16 <= n && !memcmp(p + i + 4, "ICC_PROFILE", 12)) return 1;
+        if (m == 0xee && len >= 7 && i + 9 <= n && !memcmp(p + i + 4, "Adobe", 5)) return 1;
+        i += 2 + len;
     }
     return 0;
 }
@@ -571,10 +643,13 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
         free(data);
         return st;
     }
-    /* CMYK/YCCK, arithmetic-coded and anything cairo's JPEG parser would not take are
-     * decoded now; 8-bit gray/YCbCr/RGB baseline or progressive JPEGs pass through. */
-    int passthrough = (ji.nc == 1 || ji.nc == 3) && ji.precision == 8 && !ji.arith &&
-                      cairo_finds_sof(data, len, &ji);
+    /* Arithmetic-coded JPEGs and anything cairo's JPEG parser would not take are decoded
+     * now, and so is every JPEG under --gray; 8-bit gray/YCbCr/RGB/CMYK/YCCK baseline or
+     * progressive JPEGs pass through (cairo 1.16 writes DeviceGray, DeviceRGB or
+     * DeviceCMYK; the finishing pass adds the Decode of Adobe CMYK files and the ICC
+     * profile, output/finish_images.c). */
+    int passthrough = !lim->gray && (ji.nc == 1 || ji.nc == 3 || ji.nc == 4) && ji.precision == 8 &&
+                      !ji.arith && cairo_finds_sof(data, len, &ji);
     if (passthrough && !lim->thorough && !jpeg_ends_after_scan(data, len)) {
         pm_error(rf, rl, 0, "%s: truncated JPEG: the file ends inside the image data", path);
         free(data);
@@ -600,6 +675,7 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
         img->jpeg->refs = 1;
         img->jpeg->data = data;
         img->jpeg->len = len;
+        img->describe = jpeg_has_colour_marks(data, len);
         uint64_t hv[2];
         hash128(data, len, hv);
         char id[80];
@@ -618,6 +694,7 @@ static int load_jpeg(const char *path, const char *rf, int rl, const pm_image_li
             pm_image_drop(img);
             return PM_EINPUT;
         }
+        if (lim->gray) surface_to_gray(surf);
         img->decoded = 1;
     }
     *out = img;
@@ -768,8 +845,18 @@ static int load_png(const char *path, const char *rf, int rl, const pm_image_lim
         }
     }
     cairo_surface_mark_dirty(r->surf);
+    if (lim->gray) surface_to_gray(r->surf);
 
     pm_image *img = image_new(FMT_PNG, path, rf, rl);
+    png_charp icc_name;
+    int icc_comp;
+    png_bytep icc;
+    png_uint_32 icc_len;
+    if (!lim->gray && png_get_iCCP(r->png, r->info, &icc_name, &icc_comp, &icc, &icc_len) && icc_len >= 128) {
+        img->icc = pm_xmalloc(icc_len);
+        memcpy(img->icc, icc, icc_len);
+        img->icc_len = icc_len;
+    }
     img->sw = (int)w;
     img->sh = (int)h;
     img->decoded = 1;
@@ -828,6 +915,7 @@ void pm_image_drop(pm_image *img)
     if (img->surf) cairo_surface_destroy(img->surf);
     blob_release(img->jpeg);
     free(img->unique_id);
+    free(img->icc);
     free(img->path);
     free(img->ref_file);
     free(img);
@@ -838,6 +926,24 @@ int pm_image_height(const pm_image *img) { return img->orientation >= 5 ? img->s
 const char *pm_image_format(const pm_image *img) { return img->format == FMT_PNG ? "png" : "jpeg"; }
 int pm_image_is_passthrough(const pm_image *img) { return img->passthrough; }
 int pm_image_orientation(const pm_image *img) { return img->orientation; }
+
+const unsigned char *pm_image_icc(const pm_image *img, size_t *len)
+{
+    *len = img->icc_len;
+    return img->icc;
+}
+
+size_t pm_image_jpeg_bytes(const pm_image *img, int *describe)
+{
+    *describe = img->describe;
+    return img->jpeg ? img->jpeg->len : 0;
+}
+
+void pm_image_stored_size(const pm_image *img, int *w, int *h)
+{
+    *w = img->sw;
+    *h = img->sh;
+}
 
 /* The matrix taking stored pixel coordinates (x, y) to displayed ones (u, v) for an
  * EXIF orientation; sw, sh = stored size. u = xx*x + xy*y + x0, v = yx*x + yy*y + y0. */
@@ -897,6 +1003,16 @@ pm_image_sources *pm_image_sources_new(void)
     pm_image_sources *set = pm_xcalloc(1, sizeof *set);
     set->map = g_hash_table_new_full(g_direct_hash, g_direct_equal, image_unref, source_free);
     return set;
+}
+
+int pm_image_sources_images(pm_image_sources *set, pm_image ***out)
+{
+    guint n = 0;
+    gpointer *keys = g_hash_table_get_keys_as_array(set->map, &n);
+    *out = pm_xmalloc((n ? n : 1) * sizeof **out);
+    for (guint i = 0; i < n; i++) (*out)[i] = keys[i];
+    g_free(keys);
+    return (int)n;
 }
 
 void pm_image_sources_drop(pm_image_sources *set)

@@ -4,8 +4,9 @@
  * CAIRO_MIME_TYPE_JPEG), never re-encoded; their pixels are decoded only when a raster
  * writer (PNG proofs) draws them. PNGs are decoded to a cairo image surface, which cairo
  * writes losslessly. EXIF orientation is honoured by the paint transform, so rotated
- * phone photos stay passthrough JPEGs. CMYK JPEGs are converted to RGB. Pixel limits are
- * checked from the header, before anything is decoded. */
+ * phone photos stay passthrough JPEGs; so do gray and CMYK JPEGs (the finishing pass
+ * describes them and keeps their ICC profiles). A PNG's iCCP profile is kept for the
+ * finishing pass. Pixel limits are checked from the header, before anything is decoded. */
 #ifndef PM_IMAGE_H
 #define PM_IMAGE_H
 
@@ -21,6 +22,8 @@ typedef struct pm_image_limits {
                                (a scaled-down decode, ~25 ms for a 3-megapixel photo);
                                0 (default): check its structure only (markers, scan and end
                                marker present), which catches truncated files */
+    int gray;               /* 1 (--gray): every image decoded and made gray through the
+                               copier tone curve (pm_image_gray_tone); no passthrough */
 } pm_image_limits;
 
 void pm_image_limits_default(pm_image_limits *lim);
@@ -46,6 +49,20 @@ const char *pm_image_format(const pm_image *img);
 int pm_image_is_passthrough(const pm_image *img);
 /* EXIF orientation 1..8 (1 = upright; also for PNG). */
 int pm_image_orientation(const pm_image *img);
+/* Size as stored (before EXIF orientation), the size of its PDF image, in pixels. */
+void pm_image_stored_size(const pm_image *img, int *w, int *h);
+/* A decoded image's embedded ICC profile (a PNG's iCCP chunk; none under --gray), or
+ * NULL. A passthrough JPEG's profile rides in its own bytes. */
+const unsigned char *pm_image_icc(const pm_image *img, size_t *len);
+
+/* A passthrough JPEG's size in bytes (0 for other images), and in *describe whether it
+ * holds an ICC profile or an Adobe marker (the finishing pass reads its XObject then). */
+size_t pm_image_jpeg_bytes(const pm_image *img, int *describe);
+
+/* --gray's tone curve: the gray (0 black .. 255 white) an sRGB pixel becomes,
+ * 0.1 + 0.9 * L^1.2 of its luma L (Rec. 601): white stays white, light tones darken a
+ * little, the darkest tones stop at 90 % black so a copier keeps shadow detail. */
+unsigned char pm_image_gray_tone(unsigned r, unsigned g, unsigned b);
 
 /* A writer's PDF source surfaces for images. cairo attaches its snapshots to a source
  * surface without a lock, and two writers draw PDFs at the same time on two threads
@@ -55,6 +72,8 @@ int pm_image_orientation(const pm_image *img);
 typedef struct pm_image_sources pm_image_sources;
 pm_image_sources *pm_image_sources_new(void);
 void pm_image_sources_drop(pm_image_sources *set);
+/* The images painted from set so far (borrowed; the array is new, free it). */
+int pm_image_sources_images(pm_image_sources *set, pm_image ***out);
 
 /* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr. On a
  * PDF surface it is painted from set's source surface (with a NULL set from one made for

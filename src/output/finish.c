@@ -16,6 +16,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "output/finish_pdfx.h"
+#include "output/finish_images.h"
 
 /* ---- content streams --------------------------------------------------------------------- */
 
@@ -588,6 +589,8 @@ static int finish_doc(fctx *c, const char *in, const char *out)
     pm_timing("finish: recolour");
     int rc = apply_jobs(c);
     if (rc) return rc;
+    if (pm_finish_images(q, c->f)) return failed(c, "describe the images"), PM_EIO;
+    pm_timing("finish: images");
     qpdf_oh root = qpdf_get_root(q);
     if (c->f->lang && *c->f->lang) qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, c->f->lang));
     if ((rc = pm_pdfx_doc(q, c->f, in, c->dest, c->docid))) return rc;

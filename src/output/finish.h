@@ -6,6 +6,8 @@
  *     page is transparent (it makes a RIP blend the page in RGB: grey turns four-colour);
  *   - page boxes: TrimBox (the finished page) on every page; with bleed, the MediaBox
  *     holds the bleed and BleedBox = MediaBox;
+ *   - images described as they are (output/finish_images.h): the /Decode of an Adobe
+ *     CMYK JPEG, embedded ICC profiles as ICCBased colour spaces;
  *   - /Lang from the front matter, XMP metadata matching the Info dictionary, and a
  *     trailer /ID computed from the content (two runs stay byte-identical);
  *   - crop marks (--print-shop) and PDF/X-4 (--pdfx): finish_pdfx.c. */
@@ -16,6 +18,17 @@
 
 #include "base/colour.h"
 #include "base/fileio.h"
+
+/* An image the writer painted, for finish_images.c to find its XObject: its stored size
+ * in pixels; a decoded image's embedded ICC profile (NULL: none); for a passthrough JPEG
+ * its length in bytes and whether it has colour markers to describe. */
+typedef struct pm_finish_image {
+    int w, h;
+    const unsigned char *icc;
+    size_t icc_len;
+    size_t jpeg_bytes;        /* 0: a decoded image */
+    int describe;
+} pm_finish_image;
 
 typedef struct pm_finish {
     double bleed;             /* pt on each side of the trimmed page (the PDF's pages
@@ -34,6 +47,9 @@ typedef struct pm_finish {
     long long pdfx_epoch;     /* --pdfx: the document's date when the PDF has none (the
                                  content file's time), -1: none */
     const char *src;          /* the content file, for diagnostics, or NULL */
+    const pm_finish_image *images; /* every image painted (set by the writer) */
+    int nimages;
+    int gray;                 /* --gray: colours are painted gray (output/paint.h) */
 } pm_finish;
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */

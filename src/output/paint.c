@@ -1,6 +1,7 @@
 /* paint.c - painting a page frame with cairo: shared by the PDF, booklet and PNG
  * writers (see paint.h). */
 #include <cairo.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,8 +110,22 @@ static void show_run(cairo_t *cr, const pm_line *line, const pm_run *run, int ta
     }
 }
 
-void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int tags)
+/* The source colour; with PM_PAINT_GRAY (--gray) its luma (Rec. 601) as a neutral grey,
+ * which the finishing pass writes as DeviceGray. */
+static void source_rgba(cairo_t *cr, const double *rgb, double a, int flags)
 {
+    if (flags & PM_PAINT_GRAY) {
+        double l = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+        l = round(l * 255) / 255; /* exactly 8-bit neutral: r = g = b */
+        cairo_set_source_rgba(cr, l, l, l, a);
+    } else {
+        cairo_set_source_rgba(cr, rgb[0], rgb[1], rgb[2], a);
+    }
+}
+
+void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int flags)
+{
+    int tags = flags & PM_PAINT_TAGS;
     cairo_save(cr);
     cairo_translate(cr, x, y);
     for (int r = 0; r < line->nruns; r++) {
@@ -119,12 +134,12 @@ void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, i
         cairo_scaled_font_t *sf = pm_face_cairo(run->face);
         if (!sf) continue;
         cairo_set_scaled_font(cr, sf);
-        cairo_set_source_rgb(cr, run->rgb[0], run->rgb[1], run->rgb[2]);
+        source_rgba(cr, run->rgb, 1, flags);
         show_run(cr, line, run, tags);
     }
     for (int k = 0; k < line->ndecos; k++) {
         const pm_line_deco *d = &line->decos[k];
-        cairo_set_source_rgb(cr, d->rgb[0], d->rgb[1], d->rgb[2]);
+        source_rgba(cr, d->rgb, 1, flags);
         if (d->kind == PM_DECO_WRAP) { /* ↵ : down from the x-height, then left to an arrowhead */
             double s = d->t * 20, w = d->x1 - d->x0, right = d->x0 + 0.8 * w, left = d->x0 + 0.15 * w, yb = -0.22 * s;
             cairo_set_line_width(cr, 0.07 * s);
@@ -181,18 +196,18 @@ static void paint_qr(cairo_t *cr, const pm_fitem *it)
 
 /* A box: its fill, then its strokes (each side inside the rectangle, so that a box drawn
  * open at a page break and its continuation meet the text area exactly). */
-static void paint_box(cairo_t *cr, const pm_fitem *it)
+static void paint_box(cairo_t *cr, const pm_fitem *it, int flags)
 {
     const pm_fbox *b = it->box;
     cairo_save(cr);
     if (b->fill[0] >= 0) {
-        cairo_set_source_rgb(cr, b->fill[0], b->fill[1], b->fill[2]);
+        source_rgba(cr, b->fill, 1, flags);
         cairo_rectangle(cr, it->x, it->y, it->w, it->h);
         cairo_fill(cr);
     }
     double t = b->width;
     if (t > 0 && b->sides) {
-        cairo_set_source_rgb(cr, b->stroke[0], b->stroke[1], b->stroke[2]);
+        source_rgba(cr, b->stroke, 1, flags);
         if (b->sides & PM_SIDE_TOP) cairo_rectangle(cr, it->x, it->y, it->w, t);
         if (b->sides & PM_SIDE_BOTTOM) cairo_rectangle(cr, it->x, it->y + it->h - t, it->w, t);
         if (b->sides & PM_SIDE_LEFT) cairo_rectangle(cr, it->x, it->y, t, it->h);
@@ -208,7 +223,7 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
     for (size_t i = 0; i < page->nitems; i++) {
         const pm_fitem *it = &page->items[i];
         switch (it->kind) {
-        case PM_FI_LINE: pm_paint_glyph_line(cr, it->line, it->x, it->y, tags); break;
+        case PM_FI_LINE: pm_paint_glyph_line(cr, it->line, it->x, it->y, flags); break;
         case PM_FI_IMAGE:
             if (it->clip) {
                 cairo_save(cr);
@@ -224,7 +239,7 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
             cairo_fill(cr);
             break;
         case PM_FI_FILL:
-            cairo_set_source_rgba(cr, it->rgba[0], it->rgba[1], it->rgba[2], it->rgba[3]);
+            source_rgba(cr, it->rgba, it->rgba[3], flags);
             cairo_rectangle(cr, it->x, it->y, it->w, it->h);
             cairo_fill(cr);
             break;
@@ -238,7 +253,7 @@ void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, i
             cairo_stroke(cr);
             cairo_restore(cr);
             break;
-        case PM_FI_BOX: paint_box(cr, it); break;
+        case PM_FI_BOX: paint_box(cr, it, flags); break;
         case PM_FI_LINK: break; /* drawn with their line's glyphs */
         case PM_FI_DEST: {
             if (!tags || !it->str) break;

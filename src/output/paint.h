@@ -9,15 +9,16 @@
 #include "layout/frame.h"
 
 /* How pm_paint_page paints: PM_PAINT_TAGS emits links and destinations as PDF tags (for
- * the reading PDF). */
-enum { PM_PAINT_TAGS = 1 };
+ * the reading PDF); PM_PAINT_GRAY (--gray) paints every colour as the grey of its luma. */
+enum { PM_PAINT_TAGS = 1, PM_PAINT_GRAY = 2 };
 
 /* Paint one page's items onto cr, with the page's top-left at the current origin. A PDF
  * writer passes its own image sources (see image.h: writers on two threads must not
  * share them); a raster writer passes NULL. */
 void pm_paint_page(cairo_t *cr, const pm_page *page, pm_image_sources *images, int flags);
-/* Paint one line with its baseline's left end at x, y; with tags, its links as PDF tags. */
-void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int tags);
+/* Paint one line with its baseline's left end at x, y; flags as pm_paint_page's (with
+ * PM_PAINT_TAGS, its links as PDF tags). */
+void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int flags);
 
 /* PDF metadata shared by the PDF writers: title, author, dates, creator. */
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay);

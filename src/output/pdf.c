@@ -33,6 +33,8 @@ typedef struct {
     pm_finish fin;  /* the finishing pass's settings (fin.bleed: pages this much larger) */
     const char **alts; /* each tagged figure's description, in order (fin.alts) */
     int nalts, capalts;
+    pm_finish_image *fimages; /* the decoded images painted (fin.images) */
+    int paint_flags;
     int ended;
 } pdf_writer;
 
@@ -259,7 +261,7 @@ static void paint_bled(pdf_writer *d, const pm_page *one, pm_fitem *it, const pm
     }
     if ((it->kind != PM_FI_IMAGE && it->kind != PM_FI_FILL) || area.w <= 0 || area.h <= 0 || it->w <= 0 ||
         it->h <= 0 || b <= 0 || !bleed_rect(pg, &area, b, r)) {
-        pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+        pm_paint_page(d->cr, one, d->images, d->paint_flags);
         return;
     }
     pm_rect clip = {r[0], r[1], r[2] - r[0], r[3] - r[1]};
@@ -268,7 +270,7 @@ static void paint_bled(pdf_writer *d, const pm_page *one, pm_fitem *it, const pm
         it->y = clip.y;
         it->w = clip.w;
         it->h = clip.h;
-        pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+        pm_paint_page(d->cr, one, d->images, d->paint_flags);
         return;
     }
     double s = fmax(clip.w / it->w, clip.h / it->h);
@@ -280,7 +282,7 @@ static void paint_bled(pdf_writer *d, const pm_page *one, pm_fitem *it, const pm
     cairo_save(d->cr);
     cairo_rectangle(d->cr, clip.x, clip.y, clip.w, clip.h);
     cairo_clip(d->cr);
-    pm_paint_page(d->cr, one, d->images, PM_PAINT_TAGS);
+    pm_paint_page(d->cr, one, d->images, d->paint_flags);
     cairo_restore(d->cr);
 }
 
@@ -386,6 +388,19 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     d->surface = NULL;
     d->fin.alts = d->alts;
     d->fin.nalts = d->nalts;
+    pm_image **imgs;
+    int nimgs = pm_image_sources_images(d->images, &imgs);
+    free(d->fimages);
+    d->fimages = pm_xcalloc((size_t)(nimgs ? nimgs : 1), sizeof *d->fimages);
+    d->fin.nimages = 0;
+    for (int i = 0; i < nimgs; i++) {
+        pm_finish_image *e = &d->fimages[d->fin.nimages++];
+        pm_image_stored_size(imgs[i], &e->w, &e->h);
+        e->icc = pm_image_icc(imgs[i], &e->icc_len);
+        e->jpeg_bytes = pm_image_is_passthrough(imgs[i]) ? pm_image_jpeg_bytes(imgs[i], &e->describe) : 0;
+    }
+    free(imgs);
+    d->fin.images = d->fimages;
     int bad = fclose(d->fp) != 0;
     d->fp = NULL;
     if (st || bad) {
@@ -439,10 +454,11 @@ static void pdf_drop(pm_writer *wr)
     pm_image_sources_drop(d->images);
     pm_finish_release(d->super.finished);
     free(d->alts);
+    free(d->fimages);
     free(d);
 }
 
-pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin)
+pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin, int gray)
 {
     pdf_writer *d = pm_xcalloc(1, sizeof *d);
     if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
@@ -450,6 +466,7 @@ pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin)
         return NULL;
     }
     d->images = pm_image_sources_new();
+    d->paint_flags = PM_PAINT_TAGS | (gray ? PM_PAINT_GRAY : 0);
     d->super.name = "pdf";
     d->super.begin = pdf_begin;
     d->super.page = pdf_page;

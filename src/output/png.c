@@ -16,6 +16,7 @@ typedef struct {
     pm_writer super;
     char *dir;
     double dpi;
+    int flags;          /* pm_paint_page's (PM_PAINT_GRAY) */
     pm_outfile *outs;   /* one per page */
     int nouts, ended;
 } png_writer;
@@ -35,7 +36,7 @@ static int png_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
-    pm_paint_page(cr, pg, NULL, 0);
+    pm_paint_page(cr, pg, NULL, d->flags);
     cairo_destroy(cr);
     char path[4096];
     snprintf(path, sizeof path, "%s/page-%03d.png", d->dir, pg->index + 1);
@@ -76,7 +77,7 @@ static void png_drop(pm_writer *wr)
     free(d);
 }
 
-pm_writer *pm_png_writer_new(const char *dir, double dpi)
+pm_writer *pm_png_writer_new(const char *dir, double dpi, int gray)
 {
     if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
         pm_error(dir, 0, 0, "cannot make the folder for PNG proofs: %s", strerror(errno));
@@ -85,6 +86,7 @@ pm_writer *pm_png_writer_new(const char *dir, double dpi)
     png_writer *d = pm_xcalloc(1, sizeof *d);
     d->dir = pm_xstrdup(dir);
     d->dpi = dpi;
+    d->flags = gray ? PM_PAINT_GRAY : 0;
     d->super.name = "png";
     d->super.page = png_page;
     d->super.end = png_end;
@@ -99,6 +101,7 @@ typedef struct {
     pm_writer super;
     pm_outfile out;
     double dpi;
+    int flags;
     const pm_page **pages;
     int npages, ended;
 } spreads_writer;
@@ -135,7 +138,7 @@ static int sp_end(pm_writer *wr, const pm_layout *lay)
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill_preserve(cr);
         cairo_clip(cr);
-        pm_paint_page(cr, d->pages[i], NULL, 0);
+        pm_paint_page(cr, d->pages[i], NULL, d->flags);
         cairo_restore(cr);
     }
     cairo_destroy(cr);
@@ -163,7 +166,7 @@ static void sp_drop(pm_writer *wr)
     free(d);
 }
 
-pm_writer *pm_spreads_writer_new(const char *path, double dpi)
+pm_writer *pm_spreads_writer_new(const char *path, double dpi, int gray)
 {
     spreads_writer *d = pm_xcalloc(1, sizeof *d);
     if (pm_outfile_begin(&d->out, path)) {
@@ -171,6 +174,7 @@ pm_writer *pm_spreads_writer_new(const char *path, double dpi)
         return NULL;
     }
     d->dpi = dpi;
+    d->flags = gray ? PM_PAINT_GRAY : 0;
     d->super.name = "spreads";
     d->super.page = sp_page;
     d->super.end = sp_end;

@@ -63,12 +63,13 @@ int pm_writers_commit(pm_writer *const *w, int n);
 
 /* The writers. Each returns NULL (after a diagnostic) if the file cannot be started. */
 /* fin: the finishing pass's settings (output/finish.h; the language is taken from the
- * layout), or NULL to leave the PDF as cairo writes it. */
+ * layout), or NULL to leave the PDF as cairo writes it. gray (--gray): every colour is
+ * painted gray (output/paint.h). */
 struct pm_finish;
-pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin);
+pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin, int gray);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
-pm_writer *pm_png_writer_new(const char *dir, double dpi);
-pm_writer *pm_spreads_writer_new(const char *path, double dpi);
+pm_writer *pm_png_writer_new(const char *dir, double dpi, int gray); /* gray: as the PDF's */
+pm_writer *pm_spreads_writer_new(const char *path, double dpi, int gray);
 
 /* The pass every reading PDF goes through: the finished file is a whole PDF (begins with
  * a PDF header, ends with %%EOF) before it replaces the previous one. Changes nothing. */

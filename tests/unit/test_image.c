@@ -278,19 +278,50 @@ static void test_jpeg_cmyk(void **state)
 {
     (void)state;
     /* ImageMagick writes Adobe-inverted YCCK; the colours must come back, not their
-     * negatives. */
+     * negatives, when a raster target decodes it. */
     pm_image *img = load_ok("cmyk.jpg");
     assert_string_equal(pm_image_format(img), "jpeg");
-    assert_int_equal(pm_image_is_passthrough(img), 0);
+    assert_int_equal(pm_image_is_passthrough(img), 1);
     check_quadrants(img, QUAD, 10, "cmyk.jpg");
-    /* Not passthrough: the PDF must not contain the CMYK file's bytes. */
+    /* Passthrough: the PDF holds the CMYK file's bytes, once (the finishing pass adds
+     * its /Decode, output/finish_images.c). */
     size_t len;
     unsigned char *bytes = slurp(fx("cmyk.jpg"), &len);
     membuf pdf = pdf_of(img, NULL);
-    assert_int_equal(count_occurrences(&pdf, bytes, len), 0);
+    assert_int_equal(count_occurrences(&pdf, bytes, len), 1);
     free(pdf.data);
     free(bytes);
     pm_image_drop(img);
+}
+
+static void test_gray_option(void **state)
+{
+    (void)state;
+    /* --gray: no passthrough, every pixel neutral, the tone curve's ends as documented */
+    pm_image_limits lim;
+    pm_image_limits_default(&lim);
+    lim.gray = 1;
+    const char *names[] = {"cmyk.jpg", "rgb.jpg", "gray.jpg"};
+    for (int n = 0; n < 3; n++) {
+        pm_image *img = NULL;
+        assert_int_equal(pm_image_load(fx(names[n]), REF_FILE, REF_LINE, &lim, &img), PM_OK);
+        assert_int_equal(pm_image_is_passthrough(img), 0);
+        int rc;
+        cairo_surface_t *s = paint_to_image(img, 64, 48, 0, 0, 64, 48, 0xff808080, &rc);
+        assert_int_equal(rc, 0);
+        for (int y = 0; y < 48; y += 3)
+            for (int x = 0; x < 64; x += 3) {
+                uint32_t p = pixel(s, x, y);
+                assert_int_equal(p >> 16 & 255, p & 255);
+                assert_int_equal(p >> 8 & 255, p & 255);
+            }
+        cairo_surface_destroy(s);
+        pm_image_drop(img);
+    }
+    assert_int_equal(pm_image_gray_tone(255, 255, 255), 255);
+    assert_int_equal(pm_image_gray_tone(0, 0, 0), 26); /* at most 90 % black */
+    assert_true(pm_image_gray_tone(128, 128, 128) < 128); /* mid-tones a little darker */
+    assert_true(pm_image_gray_tone(240, 240, 240) >= 236); /* highlights darken less */
 }
 
 static void test_jpeg_orientations(void **state)
@@ -880,7 +911,7 @@ int main(void)
         cmocka_unit_test(test_jpeg_baseline),
         cmocka_unit_test(test_jpeg_progressive),
         cmocka_unit_test(test_jpeg_gray),
-        cmocka_unit_test(test_jpeg_cmyk),
+        cmocka_unit_test(test_jpeg_cmyk), cmocka_unit_test(test_gray_option),
         cmocka_unit_test(test_jpeg_orientations),
         cmocka_unit_test(test_jpeg_truncated),
         cmocka_unit_test(test_exif_parser),

@@ -277,7 +277,7 @@ static void test_pdf_check_pass(void **st)
     msgs[0] = 0;
     assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
     /* the reading PDF's writer runs it */
-    pm_writer *w = pm_pdf_writer_new(out, NULL);
+    pm_writer *w = pm_pdf_writer_new(out, NULL, 0);
     assert_non_null(w);
     assert_non_null(w->out);
     assert_int_equal(w->npasses, 1);
@@ -285,7 +285,7 @@ static void test_pdf_check_pass(void **st)
     w->drop(w);
     /* with the finishing pass: the check first (cairo's file is whole), then finishing */
     pm_finish fin = {0};
-    w = pm_pdf_writer_new(out, &fin);
+    w = pm_pdf_writer_new(out, &fin, 0);
     assert_non_null(w);
     assert_int_equal(w->npasses, 2);
     assert_ptr_equal(w->passes[0].run, pm_pdf_check_pass.run);

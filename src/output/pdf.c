@@ -184,7 +184,8 @@ static int is_cell(const pm_fitem *it)
 /* The order items are painted in, for the structure's reading order: a list item's marker
  * before its first line (emit.c puts it after), a table row's lines cell by cell (emit.c
  * puts them line by line across the row). Nothing overlaps there, so the page looks the
- * same. */
+ * same. The running head and foot come first (outside the structure): a figure at the top
+ * of a page is then not the first thing drawn on it, which cairo 1.16 cannot tag. */
 static void paint_order(const pm_page *pg, size_t *ord)
 {
     const pm_fitem *it = pg->items;
@@ -208,6 +209,14 @@ static void paint_order(const pm_page *pg, size_t *ord)
             }
         i = j > i ? j : i + 1;
     }
+    size_t *rest = pm_xmalloc((n + 1) * sizeof *rest), nr = 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pm_fitem *x = &it[ord[i]];
+        if (x->kind == PM_FI_LINE && (x->flags & PM_FL_RUNNING)) ord[k++] = ord[i];
+        else rest[nr++] = ord[i];
+    }
+    memcpy(ord + k, rest, nr * sizeof *rest);
+    free(rest);
 }
 
 /* Tag item i of pg (a copy in it) before it is painted: the list and table elements it is

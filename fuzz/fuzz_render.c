@@ -79,7 +79,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     /* the fontconfig cache and the hyphenated words go to the scratch folder, not into
        the user's cache (the session writes every word it hyphenated at exit) */
     setenv("XDG_CACHE_HOME", dir, 1);
-    session = pm_session_new(0);
+    session = pm_session_new(0, 0);
     atexit(drop_session);
     return 0;
 }

@@ -6,6 +6,7 @@ Runs, side by side and interleaved so that load from other processes hits them a
   floor     build-bench/floor: the same paragraphs wrapped by Pango and written with Cairo
   reading   ./pamphlet SOURCE -o OUT.pdf
   booklet   ./pamphlet SOURCE -o OUT.pdf --booklet BOOKLET.pdf
+  twocol    ./pamphlet SOURCE -l a5-2col.yaml -o OUT.pdf (a5 in two columns; not on the book)
 
 on content/1917.md and on a ~400-page book made of both samples repeated (written to
 build-bench/book.md, images kept); reading and booklet also on content/common-sense.md, for
@@ -46,6 +47,7 @@ T_PER_PAGE = 1.2       # book time per page / 1917 time per page
 T_MEM_BOOK = 150.0     # MiB
 T_PARA = 1.0           # paragraph setting / Pango's own wrapping
 T_WATCH = 100.0        # ms
+T_TWOCOL = 1.3         # a5 in two columns / a5, each sample (issue 12)
 
 
 def sh(cmd, **kw):
@@ -389,6 +391,11 @@ def main():
             print_typst(trows)
         return
 
+    # the reference layout in two columns (issue 12's cost of columns): a5 with page.columns: 2
+    twocol = os.path.join(out, "a5-2col.yaml")
+    with open(twocol, "w", encoding="utf-8") as f:
+        f.write("extends: a5\npage:\n  columns: 2\n")
+
     def cases(src, tag):
         o = os.path.join(out, tag)
         return {
@@ -396,6 +403,7 @@ def main():
             "reading": [prog, src, "-o", f"{o}.pdf"],
             "raw": [prog, src, "-o", f"{o}-raw.pdf", "--no-finish"],
             "booklet": [prog, src, "-o", f"{o}.pdf", "--booklet", f"{o}-booklet.pdf"],
+            "twocol": [prog, src, "-l", twocol, "-o", f"{o}-2col.pdf"],
         }
 
     # content/1917.md and the book, interleaved
@@ -405,7 +413,7 @@ def main():
     floor_pages1917 = int(check_run("floor", c1917["floor"]).strip() or 0)
     book, reps, pages_book = build_book(prog, out)
     print(f"book: {book}, both samples {reps} times, {pages_book} pages (pdfinfo)", flush=True)
-    cbook = cases(book, "pm-book")
+    cbook = {k: v for k, v in cases(book, "pm-book").items() if k != "twocol"}
     floor_pages_book = int(check_run("floor", cbook["floor"]).strip() or 0)
     print(f"floor, reading PDF, reading PDF without finishing, reading PDF + booklet: {a.runs} runs each on content/1917.md (and, without the floor, "
           f"on content/common-sense.md), {a.book_runs} on the book, interleaved ...", flush=True)
@@ -471,6 +479,9 @@ def main():
     trow("common-sense: pamphlet, reading PDF + booklet", bcs)
     row("common-sense: booklet overhead (reading + --booklet vs reading alone)",
         **vs(bcs, pcs, "reading", "≤ 1.10 × reading", T_OVERHEAD))
+    for name, r, p in (("1917", r1917, p1), ("common-sense", rcs, pcs)):
+        trow(f"{name}: a5 in two columns (page.columns: 2)", r["twocol"],
+             **vs(r["twocol"], p, "one column", "≤ 1.3 × one column", T_TWOCOL))
     row("1917: peak memory, floor", f"{f1['peak_mib']:.1f} MiB")
     row("1917: peak memory, reading PDF / + booklet", f"{p1['peak_mib']:.1f} / {b1['peak_mib']:.1f} MiB",
         target="≤ 40 MiB", result=verdict(max(p1["peak_mib"], b1["peak_mib"]), T_MEM_1917))

@@ -142,6 +142,82 @@ static int parse_length(const char *opt, const char *arg, double *out)
     return 0;
 }
 
+/* A booklet option's value (--sheet, --duplex, --blanks, --signature, --creep,
+ * --printer-margin, --marks, --binding, --fold, --sides) into o: PM_OK, a usage error, or
+ * -1 when c is none of them. */
+static int booklet_option(int c, const char *arg, pm_options *o)
+{
+    switch (c) {
+    case O_SHEET: {
+        double w, h;
+        if (pm_paper_size(arg, &w, &h) < 0) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "--sheet '%s': unknown paper size (known: %s)", arg, pm_paper_names());
+            return bad_usage("%s", msg);
+        }
+        o->sheet = arg;
+        break;
+    }
+    case O_DUPLEX:
+        if (!strcmp(arg, "short")) o->duplex = PM_DUPLEX_SHORT;
+        else if (!strcmp(arg, "long")) o->duplex = PM_DUPLEX_LONG;
+        else return bad_usage("--duplex '%s': use short or long", arg);
+        break;
+    case O_BLANKS:
+        if (!strcmp(arg, "before-last")) o->blanks = PM_BLANKS_BEFORE_LAST;
+        else if (!strcmp(arg, "end")) o->blanks = PM_BLANKS_END;
+        else return bad_usage("--blanks '%s': use before-last or end", arg);
+        break;
+    case O_SIGNATURE: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (*end || v < 1 || v > 1000) return bad_usage("--signature '%s': give a number of sheets from 1 to 1000", arg);
+        o->signature = (int)v;
+        break;
+    }
+    case O_CREEP:
+        if (parse_length("--creep", arg, &o->creep) < 0) return PM_EUSAGE;
+        break;
+    case O_PMARGIN:
+        if (parse_length("--printer-margin", arg, &o->printer_margin) < 0) return PM_EUSAGE;
+        break;
+    case O_MARKS: o->marks = 1; break;
+    case O_BINDING:
+        if (!strcmp(arg, "left")) o->rtl = 0;
+        else if (!strcmp(arg, "right")) o->rtl = 1;
+        else return bad_usage("--binding '%s': use left or right", arg);
+        break;
+    case O_FOLD:
+        if (!strcmp(arg, "saddle")) o->fold = PM_FOLD_SADDLE;
+        else if (!strcmp(arg, "zine8")) o->fold = PM_FOLD_ZINE8;
+        else if (!strcmp(arg, "2up")) o->fold = PM_FOLD_2UP;
+        else if (!strcmp(arg, "cut-stack")) o->fold = PM_FOLD_CUT_STACK;
+        else return bad_usage("--fold '%s': use saddle, zine8, 2up or cut-stack", arg);
+        break;
+    case O_SIDES:
+        if (!strcmp(arg, "front")) o->sides = PM_SIDES_FRONT;
+        else if (!strcmp(arg, "back")) o->sides = PM_SIDES_BACK;
+        else if (!strcmp(arg, "both")) o->sides = PM_SIDES_BOTH;
+        else return bad_usage("--sides '%s': use front or back (or both)", arg);
+        break;
+    default: return -1;
+    }
+    return PM_OK;
+}
+
+/* The options that do not go together. PM_OK or a usage error. */
+static int check_combinations(const pm_options *o, int watch)
+{
+    const char *shop = o->print_shop ? "--print-shop" : o->pdfx ? "--pdfx" : NULL;
+    if (shop && o->no_finish) return bad_usage("%s and --no-finish do not go together (they are part of the finishing)", shop);
+    if (shop && o->no_pdf) return bad_usage("%s changes the reading PDF, and --no-pdf writes none", shop);
+    if (o->print_shop && o->booklet)
+        return bad_usage("%s", "--print-shop writes single pages for a print shop and --booklet imposes them for a "
+                               "copier: make them in two runs");
+    if (watch && o->preflight) return bad_usage("%s", "--watch and --preflight do not go together");
+    return PM_OK;
+}
+
 int main(int argc, char **argv)
 {
     /* Two malloc arenas: the main thread's, and one shared by the short-lived threads
@@ -205,59 +281,7 @@ int main(int argc, char **argv)
             o.fonts_dir = dirs;
             break;
         }
-        case O_SHEET: {
-            double w, h;
-            if (pm_paper_size(optarg, &w, &h) < 0) {
-                char msg[512];
-                snprintf(msg, sizeof msg, "--sheet '%s': unknown paper size (known: %s)", optarg, pm_paper_names());
-                return bad_usage("%s", msg);
-            }
-            o.sheet = optarg;
-            break;
-        }
-        case O_DUPLEX:
-            if (!strcmp(optarg, "short")) o.duplex = PM_DUPLEX_SHORT;
-            else if (!strcmp(optarg, "long")) o.duplex = PM_DUPLEX_LONG;
-            else return bad_usage("--duplex '%s': use short or long", optarg);
-            break;
-        case O_BLANKS:
-            if (!strcmp(optarg, "before-last")) o.blanks = PM_BLANKS_BEFORE_LAST;
-            else if (!strcmp(optarg, "end")) o.blanks = PM_BLANKS_END;
-            else return bad_usage("--blanks '%s': use before-last or end", optarg);
-            break;
-        case O_SIGNATURE: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 1000) return bad_usage("--signature '%s': give a number of sheets from 1 to 1000", optarg);
-            o.signature = (int)v;
-            break;
-        }
-        case O_CREEP:
-            if (parse_length("--creep", optarg, &o.creep) < 0) return PM_EUSAGE;
-            break;
-        case O_PMARGIN:
-            if (parse_length("--printer-margin", optarg, &o.printer_margin) < 0) return PM_EUSAGE;
-            break;
-        case O_MARKS: o.marks = 1; break;
-        case O_BINDING:
-            if (!strcmp(optarg, "left")) o.rtl = 0;
-            else if (!strcmp(optarg, "right")) o.rtl = 1;
-            else return bad_usage("--binding '%s': use left or right", optarg);
-            break;
         case O_WATCH: watch = 1; break;
-        case O_FOLD:
-            if (!strcmp(optarg, "saddle")) o.fold = PM_FOLD_SADDLE;
-            else if (!strcmp(optarg, "zine8")) o.fold = PM_FOLD_ZINE8;
-            else if (!strcmp(optarg, "2up")) o.fold = PM_FOLD_2UP;
-            else if (!strcmp(optarg, "cut-stack")) o.fold = PM_FOLD_CUT_STACK;
-            else return bad_usage("--fold '%s': use saddle, zine8, 2up or cut-stack", optarg);
-            break;
-        case O_SIDES:
-            if (!strcmp(optarg, "front")) o.sides = PM_SIDES_FRONT;
-            else if (!strcmp(optarg, "back")) o.sides = PM_SIDES_BACK;
-            else if (!strcmp(optarg, "both")) o.sides = PM_SIDES_BOTH;
-            else return bad_usage("--sides '%s': use front or back (or both)", optarg);
-            break;
         case O_PAGES: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -270,6 +294,9 @@ int main(int argc, char **argv)
         }
         case ':': return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default: {
+            int rc = booklet_option(c, optarg, &o);
+            if (rc > 0) return rc;
+            if (rc == 0) break;
             const char *bad = argv[optind - 1];
             char opt[3] = {'-', (char)optopt, 0};
             if (strncmp(bad, "--", 2) && optopt > 0 && optopt < 128) bad = opt; /* in "-qZ" */
@@ -291,15 +318,7 @@ int main(int argc, char **argv)
         return rc ? rc : pm_impose_pdf(o.source, o.output, &bo);
     }
     warn_booklet_options(&o, booklet_opts);
-    const char *shop = o.print_shop ? "--print-shop" : o.pdfx ? "--pdfx" : NULL;
-    if (shop && o.no_finish) return bad_usage("%s and --no-finish do not go together (they are part of the finishing)", shop);
-    if (shop && o.no_pdf) return bad_usage("%s changes the reading PDF, and --no-pdf writes none", shop);
-    if (o.print_shop && o.booklet)
-        return bad_usage("%s", "--print-shop writes single pages for a print shop and --booklet imposes them for a "
-                               "copier: make them in two runs");
-    if (watch) {
-        if (o.preflight) return bad_usage("%s", "--watch and --preflight do not go together");
-        return pm_watch(&o);
-    }
-    return pm_render(&o);
+    int rc = check_combinations(&o, watch);
+    if (rc) return rc;
+    return watch ? pm_watch(&o) : pm_render(&o);
 }

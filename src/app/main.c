@@ -142,6 +142,18 @@ static int parse_length(const char *opt, const char *arg, double *out)
     return 0;
 }
 
+/* One of the words names[] (NULL-ended) into *out as the value beside it: PM_OK, or the
+ * usage error msg (a format with the word given as its %s). */
+static int keyword(const char *arg, const char *const *names, const int *vals, int *out, const char *msg)
+{
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(arg, names[i])) {
+            *out = vals[i];
+            return PM_OK;
+        }
+    return bad_usage(msg, arg);
+}
+
 /* A booklet option's value (--sheet, --duplex, --blanks, --signature, --creep,
  * --printer-margin, --marks, --binding, --fold, --sides) into o: PM_OK, a usage error, or
  * -1 when c is none of them. */
@@ -159,15 +171,12 @@ static int booklet_option(int c, const char *arg, pm_options *o)
         break;
     }
     case O_DUPLEX:
-        if (!strcmp(arg, "short")) o->duplex = PM_DUPLEX_SHORT;
-        else if (!strcmp(arg, "long")) o->duplex = PM_DUPLEX_LONG;
-        else return bad_usage("--duplex '%s': use short or long", arg);
-        break;
+        return keyword(arg, (const char *const[]){"short", "long", NULL}, (const int[]){PM_DUPLEX_SHORT, PM_DUPLEX_LONG},
+                       &o->duplex, "--duplex '%s': use short or long");
     case O_BLANKS:
-        if (!strcmp(arg, "before-last")) o->blanks = PM_BLANKS_BEFORE_LAST;
-        else if (!strcmp(arg, "end")) o->blanks = PM_BLANKS_END;
-        else return bad_usage("--blanks '%s': use before-last or end", arg);
-        break;
+        return keyword(arg, (const char *const[]){"before-last", "end", NULL},
+                       (const int[]){PM_BLANKS_BEFORE_LAST, PM_BLANKS_END}, &o->blanks,
+                       "--blanks '%s': use before-last or end");
     case O_SIGNATURE: {
         char *end;
         long v = strtol(arg, &end, 10);
@@ -183,23 +192,16 @@ static int booklet_option(int c, const char *arg, pm_options *o)
         break;
     case O_MARKS: o->marks = 1; break;
     case O_BINDING:
-        if (!strcmp(arg, "left")) o->rtl = 0;
-        else if (!strcmp(arg, "right")) o->rtl = 1;
-        else return bad_usage("--binding '%s': use left or right", arg);
-        break;
+        return keyword(arg, (const char *const[]){"left", "right", NULL}, (const int[]){0, 1}, &o->rtl,
+                       "--binding '%s': use left or right");
     case O_FOLD:
-        if (!strcmp(arg, "saddle")) o->fold = PM_FOLD_SADDLE;
-        else if (!strcmp(arg, "zine8")) o->fold = PM_FOLD_ZINE8;
-        else if (!strcmp(arg, "2up")) o->fold = PM_FOLD_2UP;
-        else if (!strcmp(arg, "cut-stack")) o->fold = PM_FOLD_CUT_STACK;
-        else return bad_usage("--fold '%s': use saddle, zine8, 2up or cut-stack", arg);
-        break;
+        return keyword(arg, (const char *const[]){"saddle", "zine8", "2up", "cut-stack", NULL},
+                       (const int[]){PM_FOLD_SADDLE, PM_FOLD_ZINE8, PM_FOLD_2UP, PM_FOLD_CUT_STACK}, &o->fold,
+                       "--fold '%s': use saddle, zine8, 2up or cut-stack");
     case O_SIDES:
-        if (!strcmp(arg, "front")) o->sides = PM_SIDES_FRONT;
-        else if (!strcmp(arg, "back")) o->sides = PM_SIDES_BACK;
-        else if (!strcmp(arg, "both")) o->sides = PM_SIDES_BOTH;
-        else return bad_usage("--sides '%s': use front or back (or both)", arg);
-        break;
+        return keyword(arg, (const char *const[]){"front", "back", "both", NULL},
+                       (const int[]){PM_SIDES_FRONT, PM_SIDES_BACK, PM_SIDES_BOTH}, &o->sides,
+                       "--sides '%s': use front or back (or both)");
     default: return -1;
     }
     return PM_OK;

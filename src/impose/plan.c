@@ -83,30 +83,30 @@ static double overreach(double inner, double s, double m)
  * and left out when less than PM_MARK_MIN would be left. pl->need_w, need_h: the sheet
  * that holds them all whole (the sheet grown as much as they reach past the edge, or
  * would at full length). */
+/* One mark line from p0 to p1 along a side of length along (at across on the other axis,
+ * of length other) cut back to the printable area m in from the edges; left a point (to
+ * drop) when it lies outside it across. *over: how far a mark reached past the margin at
+ * its inner end, the most so far. Returns whether the line was cut. */
+static int clip_along(double *p0, double *p1, double across, double along, double other, double m, double *over)
+{
+    double inner = fabs(*p0 - along / 2) < fabs(*p1 - along / 2) ? *p0 : *p1;
+    *over = fmax(*over, overreach(inner, along, m));
+    int off = across < m || across > other - m;
+    double a = fmax(fmin(*p0, *p1), m), b = fmax(a, fmin(fmax(*p0, *p1), along - m));
+    int cut = off || a != fmin(*p0, *p1) || b != fmax(*p0, *p1);
+    *p0 = a;
+    *p1 = off ? a : b;
+    return cut;
+}
+
 static void keep_marks_printable(pm_bk_plan *pl, double m)
 {
     double sw = pl->sum.im.sheet_w, sh = pl->sum.im.sheet_h, gx = 0, gy = 0;
     int kept = 0;
     for (int i = 0; i < pl->nmarks; i++) {
         pm_mark_line l = pl->lines[i];
-        int vertical = fabs(l.x0 - l.x1) < 1e-6, cut = 0;
-        if (vertical) {
-            double inner = fabs(l.y0 - sh / 2) < fabs(l.y1 - sh / 2) ? l.y0 : l.y1;
-            gy = fmax(gy, overreach(inner, sh, m));
-            cut = l.x0 < m || l.x0 > sw - m;
-            double a = fmax(fmin(l.y0, l.y1), m), b = fmax(a, fmin(fmax(l.y0, l.y1), sh - m));
-            cut |= a != fmin(l.y0, l.y1) || b != fmax(l.y0, l.y1);
-            l.y0 = a, l.y1 = b;
-            if (l.x0 < m || l.x0 > sw - m) l.y1 = l.y0; /* (off the printable width: left out) */
-        } else {
-            double inner = fabs(l.x0 - sw / 2) < fabs(l.x1 - sw / 2) ? l.x0 : l.x1;
-            gx = fmax(gx, overreach(inner, sw, m));
-            cut = l.y0 < m || l.y0 > sh - m;
-            double a = fmax(fmin(l.x0, l.x1), m), b = fmax(a, fmin(fmax(l.x0, l.x1), sw - m));
-            cut |= a != fmin(l.x0, l.x1) || b != fmax(l.x0, l.x1);
-            l.x0 = a, l.x1 = b;
-            if (l.y0 < m || l.y0 > sh - m) l.x1 = l.x0;
-        }
+        int cut = fabs(l.x0 - l.x1) < 1e-6 ? clip_along(&l.y0, &l.y1, l.x0, sh, sw, m, &gy)
+                                           : clip_along(&l.x0, &l.x1, l.y0, sw, sh, m, &gx);
         pl->nclipped += cut;
         if (fabs(l.x1 - l.x0) + fabs(l.y1 - l.y0) >= PM_MARK_MIN) pl->lines[kept++] = l;
     }

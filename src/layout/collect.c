@@ -600,22 +600,30 @@ static void set_side(fstate *fs, const pm_block *b, double w, const pm_block *pr
     pm_para_set(fs->set, &b->text, &st, fs->a, out);
 }
 
-/* Whether a parallel text's columns (each w wide, under half the measure) can be justified
- * with every line within the layout's tolerance (TeX's: the badness of its spacing); if
- * not, both columns are set ragged, as a designer sets narrow columns, rather than a few
+/* Whether a parallel text set justified (set[row][side]; its columns under half the
+ * measure) has every line within the layout's tolerance (TeX's: the badness of its
+ * spacing); if not, both columns are set ragged, as a designer sets narrow columns, rather than a few
  * loose lines (gaps that open rivers) among justified ones. */
-static int justifiable(fstate *fs, const pm_block *side[2][PM_PARALLEL_MAX], const size_t n[2], size_t rows, double w)
+static int justifiable(const fstate *fs, const pm_block *side[2][PM_PARALLEL_MAX], const size_t n[2], size_t rows,
+                       pm_para (*set)[2])
 {
     if (fs->spec->align != PM_ALIGN_JUSTIFY) return 1;
     for (size_t r = 0; r < rows; r++)
-        for (int s = 0; s < 2; s++) {
-            if (r >= n[s] || side[s][r]->kind != PM_BLK_PARA) continue;
-            pm_para p = {0};
-            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, 0, &p);
-            for (int l = 0; l < p.nlines; l++)
-                if (pm_badness(p.lines[l].ratio) > fs->spec->tolerance) return 0;
-        }
+        for (int s = 0; s < 2; s++)
+            if (r < n[s] && side[s][r]->kind == PM_BLK_PARA)
+                for (int l = 0; l < set[r][s].nlines; l++)
+                    if (pm_badness(set[r][s].lines[l].ratio) > fs->spec->tolerance) return 0;
     return 1;
+}
+
+/* Set the rows of a parallel text into set[row][side] (ragged: its paragraphs). */
+static void set_rows(fstate *fs, const pm_block *side[2][PM_PARALLEL_MAX], const size_t n[2], size_t rows, double w,
+                     int ragged, pm_para (*set)[2])
+{
+    for (size_t r = 0; r < rows; r++)
+        for (int s = 0; s < 2; s++)
+            if (r < n[s] && (!ragged || side[s][r]->kind == PM_BLK_PARA))
+                set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, ragged, &set[r][s]);
 }
 
 /* A '::: parallel' div: its two parts (two divs, one per language) side by side, the n-th
@@ -631,13 +639,14 @@ static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cfram
     size_t rows = n[0] > n[1] ? n[0] : n[1];
     if (rows > PM_PARALLEL_MAX) rows = PM_PARALLEL_MAX;
     const pm_spec *sp = fs->spec;
-    int ragged = !justifiable(fs, side, n, rows, w);
+    pm_para(*set)[2] = pm_xcalloc(rows ? rows : 1, sizeof *set);
+    set_rows(fs, side, n, rows, w, 0, set);
+    if (!justifiable(fs, side, n, rows, set)) set_rows(fs, side, n, rows, w, 1, set);
     for (size_t r = 0; r < rows; r++) {
-        pm_para p[2] = {{0}, {0}};
+        const pm_para *p = set[r];
         double lead[2] = {0, 0}, size[2] = {0, 0};
         for (int s = 0; s < 2; s++) {
             if (r >= n[s]) continue;
-            set_side(fs, side[s][r], w, r && r - 1 < n[s] ? side[s][r - 1] : NULL, ragged, &p[s]);
             const pm_font_spec *f = side[s][r]->kind == PM_BLK_HEADING ? &sp->h[side[s][r]->level - 1].font : &sp->body;
             lead[s] = pm_flow_leading(fs, f);
             size[s] = pm_font_size(sp, f);
@@ -660,6 +669,7 @@ static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cfram
             if (last) last->h = L;
         }
     }
+    free(set);
     pm_vglue(vl, fs->L, 0); /* a line under the parallel text */
 }
 

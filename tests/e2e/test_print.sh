@@ -9,24 +9,7 @@
 #   - /Lang from the front matter, XMP metadata saying what the Info dictionary says, a
 #     trailer /ID, and two runs byte-identical; qpdf --check clean.
 # PAMPHLET=path overrides ./pamphlet. Needs ghostscript, poppler-utils, qpdf, python3.
-set -u
-PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
-case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
-cd "$(dirname "$0")/../.."
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SOURCE_DATE_EPOCH=1700000000
-npass=0
-nfail=0
-check() { # name, command...
-    local name=$1 out
-    shift
-    if out=$("$@" 2>&1); then
-        npass=$((npass + 1)); echo "ok   $name"
-    else
-        nfail=$((nfail + 1)); echo "FAIL $name"; echo "$out" | sed 's/^/     | /' | head -n 12
-    fi
-}
+. "$(dirname "$0")/harness.sh" # PAMPHLET, T, check (tests/e2e/harness.sh)
 
 "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/1917.pdf" -q || { echo "FAIL cannot render 1917"; exit 1; }
 "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/1917-raw.pdf" --no-finish -q || exit 1

@@ -12,24 +12,7 @@
 #     DeviceGray; two runs byte-identical.
 # The test images are made here with python3-pil. PAMPHLET=path overrides ./pamphlet.
 # Needs ghostscript, poppler-utils, qpdf, python3 with PIL (Debian python3-pil).
-set -u
-PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
-case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
-cd "$(dirname "$0")/../.."
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SOURCE_DATE_EPOCH=1700000000
-npass=0
-nfail=0
-check() { # name, command...
-    local name=$1 out
-    shift
-    if out=$("$@" 2>&1); then
-        npass=$((npass + 1)); echo "ok   $name"
-    else
-        nfail=$((nfail + 1)); echo "FAIL $name"; echo "$out" | sed 's/^/     | /' | head -n 12
-    fi
-}
+. "$(dirname "$0")/harness.sh" # PAMPHLET, T, check (tests/e2e/harness.sh)
 
 # a python3 with PIL (Debian's; a python3 earlier on PATH may lack it)
 PY=

@@ -19,24 +19,7 @@
 #     with --marks warn and name A3; no ink within 5 mm of the sheet's edge (and there is
 #     with --printer-margin 0); on A3 no warning.
 # PAMPHLET=path overrides ./pamphlet. Needs poppler-utils, qpdf, python3.
-set -u
-PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
-case $PAMPHLET in /*) ;; *) PAMPHLET=$PWD/$PAMPHLET ;; esac
-cd "$(dirname "$0")/../.."
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SOURCE_DATE_EPOCH=1700000000
-npass=0
-nfail=0
-check() { # name, command...
-    local name=$1 out
-    shift
-    if out=$("$@" 2>&1); then
-        npass=$((npass + 1)); echo "ok   $name"
-    else
-        nfail=$((nfail + 1)); echo "FAIL $name"; echo "$out" | sed 's/^/     | /' | head -n 12
-    fi
-}
+. "$(dirname "$0")/harness.sh" # PAMPHLET, T, check (tests/e2e/harness.sh)
 
 # ---- structure: lists and tables ----
 "$PAMPHLET" tests/e2e/data/lists-tables.md -l layouts/a5.yaml -o "$T/lt.pdf" -q || { echo "FAIL cannot render"; exit 1; }

@@ -56,6 +56,7 @@ typedef struct {
     pm_div_fences fences;      /* the fenced divs (divs.h) */
     int rc;
     int warned_html, warned_image, warned_long, warned_deep;
+    unsigned warned_levels;    /* heading levels over 3 warned about (bit per level) */
     int idepth;                /* inline markup being walked, nested this deep */
     const char *src;           /* the body's source text (while it is parsed), for columns */
     size_t srclen;

@@ -567,8 +567,11 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
         case CMARK_NODE_HEADING: {
             pm_block *b = add_block(st, PM_BLK_HEADING, line, &c);
             int lv = cmark_node_get_heading_level(n);
-            if (lv > 3) {
-                pm_warn(st->file, line, 0, "heading level %d is set as level 3 (the layout has 3 levels)", lv);
+            if (lv > 3) { /* once per level: a README's every #### is one remark, not twenty */
+                if (!(st->warned_levels & 1u << lv))
+                    pm_warn(st->file, line, 0,
+                            "heading level %d is set as level 3 (the layout has 3 levels); so are the later ones", lv);
+                st->warned_levels |= 1u << lv;
                 lv = 3;
             }
             b->level = lv;

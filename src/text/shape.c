@@ -238,7 +238,8 @@ static void check_glyphs(pm_shaped *p)
             if (!g_ascii_strcasecmp(gf, family) && pm_setter_first_time(s, key)) {
                 char *name = pango_font_description_to_string(got);
                 pm_warn(s->file, pm_text_line_at(p->src, so), 0, "'%s' has no %s%s face; this text is set in %s",
-                        family, bold ? "bold" : "regular", italic ? " italic" : "", name);
+                        family, bold || p->st.font->weight >= PANGO_WEIGHT_SEMIBOLD ? "bold" : "regular",
+                        italic ? " italic" : "", name);
                 g_free(name);
             }
             pango_font_description_free(got);

@@ -240,6 +240,18 @@ static void test_link_targets(void **st)
     pm_doc_drop(d);
 }
 
+/* Headings deeper than three levels: set as level 3, one warning per level. */
+static void test_deep_headings(void **st)
+{
+    pm_doc *d = parse("---\ntitle: T\n---\n#### One\n\n#### Two\n\n##### Three\n");
+    for (int i = 0; i < 3; i++) assert_int_equal(d->blocks[i].level, 3);
+    const char *a = strstr(msgs, "heading level 4"), *b = a ? strstr(a + 1, "heading level 4") : NULL;
+    assert_non_null(strstr(msgs, "dir/doc.md:4: warning: heading level 4 is set as level 3"));
+    assert_null(b);
+    assert_non_null(strstr(msgs, "dir/doc.md:8: warning: heading level 5"));
+    pm_doc_drop(d);
+}
+
 /* Heading ids as GitHub makes them: the links written for a README work. */
 static void test_github_ids(void **st)
 {
@@ -520,6 +532,7 @@ int main(void)
         cmocka_unit_test_setup(test_inline_details, setup),
         cmocka_unit_test_setup(test_link_targets, setup),
         cmocka_unit_test_setup(test_github_ids, setup),
+        cmocka_unit_test_setup(test_deep_headings, setup),
         cmocka_unit_test_setup(test_renumber_notes, setup),
         cmocka_unit_test_setup(test_table, setup),
         cmocka_unit_test_setup(test_figure_width_errors, setup),

@@ -43,9 +43,15 @@ HDR_MISSING := $(foreach h,$(HDRS),$(if $(call hdr_ok,$(h)),,$(call deb_of,$(h))
 $(error missing libraries: $(subst ~, ,$(strip $(HDR_MISSING))); run tools/install-deps.sh (Debian 12), which installs everything the build needs)
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+# libqpdf is not linked with the program, which loads it while the layout runs
+# (src/output/qpdf_api.h): by the soname of the libqpdf.so the compiler would link
+PKG_ALL_LIBS := $(shell pkg-config --libs $(PKGS))
+QPDF_LIBS := $(filter -lqpdf,$(PKG_ALL_LIBS))
+PKG_LIBS := $(filter-out $(QPDF_LIBS),$(PKG_ALL_LIBS))
+QPDF_SONAME := $(shell objdump -p $$($(CC) -print-file-name=libqpdf.so) 2>/dev/null | awk '/SONAME/ {print $$2}')
 endif
-PM_CFLAGS = -std=gnu11 $(WARN) $(PKG_CFLAGS) -Isrc -DPM_DATADIR='"$(DATADIR)"'
+PM_CFLAGS = -std=gnu11 $(WARN) $(PKG_CFLAGS) -Isrc -DPM_DATADIR='"$(DATADIR)"' \
+            $(if $(QPDF_SONAME),-DPM_QPDF_SONAME='"$(QPDF_SONAME)"')
 PM_LIBS = $(PKG_LIBS) -lcmark-gfm-extensions -lhyphen -ljpeg -lm -ldl -lpthread
 
 BUILD ?= build
@@ -72,7 +78,7 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpamphlet.a | $(BUILD)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PM_CFLAGS) -Isrc -o $@ $< $(BUILD)/libpamphlet.a $(PM_LIBS) -lcmocka
+	$(CC) $(CFLAGS) $(PM_CFLAGS) -Isrc -o $@ $< $(BUILD)/libpamphlet.a $(PM_LIBS) $(QPDF_LIBS) -lcmocka
 
 $(BUILD):
 	mkdir -p $(BUILD)

@@ -29,10 +29,11 @@ SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:exitcode=86:detect_leaks
 $(BUILD)/pamphlet: $(MAIN_OBJ) $(BUILD)/libpamphlet.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PM_LIBS)
 
-# libqpdf (linked: it imposes the booklets) is C++ and throws and catches its own
-# exceptions (e.g. while it reads a damaged PDF); it brings libstdc++ in when the program
-# starts, which is what ASan needs to intercept __cxa_throw. No suppression is needed.
-SAN_LDFLAGS = $(SAN_FLAGS)
+# libqpdf is C++ and throws and catches its own exceptions (e.g. while it reads a damaged
+# PDF). The program loads it only while the layout runs (src/output/qpdf_api.h), but ASan
+# intercepts __cxa_throw only in a libstdc++ there when the program starts: the sanitizer
+# builds link libqpdf (dlopen then finds it loaded). No suppression is needed.
+SAN_LDFLAGS = $(SAN_FLAGS) -Wl,--no-as-needed $(QPDF_LIBS) -Wl,--as-needed
 
 asan-build:
 	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CC=$(SAN_CC) OPT=-O1 \

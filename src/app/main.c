@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "impose/booklet.h"
+#include "output/qpdf_api.h"
 #include "base/diag.h"
 #include "app/outputs.h"
 #include "app/render.h"
@@ -322,5 +323,6 @@ int main(int argc, char **argv)
     warn_booklet_options(&o, booklet_opts);
     int rc = check_combinations(&o, watch);
     if (rc) return rc;
+    if (o.booklet || (!o.no_pdf && !o.no_finish && !o.preflight)) pm_qpdf_preload(); /* beside the layout */
     return watch ? pm_watch(&o) : pm_render(&o);
 }

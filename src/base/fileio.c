@@ -157,6 +157,8 @@ int pm_outfile_begin(pm_outfile *o, const char *path)
        over /dev/null or a pipe would replace it with a file. */
     struct stat dst;
     o->tmp = o->path = NULL;
+    o->mem = NULL;
+    o->nmem = 0;
     if (stat(path, &dst) == 0 && !S_ISREG(dst.st_mode)) {
         pm_error(path, 0, 0, "cannot write output: %s", S_ISDIR(dst.st_mode)
                  ? "it is a folder; give a file name" : "it is not a regular file");
@@ -175,7 +177,7 @@ int pm_outfile_pass(pm_outfile *o, const pm_pass *p)
         pm_outfile_abort(o);
         return PM_EIO;
     }
-    int rc = p->run(p->ud, o->tmp, next, o->path);
+    int rc = p->run(p->ud, o, next, o->path);
     if (rc == PM_PASS_SAME) {
         unlink(next);
         free(next);
@@ -190,6 +192,29 @@ int pm_outfile_pass(pm_outfile *o, const pm_pass *p)
     unlink(o->tmp);
     free(o->tmp);
     o->tmp = next;
+    o->mem = NULL; /* the pass's file is the finished one now */
+    o->nmem = 0;
+    return PM_OK;
+}
+
+void pm_outfile_hold(pm_outfile *o, const unsigned char *bytes, size_t n)
+{
+    o->mem = bytes;
+    o->nmem = n;
+}
+
+/* Write the bytes held in memory to the temporary. */
+static int spill(pm_outfile *o)
+{
+    FILE *f = fopen(o->tmp, "wb");
+    int ok = f && fwrite(o->mem, 1, o->nmem, f) == o->nmem;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok) {
+        pm_error(o->path, 0, 0, "cannot write output: %s", strerror(errno));
+        return PM_EIO;
+    }
+    o->mem = NULL;
+    o->nmem = 0;
     return PM_OK;
 }
 
@@ -208,7 +233,10 @@ int pm_outfile_commit(pm_outfile *o)
 {
     int rc = PM_OK;
     if (!o->tmp) return PM_EIO;
-    if (rename(o->tmp, o->path) < 0) {
+    if (o->mem && spill(o)) {
+        unlink(o->tmp);
+        rc = PM_EIO;
+    } else if (rename(o->tmp, o->path) < 0) {
         pm_error(o->path, 0, 0, "cannot write output: %s", strerror(errno));
         unlink(o->tmp);
         rc = PM_EIO;
@@ -225,4 +253,6 @@ void pm_outfile_abort(pm_outfile *o)
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
+    o->mem = NULL;
+    o->nmem = 0;
 }

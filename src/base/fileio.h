@@ -30,6 +30,9 @@ long long pm_source_epoch(void);
 typedef struct pm_outfile {
     char *path;     /* destination */
     char *tmp;      /* temporary file being written */
+    const unsigned char *mem; /* the finished file's bytes while it is held in memory
+                                 instead of in tmp (pm_outfile_hold), else NULL */
+    size_t nmem;
 } pm_outfile;
 
 /* Choose a temporary name beside path and check the folder is writable. Returns PM_OK or
@@ -38,17 +41,23 @@ int pm_outfile_begin(pm_outfile *o, const char *path);
 /* pm_outfile_begin and a stdio stream on the temporary file ("wb"); NULL after a
  * diagnostic naming path and what ("PDF", "layout dump"), with nothing left behind. */
 FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what);
+/* The finished file is held in memory, n bytes at bytes, rather than written to the
+ * temporary (a writer whose file a pass rewrites at once saves writing and parsing it
+ * again): passes read it there, and pm_outfile_commit writes it out if no pass
+ * rewrote it. The caller keeps the bytes alive and unchanged until commit or abort. */
+void pm_outfile_hold(pm_outfile *o, const unsigned char *bytes, size_t n);
 /* A pass over a finished output file, between writing it and putting it in place: a
  * rewrite (a print-shop pass with libqpdf: page boxes, DeviceGray, an OutputIntent, a
- * structure tree) or a check. run() reads the finished file at in and writes the new
- * one to out, an empty file beside the destination with the destination's permissions,
- * which it may open, truncate or replace. It returns PM_OK when out holds the new file,
- * PM_PASS_SAME when the file at in is to stay as it is (out is then discarded), or an
- * exit code after a diagnostic naming dest. */
+ * structure tree) or a check. run() reads the finished file (in->mem when it is held in
+ * memory, else the file at in->tmp) and writes the new one to out, an empty file beside
+ * the destination with the destination's permissions, which it may open, truncate or
+ * replace. It returns PM_OK when out holds the new file, PM_PASS_SAME when the finished
+ * file is to stay as it is (out is then discarded), or an exit code after a diagnostic
+ * naming dest. */
 enum { PM_PASS_SAME = -1 };
 typedef struct pm_pass {
     const char *name;
-    int (*run)(void *ud, const char *in, const char *out, const char *dest);
+    int (*run)(void *ud, const pm_outfile *in, const char *out, const char *dest);
     void *ud;
 } pm_pass;
 
@@ -57,7 +66,8 @@ typedef struct pm_pass {
  * Returns PM_OK, or the pass's error after aborting o (no temporary left behind, the
  * destination untouched). */
 int pm_outfile_pass(pm_outfile *o, const pm_pass *p);
-/* fsync-free rename of the temporary over the destination. PM_OK or PM_EIO. Frees o. */
+/* fsync-free rename of the temporary over the destination (written first from the held
+ * bytes, if the file is held in memory). PM_OK or PM_EIO. Frees o. */
 int pm_outfile_commit(pm_outfile *o);
 /* Remove the temporary, keep the destination as it was. Frees o. Safe to call twice. */
 void pm_outfile_abort(pm_outfile *o);

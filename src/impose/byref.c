@@ -10,8 +10,9 @@
  * PDF to place would cost a cairo surface, a qpdf parse and a Form per sheet for what is
  * a dozen `m l S` operators. Where pages go is impose.c's (pm_cell_place). */
 #include <errno.h>
+#include <glib.h>
 #include <math.h>
-#include <qpdf/qpdf-c.h>
+#include "output/qpdf_api.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/digest.h"
 #include "base/fileio.h"
 #include "base/version.h"
 #include "impose/booklet-imp.h"
@@ -39,6 +41,8 @@ typedef struct {
     const char *path;    /* the input, for messages */
     int npages;
     in_page *pages;
+    char *bytes;         /* the input file as read (it backs in), or NULL */
+    GChecksum *id;       /* the output's /ID: the input's identity and every sheet's content */
 } ref_job;
 
 static int number_array(qpdf_data d, qpdf_oh a, double *v, int n)
@@ -227,6 +231,8 @@ static int write_side(ref_job *j, const pm_bk_plan *pl, const pm_sheet_side *sid
     qpdf_oh contents = qpdf_make_indirect_object(d, qpdf_oh_new_stream(d));
     qpdf_oh_replace_stream_data(d, contents, (unsigned char *)b.s, b.n, qpdf_oh_new_null(d), qpdf_oh_new_null(d));
     qpdf_oh_replace_key(d, page, "/Contents", contents);
+    g_checksum_update(j->id, (const guchar *)dict, (gssize)strlen(dict));
+    g_checksum_update(j->id, (const guchar *)b.s, (gssize)b.n);
     free(b.s);
     qpdf_add_page(d, d, qpdf_make_indirect_object(d, page), QPDF_FALSE);
     return qpdf_has_error(d) || qpdf_has_error(j->in) ? PM_EIO : PM_OK;
@@ -273,9 +279,20 @@ static void label_and_describe(ref_job *j, const pm_imposition *im, const int *i
 
 static int pages_of(ref_job *j);
 
+/* The input, read whole (libqpdf reading a file seeks for every object) and parsed. */
 static int open_input(ref_job *j, const char *in)
 {
-    if (qpdf_read(j->in, in, NULL) & QPDF_ERRORS) {
+    gsize n = 0;
+    GError *err = NULL;
+    if (!g_file_get_contents(in, &j->bytes, &n, &err)) {
+        pm_error(j->path, 0, 0, "cannot read it: %s", err->message);
+        g_error_free(err);
+        return PM_EIO;
+    }
+    unsigned char d[16];
+    pm_digest16(j->bytes, n, "pamphlet impose", d);
+    g_checksum_update(j->id, d, 16);
+    if (qpdf_read_memory(j->in, j->path, j->bytes, n, NULL) & QPDF_ERRORS) {
         qpdf_error e = qpdf_get_error(j->in);
         if (e && qpdf_get_error_code(j->in, e) == qpdf_e_password) {
             pm_error(j->path, 0, 0, "the PDF is encrypted (it needs a password to open)");
@@ -322,10 +339,33 @@ static int qpdf_failed(qpdf_data d, const char *name, const char *what)
     return PM_EIO;
 }
 
+/* The output's /ID: a digest of the input's own /ID (a reading PDF's is its content's
+ * digest; for another PDF, the file's digest is in already) and of every sheet's content
+ * and size, as the first word, which libqpdf keeps; its second is libqpdf's fixed one
+ * (see set_id in output/finish.c: its deterministic ID costs an MD5 of every byte
+ * written, the cover photo's megabytes included). */
+static void set_id(ref_job *j)
+{
+    qpdf_oh src = qpdf_oh_get_key(j->in, qpdf_get_trailer(j->in), "/ID");
+    if (qpdf_oh_is_array(j->in, src) && qpdf_oh_get_array_n_items(j->in, src) > 0) {
+        size_t n = 0;
+        const char *w = qpdf_oh_get_binary_string_value(j->in, qpdf_oh_get_array_item(j->in, src, 0), &n);
+        if (w) g_checksum_update(j->id, (const guchar *)w, (gssize)n);
+    }
+    guint8 d[16];
+    gsize dn = sizeof d;
+    g_checksum_get_digest(j->id, d, &dn);
+    qpdf_oh id = qpdf_oh_new_array(j->out);
+    qpdf_oh_append_item(j->out, id, qpdf_oh_new_binary_string(j->out, (const char *)d, dn));
+    qpdf_oh_append_item(j->out, id, qpdf_oh_new_binary_string(j->out, (const char *)d, dn));
+    qpdf_oh_replace_key(j->out, qpdf_get_trailer(j->out), "/ID", id);
+}
+
 static int write_file(ref_job *j, const char *out, const char *out_name)
 {
+    set_id(j);
     qpdf_init_write(j->out, out);
-    qpdf_set_deterministic_ID(j->out, QPDF_TRUE);
+    qpdf_set_static_ID(j->out, QPDF_TRUE);
     /* fonts, images, pages: stored as they are, not decoded nor compressed again */
     qpdf_set_decode_level(j->out, qpdf_dl_none);
     qpdf_set_compress_streams(j->out, QPDF_FALSE);
@@ -368,7 +408,9 @@ int pm_bk_impose_file(const char *in, struct _qpdf_data *in_q, const char *in_na
                       const char *out_name, const pm_booklet_opts *o, const pm_bk_source *src, pm_bk_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
-    ref_job j = {.path = in_name, .in = in_q ? in_q : qpdf_init(), .out = qpdf_init()};
+    if (pm_qpdf_load(out_name)) return PM_EIO;
+    ref_job j = {.path = in_name, .in = in_q ? in_q : qpdf_init(), .out = qpdf_init(),
+                 .id = g_checksum_new(G_CHECKSUM_MD5)};
     if (!in_q) {
         qpdf_silence_errors(j.in);
         qpdf_set_suppress_warnings(j.in, QPDF_TRUE);
@@ -382,5 +424,7 @@ int pm_bk_impose_file(const char *in, struct _qpdf_data *in_q, const char *in_na
     free(j.pages);
     if (!in_q) qpdf_cleanup(&j.in);
     qpdf_cleanup(&j.out);
+    g_free(j.bytes); /* after the qpdf that reads it */
+    g_checksum_free(j.id);
     return rc;
 }

@@ -111,9 +111,10 @@ static int bk_end(pm_writer *dev, const pm_layout *lay)
 
 /* The pass that makes the booklet: the reading PDF, finished and post-processed (its
    writer comes first in pm_writers_commit), imposed into out. */
-static int bk_impose(void *ud, const char *in, const char *out, const char *dest)
+static int bk_impose(void *ud, const pm_outfile *in, const char *out, const char *dest)
 {
     bk_dev *d = ud;
+    (void)in; /* the booklet's own, empty */
     const pm_outfile *rf = d->reading->out;
     if (!d->ended || !rf || !rf->tmp) {
         pm_error(dest, 0, 0, "internal error: the reading PDF is not written yet");

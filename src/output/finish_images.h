@@ -4,7 +4,7 @@
 #ifndef PM_FINISH_IMAGES_H
 #define PM_FINISH_IMAGES_H
 
-#include <qpdf/qpdf-c.h>
+#include "output/qpdf_api.h"
 
 #include "output/finish.h"
 

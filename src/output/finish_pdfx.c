@@ -153,7 +153,7 @@ static int refuse(const pm_finish *f, const char *dest, const char *what, const 
     return PM_EINPUT;
 }
 
-int pm_pdfx_doc(qpdf_data q, const pm_finish *f, const char *in, const char *dest, char *docid)
+int pm_pdfx_doc(qpdf_data q, const pm_finish *f, const char *dest, const char *hex, char *docid)
 {
     if (!f->pdfx) return PM_OK;
     qpdf_oh root = qpdf_get_root(q), trailer = qpdf_get_trailer(q);
@@ -175,20 +175,16 @@ int pm_pdfx_doc(qpdf_data q, const pm_finish *f, const char *in, const char *des
         qpdf_oh_replace_key(q, inf, "/CreationDate", qpdf_oh_new_string(q, d));
         qpdf_oh_replace_key(q, inf, "/ModDate", qpdf_oh_new_string(q, d));
     }
-    size_t cn = 0, rn = 0, pn = 0;
+    size_t cn = 0, rn = 0;
     unsigned char *cmyk = slurp(PM_PDFX_CMYK_PROFILE, &cn), *rgb = slurp(PM_PDFX_RGB_PROFILE, &rn);
-    unsigned char *pdf = slurp(in, &pn);
-    if (!cmyk || !rgb || !pdf) {
-        pm_error(!cmyk ? PM_PDFX_CMYK_PROFILE : !rgb ? PM_PDFX_RGB_PROFILE : in, 0, 0,
+    if (!cmyk || !rgb) {
+        pm_error(!cmyk ? PM_PDFX_CMYK_PROFILE : PM_PDFX_RGB_PROFILE, 0, 0,
                  "--pdfx: cannot read it (the colour profiles come with Debian's libgs-common)");
-        g_free(cmyk), g_free(rgb), g_free(pdf);
+        g_free(cmyk), g_free(rgb);
         return PM_EIO;
     }
-    /* the XMP DocumentID: a UUID-shaped digest of what cairo wrote (same input, same id) */
-    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, pdf, pn);
-    snprintf(docid, 46, "uuid:%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
-    g_free(h);
-    g_free(pdf);
+    /* the XMP DocumentID: the document's digest, UUID-shaped (same input, same id) */
+    snprintf(docid, 46, "uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
     qpdf_oh_replace_key(q, inf, "/GTS_PDFXVersion", qpdf_oh_new_string(q, "PDF/X-4"));
     qpdf_oh_replace_key(q, inf, "/Trapped", qpdf_oh_new_name(q, "/False"));
     qpdf_oh oi = qpdf_oh_new_dictionary(q);

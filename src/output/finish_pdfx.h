@@ -4,7 +4,7 @@
 #ifndef PM_FINISH_PDFX_H
 #define PM_FINISH_PDFX_H
 
-#include <qpdf/qpdf-c.h>
+#include "output/qpdf_api.h"
 
 #include "output/finish.h"
 
@@ -19,9 +19,10 @@ void pm_shop_page(qpdf_data q, qpdf_oh page, const pm_finish *f);
 
 /* Before the XMP metadata is made: with f->pdfx, the document made PDF/X-4 (output intent,
  * Info keys, dates, RGB declared as sRGB), or refused with a diagnostic naming what
- * cannot conform (PM_EINPUT; PM_EIO when a profile cannot be read). in: the PDF being
- * finished (its bytes give the XMP DocumentID, docid, at least 46 bytes). */
-int pm_pdfx_doc(qpdf_data q, const pm_finish *f, const char *in, const char *dest, char *docid);
+ * cannot conform (PM_EINPUT; PM_EIO when a profile cannot be read). hex: the document's
+ * digest (32 hex digits), which gives the XMP DocumentID, written to docid (at least 46
+ * bytes). */
+int pm_pdfx_doc(qpdf_data q, const pm_finish *f, const char *dest, const char *hex, char *docid);
 
 /* The XMP properties PDF/X-4 adds (an rdf:Description of its own), into b. */
 void pm_pdfx_xmp(pm_bytes *b, const pm_finish *f, const char *docid);

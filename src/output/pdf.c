@@ -22,7 +22,10 @@
 typedef struct {
     pm_writer super;
     pm_outfile out;
-    FILE *fp;               /* the temporary file */
+    FILE *fp;               /* the temporary file, or a stream into mem */
+    char *mem;              /* with the finishing pass: the PDF as cairo wrote it, held in
+                               memory for the pass (pm_outfile_hold) until drop */
+    size_t nmem;
     cairo_surface_t *surface;
     cairo_t *cr;
     double w, h;            /* current page size of the surface */
@@ -417,15 +420,16 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
         pm_outfile_abort(&d->out);
         return PM_EIO;
     }
+    if (d->mem) pm_outfile_hold(&d->out, (const unsigned char *)d->mem, d->nmem);
     return PM_OK;
 }
 
 /* pm_pdf_check_pass: a PDF header at the start, %%EOF in the last kilobyte. */
-static int check_pdf(void *ud, const char *in, const char *out, const char *dest)
+static int check_pdf(void *ud, const pm_outfile *in, const char *out, const char *dest)
 {
     (void)ud;
     (void)out;
-    FILE *f = fopen(in, "rb");
+    FILE *f = in->mem ? fmemopen((void *)in->mem, in->nmem, "rb") : fopen(in->tmp, "rb");
     char head[5], tail[1024];
     size_t n = 0;
     int whole = 0;
@@ -461,7 +465,8 @@ static void pdf_drop(pm_writer *wr)
     if (d->fp) fclose(d->fp);
     if (!d->ended) pm_outfile_abort(&d->out);
     pm_image_sources_drop(d->images);
-    pm_finish_release(d->super.finished);
+    pm_finish_release(d->super.finished); /* it may read mem */
+    free(d->mem);
     free(d->alts);
     free(d->fimages);
     free(d);
@@ -470,7 +475,12 @@ static void pdf_drop(pm_writer *wr)
 pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin, int gray)
 {
     pdf_writer *d = pm_xcalloc(1, sizeof *d);
-    if (!(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
+    /* with the finishing pass, cairo writes into memory and the pass reads from there:
+       the file would be written, then read with a seek per object (a third of the pass) */
+    if (fin ? pm_outfile_begin(&d->out, path) || !(d->fp = open_memstream(&d->mem, &d->nmem))
+            : !(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
+        if (fin && d->out.tmp) pm_error(path, 0, 0, "cannot write the PDF: %s", strerror(errno));
+        pm_outfile_abort(&d->out);
         free(d);
         return NULL;
     }

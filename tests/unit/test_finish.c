@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <glib.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -156,8 +157,16 @@ static void test_pass_over_pages(void **st)
         write_pdf(in, n);
         pm_finish f = {.lang = "en"};
         pm_pass p = pm_finish_pass(&f);
-        assert_int_equal(p.run(p.ud, in, out, out), 0);
-        assert_int_equal(p.run(p.ud, in, out2, out2), 0);
+        /* once from the file, once from its bytes in memory (as the PDF writer hands them
+           over): the same PDF */
+        pm_outfile from_file = {.tmp = in}, from_mem = {.tmp = in};
+        gchar *bytes = NULL;
+        gsize nbytes = 0;
+        assert_true(g_file_get_contents(in, &bytes, &nbytes, NULL));
+        pm_outfile_hold(&from_mem, (const unsigned char *)bytes, nbytes);
+        assert_int_equal(p.run(p.ud, &from_file, out, out), 0);
+        assert_int_equal(p.run(p.ud, &from_mem, out2, out2), 0);
+        g_free(bytes);
         qpdf_data q = qpdf_init();
         assert_false(qpdf_read(q, out, NULL) & QPDF_ERRORS);
         assert_int_equal(qpdf_get_num_pages(q), n);

@@ -87,11 +87,11 @@ static int temporaries(void)
 }
 
 /* a rewriting pass: the file upper-cased, with a line added (ud counts its runs) */
-static int upper(void *ud, const char *in, const char *out, const char *dest)
+static int upper(void *ud, const pm_outfile *in, const char *out, const char *dest)
 {
     (void)dest;
     ++*(int *)ud;
-    char *text = strdup(slurp(in));
+    char *text = in->mem ? strndup((const char *)in->mem, in->nmem) : strdup(slurp(in->tmp));
     for (char *p = text; *p; p++)
         if (*p >= 'a' && *p <= 'z') *p -= 32;
     FILE *f = fopen(out, "wb");
@@ -101,7 +101,7 @@ static int upper(void *ud, const char *in, const char *out, const char *dest)
     return fclose(f) ? PM_EIO : PM_OK;
 }
 
-static int refuse(void *ud, const char *in, const char *out, const char *dest)
+static int refuse(void *ud, const pm_outfile *in, const char *out, const char *dest)
 {
     (void)in;
     ++*(int *)ud;
@@ -110,7 +110,7 @@ static int refuse(void *ud, const char *in, const char *out, const char *dest)
     return PM_EIO;
 }
 
-static int keep(void *ud, const char *in, const char *out, const char *dest)
+static int keep(void *ud, const pm_outfile *in, const char *out, const char *dest)
 {
     (void)in;
     (void)out;
@@ -189,6 +189,35 @@ static void test_pass_same_keeps_file(void **st)
     assert_int_equal(temporaries(), 0);
 }
 
+/* A file held in memory: a pass that keeps it leaves it there and commit writes it out;
+ * a pass that rewrites it reads the bytes, and its file is what commit puts in place. */
+static void test_held_in_memory(void **st)
+{
+    (void)st;
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/out.pdf", dir);
+    put(dest, "previous\n");
+    static const char bytes[] = "from memory\n";
+    pm_outfile o;
+    written(&o, "out.pdf", "");
+    pm_outfile_hold(&o, (const unsigned char *)bytes, strlen(bytes));
+    int runs = 0;
+    pm_pass k = {"keep", keep, &runs}, u = {"upper", upper, &runs};
+    assert_int_equal(pm_outfile_pass(&o, &k), PM_OK);
+    assert_ptr_equal(o.mem, bytes);
+    assert_string_equal(slurp(dest), "previous\n");
+    assert_int_equal(pm_outfile_commit(&o), PM_OK);
+    assert_string_equal(slurp(dest), "from memory\n");
+    written(&o, "out.pdf", "");
+    pm_outfile_hold(&o, (const unsigned char *)bytes, strlen(bytes));
+    assert_int_equal(pm_outfile_pass(&o, &u), PM_OK);
+    assert_null(o.mem); /* the pass's file is the finished one */
+    assert_int_equal(pm_outfile_commit(&o), PM_OK);
+    assert_string_equal(slurp(dest), "FROM MEMORY\nPASSED\n");
+    assert_int_equal(runs, 2);
+    assert_int_equal(temporaries(), 0);
+}
+
 /* A writer with one file and passes; commit() renames it, drop() aborts it. */
 typedef struct {
     pm_writer super;
@@ -259,15 +288,26 @@ static void test_pdf_check_pass(void **st)
     snprintf(in, sizeof in, "%s/in.pdf", dir);
     snprintf(out, sizeof out, "%s/out.pdf", dir);
     const pm_pass *p = &pm_pdf_check_pass;
-    put(in, "%PDF-1.5\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\nstartxref\n9\n%%EOF\n");
-    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_PASS_SAME);
+    pm_outfile o = {.tmp = in};
+    static const char whole[] = "%PDF-1.5\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\nstartxref\n9\n%%EOF\n";
+    put(in, whole);
+    assert_int_equal(p->run(p->ud, &o, out, "x.pdf"), PM_PASS_SAME);
     assert_string_equal(msgs, "");
+    /* the same, held in memory (the file at in is not read) */
+    put(in, "");
+    pm_outfile_hold(&o, (const unsigned char *)whole, strlen(whole));
+    assert_int_equal(p->run(p->ud, &o, out, "x.pdf"), PM_PASS_SAME);
+    pm_outfile_hold(&o, (const unsigned char *)whole, 20);
+    assert_int_equal(p->run(p->ud, &o, out, "x.pdf"), PM_EIO);
+    assert_non_null(strstr(msgs, "no %%EOF at its end"));
+    msgs[0] = 0;
+    pm_outfile_hold(&o, NULL, 0);
     put(in, "%PDF-1.5\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\nstartxr"); /* cut short */
-    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
+    assert_int_equal(p->run(p->ud, &o, out, "x.pdf"), PM_EIO);
     assert_non_null(strstr(msgs, "x.pdf: error: the PDF came out incomplete (no %%EOF at its end)"));
     msgs[0] = 0;
     put(in, "PNG\n%%EOF\n");
-    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
+    assert_int_equal(p->run(p->ud, &o, out, "x.pdf"), PM_EIO);
     assert_non_null(strstr(msgs, "no PDF header"));
     /* a long file: %%EOF is looked for at its end only */
     FILE *f = fopen(in, "wb");
@@ -275,7 +315,7 @@ static void test_pdf_check_pass(void **st)
     for (int i = 0; i < 1000; i++) fputs("0123456789\n", f);
     fclose(f);
     msgs[0] = 0;
-    assert_int_equal(p->run(p->ud, in, out, "x.pdf"), PM_EIO);
+    assert_int_equal(p->run(p->ud, &o, out, "x.pdf"), PM_EIO);
     /* the reading PDF's writer runs it */
     pm_writer *w = pm_pdf_writer_new(out, NULL, 0);
     assert_non_null(w);
@@ -299,6 +339,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pass_rewrites_before_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_pass_keeps_previous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pass_same_keeps_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_held_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_commit_unless_every_pass_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_check_pass, setup, teardown),
     };

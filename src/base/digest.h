@@ -1,0 +1,18 @@
+/* digest.h - a cheap content digest for the identifiers an output carries (a PDF's
+ * trailer /ID, the XMP DocumentID): same bytes, same digest, so two runs stay
+ * byte-identical. Not for security. */
+#ifndef PM_DIGEST_H
+#define PM_DIGEST_H
+
+#include <stddef.h>
+
+/* 16 bytes from n bytes at p and a salt string (may be NULL): a CRC-32 of every 64 KB
+ * block, the length and the salt, joined by MD5. Any change to the bytes changes its
+ * block's CRC; the CRCs cost a fifth of an MD5 over the whole, which matters for a PDF
+ * with a photo of several megabytes. */
+void pm_digest16(const void *p, size_t n, const char *salt, unsigned char out[16]);
+
+/* The 16 bytes as 32 lower-case hex digits and a NUL. */
+void pm_digest_hex(const unsigned char d[16], char hex[33]);
+
+#endif

@@ -1,0 +1,58 @@
+/* qpdf_api.c - loading libqpdf at run time, on a thread beside the layout (qpdf_api.h). */
+#define PM_QPDF_API_IMPL
+#include "output/qpdf_api.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "base/diag.h"
+
+#ifndef PM_QPDF_SONAME
+#define PM_QPDF_SONAME "libqpdf.so.29" /* Debian 12's libqpdf29 (the Makefile finds it) */
+#endif
+
+pm_qpdf_api pm_qpdf;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t loader;
+static enum { NOT_YET, LOADING, DONE } state;
+static char why[512]; /* empty: loaded */
+
+static void *load(void *ud)
+{
+    (void)ud;
+    /* RTLD_NOW: every relocation here, on this thread; RTLD_LOCAL: its libraries stay out
+       of the global scope every other library's symbols are looked up in */
+    void *h = dlopen(PM_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(why, sizeof why, "%s", dlerror());
+        return NULL;
+    }
+#define PM_QPDF_SYM(name)                                                                 \
+    if (!*why && !(pm_qpdf.name = (__typeof__(pm_qpdf.name))dlsym(h, #name)))           \
+        snprintf(why, sizeof why, "%s has no %s (a libqpdf older than 11?)", PM_QPDF_SONAME, #name);
+    PM_QPDF_API(PM_QPDF_SYM)
+#undef PM_QPDF_SYM
+    return NULL;
+}
+
+void pm_qpdf_preload(void)
+{
+    pthread_mutex_lock(&lock);
+    if (state == NOT_YET && pthread_create(&loader, NULL, load, NULL) == 0) state = LOADING;
+    pthread_mutex_unlock(&lock);
+}
+
+int pm_qpdf_load(const char *dest)
+{
+    pthread_mutex_lock(&lock);
+    if (state == LOADING) pthread_join(loader, NULL);
+    else if (state == NOT_YET) load(NULL);
+    state = DONE;
+    pthread_mutex_unlock(&lock);
+    if (!*why) return PM_OK;
+    pm_error(dest, 0, 0, "cannot load libqpdf, which finishes PDFs and imposes booklets: %s", why);
+    pm_hint("on Debian 12: apt-get install libqpdf29; or write the PDF unfinished with --no-finish");
+    return PM_EIO;
+}

@@ -212,9 +212,27 @@ static void measure_cells(fstate *fs, const tlayout *t, double *nat, double *min
         }
 }
 
+/* Widths w for columns whose longest words (minw) do not fit side by side in avail: every
+ * column as wide as its longest word up to one cap, the cap chosen so that the widths
+ * fill avail. Words then break in the columns with the longest words only; shared in
+ * proportion to minw, a column of short words got narrower than "though" and every word
+ * in the table broke. */
+static void cap_widest(const double *minw, int nc, double avail, double *w)
+{
+    double lo = 0, hi = 0;
+    for (int c = 0; c < nc; c++) hi = fmax(hi, minw[c]);
+    for (int k = 0; k < 60; k++) { /* bisection: the sum grows with the cap */
+        double cap = (lo + hi) / 2, sum = 0;
+        for (int c = 0; c < nc; c++) sum += fmin(minw[c], cap);
+        if (sum > avail) hi = cap;
+        else lo = cap;
+    }
+    for (int c = 0; c < nc; c++) w[c] = fmin(minw[c], lo);
+}
+
 /* Column widths: natural when the whole fits (the table then centred), else shared out
- * by pm_share_columns; when even the longest words do not fit, in proportion to them,
- * with one warning. */
+ * by pm_share_columns; when even the longest words do not fit, the widest columns capped
+ * (cap_widest), with one warning. */
 static void choose_widths(fstate *fs, tlayout *t, double left)
 {
     const int nc = t->nc, nr = t->nr;
@@ -247,8 +265,8 @@ static void choose_widths(fstate *fs, tlayout *t, double left)
     }
     if (sum_nat <= avail) {
         for (int c = 0; c < nc; c++) t->w[c] = nat[c];
-    } else if (sum_min >= avail) { /* words will break */
-        for (int c = 0; c < nc; c++) t->w[c] = minw[c] * avail / sum_min;
+    } else if (sum_min >= avail) { /* words will break: in the widest columns only */
+        cap_widest(minw, nc, avail, t->w);
         pm_warn(fs->doc->path, t->b->line, 0,
                 "this table's %d columns need %.0f pt for their longest words, but the text is %.0f pt "
                 "wide: words in its cells are broken", nc, sum_min + t->gap * (nc - 1), t->measure);

@@ -9,6 +9,7 @@
  * split at character boundaries as a last resort. Each item remembers the byte range
  * it stands for (pos, item_end) so that the lines can be cut out of the text. */
 #include <glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,10 @@ static void split_wide_boxes(pm_shaped *p)
     for (size_t i = 0; i < p->nitems; i++) {
         pm_item *it = &p->items[i];
         double mark = p->st.code ? mark_width_at(p, it->pos) : 0; /* a wrapped code line ends in a mark */
+        /* a syllable before a hyphenation point ends a line with its hyphen: "min-" must
+           fit in a narrow table column, not only "min" */
+        if (i + 1 < p->nitems && p->items[i + 1].type == PM_ITEM_PENALTY && p->items[i + 1].flagged)
+            mark = fmax(mark, p->items[i + 1].width);
         if (it->type != PM_ITEM_BOX || it->width + mark <= w + 0.01 || p->item_end[i] <= it->pos) continue;
         if (!la) { /* grapheme boundaries, computed only when needed */
             nchars = (int)g_utf8_strlen(p->text, p->len);

@@ -348,6 +348,11 @@ static void try_break(lb_pass *ps, size_t i, int pen, int flagged)
             if (flagged) {
                 run = ps->run_limit ? a->run + 1 : 1;
                 allowed = !ps->run_limit || run <= ps->run_limit;
+                if (!allowed && ps->final) { /* a third hyphen in a row, not an overfull line
+                                                (a narrow table column): counted as the limit */
+                    run = ps->run_limit;
+                    allowed = 1;
+                }
             }
             if (allowed) {
                 double d = line_demerits(ps, a, b, fitness, pen, flagged, final_break);

@@ -201,9 +201,19 @@ typedef struct search {
     size_t nwidths;
     const pm_lb_params *p;
     int allow_flagged;
+    int final;             /* pass 4: a hyphen run past the limit is allowed, counted as the limit */
     double threshold, emergency;
     double best[MAXLINES]; /* least demerits per line count; HUGE_VAL if none */
 } search;
+
+/* A line ending a run of run hyphens in a row: the run as counted on, or -1 when the
+ * limit rules the line out (in pass 4 it does not: the run stays at the limit). */
+static int over_limit(const search *S, int run)
+{
+    int lim = S->p->max_hyphen_run;
+    if (lim <= 0 || run <= lim) return run;
+    return S->final ? lim : -1;
+}
 
 static void search_from(search *S, long prev, int line, int prev_fit, int run, double total)
 {
@@ -214,9 +224,8 @@ static void search_from(search *S, long prev, int line, int prev_fit, int run, d
         if (!ref_breakable(S->items, j, S->allow_flagged)) continue;
         ref_line L = ref_measure(S->items, S->n, prev, j, width, S->emergency);
         int flagged = is_flagged(it);
-        int new_run = flagged ? run + 1 : 0;
-        int ok = L.legal && !L.overfull && L.badness <= S->threshold &&
-                 !(S->p->max_hyphen_run > 0 && new_run > S->p->max_hyphen_run);
+        int new_run = over_limit(S, flagged ? run + 1 : 0);
+        int ok = L.legal && !L.overfull && L.badness <= S->threshold && new_run >= 0;
         if (ok) {
             int final = j == S->n - 1;
             double d = ref_demerits(S->p, L.badness, L.fitness, prev_fit, it, flagged, run > 0,
@@ -258,9 +267,8 @@ static void dp_extend(search *S, dp_table *T, size_t b, int line, int fit, int r
         const pm_item *it = &S->items[j];
         ref_line L = ref_measure(S->items, S->n, prev, j, width, S->emergency);
         int flagged = is_flagged(it);
-        int new_run = flagged ? run + 1 : 0;
-        if (L.legal && !L.overfull && L.badness <= S->threshold &&
-            !(S->p->max_hyphen_run > 0 && new_run > S->p->max_hyphen_run)) {
+        int new_run = over_limit(S, flagged ? run + 1 : 0);
+        if (L.legal && !L.overfull && L.badness <= S->threshold && new_run >= 0) {
             int final = j == S->n - 1;
             double d = total + ref_demerits(S->p, L.badness, L.fitness, fit, it, flagged,
                                             run > 0, final);
@@ -354,6 +362,7 @@ static expectation expect(const para *pa, const double *widths, size_t nwidths,
         if (pass == 3 && !(p->emergency_stretch > 0)) continue;
         if (pass == 4 && have_fallback) return fallback;
         S.allow_flagged = pass > 1;
+        S.final = pass == 4;
         S.threshold = pass == 1 ? p->pretolerance : pass == 4 ? 10000 : p->tolerance;
         S.emergency = pass >= 3 && p->emergency_stretch > 0 ? p->emergency_stretch : 0;
         double m = search_all(&S);
@@ -454,7 +463,8 @@ static double check_result(const para *pa, const double *widths, size_t nwidths,
         if (r->pass < 4) assert_true(L.badness <= threshold);
         int flagged = is_flagged(&pa->it[b->item]);
         run = flagged ? run + 1 : 0;
-        if (p->max_hyphen_run > 0) assert_true(run <= p->max_hyphen_run);
+        /* the limit holds but in pass 4, where a third hyphen beats an overfull line */
+        if (p->max_hyphen_run > 0 && r->pass < 4) assert_true(run <= p->max_hyphen_run);
         total += ref_demerits(p, L.badness, L.fitness, prev_fit, &pa->it[b->item], flagged,
                               k > 0 && is_flagged(&pa->it[r->breaks[k - 1].item]),
                               k == r->n - 1);

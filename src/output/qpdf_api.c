@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "base/diag.h"
 
@@ -37,10 +38,25 @@ static void *load(void *ud)
     return NULL;
 }
 
+/* At exit: a run that ends early (an error in the content) must not leave the loader
+ * in dlopen while exit() unloads libraries under it (a crash, not exit 1). */
+static void join_loader(void)
+{
+    pthread_mutex_lock(&lock);
+    if (state == LOADING) {
+        pthread_join(loader, NULL);
+        state = DONE;
+    }
+    pthread_mutex_unlock(&lock);
+}
+
 void pm_qpdf_preload(void)
 {
     pthread_mutex_lock(&lock);
-    if (state == NOT_YET && pthread_create(&loader, NULL, load, NULL) == 0) state = LOADING;
+    if (state == NOT_YET && pthread_create(&loader, NULL, load, NULL) == 0) {
+        state = LOADING;
+        atexit(join_loader);
+    }
     pthread_mutex_unlock(&lock);
 }
 

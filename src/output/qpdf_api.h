@@ -42,7 +42,8 @@ typedef struct pm_qpdf_api {
 } pm_qpdf_api;
 extern pm_qpdf_api pm_qpdf;
 
-/* Start loading libqpdf on a thread (once; later calls do nothing). */
+/* Start loading libqpdf on a thread (once; later calls do nothing). The program waits for
+ * the thread at exit, whether or not libqpdf was used. */
 void pm_qpdf_preload(void);
 /* libqpdf loaded and pm_qpdf filled (waiting for pm_qpdf_preload's thread, or loading it
  * now): PM_OK, or PM_EIO after a diagnostic naming dest, the output that needs it. */

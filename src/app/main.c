@@ -229,6 +229,12 @@ int main(int argc, char **argv)
        call each (hundreds for the patterns); the main heap grows in large steps. */
     mallopt(M_ARENA_MAX, 2);
     mallopt(M_TOP_PAD, 4 << 20);
+    /* Big buffers (a photo of megabytes, copied by libqpdf into the reading PDF and again
+       into the booklet) from the heap, and freed memory kept for the next: glibc mmaps
+       each one afresh and returns it on free, so every copy paid a page fault per 4 KB
+       (Common Sense's finishing write 24 -> 16 ms, its booklet's 19 -> 10 ms) */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     pm_options o;
     pm_options_init(&o);
     int impose = argc > 1 && !strcmp(argv[1], "impose");

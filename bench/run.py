@@ -7,6 +7,7 @@ Runs, side by side and interleaved so that load from other processes hits them a
   reading   ./pamphlet SOURCE -o OUT.pdf
   booklet   ./pamphlet SOURCE -o OUT.pdf --booklet BOOKLET.pdf
   twocol    ./pamphlet SOURCE -l a5-2col.yaml -o OUT.pdf (a5 in two columns; not on the book)
+  fit       ./pamphlet SOURCE -o OUT.pdf --booklet BOOKLET.pdf --pages fit (not on the book)
 
 on content/1917.md and on a ~400-page book made of both samples repeated (written to
 build-bench/book.md, images kept); reading and booklet also on content/common-sense.md, for
@@ -48,6 +49,7 @@ T_MEM_BOOK = 150.0     # MiB
 T_PARA = 1.0           # paragraph setting / Pango's own wrapping
 T_WATCH = 100.0        # ms
 T_TWOCOL = 1.3         # a5 in two columns / a5, each sample (issue 12)
+T_FIT = 2.0            # --pages fit / the same run without it, each sample (issue 13)
 
 
 def sh(cmd, **kw):
@@ -404,6 +406,7 @@ def main():
             "raw": [prog, src, "-o", f"{o}-raw.pdf", "--no-finish"],
             "booklet": [prog, src, "-o", f"{o}.pdf", "--booklet", f"{o}-booklet.pdf"],
             "twocol": [prog, src, "-l", twocol, "-o", f"{o}-2col.pdf"],
+            "fit": [prog, src, "-o", f"{o}-fit.pdf", "--booklet", f"{o}-fit-booklet.pdf", "--pages", "fit"],
         }
 
     # content/1917.md and the book, interleaved
@@ -413,7 +416,7 @@ def main():
     floor_pages1917 = int(check_run("floor", c1917["floor"]).strip() or 0)
     book, reps, pages_book = build_book(prog, out)
     print(f"book: {book}, both samples {reps} times, {pages_book} pages (pdfinfo)", flush=True)
-    cbook = {k: v for k, v in cases(book, "pm-book").items() if k != "twocol"}
+    cbook = {k: v for k, v in cases(book, "pm-book").items() if k not in ("twocol", "fit")}
     floor_pages_book = int(check_run("floor", cbook["floor"]).strip() or 0)
     print(f"floor, reading PDF, reading PDF without finishing, reading PDF + booklet: {a.runs} runs each on content/1917.md (and, without the floor, "
           f"on content/common-sense.md), {a.book_runs} on the book, interleaved ...", flush=True)
@@ -482,6 +485,9 @@ def main():
     for name, r, p in (("1917", r1917, p1), ("common-sense", rcs, pcs)):
         trow(f"{name}: a5 in two columns (page.columns: 2)", r["twocol"],
              **vs(r["twocol"], p, "one column", "≤ 1.3 × one column", T_TWOCOL))
+    for name, r in (("1917", r1917), ("common-sense", rcs)):
+        trow(f"{name}: reading PDF + booklet with --pages fit", r["fit"],
+             **vs(r["fit"], r["booklet"], "without", "≤ 2 × without", T_FIT))
     row("1917: peak memory, floor", f"{f1['peak_mib']:.1f} MiB")
     row("1917: peak memory, reading PDF / + booklet", f"{p1['peak_mib']:.1f} / {b1['peak_mib']:.1f} MiB",
         target="≤ 40 MiB", result=verdict(max(p1["peak_mib"], b1["peak_mib"]), T_MEM_1917))

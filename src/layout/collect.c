@@ -370,6 +370,7 @@ static void cursor_took(cursor *c, const pm_block *b, const cframe *fr, int set)
     c->marker = NULL;
     c->space = 0;
     if (!set) return;
+    c->heading_open = b->kind == PM_BLK_HEADING ? b : b->kind == PM_BLK_RULE ? c->heading_open : NULL;
     if (b->kind == PM_BLK_FIGURE) {
         c->after_fig = 1;
         return;
@@ -725,6 +726,17 @@ static const pm_snode *sync_struct(fstate *fs, collector *col)
     return n ? col->sn[n - 1] : NULL;
 }
 
+
+/* A page break the source puts right under a heading (thematic breaks aside) leaves the
+ * heading alone at the foot of its page: as written, and said once. */
+static void warn_heading_alone(fstate *fs, const pm_block *h, const pm_block *brk)
+{
+    const pm_text *t = pm_heading_text(fs, h);
+    pm_warn(fs->doc->path, brk->line, 0, "\\newpage right under heading '%.60s' (line %d) leaves the heading alone at "
+            "the end of its page", t && t->utf8 ? t->utf8 : "", h->line);
+    pm_hint("put \\newpage above the heading, unless the heading is meant to stand alone (a part's title page)");
+}
+
 /* Add the items of the next leaf. Returns 0 when there are no more. */
 static int collect_next(fstate *fs, vlist *vl, collector *col)
 {
@@ -748,7 +760,10 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     size_t n0 = vl->n;
     int took = 1;
     switch (b->kind) {
-    case PM_BLK_PAGEBREAK: pm_vpenalty(vl, -PM_INF_PENALTY); break;
+    case PM_BLK_PAGEBREAK:
+        if (c->heading_open) warn_heading_alone(fs, c->heading_open, b);
+        pm_vpenalty(vl, -PM_INF_PENALTY);
+        break;
     case PM_BLK_RULE: add_rule(fs, vl, fr); break;
     case PM_BLK_FIGURE:
         pm_vglue(vl, 0, 0);

@@ -181,6 +181,8 @@ typedef struct cursor {
     const pm_block *prev_parent; /* its container */
     int prev_list;            /* its list depth */
     int after_fig;            /* figures came after prev */
+    const pm_block *heading_open; /* the last heading, while nothing but thematic breaks
+                                     came after it (else NULL) */
     double space;             /* space a block quote or a box asks for above the next leaf */
     size_t leaf;              /* leaves walked so far */
     int leaf_box;             /* the last leaf is a box of its own: its frame goes next */

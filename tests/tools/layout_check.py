@@ -42,7 +42,8 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
   overfull    a line the program itself marked overfull
   link        a link area that lies on no line of text
   heading-end the last body line or figure of a page is a heading (not on the last page,
-              nor on the page before the back cover)
+              nor on the page before the back cover, nor one the source follows with
+              \\newpage: the program warns of that one)
   widow/orphan fewer than --widows/--orphans lines of a paragraph alone at the top/foot
   figures     a figure of the source not placed, placed twice, or placed out of order
   captions    a figure's caption (the caption lines under it) is not its description
@@ -784,7 +785,32 @@ def _flow(pg):
             or it.kind == "image"]
 
 
-def _check_pages(pages, widows, orphans, out):
+def _plain(node):
+    return "".join(c.literal if c.literal is not None else _plain(c) for c in node.children)
+
+
+def _headings_before_breaks(path):
+    """The text of every heading of the source that a \\newpage follows (thematic breaks
+    between them aside): the author ends its page there (a part's title page), and the
+    program says so with a warning; such a heading may end a page."""
+    from md_ast import parse_file
+    _, doc, _ = parse_file(path)
+    out, open_heading = set(), None
+    for c in doc.children:
+        if c.type == "heading":
+            open_heading = " ".join(_plain(c).split())
+        elif c.type == "thematic_break":
+            continue
+        else:
+            kids = c.children
+            if (open_heading and c.type == "paragraph" and len(kids) == 1 and kids[0].type == "text"
+                    and kids[0].literal in ("\\newpage", "\\pagebreak")):
+                out.add(open_heading)
+            open_heading = None
+    return out
+
+
+def _check_pages(pages, widows, orphans, out, before_break=frozenset()):
     body = [pg for pg in pages if pg.kind in ("body", "back") and _flow(pg)]
     last = body[-1].n if body else 0
     for k, pg in enumerate(body):
@@ -792,7 +818,8 @@ def _check_pages(pages, widows, orphans, out):
         tail = flow[-1]
         # (a heading that ends the text before the back cover has nothing to keep with)
         ends_part = pg.kind == "body" and k + 1 < len(body) and body[k + 1].kind == "back"
-        if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part:
+        as_written = any(h.endswith(" ".join(tail.text.split())) for h in before_break)
+        if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part and not as_written:
             out.append(Problem("heading-end", pg.n, "the page ends with %s" % tail.describe()))
         paras = [it for it in flow if it.kind == "line" and it.para]
         if not paras or pg.kind != "body":
@@ -1378,7 +1405,7 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
             all_paras.setdefault(k, []).extend((pg.n, it) for it in v)
         _check_links(pg, out)
     _check_measure(all_paras, out)
-    _check_pages(pages, widows, orphans, out)
+    _check_pages(pages, widows, orphans, out, _headings_before_breaks(source_path) if source_path else frozenset())
     if source_path:
         src = Source(source_path)
         cover, body, tokens, notes, captions, tables = _collect(pages)

@@ -163,7 +163,7 @@ int pm_trial_good(const pm_para_style *st, int nlines, int dl, const pm_para_tri
 static int try_para(fstate *fs, int vp, int dl, pm_para_trial *t)
 {
     vpara *P = &fs->paras[vp];
-    pm_para_try_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + dl, t);
+    if (!pm_fit_trial(fs, P, P->loose + dl, t)) pm_para_try_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + dl, t);
     return pm_trial_good(&P->st, P->nlines, dl, t);
 }
 

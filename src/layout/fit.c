@@ -65,6 +65,20 @@ int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st
     return 1;
 }
 
+int pm_fit_trial(fstate *fs, const vpara *P, int loose, pm_para_trial *t)
+{
+    struct fit_run *f = fs->fit;
+    if (!f || !P->borrowed || loose < -2 || loose > 2 || P->para < 1 || P->para > f->ncache) return 0;
+    fit_cached *c = &f->cache[P->para - 1];
+    if (!c->sh || c->sh != P->shaped) return 0;
+    if (!c->have_trial[loose + 2]) {
+        pm_para_try(fs->set, c->sh, loose, &c->trial[loose + 2]);
+        c->have_trial[loose + 2] = 1;
+    }
+    *t = c->trial[loose + 2];
+    return 1;
+}
+
 static void fit_cache_free(struct fit_run *f)
 {
     for (int i = 0; i < f->ncache; i++) pm_shaped_drop(f->cache[i].sh);
@@ -126,8 +140,9 @@ typedef struct search {
 } search;
 
 /* Lay out with the k cheapest paragraphs changed, the leading scaled and the text area
- * taller: the pages it makes (or -1 after an error), the layout in *out if out. */
-static int try_layout(search *s, int k, double lscale, double taller, pm_layout **out)
+ * taller, quietly: the pages it makes (or -1 after an error), the layout in *keep if keep
+ * (else dropped). */
+static int try_layout(search *s, int k, double lscale, double taller, pm_layout **keep)
 {
     memset(s->loose, 0, (size_t)s->run.ntrials);
     for (int i = 0; i < k && i < s->ncands; i++) s->loose[s->cands[i].no - 1] = (signed char)s->dir;
@@ -138,16 +153,15 @@ static int try_layout(search *s, int k, double lscale, double taller, pm_layout 
     a.fit = &s->run;
     a.lscale = lscale;
     a.taller = taller;
-    if (!out) a.sink = NULL;
+    a.sink = NULL;
     pm_layout *lay = NULL;
-    int was = out ? pm_diag_quiet(1) : pm_diag_mute(1); /* (the natural run has said it all) */
+    int was = pm_diag_mute(1); /* (the natural run has said it all) */
     int rc = pm_flow_run(&a, &lay, NULL);
-    if (out) pm_diag_quiet(was);
-    else pm_diag_mute(was);
+    pm_diag_mute(was);
     s->runs++;
     if (rc) return -1;
     int n = (int)lay->npages;
-    if (out) *out = lay;
+    if (keep) *keep = lay;
     else pm_layout_drop(lay);
     return n;
 }
@@ -175,19 +189,38 @@ static int last_page_lines(const pm_layout *lay)
 }
 
 /* The least k (paragraphs changed) at which the count reaches target, at this leading and
- * text area; -1 if even all of them do not reach it. */
-static int least_k(search *s, int target, double lscale, double taller)
+ * text area, with that layout in *best; -1 if even all of them do not reach it. The
+ * layout of every probe that reaches the target is kept until a better one comes: the
+ * chosen one is not laid out a second time. */
+static int least_k(search *s, int target, double lscale, double taller, pm_layout **best)
 {
-    int all = try_layout(s, s->ncands, lscale, taller, NULL);
-    if (all < 0 || (s->dir < 0 ? all > target : all < target)) return -1;
+    *best = NULL;
+    int all = try_layout(s, s->ncands, lscale, taller, best);
+    if (all < 0 || (s->dir < 0 ? all > target : all < target)) {
+        pm_layout_drop(*best);
+        *best = NULL;
+        return -1;
+    }
     int lo = 0, hi = s->ncands; /* pages(lo) misses the target; pages(hi) reaches or passes it */
-    int at0 = try_layout(s, 0, lscale, taller, NULL);
-    if (at0 == target) return 0;
+    pm_layout *lay = NULL;
+    int at0 = try_layout(s, 0, lscale, taller, &lay);
+    if (at0 == target) {
+        pm_layout_drop(*best);
+        *best = lay;
+        return 0;
+    }
+    pm_layout_drop(lay);
     while (hi - lo > 1) {
         int mid = (lo + hi) / 2;
-        int p = try_layout(s, mid, lscale, taller, NULL);
-        if (s->dir < 0 ? p <= target : p >= target) hi = mid;
-        else lo = mid;
+        int p = try_layout(s, mid, lscale, taller, &lay);
+        if (s->dir < 0 ? p <= target : p >= target) {
+            hi = mid;
+            pm_layout_drop(*best);
+            *best = lay;
+        } else {
+            lo = mid;
+            pm_layout_drop(lay);
+        }
     }
     return hi;
 }
@@ -234,14 +267,17 @@ static int reach(search *s, int target, pm_fit_report *rep, double L, pm_layout 
         double taller = -s->dir * v->area * L * lscale;
         s->run.hlines = s->dir * v->hlines;
         s->run.fspace = 1 + s->dir * v->fspace;
-        int k = least_k(s, target, lscale, taller);
+        pm_layout *lay = NULL;
+        int k = least_k(s, target, lscale, taller, &lay);
         if (k < 0) continue;
-        int got = try_layout(s, k, lscale, taller, out);
+        int got = lay ? (int)lay->npages : -1;
         if (got != target) {
-            pm_layout_drop(*out);
-            *out = NULL;
+            pm_layout_drop(lay);
             continue;
         }
+        *out = lay;
+        if (s->args->sink) /* its pages to be written, as pm_flow_run would have sent them */
+            for (size_t i = 0; i < lay->npages; i++) s->args->sink->page(s->args->sink->ud, lay, lay->pages[i]);
         if (k)
             step(rep, "%d paragraph%s set one line %s, where it costs least in word spacing", k, k == 1 ? "" : "s",
                  s->dir < 0 ? "shorter" : "longer");

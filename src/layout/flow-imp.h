@@ -379,6 +379,8 @@ typedef struct fit_cached {
     pm_para_style st;
     pm_para lines[3];        /* by looseness + 1, in the cache's arena */
     unsigned char have[3];
+    pm_para_trial trial[5];  /* the page builder's trials, by looseness + 2 */
+    unsigned char have_trial[5];
 } fit_cached;
 
 struct fit_run {
@@ -401,6 +403,9 @@ int pm_fit_looseness(const fstate *fs, int no);
  * *sh if given) and broken, and kept. Returns 1 if the fit's cache was used (fs->fit). */
 int pm_fit_para(fstate *fs, int no, const pm_text *text, const pm_para_style *st, int loose, pm_shaped **sh,
                 pm_para *out);
+/* The page builder's trial of paragraph P at looseness loose, from the fit's cache (tried
+ * once for all the runs of a fit): 1, or 0 when P is not the cache's (then try it). */
+int pm_fit_trial(fstate *fs, const vpara *P, int loose, pm_para_trial *t);
 /* Record what paragraph number no (shaped sh, style st, nlines lines) costs a line shorter
  * or longer. */
 void pm_fit_record(fstate *fs, int no, pm_shaped *sh, const pm_para_style *st, int nlines);

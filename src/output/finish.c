@@ -47,22 +47,26 @@ static size_t skip_string(const unsigned char *in, size_t n, size_t i)
     return n;
 }
 
-/* A PDF number token: [+-] digits [. digits] (or .digits). */
-static int number(const unsigned char *t, size_t len, double *v)
+/* Whether a token is a PDF number: [+-] digits [. digits] (or .digits). */
+static int is_number(const unsigned char *t, size_t len)
 {
-    char buf[64];
-    if (!len || len >= sizeof buf) return 0;
+    if (!len || len >= 64) return 0;
     size_t k = t[0] == '+' || t[0] == '-', digits = 0, dots = 0;
     for (; k < len; k++) {
         if (t[k] == '.') dots++;
         else if (t[k] >= '0' && t[k] <= '9') digits++;
         else return 0;
     }
-    if (!digits || dots > 1) return 0;
+    return digits && dots <= 1;
+}
+
+/* The value of a number token (is_number). */
+static double number(const unsigned char *t, size_t len)
+{
+    char buf[64];
     memcpy(buf, t, len);
     buf[len] = 0;
-    *v = strtod(buf, NULL);
-    return 1;
+    return strtod(buf, NULL);
 }
 
 /* The end of an inline image's data: the EI after ID at in[i], between white space. */
@@ -100,21 +104,21 @@ static int replacement(const double v[3], const unsigned char *first, size_t fle
 
 int pm_finish_recolour(const unsigned char *in, size_t n, const pm_finish *f, pm_bytes *out)
 {
-    size_t i = 0, istart[3] = {0}, iend[3] = {0}, ostart = 0;
-    double val[3] = {0};
+    /* The input is copied as it is up to each operator rewritten (copied: how far), so
+       only the three operands before an rg or RG are ever converted to numbers: cairo's
+       pages are mostly glyph positions, and converting every one was most of the pass. */
+    size_t i = 0, istart[3] = {0}, iend[3] = {0}, copied = 0;
     int nops = 0, allnum = 1, nrew = 0;
     while (i < n) {
         unsigned char c = in[i];
         if (is_ws(c)) {
-            put(out, in + i++, 1);
+            i++;
             continue;
         }
         size_t j = i + 1;
         int numeric = 0, op = 0;
-        double v = 0;
         if (c == '%') {
             while (j < n && in[j] != '\n' && in[j] != '\r') j++;
-            put(out, in + i, j - i);
             i = j;
             continue;
         }
@@ -127,43 +131,38 @@ int pm_finish_recolour(const unsigned char *in, size_t n, const pm_finish *f, pm
             while (j < n && !is_ws(in[j]) && !is_delim(in[j])) j++;
         } else if (!is_delim(c)) {
             while (j < n && !is_ws(in[j]) && !is_delim(in[j])) j++;
-            numeric = number(in + i, j - i, &v);
+            numeric = is_number(in + i, j - i);
             op = !numeric;
         }
         if (!op) { /* an operand */
             if (nops < 3) {
-                if (!nops) ostart = out->n;
                 istart[nops] = i;
                 iend[nops] = j;
-                val[nops] = v;
             }
             nops++;
             allnum &= numeric;
-            put(out, in + i, j - i);
             i = j;
             continue;
         }
         int is_rg = j - i == 2 && (!memcmp(in + i, "rg", 2) || !memcmp(in + i, "RG", 2));
-        size_t keep = out->n;
         if (is_rg && nops == 3 && allnum) {
-            out->n = ostart;
-            if (replacement(val, in + istart[0], iend[0] - istart[0], in[i] == 'R', f, out)) nrew++;
-            else {
-                out->n = keep;
-                put(out, in + i, j - i);
+            double val[3];
+            for (int k = 0; k < 3; k++) val[k] = number(in + istart[k], iend[k] - istart[k]);
+            size_t mark = out->n;
+            put(out, in + copied, istart[0] - copied);
+            if (replacement(val, in + istart[0], iend[0] - istart[0], in[i] == 'R', f, out)) {
+                nrew++;
+                copied = j;
+            } else {
+                out->n = mark;
             }
-        } else {
-            put(out, in + i, j - i);
         }
-        if (j - i == 2 && !memcmp(in + i, "ID", 2)) { /* inline image data, as it is */
-            size_t e = skip_inline_image(in, n, j);
-            put(out, in + j, e - j);
-            j = e;
-        }
+        if (j - i == 2 && !memcmp(in + i, "ID", 2)) j = skip_inline_image(in, n, j); /* its data, as it is */
         i = j;
         nops = 0;
         allnum = 1;
     }
+    put(out, in + copied, n - copied);
     return nrew;
 }
 

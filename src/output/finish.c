@@ -24,6 +24,7 @@
 
 static void put(pm_bytes *b, const void *p, size_t n)
 {
+    if (!n) return; /* (b->p may still be NULL) */
     if (b->n + n > b->cap) {
         b->cap = (b->n + n) * 2 + 256;
         b->p = pm_xrealloc(b->p, b->cap);

@@ -17,6 +17,21 @@
  * where the page would otherwise end short; a split costs a little. */
 #define SPLIT_NOTE_PENALTY 100
 
+
+/* Room to keep under a paragraph's first lines when a footnote is met on them: the lines
+ * still needed for no orphan (the layout's orphans: lines). A note of thirty lines
+ * referred to from a paragraph's first line fitted whole under that one line, and the
+ * line stood alone at the page's top with the note under it; with the room kept, the note
+ * is split sooner and the lines go with it. */
+static double orphan_room(const fstate *fs, const vitem *it, size_t j)
+{
+    if (it->vp < 0 || !it->line || !it->line->nnotes) return 0;
+    const vpara *P = &fs->paras[it->vp];
+    int k = (int)((j - P->first) / 2) + 1; /* (lines alternate with their penalties) */
+    int want = fs->spec->orphans < P->nlines ? fs->spec->orphans : P->nlines;
+    return k < want ? (want - k) * it->h : 0;
+}
+
 /* A legal break at item j with penalty pen, the page holding content points of its h:
  * record it in r if it costs no more than the best so far. Returns 1 if the break is
  * forced (the page ends here). */
@@ -82,7 +97,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         }
         if (it->kind == V_LINE) {
             used += it->h;
-            pm_acc_line(fs, rg, acc, it->line, used);
+            pm_acc_line(fs, rg, acc, it->line, used + orphan_room(fs, it, j));
             if (it->hline) after_heading = 0;
             else if (after_heading >= 0 && it->h > 0 && ++after_heading >= 2) after_heading = -1;
         } else if (it->kind == V_GLUE) {

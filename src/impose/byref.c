@@ -23,6 +23,7 @@
 #include "base/diag.h"
 #include "base/digest.h"
 #include "base/fileio.h"
+#include "output/finish.h"
 #include "base/version.h"
 #include "impose/booklet-imp.h"
 
@@ -342,7 +343,7 @@ static int qpdf_failed(qpdf_data d, const char *name, const char *what)
 /* The output's /ID: a digest of the input's own /ID (a reading PDF's is its content's
  * digest; for another PDF, the file's digest is in already) and of every sheet's content
  * and size, as the first word, which libqpdf keeps; its second is libqpdf's fixed one
- * (see set_id in output/finish.c: its deterministic ID costs an MD5 of every byte
+ * (see pm_finish_set_id in output/finish.c: its deterministic ID costs an MD5 of every byte
  * written, the cover photo's megabytes included). */
 static void set_id(ref_job *j)
 {
@@ -355,17 +356,13 @@ static void set_id(ref_job *j)
     guint8 d[16];
     gsize dn = sizeof d;
     g_checksum_get_digest(j->id, d, &dn);
-    qpdf_oh id = qpdf_oh_new_array(j->out);
-    qpdf_oh_append_item(j->out, id, qpdf_oh_new_binary_string(j->out, (const char *)d, dn));
-    qpdf_oh_append_item(j->out, id, qpdf_oh_new_binary_string(j->out, (const char *)d, dn));
-    qpdf_oh_replace_key(j->out, qpdf_get_trailer(j->out), "/ID", id);
+    pm_finish_set_id(j->out, d);
 }
 
 static int write_file(ref_job *j, const char *out, const char *out_name)
 {
-    set_id(j);
     qpdf_init_write(j->out, out);
-    qpdf_set_static_ID(j->out, QPDF_TRUE);
+    set_id(j); /* (after init_write: the writer takes the static ID) */
     /* fonts, images, pages: stored as they are, not decoded nor compressed again */
     qpdf_set_decode_level(j->out, qpdf_dl_none);
     qpdf_set_compress_streams(j->out, QPDF_FALSE);

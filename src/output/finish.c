@@ -598,13 +598,12 @@ static int digest_input(fctx *c, const pm_outfile *in)
  * "deterministic" ID would be an MD5 over every byte it writes, in small pieces (3 ms
  * of 1917's 545 KB, and Common Sense's cover photo twice over with the booklet); with
  * that off it writes its fixed second word (qpdf --static-id). Same input, same /ID. */
-static void set_id(fctx *c)
+void pm_finish_set_id(qpdf_data q, const unsigned char id[16])
 {
-    qpdf_data q = c->q;
-    qpdf_oh id = qpdf_oh_new_array(q);
-    qpdf_oh_append_item(q, id, qpdf_oh_new_binary_string(q, (const char *)c->id, 16));
-    qpdf_oh_append_item(q, id, qpdf_oh_new_binary_string(q, (const char *)c->id, 16));
-    qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/ID", id);
+    qpdf_oh a = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, a, qpdf_oh_new_binary_string(q, (const char *)id, 16));
+    qpdf_oh_append_item(q, a, qpdf_oh_new_binary_string(q, (const char *)id, 16));
+    qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/ID", a);
     qpdf_set_static_ID(q, QPDF_TRUE);
 }
 
@@ -645,7 +644,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
         qpdf_set_minimum_pdf_version(q, "1.6");
         qpdf_set_newline_before_endstream(q, QPDF_TRUE);
     }
-    set_id(c);
+    pm_finish_set_id(q, c->id);
     /* no object streams: making them cost 2 ms of 1917's 5 ms write, for 6 % of the file */
     qpdf_set_object_stream_mode(q, qpdf_o_disable);
     /* streams left as cairo compressed them (fonts, images, untouched pages): decoding and

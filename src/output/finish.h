@@ -54,6 +54,10 @@ typedef struct pm_finish {
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */
 pm_pass pm_finish_pass(const pm_finish *f);
+/* Give the PDF in q (before qpdf_write) the trailer /ID [id id] and have libqpdf keep
+ * it (its second word becomes libqpdf's fixed one); id: a content digest (base/digest.h). */
+struct _qpdf_data;
+void pm_finish_set_id(struct _qpdf_data *q, const unsigned char id[16]);
 /* Release a PDF the pass kept (*f->keep); NULL is fine. */
 void pm_finish_release(struct _qpdf_data *kept);
 

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "text/paragraph.h"
+#include "text/words.h"
 
 #define SHY "\xC2\xAD"
 
@@ -48,6 +49,7 @@ struct pm_setter {
     GHashTable *cache;   /* GBytes key -> cached_para*, in watch mode */
     GHashTable *singles; /* "font|text" -> pm_line*: running heads repeat on every page */
     pm_arena *single_arena;
+    pm_words *words;     /* shaped words (words.c), for the life of the setter */
     const char *lang;    /* the document's language (s->hyph is its dictionary) */
     struct { char *lang; pm_hyph *h; } other[8]; /* dictionaries of blocks' {lang=..} */
     int nother;

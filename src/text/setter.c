@@ -4,6 +4,7 @@
  * again on many pages. pm_para_set and pm_para_single go through the caches to the
  * stages (para-imp.h). */
 #include <glib.h>
+#include <hb-ot.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, co
     s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->singles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     s->single_arena = pm_arena_new_sized(16384);
+    s->words = pm_words_new();
     return s;
 }
 
@@ -58,6 +60,7 @@ void pm_setter_drop(pm_setter *s)
     g_hash_table_destroy(s->metrics);
     g_hash_table_destroy(s->singles);
     pm_arena_drop(s->single_arena);
+    pm_words_drop(s->words);
     free(s->missing);
     for (int i = 0; i < s->nother; i++) {
         free(s->other[i].lang);
@@ -268,17 +271,50 @@ typedef struct font_metrics {
     double strike_pos, strike_thick;
 } font_metrics;
 
+/* A font's ascent, descent and strikethrough, as pango_font_get_metrics gives them (Pango
+ * 1.50's get_face_metrics: HarfBuzz's font extents and OS/2 strikeout values), read from
+ * HarfBuzz directly: pango_font_get_metrics also lays out a sample text to find an
+ * average character width that nothing here uses (5 % of a run's instructions for the
+ * eight fonts of 1917). With PAMPHLET_CHECK_WORDS=1 both are read and compared. */
+static void hb_metrics(PangoFont *font, font_metrics *fm)
+{
+    hb_font_t *hf = pango_font_get_hb_font(font);
+    hb_font_extents_t e;
+    hb_font_get_extents_for_direction(hf, HB_DIRECTION_LTR, &e);
+    fm->ascent = e.ascender / (double)PANGO_SCALE;
+    fm->descent = -e.descender / (double)PANGO_SCALE;
+    hb_position_t v;
+    fm->strike_thick = (hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_STRIKEOUT_SIZE, &v) && v ? v : PANGO_SCALE) /
+                       (double)PANGO_SCALE;
+    fm->strike_pos = hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_STRIKEOUT_OFFSET, &v) && v
+                         ? v / (double)PANGO_SCALE
+                         : (double)(e.ascender / 2) / PANGO_SCALE;
+}
+
+static void check_metrics(PangoFont *font, const font_metrics *fm)
+{
+    PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
+    font_metrics p = {pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE,
+                      pango_font_metrics_get_descent(m) / (double)PANGO_SCALE,
+                      pango_font_metrics_get_strikethrough_position(m) / (double)PANGO_SCALE,
+                      pango_font_metrics_get_strikethrough_thickness(m) / (double)PANGO_SCALE};
+    pango_font_metrics_unref(m);
+    if (p.ascent != fm->ascent || p.descent != fm->descent || p.strike_pos != fm->strike_pos ||
+        p.strike_thick != fm->strike_thick) {
+        fprintf(stderr, "pamphlet: internal error: font metrics from HarfBuzz (%g %g %g %g) are not Pango's (%g %g %g %g)\n",
+                fm->ascent, fm->descent, fm->strike_pos, fm->strike_thick, p.ascent, p.descent, p.strike_pos,
+                p.strike_thick);
+        abort();
+    }
+}
+
 static const font_metrics *metrics_of(pm_setter *s, PangoFont *font)
 {
     font_metrics *fm = g_hash_table_lookup(s->metrics, font);
     if (!fm) {
-        PangoFontMetrics *m = pango_font_get_metrics(font, NULL);
         fm = g_new(font_metrics, 1);
-        fm->ascent = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-        fm->descent = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
-        fm->strike_pos = pango_font_metrics_get_strikethrough_position(m) / (double)PANGO_SCALE;
-        fm->strike_thick = pango_font_metrics_get_strikethrough_thickness(m) / (double)PANGO_SCALE;
-        pango_font_metrics_unref(m);
+        hb_metrics(font, fm);
+        if (pm_words_checking(s->words)) check_metrics(font, fm);
         g_hash_table_insert(s->metrics, font, fm);
     }
     return fm;

@@ -125,7 +125,7 @@ static void shape(pm_shaped *p)
     for (GList *it = p->pitems; it; it = it->next, k++) {
         PangoItem *item = it->data;
         PangoGlyphString *gs = pango_glyph_string_new();
-        pango_shape_item(item, p->text, (int)p->len, NULL, gs, PANGO_SHAPE_NONE);
+        pm_words_shape(s->words, item, p->text, (int)p->len, gs);
         if (tracking != 0) /* letter spacing after every cluster */
             for (int g = 0; g < gs->num_glyphs; g++)
                 if (g + 1 == gs->num_glyphs || gs->log_clusters[g + 1] != gs->log_clusters[g])

@@ -1,0 +1,310 @@
+/* words.c - shaped words, cached (issue 16): a paragraph's items are shaped a word at a
+ * time, and a word met before in the same font, features, language and script is taken
+ * from the cache instead of being shaped again (a text's words repeat: 1917 has some
+ * 8,000 words, a quarter of them distinct).
+ *
+ * A word is a run of characters between spaces (U+0020); a run of spaces is a word too.
+ * Shaping words one by one gives the glyphs that shaping the whole item gives only when
+ * nothing the font does reaches across a space, so a word is cached only when:
+ *   - the item runs left to right, in Latin, Greek, Cyrillic or common characters (no
+ *     joining, no reordering, no shaping that looks at the text around it);
+ *   - its only attributes beyond the font are OpenType features (they are in the key);
+ *     rise, transforms, letter spacing: shaped whole, as before;
+ *   - the font has no GSUB or GPOS lookup that has the space glyph in its input or
+ *     context, and no legacy kern table or AAT layout (pm_words_font_ok, checked once a
+ *     font);
+ *   - the word does not begin with a combining mark (HarfBuzz would give it a dotted
+ *     circle at the start of a buffer).
+ * Otherwise the item is shaped whole by pango_shape_item, as it always was. The result is
+ * the same PangoGlyphString either way: with PAMPHLET_CHECK_WORDS=1 every cached item is
+ * shaped whole too and compared glyph by glyph (the corpus and the random documents run
+ * with it in make check).
+ *
+ * The cache belongs to the paragraph setter and lives as long as it (a watch session:
+ * every rebuild finds the document's words shaped). Its keys hold the PangoFont pointer;
+ * the cache keeps a reference to each font it has keys for, so that no other font can
+ * take its address. */
+#include <glib.h>
+#include <hb-ot.h>
+#include <pango/pango.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "text/words.h"
+
+typedef struct word {
+    uint64_t hash;
+    const char *key;   /* in the arena */
+    uint32_t nkey;
+    int nglyphs;
+    PangoGlyphInfo *glyphs; /* in the arena */
+    int *clusters;          /* log_clusters, from the word's first byte */
+} word;
+
+typedef struct font_seen {
+    PangoFont *font;
+    int ok;
+} font_seen;
+
+struct pm_words {
+    word *slots;        /* open addressing, a power of two */
+    size_t cap, n;
+    pm_arena *arena;
+    font_seen *fonts;
+    int nfonts, capfonts;
+    int check;          /* PAMPHLET_CHECK_WORDS: compare every cached item with whole shaping */
+    char *keybuf;
+    size_t capkey;
+    unsigned long hits, misses, whole;
+};
+
+#define MAX_WORDS (1u << 20) /* past this, words are shaped and not kept */
+
+pm_words *pm_words_new(void)
+{
+    pm_words *w = g_new0(pm_words, 1);
+    w->cap = 4096;
+    w->slots = g_new0(word, w->cap);
+    w->arena = pm_arena_new_sized(1 << 16);
+    const char *e = getenv("PAMPHLET_CHECK_WORDS");
+    w->check = e && *e && strcmp(e, "0");
+    return w;
+}
+
+void pm_words_drop(pm_words *w)
+{
+    if (!w) return;
+    if (getenv("PAMPHLET_WORDS_STATS"))
+        fprintf(stderr, "words: %lu shaped, %lu from the cache, %lu items shaped whole; %zu kept\n", w->misses,
+                w->hits, w->whole, w->n);
+    pm_arena_drop(w->arena);
+    for (int i = 0; i < w->nfonts; i++) g_object_unref(w->fonts[i].font);
+    g_free(w->slots);
+    g_free(w->fonts);
+    g_free(w->keybuf);
+    g_free(w);
+}
+
+int pm_words_checking(const pm_words *w) { return w && w->check; }
+
+void pm_words_counts(const pm_words *w, unsigned long *shaped, unsigned long *cached, unsigned long *whole)
+{
+    *shaped = w->misses;
+    *cached = w->hits;
+    *whole = w->whole;
+}
+
+/* ---- which fonts ---- */
+
+static int lookups_touch(hb_face_t *face, hb_tag_t table, hb_codepoint_t space)
+{
+    unsigned n = hb_ot_layout_table_get_lookup_count(face, table);
+    hb_set_t *before = hb_set_create(), *input = hb_set_create(), *after = hb_set_create();
+    int touch = 0;
+    for (unsigned i = 0; i < n && !touch; i++) {
+        hb_set_clear(before);
+        hb_set_clear(input);
+        hb_set_clear(after);
+        hb_ot_layout_lookup_collect_glyphs(face, table, i, before, input, after, NULL);
+        touch = hb_set_has(before, space) || hb_set_has(input, space) || hb_set_has(after, space);
+    }
+    hb_set_destroy(before);
+    hb_set_destroy(input);
+    hb_set_destroy(after);
+    return touch;
+}
+
+/* Whether shaping in this font never reaches across a space (see the top of the file). */
+static int font_ok(pm_words *w, PangoFont *font)
+{
+    for (int i = 0; i < w->nfonts; i++)
+        if (w->fonts[i].font == font) return w->fonts[i].ok;
+    int ok = 0;
+    hb_font_t *hf = pango_font_get_hb_font(font);
+    hb_codepoint_t space;
+    if (hf && hb_font_get_nominal_glyph(hf, ' ', &space)) {
+        hb_face_t *face = hb_font_get_face(hf);
+        hb_blob_t *kern = hb_face_reference_table(face, HB_TAG('k', 'e', 'r', 'n'));
+        hb_blob_t *morx = hb_face_reference_table(face, HB_TAG('m', 'o', 'r', 'x'));
+        ok = !hb_blob_get_length(kern) && !hb_blob_get_length(morx) &&
+             !lookups_touch(face, HB_OT_TAG_GSUB, space) && !lookups_touch(face, HB_OT_TAG_GPOS, space);
+        hb_blob_destroy(kern);
+        hb_blob_destroy(morx);
+    }
+    if (w->nfonts == w->capfonts) {
+        w->capfonts = w->capfonts ? 2 * w->capfonts : 8;
+        w->fonts = g_renew(font_seen, w->fonts, w->capfonts);
+    }
+    w->fonts[w->nfonts++] = (font_seen){g_object_ref(font), ok}; /* (its address stays its own) */
+    return ok;
+}
+
+/* ---- which items: the key's prefix, or -1 (shape the item whole) ---- */
+
+static int script_ok(PangoScript sc)
+{
+    return sc == PANGO_SCRIPT_LATIN || sc == PANGO_SCRIPT_COMMON || sc == PANGO_SCRIPT_GREEK ||
+           sc == PANGO_SCRIPT_CYRILLIC;
+}
+
+static void key_put(pm_words *w, size_t *n, const void *p, size_t len)
+{
+    if (*n + len > w->capkey) {
+        w->capkey = (*n + len) * 2 + 256;
+        w->keybuf = g_realloc(w->keybuf, w->capkey);
+    }
+    memcpy(w->keybuf + *n, p, len);
+    *n += len;
+}
+
+static long item_prefix(pm_words *w, const PangoItem *item)
+{
+    const PangoAnalysis *a = &item->analysis;
+    if ((a->level & 1) || !script_ok((PangoScript)a->script) || !a->font) return -1;
+    size_t n = 0;
+    key_put(w, &n, &a->font, sizeof a->font);
+    key_put(w, &n, &a->language, sizeof a->language);
+    key_put(w, &n, &a->script, sizeof a->script);
+    for (GSList *l = a->extra_attrs; l; l = l->next) {
+        const PangoAttribute *at = l->data;
+        if (at->klass->type != PANGO_ATTR_FONT_FEATURES) return -1;
+        const char *f = ((const PangoAttrFontFeatures *)at)->features;
+        key_put(w, &n, f, strlen(f) + 1);
+    }
+    key_put(w, &n, "\n", 1);
+    if (!font_ok(w, a->font)) return -1;
+    return (long)n;
+}
+
+/* ---- the table ---- */
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static word *find(pm_words *w, uint64_t h, const char *key, size_t n)
+{
+    for (size_t i = h & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
+        word *s = &w->slots[i];
+        if (!s->key || (s->hash == h && s->nkey == n && !memcmp(s->key, key, n))) return s;
+    }
+}
+
+static void grow(pm_words *w)
+{
+    word *old = w->slots;
+    size_t oc = w->cap;
+    w->cap *= 2;
+    w->slots = g_new0(word, w->cap);
+    for (size_t i = 0; i < oc; i++)
+        if (old[i].key) *find(w, old[i].hash, old[i].key, old[i].nkey) = old[i];
+    g_free(old);
+}
+
+/* ---- shaping ---- */
+
+static void append(PangoGlyphString *gs, const PangoGlyphInfo *g, const int *cl, int n, int off)
+{
+    int at = gs->num_glyphs;
+    if (at + n > gs->space) /* (pango_glyph_string_set_size reallocates on every call) */
+        pango_glyph_string_set_size(gs, at + n > 2 * gs->space ? at + n : 2 * gs->space);
+    gs->num_glyphs = at + n;
+    memcpy(gs->glyphs + at, g, (size_t)n * sizeof *g);
+    for (int i = 0; i < n; i++) gs->log_clusters[at + i] = cl[i] + off;
+}
+
+/* One word: [off, off + len) of the paragraph text, in item's analysis. */
+static void shape_word(pm_words *w, const PangoItem *item, const char *text, int tlen, size_t prefix, int off,
+                       int len, PangoGlyphString *gs, PangoGlyphString *tmp)
+{
+    size_t n = prefix;
+    key_put(w, &n, text + off, (size_t)len);
+    uint64_t h = hash_bytes(w->keybuf, n);
+    word *s = find(w, h, w->keybuf, n);
+    if (s->key) {
+        w->hits++;
+        append(gs, s->glyphs, s->clusters, s->nglyphs, off - item->offset);
+        return;
+    }
+    w->misses++;
+    PangoItem sub = *item;
+    sub.offset = off;
+    sub.length = len;
+    sub.num_chars = (int)g_utf8_strlen(text + off, len);
+    pango_shape_item(&sub, text, tlen, NULL, tmp, PANGO_SHAPE_NONE);
+    append(gs, tmp->glyphs, tmp->log_clusters, tmp->num_glyphs, off - item->offset);
+    if (w->n >= MAX_WORDS) return;
+    char *k = pm_arena_alloc(w->arena, n);
+    memcpy(k, w->keybuf, n);
+    PangoGlyphInfo *g = pm_arena_alloc(w->arena, (size_t)tmp->num_glyphs * sizeof *g + 1);
+    int *cl = pm_arena_alloc(w->arena, (size_t)tmp->num_glyphs * sizeof *cl + 1);
+    memcpy(g, tmp->glyphs, (size_t)tmp->num_glyphs * sizeof *g);
+    memcpy(cl, tmp->log_clusters, (size_t)tmp->num_glyphs * sizeof *cl);
+    *s = (word){h, k, (uint32_t)n, tmp->num_glyphs, g, cl};
+    if (++w->n * 2 > w->cap) grow(w);
+}
+
+static int is_mark(const char *p)
+{
+    GUnicodeType t = g_unichar_type(g_utf8_get_char(p));
+    return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK;
+}
+
+/* The item cut into words; 0 if one of them cannot be cached (gs is then left empty). */
+static int shape_words(pm_words *w, const PangoItem *item, const char *text, int tlen, size_t prefix,
+                       PangoGlyphString *gs)
+{
+    const char *p = text + item->offset, *end = p + item->length;
+    for (const char *q = p; q < end; q++)
+        if (*q == ' ' ? 0 : (q == p || q[-1] == ' ') && is_mark(q)) return 0;
+    PangoGlyphString *tmp = pango_glyph_string_new();
+    pango_glyph_string_set_size(gs, 0);
+    while (p < end) {
+        const char *q = p;
+        int space = *p == ' ';
+        while (q < end && (*q == ' ') == space) q++;
+        shape_word(w, item, text, tlen, (size_t)prefix, (int)(p - text), (int)(q - p), gs, tmp);
+        p = q;
+    }
+    pango_glyph_string_free(tmp);
+    return 1;
+}
+
+static int same_glyph(const PangoGlyphInfo *a, const PangoGlyphInfo *b)
+{
+    return a->glyph == b->glyph && a->geometry.width == b->geometry.width &&
+           a->geometry.x_offset == b->geometry.x_offset && a->geometry.y_offset == b->geometry.y_offset &&
+           a->attr.is_cluster_start == b->attr.is_cluster_start && a->attr.is_color == b->attr.is_color;
+}
+
+static void compare(const PangoItem *item, const char *text, const PangoGlyphString *a, const PangoGlyphString *b)
+{
+    int same = a->num_glyphs == b->num_glyphs;
+    for (int i = 0; same && i < a->num_glyphs; i++)
+        same = same_glyph(&a->glyphs[i], &b->glyphs[i]) && a->log_clusters[i] == b->log_clusters[i];
+    if (same) return;
+    fprintf(stderr, "pamphlet: internal error: the word cache shaped \"%.*s\" differently from the whole item\n",
+            item->length, text + item->offset);
+    abort();
+}
+
+void pm_words_shape(pm_words *w, const PangoItem *item, const char *text, int tlen, PangoGlyphString *gs)
+{
+    long prefix = w ? item_prefix(w, item) : -1;
+    if (prefix < 0 || !shape_words(w, item, text, tlen, (size_t)prefix, gs)) {
+        if (w) w->whole++;
+        pango_shape_item((PangoItem *)item, text, tlen, NULL, gs, PANGO_SHAPE_NONE);
+        return;
+    }
+    if (w->check) {
+        PangoGlyphString *whole = pango_glyph_string_new();
+        pango_shape_item((PangoItem *)item, text, tlen, NULL, whole, PANGO_SHAPE_NONE);
+        compare(item, text, whole, gs);
+        pango_glyph_string_free(whole);
+    }
+}

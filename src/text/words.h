@@ -1,0 +1,21 @@
+/* words.h - a cache of shaped words for the paragraph setter (words.c): an item is
+ * shaped a word at a time and each word once per font, where that gives the same
+ * glyphs as shaping the item whole. */
+#ifndef PM_WORDS_H
+#define PM_WORDS_H
+
+#include <pango/pango.h>
+
+typedef struct pm_words pm_words;
+
+pm_words *pm_words_new(void);
+void pm_words_drop(pm_words *w);
+/* As pango_shape_item(item, text, tlen, NULL, gs, PANGO_SHAPE_NONE), from the cache where
+   it can be (w NULL: always shaped whole). */
+void pm_words_shape(pm_words *w, const PangoItem *item, const char *text, int tlen, PangoGlyphString *gs);
+/* Whether PAMPHLET_CHECK_WORDS=1 asked for every shortcut to be checked against Pango. */
+int pm_words_checking(const pm_words *w);
+/* Words shaped, words taken from the cache, items shaped whole, since pm_words_new. */
+void pm_words_counts(const pm_words *w, unsigned long *shaped, unsigned long *cached, unsigned long *whole);
+
+#endif

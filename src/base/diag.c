@@ -143,17 +143,25 @@ double pm_now_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* PAMPHLET_TIMING=1: each stage's wall time, the CPU time of the thread that marks it
+ * (the main thread: less than the wall time when it waits or other threads have the
+ * cores), and the resident set. */
 void pm_timing(const char *name)
 {
     static int on = -1;
-    static double last;
+    static double last, last_cpu;
+    struct timespec c;
     if (on < 0) {
         const char *e = getenv("PAMPHLET_TIMING");
         on = e && *e == '1';
         last = pm_now_ms();
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c);
+        last_cpu = c.tv_sec * 1e3 + c.tv_nsec / 1e6;
     }
     if (!on) return;
     double t = pm_now_ms();
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c);
+    double cpu = c.tv_sec * 1e3 + c.tv_nsec / 1e6;
     long rss = 0;
     FILE *f = fopen("/proc/self/statm", "r");
     if (f) {
@@ -161,6 +169,8 @@ void pm_timing(const char *name)
         if (fscanf(f, "%ld %ld", &size, &rss) != 2) rss = 0;
         fclose(f);
     }
-    fprintf(stderr, "timing: %-10s %7.2f ms  rss %5.1f MiB\n", name, t - last, rss * 4096.0 / 1048576);
+    fprintf(stderr, "timing: %-10s %7.2f ms  cpu %6.2f ms  rss %5.1f MiB\n", name, t - last, cpu - last_cpu,
+            rss * 4096.0 / 1048576);
     last = t;
+    last_cpu = cpu;
 }

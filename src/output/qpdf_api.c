@@ -13,6 +13,17 @@
 #define PM_QPDF_SONAME "libqpdf.so.29" /* Debian 12's libqpdf29 (the Makefile finds it) */
 #endif
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define DEEPBIND 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define DEEPBIND 0
+#endif
+#endif
+#ifndef DEEPBIND
+#define DEEPBIND RTLD_DEEPBIND
+#endif
+
 pm_qpdf_api pm_qpdf;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -24,8 +35,12 @@ static void *load(void *ud)
 {
     (void)ud;
     /* RTLD_NOW: every relocation here, on this thread; RTLD_LOCAL: its libraries stay out
-       of the global scope every other library's symbols are looked up in */
-    void *h = dlopen(PM_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL);
+       of the global scope every other library's symbols are looked up in; RTLD_DEEPBIND:
+       its symbols are looked up in its own libraries first (libstdc++, gnutls), not
+       through the forty the program has loaded before them: half the instructions of the
+       load (30 -> 17 million, 7 -> 4 ms beside Pango and Cairo). Not under the
+       sanitizers, whose malloc the library must share. */
+    void *h = dlopen(PM_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL | DEEPBIND);
     if (!h) {
         snprintf(why, sizeof why, "%s", dlerror());
         return NULL;

@@ -218,7 +218,9 @@ static void run_job(page_job *j, const pm_finish *f)
     } else if (pm_finish_recolour(plain.p, plain.n, f, &recoloured)) {
         uLongf n = compressBound(recoloured.n);
         j->out.p = pm_xmalloc(n);
-        if (compress2(j->out.p, &n, recoloured.p, recoloured.n, Z_DEFAULT_COMPRESSION) == Z_OK) j->out.n = n;
+        /* the fastest level: a third of the pass's compressing for 1 % more bytes (1917:
+           545.6 KB against 540.1 at zlib's default, Common Sense 0.45 % more) */
+        if (compress2(j->out.p, &n, recoloured.p, recoloured.n, Z_BEST_SPEED) == Z_OK) j->out.n = n;
         else j->failed = 1;
     }
     free(plain.p);

@@ -5,9 +5,11 @@
  * inline layout does):
  *   setter.c  the setter: caches (hyphen glyphs, font metrics, warnings given, set
  *             paragraphs in watch mode, single lines), pm_para_set, pm_para_single
- *   shape.c   prepare (hard breaks become U+200B) and shape: Pango itemizes, HarfBuzz
- *             shapes the whole paragraph once; the natural x of every cluster; checks
- *             for missing glyphs and substituted faces
+ *   shape.c   prepare (hard breaks become U+200B), itemize (Pango, or one item made
+ *             here for a paragraph in one font and Latin script) and shape (HarfBuzz,
+ *             a word at a time from words.c's cache); the natural x of every cluster;
+ *             checks for missing glyphs and substituted faces
+ *   words.c   the shaped-word cache
  *   items.c   collect: boxes, glue and penalties measured from the shaped glyphs,
  *             hyphenation points (libhyphen), boxes wider than the line split
  *   hangs.c   margin kerning: how far each item may hang into the margins

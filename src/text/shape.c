@@ -1,10 +1,12 @@
 /* shape.c - the first stages of setting a paragraph (para-imp.h): prepare the text (hard
- * breaks become U+200B), itemize it with Pango and shape each item once with HarfBuzz,
+ * breaks become U+200B), itemize it (a paragraph in one font and Latin script as one
+ * item made here, any other with Pango) and shape each item a word at a time (words.c),
  * then record the natural x of every glyph and cluster, which the later stages measure
  * with. Also the checks on what shaping gave: characters no font has, faces other than
  * the one asked for. pm_para_shape runs these and the first collection of items. */
 #include <glib.h>
 #include <math.h>
+#include <pango/pangofc-font.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +81,127 @@ static void measure(pm_shaped *p, size_t ng)
     p->total_w = x;
 }
 
+/* ---- itemize ---- */
+
+static int same_item(const PangoItem *a, const PangoItem *b)
+{
+    const PangoAnalysis *x = &a->analysis, *y = &b->analysis;
+    if (a->offset != b->offset || a->length != b->length || a->num_chars != b->num_chars || x->font != y->font ||
+        x->level != y->level || x->gravity != y->gravity || x->flags != y->flags || x->script != y->script ||
+        x->language != y->language || g_slist_length(x->extra_attrs) != g_slist_length(y->extra_attrs))
+        return 0;
+    for (GSList *i = x->extra_attrs, *j = y->extra_attrs; i; i = i->next, j = j->next)
+        if (!pango_attribute_equal(i->data, j->data)) return 0;
+    return 1;
+}
+
+static void check_itemize(pm_setter *s, const pm_shaped *p, PangoAttrList *l, const PangoItem *mine)
+{
+    GList *items = pango_itemize_with_base_dir(s->ctx, PANGO_DIRECTION_LTR, p->text, 0, (int)p->len, l, NULL);
+    int same = g_list_length(items) == 1 && same_item(items->data, mine);
+    if (!same) {
+        const PangoItem *a = items->data;
+        fprintf(stderr, "pango_itemize / one item: %u items; offset %d/%d length %d/%d chars %d/%d font %p/%p level %d/%d "
+                        "gravity %d/%d flags %d/%d script %d/%d language %s/%s attributes %u/%u\n",
+                g_list_length(items), a->offset, mine->offset, a->length, mine->length, a->num_chars, mine->num_chars,
+                (void *)a->analysis.font, (void *)mine->analysis.font, a->analysis.level, mine->analysis.level,
+                a->analysis.gravity, mine->analysis.gravity, a->analysis.flags, mine->analysis.flags,
+                a->analysis.script, mine->analysis.script, pango_language_to_string(a->analysis.language),
+                pango_language_to_string(mine->analysis.language), g_slist_length(a->analysis.extra_attrs),
+                g_slist_length(mine->analysis.extra_attrs));
+    }
+    g_list_free_full(items, (GDestroyNotify)pango_item_free);
+    if (same) return;
+    fprintf(stderr, "pamphlet: internal error: \"%.*s\" itemized as one item is not what pango_itemize gives\n",
+            (int)p->len, p->text);
+    abort();
+}
+
+/* Characters that Pango puts in one item with the Latin text around them, left to right,
+ * in the font that has them: Latin, common and inherited (combining) characters below
+ * the General Punctuation block and that block's dashes, quotes and ellipsis; no
+ * direction marks, joiners, separators or emoji (the script, bidi and emoji iterators of
+ * pango_itemize would split there). */
+static int simple_char(gunichar c)
+{
+    if (c >= 0x2000) return (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E);
+    GUnicodeScript sc = g_unichar_get_script(c);
+    return (sc == G_UNICODE_SCRIPT_LATIN || sc == G_UNICODE_SCRIPT_COMMON || sc == G_UNICODE_SCRIPT_INHERITED) &&
+           c != 0x061C;
+}
+
+/* Whether Pango would choose a font for c (it keeps the current one for spaces,
+ * controls and separators: pango 1.50 itemize.c). */
+static int chooses_font(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    return g_unichar_isgraph(c) && t != G_UNICODE_SPACE_SEPARATOR && t != G_UNICODE_LINE_SEPARATOR &&
+           t != G_UNICODE_PARAGRAPH_SEPARATOR;
+}
+
+/* A paragraph in one font and no spans, all of it simple_char and in the font Pango
+ * finds for its first letter, is one item: made here without pango_itemize (its script,
+ * bidi, emoji and font iterators over every character were 7 % of a run's instructions).
+ * NULL when the paragraph is not such a one. PAMPHLET_CHECK_WORDS=1 compares the item
+ * with pango_itemize's. */
+static GList *itemize_one(pm_setter *s, const pm_shaped *p, PangoAttrList *l)
+{
+    const char *text = p->text, *end = text + p->len;
+    PangoScript script = PANGO_SCRIPT_COMMON;
+    gunichar first = 0;
+    int nchars = 0;
+    for (const char *q = text; q < end; q = g_utf8_next_char(q), nchars++) {
+        gunichar c = g_utf8_get_char(q);
+        if (!simple_char(c)) return NULL;
+        if (!first && chooses_font(c)) first = c;
+        if (script == PANGO_SCRIPT_COMMON && g_unichar_get_script(c) == G_UNICODE_SCRIPT_LATIN)
+            script = PANGO_SCRIPT_LATIN;
+    }
+    if (!first) return NULL;
+    PangoAttrIterator *it = pango_attr_list_get_iterator(l);
+    PangoFontDescription *d = pango_font_description_new();
+    PangoLanguage *lang = pango_context_get_language(s->ctx); /* (NULL: itemizing takes the default) */
+    if (!lang) lang = pango_language_get_default();
+    GSList *extra = NULL;
+    pango_attr_iterator_get_font(it, d, NULL, &extra);
+    pango_attr_iterator_destroy(it);
+    int ok = 1;
+    for (GSList *e = extra; e; e = e->next)
+        ok &= ((PangoAttribute *)e->data)->klass->type == PANGO_ATTR_FONT_FEATURES;
+    PangoFontset *fs = ok ? pango_context_load_fontset(s->ctx, d, lang) : NULL;
+    PangoFont *font = fs ? pango_fontset_get_font(fs, first) : NULL;
+    pango_font_description_free(d);
+    if (fs) g_object_unref(fs);
+    /* the font's coverage as Pango's fontset reads it (pango_font_has_char builds a
+       coverage table on every call) */
+    FcCharSet *cs = NULL;
+    if (!font || !PANGO_IS_FC_FONT(font) ||
+        FcPatternGetCharSet(PANGO_FC_FONT(font)->font_pattern, FC_CHARSET, 0, &cs) != FcResultMatch)
+        ok = 0;
+    for (const char *q = text; ok && q < end; q = g_utf8_next_char(q)) {
+        gunichar c = g_utf8_get_char(q);
+        if (chooses_font(c) && !FcCharSetHasChar(cs, c)) ok = 0;
+    }
+    if (!ok || !font) {
+        g_slist_free_full(extra, (GDestroyNotify)pango_attribute_destroy);
+        if (font) g_object_unref(font);
+        return NULL;
+    }
+    PangoItem *item = pango_item_new();
+    item->offset = 0;
+    item->length = (int)p->len;
+    item->num_chars = nchars;
+    item->analysis.font = font; /* (the reference pango_fontset_get_font gave) */
+    item->analysis.level = 0;
+    item->analysis.gravity = PANGO_GRAVITY_SOUTH;
+    item->analysis.script = script;
+    item->analysis.language = lang;
+    item->analysis.extra_attrs = extra;
+    GList *items = g_list_append(NULL, item);
+    if (pm_words_checking(s->words)) check_itemize(s, p, l, item);
+    return items;
+}
+
 static void shape(pm_shaped *p)
 {
     pm_setter *s = p->s;
@@ -113,7 +236,8 @@ static void shape(pm_shaped *p)
     /* Itemize and shape directly: a PangoLayout would also compute line breaks and ink
        extents that are not used here. */
     PangoDirection dir = p->st.dir == PM_DIR_RTL ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR;
-    p->pitems = pango_itemize_with_base_dir(s->ctx, dir, p->text, 0, (int)p->len, l, NULL);
+    p->pitems = dir == PANGO_DIRECTION_LTR && !t->nspans && !f->uppercase ? itemize_one(s, p, l) : NULL;
+    if (!p->pitems) p->pitems = pango_itemize_with_base_dir(s->ctx, dir, p->text, 0, (int)p->len, l, NULL);
     pango_attr_list_unref(l);
     int n = (int)g_list_length(p->pitems);
     p->runs = pm_xcalloc((size_t)n + 1, sizeof *p->runs);

@@ -12,6 +12,8 @@
 # Regenerate with: UPDATE=1 tests/golden/run.sh   (then review the diff!)
 # PAMPHLET=path runs another build of the program (default ./pamphlet).
 set -u
+# every shortcut of the paragraph setter checked against Pango (src/text/words.c, shape.c)
+export PAMPHLET_CHECK_WORDS=1
 bin=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 cd "$(dirname "$0")"

@@ -22,6 +22,7 @@
 #include "text/paragraph.h"
 #include "input/spec.h"
 #include "output/finish.h"
+#include "output/finish_cache.h"
 
 struct pm_session {
     int keep;
@@ -34,6 +35,7 @@ struct pm_session {
     uint64_t spec_hash;
     pm_setter *set;
     pm_imgcache *images;
+    pm_finish_cache *recoloured; /* page content recoloured as drawn, kept between watch runs */
     char **inputs;
     int ninputs;
 };
@@ -259,6 +261,7 @@ pm_session *pm_session_new(int keep, int gray)
     pm_image_limits_default(&lim);
     lim.gray = gray; /* images are loaded gray once, and kept so between watch runs */
     s->images = pm_imgcache_new(&lim);
+    s->recoloured = pm_finish_cache_new();
     return s;
 }
 
@@ -283,6 +286,7 @@ void pm_session_drop(pm_session *s)
     pm_fonts_drop(s->fonts);
     pm_spec_drop(s->spec);
     pm_imgcache_drop(s->images);
+    pm_finish_cache_drop(s->recoloured);
     for (int i = 0; i < s->ninputs; i++) free(s->inputs[i]);
     free(s->inputs);
     free(s->fonts_dir);
@@ -470,6 +474,8 @@ static int open_writers(run *r)
     fin.print_shop = o->print_shop;
     fin.pdfx = o->pdfx;
     fin.src = r->doc->path;
+    fin.cache = r->s->recoloured;
+    pm_finish_cache_begin(fin.cache, &fin);
     fin.pdfx_epoch = -1;
     struct stat st;
     if (o->pdfx && r->doc->path && stat(r->doc->path, &st) == 0) fin.pdfx_epoch = (long long)st.st_mtime;
@@ -641,6 +647,7 @@ static void end_run(run *r, int rc, pm_run_info *info)
     free(r->outpath);
     pm_layout_drop(r->lay);
     if (r->lay || rc) pm_imgcache_sweep(s->images);
+    if (r->lay) pm_finish_cache_sweep(s->recoloured);
     if (r->spec && r->spec != s->spec) pm_spec_drop(r->spec);
     pm_doc_drop(r->doc);
     pm_timing("cleanup");

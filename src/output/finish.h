@@ -50,6 +50,8 @@ typedef struct pm_finish {
     const pm_finish_image *images; /* every image painted (set by the writer) */
     int nimages;
     int gray;                 /* --gray: colours are painted gray (output/paint.h) */
+    struct pm_finish_cache *cache; /* recoloured content made beforehand (finish_cache.h),
+                                      or NULL */
 } pm_finish;
 
 /* The pass (base/fileio.h) over a finished reading PDF; f must outlive it. */

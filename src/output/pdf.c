@@ -13,6 +13,7 @@
 
 #include "output/writer.h"
 #include "output/finish.h"
+#include "output/finish_cache.h"
 #include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -26,6 +27,7 @@ typedef struct {
     char *mem;              /* with the finishing pass: the PDF as cairo wrote it, held in
                                memory for the pass (pm_outfile_hold) until drop */
     size_t nmem;
+    size_t scanned;         /* how far the finishing cache has read mem */
     cairo_surface_t *surface;
     cairo_t *cr;
     double w, h;            /* current page size of the surface */
@@ -365,6 +367,9 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     }
     if (last && d->tagged) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
     cairo_show_page(d->cr);
+    /* the page's content is written: recolour it now, beside the layout (finish_cache.h) */
+    if (d->fin.cache && !fflush(d->fp) && d->mem) /* (with the pass, fp is a memstream: fflush sets mem) */
+        pm_finish_cache_scan(d->fin.cache, (const unsigned char *)d->mem, d->nmem, &d->scanned, &d->fin);
     if (!cairo_status(d->cr)) return PM_OK;
     pm_error(d->out.path, 0, 0, "cairo could not draw page %d: %s", pg->index + 1, cairo_status_to_string(cairo_status(d->cr)));
     return PM_EIO;

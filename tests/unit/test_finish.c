@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "output/finish.h"
+#include "output/finish_cache.h"
+#include <cairo-pdf.h>
 
 static int rewritten;
 
@@ -196,6 +198,108 @@ static void test_pass_over_pages(void **st)
     }
 }
 
+/* The cache of recoloured content (finish_cache.h): scanning cairo's output page by page
+ * finds every page's content; each result is what the pass would make of the same bytes;
+ * the pass gives the same PDF with it as without; garbage and cut-off output are read
+ * without harm; other colour settings empty it. */
+static cairo_status_t to_file(void *ud, const unsigned char *d, unsigned int n)
+{
+    return fwrite(d, 1, n, ud) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static void test_cache(void **st)
+{
+    (void)st;
+    char *mem = NULL;
+    size_t nmem = 0, scanned = 0;
+    FILE *fp = open_memstream(&mem, &nmem);
+    pm_finish f = {.lang = "en"};
+    pm_finish_cache *c = pm_finish_cache_new();
+    pm_finish_cache_begin(c, &f);
+    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_file, fp, 200, 200);
+    cairo_t *cr = cairo_create(sf);
+    for (int i = 0; i < 4; i++) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_rectangle(cr, 10, 10, 20 + i, 20);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.4, 0.6);
+        cairo_rectangle(cr, 50, 50, 20, 20 + i);
+        cairo_fill(cr);
+        cairo_show_page(cr);
+        assert_int_equal(fflush(fp), 0);
+        pm_finish_cache_scan(c, (const unsigned char *)mem, nmem, &scanned, &f);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+    fclose(fp);
+    /* every page's content is in the cache, made as the pass makes it */
+    qpdf_data q = qpdf_init();
+    assert_false(qpdf_read_memory(q, "mem", mem, nmem, NULL) & QPDF_ERRORS);
+    assert_int_equal(qpdf_get_num_pages(q), 4);
+    for (int i = 0; i < 4; i++) {
+        qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)i), "/Contents");
+        unsigned char *raw = NULL;
+        size_t n = 0;
+        assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
+        pm_bytes got = {0}, want = {0};
+        int rc = pm_finish_cache_get(c, raw, n, &got);
+        assert_int_equal(rc, pm_finish_recolour_stream(raw, n, &f, &want));
+        assert_int_equal(rc, 1); /* (0 0 0 rg became 0 g) */
+        assert_int_equal(got.n, want.n);
+        assert_memory_equal(got.p, want.p, got.n);
+        free(got.p), free(want.p), free(raw);
+    }
+    qpdf_cleanup(&q);
+    /* the pass with the cache and without: the same PDF */
+    char dir[] = "/tmp/pm-fcache-XXXXXX", a[64], b[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(a, sizeof a, "%s/a.pdf", dir);
+    snprintf(b, sizeof b, "%s/b.pdf", dir);
+    pm_outfile in = {.tmp = a};
+    pm_outfile_hold(&in, (const unsigned char *)mem, nmem);
+    pm_finish fc = f;
+    fc.cache = c;
+    pm_pass p1 = pm_finish_pass(&f), p2 = pm_finish_pass(&fc);
+    assert_int_equal(p1.run(p1.ud, &in, a, a), 0);
+    assert_int_equal(p2.run(p2.ud, &in, b, b), 0);
+    gchar *da = NULL, *db = NULL;
+    gsize na = 0, nb = 0;
+    assert_true(g_file_get_contents(a, &da, &na, NULL) && g_file_get_contents(b, &db, &nb, NULL));
+    assert_int_equal(na, nb);
+    assert_memory_equal(da, db, na);
+    g_free(da), g_free(db), unlink(a), unlink(b), rmdir(dir);
+    /* garbage, "stream" keywords in it, and output cut anywhere: nothing found, no harm */
+    pm_finish_cache *g = pm_finish_cache_new();
+    pm_finish_cache_begin(g, &f);
+    const char *junk = "1 0 obj << /Filter /FlateDecode >> stream\nxx\nendstream stream\n 2 0 obj stream\n";
+    for (size_t cut = 0; cut <= strlen(junk); cut++) {
+        size_t from = 0;
+        pm_finish_cache_scan(g, (const unsigned char *)junk, cut, &from, &f);
+        assert_true(from <= cut);
+    }
+    for (size_t cut = 0; cut <= nmem; cut += 97) {
+        size_t from = 0;
+        pm_finish_cache_scan(g, (const unsigned char *)mem, cut, &from, &f);
+    }
+    pm_finish_cache_drop(g);
+    /* other colour settings: nothing made under the old ones is found */
+    pm_colour cm = {.rgb = {0.2, 0.4, 0.6}, .cmyk = {1, 0.5, 0, 0}, .is_cmyk = 1};
+    pm_finish f2 = {.cmyk = &cm, .ncmyk = 1};
+    pm_finish_cache_begin(c, &f2);
+    q = qpdf_init();
+    assert_false(qpdf_read_memory(q, "mem", mem, nmem, NULL) & QPDF_ERRORS);
+    unsigned char *raw = NULL;
+    size_t n = 0;
+    qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, 0), "/Contents");
+    assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
+    pm_bytes none = {0};
+    assert_int_equal(pm_finish_cache_get(c, raw, n, &none), -2);
+    free(raw);
+    qpdf_cleanup(&q);
+    pm_finish_cache_drop(c);
+    free(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_only_operators_change),
         cmocka_unit_test(test_cmyk_colours),
         cmocka_unit_test(test_pass_over_pages),
+        cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include "app/outputs.h"
 #include "input/content.h"
 #include "base/diag.h"
+#include "base/digest.h"
 #include "base/fileio.h"
 #include "layout/flow.h"
 #include "text/fonts.h"
@@ -183,7 +184,7 @@ int pm_options_booklet(const pm_options *o, const pm_spec *spec, pm_dir dir, pm_
 /* A layout is the same as last time when its files hold the same bytes. */
 static uint64_t spec_hash(const pm_spec *spec)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = PM_HASH64_INIT;
     for (int i = 0; i < spec->nfiles; i++) {
         char *data;
         size_t len;
@@ -191,8 +192,7 @@ static uint64_t spec_hash(const pm_spec *spec)
         int rc = pm_read_file(spec->files[i], 1u << 20, "layout", &data, &len);
         pm_diag_mute(was);
         if (rc) return 0;
-        for (const char *p = spec->files[i]; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-        for (size_t k = 0; k < len; k++) h = (h ^ (unsigned char)data[k]) * 1099511628211ull;
+        h = pm_hash64(pm_hash64(h, spec->files[i], strlen(spec->files[i])), data, len);
         free(data);
     }
     return h;

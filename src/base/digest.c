@@ -33,3 +33,10 @@ void pm_digest_hex(const unsigned char d[16], char hex[33])
 {
     for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
+
+uint64_t pm_hash64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}

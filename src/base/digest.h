@@ -5,6 +5,7 @@
 #define PM_DIGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* 16 bytes from n bytes at p and a salt string (may be NULL): a CRC-32 of every 64 KB
  * block, the length and the salt, joined by MD5. Any change to the bytes changes its
@@ -14,5 +15,10 @@ void pm_digest16(const void *p, size_t n, const char *salt, unsigned char out[16
 
 /* The 16 bytes as 32 lower-case hex digits and a NUL. */
 void pm_digest_hex(const unsigned char d[16], char hex[33]);
+
+/* FNV-1a over n bytes at p, going on from h (start from PM_HASH64_INIT): for in-memory
+ * keys and "same as last time" checks (the layout's files, a cache's settings). */
+#define PM_HASH64_INIT 1469598103934665603ull
+uint64_t pm_hash64(uint64_t h, const void *p, size_t n);
 
 #endif

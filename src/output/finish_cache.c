@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "base/arena.h"
+#include "base/digest.h"
 
 typedef struct entry {
     unsigned char *raw; /* the stored bytes (the key) */
@@ -55,11 +56,7 @@ void pm_finish_cache_drop(pm_finish_cache *c)
 /* What recolouring depends on besides the bytes: the layout's cmyk() colours. */
 static guint64 settings_of(const pm_finish *f)
 {
-    guint64 h = 1469598103934665603ull;
-    const unsigned char *p = (const unsigned char *)f->cmyk;
-    size_t n = (size_t)f->ncmyk * sizeof *f->cmyk;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
-    return h ^ (guint64)f->ncmyk;
+    return pm_hash64(PM_HASH64_INIT, f->cmyk, (size_t)f->ncmyk * sizeof *f->cmyk) ^ (guint64)f->ncmyk;
 }
 
 void pm_finish_cache_begin(pm_finish_cache *c, const pm_finish *f)

@@ -122,10 +122,11 @@ static void check_itemize(pm_setter *s, const pm_shaped *p, PangoAttrList *l, co
  * the General Punctuation block and that block's dashes, quotes and ellipsis; no
  * direction marks, joiners, separators or emoji (the script, bidi and emoji iterators of
  * pango_itemize would split there). */
-static int simple_char(gunichar c)
+static int simple_char(gunichar c, int *latin)
 {
     if (c >= 0x2000) return (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E);
     GUnicodeScript sc = g_unichar_get_script(c);
+    *latin |= sc == G_UNICODE_SCRIPT_LATIN;
     return (sc == G_UNICODE_SCRIPT_LATIN || sc == G_UNICODE_SCRIPT_COMMON || sc == G_UNICODE_SCRIPT_INHERITED) &&
            c != 0x061C;
 }
@@ -147,16 +148,14 @@ static int chooses_font(gunichar c)
 static GList *itemize_one(pm_setter *s, const pm_shaped *p, PangoAttrList *l)
 {
     const char *text = p->text, *end = text + p->len;
-    PangoScript script = PANGO_SCRIPT_COMMON;
     gunichar first = 0;
-    int nchars = 0;
+    int nchars = 0, latin = 0;
     for (const char *q = text; q < end; q = g_utf8_next_char(q), nchars++) {
         gunichar c = g_utf8_get_char(q);
-        if (!simple_char(c)) return NULL;
+        if (!simple_char(c, &latin)) return NULL;
         if (!first && chooses_font(c)) first = c;
-        if (script == PANGO_SCRIPT_COMMON && g_unichar_get_script(c) == G_UNICODE_SCRIPT_LATIN)
-            script = PANGO_SCRIPT_LATIN;
     }
+    PangoScript script = latin ? PANGO_SCRIPT_LATIN : PANGO_SCRIPT_COMMON;
     if (!first) return NULL;
     PangoAttrIterator *it = pango_attr_list_get_iterator(l);
     PangoFontDescription *d = pango_font_description_new();

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/digest.h"
 #include "text/words.h"
 
 typedef struct word {
@@ -182,9 +183,8 @@ static long item_prefix(pm_words *w, const PangoItem *item)
 
 static uint64_t hash_bytes(const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-    return h ^ (h >> 29);
+    uint64_t h = pm_hash64(PM_HASH64_INIT, p, n);
+    return h ^ (h >> 29); /* (the table indexes by the low bits) */
 }
 
 static word *find(pm_words *w, uint64_t h, const char *key, size_t n)

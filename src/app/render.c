@@ -679,7 +679,9 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         r.lay = NULL;
         r.fit.pages = -3; /* (the natural count, without its runt) */
         if (!o->preflight) rc = open_writers(&r);
+        int was = pm_diag_quiet(1); /* (the first build said it all: no warning twice) */
         if (!rc) rc = build_pages(&r);
+        pm_diag_quiet(was);
     }
     if (!rc) pm_setter_summary(s->set); /* characters no font has: one warning */
     if (!rc && !o->preflight) report_fit(&r);

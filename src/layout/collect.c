@@ -113,7 +113,21 @@ static double caption_notes(const fstate *fs, const pm_para *cap)
     return h > 0 ? snap_up(h + fs->note_sep, fs->L) : 0;
 }
 
-static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr)
+/* A figure right under headings (above: their height) goes on their page, as a heading is
+ * followed on its page by text or a figure: when the figure and they cannot share a page,
+ * the figure is scaled down to the room under them, to half its size at most (smaller, it
+ * floats to a page of its own as any figure does). */
+static double under_heading(const fstate *fs, const pm_block *b, double above, double room, double h)
+{
+    double under = room - above - fs->L; /* (its item is whole lines: up to one more) */
+    if (above <= 0 || h <= under || under < 0.5 * h) return 1;
+    pm_warn(fs->doc->path, b->line, 0, "figure '%s' is scaled to %.0f%% to stay on the page of the heading above it",
+            b->src, under / h * 100);
+    if (fs->stats) fs->stats->figures_scaled++;
+    return under / h;
+}
+
+static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *fr, double above)
 {
     const pm_spec *sp = fs->spec;
     pm_image *img = pm_flow_image(fs, b->path, b->line);
@@ -152,6 +166,12 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
         if (fs->stats) fs->stats->figures_scaled++;
         h *= f;
         w *= f;
+        full = 0;
+    }
+    double k = under_heading(fs, b, above, room, h);
+    if (k < 1) {
+        h *= k;
+        w *= k;
         full = 0;
     }
     double dpi = iw / (w / 72.0);
@@ -767,7 +787,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     case PM_BLK_RULE: add_rule(fs, vl, fr); break;
     case PM_BLK_FIGURE:
         pm_vglue(vl, 0, 0);
-        col->fig = add_figure(fs, vl, b, fr);
+        col->fig = add_figure(fs, vl, b, fr, c->heading_open ? c->heads_h : 0);
         break;
     case PM_BLK_HEADING: pm_add_heading(fs, vl, b, fr, c->prev == NULL); break;
     case PM_BLK_TOC: pm_add_toc(fs, vl, fr, c->prev == NULL); break;
@@ -793,6 +813,14 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
         if (vl->v[k].kind == V_LINE && !vl->v[k].sn) vl->v[k].sn = fs->sn;
     }
     if (fr->cols) fs->banded = 1;
+    if (b->kind == PM_BLK_HEADING || (b->kind == PM_BLK_RULE && c->heading_open)) {
+        size_t k = n0;
+        if (!c->heading_open) { /* the first of them: from its top */
+            c->heads_h = 0;
+            while (k < vl->n && vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) k++;
+        }
+        for (; k < vl->n; k++) c->heads_h += vl->v[k].kind == V_PENALTY ? 0 : vl->v[k].h;
+    }
     cursor_took(c, b, fr, took);
     col->more = cursor_more(fs, c);
     return 1;

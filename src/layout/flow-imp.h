@@ -183,6 +183,8 @@ typedef struct cursor {
     int after_fig;            /* figures came after prev */
     const pm_block *heading_open; /* the last heading, while nothing but thematic breaks
                                      came after it (else NULL) */
+    double heads_h;           /* the height of those headings and rules from the first
+                                 one's top (the space above it left out, as at a page's top) */
     double space;             /* space a block quote or a box asks for above the next leaf */
     size_t leaf;              /* leaves walked so far */
     int leaf_box;             /* the last leaf is a box of its own: its frame goes next */

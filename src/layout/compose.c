@@ -327,20 +327,12 @@ static void release_before(fstate *fs, size_t i)
     }
 }
 
-/* Does a note carried over from the page before have room under the figures at the top
- * of this one: its end, or two lines at least and not after a broken word? */
-static int carry_room(const fstate *fs, const region *rg)
-{
-    if (!rg->carry_note) return 1;
-    const pm_para *p = &fs->notes[rg->carry_note - 1].para;
-    int n = pm_carried_lines(fs, rg);
-    return rg->carry_from + n == p->nlines || (n >= 2 && !p->lines[rg->carry_from + n - 1].hyphenated);
-}
-
 /* The floated figures waiting in the region that go at the top of its next page: as
- * many as fit with the notes their captions refer to, at least one, unless a note carried
- * from the page before would have no room under it (then a page of text comes first).
- * Returns their height. */
+ * many as the accountant says the page holds with all its notes (a carried note's rest,
+ * then the notes the figures' captions refer to). The first waits only when a note
+ * carried from the page before leaves it no room: a page of text comes first, with the
+ * note (nothing else would make a later page hold it better; a figure is made small
+ * enough for a page with its caption's notes, collect.c). Returns their height. */
 static double take_floats(fstate *fs, region *rg, page_plan *pl)
 {
     double used = 0;
@@ -352,8 +344,7 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         top[pl->ntop] = f; /* with it, do the figures and all the page's notes fit? */
         rg->ntop = pl->ntop + 1;
         pm_acc_begin(fs, rg, &rg->acc);
-        if (pl->ntop && used + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS) break;
-        if (!carry_room(fs, rg)) break; /* (a page of text first, with the note) */
+        if (!pm_acc_holds(fs, rg, &rg->acc, used + h) && (pl->ntop || rg->carry_note)) break;
         pl->ntop++;
         used += h;
         memmove(rg->queue, rg->queue + 1, (size_t)--rg->nq * sizeof *rg->queue);

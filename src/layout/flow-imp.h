@@ -287,6 +287,10 @@ void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_li
 void pm_acc_fig(const fstate *fs, const region *rg, notes_acc *acc, const vfig *f, double used);
 /* Height the notes take at the foot, in whole lines (0 when none). */
 double pm_acc_height(const fstate *fs, const notes_acc *acc);
+/* Whether the region holds content used points tall with the notes acc sums at its foot:
+ * they fit together, and only the last note goes on over the region (two lines of it at
+ * least here, not ending on a broken word). */
+int pm_acc_holds(const fstate *fs, const region *rg, const notes_acc *acc, double used);
 static inline notes_mark pm_acc_mark(const notes_acc *acc)
 {
     return (notes_mark){acc->nparts, acc->h, acc->split};

@@ -165,6 +165,22 @@ double pm_acc_height(const fstate *fs, const notes_acc *acc)
     return acc->nparts ? snap_up(acc->h, fs->L) : 0;
 }
 
+int pm_acc_holds(const fstate *fs, const region *rg, const notes_acc *acc, double used)
+{
+    if (used + pm_acc_height(fs, acc) > rg->h + EPS) return 0;
+    for (int k = 0; k < acc->nparts; k++) {
+        const note_part *np = &acc->parts[k];
+        const pm_para *p = &fs->notes[np->no - 1].para;
+        if (np->to == p->nlines) continue;
+        /* a note that goes on over the page is its last, as TeX holds the insertions
+           after a split one over (a carried note that goes on leaves no room for the
+           notes of figures at the top), and leaves two lines at least, not after a
+           broken word */
+        if (k < acc->nparts - 1 || np->to - np->from < 2 || p->lines[np->to - 1].hyphenated) return 0;
+    }
+    return 1;
+}
+
 void pm_acc_free(notes_acc *acc)
 {
     free(acc->parts);

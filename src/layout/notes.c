@@ -198,7 +198,10 @@ void pm_emit_notes(fstate *fs, region *rg, pm_page *pg, notes_mark mark, double 
     for (int k = 0; k < mark.nparts; k++) {
         const note_part *np = &rg->acc.parts[k];
         ny = note_lines(fs, pg, np->no, np->from, np->to, tx, ny);
-        if (np->from == 0 && fs->lay->nnote_order < fs->nnotes) fs->lay->note_order[fs->lay->nnote_order++] = np->no;
+        /* (a note printed again, whole, on a later page that refers to it again is no first printing: the list
+           has room for each note once) */
+        if (np->from == 0 && !fs->notes[np->no - 1].printed && fs->lay->nnote_order < fs->nnotes)
+            fs->lay->note_order[fs->lay->nnote_order++] = np->no;
         fs->notes[np->no - 1].printed = 1;
         int rest = np->to < fs->notes[np->no - 1].para.nlines;
         if (k == 0 && carried) { /* the carried note: maybe still not done */

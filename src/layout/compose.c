@@ -107,7 +107,8 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             int here = !queued && !nfl && used + it->h <= th + EPS;
             if (here) { /* (with its caption's notes at the foot) */
                 pm_acc_fig(fs, rg, acc, it->fig, used + it->h);
-                here = used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS);
+                here = acc->held == before.held &&
+                       (used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS));
                 if (!here) pm_acc_undo(acc, before);
             }
             if (!here) {
@@ -122,11 +123,14 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             if (it->box->keep) keep += it->kind == V_BOX_START ? 1 : keep > 0 ? -1 : 0;
         }
         /* (the first item of a page always goes on it, unless figures floated to the top
-           already fill it: then the page holds only them) */
-        if (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS)) {
+           already fill it: then the page holds only them; or unless it refers to a note
+           that cannot follow the carried one: then the page holds only what came before) */
+        int held = acc->held > before.held;
+        if (held || (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS))) {
             if (r->best == n) { /* nothing fits before it: break there */
                 size_t k = j;
-                if (used0 > EPS) { /* (figures at the top: the rest waits for the next page) */
+                r->held = held;
+                if (used0 > EPS && !held) { /* (figures at the top: the rest waits for the next page) */
                     k = i;
                     before = start;
                     used = used0;
@@ -354,6 +358,7 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         pm_acc_begin(fs, rg, &rg->acc);
         if (pl->ntop && used + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS) break;
         if (!carry_room(fs, rg)) break; /* (a page of text first, with the note) */
+        if (rg->acc.held) break; /* (its caption's notes wait for the carried note's end) */
         pl->ntop++;
         used += h;
         memmove(rg->queue, rg->queue + 1, (size_t)--rg->nq * sizeof *rg->queue);
@@ -439,7 +444,8 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             size_t i0 = i;
             pl.floated = floated;
             int forced = pm_plan_banded(fs, vl, col, &i, used, &pl, floated);
-            if (i == i0 && !pl.ntop && !pl.nbands && i < vl->n) i++; /* (never stuck) */
+            /* (never stuck; a page of a carried note alone moves on by the note's lines) */
+            if (i == i0 && !pl.ntop && !pl.nbands && i < vl->n && !pl.notes_only) i++;
             for (int k = 0; k < pl.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
             clearing = forced && rg->nq;
             int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
@@ -461,13 +467,23 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;
-        if (best <= i && i < vl->n && !pl.ntop) best = i + 1; /* an item taller than a page: emergency */
+        /* an item taller than a page: emergency; but a page before whose first item a
+           carried note must go on is a page of that note (it fills it) */
+        if (best <= i && i < vl->n && !pl.ntop && !r.held) best = i + 1;
         pl.from = i;
         pl.to = best;
         pl.floated = floated;
         pl.nfloated = r.nfloated;
         pl.ratio = r.ratio;
         pl.notes = r.notes;
+        if (best <= i && r.held) {
+            pl.notes_only = 1;
+            pl.repeat = NULL;
+            rg->notes_only = 1;
+            pm_acc_begin(fs, rg, &rg->acc);
+            pl.notes = pm_acc_mark(&rg->acc);
+            rg->notes_only = 0;
+        }
         /* figures floated on this page wait for the next; a forced break (LaTeX's
            \clearpage) places every waiting figure before what follows it */
         for (int k = 0; k < r.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);

@@ -60,6 +60,14 @@ static int consider_break(page_break *r, size_t j, int pen, double h, double con
     return 1;
 }
 
+/* Whether a figure's caption names a note. */
+static int fig_names_note(const vfig *f)
+{
+    for (int l = 0; l < f->ncap; l++)
+        if (f->cap[l].nnotes) return 1;
+    return 0;
+}
+
 void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, size_t n, size_t i, double used0,
                   int queued, size_t *floated, page_break *r)
 {
@@ -68,6 +76,9 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
     int keep = 0;           /* keep-together boxes the walk is in: no break inside them */
+    size_t head = i;        /* the last heading's first line, the height above it and the */
+    double head_used = used0; /* notes before it */
+    notes_mark head_notes = pm_acc_mark(acc);
     const notes_mark start = pm_acc_mark(acc); /* (a carried note, the top figures' notes) */
     memset(r, 0, sizeof *r);
     r->best = n;
@@ -76,6 +87,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     for (j = i; j < n; j++) {
         const vitem *it = &v[j];
         notes_mark before = pm_acc_mark(acc);
+        int held = 0; /* the page must end before it */
         if (vlist_legal(v, i, j) && j > i && !keep) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
             /* a heading is followed on its page by two lines of text or by a figure; a
@@ -96,6 +108,11 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             }
         }
         if (it->kind == V_LINE) {
+            if (it->hline && after_heading < 0) { /* (where a page that must end after it ends instead) */
+                head = j;
+                head_used = used;
+                head_notes = before;
+            }
             used += it->h;
             pm_acc_line(fs, rg, acc, it->line, used + orphan_room(fs, it, j));
             if (it->hline) after_heading = 0;
@@ -111,7 +128,10 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                        (used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS));
                 if (!here) pm_acc_undo(acc, before);
             }
-            if (!here) {
+            int alone = after_heading >= 0 ? head == i : j == i && used0 <= EPS && !rg->carry_note;
+            if (!here && fs->notes_in_place && fig_names_note(it->fig) && !alone) {
+                held = 1; /* (it does not float past text: the page ends before it) */
+            } else if (!here) {
                 floated[nfl++] = j;
             } else {
                 used += it->h;
@@ -124,23 +144,31 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         }
         /* (the first item of a page always goes on it, unless figures floated to the top
            already fill it: then the page holds only them; or unless it refers to a note
-           that cannot follow the carried one: then the page holds only what came before) */
-        int held = acc->held > before.held;
+           that cannot follow the carried one, or is a figure kept in place: then the page
+           holds only what came before) */
+        held |= acc->held > before.held;
         if (held || (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS))) {
             if (r->best == n) { /* nothing fits before it: break there */
                 size_t k = j;
                 r->held = held;
-                if (used0 > EPS && !held) { /* (figures at the top: the rest waits for the next page) */
+                if (held && after_heading >= 0 && head > i) { /* (before the heading, not after it) */
+                    k = head;
+                    used = head_used;
+                    before = head_notes;
+                } else if (used0 > EPS && !held) { /* (figures at the top: the rest waits for the next page) */
                     k = i;
                     before = start;
                     used = used0;
                 } else { /* never inside a table's row: its cells but the last are 0 high */
                     while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
-                    used -= it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h;
+                    int unplaced = it->kind == V_FIGURE && (held || (nfl && floated[nfl - 1] == j));
+                    used -= unplaced ? 0 : it->h;
                 }
                 r->best = k;
                 r->notes = before;
                 r->used = used;
+                if (held) /* (the figures floated before it wait for the next page) */
+                    for (r->nfloated = 0; r->nfloated < nfl && floated[r->nfloated] < k; r->nfloated++) {}
             }
             return;
         }

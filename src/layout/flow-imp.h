@@ -134,6 +134,7 @@ typedef struct fstate {
     size_t nparas, capparas, released;
     int back;             /* collecting the back cover: centred, in the middle of the page */
     int banded;           /* columns were met: pages are planned in bands (columns.c) */
+    int notes_in_place;   /* pm_flow_args.notes_in_place */
     struct qr_block *qr;  /* the back cover's QR code (cover.c, in the layout's arena), or NULL */
     const pm_page_sink *sink;
     const char *section;  /* the level-1 section of the last page finished */

@@ -317,6 +317,8 @@ typedef struct run {
     int warnings_before;
     pm_fit_opts fit;          /* the page count wanted (--pages, the layout's fit:) */
     pm_fit_report fitrep;
+    int notes_in_place;       /* the notes' numbers did not settle: figures that name
+                                 notes are kept in place (pm_flow_args.notes_in_place) */
 } run;
 
 /* The content, and the layout: an unchanged one (watch mode) keeps the paragraphs set
@@ -514,7 +516,8 @@ static int build_pages(run *r)
         pipe.wr = r->writers[0];
         piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
     }
-    pm_flow_args fa = {.set = s->set, .doc = r->doc, .spec = r->spec, .images = s->images, .sink = piped ? &sink : NULL};
+    pm_flow_args fa = {.set = s->set, .doc = r->doc, .spec = r->spec, .images = s->images, .sink = piped ? &sink : NULL,
+                       .notes_in_place = r->notes_in_place};
     int rc = r->fit.pages || r->fit.preflight ? pm_flow_fit(&fa, &r->fit, &r->lay, &r->stats, &r->fitrep)
                                               : pm_flow_run(&fa, &r->lay, &r->stats);
     pm_timing("flow");
@@ -538,24 +541,38 @@ static int build_pages(run *r)
 
 /* Footnotes numbered in the order they are printed: when a caption refers to a note, its
  * figure may float past text that refers to later notes (1, 2, 5, 3, 4 at the feet of the
- * pages, as LaTeX does), and notes named in a note follow it, over pages if it is long. A layout is made first, quietly and drawn nowhere; if its notes
- * come out of order the document's notes are numbered again by it (the references'
- * digits too), and the pages are built from that. */
+ * pages, as LaTeX does), and notes named in a note follow it, over pages if it is long. A
+ * layout is made first, quietly and drawn nowhere; if its notes come out of order the
+ * document's notes are numbered again by it (the references' digits too), and the pages
+ * are built from that. The new digits have other widths and may move a figure again, so
+ * this goes on until a layout prints the notes in their order; nearly always the first
+ * renumbering settles it. When NOTE_PASSES do not (the numbers chase each other: with
+ * some numbers a figure floats, with the others it does not), the figures that name
+ * notes are kept in place: the notes are then printed in reading order, which no page
+ * break changes, so one more renumbering settles them for good.
+ * PAMPHLET_NOTE_PASSES=N (tests) gives up after N passes instead. */
+#define NOTE_PASSES 4
 static int number_notes_by_page(run *r)
 {
     if (!pm_doc_notes_may_reorder(r->doc)) return PM_OK;
     pm_flow_args fa = {.set = r->s->set, .doc = r->doc, .spec = r->spec, .images = r->s->images};
-    int changed = 1;
-    for (int pass = 0; pass < 3 && changed; pass++) { /* (new numbers may move a note again) */
+    int passes = NOTE_PASSES;
+    const char *e = getenv("PAMPHLET_NOTE_PASSES");
+    if (e && *e) passes = atoi(e) > 0 ? atoi(e) : 0;
+    for (int pass = 0;; pass++) {
+        if (pass == passes) fa.notes_in_place = r->notes_in_place = 1;
         pm_layout *lay = NULL;
         int was = pm_diag_quiet(1);
         int rc = pm_flow_run(&fa, &lay, NULL);
         pm_diag_quiet(was);
-        changed = !rc && pm_doc_renumber_notes(r->doc, lay->note_order, lay->nnote_order);
+        int changed = !rc && pm_doc_renumber_notes(r->doc, lay->note_order, lay->nnote_order);
         pm_layout_drop(lay);
+        /* (in place, the first renumbering is the last: the order no longer depends on the
+           digits; and an error shows again, with its message, when the pages are built) */
+        if (!changed || pass >= passes) break;
     }
     pm_timing("notes");
-    return PM_OK; /* (an error shows again, with its message, when the pages are built) */
+    return PM_OK;
 }
 
 /* The page count a run wants: --pages over the layout's fit: section. */

@@ -162,10 +162,19 @@ static page_break across_band(fstate *fs, vlist *vl, size_t i, size_t end, doubl
     *nfl += r.nfloated;
     bp->cols = 0;
     bp->from[0] = i;
-    bp->to[0] = r.best > i || y > EPS ? r.best : i + 1;
+    bp->to[0] = r.best > i || y > EPS || r.held ? r.best : i + 1;
     bp->ratio = r.end ? 0 : r.ratio;
     bp->h = r.used - y;
     return r;
+}
+
+/* Whether the bands of pl hold any item. */
+static int holds_items(const page_plan *pl)
+{
+    for (int b = 0; b < pl->nbands; b++)
+        for (int c = 0; c < (pl->bands[b].cols ? pl->bands[b].cols : 1); c++)
+            if (pl->bands[b].to[c] > pl->bands[b].from[c]) return 1;
+    return 0;
 }
 
 int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated)
@@ -173,7 +182,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
     region *rg = fs->rg;
     size_t i = *ip;
     double y = used;
-    int nfl = 0, forced = 0;
+    int nfl = 0, forced = 0, held = 0;
     pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
     pm_acc_begin(fs, rg, &rg->acc);
     rg->acc.may_split = 0; /* (no note is split on a page of bands) */
@@ -200,6 +209,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
                                                                    stretch_height(vl, i, end) + 2 * fs->L - EPS)
                 break;
             page_break r = across_band(fs, vl, i, end, y, rg->nq, floated, &nfl, bp);
+            held = r.held;
             pl->nbands++;
             i = bp->to[0];
             y += bp->h;
@@ -218,18 +228,28 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             int nfl0 = nfl;
             next = fill_columns(fs, vl, i, end, band, h, rg->nq || nfl, floated, &nfl, bp);
             account_notes(fs, rg, vl, bp, y + h);
-            if (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L) break;
+            held = rg->acc.held > m.held; /* (notes that cannot follow a carried note) */
+            if (!held && (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L)) break;
             rg->acc.nparts = m.nparts;
             rg->acc.h = m.h;
+            rg->acc.held = m.held;
             memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
             nfl = nfl0;
+            if (held && h <= fs->L) break; /* (the band waits for the next page) */
             h -= fs->L;
         }
         free(seen);
+        if (held && h <= fs->L) break;
         pl->nbands++;
         y += h;
         i = next;
         if (next < end) break; /* the page is full */
+    }
+    if (held && !holds_items(pl)) { /* no text before what a carried note holds back: the note fills the page */
+        pl->notes_only = 1;
+        rg->notes_only = 1;
+        pm_acc_begin(fs, rg, &rg->acc);
+        rg->notes_only = 0;
     }
     pl->nfloated = nfl;
     pl->notes = pm_acc_mark(&rg->acc);

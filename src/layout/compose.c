@@ -60,6 +60,14 @@ static int consider_break(page_break *r, size_t j, int pen, double h, double con
     return 1;
 }
 
+/* Whether a figure's caption names a note. */
+static int fig_names_note(const vfig *f)
+{
+    for (int l = 0; l < f->ncap; l++)
+        if (f->cap[l].nnotes) return 1;
+    return 0;
+}
+
 void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, size_t n, size_t i, double used0,
                   int queued, size_t *floated, page_break *r)
 {
@@ -68,6 +76,9 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     int nfl = 0;
     int after_heading = -1; /* lines of text placed since a heading's last line; -1: none wanted */
     int keep = 0;           /* keep-together boxes the walk is in: no break inside them */
+    size_t head = i;        /* the last heading's first line, the height above it and the */
+    double head_used = used0; /* notes before it */
+    notes_mark head_notes = pm_acc_mark(acc);
     const notes_mark start = pm_acc_mark(acc); /* (a carried note, the top figures' notes) */
     memset(r, 0, sizeof *r);
     r->best = n;
@@ -76,6 +87,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     for (j = i; j < n; j++) {
         const vitem *it = &v[j];
         notes_mark before = pm_acc_mark(acc);
+        int held = 0; /* the page must end before it */
         if (vlist_legal(v, i, j) && j > i && !keep) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
             /* a heading is followed on its page by two lines of text or by a figure; a
@@ -96,6 +108,11 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             }
         }
         if (it->kind == V_LINE) {
+            if (it->hline && after_heading < 0) { /* (where a page that must end after it ends instead) */
+                head = j;
+                head_used = used;
+                head_notes = before;
+            }
             used += it->h;
             pm_acc_line(fs, rg, acc, it->line, used + orphan_room(fs, it, j));
             if (it->hline) after_heading = 0;
@@ -107,10 +124,14 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             int here = !queued && !nfl && used + it->h <= th + EPS;
             if (here) { /* (with its caption's notes at the foot) */
                 pm_acc_fig(fs, rg, acc, it->fig, used + it->h);
-                here = used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS);
+                here = acc->held == before.held &&
+                       (used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS));
                 if (!here) pm_acc_undo(acc, before);
             }
-            if (!here) {
+            int alone = after_heading >= 0 ? head == i : j == i && used0 <= EPS && !rg->carry_note;
+            if (!here && fs->notes_in_place && fig_names_note(it->fig) && !alone) {
+                held = 1; /* (it does not float past text: the page ends before it) */
+            } else if (!here) {
                 floated[nfl++] = j;
             } else {
                 used += it->h;
@@ -122,21 +143,32 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             if (it->box->keep) keep += it->kind == V_BOX_START ? 1 : keep > 0 ? -1 : 0;
         }
         /* (the first item of a page always goes on it, unless figures floated to the top
-           already fill it: then the page holds only them) */
-        if (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS)) {
+           already fill it: then the page holds only them; or unless it refers to a note
+           that cannot follow the carried one, or is a figure kept in place: then the page
+           holds only what came before) */
+        held |= acc->held > before.held;
+        if (held || (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS))) {
             if (r->best == n) { /* nothing fits before it: break there */
                 size_t k = j;
-                if (used0 > EPS) { /* (figures at the top: the rest waits for the next page) */
+                r->held = held;
+                if (held && after_heading >= 0 && head > i) { /* (before the heading, not after it) */
+                    k = head;
+                    used = head_used;
+                    before = head_notes;
+                } else if (used0 > EPS && !held) { /* (figures at the top: the rest waits for the next page) */
                     k = i;
                     before = start;
                     used = used0;
                 } else { /* never inside a table's row: its cells but the last are 0 high */
                     while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
-                    used -= it->kind == V_FIGURE && nfl && floated[nfl - 1] == j ? 0 : it->h;
+                    int unplaced = it->kind == V_FIGURE && (held || (nfl && floated[nfl - 1] == j));
+                    used -= unplaced ? 0 : it->h;
                 }
                 r->best = k;
                 r->notes = before;
                 r->used = used;
+                if (held) /* (the figures floated before it wait for the next page) */
+                    for (r->nfloated = 0; r->nfloated < nfl && floated[r->nfloated] < k; r->nfloated++) {}
             }
             return;
         }
@@ -345,6 +377,7 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         rg->ntop = pl->ntop + 1;
         pm_acc_begin(fs, rg, &rg->acc);
         if (!pm_acc_holds(fs, rg, &rg->acc, used + h) && (pl->ntop || rg->carry_note)) break;
+        if (rg->acc.held) break; /* (its caption's notes wait for the carried note's end) */
         pl->ntop++;
         used += h;
         memmove(rg->queue, rg->queue + 1, (size_t)--rg->nq * sizeof *rg->queue);
@@ -430,7 +463,8 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             size_t i0 = i;
             pl.floated = floated;
             int forced = pm_plan_banded(fs, vl, col, &i, used, &pl, floated);
-            if (i == i0 && !pl.ntop && !pl.nbands && i < vl->n) i++; /* (never stuck) */
+            /* (never stuck; a page of a carried note alone moves on by the note's lines) */
+            if (i == i0 && !pl.ntop && !pl.nbands && i < vl->n && !pl.notes_only) i++;
             for (int k = 0; k < pl.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);
             clearing = forced && rg->nq;
             int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
@@ -452,13 +486,23 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;
-        if (best <= i && i < vl->n && !pl.ntop) best = i + 1; /* an item taller than a page: emergency */
+        /* an item taller than a page: emergency; but a page before whose first item a
+           carried note must go on is a page of that note (it fills it) */
+        if (best <= i && i < vl->n && !pl.ntop && !r.held) best = i + 1;
         pl.from = i;
         pl.to = best;
         pl.floated = floated;
         pl.nfloated = r.nfloated;
         pl.ratio = r.ratio;
         pl.notes = r.notes;
+        if (best <= i && r.held) {
+            pl.notes_only = 1;
+            pl.repeat = NULL;
+            rg->notes_only = 1;
+            pm_acc_begin(fs, rg, &rg->acc);
+            pl.notes = pm_acc_mark(&rg->acc);
+            rg->notes_only = 0;
+        }
         /* figures floated on this page wait for the next; a forced break (LaTeX's
            \clearpage) places every waiting figure before what follows it */
         for (int k = 0; k < r.nfloated; k++) queue_float(rg, vl->v[floated[k]].fig);

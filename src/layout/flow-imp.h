@@ -49,6 +49,10 @@ typedef struct notes_acc {
     double h;          /* separator + the parts' lines; 0 while there are none */
     int split;         /* a part ends before its note does (only one per region) */
     int may_split;     /* no carried note goes on past this region */
+    int closed;        /* a carried note goes on past this region: it is the last note at
+                          its foot, as a split note always is (TeX), so no other may follow */
+    int held;          /* notes met while closed: they cannot go at this foot, so what
+                          refers to them cannot go in this region */
     int off;           /* counts nothing (columns are broken without; the page counts) */
     int *seen;         /* per note number: met in this region */
 } notes_acc;
@@ -58,6 +62,7 @@ typedef struct notes_mark {
     int nparts;
     double h;
     int split;
+    int held;
 } notes_mark;
 
 typedef struct region {
@@ -66,6 +71,8 @@ typedef struct region {
     int nq, qcap;
     int carry_note, carry_from; /* a note split at the foot of the region before: its
                                    number (0: none) and its first line still to place */
+    int notes_only;         /* the page being planned holds no text, only the carried
+                               note (and figures at its top): the note may fill it */
     notes_acc acc;          /* filled by the page breaker for the region being planned */
     vfig **top;             /* the floated figures at the top of the page being planned: */
     int ntop;               /* their captions' notes go at its foot first */
@@ -127,6 +134,7 @@ typedef struct fstate {
     size_t nparas, capparas, released;
     int back;             /* collecting the back cover: centred, in the middle of the page */
     int banded;           /* columns were met: pages are planned in bands (columns.c) */
+    int notes_in_place;   /* pm_flow_args.notes_in_place */
     struct qr_block *qr;  /* the back cover's QR code (cover.c, in the layout's arena), or NULL */
     const pm_page_sink *sink;
     const char *section;  /* the level-1 section of the last page finished */
@@ -293,13 +301,13 @@ double pm_acc_height(const fstate *fs, const notes_acc *acc);
 int pm_acc_holds(const fstate *fs, const region *rg, const notes_acc *acc, double used);
 static inline notes_mark pm_acc_mark(const notes_acc *acc)
 {
-    return (notes_mark){acc->nparts, acc->h, acc->split};
+    return (notes_mark){acc->nparts, acc->h, acc->split, acc->held};
 }
 /* Take back what was added after mark m. */
 void pm_acc_undo(notes_acc *acc, notes_mark m);
 void pm_acc_free(notes_acc *acc);
 /* Lines of the carried note that go into this region (all, or as many as leave a line of
- * text). */
+ * text; as many as fill it when it holds no text, region.notes_only). */
 int pm_carried_lines(const fstate *fs, const region *rg);
 /* Draw the parts up to mark at the foot of page pg (text area tx, ty, tw, th), and
  * carry a split note over to the next region. */
@@ -316,6 +324,8 @@ typedef struct page_break {
     double cost, shortfall;
     double used;          /* height of what the page holds (notes not counted) */
     int forced, end;
+    int held;             /* the page ends before an item whose notes cannot follow the
+                             carried note going on past it (notes_acc.closed) */
     notes_mark notes;     /* the footnotes the page holds */
 } page_break;
 
@@ -354,6 +364,8 @@ typedef struct page_plan {
     int middle;             /* centre the content vertically (the back cover) */
     notes_mark notes;       /* the footnotes at its foot */
     const vtable *repeat;   /* a table goes on here: its header first */
+    int notes_only;         /* it holds no text: what comes next refers to notes that
+                               cannot follow the carried note, which fills it */
 } page_plan;
 
 /* Height of a figure floated to the top of a region: no space above, its space below. */

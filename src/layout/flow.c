@@ -113,7 +113,7 @@ static int flow_once(const pm_flow_args *a, GHashTable *toc_pages, pm_layout **o
     *out = NULL;
     region body = {0};
     fstate fs = {.set = set, .doc = doc, .spec = spec, .images = a->images, .stats = stats, .sink = sink,
-                 .rg = &body, .fit = a->fit};
+                 .rg = &body, .fit = a->fit, .notes_in_place = a->notes_in_place};
     fs.buf = g_string_new(NULL);
     fs.toc_pages = toc_pages;
     fs.lay = pm_layout_new();

@@ -46,6 +46,10 @@ typedef struct pm_flow_args {
     struct fit_run *fit;        /* (layout/fit.c) */
     double lscale;              /* leading scaled by this (0: 1) */
     double taller;              /* the text area this much taller, in points */
+    int notes_in_place;         /* a figure whose caption names a note never floats past
+                                   text: the page ends before it instead, so the notes are
+                                   printed in reading order whatever the pages (the way out
+                                   when numbering the notes by the page does not settle) */
 } pm_flow_args;
 int pm_flow_run(const pm_flow_args *a, pm_layout **out, pm_flow_stats *stats);
 

@@ -4,7 +4,10 @@
  * A note goes at the foot of the region whose text refers to it. When the last note met
  * does not fit whole, it may be split, as TeX splits an insertion: at least two lines on
  * each side, never after a hyphenated line; its rest is carried to the foot of the next
- * region, before that region's own notes. */
+ * region, before that region's own notes. A split note is the last at its foot, so while
+ * a carried note goes on past a region, no other note goes there: the accountant holds
+ * them back, and the page breaker ends the region before what refers to them (a region
+ * with no text before such a reference is the carried note's alone, which fills it). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +65,8 @@ int pm_carried_lines(const fstate *fs, const region *rg)
     int rest = p->nlines - rg->carry_from;
     double top = 0; /* (under the figures at the top of the page) */
     for (int k = 0; k < rg->ntop; k++) top += pm_float_height(fs, rg->top[k]);
-    int fit = (int)floor((rg->h - top - fs->L - fs->note_sep) / p->leading + 1e-6);
+    double text = rg->notes_only ? 0 : fs->L;
+    int fit = (int)floor((rg->h - top - text - fs->note_sep) / p->leading + 1e-6);
     if (fit < 1) fit = 1;
     if (rest <= fit) return rest;
     while (fit > 1 && p->lines[rg->carry_from + fit - 1].hyphenated) fit--; /* (never after a broken word) */
@@ -96,11 +100,13 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
     acc->nparts = 0;
     acc->h = 0;
     acc->split = 0;
+    acc->held = 0;
     acc->seen = pm_xrealloc(acc->seen, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
     memset(acc->seen, 0, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
     int carried = pm_carried_lines(fs, rg);
     /* a note may be split here only if no carried note goes on past this region */
     acc->may_split = !rg->carry_note || carried == fs->notes[rg->carry_note - 1].para.nlines - rg->carry_from;
+    acc->closed = !acc->may_split;
     if (carried) {
         acc->h = fs->note_sep + carried * fs->notes[rg->carry_note - 1].para.leading;
         add_part(acc, rg->carry_note, rg->carry_from, rg->carry_from + carried);
@@ -117,6 +123,10 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
 static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no, double used)
 {
     if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) return;
+    if (acc->closed) { /* (the page breaker ends the region before what refers to it) */
+        acc->held++;
+        return;
+    }
     acc->seen[no - 1] = 1;
     const notebox *nb = &fs->notes[no - 1];
     if (!acc->nparts) acc->h += fs->note_sep;
@@ -158,6 +168,7 @@ void pm_acc_undo(notes_acc *acc, notes_mark m)
     acc->nparts = m.nparts;
     acc->h = m.h;
     acc->split = m.split;
+    acc->held = m.held;
 }
 
 double pm_acc_height(const fstate *fs, const notes_acc *acc)
@@ -214,7 +225,10 @@ void pm_emit_notes(fstate *fs, region *rg, pm_page *pg, notes_mark mark, double 
     for (int k = 0; k < mark.nparts; k++) {
         const note_part *np = &rg->acc.parts[k];
         ny = note_lines(fs, pg, np->no, np->from, np->to, tx, ny);
-        if (np->from == 0 && fs->lay->nnote_order < fs->nnotes) fs->lay->note_order[fs->lay->nnote_order++] = np->no;
+        /* (a note printed again, whole, on a later page that refers to it again is no first printing: the list
+           has room for each note once) */
+        if (np->from == 0 && !fs->notes[np->no - 1].printed && fs->lay->nnote_order < fs->nnotes)
+            fs->lay->note_order[fs->lay->nnote_order++] = np->no;
         fs->notes[np->no - 1].printed = 1;
         int rest = np->to < fs->notes[np->no - 1].para.nlines;
         if (k == 0 && carried) { /* the carried note: maybe still not done */

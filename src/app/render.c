@@ -575,6 +575,39 @@ static int number_notes_by_page(run *r)
     return PM_OK;
 }
 
+/* Build the pages again, the writers opened anew; quietly: the first build said it all
+ * (no warning twice; errors still show). */
+static int rebuild(run *r)
+{
+    for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
+    r->nwriters = 0;
+    r->reading = 0;
+    pm_layout_drop(r->lay);
+    r->lay = NULL;
+    int rc = r->o->preflight ? PM_OK : open_writers(r);
+    int was = pm_diag_quiet(1);
+    if (!rc) rc = build_pages(r);
+    pm_diag_quiet(was);
+    return rc;
+}
+
+/* A layout fitted to a page count (or pulled back from a runt) is not the one the notes
+ * were numbered by, and its figures may float otherwise: when its notes come out of
+ * order, they are numbered by it and the pages built again; if that does not settle
+ * them, figures that name notes are kept in place (as number_notes_by_page does), and
+ * the order is the reading order, which one more numbering makes the numbers'. */
+static int settle_fitted_notes(run *r)
+{
+    if (!(r->fit.pages || r->fit.runt > 0) || !pm_doc_notes_may_reorder(r->doc)) return PM_OK;
+    int rc = PM_OK;
+    for (int k = 0; !rc && r->lay && k < 4; k++) {
+        if (!pm_doc_renumber_notes(r->doc, r->lay->note_order, r->lay->nnote_order)) break;
+        if (k == 2) r->notes_in_place = 1;
+        rc = rebuild(r);
+    }
+    return rc;
+}
+
 /* The page count a run wants: --pages over the layout's fit: section. */
 static void fit_options(run *r)
 {
@@ -689,17 +722,10 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = build_pages(&r);
     }
     if (!rc && runt(&r)) { /* a last page of a few lines: once more, pulled back */
-        for (int i = 0; i < r.nwriters; i++) r.writers[i]->drop(r.writers[i]);
-        r.nwriters = 0;
-        r.reading = 0;
-        pm_layout_drop(r.lay);
-        r.lay = NULL;
         r.fit.pages = -3; /* (the natural count, without its runt) */
-        if (!o->preflight) rc = open_writers(&r);
-        int was = pm_diag_quiet(1); /* (the first build said it all: no warning twice) */
-        if (!rc) rc = build_pages(&r);
-        pm_diag_quiet(was);
+        rc = rebuild(&r);
     }
+    if (!rc) rc = settle_fitted_notes(&r);
     if (!rc) pm_setter_summary(s->set); /* characters no font has: one warning */
     if (!rc && !o->preflight) report_fit(&r);
     if (!rc && !o->preflight) rc = check_outputs(&r, 1);

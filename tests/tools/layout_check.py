@@ -1253,7 +1253,7 @@ def _check_notes(src, notes, pages, out, measure):
             out.append(Problem("notes", None, "notes %s never printed" % ", ".join(map(str, missing[:10]))))
         else:
             out.append(Problem("notes", None, "notes printed in the order %s, not by first reference"
-                               % ", ".join(map(str, printed[:20]))))
+                               % ", ".join(map(str, printed[:40]))))
 
 
 def _common(a, b):

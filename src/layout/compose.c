@@ -18,18 +18,31 @@
 #define SPLIT_NOTE_PENALTY 100
 
 
-/* Room to keep under a paragraph's first lines when a footnote is met on them: the lines
- * still needed for no orphan (the layout's orphans: lines). A note of thirty lines
- * referred to from a paragraph's first line fitted whole under that one line, and the
- * line stood alone at the page's top with the note under it; with the room kept, the note
- * is split sooner and the lines go with it. */
-static double orphan_room(const fstate *fs, const vitem *it, size_t j)
+/* Room to keep under a line that refers to a footnote: the lines of its paragraph up to
+ * the next place the page may end (the layout's orphans and widows, and no word broken
+ * over a page, forbid a break between them). A note of thirty lines referred to from a
+ * paragraph's first line fitted whole under that one line, and the line stood alone at
+ * the page's top with the note under it; a note referred to from the second of three
+ * lines filled the page and left the third alone at the next page's top. With the room
+ * kept, the note is split sooner and the lines go with it. */
+static double keep_room(const vitem *v, size_t n, size_t j)
 {
+    const vitem *it = &v[j];
     if (it->vp < 0 || !it->line || !it->line->nnotes) return 0;
-    const vpara *P = &fs->paras[it->vp];
-    int k = (int)((j - P->first) / 2) + 1; /* (lines alternate with their penalties) */
-    int want = fs->spec->orphans < P->nlines ? fs->spec->orphans : P->nlines;
-    return k < want ? (want - k) * it->h : 0;
+    double room = 0;
+    for (size_t k = j + 1; k + 1 < n && v[k].kind == V_PENALTY && v[k].penalty >= PM_INF_PENALTY; k += 2) {
+        if (v[k + 1].kind != V_LINE || v[k + 1].vp != it->vp) break;
+        room += v[k + 1].h;
+    }
+    return room;
+}
+
+/* Whether item j is a paragraph's line that may not begin a page (its widows, orphans or
+ * a broken word forbid a break before it). */
+static int inside_para(const vitem *v, size_t i, size_t j)
+{
+    return j > i && v[j].kind == V_LINE && v[j - 1].kind == V_PENALTY && v[j - 1].penalty >= PM_INF_PENALTY &&
+           j >= 2 && v[j - 2].kind == V_LINE && v[j - 2].vp == v[j].vp && v[j].vp >= 0;
 }
 
 /* A legal break at item j with penalty pen, the page holding content points of its h:
@@ -114,7 +127,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                 head_notes = before;
             }
             used += it->h;
-            pm_acc_line(fs, rg, acc, it->line, used + orphan_room(fs, it, j));
+            pm_acc_line(fs, rg, acc, it->line, used + keep_room(v, n, j));
             if (it->hline) after_heading = 0;
             else if (after_heading >= 0 && it->h > 0 && ++after_heading >= 2) after_heading = -1;
         } else if (it->kind == V_GLUE) {
@@ -155,7 +168,9 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                     k = head;
                     used = head_used;
                     before = head_notes;
-                } else if (used0 > EPS && !held) { /* (figures at the top: the rest waits for the next page) */
+                } else if (used0 > EPS && (!held || inside_para(v, i, j))) {
+                    /* (figures at the top: the rest waits for the next page; so does a
+                       paragraph that would be broken where its widows or orphans forbid) */
                     k = i;
                     before = start;
                     used = used0;

@@ -123,7 +123,7 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
 static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no, double used)
 {
     if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) return;
-    if (acc->closed) { /* (the page breaker ends the region before what refers to it) */
+    if (acc->closed || acc->split) { /* (the page breaker ends the region before what refers to it) */
         acc->held++;
         return;
     }

@@ -10,8 +10,10 @@ BUILD="gcc make pkg-config libpango1.0-dev libcairo2-dev libharfbuzz-dev libfont
 FONTS="fonts-noto-core fonts-droid-fallback"
 # zbar-tools: zbarimg reads the back cover's QR code back from a rendered page
 # python3-pil: tests/e2e/test_print_images.sh makes CMYK, gray and ICC-tagged pictures
+# fonts-nanum: a Korean font installed on the machine, that the last resort sets Hangul in
+# when no font of the layout has it (the corpus's FAQ-KR.md, tests/e2e/test_watch_fresh.sh)
 TEST="libcmocka-dev poppler-utils qpdf ghostscript python3 python3-pil groff fonts-urw-base35 zbar-tools $FONTS
- fonts-noto-color-emoji hyphen-es hyphen-de hyphen-fr valgrind clang libclang-rt-14-dev"
+ fonts-noto-color-emoji fonts-nanum hyphen-es hyphen-de hyphen-fr valgrind clang libclang-rt-14-dev"
 BENCH="hyperfine"
 want="$BUILD"
 case "${1:-build}" in

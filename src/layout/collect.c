@@ -123,7 +123,6 @@ static double under_heading(const fstate *fs, const pm_block *b, double above, d
     if (above <= 0 || h <= under || under < 0.5 * h) return 1;
     pm_warn(fs->doc->path, b->line, 0, "figure '%s' is scaled to %.0f%% to stay on the page of the heading above it",
             b->src, under / h * 100);
-    if (fs->stats) fs->stats->figures_scaled++;
     return under / h;
 }
 
@@ -159,19 +158,15 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     double caph = cap.nlines ? gap + cap.nlines * cl : 0;
     double room = fs->rg->h - caph - 2 * space - caption_notes(fs, &cap);
     if (room < 3 * fs->L) room = 3 * fs->L; /* (a caption and notes of a page and more: they split) */
-    if (h > room) { /* taller than a page (with its caption and the caption's notes): scale down */
-        double f = room / h;
+    double scale = h > room ? room / h : 1; /* taller than a page (with its caption and its notes) */
+    if (scale < 1)
         pm_warn(fs->doc->path, b->line, 0, "figure '%s' is taller than a page; scaled to %.0f%%", b->src,
-                f * 100);
+                scale * 100);
+    scale *= under_heading(fs, b, above, room, h * scale);
+    if (scale < 1) { /* scaled down (counted once, whatever the reasons) */
         if (fs->stats) fs->stats->figures_scaled++;
-        h *= f;
-        w *= f;
-        full = 0;
-    }
-    double k = under_heading(fs, b, above, room, h);
-    if (k < 1) {
-        h *= k;
-        w *= k;
+        h *= scale;
+        w *= scale;
         full = 0;
     }
     double dpi = iw / (w / 72.0);
@@ -757,6 +752,19 @@ static void warn_heading_alone(fstate *fs, const pm_block *h, const pm_block *br
     pm_hint("put \\newpage above the heading, unless the heading is meant to stand alone (a part's title page)");
 }
 
+/* The height of the headings (and rules between them) that leaf b, whose items begin at
+ * n0, ends, from the first one's top: a figure after them is sized to share their page. */
+static void heads_height(cursor *c, const vlist *vl, size_t n0, const pm_block *b)
+{
+    if (b->kind != PM_BLK_HEADING && !(b->kind == PM_BLK_RULE && c->heading_open)) return;
+    size_t k = n0;
+    if (!c->heading_open) { /* the first of them: from its top (the space above it goes at a page's top) */
+        c->heads_h = 0;
+        while (k < vl->n && vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) k++;
+    }
+    for (; k < vl->n; k++) c->heads_h += vl->v[k].kind == V_PENALTY ? 0 : vl->v[k].h;
+}
+
 /* Add the items of the next leaf. Returns 0 when there are no more. */
 static int collect_next(fstate *fs, vlist *vl, collector *col)
 {
@@ -813,14 +821,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
         if (vl->v[k].kind == V_LINE && !vl->v[k].sn) vl->v[k].sn = fs->sn;
     }
     if (fr->cols) fs->banded = 1;
-    if (b->kind == PM_BLK_HEADING || (b->kind == PM_BLK_RULE && c->heading_open)) {
-        size_t k = n0;
-        if (!c->heading_open) { /* the first of them: from its top */
-            c->heads_h = 0;
-            while (k < vl->n && vl->v[k].kind != V_LINE && vl->v[k].kind != V_RULE) k++;
-        }
-        for (; k < vl->n; k++) c->heads_h += vl->v[k].kind == V_PENALTY ? 0 : vl->v[k].h;
-    }
+    heads_height(c, vl, n0, b);
     cursor_took(c, b, fr, took);
     col->more = cursor_more(fs, c);
     return 1;

@@ -51,8 +51,8 @@ typedef struct notes_acc {
     int may_split;     /* no carried note goes on past this region */
     int closed;        /* a carried note goes on past this region: it is the last note at
                           its foot, as a split note always is (TeX), so no other may follow */
-    int held;          /* notes met while closed: they cannot go at this foot, so what
-                          refers to them cannot go in this region */
+    int held;          /* notes met while closed or after a split note: they cannot go at
+                          this foot, so what refers to them cannot go in this region */
     int off;           /* counts nothing (columns are broken without; the page counts) */
     int *seen;         /* per note number: met in this region */
 } notes_acc;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* Diagnostics may come from the hyphenation loader's thread too. */
@@ -12,8 +13,30 @@ static int n_errors, n_warnings, quiet, muted, last_shown = 1;
 static pm_diag_sink sink_fn;
 static void *sink_ud;
 
+/* Diagnostics held back (pm_diag_hold): each line after its severity byte, and how many
+ * errors and warnings they counted. */
+static struct held {
+    int on, errors, warnings;
+    char **lines;
+    int n, cap;
+} held;
+
 static void emit(pm_severity sev, const char *line)
 {
+    if (held.on) {
+        if (held.n == held.cap) {
+            held.cap = held.cap ? 2 * held.cap : 16;
+            held.lines = realloc(held.lines, (size_t)held.cap * sizeof *held.lines);
+            if (!held.lines) abort();
+        }
+        size_t l = strlen(line);
+        char *c = malloc(l + 2);
+        if (!c) abort();
+        c[0] = (char)sev;
+        memcpy(c + 1, line, l + 1);
+        held.lines[held.n++] = c;
+        return;
+    }
     if (sink_fn)
         sink_fn(sink_ud, sev, line);
     else {
@@ -30,8 +53,13 @@ void pm_vdiag(pm_severity sev, const char *file, int line, int col, const char *
         pthread_mutex_unlock(&lock);
         return;
     }
-    if (sev == PM_SEV_ERROR) n_errors++;
-    else if (sev == PM_SEV_WARNING) n_warnings++;
+    if (sev == PM_SEV_ERROR) {
+        n_errors++;
+        held.errors += held.on;
+    } else if (sev == PM_SEV_WARNING) {
+        n_warnings++;
+        held.warnings += held.on;
+    }
     last_shown = !(quiet && sev != PM_SEV_ERROR);
     if (!last_shown) {
         pthread_mutex_unlock(&lock);
@@ -69,7 +97,9 @@ void pm_hint(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg + 8, sizeof msg - 8, fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&lock); /* (the held lines are shared) */
     emit(PM_SEV_NOTE, msg);
+    pthread_mutex_unlock(&lock);
 }
 
 int pm_diag_errors(void) { return n_errors; }
@@ -87,6 +117,30 @@ int pm_diag_quiet(int q)
     int was = quiet;
     quiet = q;
     return was;
+}
+
+void pm_diag_hold(void)
+{
+    pthread_mutex_lock(&lock);
+    held.on = 1;
+    held.errors = held.warnings = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+void pm_diag_release(int show)
+{
+    pthread_mutex_lock(&lock);
+    held.on = 0;
+    if (!show) {
+        n_errors -= held.errors;
+        n_warnings -= held.warnings;
+    }
+    for (int i = 0; i < held.n; i++) {
+        if (show) emit((pm_severity)held.lines[i][0], held.lines[i] + 1);
+        free(held.lines[i]);
+    }
+    held.n = 0;
+    pthread_mutex_unlock(&lock);
 }
 
 int pm_diag_mute(int m)

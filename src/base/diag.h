@@ -40,6 +40,11 @@ typedef void (*pm_diag_sink)(void *ud, pm_severity sev, const char *line);
 void pm_diag_set_sink(pm_diag_sink sink, void *ud);
 /* Suppress warnings (errors are always printed). Returns the previous setting. */
 int pm_diag_quiet(int quiet);
+/* Hold back every diagnostic from now on (counted as usual) until pm_diag_release: then
+ * shown, in order, or dropped and no longer counted. For work that may be done again
+ * (pages set again in more fonts), whose first messages would come twice. */
+void pm_diag_hold(void);
+void pm_diag_release(int show);
 /* Drop every diagnostic, errors too, without counting them, until pm_diag_mute(0): for
  * work whose failure is no one's concern (writing a cache). Returns the previous setting,
  * to restore: int was = pm_diag_mute(1); ...; pm_diag_mute(was); */

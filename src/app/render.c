@@ -2,6 +2,7 @@
  * reuse between runs (see render.h). */
 #include "app/render.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -345,6 +346,15 @@ static int load_content_and_layout(run *r)
     return PM_OK;
 }
 
+/* Whether fontconfig's name of a language (fonts.h) is lang's. */
+static int same_lang(const char *fc, const char *lang)
+{
+    char l[32];
+    snprintf(l, sizeof l, "%s", lang ? lang : "");
+    for (char *p = l; *p; p++) *p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+    return !strcmp(fc, l);
+}
+
 /* The fonts folder's fonts, loaded once per session (again when the folder changes),
  * and checked against the layout's roles when the layout is new. */
 static int load_fonts(run *r)
@@ -362,7 +372,9 @@ static int load_fonts(run *r)
         pm_error(NULL, 0, 0, "cannot find the fonts folder (looked beside the program and in %s)", PM_DATADIR);
         return PM_EIO;
     }
-    if (s->fonts && (strcmp(s->fonts_dir, fdir) || !pm_fonts_same(s->fonts, o->fonts_dir, r->spec->system_fonts)))
+    const char *fl = s->fonts ? pm_fonts_fallback_lang(s->fonts) : NULL; /* (see set_pages) */
+    if (s->fonts && (strcmp(s->fonts_dir, fdir) || !pm_fonts_same(s->fonts, o->fonts_dir, r->spec->system_fonts) ||
+                     (fl && !same_lang(fl, r->doc->meta.lang))))
         pm_session_forget_fonts(s);
     if (!s->fonts) {
         char *fd = pm_xstrdup(fdir);
@@ -386,6 +398,18 @@ static int load_fonts(run *r)
     return PM_OK;
 }
 
+/* The paragraph setter, begun for this run: the session's, or a new one. */
+static void begin_setter(run *r)
+{
+    pm_session *s = r->s;
+    if (!s->set) {
+        s->set = pm_setter_new(s->fonts, r->spec, r->spec->hyphenate ? s->hyph : NULL, r->doc->path);
+        if (s->keep) pm_setter_keep_paragraphs(s->set);
+    }
+    pm_setter_begin_run(s->set, r->doc->path);
+    pm_setter_lang(s->set, r->doc->meta.lang);
+}
+
 /* Hyphenation patterns for the document's language (they load on a thread meanwhile),
  * the fonts, and the paragraph setter, begun for this run with the image cache. */
 static int prepare_setting(run *r)
@@ -403,12 +427,7 @@ static int prepare_setting(run *r)
     }
     int rc = load_fonts(r);
     if (rc) return rc;
-    if (!s->set) {
-        s->set = pm_setter_new(s->fonts, r->spec, r->spec->hyphenate ? s->hyph : NULL, doc->path);
-        if (s->keep) pm_setter_keep_paragraphs(s->set);
-    }
-    pm_setter_begin_run(s->set, doc->path);
-    pm_setter_lang(s->set, doc->meta.lang);
+    begin_setter(r);
     pm_imgcache_begin(s->images);
     return PM_OK;
 }
@@ -575,39 +594,6 @@ static int number_notes_by_page(run *r)
     return PM_OK;
 }
 
-/* Build the pages again, the writers opened anew; quietly: the first build said it all
- * (no warning twice; errors still show). */
-static int rebuild(run *r)
-{
-    for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
-    r->nwriters = 0;
-    r->reading = 0;
-    pm_layout_drop(r->lay);
-    r->lay = NULL;
-    int rc = r->o->preflight ? PM_OK : open_writers(r);
-    int was = pm_diag_quiet(1);
-    if (!rc) rc = build_pages(r);
-    pm_diag_quiet(was);
-    return rc;
-}
-
-/* A layout fitted to a page count (or pulled back from a runt) is not the one the notes
- * were numbered by, and its figures may float otherwise: when its notes come out of
- * order, they are numbered by it and the pages built again; if that does not settle
- * them, figures that name notes are kept in place (as number_notes_by_page does), and
- * the order is the reading order, which one more numbering makes the numbers'. */
-static int settle_fitted_notes(run *r)
-{
-    if (!(r->fit.pages || r->fit.runt > 0) || !pm_doc_notes_may_reorder(r->doc)) return PM_OK;
-    int rc = PM_OK;
-    for (int k = 0; !rc && r->lay && k < 4; k++) {
-        if (!pm_doc_renumber_notes(r->doc, r->lay->note_order, r->lay->nnote_order)) break;
-        if (k == 2) r->notes_in_place = 1;
-        rc = rebuild(r);
-    }
-    return rc;
-}
-
 /* The page count a run wants: --pages over the layout's fit: section. */
 static void fit_options(run *r)
 {
@@ -650,6 +636,90 @@ static void report_fit(run *r)
                 f->lines_over > 0 ? "taller" : "shorter",
                 f->lines_over > 0 ? "a smaller body size or leading" : "a larger body size or leading");
     }
+}
+
+/* The writers dropped and the layout with them, to build the pages again. */
+static void drop_pages(run *r)
+{
+    for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
+    r->nwriters = 0;
+    r->reading = 0;
+    pm_layout_drop(r->lay);
+    r->lay = NULL;
+}
+
+/* New writers, for the pages built again. */
+static int start_again(run *r)
+{
+    drop_pages(r);
+    return r->o->preflight ? PM_OK : open_writers(r);
+}
+
+/* Build the pages again, the writers opened anew; quietly: the first build said it all
+ * (no warning twice; errors still show). */
+static int rebuild(run *r)
+{
+    int rc = start_again(r);
+    int was = pm_diag_quiet(1);
+    if (!rc) rc = build_pages(r);
+    pm_diag_quiet(was);
+    return rc;
+}
+
+/* A layout fitted to a page count (or pulled back from a runt) is not the one the notes
+ * were numbered by, and its figures may float otherwise: when its notes come out of
+ * order, they are numbered by it and the pages built again; if that does not settle
+ * them, figures that name notes are kept in place (as number_notes_by_page does), and
+ * the order is the reading order, which one more numbering makes the numbers'. */
+static int settle_fitted_notes(run *r)
+{
+    if (!(r->fit.pages || r->fit.runt > 0) || !pm_doc_notes_may_reorder(r->doc)) return PM_OK;
+    int rc = PM_OK;
+    for (int k = 0; !rc && r->lay && k < 4; k++) {
+        if (!pm_doc_renumber_notes(r->doc, r->lay->note_order, r->lay->nnote_order)) break;
+        if (k == 2) r->notes_in_place = 1;
+        rc = rebuild(r);
+    }
+    return rc;
+}
+
+/* The pages, from the footnotes' numbers to a last page without a runt. */
+static int lay_out(run *r)
+{
+    int rc = number_notes_by_page(r);
+    if (!rc) {
+        fit_options(r);
+        rc = build_pages(r);
+    }
+    if (!rc && runt(r)) { /* a last page of a few lines: once more, pulled back */
+        r->fit.pages = -3; /* (the natural count, without its runt) */
+        rc = rebuild(r);
+    }
+    return rc ? rc : settle_fitted_notes(r);
+}
+
+/* The pages; and if the text has characters no font of the layout has, set again with
+ * the fonts installed on this machine that have them (the last resort, text/fonts.h),
+ * its messages held back until then so that none comes twice. In watch mode the
+ * session keeps those fonts (a character gets the font a fresh run would give it), for
+ * the document's language: another language opens the fonts again (load_fonts). */
+static int set_pages(run *r)
+{
+    pm_session *s = r->s;
+    pm_diag_hold();
+    int rc = lay_out(r);
+    if (rc || !pm_setter_find_fallbacks(s->set, r->doc->meta.lang)) {
+        pm_diag_release(1);
+        return rc;
+    }
+    pm_diag_release(0);
+    pm_timing("fallback");
+    drop_pages(r); /* what holds the fonts first: the new setter makes a new font map */
+    pm_setter_drop(s->set);
+    s->set = NULL;
+    begin_setter(r);
+    rc = start_again(r);
+    return rc ? rc : lay_out(r);
 }
 
 /* --preflight: what a run would make, and nothing written. */
@@ -716,16 +786,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
         rc = check_outputs(&r, 0);
         if (!rc) rc = open_writers(&r);
     }
-    if (!rc) rc = number_notes_by_page(&r);
-    if (!rc) {
-        fit_options(&r);
-        rc = build_pages(&r);
-    }
-    if (!rc && runt(&r)) { /* a last page of a few lines: once more, pulled back */
-        r.fit.pages = -3; /* (the natural count, without its runt) */
-        rc = rebuild(&r);
-    }
-    if (!rc) rc = settle_fitted_notes(&r);
+    if (!rc) rc = set_pages(&r);
     if (!rc) pm_setter_summary(s->set); /* characters no font has: one warning */
     if (!rc && !o->preflight) report_fit(&r);
     if (!rc && !o->preflight) rc = check_outputs(&r, 1);

@@ -17,18 +17,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/fileio.h"
-
-struct pm_fonts {
-    FcConfig *config;
-    PangoFontMap *map;
-    PangoContext *ctx;
-    char *dir;
-    char *extra;       /* --fonts folders, ':' between them, or NULL */
-    int system;        /* the system's fonts too */
-    char *where;       /* the folders, for messages */
-    char families[4096];
-    GHashTable *faces; /* PangoFont* -> pm_face* */
-};
+#include "text/fonts-imp.h"
 
 /* What drawing needs of a font, looked up once when a line first uses it, so a drawing
  * thread needs no Pango. (Issue 16: the same scaled font could serve shaping too, so that
@@ -246,8 +235,20 @@ int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out
     f->extra = extra && *extra ? pm_xstrdup(extra) : NULL;
     f->system = system;
     f->where = where;
+    FcFontSet *app = FcConfigGetFonts(cfg, FcSetApplication);
+    f->nbase = app ? app->nfont : 0;
+    pm_fonts_new_map(f);
+    *out = f;
+    return PM_OK;
+}
+
+void pm_fonts_new_map(pm_fonts *f)
+{
+    if (f->faces) g_hash_table_destroy(f->faces);
+    if (f->ctx) g_object_unref(f->ctx);
+    if (f->map) g_object_unref(f->map);
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), cfg);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
     f->ctx = pango_font_map_create_context(f->map);
     pango_cairo_context_set_resolution(f->ctx, 72);
     pango_context_set_round_glyph_positions(f->ctx, FALSE);
@@ -257,13 +258,12 @@ int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out
     pango_cairo_context_set_font_options(f->ctx, fo);
     cairo_font_options_destroy(fo);
     f->faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, face_free);
-    *out = f;
-    return PM_OK;
 }
 
 void pm_fonts_drop(pm_fonts *f)
 {
     if (!f) return;
+    pm_fonts_fallback_drop(f);
     g_hash_table_destroy(f->faces);
     g_object_unref(f->ctx);
     g_object_unref(f->map);
@@ -274,7 +274,15 @@ void pm_fonts_drop(pm_fonts *f)
     free(f);
 }
 
-PangoContext *pm_fonts_context(pm_fonts *f) { return f->ctx; }
+PangoContext *pm_fonts_context(pm_fonts *f)
+{
+    if (f->stale) { /* fonts were added (fallback.c): Pango reads them once per font map */
+        pm_fonts_new_map(f);
+        if (f->fb_fonts) g_hash_table_remove_all(f->fb_fonts); /* (keyed by the old fonts) */
+        f->stale = 0;
+    }
+    return f->ctx;
+}
 const char *pm_fonts_where(const pm_fonts *f) { return f->where; }
 
 int pm_fonts_same(const pm_fonts *f, const char *extra, int system)
@@ -370,7 +378,7 @@ const char *pm_fonts_families(pm_fonts *f)
     FcFontSet *set = FcConfigGetFonts(f->config, FcSetApplication);
     const char *names[256];
     int k = 0;
-    for (int i = 0; set && i < set->nfont && k < 256; i++) {
+    for (int i = 0; set && i < f->nbase && k < 256; i++) {
         FcChar8 *fam;
         if (FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &fam) != FcResultMatch) continue;
         int dup = 0;
@@ -390,7 +398,7 @@ static const char *family_faces(pm_fonts *f, const char *family, char *out, size
 {
     FcFontSet *set = FcConfigGetFonts(f->config, FcSetApplication);
     out[0] = 0;
-    for (int i = 0; set && i < set->nfont; i++) {
+    for (int i = 0; set && i < f->nbase; i++) {
         FcChar8 *fam, *style;
         if (FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &fam) != FcResultMatch ||
             strcasecmp((const char *)fam, family) || FcPatternGetString(set->fonts[i], FC_STYLE, 0, &style) != FcResultMatch)

@@ -29,7 +29,7 @@ const char *pm_fonts_where(const pm_fonts *f);
 void pm_fonts_report(pm_fonts *f, FILE *fp);
 void pm_fonts_drop(pm_fonts *f);
 
-/* The shared context (borrowed). */
+/* The shared context (borrowed; a new one after pm_fonts_fallback found fonts). */
 PangoContext *pm_fonts_context(pm_fonts *f);
 
 /* A new font description for a role at its resolved size (caller frees). */
@@ -59,5 +59,25 @@ cairo_scaled_font_t *pm_face_cairo(const pm_face *face);
 const char *pm_face_name(const pm_face *face);
 /* The Pango font (borrowed). */
 PangoFont *pm_face_font(const pm_face *face);
+
+/* The last resort (fallback.c): characters no font of the layout has, set in fonts
+ * installed on this machine. Find one for each of cs[0..n) (fontconfig's system
+ * configuration, in its order for the character's language: lang, the document's, when
+ * its alphabet has the character) and add it to f for those characters only. Returns how
+ * many were found a font: then the next pm_fonts_context is a new one, and every font and
+ * context taken from f before is released with it (drop the setter and what it set
+ * first, then make a new one and set the text again). Nothing
+ * when f has the system's fonts already, or its fallbacks were chosen for another
+ * language (pm_fonts_fallback_lang: open the fonts again). */
+int pm_fonts_fallback(pm_fonts *f, const gunichar *cs, int n, const char *lang);
+/* The fallbacks added: how many, the language they were chosen for (NULL: none), each
+ * one's family and file, whether it sets c. */
+int pm_fonts_nfallbacks(const pm_fonts *f);
+const char *pm_fonts_fallback_lang(const pm_fonts *f);
+const char *pm_fonts_fallback_family(const pm_fonts *f, int i);
+const char *pm_fonts_fallback_file(const pm_fonts *f, int i);
+int pm_fonts_fallback_has(const pm_fonts *f, int i, gunichar c);
+/* The fallback a Pango font of f is, or -1 (one of the layout's). */
+int pm_fonts_fallback_index(pm_fonts *f, PangoFont *font);
 
 #endif

@@ -57,6 +57,9 @@ struct pm_setter {
     int nother;
     struct pm_missing *missing; /* characters no font has, in the order first met (this run) */
     int nmissing, capmissing;
+    int fallbacks;              /* the fonts have fallbacks from the system (fonts.h) */
+    struct pm_missing *used;    /* characters set in them, in the order first met (this run) */
+    int nused, capused;
     unsigned gen;
     int nset, ncached;
 };
@@ -89,11 +92,13 @@ struct pm_shaped {
     double ascent, descent, leading;
 };
 
-/* A character no font has: how often, where first, in which role's font. */
+/* A character no font (of the layout) has: how often, where first, in which role's font;
+   the system font it is set in, or -1. */
 typedef struct pm_missing {
     gunichar c;
     int count, line;
     const pm_font_spec *font;
+    int fallback;
 } pm_missing;
 
 /* setter.c */
@@ -102,6 +107,9 @@ typedef struct pm_missing {
 pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line);
 /* Count a character no font has (summed up by pm_setter_summary). */
 void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font);
+/* Count a character set in a system font, fallback i of the fonts (summed up by
+   pm_setter_summary too). */
+void pm_setter_fallen_back(pm_setter *s, gunichar c, int line, const pm_font_spec *font, int i);
 /* Should a warning with this key be printed? 1 the first time in a run, then 0. */
 int pm_setter_first_time(pm_setter *s, const char *key);
 /* The hyphen of gi's font (cached for the life of the setter). */

@@ -33,9 +33,15 @@ void pm_setter_keep_paragraphs(pm_setter *s);
  * dropped at the end. content names the content file of this run. */
 void pm_setter_begin_run(pm_setter *s, const char *file);
 void pm_setter_end_run(pm_setter *s);
-/* One warning for the characters no font had in this run's paragraphs: each character,
- * how often, the line where it first came, and a hint naming the layout key that adds a
- * font for it. Nothing if there were none. */
+/* The characters no font had in this run's paragraphs, looked for in the fonts installed
+ * on this machine (pm_fonts_fallback; lang: the document's language): 1 if a font was
+ * found for some, and the setter's fonts have them now. The setter is then stale: drop
+ * it, make a new one over the same fonts and set the text again. */
+int pm_setter_find_fallbacks(pm_setter *s, const char *lang);
+/* A warning for each system font this run's paragraphs were set in (for characters no
+ * font of the layout has), and one for the characters no font had: each character, how
+ * often, the line where it first came, and a hint naming the layout key that adds a font
+ * for it. Nothing if there were none. */
 void pm_setter_summary(pm_setter *s);
 /* The document's language: paragraphs in another ({lang=..}) get their own dictionary. */
 void pm_setter_lang(pm_setter *s, const char *lang);

@@ -48,6 +48,7 @@ pm_setter *pm_setter_new(pm_fonts *fonts, const pm_spec *spec, pm_hyph *hyph, co
     s->singles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     s->single_arena = pm_arena_new_sized(16384);
     s->words = pm_words_new();
+    s->fallbacks = pm_fonts_nfallbacks(fonts) > 0;
     return s;
 }
 
@@ -62,6 +63,7 @@ void pm_setter_drop(pm_setter *s)
     pm_arena_drop(s->single_arena);
     pm_words_drop(s->words);
     free(s->missing);
+    free(s->used);
     for (int i = 0; i < s->nother; i++) {
         free(s->other[i].lang);
         pm_hyph_drop(s->other[i].h);
@@ -80,7 +82,7 @@ void pm_setter_keep_paragraphs(pm_setter *s)
 void pm_setter_begin_run(pm_setter *s, const char *file)
 {
     s->file = file;
-    s->nmissing = 0;
+    s->nmissing = s->nused = 0;
     g_hash_table_remove_all(s->warned);
     s->gen++;
     s->nset = s->ncached = 0;
@@ -125,18 +127,39 @@ pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line)
     return s->other[s->nother++].h;
 }
 
-void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font)
+/* Count c in list (*v, *n, *cap). */
+static void count_char(pm_missing **v, int *n, int *cap, gunichar c, int line, const pm_font_spec *font, int fb)
 {
-    for (int i = 0; i < s->nmissing; i++)
-        if (s->missing[i].c == c) {
-            s->missing[i].count++;
+    for (int i = 0; i < *n; i++)
+        if ((*v)[i].c == c) {
+            (*v)[i].count++;
             return;
         }
-    if (s->nmissing == s->capmissing) {
-        s->capmissing = s->capmissing ? 2 * s->capmissing : 16;
-        s->missing = pm_xrealloc(s->missing, (size_t)s->capmissing * sizeof *s->missing);
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *v = pm_xrealloc(*v, (size_t)*cap * sizeof **v);
     }
-    s->missing[s->nmissing++] = (pm_missing){c, 1, line, font};
+    (*v)[(*n)++] = (pm_missing){c, 1, line, font, fb};
+}
+
+void pm_setter_missing(pm_setter *s, gunichar c, int line, const pm_font_spec *font)
+{
+    count_char(&s->missing, &s->nmissing, &s->capmissing, c, line, font, -1);
+}
+
+void pm_setter_fallen_back(pm_setter *s, gunichar c, int line, const pm_font_spec *font, int i)
+{
+    count_char(&s->used, &s->nused, &s->capused, c, line, font, i);
+}
+
+int pm_setter_find_fallbacks(pm_setter *s, const char *lang)
+{
+    if (!s->nmissing) return 0;
+    gunichar *cs = pm_xmalloc((size_t)s->nmissing * sizeof *cs);
+    for (int i = 0; i < s->nmissing; i++) cs[i] = s->missing[i].c;
+    int found = pm_fonts_fallback(s->fonts, cs, s->nmissing, lang);
+    free(cs);
+    return found > 0;
 }
 
 /* The layout key of a font role, e.g. "body" in fonts.body. */
@@ -151,16 +174,17 @@ static const char *role_key(const pm_spec *sp, const pm_font_spec *f)
     return "body";
 }
 
-/* A font that has the characters of a script (in Debian's fonts-noto-core, or
-   fonts-droid-fallback for Chinese and Japanese), for the hint. */
+/* A font that has the characters of a script (in Debian's fonts-noto-core,
+   fonts-droid-fallback for Chinese and Japanese, fonts-nanum for Korean), for the hint. */
 static const char *font_for(gunichar c)
 {
     if ((c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF)) return "Noto Color Emoji";
     if ((c >= 0x0600 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
         return "Noto Naskh Arabic"; /* (its punctuation and vowel marks too) */
     if ((c >= 0x0590 && c <= 0x05FF) || (c >= 0xFB1D && c <= 0xFB4F)) return "Noto Serif Hebrew";
-    if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0xAC00 && c <= 0xD7AF))
-        return "Droid Sans Fallback";
+    if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x3130 && c <= 0x318F))
+        return "NanumGothic"; /* (Hangul: Droid Sans Fallback has none) */
+    if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF)) return "Droid Sans Fallback";
     switch (g_unichar_get_script(c)) {
     case G_UNICODE_SCRIPT_ARABIC: return "Noto Sans Arabic";
     case G_UNICODE_SCRIPT_HEBREW: return "Noto Sans Hebrew";
@@ -168,7 +192,7 @@ static const char *font_for(gunichar c)
     case G_UNICODE_SCRIPT_HIRAGANA:
     case G_UNICODE_SCRIPT_KATAKANA:
     case G_UNICODE_SCRIPT_BOPOMOFO: return "Droid Sans Fallback";
-    case G_UNICODE_SCRIPT_HANGUL: return "Droid Sans Fallback";
+    case G_UNICODE_SCRIPT_HANGUL: return "NanumGothic";
     case G_UNICODE_SCRIPT_DEVANAGARI: return "Noto Sans Devanagari";
     case G_UNICODE_SCRIPT_BENGALI: return "Noto Sans Bengali";
     case G_UNICODE_SCRIPT_THAI: return "Noto Sans Thai";
@@ -179,26 +203,64 @@ static const char *font_for(gunichar c)
     }
 }
 
+/* The characters of v[0..n) set in fallback fb (-1: left out), for a warning: "'한'
+ * U+D55C 3× (line 12), ..." (the first 40), how many there are, how often they come, the
+ * line of the first, and the role to name in the hint: the body's, if it has any. */
+static GString *char_list(const pm_setter *s, const pm_missing *v, int n, int fb, int *chars, int *times,
+                          int *line, const pm_font_spec **role)
+{
+    GString *m = g_string_new(NULL);
+    *chars = *times = *line = 0;
+    *role = NULL;
+    for (int i = 0; i < n; i++) {
+        if (v[i].fallback != fb) continue;
+        if (!*chars) {
+            *line = v[i].line;
+            *role = v[i].font;
+        }
+        if (v[i].font == &s->spec->body) *role = &s->spec->body;
+        *times += v[i].count;
+        if (++*chars > 40) continue;
+        char u[8] = {0};
+        g_unichar_to_utf8(v[i].c, u);
+        g_string_append_printf(m, "%s'%s' U+%04X %d× (line %d)", m->len ? ", " : "", u, v[i].c, v[i].count, v[i].line);
+    }
+    if (*chars > 40) g_string_append_printf(m, ", and %d more", *chars - 40);
+    return m;
+}
+
+/* A warning for each system font the text was set in: which characters. */
+static void fallback_summary(pm_setter *s)
+{
+    for (int i = 0; s->nused && i < pm_fonts_nfallbacks(s->fonts); i++) {
+        int chars, times, line;
+        const pm_font_spec *role;
+        GString *m = char_list(s, s->used, s->nused, i, &chars, &times, &line, &role);
+        const char *family = pm_fonts_fallback_family(s->fonts, i);
+        if (chars) {
+            pm_warn(s->file, line, 0,
+                    "%d character%s no font of the layout has %s set in the system font '%s' (%s) (%d time%s): %s",
+                    chars, chars == 1 ? "" : "s", chars == 1 ? "is" : "are", family,
+                    pm_fonts_fallback_file(s->fonts, i), times, times == 1 ? "" : "s", m->str);
+            pm_hint("add it to the layout, so that the PDF is the same on every machine: e.g. fonts: {%s: "
+                    "{fallback: [%s]}}, with its files in a --fonts folder or 'system-fonts: true'",
+                    role_key(s->spec, role), family);
+        }
+        g_string_free(m, TRUE);
+    }
+    s->nused = 0;
+}
+
 void pm_setter_summary(pm_setter *s)
 {
+    fallback_summary(s);
     if (!s->nmissing) return;
-    GString *m = g_string_new(NULL);
-    int total = 0;
-    for (int i = 0; i < s->nmissing; i++) total += s->missing[i].count;
-    for (int i = 0; i < s->nmissing && i < 40; i++) {
-        const pm_missing *x = &s->missing[i];
-        char u[8] = {0};
-        g_unichar_to_utf8(x->c, u);
-        g_string_append_printf(m, "%s'%s' U+%04X %d× (line %d)", i ? ", " : "", u, x->c, x->count, x->line);
-    }
-    if (s->nmissing > 40) g_string_append_printf(m, ", and %d more", s->nmissing - 40);
-    pm_warn(s->file, s->missing[0].line, 0,
-            "%d character%s no font has %s left out of the PDF (%d time%s): %s", s->nmissing,
-            s->nmissing == 1 ? "" : "s", s->nmissing == 1 ? "is" : "are", total, total == 1 ? "" : "s", m->str);
+    int chars, total, line;
+    const pm_font_spec *role;
+    GString *m = char_list(s, s->missing, s->nmissing, -1, &chars, &total, &line, &role);
+    pm_warn(s->file, line, 0, "%d character%s no font has %s left out of the PDF (%d time%s): %s", chars,
+            chars == 1 ? "" : "s", chars == 1 ? "is" : "are", total, total == 1 ? "" : "s", m->str);
     GString *fams = g_string_new(NULL); /* a family for each script, in the order met */
-    const pm_font_spec *role = s->missing[0].font; /* the body's, if it lacks any */
-    for (int i = 0; i < s->nmissing; i++)
-        if (s->missing[i].font == &s->spec->body) role = &s->spec->body;
     for (int i = 0; i < s->nmissing; i++) {
         const char *f = font_for(s->missing[i].c);
         if (!strcmp(f, "Noto Sans") && s->nmissing > 1) continue; /* (punctuation shared by scripts) */

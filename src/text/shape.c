@@ -314,12 +314,27 @@ int pm_shaped_run_at(const pm_shaped *p, uint32_t off)
 
 /* ---- missing glyphs and faces ---- */
 
+/* The characters of a run set in a system font (the last resort, fonts.h), counted for
+ * pm_setter_summary. */
+static void note_fallback(pm_shaped *p, const PangoGlyphItem *gi)
+{
+    int fb = pm_fonts_fallback_index(p->s->fonts, gi->item->analysis.font);
+    if (fb < 0) return;
+    const char *t = p->text + gi->item->offset, *end = t + gi->item->length;
+    for (; t < end; t = g_utf8_next_char(t)) {
+        gunichar c = g_utf8_get_char(t);
+        if (pm_fonts_fallback_has(p->s->fonts, fb, c))
+            pm_setter_fallen_back(p->s, c, pm_text_line_at(p->src, (uint32_t)(t - p->text)), p->st.font, fb);
+    }
+}
+
 static void check_glyphs(pm_shaped *p)
 {
     pm_setter *s = p->s;
     for (int i = 0; i < p->nruns; i++) {
         PangoGlyphItem *gi = &p->runs[i];
         PangoGlyphString *gs = gi->glyphs;
+        if (s->fallbacks) note_fallback(p, gi);
         for (int g = 0; g < gs->num_glyphs; g++) {
             PangoGlyph gl = gs->glyphs[g].glyph;
             if (!(gl & PANGO_GLYPH_UNKNOWN_FLAG)) continue;

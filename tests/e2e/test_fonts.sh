@@ -8,7 +8,10 @@
 #   - colour emoji (a bitmap font, Debian's fonts-noto-color-emoji) are set and drawn at
 #     the text's size, not the 109 px of the font's bitmaps;
 #   - --preflight names the folders searched and the face and file of every font used;
-#   - characters no font has leave no gap.
+#   - characters no font of the layout has are set in a font installed on the machine
+#     (the emoji, in Debian's fonts-noto-color-emoji), each system font named in a
+#     warning with its characters; one no installed font has (U+F0000, private use) is left out,
+#     with a warning, and leaves no gap.
 # PAMPHLET=path runs another build (default ./pamphlet). Needs python3, poppler-utils.
 set -u
 PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
@@ -42,18 +45,23 @@ extends: a5
 fonts:
   body: {family: "Linux Libertine O", size: 10pt, leading: 13pt, fallback: [Noto Sans Arabic]}
 Y
-printf -- '---\ntitle: Fonts\n---\n\nThe word سلام (peace) and the emoji 🎉✊ here.\n' >"$T/mixed.md"
+printf -- '---\ntitle: Fonts\n---\n\nThe word سلام (peace) and the emoji 🎉✊ here, the mark \xf3\xb0\x80\x80 there.\n' >"$T/mixed.md"
 "$PAMPHLET" "$T/mixed.md" -l "$T/fb.yaml" --fonts "$T/extra" -o "$T/mixed.pdf" --dump-layout "$T/mixed.dump" 2>"$T/mixed.err"
 rc=$?
 if [ $rc -eq 0 ] && grep -q 'run font="Linux Libertine O 10".*text="The word ' "$T/mixed.dump" &&
    grep -q 'run font="Noto Sans Arabic 10"' "$T/mixed.dump"; then
     ok "--fonts adds a folder's subfolders and a .ttc to the shipped fonts; the fallback sets the Arabic"
 else bad "--fonts with a .ttc in a subfolder and a fallback (exit $rc)" "$T/mixed.err"; fi
-if grep -qE "2 characters no font has are left out of the PDF \(2 times\): '🎉' U\+1F389 1× \(line 5\), '✊'" "$T/mixed.err" &&
-   grep -q "fallback: \[Noto Color Emoji\]" "$T/mixed.err"; then
-    ok "characters no font has: one warning, each with its count and line, a hint with the layout key"
+if grep -qE "^$T/mixed\.md:5: warning: 2 characters no font of the layout has are set in the system font 'Noto Color Emoji' \(/.*/NotoColorEmoji\.ttf\) \(2 times\): '🎉' U\+1F389 1× \(line 5\), '✊'" "$T/mixed.err" &&
+   grep -q "add it to the layout, .*fallback: \[Noto Color Emoji\]" "$T/mixed.err" &&
+   grep -q 'run font="Noto Color Emoji 10".*text="🎉✊"' "$T/mixed.dump"; then
+    ok "characters no font of the layout has: set in a system font, named in a warning with a hint to add it"
+else bad "the system font fallen back on" "$T/mixed.err"; fi
+if grep -qE "1 character no font has is left out of the PDF \(1 time\): '.' U\+F0000 1× \(line 5\)" "$T/mixed.err" &&
+   grep -q "fallback: \[Noto Sans\]" "$T/mixed.err"; then
+    ok "a character no installed font has: one warning, with its count and line, a hint with the layout key"
 else bad "the missing-glyph summary" "$T/mixed.err"; fi
-# no gap: "emoji" and " here." with only the space between them
+# no gap: "mark" and " there." with only the space between them
 python3 - "$T/mixed.dump" <<'P' && ok "a character left out leaves no gap" || bad "a gap where a character was left out"
 import re, sys
 sys.path.insert(0, "tests/tools")
@@ -61,10 +69,10 @@ from layout_check import parse_dump
 for pg in parse_dump(open(sys.argv[1]).read()):
     for it in pg.items:
         for a, b in zip(it.runs, it.runs[1:]):
-            if a.text.endswith("emoji ") and b.text.startswith("🎉"):
+            if a.text.endswith("mark ") and b.text.startswith("\U000f0000"):
                 sys.exit(0 if b.x1 - b.x0 < 0.01 else 1)
         for r in it.runs:
-            if "emoji 🎉✊ here" in r.text:
+            if "mark \U000f0000 there" in r.text:
                 sys.exit(0)
 sys.exit(1)
 P

@@ -7,8 +7,9 @@
 # picture, block quotes) and its images into a temporary folder, starts
 # `pamphlet doc.md --watch` with a reading PDF and a booklet, then makes edits one after
 # the other: a word in one paragraph, a paragraph added (every later page moves), a
-# heading renamed, a paragraph taken out, a word in a footnote, and back to the original
-# text (everything from the cache). After each rebuild, the program is run afresh on the
+# heading renamed, a paragraph taken out, a word in a footnote, words that no font of the
+# layout has (Korean, then Arabic: set in fonts installed on the machine, which the
+# session keeps), and back to the original text (everything from the cache). After each rebuild, the program is run afresh on the
 # same source into other files, and both PDFs must be byte-identical to the watch
 # session's.
 #
@@ -97,6 +98,11 @@ if [ -z "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then # (under the sanitizers: fo
     step "a paragraph taken out" "$(sed -n '/^Perhaps the sentiments/,/^$/p' "$T/orig.md" | head -n 1)" "" rename
 fi
 step "a word in a footnote" "a fisherman of Naples" "a poor fisherman of Naples"
+# characters no font of the layout has, set in fonts installed on the machine (Debian's
+# fonts-nanum, fonts-noto-core), which the session keeps: a fresh run must pick the same
+step "a Korean word (a system font)" "confounded the people" "confounded the people (국민)"
+step "an Arabic word too (another)" "the people (국민)" "the people (국민، الشعب)"
+step "the Korean word taken out" "(국민، الشعب)" "(الشعب)"
 r=$(count rebuilt)
 cp "$T/orig.md" "$T/doc.md.swp" && mv "$T/doc.md.swp" "$T/doc.md"
 if wait_for rebuilt "$r"; then same_as_fresh "back to the original text"; else fail "back: no rebuild"; fi

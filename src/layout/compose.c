@@ -160,6 +160,11 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
            that cannot follow the carried one, or is a figure kept in place: then the page
            holds only what came before) */
         held |= acc->held > before.held;
+        /* (nor when it is a carried note's page's first item and its own notes do not fit
+           there with the note: the carried note fills the page alone) */
+        if (j == i && used0 <= EPS && rg->carry_note && acc->nparts > before.nparts &&
+            used + pm_acc_height(fs, acc) > th + EPS)
+            held = 1;
         if (held || (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS))) {
             if (r->best == n) { /* nothing fits before it: break there */
                 size_t k = j;
@@ -174,6 +179,13 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                     k = i;
                     before = start;
                     used = used0;
+                } else if (used0 <= EPS && rg->carry_note && j > i) {
+                    /* (a carried note's page where nothing may end before this: the note
+                       fills the page alone, rather than a widow, orphan or broken word) */
+                    k = i;
+                    before = start;
+                    used = 0;
+                    r->held = 1;
                 } else { /* never inside a table's row: its cells but the last are 0 high */
                     while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
                     int unplaced = it->kind == V_FIGURE && (held || (nfl && floated[nfl - 1] == j));

@@ -66,7 +66,9 @@ int pm_carried_lines(const fstate *fs, const region *rg)
     double top = 0; /* (under the figures at the top of the page) */
     for (int k = 0; k < rg->ntop; k++) top += pm_float_height(fs, rg->top[k]);
     double text = rg->notes_only ? 0 : fs->L;
-    int fit = (int)floor((rg->h - top - text - fs->note_sep) / p->leading + 1e-6);
+    /* (the notes' height is taken in whole lines of text: snap_up) */
+    double room = floor((rg->h - top - text) / fs->L + 1e-6) * fs->L;
+    int fit = (int)floor((room - fs->note_sep) / p->leading + 1e-6);
     if (fit < 1) fit = 1;
     if (rest <= fit) return rest;
     while (fit > 1 && p->lines[rg->carry_from + fit - 1].hyphenated) fit--; /* (never after a broken word) */

@@ -311,9 +311,9 @@ row "a low-resolution cover image warns" 0 \
     -- $B/low-dpi-cover.md $L
 
 # ---- text ---------------------------------------------------------------------------------
-row "characters no font has: one warning naming each, its count and first line, and the layout key" 0 \
-    "^$B/missing-glyph\.md:6: warning: 2 characters no font has are left out of the PDF \(2 times\): '中' U\+4E2D 1× \(line 6\), '文'" \
-    "hint: .*fonts: \{body: \{fallback: \[Droid Sans Fallback\]\}\}" -- $B/missing-glyph.md $L
+row "characters no font of the layout has: set in a system font, one warning naming it, each character, its count and first line, and the layout key" 0 \
+    "^$B/missing-glyph\.md:6: warning: 2 characters no font of the layout has are set in the system font 'Droid Sans Fallback' \([^)]*\) \(2 times\): '中' U\+4E2D 1× \(line 6\), '文'" \
+    "hint: add it to the layout, .*fonts: \{body: \{fallback: \[Droid Sans Fallback\]\}\}" -- $B/missing-glyph.md $L
 ROW_CHECK='python3 tests/e2e/dump_check.py "$D/dump" && check_words_rejoined Pneumonoultramicroscopicsilicovolcanoconiosisabcdefghij'
 row "a word wider than the line is broken with a warning, never clipped" 0 \
     "^$B/overlong-word\.md:6: warning: 'Pneumonoultramicroscopic.*' is wider than the line" \

@@ -17,6 +17,31 @@
  * where the page would otherwise end short; a split costs a little. */
 #define SPLIT_NOTE_PENALTY 100
 
+/* The lines of item j's paragraph up to the next place the page may end (the layout's
+ * orphans and widows, and no word broken over a page, forbid a break between them). */
+static double para_room(const vitem *v, size_t n, size_t j)
+{
+    double room = 0;
+    for (size_t k = j + 1; k + 1 < n && v[k].kind == V_PENALTY && v[k].penalty >= PM_INF_PENALTY; k += 2) {
+        if (v[k + 1].kind != V_LINE || v[k + 1].vp != v[j].vp) break;
+        room += v[k + 1].h;
+    }
+    return room;
+}
+
+/* Under heading line j: the rest of its headings and what must follow them on the page,
+ * two lines of text and the lines up to the next place the page may end (or a figure). */
+static double heading_room(const vitem *v, size_t n, size_t j)
+{
+    double room = 0;
+    int lines = 0;
+    size_t k;
+    for (k = j + 1; k < n && lines < 2 && v[k].kind != V_FIGURE; k++) {
+        if (v[k].kind == V_LINE || v[k].kind == V_GLUE || v[k].kind == V_RULE) room += v[k].h;
+        if (v[k].kind == V_LINE && !v[k].hline && v[k].h > 0) lines++;
+    }
+    return lines == 2 && v[k - 1].vp >= 0 ? room + para_room(v, n, k - 1) : room;
+}
 
 /* Room to keep under a line that refers to a footnote: the lines of its paragraph up to
  * the next place the page may end (the layout's orphans and widows, and no word broken
@@ -24,17 +49,14 @@
  * paragraph's first line fitted whole under that one line, and the line stood alone at
  * the page's top with the note under it; a note referred to from the second of three
  * lines filled the page and left the third alone at the next page's top. With the room
- * kept, the note is split sooner and the lines go with it. */
+ * kept, the note is split sooner and the lines go with it. Under a heading the room is
+ * what must follow the heading on its page. */
 static double keep_room(const vitem *v, size_t n, size_t j)
 {
     const vitem *it = &v[j];
-    if (it->vp < 0 || !it->line || !it->line->nnotes) return 0;
-    double room = 0;
-    for (size_t k = j + 1; k + 1 < n && v[k].kind == V_PENALTY && v[k].penalty >= PM_INF_PENALTY; k += 2) {
-        if (v[k + 1].kind != V_LINE || v[k + 1].vp != it->vp) break;
-        room += v[k + 1].h;
-    }
-    return room;
+    if (!it->line || !it->line->nnotes) return 0;
+    if (it->hline) return heading_room(v, n, j);
+    return it->vp < 0 ? 0 : para_room(v, n, j);
 }
 
 /* Whether item j is a paragraph's line that may not begin a page (its widows, orphans or
@@ -141,7 +163,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                        (used + it->h + pm_acc_height(fs, acc) <= th + EPS || (j == i && used0 <= EPS));
                 if (!here) pm_acc_undo(acc, before);
             }
-            int alone = after_heading >= 0 ? head == i : j == i && used0 <= EPS && !rg->carry_note;
+            int alone = after_heading >= 0 ? head == i : j == i && used0 <= EPS && !carries(rg);
             if (!here && fs->notes_in_place && fig_names_note(it->fig) && !alone) {
                 held = 1; /* (it does not float past text: the page ends before it) */
             } else if (!here) {
@@ -162,7 +184,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
         held |= acc->held > before.held;
         /* (nor when it is a carried note's page's first item and its own notes do not fit
            there with the note: the carried note fills the page alone) */
-        if (j == i && used0 <= EPS && rg->carry_note && acc->nparts > before.nparts &&
+        if (j == i && used0 <= EPS && carries(rg) && acc->nparts > before.nparts &&
             used + pm_acc_height(fs, acc) > th + EPS)
             held = 1;
         if (held || (used + pm_acc_height(fs, acc) > th + EPS && (j > i || used0 > EPS))) {
@@ -179,7 +201,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                     k = i;
                     before = start;
                     used = used0;
-                } else if (used0 <= EPS && rg->carry_note && j > i) {
+                } else if (used0 <= EPS && carries(rg) && j > i) {
                     /* (a carried note's page where nothing may end before this: the note
                        fills the page alone, rather than a widow, orphan or broken word) */
                     k = i;
@@ -188,6 +210,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                     r->held = 1;
                 } else { /* never inside a table's row: its cells but the last are 0 high */
                     while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
+                    r->broke = k > i; /* (a rule broken: a break where none is legal) */
                     int unplaced = it->kind == V_FIGURE && (held || (nfl && floated[nfl - 1] == j));
                     used -= unplaced ? 0 : it->h;
                 }
@@ -403,7 +426,7 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         top[pl->ntop] = f; /* with it, do the figures and all the page's notes fit? */
         rg->ntop = pl->ntop + 1;
         pm_acc_begin(fs, rg, &rg->acc);
-        if (!pm_acc_holds(fs, rg, &rg->acc, used + h) && (pl->ntop || rg->carry_note)) break;
+        if (!pm_acc_holds(fs, rg, &rg->acc, used + h) && (pl->ntop || carries(rg))) break;
         if (rg->acc.held) break; /* (its caption's notes wait for the carried note's end) */
         pl->ntop++;
         used += h;
@@ -433,7 +456,7 @@ static void grow_floated(size_t **floated, size_t *cap, size_t n)
 
 /* The break of the page that starts at item i (used points already taken by floats and a
  * repeated table header), after filling it if it would end short. */
-static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
+static page_break plan_once(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
 {
     region *rg = fs->rg;
     page_break r;
@@ -451,6 +474,22 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
         pm_find_page(fs, rg, &rg->acc, vl->v, vl->n, i, used, rg->nq, *floated, &r);
     }
     return r;
+}
+
+/* The page's break; when it must break a rule (no legal break fits: a heading ending the
+ * page, an orphan) and notes that cannot follow a split or carried one are to blame, those
+ * notes are held over to the next page's foot instead, as TeX holds insertions over. */
+static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
+{
+    notes_acc *acc = &fs->rg->acc;
+    acc->defer = 0;
+    page_break r = plan_once(fs, vl, i, used, floated, fcap);
+    if (!r.broke) return r;
+    acc->defer = 1;
+    page_break r2 = plan_once(fs, vl, i, used, floated, fcap);
+    acc->defer = 0;
+    if (!r2.broke && r2.notes.nover) return r2;
+    return plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
 }
 
 /* Emit the page planned by pl (kind, and whether it is a right-hand page, follow from
@@ -474,7 +513,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
     size_t *floated = pm_xmalloc(floated_cap * sizeof *floated);
     int first_page = 1, clearing = 0;
     pm_collect_ahead(fs, vl, col, 0);
-    while (i < vl->n || rg->nq || pm_collector_more(col) || rg->carry_note) {
+    while (i < vl->n || rg->nq || pm_collector_more(col) || rg->carry_note || rg->nover) {
         page_plan pl = {0};
         double used = take_floats(fs, rg, &pl);
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
@@ -497,7 +536,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK && !last ? PM_PAGE_BODY : kind);
             release_before(fs, i);
-            if (fs->rc || (last && !rg->carry_note)) break;
+            if (fs->rc || (last && !rg->carry_note && !rg->nover)) break;
             continue;
         }
         /* discard glue and penalties at the top of the page */
@@ -541,7 +580,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
         release_before(fs, i);
-        if (i >= vl->n && !rg->nq && !pm_collector_more(col) && !rg->carry_note) break;
+        if (i >= vl->n && !rg->nq && !pm_collector_more(col) && !rg->carry_note && !rg->nover) break;
     }
     free(floated);
 }

@@ -53,6 +53,11 @@ typedef struct notes_acc {
                           its foot, as a split note always is (TeX), so no other may follow */
     int held;          /* notes met while closed or after a split note: they cannot go at
                           this foot, so what refers to them cannot go in this region */
+    int defer;         /* instead, such notes are held over to the next region's foot, after
+                          the carried note (TeX's held-over insertions): the page breaker's
+                          last resort, when ending the region before them breaks a rule */
+    int *over;         /* the notes held over, in order */
+    int nover, over_cap;
     int off;           /* counts nothing (columns are broken without; the page counts) */
     int *seen;         /* per note number: met in this region */
 } notes_acc;
@@ -63,6 +68,7 @@ typedef struct notes_mark {
     double h;
     int split;
     int held;
+    int nover;
 } notes_mark;
 
 typedef struct region {
@@ -71,6 +77,8 @@ typedef struct region {
     int nq, qcap;
     int carry_note, carry_from; /* a note split at the foot of the region before: its
                                    number (0: none) and its first line still to place */
+    int *over;              /* notes held over from the region before (notes_acc.defer): */
+    int nover, over_cap;    /* they come whole after the carried note */
     int notes_only;         /* the page being planned holds no text, only the carried
                                note (and figures at its top): the note may fill it */
     notes_acc acc;          /* filled by the page breaker for the region being planned */
@@ -287,7 +295,13 @@ void pm_share_columns(int nr, int nc, const double *cn, const double *nat, const
 
 /* Set every footnote of the document (fs->notes). */
 void pm_notes_set(fstate *fs);
-/* Start accounting for a new region: the rest of a carried note comes first. */
+/* Whether notes go on into the region from the one before (carried or held over). */
+static inline int carries(const region *rg)
+{
+    return rg->carry_note || rg->nover;
+}
+/* Start accounting for a new region: the rest of a carried note comes first, then the
+ * notes held over. */
 void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc);
 /* Add the notes line refers to, met when the region's content is used points tall. */
 void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used);
@@ -301,7 +315,7 @@ double pm_acc_height(const fstate *fs, const notes_acc *acc);
 int pm_acc_holds(const fstate *fs, const region *rg, const notes_acc *acc, double used);
 static inline notes_mark pm_acc_mark(const notes_acc *acc)
 {
-    return (notes_mark){acc->nparts, acc->h, acc->split, acc->held};
+    return (notes_mark){acc->nparts, acc->h, acc->split, acc->held, acc->nover};
 }
 /* Take back what was added after mark m. */
 void pm_acc_undo(notes_acc *acc, notes_mark m);
@@ -327,6 +341,7 @@ typedef struct page_break {
     int held;             /* the page ends before an item whose notes cannot follow the
                              carried note going on past it (notes_acc.closed) */
     notes_mark notes;     /* the footnotes the page holds */
+    int broke;            /* no legal break fits: the page ends where a rule forbids it */
 } page_break;
 
 /* acc goes on from where it is: begin it (pm_acc_begin) for a new page. */

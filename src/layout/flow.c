@@ -166,6 +166,7 @@ static int flow_once(const pm_flow_args *a, GHashTable *toc_pages, pm_layout **o
     pm_headings_free(&fs);
     pm_acc_free(&body.acc);
     free(body.queue);
+    free(body.over);
     g_string_free(fs.buf, TRUE);
     if (!fs.rc && stats) pm_flow_check(lay, spec, stats);
     if (fs.rc) {

@@ -7,7 +7,11 @@
  * region, before that region's own notes. A split note is the last at its foot, so while
  * a carried note goes on past a region, no other note goes there: the accountant holds
  * them back, and the page breaker ends the region before what refers to them (a region
- * with no text before such a reference is the carried note's alone, which fills it). */
+ * with no text before such a reference is the carried note's alone, which fills it). When
+ * that would break a rule (a heading or a lone first line at the foot), the page breaker
+ * has them held over instead, as TeX holds insertions over: they go whole to the next
+ * region's foot after the carried note (notes_acc.defer), and so does a note too short to
+ * split that has no room left under its line. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +91,15 @@ static int note_split(const fstate *fs, const region *rg, int no, double used, d
     return 0;
 }
 
+static void push_int(int **v, int *n, int *cap, int x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *v = pm_xrealloc(*v, (size_t)*cap * sizeof **v);
+    }
+    (*v)[(*n)++] = x;
+}
+
 static void add_part(notes_acc *acc, int no, int from, int to)
 {
     if (acc->nparts == acc->cap) {
@@ -96,28 +109,11 @@ static void add_part(notes_acc *acc, int no, int from, int to)
     acc->parts[acc->nparts++] = (note_part){no, from, to};
 }
 
-void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
+/* Hold note no over to the next region (notes_acc.defer). */
+static void hold_over(notes_acc *acc, int no)
 {
-    acc->off = 0;
-    acc->nparts = 0;
-    acc->h = 0;
-    acc->split = 0;
-    acc->held = 0;
-    acc->seen = pm_xrealloc(acc->seen, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
-    memset(acc->seen, 0, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
-    int carried = pm_carried_lines(fs, rg);
-    /* a note may be split here only if no carried note goes on past this region */
-    acc->may_split = !rg->carry_note || carried == fs->notes[rg->carry_note - 1].para.nlines - rg->carry_from;
-    acc->closed = !acc->may_split;
-    if (carried) {
-        acc->h = fs->note_sep + carried * fs->notes[rg->carry_note - 1].para.leading;
-        add_part(acc, rg->carry_note, rg->carry_from, rg->carry_from + carried);
-    }
-    double used = 0; /* the figures at the top of the page: their captions' notes */
-    for (int k = 0; k < rg->ntop; k++) {
-        used += pm_float_height(fs, rg->top[k]);
-        pm_acc_fig(fs, rg, acc, rg->top[k], used);
-    }
+    acc->seen[no - 1] = 1;
+    push_int(&acc->over, &acc->nover, &acc->over_cap, no);
 }
 
 /* Add note no (met where the region is used tall), then the notes its own text refers
@@ -125,18 +121,23 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
 static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no, double used)
 {
     if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) return;
-    if (acc->closed || acc->split) { /* (the page breaker ends the region before what refers to it) */
-        acc->held++;
+    if (acc->closed || acc->split || acc->nover) { /* (the page breaker ends the region before what refers to it) */
+        if (acc->defer) hold_over(acc, no); /* (or, as its last resort, holds the note over) */
+        else acc->held++;
+        return;
+    }
+    const notebox *nb = &fs->notes[no - 1];
+    double h = acc->h + (acc->nparts ? 0 : fs->note_sep);
+    int refs = 0; /* (a note that refers to others is not split: they follow it whole) */
+    for (int l = 0; l < nb->para.nlines; l++) refs += nb->para.lines[l].nnotes;
+    int whole = used + snap_up(h + nb->h, fs->L) <= rg->h + EPS;
+    int fit = acc->may_split && !refs && !whole ? note_split(fs, rg, no, used, h) : 0;
+    if (!whole && !fit && acc->defer && acc->nparts) { /* (too long for what is left, and too short to split) */
+        hold_over(acc, no);
         return;
     }
     acc->seen[no - 1] = 1;
-    const notebox *nb = &fs->notes[no - 1];
-    if (!acc->nparts) acc->h += fs->note_sep;
-    int refs = 0; /* (a note that refers to others is not split: they follow it whole) */
-    for (int l = 0; l < nb->para.nlines; l++) refs += nb->para.lines[l].nnotes;
-    int fit = 0;
-    if (acc->may_split && !acc->split && !refs && used + snap_up(acc->h + nb->h, fs->L) > rg->h + EPS)
-        fit = note_split(fs, rg, no, used, acc->h);
+    acc->h = h;
     if (fit) {
         acc->split = 1;
         acc->h += fit * nb->para.leading;
@@ -150,6 +151,37 @@ static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no,
             int sub = nb->para.lines[l].notes[k];
             if (sub >= 1 && sub <= fs->nnotes && !fs->notes[sub - 1].printed) acc_note(fs, rg, acc, sub, used);
         }
+}
+
+void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
+{
+    acc->off = 0;
+    acc->nparts = 0;
+    acc->h = 0;
+    acc->split = 0;
+    acc->held = 0;
+    acc->nover = 0;
+    acc->seen = pm_xrealloc(acc->seen, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
+    memset(acc->seen, 0, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
+    int carried = pm_carried_lines(fs, rg);
+    /* a note may be split here only if no carried note goes on past this region */
+    acc->may_split = !rg->carry_note || carried == fs->notes[rg->carry_note - 1].para.nlines - rg->carry_from;
+    acc->closed = !acc->may_split;
+    if (carried) {
+        acc->h = fs->note_sep + carried * fs->notes[rg->carry_note - 1].para.leading;
+        add_part(acc, rg->carry_note, rg->carry_from, rg->carry_from + carried);
+    }
+    /* the notes held over, whole after it (a line of text left, as for the carried
+       note), or held over again */
+    int defer = acc->defer;
+    acc->defer = 1;
+    for (int k = 0; k < rg->nover; k++) acc_note(fs, rg, acc, rg->over[k], rg->notes_only ? 0 : fs->L);
+    acc->defer = defer;
+    double used = 0; /* the figures at the top of the page: their captions' notes */
+    for (int k = 0; k < rg->ntop; k++) {
+        used += pm_float_height(fs, rg->top[k]);
+        pm_acc_fig(fs, rg, acc, rg->top[k], used);
+    }
 }
 
 void pm_acc_line(const fstate *fs, const region *rg, notes_acc *acc, const pm_line *line, double used)
@@ -167,6 +199,8 @@ void pm_acc_undo(notes_acc *acc, notes_mark m)
 {
     for (int k = m.nparts; k < acc->nparts; k++)
         if (acc->parts[k].from == 0) acc->seen[acc->parts[k].no - 1] = 0;
+    for (int k = m.nover; k < acc->nover; k++) acc->seen[acc->over[k] - 1] = 0;
+    acc->nover = m.nover;
     acc->nparts = m.nparts;
     acc->h = m.h;
     acc->split = m.split;
@@ -198,6 +232,7 @@ void pm_acc_free(notes_acc *acc)
 {
     free(acc->parts);
     free(acc->seen);
+    free(acc->over);
     memset(acc, 0, sizeof *acc);
 }
 
@@ -216,6 +251,8 @@ static double note_lines(fstate *fs, pm_page *pg, int no, int from, int to, doub
 void pm_emit_notes(fstate *fs, region *rg, pm_page *pg, notes_mark mark, double tx, double ty, double tw,
                    double th)
 {
+    rg->nover = 0; /* (those held over now) */
+    for (int k = 0; k < mark.nover; k++) push_int(&rg->over, &rg->nover, &rg->over_cap, rg->acc.over[k]);
     if (!mark.nparts) return;
     double ny = ty + th - snap_up(mark.h, fs->L) + fs->note_sep;
     pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_RULE);

@@ -61,7 +61,9 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
               is first referenced, so in the order of first reference (cmark-gfm numbers
               notes that way); a note split over pages goes on at the top of the next
               page's notes; a note printed again, whole, on a later page that refers to
-              it again is a repeat, not extra words (a page shows the notes of its marks)
+              it again is a repeat, not extra words (a page shows the notes of its marks);
+              a note may be held over from the page of its mark (which had no room for
+              it) to the next foot that has room, before that page's own notes (TeX)
   cover       the cover's words are not the front matter's issue, title, subtitle, author,
               date (title: else the first heading, else "Untitled"; the issue line may
               also come last, at the foot)
@@ -1192,9 +1194,26 @@ def _check_notes(src, notes, pages, out, measure):
         marks[pg.n] = s
     printed = []             # first printings, in order
     carry = None             # (note number, words still to come)
+    cut = set()              # pages whose notes end with a note that goes on
+    pages_with_notes = []
+
+    by_n = {pg.n: pg for pg in pages}
+
+    def held_over(no, pn, lines):
+        """Whether note no, first printed on page pn without its mark there, was held over
+        (TeX holds over the insertions that do not fit, or follow a split one): its mark is
+        on an earlier page, which ended its notes with a note that goes on or had no room
+        left for this one, and every page of notes since ended with a note that went on."""
+        p0 = max((p for p in marks if p < pn and no in marks[p]), default=None)
+        if p0 is None or not all(q in cut for q in pages_with_notes if p0 < q < pn):
+            return False
+        return p0 in cut or _room_left(by_n[p0]) < _note_height(lines, no)
+
     for pn, lines in notes:
         if not lines:
             continue
+        pages_with_notes.append(pn)
+        own = False          # a note that this page refers to was printed: none held over after it
         st = _Stream()
         st.lines = [(it, pn) for it in lines]
         ws, _ = st.words(known, measure)
@@ -1210,6 +1229,8 @@ def _check_notes(src, notes, pages, out, measure):
                 return
             i += len(take)
             carry = None if len(take) == len(rest) else (no, rest[len(take):])
+            if carry is not None:
+                cut.add(pn)
         while i < len(ws):
             w = ws[i]
             no = int(w) if w.isdigit() else 0
@@ -1237,7 +1258,9 @@ def _check_notes(src, notes, pages, out, measure):
                     out.append(Problem("notes", pn, "note %d printed again on a page without its mark" % no))
             else:
                 printed.append(no)
-                if no not in marks.get(pn, ()):
+                if no in marks.get(pn, ()):
+                    own = True
+                elif own or not held_over(no, pn, lines):
                     out.append(Problem("notes", pn, "note %d is at the foot of a page that does not refer to it"
                                        % no))
             if not whole:
@@ -1245,6 +1268,7 @@ def _check_notes(src, notes, pages, out, measure):
                     out.append(Problem("notes", pn, "note %d is cut short and another follows it" % no))
                     return
                 carry = (no, body[len(take):])
+                cut.add(pn)
     if carry is not None:
         out.append(Problem("notes", None, "note %d never goes on: missing \"%s\"" % (carry[0], _fmt(carry[1][:12]))))
     if printed != list(range(1, len(printed) + 1)) or len(printed) != len(want):
@@ -1254,6 +1278,34 @@ def _check_notes(src, notes, pages, out, measure):
         else:
             out.append(Problem("notes", None, "notes printed in the order %s, not by first reference"
                                % ", ".join(map(str, printed[:40]))))
+
+
+def _note_height(lines, no):
+    """Height of note no's lines among a page's note lines (each note's first line opens
+    with its number and an en space)."""
+    h, inside = 0.0, False
+    for it in lines:
+        m = re.match(r"\s*(\d+)\u2002", it.text)
+        if m:
+            inside = int(m.group(1)) == no
+        if inside:
+            h += it.h
+    return h
+
+
+def _room_left(pg):
+    """Room a page leaves between its body and its notes (or the text area's foot), less a
+    line of its text: the program counts the notes' height in whole lines of text, and the
+    body by its slots, not its ink."""
+    tx, ty, tw, th = pg.area
+    rule = next((it for it in pg.items if _is_note_rule(pg, it)), None)
+    if not any(it.kind == "line" and it.has("note") for it in pg.items):
+        rule = None
+    body = [it for it in pg.items if not _is_note_rule(pg, it) and it.kind in ("line", "image", "rule", "box") and
+            not (it.kind == "line" and (not it.visible() or it.flags & {"note", "running", "marker"}))]
+    bottom = max((it.box()[3] for it in body), default=ty)
+    line = max((it.h for it in body if it.kind == "line"), default=0.0)
+    return (rule.y if rule is not None else ty + th) - bottom - line
 
 
 def _common(a, b):

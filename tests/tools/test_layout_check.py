@@ -159,6 +159,23 @@ class Goldens(unittest.TestCase):
         self.assertIn("notes", classes(delete(text, n[-1]), src))
         self.assertIn("notes", classes(delete(text, n[0]), src))
 
+    def test_notes_held_over(self):
+        # note 2 held over to page 3 (page 2 had no room for it): good; note 1 moved there
+        # too, from a page that then has room for it: not held over, misplaced
+        text, src = golden("note-held-over-short")
+        self.assertNotIn("notes", classes(text, src))
+        lines = text.split("\n")
+        pages = [i for i, l in enumerate(lines) if l.startswith("page ")]
+        rules = [i for i, l in enumerate(lines) if l.startswith("  rule ") and "h=0.4000" in l]
+        p2, p3 = pages[1], pages[2]
+        r2 = next(i for i in rules if p2 < i < p3)
+        r3 = next(i for i in rules if i > p3)
+        end2 = r2 + 1  # note 1: the rule's note lines with their runs
+        while end2 < p3 and (lines[end2].startswith("    ") or lines[end2].endswith(" note") or " note " in lines[end2]):
+            end2 += 1
+        moved = lines[:r2] + lines[end2:r3 + 1] + lines[r2 + 1:end2] + lines[r3 + 1:]
+        self.assertIn("notes", classes("\n".join(moved), src))
+
     def test_figures_and_captions(self):
         text, src = golden("long-figure")
         im = item_lines(text, lambda l: l.startswith("  image "))

@@ -780,6 +780,32 @@ static int check_font(const pm_spec *s, const pm_font_spec *f, const char *role,
     return PM_EINPUT;
 }
 
+/* Whether a running head or foot has anything to show. */
+static int shows(const pm_running_spec *r)
+{
+    for (int f = 0; f < 2; f++)
+        for (int p = 0; p < 3; p++)
+            if (r->slot[f][p] && *r->slot[f][p]) return 1;
+    return 0;
+}
+
+/* A running head whose offset puts it past the page's edge (a small margin, a large
+ * offset) would be cut off by the printer: a warning, with what would make room. */
+static void check_running_room(const pm_spec *s, double ty, double th)
+{
+    double size = pm_font_size(s, &s->running);
+    double top = ty - pm_spec_len(s, s->header.offset, s->page_h) - 0.75 * size; /* (its ascent) */
+    double bottom = ty + th + pm_spec_len(s, s->footer.offset, s->page_h) + 0.25 * size; /* (its descent) */
+    if (shows(&s->header) && top < 0) {
+        pm_warn(s->file, 0, 0, "header: the running head reaches %.1f pt above the page's top edge", -top);
+        pm_hint("make page.margins.top larger or header.offset smaller");
+    }
+    if (shows(&s->footer) && bottom > s->page_h) {
+        pm_warn(s->file, 0, 0, "footer: the running foot reaches %.1f pt below the page's bottom edge", bottom - s->page_h);
+        pm_hint("make page.margins.bottom larger or footer.offset smaller");
+    }
+}
+
 static int check_spec(pm_spec *s)
 {
     double x, y, w, h;
@@ -801,6 +827,7 @@ static int check_spec(pm_spec *s)
     for (int i = 0; i < s->nstyles; i++)
         for (int b = 0; b < PM_STYLE_BASES; b++)
             if (check_font(s, &s->styles[i].fonts[b], "styles.", s->styles[i].name)) return PM_EINPUT;
+    check_running_room(s, y, h);
     return PM_OK;
 }
 

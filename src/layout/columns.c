@@ -79,6 +79,7 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     page_break r;
     bp->cols = cols;
     bp->h = h;
+    bp->broke = 0;
     for (int c = 0; c < cols; c++) {
         i = skip_discardable(vl, i, end);
         bp->from[c] = bp->to[c] = i;
@@ -92,6 +93,7 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
         colrg.h = h - (rep ? rep->h : 0);
         pm_find_page(fs, &colrg, &acc, vl->v, end, i, 0, queued || *nfl, floated + *nfl, &r);
         *nfl += r.nfloated;
+        bp->broke |= r.broke;
         size_t best = r.best > i ? r.best : i + 1; /* (an item taller than the band goes in) */
         bp->to[c] = best;
         i = best;
@@ -121,11 +123,16 @@ static double balanced_height(fstate *fs, vlist *vl, size_t i, size_t end, int c
     size_t *fl = pm_xmalloc((end - i + 1) * sizeof *fl);
     band_plan bp;
     /* the least m at which everything fits: fitting is (nearly) monotonic in m */
+    int top = hi;
     while (lo < hi) {
         int m = (lo + hi) / 2, nfl = 0;
         if (fill_columns(fs, vl, i, end, cols, m * fs->L, queued, fl, &nfl, &bp) >= end && !nfl) hi = m;
         else lo = m + 1;
     }
+    /* but not where a column must end with no legal break (a heading at its foot, its
+       text beside it): a line taller, until one may */
+    for (int nfl = 0; lo < top; lo++, nfl = 0)
+        if (fill_columns(fs, vl, i, end, cols, lo * fs->L, queued, fl, &nfl, &bp) >= end && !nfl && !bp.broke) break;
     free(fl);
     return lo * fs->L;
 }

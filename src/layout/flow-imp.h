@@ -365,6 +365,7 @@ typedef struct band_plan {
     const vtable *repeat[PM_MAX_COLS]; /* a column that goes on with a table: its header
                                           first (as a page's, page_plan.repeat) */
     double ratio;           /* across: glue stretch */
+    int broke;              /* a column ends where no break is legal (page_break.broke) */
 } band_plan;
 
 typedef struct page_plan {

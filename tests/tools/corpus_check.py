@@ -5,7 +5,8 @@
     corpus_check.py --doc PKG/NAME.md        one document: its PDF and every problem
 
 Each document listed in tests/corpus/MANIFEST is rendered as a new user would, with the
-a5 layout: `pamphlet DOC -l a5 --no-pdf --dump-layout DUMP`. The run must end
+a5 layout and again in two columns (letter-2col): `pamphlet DOC -l LAYOUT --no-pdf
+--dump-layout DUMP`. The run must end
 - with exit 0: then the dump must pass every layout_check invariant with the source
   (words, figures, notes, tables, code lines kept as lines, nothing off the page or
   overlapping, no heading ending a page, ...);
@@ -14,8 +15,9 @@ a5 layout: `pamphlet DOC -l a5 --no-pdf --dump-layout DUMP`. The run must end
   corpus keeps the documents as their packages ship them, so a README's screenshot or
   badge is missing, and that must be a clear error, not a crash or an empty page).
 Anything else (a signal, a sanitizer's abort, exit 2 or 3, an error without FILE:LINE, a
-timeout of 60 s) is class "exit". Failures are keyed "corpus:PKG/NAME.md CLASS" and
-compared with tests/corpus/KNOWN_DEFECTS (known_defects.py).
+timeout of 60 s) is class "exit". Failures are keyed "corpus:PKG/NAME.md CLASS" (a5) or
+"corpus:PKG/NAME.md@letter-2col CLASS" and compared with tests/corpus/KNOWN_DEFECTS
+(known_defects.py).
 Environment: PAMPHLET (default ./pamphlet).
 """
 import argparse
@@ -52,12 +54,22 @@ def documents():
     return out
 
 
-def run_doc(name, tmp, pamphlet, pdf=None):
-    """(name, outcome, [(class, message)]); outcome: "ok", "input error: ..." or "failed"."""
+LAYOUTS = ("a5", "letter-2col")  # (the first is the default: its keys name no layout)
+
+
+def split_key(key):
+    """(document, layout) of a key "PKG/NAME.md" or "PKG/NAME.md@LAYOUT"."""
+    name, _, layout = key.partition("@")
+    return name, layout or LAYOUTS[0]
+
+
+def run_doc(key, tmp, pamphlet, pdf=None):
+    """(key, outcome, [(class, message)]); outcome: "ok", "input error: ..." or "failed"."""
+    name, layout = split_key(key)
     src = os.path.join(CORPUS, name)
     rel = os.path.relpath(src, ROOT)
-    dump = os.path.join(tmp, name.replace("/", "__") + ".dump")
-    cmd = [pamphlet, rel, "-l", "a5", "--dump-layout", dump]
+    dump = os.path.join(tmp, key.replace("/", "__") + ".dump")
+    cmd = [pamphlet, rel, "-l", layout, "--dump-layout", dump]
     cmd += ["-o", pdf] if pdf else ["--no-pdf"]
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=60, cwd=ROOT)
@@ -85,23 +97,24 @@ def run_doc(name, tmp, pamphlet, pdf=None):
         problems = [("exit", "%s: %s" % ("timeout after 60 s" if rc is None else describe_exit(rc), last[:160]))]
     if os.path.exists(dump) and not pdf:
         os.remove(dump)
-    return name, outcome, problems
+    return key, outcome, problems
 
 
 def _work(args):
     return run_doc(*args)
 
 
-def one(name, pamphlet):
+def one(key, pamphlet):
+    name, layout = split_key(key)
     folder = os.path.join(tempfile.gettempdir(), "pm-corpus")
     os.makedirs(folder, exist_ok=True)
-    base = os.path.join(folder, name.replace("/", "__")[:-3])
-    _, outcome, problems = run_doc(name, folder, pamphlet, pdf=base + ".pdf")
+    base = os.path.join(folder, key.replace("/", "__").replace(".md", ""))
+    dump = os.path.join(folder, key.replace("/", "__")) + ".dump"
+    _, outcome, problems = run_doc(key, folder, pamphlet, pdf=base + ".pdf")
     rel = os.path.relpath(os.path.join(CORPUS, name), ROOT)
-    print("%s: %s" % (rel, outcome))
-    print("  render: %s %s -l a5 -o %s.pdf --dump-layout %s.dump" % (os.path.relpath(pamphlet, ROOT), rel, base,
-                                                                      os.path.join(folder, name.replace("/", "__"))))
-    print("  check:  tests/tools/layout_check.py %s.dump --source %s" % (os.path.join(folder, name.replace("/", "__")), rel))
+    print("%s (%s): %s" % (rel, layout, outcome))
+    print("  render: %s %s -l %s -o %s.pdf --dump-layout %s" % (os.path.relpath(pamphlet, ROOT), rel, layout, base, dump))
+    print("  check:  tests/tools/layout_check.py %s --source %s" % (dump, rel))
     print("  look:   pdftoppm -r 50 -png %s.pdf %s" % (base, base))
     for cls, msg in problems:
         print("  %s: %s" % (cls, msg))
@@ -114,7 +127,8 @@ def main(argv=None):
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--known", default=KNOWN)
     ap.add_argument("--update-known", action="store_true")
-    ap.add_argument("--doc", help="one document (PKG/NAME.md as in MANIFEST): keep its PDF, print every problem")
+    ap.add_argument("--doc", help="one document (PKG/NAME.md as in MANIFEST, @LAYOUT after it for another layout "
+                                  "than a5): keep its PDF, print every problem")
     ap.add_argument("--only", help="only the documents whose name contains this")
     ap.add_argument("--every", type=int, default=1, help="every N-th document only (the sanitized runs)")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -129,7 +143,7 @@ def main(argv=None):
     t0 = time.time()
     tmp = tempfile.mkdtemp(prefix="pm-corpus.")
     try:
-        jobs = [(d, tmp, pamphlet) for d in docs]
+        jobs = [(d if layout == LAYOUTS[0] else d + "@" + layout, tmp, pamphlet) for d in docs for layout in LAYOUTS]
         if a.jobs > 1:
             with ProcessPoolExecutor(max_workers=a.jobs) as ex:
                 results = list(ex.map(_work, jobs, chunksize=2))
@@ -139,8 +153,8 @@ def main(argv=None):
         shutil.rmtree(tmp, ignore_errors=True)
     n_ok = sum(1 for _, o, _ in results if o == "ok")
     n_in = sum(1 for _, o, _ in results if o.startswith("input error"))
-    print("corpus_check: %d documents in %.1f s (%d jobs): %d rendered, %d refused with FILE:LINE, %d failed to run"
-          % (len(docs), time.time() - t0, a.jobs, n_ok, n_in, len(docs) - n_ok - n_in))
+    print("corpus_check: %d documents in %d layouts in %.1f s (%d jobs): %d rendered, %d refused with FILE:LINE, "
+          "%d failed to run" % (len(docs), len(LAYOUTS), time.time() - t0, a.jobs, n_ok, n_in, len(results) - n_ok - n_in))
     if a.verbose:
         for name, outcome, _ in results:
             if outcome != "ok":

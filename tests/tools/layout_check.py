@@ -43,7 +43,8 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
   link        a link area that lies on no line of text
   heading-end the last body line or figure of a page is a heading (not on the last page,
               nor on the page before the back cover, nor one the source follows with
-              \\newpage: the program warns of that one)
+              \\newpage: the program warns of that one); nor may a column end with a
+              heading while the text goes on in the next column
   widow/orphan fewer than --widows/--orphans lines of a paragraph alone at the top/foot
   figures     a figure of the source not placed, placed twice, or placed out of order
   captions    a figure's caption (the caption lines under it) is not its description
@@ -823,6 +824,10 @@ def _check_pages(pages, widows, orphans, out, before_break=frozenset()):
         as_written = any(h.endswith(" ".join(tail.text.split())) for h in before_break)
         if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part and not as_written:
             out.append(Problem("heading-end", pg.n, "the page ends with %s" % tail.describe()))
+        for a, b in zip(flow, flow[1:]):  # a column that ends with a heading, the text beside it
+            if (a.kind == "line" and a.has("heading") and b.kind == "line" and b.y < a.y - EPS
+                    and abs(b.x - a.x) > EPS):
+                out.append(Problem("heading-end", pg.n, "a column ends with %s" % a.describe()))
         paras = [it for it in flow if it.kind == "line" and it.para]
         if not paras or pg.kind != "body":
             continue
@@ -986,6 +991,8 @@ class _Table:
         # left and right ends in the text area (from the top rule), the text width
         self.span = (rule.x - pg.area[0], rule.x - pg.area[0] + rule.w) if rule else None
         self.tw = pg.area[2] if pg else 0.0
+        self.folded = None  # the column pitch its cells' x were taken back by (in a column
+                            # but the first): its span is taken back by as much
 
     def widths(self):
         """Each column's measure: to the next column less the gap between columns
@@ -995,6 +1002,8 @@ class _Table:
         size = max((it.size for x in xs for it, _ in self.cols[x].lines), default=10.0)
         gap = min(size, self.tw / (4.0 * max(len(xs), 1)))
         right = self.span[1] if self.span else xs[-1] + max(it.w for it, _ in self.cols[xs[-1]].lines)
+        if self.span and self.folded:
+            right -= self.folded * int((self.span[0] + EPS) // self.folded)
         return [(xs[i + 1] - xs[i] - gap) if i + 1 < len(xs) else right - xs[i] for i in range(len(xs))]
 
 
@@ -1108,6 +1117,7 @@ def _collect(pages):
                 p = pitch or tbl.pitch
                 if p and dx >= p - EPS and not it.has("across"):  # carried to the next column
                     dx -= p * int((dx + EPS) // p)
+                    tbl.folded = p
                 tbl.cols.setdefault(round(dx, 1), _Stream()).lines.append((it, pg.n))
             else:
                 tbl = None          # a table holds cells only: this line is after it

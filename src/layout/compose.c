@@ -513,7 +513,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
     size_t *floated = pm_xmalloc(floated_cap * sizeof *floated);
     int first_page = 1, clearing = 0;
     pm_collect_ahead(fs, vl, col, 0);
-    while (i < vl->n || rg->nq || pm_collector_more(col) || rg->carry_note || rg->nover) {
+    while (i < vl->n || rg->nq || pm_collector_more(col) || carries(rg)) {
         page_plan pl = {0};
         double used = take_floats(fs, rg, &pl);
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
@@ -536,7 +536,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK && !last ? PM_PAGE_BODY : kind);
             release_before(fs, i);
-            if (fs->rc || (last && !rg->carry_note && !rg->nover)) break;
+            if (fs->rc || (last && !carries(rg))) break;
             continue;
         }
         /* discard glue and penalties at the top of the page */
@@ -580,7 +580,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
         release_before(fs, i);
-        if (i >= vl->n && !rg->nq && !pm_collector_more(col) && !rg->carry_note && !rg->nover) break;
+        if (i >= vl->n && !rg->nq && !pm_collector_more(col) && !carries(rg)) break;
     }
     free(floated);
 }

@@ -330,5 +330,6 @@ int main(int argc, char **argv)
     int rc = check_combinations(&o, watch);
     if (rc) return rc;
     if (o.booklet || (!o.no_pdf && !o.no_finish && !o.preflight)) pm_qpdf_preload(); /* beside the layout */
+    if (!o.no_finish) pm_pdf_content_for_finishing();
     return watch ? pm_watch(&o) : pm_render(&o);
 }

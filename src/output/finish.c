@@ -177,8 +177,9 @@ int pm_finish_recolour(const unsigned char *in, size_t n, const pm_finish *f, pm
 
 typedef struct {
     int id, gen;             /* the page's content stream */
-    unsigned char *raw;      /* its bytes as stored (FlateDecode) */
+    unsigned char *raw;      /* its bytes as stored */
     size_t nraw;
+    int flate;               /* stored with FlateDecode (else with no filter) */
     pm_bytes out;            /* recoloured and deflated, or empty: unchanged */
     int failed;              /* not inflatable: left to libqpdf as it is */
     int done;                /* found made (finish_cache.h) */
@@ -212,13 +213,13 @@ static int inflate_all(const unsigned char *in, size_t n, pm_bytes *out)
     return rc == Z_STREAM_END;
 }
 
-int pm_finish_recolour_stream(const unsigned char *raw, size_t n, const pm_finish *f, pm_bytes *out)
+int pm_finish_recolour_stream(const unsigned char *raw, size_t n, int flate, const pm_finish *f, pm_bytes *out)
 {
     pm_bytes plain = {0}, recoloured = {0};
     int rc = 0;
-    if (!inflate_all(raw, n, &plain)) {
+    if (flate && !inflate_all(raw, n, &plain)) {
         rc = -1;
-    } else if (pm_finish_recolour(plain.p, plain.n, f, &recoloured)) {
+    } else if (pm_finish_recolour(flate ? plain.p : raw, flate ? plain.n : n, f, &recoloured)) {
         uLongf len = compressBound(recoloured.n);
         out->p = pm_xmalloc(len);
         /* the fastest level: a third of the pass's compressing for 1 % more bytes (1917:
@@ -238,7 +239,7 @@ int pm_finish_recolour_stream(const unsigned char *raw, size_t n, const pm_finis
 static void run_job(page_job *j, const pm_finish *f)
 {
     if (j->done) return;
-    if (pm_finish_recolour_stream(j->raw, j->nraw, f, &j->out) < 0) j->failed = 1;
+    if (pm_finish_recolour_stream(j->raw, j->nraw, j->flate, f, &j->out) < 0) j->failed = 1;
 }
 
 static void *worker(void *ud)
@@ -401,13 +402,12 @@ static int queue_page(fctx *c, qpdf_oh page)
     qpdf_oh s = qpdf_oh_get_key(q, page, "/Contents");
     if (!qpdf_oh_is_stream(q, s)) return 0;
     qpdf_oh d = qpdf_oh_get_dict(q, s);
-    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, d, "/Filter"), "/FlateDecode") ||
-        qpdf_oh_has_key(q, d, "/DecodeParms"))
-        return 0;
+    int flate = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, d, "/Filter"), "/FlateDecode");
+    if ((!flate && qpdf_oh_has_key(q, d, "/Filter")) || qpdf_oh_has_key(q, d, "/DecodeParms")) return 0;
     int id = qpdf_oh_get_object_id(q, s), gen = qpdf_oh_get_generation(q, s);
     for (int i = 0; i < c->jq.n; i++)
         if (c->jq.jobs[i].id == id && c->jq.jobs[i].gen == gen) return 1; /* shared: done once */
-    page_job j = {.id = id, .gen = gen};
+    page_job j = {.id = id, .gen = gen, .flate = flate};
     if (qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &j.raw, &j.nraw) != QPDF_SUCCESS) {
         free(j.raw);
         return 0;

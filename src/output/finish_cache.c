@@ -108,13 +108,15 @@ static const unsigned char *find_bytes(const unsigned char *p, const unsigned ch
 
 /* The dictionary before a "stream" keyword at s: from the "obj" that opens its object
    (at most 4 KB back, not before lo). */
-static int content_dict(const unsigned char *lo, const unsigned char *s)
+static int content_dict(const unsigned char *lo, const unsigned char *s, int *flate)
 {
     const unsigned char *from = s - lo > 4096 ? s - 4096 : lo, *obj = NULL;
     for (const unsigned char *q = from; (q = find_bytes(q, s, " obj")); q += 4) obj = q;
     if (!obj) return 0;
-    const unsigned char *flate = find_bytes(obj, s, "/FlateDecode"), *sub = find_bytes(obj, s, "/Subtype");
-    return flate && (!sub || find_bytes(sub, s, "/Subtype /Form") == sub) && !find_bytes(obj, s, "/DecodeParms");
+    const unsigned char *sub = find_bytes(obj, s, "/Subtype");
+    *flate = find_bytes(obj, s, "/FlateDecode") != NULL;
+    if (!*flate && find_bytes(obj, s, "/Filter")) return 0;
+    return (!sub || find_bytes(sub, s, "/Subtype /Form") == sub) && !find_bytes(obj, s, "/DecodeParms");
 }
 
 void pm_finish_cache_scan(pm_finish_cache *c, const unsigned char *pdf, size_t n, size_t *from, const pm_finish *f)
@@ -127,12 +129,13 @@ void pm_finish_cache_scan(pm_finish_cache *c, const unsigned char *pdf, size_t n
         }
         const unsigned char *data = s + 7, *e = find_bytes(data, end, "\nendstream");
         if (!e) break; /* not complete yet: from here next time */
-        if (content_dict(pdf + *from, s) && !find(c, data, (size_t)(e - data))) {
+        int flate = 0;
+        if (content_dict(pdf + *from, s, &flate) && !find(c, data, (size_t)(e - data))) {
             entry *en = pm_xcalloc(1, sizeof *en);
             en->nraw = (size_t)(e - data);
             en->raw = pm_xmalloc(en->nraw ? en->nraw : 1);
             memcpy(en->raw, data, en->nraw);
-            en->status = pm_finish_recolour_stream(en->raw, en->nraw, f, &en->out);
+            en->status = pm_finish_recolour_stream(en->raw, en->nraw, flate, f, &en->out);
             en->used = 1;
             g_hash_table_insert(c->map, g_bytes_new_static(en->raw, en->nraw), en);
         }

@@ -34,6 +34,6 @@ int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *raw, size_t n, 
 
 /* The pass's own recolouring of one Flate content stream (the cache makes its results
    with it): 1 and *out (deflated) if rewritten, 0 if unchanged, -1 if not inflatable. */
-int pm_finish_recolour_stream(const unsigned char *raw, size_t n, const pm_finish *f, pm_bytes *out);
+int pm_finish_recolour_stream(const unsigned char *raw, size_t n, int flate, const pm_finish *f, pm_bytes *out);
 
 #endif

@@ -64,6 +64,8 @@ void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
     }
 }
 
+void pm_pdf_content_for_finishing(void) { setenv("CAIRO_DEBUG_PDF", "1", 1); }
+
 static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int len)
 {
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;

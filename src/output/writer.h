@@ -67,6 +67,12 @@ int pm_writers_commit(pm_writer *const *w, int n);
  * painted gray (output/paint.h). */
 struct pm_finish;
 pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin, int gray);
+/* Every reading PDF this process writes will be finished (finish.h): cairo may then write
+ * page content uncompressed (its CAIRO_DEBUG_PDF switch, read when a PDF surface is
+ * made), since the finishing pass reads the content, recolours it and compresses it
+ * once; compressed by cairo, it was inflated again at once (a tenth of the drawing
+ * thread's work). Call before any thread starts: it sets the environment. */
+void pm_pdf_content_for_finishing(void);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
 pm_writer *pm_png_writer_new(const char *dir, double dpi, int gray); /* gray: as the PDF's */
 pm_writer *pm_spreads_writer_new(const char *path, double dpi, int gray);

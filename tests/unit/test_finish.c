@@ -201,22 +201,25 @@ static void test_pass_over_pages(void **st)
 /* The cache of recoloured content (finish_cache.h): scanning cairo's output page by page
  * finds every page's content; each result is what the pass would make of the same bytes;
  * the pass gives the same PDF with it as without; garbage and cut-off output are read
- * without harm; other colour settings empty it. */
+ * without harm; other colour settings empty it. All of it with the content as cairo
+ * compresses it, and as it writes it uncompressed for the pass (pm_pdf_content_for_finishing):
+ * then the pass compresses it. */
 static cairo_status_t to_file(void *ud, const unsigned char *d, unsigned int n)
 {
     return fwrite(d, 1, n, ud) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static void test_cache(void **st)
+static void cache_case(int uncompressed)
 {
-    (void)st;
     char *mem = NULL;
     size_t nmem = 0, scanned = 0;
     FILE *fp = open_memstream(&mem, &nmem);
     pm_finish f = {.lang = "en"};
     pm_finish_cache *c = pm_finish_cache_new();
     pm_finish_cache_begin(c, &f);
+    if (uncompressed) setenv("CAIRO_DEBUG_PDF", "1", 1);
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_file, fp, 200, 200);
+    unsetenv("CAIRO_DEBUG_PDF");
     cairo_t *cr = cairo_create(sf);
     for (int i = 0; i < 4; i++) {
         cairo_set_source_rgb(cr, 0, 0, 0);
@@ -241,9 +244,11 @@ static void test_cache(void **st)
         unsigned char *raw = NULL;
         size_t n = 0;
         assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
+        int flate = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, s), "/Filter"), "/FlateDecode");
+        assert_int_equal(flate, !uncompressed);
         pm_bytes got = {0}, want = {0};
         int rc = pm_finish_cache_get(c, raw, n, &got);
-        assert_int_equal(rc, pm_finish_recolour_stream(raw, n, &f, &want));
+        assert_int_equal(rc, pm_finish_recolour_stream(raw, n, flate, &f, &want));
         assert_int_equal(rc, 1); /* (0 0 0 rg became 0 g) */
         assert_int_equal(got.n, want.n);
         assert_memory_equal(got.p, want.p, got.n);
@@ -267,6 +272,14 @@ static void test_cache(void **st)
     assert_true(g_file_get_contents(a, &da, &na, NULL) && g_file_get_contents(b, &db, &nb, NULL));
     assert_int_equal(na, nb);
     assert_memory_equal(da, db, na);
+    /* the finished pages' content is compressed either way */
+    q = qpdf_init();
+    assert_false(qpdf_read(q, a, NULL) & QPDF_ERRORS);
+    for (int i = 0; i < 4; i++) {
+        qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)i), "/Contents");
+        assert_true(qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, s), "/Filter"), "/FlateDecode"));
+    }
+    qpdf_cleanup(&q);
     g_free(da), g_free(db), unlink(a), unlink(b), rmdir(dir);
     /* garbage, "stream" keywords in it, and output cut anywhere: nothing found, no harm */
     pm_finish_cache *g = pm_finish_cache_new();
@@ -300,6 +313,18 @@ static void test_cache(void **st)
     free(mem);
 }
 
+static void test_cache(void **st)
+{
+    (void)st;
+    cache_case(0);
+}
+
+static void test_cache_uncompressed(void **st)
+{
+    (void)st;
+    cache_case(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_cmyk_colours),
         cmocka_unit_test(test_pass_over_pages),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_cache_uncompressed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

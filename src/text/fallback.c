@@ -107,7 +107,30 @@ static FcPattern *first_with(FcFontSet *set, gunichar c)
     return NULL;
 }
 
-/* The fallback for the face of font pattern p, added if new. */
+/* The bold face of the family of font pattern p among the system's fonts: upright, the
+ * weight nearest bold (and at least bold), usable; NULL if the family has none. */
+static FcPattern *bold_of(pm_fonts *f, FcPattern *p)
+{
+    FcChar8 *family = NULL;
+    if (FcPatternGetString(p, FC_FAMILY, 0, &family) != FcResultMatch) return NULL;
+    FcFontSet *all = FcConfigGetFonts(f->sys, FcSetSystem);
+    FcPattern *best = NULL;
+    int best_w = 0;
+    for (int i = 0; all && i < all->nfont; i++) {
+        FcPattern *q = all->fonts[i];
+        FcChar8 *fam = NULL;
+        int w = 0, slant = 0;
+        if (FcPatternGetString(q, FC_FAMILY, 0, &fam) != FcResultMatch || strcmp((const char *)fam, (const char *)family))
+            continue;
+        FcPatternGetInteger(q, FC_WEIGHT, 0, &w);
+        FcPatternGetInteger(q, FC_SLANT, 0, &slant);
+        if (w < FC_WEIGHT_BOLD || slant != FC_SLANT_ROMAN || !usable(q)) continue;
+        if (!best || w < best_w) best = q, best_w = w;
+    }
+    return best;
+}
+
+/* The fallback for the face of font pattern p, added if new (with its bold after it). */
 static int fallback_for(pm_fonts *f, FcPattern *p)
 {
     FcChar8 *file = NULL, *family = NULL;
@@ -116,20 +139,39 @@ static int fallback_for(pm_fonts *f, FcPattern *p)
     FcPatternGetString(p, FC_FAMILY, 0, &family);
     FcPatternGetInteger(p, FC_INDEX, 0, &index);
     for (int i = 0; i < f->nfb; i++)
-        if (!strcmp(f->fb[i].file, (const char *)file) && f->fb[i].index == index) return i;
-    f->fb = pm_xrealloc(f->fb, (size_t)(f->nfb + 1) * sizeof *f->fb);
-    f->fb[f->nfb] = (pm_fallback){pm_xstrdup(family ? (const char *)family : "?"), pm_xstrdup((const char *)file),
-                                  index, FcCharSetCreate()};
-    return f->nfb++;
+        if (f->fb[i].of < 0 && !strcmp(f->fb[i].file, (const char *)file) && f->fb[i].index == index) return i;
+    FcPattern *b = bold_of(f, p);
+    FcChar8 *bfile = file;
+    int bindex = index;
+    if (b) {
+        FcPatternGetString(b, FC_FILE, 0, &bfile);
+        FcPatternGetInteger(b, FC_INDEX, 0, &bindex);
+    }
+    const char *fam = family ? (const char *)family : "?";
+    f->fb = pm_xrealloc(f->fb, (size_t)(f->nfb + 2) * sizeof *f->fb);
+    f->fb[f->nfb] = (pm_fallback){pm_xstrdup(fam), pm_xstrdup((const char *)file), index, FcCharSetCreate(), -1,
+                                  f->nfb + 1, NULL};
+    f->fb[f->nfb + 1] = (pm_fallback){pm_xstrdup(fam), pm_xstrdup((const char *)bfile), bindex, FcCharSetCreate(),
+                                      f->nfb, -1, b};
+    f->nfb += 2;
+    return f->nfb - 2;
 }
 
 /* The pattern of fallback i into the configuration's application fonts: the system's
- * pattern of the face with only the characters it is chosen for. */
+ * pattern of the face with only the characters it is chosen for. A bold with no face of
+ * its own is the regular face asking to be emboldened (as fontconfig's 90-synthetic.conf
+ * does), so that bold text in it is not set regular. */
 static void put_pattern(pm_fonts *f, int i, FcPattern *face)
 {
     FcPattern *p = FcPatternDuplicate(face);
     FcPatternDel(p, FC_CHARSET);
     FcPatternAddCharSet(p, FC_CHARSET, f->fb[i].chars);
+    if (f->fb[i].of >= 0 && !f->fb[i].face) {
+        FcPatternDel(p, FC_WEIGHT);
+        FcPatternAddInteger(p, FC_WEIGHT, FC_WEIGHT_BOLD);
+        FcPatternDel(p, FC_EMBOLDEN);
+        FcPatternAddBool(p, FC_EMBOLDEN, FcTrue);
+    }
     FcFontSet *app = FcConfigGetFonts(f->config, FcSetApplication);
     int at = f->nbase + i;
     if (at < app->nfont) { /* more characters for a font added before */
@@ -157,8 +199,8 @@ int pm_fonts_fallback(pm_fonts *f, const gunichar *cs, int n, const char *lang)
     typedef struct { const char *lang; FcFontSet *set; } by_lang;
     by_lang sorted[16]; /* the order of the system's fonts for each language met */
     int nsorted = 0, found = 0;
-    int *changed = pm_xcalloc((size_t)f->nfb + (size_t)n, sizeof *changed);
-    FcPattern **face = pm_xcalloc((size_t)f->nfb + (size_t)n, sizeof *face);
+    int *changed = pm_xcalloc((size_t)f->nfb + 2 * (size_t)n, sizeof *changed);
+    FcPattern **face = pm_xcalloc((size_t)f->nfb + 2 * (size_t)n, sizeof *face);
     for (int i = 0; i < n; i++) {
         if (FcCharSetHasChar(f->none, cs[i])) continue;
         const char *l = lang_for(cs[i], doc);
@@ -170,10 +212,17 @@ int pm_fonts_fallback(pm_fonts *f, const gunichar *cs, int n, const char *lang)
             FcCharSetAddChar(f->none, cs[i]);
             continue;
         }
-        int j = fallback_for(f, p);
+        int j = fallback_for(f, p), b = f->fb[j].bold;
         FcCharSetAddChar(f->fb[j].chars, cs[i]);
         changed[j] = 1;
         face[j] = p;
+        FcCharSet *bcs = NULL; /* (a bold face without c: bold c is set in the regular) */
+        if (!f->fb[b].face || (FcPatternGetCharSet(f->fb[b].face, FC_CHARSET, 0, &bcs) == FcResultMatch &&
+                               FcCharSetHasChar(bcs, cs[i]))) {
+            FcCharSetAddChar(f->fb[b].chars, cs[i]);
+            changed[b] = 1;
+            face[b] = f->fb[b].face ? f->fb[b].face : p;
+        }
         found++;
     }
     for (int j = 0; j < f->nfb; j++)
@@ -206,6 +255,7 @@ int pm_fonts_fallback_index(pm_fonts *f, PangoFont *font)
         FcPatternGetInteger(p, FC_INDEX, 0, &index);
         for (int i = 0; i < f->nfb && idx < 0; i++)
             if (!strcmp(f->fb[i].file, (const char *)file) && f->fb[i].index == index) idx = i;
+        if (idx >= 0 && f->fb[idx].of >= 0) idx = f->fb[idx].of; /* a bold counts as its regular */
     }
     g_hash_table_insert(f->fb_fonts, font, GINT_TO_POINTER(idx + 1));
     return idx;

@@ -13,6 +13,10 @@ typedef struct pm_fallback {
     char *family, *file;
     int index;        /* the face's index in its file */
     FcCharSet *chars; /* the characters it sets: no font of the layout has them */
+    int of;           /* -1: a face chosen for characters; else the index of that face, whose
+                         bold this is (its family's bold face, or it emboldened by cairo) */
+    int bold;         /* of a face chosen: the index of its bold */
+    FcPattern *face;  /* the bold face's system pattern (NULL: emboldened), in f->sys */
 } pm_fallback;
 
 struct pm_fonts {

@@ -11,7 +11,10 @@
 #   - characters no font of the layout has are set in a font installed on the machine
 #     (the emoji, in Debian's fonts-noto-color-emoji), each system font named in a
 #     warning with its characters; one no installed font has (U+F0000, private use) is left out,
-#     with a warning, and leaves no gap.
+#     with a warning, and leaves no gap;
+#   - bold text in such a font is bold: in the family's bold face when the system has one
+#     (NanumGothic Bold, fonts-nanum), else the regular face emboldened (Droid Sans
+#     Fallback); one warning per family all the same.
 # PAMPHLET=path runs another build (default ./pamphlet). Needs python3, poppler-utils.
 set -u
 PAMPHLET=${PAMPHLET:-$(cd "$(dirname "$0")/../.." && pwd)/pamphlet}
@@ -107,6 +110,19 @@ P
 else
     bad "fonts-noto-color-emoji is not installed (tools/install-deps.sh test installs it)"
 fi
+
+# ---- bold in a system font: its bold face, or emboldened
+printf -- '---\ntitle: Bold\n---\n\n# 中文标题 Heading\n\nPlain 中文 and **bold 中文** and 한국어 **한국어 굵게**.\n' >"$T/bold.md"
+"$PAMPHLET" "$T/bold.md" -o "$T/bold.pdf" --dump-layout "$T/bold.dump" 2>"$T/bold.err"
+if grep -q 'font="Droid Sans Fallback Bold 14".*text="中文标题 "' "$T/bold.dump" &&
+   grep -q 'font="Droid Sans Fallback 10".*text="中文 "' "$T/bold.dump" &&
+   grep -q 'font="Droid Sans Fallback Bold 10".*text="中文"' "$T/bold.dump" &&
+   grep -q 'font="NanumGothic 10".*text="한국어 "' "$T/bold.dump" &&
+   grep -q 'font="NanumGothic Bold 10".*text="한국어 굵게"' "$T/bold.dump" &&
+   pdffonts "$T/bold.pdf" | grep -q "+NanumGothicBold " &&
+   [ "$(grep -c "set in the system font" "$T/bold.err")" = 2 ]; then
+    ok "bold text in a system font: the family's bold face (NanumGothic Bold), or emboldened (Droid Sans Fallback); a warning a family"
+else bad "bold text in a system font is not bold" "$T/bold.dump"; cat "$T/bold.err" | head -5; fi
 
 # ---- preflight names the fonts
 "$PAMPHLET" "$T/mixed.md" -l "$T/fb.yaml" --fonts "$T/extra" --preflight >"$T/pre.out" 2>&1

@@ -262,7 +262,7 @@ pm_session *pm_session_new(int keep, int gray)
     pm_image_limits_default(&lim);
     lim.gray = gray; /* images are loaded gray once, and kept so between watch runs */
     s->images = pm_imgcache_new(&lim);
-    s->recoloured = pm_finish_cache_new();
+    s->recoloured = pm_finish_cache_new(keep);
     return s;
 }
 

@@ -29,6 +29,7 @@ typedef struct entry {
 struct pm_finish_cache {
     GHashTable *map;    /* GBytes of raw (borrowed from the entry) -> entry* */
     guint64 settings;   /* digest of the colour settings the results were made with */
+    int keep;           /* for later runs (pm_finish_cache_new) */
 };
 
 static void entry_free(void *p)
@@ -39,9 +40,10 @@ static void entry_free(void *p)
     free(e);
 }
 
-pm_finish_cache *pm_finish_cache_new(void)
+pm_finish_cache *pm_finish_cache_new(int keep)
 {
     pm_finish_cache *c = pm_xcalloc(1, sizeof *c);
+    c->keep = keep;
     c->map = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, entry_free);
     return c;
 }
@@ -92,12 +94,19 @@ int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *raw, size_t n, 
     entry *e = c ? find(c, raw, n) : NULL;
     if (!e) return -2;
     e->used = 1;
-    if (e->status == 1) {
+    int status = e->status;
+    if (status == 1 && !c->keep) { /* handed over, and the entry forgotten */
+        *out = e->out;
+        e->out = (pm_bytes){0};
+        GBytes *k = g_bytes_new_static(e->raw, e->nraw);
+        g_hash_table_remove(c->map, k);
+        g_bytes_unref(k);
+    } else if (status == 1) {
         out->p = pm_xmalloc(e->out.n);
         memcpy(out->p, e->out.p, e->out.n);
         out->n = out->cap = e->out.n;
     }
-    return e->status;
+    return status;
 }
 
 static const unsigned char *find_bytes(const unsigned char *p, const unsigned char *end, const char *s)

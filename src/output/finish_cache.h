@@ -14,7 +14,10 @@
 
 typedef struct pm_finish_cache pm_finish_cache;
 
-pm_finish_cache *pm_finish_cache_new(void);
+/* keep: a watch session's (results stay for the next run); else each result is handed
+   over and forgotten when the pass takes it, so that a run's recoloured pages are not
+   held twice while the PDF is written. */
+pm_finish_cache *pm_finish_cache_new(int keep);
 void pm_finish_cache_drop(pm_finish_cache *c);
 
 /* A run begins: results made under other colour settings are dropped; those not used by
@@ -28,7 +31,7 @@ void pm_finish_cache_sweep(pm_finish_cache *c);
 void pm_finish_cache_scan(pm_finish_cache *c, const unsigned char *pdf, size_t n, size_t *from, const pm_finish *f);
 
 /* The result for a content stream's stored bytes: 1 and *out (the recoloured stream,
-   deflated; a copy to free) if it was rewritten, 0 if it is kept as it is, -1 if it
+   deflated; the caller's to free) if it was rewritten, 0 if it is kept as it is, -1 if it
    cannot be read, -2 if the cache does not have it. */
 int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *raw, size_t n, pm_bytes *out);
 

@@ -215,7 +215,7 @@ static void cache_case(int uncompressed)
     size_t nmem = 0, scanned = 0;
     FILE *fp = open_memstream(&mem, &nmem);
     pm_finish f = {.lang = "en"};
-    pm_finish_cache *c = pm_finish_cache_new();
+    pm_finish_cache *c = pm_finish_cache_new(1);
     pm_finish_cache_begin(c, &f);
     if (uncompressed) setenv("CAIRO_DEBUG_PDF", "1", 1);
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_file, fp, 200, 200);
@@ -252,6 +252,19 @@ static void cache_case(int uncompressed)
         assert_int_equal(rc, 1); /* (0 0 0 rg became 0 g) */
         assert_int_equal(got.n, want.n);
         assert_memory_equal(got.p, want.p, got.n);
+        /* a cache kept for one run only hands the result over, once */
+        pm_finish_cache *once = pm_finish_cache_new(0);
+        pm_finish_cache_begin(once, &f);
+        size_t from = 0;
+        pm_finish_cache_scan(once, (const unsigned char *)mem, nmem, &from, &f);
+        pm_bytes moved = {0}, again = {0};
+        assert_int_equal(pm_finish_cache_get(once, raw, n, &moved), 1);
+        assert_int_equal(moved.n, want.n);
+        assert_memory_equal(moved.p, want.p, moved.n);
+        assert_int_equal(pm_finish_cache_get(once, raw, n, &again), -2);
+        assert_null(again.p);
+        pm_finish_cache_drop(once);
+        free(moved.p);
         free(got.p), free(want.p), free(raw);
     }
     qpdf_cleanup(&q);
@@ -282,7 +295,7 @@ static void cache_case(int uncompressed)
     qpdf_cleanup(&q);
     g_free(da), g_free(db), unlink(a), unlink(b), rmdir(dir);
     /* garbage, "stream" keywords in it, and output cut anywhere: nothing found, no harm */
-    pm_finish_cache *g = pm_finish_cache_new();
+    pm_finish_cache *g = pm_finish_cache_new(1);
     pm_finish_cache_begin(g, &f);
     const char *junk = "1 0 obj << /Filter /FlateDecode >> stream\nxx\nendstream stream\n 2 0 obj stream\n";
     for (size_t cut = 0; cut <= strlen(junk); cut++) {

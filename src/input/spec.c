@@ -88,6 +88,17 @@ static void note_font_len(apply_ctx *c, const field *f, pm_len *dst, const pm_yn
     if (at) *at = (pm_spec_at){c->file, v->line, v->col};
 }
 
+/* Where the lengths the running heads' room depends on were set (check_running_room). */
+static void note_running_len(apply_ctx *c, pm_len *dst, const pm_ynode *v)
+{
+    pm_spec *s = c->s;
+    pm_spec_at at = {c->file, v->line, v->col};
+    if (dst == &s->margin_top) s->margin_top_at = at;
+    else if (dst == &s->margin_bottom) s->margin_bottom_at = at;
+    else if (dst == &s->header.offset) s->header.offset_at = at;
+    else if (dst == &s->footer.offset) s->footer.offset_at = at;
+}
+
 static void apply_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode *v)
 {
     if (!want_scalar(c, v)) return;
@@ -114,6 +125,7 @@ static void apply_len(apply_ctx *c, const field *f, pm_len *dst, const pm_ynode 
     }
     *dst = l;
     note_font_len(c, f, dst, v);
+    note_running_len(c, dst, v);
 }
 
 static int parse_size_pair(const char *s, double *w, double *h, const char **why)
@@ -791,17 +803,35 @@ static int shows(const pm_running_spec *r)
 
 /* A running head whose offset puts it past the page's edge (a small margin, a large
  * offset) would be cut off by the printer: a warning, with what would make room. */
+/* Where to point a running head's warning: the margin or the offset, whichever a later
+ * file of the chain set (the one the user most likely just changed); the margin if the
+ * same file set both; the layout file if neither was set in one. */
+static pm_spec_at culprit(const pm_spec *s, pm_spec_at margin, pm_spec_at offset)
+{
+    int mi = -1, oi = -1;
+    for (int i = 0; i < s->nfiles; i++) {
+        if (margin.line && margin.file == s->files[i]) mi = i;
+        if (offset.line && offset.file == s->files[i]) oi = i;
+    }
+    if (margin.line && mi >= oi) return margin;
+    if (offset.line) return offset;
+    return (pm_spec_at){s->file, 0, 0};
+}
+
 static void check_running_room(const pm_spec *s, double ty, double th)
 {
     double size = pm_font_size(s, &s->running);
     double top = ty - pm_spec_len(s, s->header.offset, s->page_h) - 0.75 * size; /* (its ascent) */
     double bottom = ty + th + pm_spec_len(s, s->footer.offset, s->page_h) + 0.25 * size; /* (its descent) */
     if (shows(&s->header) && top < 0) {
-        pm_warn(s->file, 0, 0, "header: the running head reaches %.1f pt above the page's top edge", -top);
+        pm_spec_at at = culprit(s, s->margin_top_at, s->header.offset_at);
+        pm_warn(at.file, at.line, at.col, "header: the running head reaches %.1f pt above the page's top edge", -top);
         pm_hint("make page.margins.top larger or header.offset smaller");
     }
     if (shows(&s->footer) && bottom > s->page_h) {
-        pm_warn(s->file, 0, 0, "footer: the running foot reaches %.1f pt below the page's bottom edge", bottom - s->page_h);
+        pm_spec_at at = culprit(s, s->margin_bottom_at, s->footer.offset_at);
+        pm_warn(at.file, at.line, at.col, "footer: the running foot reaches %.1f pt below the page's bottom edge",
+                bottom - s->page_h);
         pm_hint("make page.margins.bottom larger or footer.offset smaller");
     }
 }

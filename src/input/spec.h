@@ -127,6 +127,7 @@ typedef struct pm_opening_spec {
 typedef struct pm_running_spec {
     const char *slot[2][3];
     pm_len offset;    /* header: text top to header baseline; footer: text bottom to footer baseline */
+    pm_spec_at offset_at; /* where offset was set (line 0: built in) */
     int rule;         /* thin rule between it and the text */
     int on_blank;     /* also on pages with no text (default no) */
 } pm_running_spec;
@@ -157,6 +158,7 @@ typedef struct pm_spec {
     /* page */
     double page_w, page_h;
     pm_len margin_top, margin_bottom, margin_inside, margin_outside; /* %: of page width */
+    pm_spec_at margin_top_at, margin_bottom_at; /* where they were set (for the running heads' check) */
     int facing;
     int columns;                /* text columns on a page (1: none) */
     pm_len column_gap;          /* between columns */

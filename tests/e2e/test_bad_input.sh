@@ -205,11 +205,14 @@ L="-l layouts/a5.yaml"
 row "broken YAML in a layout" 1 "^$B/broken\.yaml:5:6: error: YAML: did not find expected ',' or '\}'" -- "$GOOD" -l $B/broken.yaml
 row "unknown layout key, with a suggestion" 1 "^$B/unknown-key\.yaml:3:3: error: unknown layout key 'page\.margns'" \
     "^  hint: did you mean 'margins'\?" -- "$GOOD" -l $B/unknown-key.yaml
-row "margins too small for the running head's and foot's offsets: a warning for each, with what makes room" 0 \
-    "^$B/running-off-page\.yaml: warning: header: the running head reaches [0-9.]+ pt above the page's top edge" \
+row "margins too small for the running head's and foot's offsets: a warning for each at the margin set, with what makes room" 0 \
+    "^$B/running-off-page\.yaml:4:18: warning: header: the running head reaches [0-9.]+ pt above the page's top edge" \
     "hint: make page\.margins\.top larger or header\.offset smaller" \
-    "^$B/running-off-page\.yaml: warning: footer: the running foot reaches [0-9.]+ pt below the page's bottom edge" \
+    "^$B/running-off-page\.yaml:4:31: warning: footer: the running foot reaches [0-9.]+ pt below the page's bottom edge" \
     -- "$GOOD" -l $B/running-off-page.yaml
+row "a header offset too large for the margin: the warning points at the offset" 0 \
+    "^$B/running-offset\.yaml:4:11: warning: header: the running head reaches [0-9.]+ pt above the page's top edge" \
+    -- "$GOOD" -l $B/running-offset.yaml
 row "cover key with a bad value, with a suggestion" 1 "^$B/bad-cover\.yaml:3:10: error: cover\.title: 'overr' is not one of: above, below, over" \
     "did you mean 'over'" -- "$GOOD" -l $B/bad-cover.yaml
 row "cover colour that is not one" 1 "^$B/bad-cover-colour\.yaml:4:15: error: cover\.background: 'rouge' is not a colour" "hint: or none, for no colour" \

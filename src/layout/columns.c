@@ -190,6 +190,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
     size_t i = *ip;
     double y = used;
     int nfl = 0, forced = 0, held = 0;
+    struct { size_t i; int nfl, across, notes; } last = {0}; /* the band before: where it began */
     pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
     pm_acc_begin(fs, rg, &rg->acc);
     rg->acc.may_split = 0; /* (no note is split on a page of bands) */
@@ -205,8 +206,9 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             i++;
             continue;
         }
-        int done, band = vl->v[i].band;
-        size_t end = stretch_end(fs, vl, col, i, band, &done);
+        int done, band = vl->v[i].band, nfl_at = nfl;
+        size_t end = stretch_end(fs, vl, col, i, band, &done), band_i = i;
+        notes_mark at = pm_acc_mark(&rg->acc);
         band_plan *bp = &pl->bands[pl->nbands];
         y += band_gap(fs, vl, pl->nbands ? bp - 1 : NULL, i, end, band);
         bp->y = y;
@@ -217,6 +219,11 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
                 break;
             page_break r = across_band(fs, vl, i, end, y, rg->nq, floated, &nfl, bp);
             held = r.held;
+            notes_mark after = pm_acc_mark(&rg->acc);
+            last.i = band_i;
+            last.nfl = nfl_at;
+            last.across = ends_in_heading(vl, i, end) && bp->to[0] == end;
+            last.notes = after.nparts != at.nparts || after.h != at.h;
             pl->nbands++;
             i = bp->to[0];
             y += bp->h;
@@ -245,8 +252,25 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             if (held && h <= fs->L) break; /* (the band waits for the next page) */
             h -= fs->L;
         }
+        if (next < end && bp->broke && !held && pl->nbands > 1 && last.across && !last.notes) {
+            /* the page would end in this band where no break is legal (a widow, an orphan,
+               a word broken over the page): the band goes over, with the heading across the
+               columns above it, as a single column's page would send them */
+            rg->acc.nparts = at.nparts;
+            rg->acc.h = at.h;
+            rg->acc.held = at.held;
+            memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
+            free(seen);
+            pl->nbands--;
+            i = last.i;
+            nfl = last.nfl;
+            break;
+        }
         free(seen);
         if (held && h <= fs->L) break;
+        last.i = band_i;
+        last.nfl = nfl_at;
+        last.across = last.notes = 0;
         pl->nbands++;
         y += h;
         i = next;

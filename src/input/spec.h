@@ -220,6 +220,7 @@ typedef struct pm_spec {
     pm_len list_indent, list_item_space;
     pm_len quote_indent;
     pm_len quote_space;         /* above and below a block quote (whole lines of the grid) */
+    pm_len code_space;          /* above and below a code block (whole lines of the grid) */
 
     pm_len note_space;          /* text to footnote separator */
 

@@ -144,6 +144,7 @@ pm_spec *pm_spec_new_default(void)
     s->list_item_space = PT(0);
     s->quote_indent = EM(1.5);
     s->quote_space = EM(0.5);
+    s->code_space = EM(0.5);
     s->note_space = EM(1);
 
     s->booklet.duplex = PM_DUPLEX_SHORT;

@@ -198,6 +198,10 @@ static const field quote_fields[] = {
     {"space", F_LEN, SO(quote_space), .lo = 0, .hi = 500},
     END};
 
+static const field code_block_fields[] = {
+    {"space", F_LEN, SO(code_space), .lo = 0, .hi = 500},
+    END};
+
 static const field notes_fields[] = {
     {"space", F_LEN, SO(note_space), .lo = 0, .hi = 500},
     END};
@@ -235,6 +239,7 @@ const field pm_top_fields[] = {
     {"figures", F_MAP, 0, figure_fields},
     {"lists", F_MAP, 0, list_fields},
     {"quotes", F_MAP, 0, quote_fields},
+    {"code-blocks", F_MAP, 0, code_block_fields},
     {"footnotes", F_MAP, 0, notes_fields},
     {"booklet", F_MAP, 0, booklet_fields},
     {"styles", F_STYLES, 0},

@@ -551,6 +551,11 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         double s = 0;
         if (fr->list && c->prev_list && c->marker) s = fr->tight ? lspace : fmax(lspace, pspace);
         else if ((c->prev->kind == PM_BLK_PARA || c->prev->kind == PM_BLK_CODE) && !c->after_fig) s = pspace;
+        /* a code block is set apart from the text around it (not from a heading above it,
+           which keeps its own space), by whole lines, as a quote is */
+        if ((b->kind == PM_BLK_CODE && c->prev->kind != PM_BLK_HEADING) ||
+            (c->prev->kind == PM_BLK_CODE && b->kind != PM_BLK_CODE && !c->after_fig))
+            s = fmax(s, snap_up(pm_spec_len(sp, sp->code_space, fs->rg->h), fs->L));
         /* a little stretch between paragraphs: when no paragraph on a page can be
            set a line longer or shorter, the gaps take up the missing line (TeX's
            flush bottom), so facing pages still end on one baseline */

@@ -329,7 +329,9 @@ int main(int argc, char **argv)
     warn_booklet_options(&o, booklet_opts);
     int rc = check_combinations(&o, watch);
     if (rc) return rc;
+    if (!o.no_finish) pm_pdf_content_for_finishing(); /* (sets the environment: before any thread) */
     if (o.booklet || (!o.no_pdf && !o.no_finish && !o.preflight)) pm_qpdf_preload(); /* beside the layout */
-    if (!o.no_finish) pm_pdf_content_for_finishing();
-    return watch ? pm_watch(&o) : pm_render(&o);
+    rc = watch ? pm_watch(&o) : pm_render(&o);
+    pm_qpdf_wait(); /* (a run that failed early: libqpdf may still be loading) */
+    return rc;
 }

@@ -54,7 +54,10 @@ static void *load(void *ud)
 }
 
 /* At exit: a run that ends early (an error in the content) must not leave the loader
- * in dlopen while exit() unloads libraries under it (a crash, not exit 1). */
+ * in dlopen while exit() unloads libraries under it (a crash, not exit 1). As an exit
+ * handler this comes late: handlers registered after it (the C++ destructors libqpdf's
+ * own libraries register while they load) run first; main() calls pm_qpdf_wait before it
+ * returns, so that none of that happens while the loader is still loading. */
 static void join_loader(void)
 {
     pthread_mutex_lock(&lock);
@@ -74,6 +77,8 @@ void pm_qpdf_preload(void)
     }
     pthread_mutex_unlock(&lock);
 }
+
+void pm_qpdf_wait(void) { join_loader(); }
 
 int pm_qpdf_load(const char *dest)
 {

@@ -45,6 +45,8 @@ extern pm_qpdf_api pm_qpdf;
 /* Start loading libqpdf on a thread (once; later calls do nothing). The program waits for
  * the thread at exit, whether or not libqpdf was used. */
 void pm_qpdf_preload(void);
+/* Wait for that thread, if it is still loading: before the program exits. */
+void pm_qpdf_wait(void);
 /* libqpdf loaded and pm_qpdf filled (waiting for pm_qpdf_preload's thread, or loading it
  * now): PM_OK, or PM_EIO after a diagnostic naming dest, the output that needs it. */
 int pm_qpdf_load(const char *dest);

@@ -51,6 +51,7 @@ typedef struct {
     VEC(pm_block) top;         /* the top-level blocks */
     void *out;                 /* where blocks go now: &top or a container's kids */
     VEC(pm_note) notes;
+    VEC(int) note_lines;       /* where the notes cmark-gfm kept (those referenced) begin */
     VEC(const char *) ids;
     VEC(inner_link) inner;     /* links to #ids, checked at the end */
     pm_div_fences fences;      /* the fenced divs (divs.h) */
@@ -85,5 +86,11 @@ void pm_ct_warn_html(cstate *st, int line, const char *lit);
 char *pm_ct_html_text(const char *s);
 void pm_ct_inlines(cstate *st, tbuild *t, cmark_node *parent);
 pm_text pm_ct_text_of(cstate *st, cmark_node *n);
+
+/* notecheck.c: a warning for each "[^label]" left in text t as letters (no note has that
+   label), and, over the body's source, for each footnote definition no text names or
+   that defines a label again (cmark-gfm drops both without a word). */
+void pm_ct_check_note_refs(cstate *st, const pm_text *t);
+void pm_ct_check_note_defs(cstate *st);
 
 #endif

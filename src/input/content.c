@@ -646,6 +646,7 @@ static cmark_node *block(cstate *st, cmark_node *n, ctx c)
                     pm_ct_inlines(st, &t, p);
                 }
             }
+            VEC_PUSH(st->note_lines, line);
             pm_note note = {.number = (int)st->notes.n + 1, .line = line};
             note.text = pm_ct_tb_finish(st, &t);
             VEC_PUSH(st->notes, note);
@@ -769,6 +770,8 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     cmark_parser_free(parser);
 
     check_inner_links(&st);
+    pm_ct_check_note_defs(&st);
+    free(st.note_lines.v);
     free(st.src_lines);
     st.src = NULL;
     add_front_toc(&st);

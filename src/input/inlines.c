@@ -91,6 +91,7 @@ pm_text pm_ct_tb_finish(cstate *st, tbuild *t)
     out.line_starts = pm_arena_array(a, t->lines.n ? t->lines.n : 1, sizeof(uint32_t));
     if (t->lines.n) memcpy(out.line_starts, t->lines.v, t->lines.n * sizeof(uint32_t));
     out.nline_starts = (uint32_t)t->lines.n;
+    pm_ct_check_note_refs(st, &out);
     free(t->s.p);
     free(t->spans.v);
     free(t->lines.v);

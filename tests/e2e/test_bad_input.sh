@@ -210,6 +210,12 @@ row "margins too small for the running head's and foot's offsets: a warning for 
     "hint: make page\.margins\.top larger or header\.offset smaller" \
     "^$B/running-off-page\.yaml:4:31: warning: footer: the running foot reaches [0-9.]+ pt below the page's bottom edge" \
     -- "$GOOD" -l $B/running-off-page.yaml
+row "footnotes the text would lose: a reference no note answers, a label defined twice, a note nothing names: a warning each, at its line" 0 \
+    "^$B/notes-lost\.md:5: warning: '\[\^c\]' names no footnote; it is printed as it is" \
+    "hint: define the note in a paragraph of its own: '\[\^c\]: the note's text'" \
+    "^$B/notes-lost\.md:9: warning: footnote '\[\^a\]' is defined a second time; this text is left out \(the note is the definition on line 7\)" \
+    "^$B/notes-lost\.md:11: warning: footnote '\[\^b\]' is named nowhere in the text; it is left out" \
+    -- $B/notes-lost.md
 row "a header offset too large for the margin: the warning points at the offset" 0 \
     "^$B/running-offset\.yaml:4:11: warning: header: the running head reaches [0-9.]+ pt above the page's top edge" \
     -- "$GOOD" -l $B/running-offset.yaml

@@ -18,9 +18,7 @@
 #define MARK_OPEN "<!--pamphlet:div "
 #define MARK_CLOSE "<!--pamphlet:/div "
 
-/* A fenced code block's opening or closing line: up to three spaces, then three or more
- * backticks or tildes. Sets *ch and *len. */
-static int code_fence(const char *s, size_t n, char *ch, size_t *len)
+int pm_code_fence(const char *s, size_t n, char *ch, size_t *len)
 {
     size_t i = 0;
     while (i < n && i < 3 && s[i] == ' ') i++;
@@ -100,7 +98,7 @@ char *pm_divs_mark(pm_arena *a, const char *file, int line0, const char *text, s
         char mark[96];
         const char *put = s;
         size_t putn = n;
-        if (code_fence(s, ln, &ch, &fl)) {
+        if (pm_code_fence(s, ln, &ch, &fl)) {
             if (!fence_ch) {
                 fence_ch = ch;
                 fence_len = fl;

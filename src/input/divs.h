@@ -18,6 +18,10 @@ typedef struct pm_div_fences {
     int n, cap;
 } pm_div_fences;
 
+/* A fenced code block's opening or closing line: up to three spaces, then three or more
+ * backticks or tildes. Sets *ch and *len. */
+int pm_code_fence(const char *s, size_t n, char *ch, size_t *len);
+
 /* A copy of text (len bytes, its first line is line0 of file) with every fence line
  * replaced by a marker comment; the fences in order in *fences (free fences->v). A closing
  * fence with no div open is left as text, with a warning. Returns a new malloc'd,

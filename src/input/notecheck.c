@@ -51,20 +51,6 @@ static int blank(const char *s, const char *e)
     return 1;
 }
 
-/* The fence a line opens or closes (``` or ~~~, at most three spaces in): its character
- * and length, or 0. */
-static int fence(const char *s, const char *e, char *ch)
-{
-    int ind = 0;
-    while (s < e && *s == ' ' && ind < 4) s++, ind++;
-    if (ind > 3 || s >= e || (*s != '`' && *s != '~')) return 0;
-    int n = 0;
-    while (s + n < e && s[n] == *s) n++;
-    if (n < 3) return 0;
-    *ch = *s;
-    return n;
-}
-
 static int kept(const cstate *st, int line)
 {
     for (size_t k = 0; k < st->note_lines.n; k++)
@@ -80,16 +66,18 @@ void pm_ct_check_note_defs(cstate *st)
 {
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* label -> line */
     const char *p = st->src, *end = st->src + st->srclen;
-    int line = st->line0, prev_blank = 1, open = 0;
+    int line = st->line0, prev_blank = 1;
+    size_t open = 0; /* the length of the code fence open, as divs.c reads fences */
     char open_ch = 0;
     while (p < end) {
         const char *e = memchr(p, '\n', (size_t)(end - p));
         if (!e) e = end;
         line++;
         char ch;
-        int f = fence(p, e, &ch);
+        size_t f = 0;
+        if (!pm_code_fence(p, (size_t)(e - p), &ch, &f)) f = 0;
         if (open) {
-            if (f >= open && ch == open_ch && blank(p + strspn(p, " ") + f, e)) open = 0;
+            if (f >= open && ch == open_ch) open = 0;
         } else if (f) {
             open = f;
             open_ch = ch;

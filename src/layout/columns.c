@@ -256,10 +256,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             /* the page would end in this band where no break is legal (a widow, an orphan,
                a word broken over the page): the band goes over, with the heading across the
                columns above it, as a single column's page would send them */
-            rg->acc.nparts = at.nparts;
-            rg->acc.h = at.h;
-            rg->acc.held = at.held;
-            memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
+            pm_acc_undo(&rg->acc, at);
             free(seen);
             pl->nbands--;
             i = last.i;

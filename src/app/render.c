@@ -90,15 +90,20 @@ static int check_fonts(pm_fonts *f, const pm_spec *s)
 
 /* The reading PDF is written while later pages are still being built: pages go from
  * the page builder to a thread that draws them (with cairo only; the fonts' cairo
- * versions were looked up when the lines were set). */
+ * versions were looked up when the lines were set), and to the booklet's writer, which
+ * notes their ink (dev_booklet.c). What the writers are done with is told back to the
+ * page builder (pm_page_sink.done), which releases the lines only those pages showed. */
 typedef struct pdf_pipe {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pm_page **q;
     size_t n, cap, next;
+    size_t finished;        /* the writers are done with pages [0, finished) */
     int done;
     const pm_layout *lay;
-    pm_writer *wr;
+    pm_writer **wr;
+    int nwr;
+    int begun;
     int rc;
     int joined;
     pthread_t thread;
@@ -118,12 +123,26 @@ static void pipe_page(void *ud, const pm_layout *lay, pm_page *pg)
     pthread_mutex_unlock(&p->mu);
 }
 
+/* Each writer's begin (once), and the page to each (a writer may keep the last page it
+ * was given until the next one comes, as the reading PDF's draws one behind). */
+static int pipe_write(pdf_pipe *p, const pm_layout *lay, const pm_page *pg)
+{
+    int rc = PM_OK;
+    if (!p->begun) {
+        p->begun = 1;
+        for (int w = 0; w < p->nwr && !rc; w++)
+            if (p->wr[w]->begin) rc = p->wr[w]->begin(p->wr[w], lay);
+    }
+    for (int w = 0; w < p->nwr && !rc; w++) rc = p->wr[w]->page(p->wr[w], lay, pg);
+    return rc;
+}
+
 static void *pipe_run(void *arg)
 {
     pdf_pipe *p = arg;
-    int begun = 0;
     for (;;) {
         pthread_mutex_lock(&p->mu);
+        p->finished = p->next ? p->next - 1 : 0; /* (the page given last may be kept) */
         while (p->next == p->n && !p->done) pthread_cond_wait(&p->cv, &p->mu);
         if (p->next == p->n) {
             pthread_mutex_unlock(&p->mu);
@@ -133,13 +152,18 @@ static void *pipe_run(void *arg)
         const pm_layout *lay = p->lay;
         pthread_mutex_unlock(&p->mu);
         if (p->rc) continue; /* after an error: drain */
-        if (!begun) {
-            begun = 1;
-            if (p->wr->begin) p->rc = p->wr->begin(p->wr, lay);
-        }
-        if (!p->rc) p->rc = p->wr->page(p->wr, lay, pg);
+        p->rc = pipe_write(p, lay, pg);
     }
     return NULL;
+}
+
+static size_t pipe_finished(void *ud)
+{
+    pdf_pipe *p = ud;
+    pthread_mutex_lock(&p->mu);
+    size_t n = p->finished;
+    pthread_mutex_unlock(&p->mu);
+    return n;
 }
 
 /* The page builder failed: draw no more pages, and wait for the one being drawn (the
@@ -314,7 +338,8 @@ typedef struct run {
     int nwriters;
     int reading;              /* writers[0] writes the reading PDF: the one asked for, or a
                                  scratch one for the booklet to be imposed from */
-    int ran;                  /* writers [0, ran) have run: the reading PDF drawn as pages came */
+    int ran;                  /* writers [0, ran) have run: the reading PDF drawn as pages
+                                 came (and the booklet's writer given them) */
     int warnings_before;
     pm_fit_opts fit;          /* the page count wanted (--pages, the layout's fit:) */
     pm_fit_report fitrep;
@@ -523,18 +548,31 @@ static int open_writers(run *r)
     return rc;
 }
 
+/* The writers that take the pages as they come: the reading PDF's, and the booklet's
+ * after it. The others (the dump, PNGs, spreads) run when the layout is done, and read
+ * every line of it. */
+static int streamed(const run *r)
+{
+    if (!r->reading) return 0;
+    return r->o->booklet && r->nwriters > 1 ? 2 : 1;
+}
+
 /* Build the pages. The reading PDF is drawn as they come, on a thread of its own (the
- * booklet is imposed from it once it is finished: finish_writers). */
+ * booklet is imposed from it once it is finished: finish_writers); when no writer reads
+ * the layout after that, the lines of the pages drawn are released as the pages are built,
+ * and the rest once the last is drawn. */
 static int build_pages(run *r)
 {
     pm_session *s = r->s;
     pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-    pm_page_sink sink = {pipe_page, pipe_stop, &pipe};
-    int piped = 0;
-    if (r->reading) {
-        pipe.wr = r->writers[0];
+    pm_page_sink sink = {pipe_page, pipe_stop, NULL, &pipe};
+    int piped = 0, nwr = streamed(r);
+    if (nwr) {
+        pipe.wr = r->writers;
+        pipe.nwr = nwr;
         piped = pthread_create(&pipe.thread, NULL, pipe_run, &pipe) == 0;
     }
+    if (piped && nwr == r->nwriters) sink.done = pipe_finished;
     pm_flow_args fa = {.set = s->set, .doc = r->doc, .spec = r->spec, .images = s->images, .sink = piped ? &sink : NULL,
                        .notes_in_place = r->notes_in_place};
     int rc = r->fit.pages || r->fit.preflight ? pm_flow_fit(&fa, &r->fit, &r->lay, &r->stats, &r->fitrep)
@@ -551,10 +589,14 @@ static int build_pages(run *r)
         pm_timing("pdf pages");
         free(pipe.q);
         if (!rc) rc = pipe.rc;
-        if (!rc && pipe.wr->end) rc = pipe.wr->end(pipe.wr, r->lay);
+        for (int w = 0; w < nwr && !rc; w++) {
+            if (!pipe.begun && r->writers[w]->begin) rc = r->writers[w]->begin(r->writers[w], r->lay);
+            if (!rc && r->writers[w]->end) rc = r->writers[w]->end(r->writers[w], r->lay);
+        }
+        if (!rc && sink.done) pm_layout_release_lines(r->lay, r->lay->nchunks); /* (every page is drawn) */
     }
     pm_timing("layout");
-    r->ran = piped;
+    r->ran = piped ? nwr : 0;
     return rc;
 }
 

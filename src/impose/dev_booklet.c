@@ -1,6 +1,7 @@
-/* dev_booklet.c - the booklet writer: the reading PDF imposed by reference. It keeps the
- * page frames it is given (they are immutable and outlive the run) for their ink bounds
- * (the printer-margin check); once the reading PDF writer it was made with has finished
+/* dev_booklet.c - the booklet writer: the reading PDF imposed by reference. It notes the
+ * size and ink bounds of each page frame it is given (for the printer-margin check),
+ * as the page comes: the lines a page shows may be released once it is drawn
+ * (frame.h); once the reading PDF writer it was made with has finished
  * its file and run its passes, its own pass "impose" places that file's pages on the
  * sheets (byref.c) as the fold asks (impose.c). After commit it prints the printing
  * how-to (howto.c). Also --preflight's dry run, which writes nothing. */
@@ -21,16 +22,31 @@ typedef struct {
     char *path;
     pm_writer *reading; /* the reading PDF's writer: its finished file is imposed */
     pm_booklet_opts o;
-    const pm_page **pages;
+    struct bk_frame *pages;
     size_t npages, cap;
     pm_bk_summary sum;
     int ended, committed;
 } bk_dev;
+
+/* What the plan needs of a page frame: its size, and the bounds of its ink. */
+typedef struct bk_frame {
+    double w, h;
+    double ink[4];
+    int inked;
+} bk_frame;
+
 static void frame_size(void *ud, int i, double *w, double *h)
 {
     const bk_dev *d = ud;
-    *w = d->pages[i]->w;
-    *h = d->pages[i]->h;
+    *w = d->pages[i].w;
+    *h = d->pages[i].h;
+}
+
+static int frame_ink(void *ud, int i, double b[4])
+{
+    const bk_frame *f = &((const bk_dev *)ud)->pages[i];
+    memcpy(b, f->ink, sizeof f->ink);
+    return f->inked;
 }
 
 static void grow(double b[4], double x0, double y0, double x1, double y1)
@@ -42,9 +58,8 @@ static void grow(double b[4], double x0, double y0, double x1, double y1)
 }
 
 /* Content bounds from the frame items: line boxes, images, rules. */
-static int frame_bounds(void *ud, int i, double b[4])
+static int frame_bounds(const pm_page *pg, double b[4])
 {
-    const pm_page *pg = ((const bk_dev *)ud)->pages[i];
     b[0] = b[1] = INFINITY;
     b[2] = b[3] = -INFINITY;
     for (size_t k = 0; k < pg->nitems; k++) {
@@ -86,20 +101,28 @@ static int frame_bounds(void *ud, int i, double b[4])
 static int bk_begin(pm_writer *dev, const pm_layout *lay)
 {
     bk_dev *d = (bk_dev *)dev;
-    d->cap = lay->npages ? lay->npages : 1;
+    d->cap = 64; /* (not lay->npages: the pages are still being built) */
+    free(d->pages);
     d->pages = pm_xcalloc(d->cap, sizeof *d->pages);
     d->npages = 0;
     return PM_OK;
 }
 
-static int bk_page(pm_writer *dev, const pm_layout *lay, const pm_page *page)
+static void note_frame(bk_dev *d, const pm_page *page)
 {
-    bk_dev *d = (bk_dev *)dev;
     if (d->npages == d->cap) {
         d->cap *= 2;
         d->pages = pm_xrealloc(d->pages, d->cap * sizeof *d->pages);
     }
-    d->pages[d->npages++] = page;
+    bk_frame *f = &d->pages[d->npages++];
+    f->w = page->w;
+    f->h = page->h;
+    f->inked = frame_bounds(page, f->ink);
+}
+
+static int bk_page(pm_writer *dev, const pm_layout *lay, const pm_page *page)
+{
+    note_frame((bk_dev *)dev, page);
     return PM_OK;
 }
 
@@ -120,7 +143,7 @@ static int bk_impose(void *ud, const pm_outfile *in, const char *out, const char
         pm_error(dest, 0, 0, "internal error: the reading PDF is not written yet");
         return PM_EIO;
     }
-    pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_bounds};
+    pm_bk_source src = {.npages = (int)d->npages, .ud = d, .size = frame_size, .bounds = frame_ink};
     pm_bk_summary_free(&d->sum);
     return pm_bk_impose_file(rf->tmp, d->reading->finished, "the reading PDF", out, dest, &d->o, &src, &d->sum);
 }
@@ -173,10 +196,10 @@ int pm_booklet_preflight(const pm_layout *lay, const pm_booklet_opts *o, pm_impo
 {
     memset(im, 0, sizeof *im);
     bk_dev d = {0};
-    d.npages = d.cap = lay->npages;
-    d.pages = pm_xcalloc(lay->npages ? lay->npages : 1, sizeof *d.pages);
-    for (size_t i = 0; i < lay->npages; i++) d.pages[i] = lay->pages[i];
-    pm_bk_source src = {.npages = (int)d.npages, .ud = &d, .size = frame_size, .bounds = frame_bounds};
+    d.cap = lay->npages ? lay->npages : 1;
+    d.pages = pm_xcalloc(d.cap, sizeof *d.pages);
+    for (size_t i = 0; i < lay->npages; i++) note_frame(&d, lay->pages[i]);
+    pm_bk_source src = {.npages = (int)d.npages, .ud = &d, .size = frame_size, .bounds = frame_ink};
     pm_bk_plan pl;
     int rc = pm_bk_plan_make(o, &src, &pl);
     if (!rc) {

@@ -537,7 +537,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
         pm_para_set(fs->set, text, &st, fs->a, &pp);
     } else { /* keep the shaped text: the page builder may set it again */
         if (!sh) sh = pm_para_shape(fs->set, text, &st);
-        pm_para_break(fs->set, sh, loose, fs->a, &pp);
+        pm_para_break(fs->set, sh, loose, pm_lines_arena(fs, fs->nparas), &pp);
         if (fs->fit && fs->fit->record && pp.nlines && !offgrid)
             pm_fit_record(fs, fs->para_no + 1, sh, &st, pp.nlines);
     }

@@ -365,7 +365,8 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
     if (best_vp < 0) return 0;
     vpara *P = &fs->paras[best_vp];
     pm_para pp;
-    pm_para_break_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + best_dl, fs->a, &pp);
+    pm_para_break_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + best_dl, pm_lines_arena(fs, (size_t)best_vp),
+                       &pp);
     P->loose += best_dl;
     splice_para(fs, vl, best_vp, &pp);
     return 1;
@@ -392,7 +393,7 @@ static int indent_after_floats(fstate *fs, vlist *vl, size_t i, const page_break
         P->borrowed = 0;
         P->shaped = pm_para_shape(fs->set, P->text, &P->st);
         pm_para pp;
-        pm_para_break(fs->set, P->shaped, P->loose, fs->a, &pp);
+        pm_para_break(fs->set, P->shaped, P->loose, pm_lines_arena(fs, k), &pp);
         splice_para(fs, vl, (int)k, &pp);
         changed = 1;
     }
@@ -536,6 +537,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
             int last = i >= vl->n && !rg->nq && !pm_collector_more(col);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK && !last ? PM_PAGE_BODY : kind);
             release_before(fs, i);
+            pm_release_lines(fs, i, 0);
             if (fs->rc || (last && !carries(rg))) break;
             continue;
         }
@@ -580,7 +582,9 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
         i = best;
         release_before(fs, i);
+        pm_release_lines(fs, i, 0);
         if (i >= vl->n && !rg->nq && !pm_collector_more(col) && !carries(rg)) break;
     }
     free(floated);
+    if (!fs->rc) pm_release_lines(fs, vl->n, 1); /* (every page of the list is out) */
 }

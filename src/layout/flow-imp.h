@@ -234,6 +234,17 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp);
 const pm_snode *pm_snode_new(fstate *fs, const char *role, const pm_snode *up);
 pm_image *pm_flow_image(fstate *fs, const char *path, int line);
 
+/* ---- chunks.c ---- */
+
+/* The arena to set the lines of body paragraph vp in (its index in fs->paras; the next
+ * one's when it is about to be collected): a chunk of the layout's, released as the
+ * pages are drawn, when the sink tells which are (pm_page_sink.done); else fs->a. */
+pm_arena *pm_lines_arena(fstate *fs, size_t vp);
+/* The page builder has emitted the pages that hold the vertical list up to item i (all:
+ * the whole list): the chunks it is past wait for the pages emitted so far, and the
+ * chunks whose pages the sink is done with are released. */
+void pm_release_lines(fstate *fs, size_t i, int all);
+
 /* ---- styles.c ---- */
 
 /* The style that makes block b a box (vlist.h), or NULL: for a div, the first of its

@@ -27,6 +27,12 @@ typedef struct pm_page_sink {
     /* Called when pm_flow fails after pages went to the sink, before it drops the layout
      * they belong to: the sink must be done with them when it returns. May be NULL. */
     void (*stop)(void *ud);
+    /* How many of the pages given (the first ones, in order) it is done with: nothing it
+     * does later reads them. The lines only those pages show are then released as the
+     * pages are built (frame.h: pm_line_chunk), and whoever reads the layout after the
+     * run may read the pages' items but not their lines. NULL: it keeps them all, and so
+     * does the layout. */
+    size_t (*done)(void *ud);
     void *ud;
 } pm_page_sink;
 

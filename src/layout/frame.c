@@ -21,9 +21,25 @@ void pm_layout_drop(pm_layout *l)
         free(l->pages[i]->items);
     }
     free(l->pages);
+    pm_layout_release_lines(l, l->nchunks);
+    free(l->chunks);
     pm_arena_drop(l->arena);
     pm_arena_drop(l->aux);
     free(l);
+}
+
+void pm_layout_release_lines(pm_layout *l, size_t upto)
+{
+    size_t held = 0;
+    for (size_t k = l->released; k < l->nchunks; k++)
+        if (l->chunks[k].a) held += pm_arena_used(l->chunks[k].a);
+    if (held > l->lines_peak) l->lines_peak = held;
+    for (; l->released < upto && l->released < l->nchunks; l->released++) {
+        pm_line_chunk *c = &l->chunks[l->released];
+        l->lines_released += pm_arena_used(c->a);
+        pm_arena_drop(c->a);
+        c->a = NULL;
+    }
 }
 
 pm_page *pm_layout_add_page(pm_layout *l, double w, double h)

@@ -116,10 +116,29 @@ typedef struct pm_outline_entry {
     const char *dest;
 } pm_outline_entry;
 
+/* A chunk of the lines of body paragraphs (layout/chunks.c). When the pages go to a
+ * writer as they are built, a chunk is released once the page builder is past its
+ * paragraphs and the writer is done with the pages that show them: a page's items then
+ * point at lines that are gone, and only their own fields may be read (frame.h's devices
+ * that read lines take the pages as they come, or the pages are not released). */
+typedef struct pm_line_chunk {
+    pm_arena *a;                /* NULL once released */
+    size_t last_para;           /* the last paragraph of the page builder with lines in it */
+    size_t pages;               /* the pages that may show them: [0, pages); 0 while the
+                                   page builder may still place them */
+    int full;                   /* no more lines go into it */
+} pm_line_chunk;
+
 typedef struct pm_layout {
     pm_arena *arena;            /* pages, items and lines */
     pm_arena *aux;              /* more lines the pages point into (a page-count fit's
                                    paragraphs), or NULL; dropped with the layout */
+    pm_line_chunk *chunks;      /* body paragraphs' lines, when they are released as the
+                                   pages are drawn (else they are in arena) */
+    size_t nchunks, capchunks;
+    size_t released;            /* chunks [0, released) are released */
+    size_t lines_released, lines_peak; /* bytes of lines released so far, and the most
+                                   held at once before a release (for tests) */
     pm_page **pages;            /* each page stays where it is while pages are added */
     size_t npages, cap;
     const char *title, *author, *subject, *keywords;
@@ -134,6 +153,8 @@ pm_layout *pm_layout_new(void);
 void pm_layout_drop(pm_layout *l);
 /* Append a page (zeroed items) and return it; it lives as long as the layout. */
 pm_page *pm_layout_add_page(pm_layout *l, double w, double h);
+/* Release the lines of chunks [released, upto) (upto = nchunks: all of them). */
+void pm_layout_release_lines(pm_layout *l, size_t upto);
 /* Append an item to a page; returns it for filling in. */
 pm_fitem *pm_page_add(pm_layout *l, pm_page *p, pm_fitem_kind kind);
 

@@ -332,6 +332,9 @@ typedef struct run {
     pm_doc *doc;
     pm_spec *spec;            /* once accepted, the session's (s->spec) */
     pm_layout *lay;
+    int laid;                 /* a layout was made: lay, or dropped before the files were
+                                 finished (then npages says how many pages it had) */
+    size_t npages;
     pm_flow_stats stats;
     char *outpath;            /* the reading PDF, or NULL (--no-pdf, --preflight) */
     pm_writer *writers[8];
@@ -781,7 +784,9 @@ static int preflight(run *r)
 
 /* The writers that did not run while the pages were built, then every file
  * post-processed and put in place: the booklet is imposed from the finished reading PDF
- * in its pass (dev_booklet.c). */
+ * in its pass (dev_booklet.c). The layout goes first, when every writer is done with it:
+ * the finishing pass holds the whole PDF (the pages' items were 9 MB of a 400-page
+ * book's). */
 static int finish_writers(run *r)
 {
     int rc = PM_OK;
@@ -789,7 +794,12 @@ static int finish_writers(run *r)
         rc = pm_writer_run(r->writers[i], r->lay);
         pm_timing(r->writers[i]->name);
     }
-    return rc ? rc : pm_writers_commit(r->writers, r->nwriters);
+    if (rc) return rc;
+    r->npages = r->lay->npages;
+    r->laid = 1;
+    pm_layout_drop(r->lay);
+    r->lay = NULL;
+    return pm_writers_commit(r->writers, r->nwriters);
 }
 
 /* Release what the run made and keep what the session keeps: the inputs to watch, the
@@ -799,17 +809,21 @@ static void end_run(run *r, int rc, pm_run_info *info)
     pm_session *s = r->s;
     for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
     pm_timing("commit");
-    if (info && r->lay) info->pages = (int)r->lay->npages;
+    if (r->lay) {
+        r->npages = r->lay->npages;
+        r->laid = 1;
+    }
+    if (info && r->laid) info->pages = (int)r->npages;
     if (s->set) {
         if (info) pm_setter_counts(s->set, &info->paragraphs_set, &info->paragraphs_cached);
-        if (r->lay) pm_setter_end_run(s->set);
+        if (r->laid) pm_setter_end_run(s->set);
     }
     /* what to watch: after a failure, at least the content and the last layout */
-    if (r->doc || !s->ninputs) set_inputs(s, r->o->source, r->lay ? r->spec : s->spec);
+    if (r->doc || !s->ninputs) set_inputs(s, r->o->source, r->laid ? r->spec : s->spec);
     free(r->outpath);
     pm_layout_drop(r->lay);
-    if (r->lay || rc) pm_imgcache_sweep(s->images);
-    if (r->lay) pm_finish_cache_sweep(s->recoloured);
+    if (r->laid || rc) pm_imgcache_sweep(s->images);
+    if (r->laid) pm_finish_cache_sweep(s->recoloured);
     if (r->spec && r->spec != s->spec) pm_spec_drop(r->spec);
     pm_doc_drop(r->doc);
     pm_timing("cleanup");

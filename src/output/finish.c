@@ -415,6 +415,10 @@ static int queue_page(fctx *c, qpdf_oh page)
     int made = pm_finish_cache_get(c->f->cache, j.raw, j.nraw, &j.out);
     j.done = made > -2;
     j.failed = made == -1;
+    if (j.done) { /* (found: only the workers read the stored bytes) */
+        free(j.raw);
+        j.raw = NULL;
+    }
     if (c->jq.n == c->capjobs) c->jq.jobs = pm_xrealloc(c->jq.jobs, (size_t)(c->capjobs = c->capjobs * 2 + 64) * sizeof j);
     c->jq.jobs[c->jq.n++] = j;
     return 1;
@@ -463,17 +467,23 @@ static int finish_page(fctx *c, qpdf_oh page)
     return failed(c, "rewrite a page") ? PM_EIO : PM_OK;
 }
 
-/* The workers' results put in place: each recoloured content stream, already deflated. */
+/* The workers' results put in place: each recoloured content stream, already deflated
+ * (libqpdf copies it), its bytes freed before the PDF is written. */
 static int apply_jobs(fctx *c)
 {
     qpdf_data q = c->q;
     for (int i = 0; i < c->jq.n; i++) {
         page_job *j = &c->jq.jobs[i];
-        if (j->failed || !j->out.n) continue;
-        qpdf_oh s = qpdf_get_object_by_id(q, j->id, j->gen);
-        qpdf_oh_replace_stream_data(q, s, j->out.p, j->out.n, qpdf_oh_new_name(q, "/FlateDecode"),
-                                    qpdf_oh_new_null(q));
-        qpdf_oh_release_all(q);
+        if (!j->failed && j->out.n) {
+            qpdf_oh s = qpdf_get_object_by_id(q, j->id, j->gen);
+            qpdf_oh_replace_stream_data(q, s, j->out.p, j->out.n, qpdf_oh_new_name(q, "/FlateDecode"),
+                                        qpdf_oh_new_null(q));
+            qpdf_oh_release_all(q);
+        }
+        free(j->raw);
+        free(j->out.p);
+        j->raw = NULL;
+        j->out = (pm_bytes){0};
     }
     return failed(c, "rewrite a page") ? PM_EIO : PM_OK;
 }

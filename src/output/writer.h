@@ -4,7 +4,10 @@
  * output (the reading PDF, the imposed booklet, PNG proofs, the text dump) is one, and
  * they all read the same immutable page frames. A writer's life:
  *
- *   begin, page (each page), end   the file is written to a temporary beside its place
+ *   begin, page (each page), end   the file is written to a temporary beside its place;
+ *                                  the frames are read only here (the layout is gone
+ *                                  before the passes run, and a page's lines may be gone
+ *                                  once the next page is given: layout/frame.h)
  *   post                           passes over the finished temporary file may rewrite
  *                                  it (each into a new temporary: pm_outfile_pass)
  *   commit                         the file is renamed into place

@@ -2,6 +2,7 @@
  * page labels, links, named destinations and a structure tree (tagged PDF: headings,
  * paragraphs, figures, captions, notes, lists L/LI/Lbl/LBody, tables Table/TR/TH/TD); the bleed around the
  * page when the layout asks for it (output/finish.h). */
+#define _GNU_SOURCE /* mremap */
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "output/writer.h"
@@ -23,10 +25,11 @@
 typedef struct {
     pm_writer super;
     pm_outfile out;
-    FILE *fp;               /* the temporary file, or a stream into mem */
-    char *mem;              /* with the finishing pass: the PDF as cairo wrote it, held in
-                               memory for the pass (pm_outfile_hold) until drop */
-    size_t nmem;
+    FILE *fp;               /* without the finishing pass: the temporary file */
+    unsigned char *mem;     /* with it: the PDF as cairo wrote it, held in memory for the
+                               pass (pm_outfile_hold) until drop, in a mapping of its own
+                               (mem_put) */
+    size_t nmem, capmem;
     size_t scanned;         /* how far the finishing cache has read mem */
     cairo_surface_t *surface;
     cairo_t *cr;
@@ -66,9 +69,31 @@ void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
 
 void pm_pdf_content_for_finishing(void) { setenv("CAIRO_DEBUG_PDF", "1", 1); }
 
+/* Append to mem. It grows as a mapping the kernel enlarges in place or moves without
+ * copying (mremap), not as a heap block copied to one twice its size (open_memstream):
+ * cairo's output for a 400-page book (6 MB) was then held two or three times over while
+ * it grew, and the room not written yet takes no memory. */
+static int mem_put(pdf_writer *d, const unsigned char *data, size_t len)
+{
+    if (d->nmem + len > d->capmem) {
+        size_t cap = d->capmem ? d->capmem : 1 << 20;
+        while (cap < d->nmem + len) cap *= 2;
+        void *p = d->mem ? mremap(d->mem, d->capmem, cap, MREMAP_MAYMOVE)
+                         : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return -1;
+        d->mem = p;
+        d->capmem = cap;
+    }
+    memcpy(d->mem + d->nmem, data, len);
+    d->nmem += len;
+    return 0;
+}
+
 static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int len)
 {
-    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    pdf_writer *d = closure;
+    int ok = d->fp ? fwrite(data, 1, len, d->fp) == len : mem_put(d, data, len) == 0;
+    return ok ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static int pdf_begin(pm_writer *wr, const pm_layout *lay)
@@ -329,7 +354,7 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
 {
     double b = d->fin.bleed, pw = pg->w + 2 * b, ph = pg->h + 2 * b;
     if (!d->surface) {
-        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d->fp, pw, ph);
+        d->surface = cairo_pdf_surface_create_for_stream(write_fn, d, pw, ph);
         d->w = pw;
         d->h = ph;
         cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
@@ -370,8 +395,7 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     if (last && d->tagged) cairo_tag_end(d->cr, "Document"); /* it must end before the last page does */
     cairo_show_page(d->cr);
     /* the page's content is written: recolour it now, beside the layout (finish_cache.h) */
-    if (d->fin.cache && !fflush(d->fp) && d->mem) /* (with the pass, fp is a memstream: fflush sets mem) */
-        pm_finish_cache_scan(d->fin.cache, (const unsigned char *)d->mem, d->nmem, &d->scanned, &d->fin);
+    if (d->fin.cache && d->mem) pm_finish_cache_scan(d->fin.cache, d->mem, d->nmem, &d->scanned, &d->fin);
     if (!cairo_status(d->cr)) return PM_OK;
     pm_error(d->out.path, 0, 0, "cairo could not draw page %d: %s", pg->index + 1, cairo_status_to_string(cairo_status(d->cr)));
     return PM_EIO;
@@ -420,14 +444,14 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     }
     free(imgs);
     d->fin.images = d->fimages;
-    int bad = fclose(d->fp) != 0;
+    int bad = d->fp && fclose(d->fp) != 0;
     d->fp = NULL;
     if (st || bad) {
         pm_error(d->out.path, 0, 0, "cannot write the PDF: %s", st ? cairo_status_to_string(st) : "write error");
         pm_outfile_abort(&d->out);
         return PM_EIO;
     }
-    if (d->mem) pm_outfile_hold(&d->out, (const unsigned char *)d->mem, d->nmem);
+    if (d->mem) pm_outfile_hold(&d->out, d->mem, d->nmem);
     return PM_OK;
 }
 
@@ -473,7 +497,7 @@ static void pdf_drop(pm_writer *wr)
     if (!d->ended) pm_outfile_abort(&d->out);
     pm_image_sources_drop(d->images);
     pm_finish_release(d->super.finished); /* it may read mem */
-    free(d->mem);
+    if (d->mem) munmap(d->mem, d->capmem);
     free(d->alts);
     free(d->fimages);
     free(d);
@@ -484,9 +508,7 @@ pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin, int gray)
     pdf_writer *d = pm_xcalloc(1, sizeof *d);
     /* with the finishing pass, cairo writes into memory and the pass reads from there:
        the file would be written, then read with a seek per object (a third of the pass) */
-    if (fin ? pm_outfile_begin(&d->out, path) || !(d->fp = open_memstream(&d->mem, &d->nmem))
-            : !(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
-        if (fin && d->out.tmp) pm_error(path, 0, 0, "cannot write the PDF: %s", strerror(errno));
+    if (fin ? pm_outfile_begin(&d->out, path) : !(d->fp = pm_outfile_open(&d->out, path, "PDF"))) {
         pm_outfile_abort(&d->out);
         free(d);
         return NULL;

@@ -552,6 +552,9 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;
+        /* nor when no row of it goes under the header: the notes of the figures' captions
+           leave no room for one (the figures have the page alone) */
+        if (pl.repeat && best <= i && pl.ntop) pl.repeat = NULL;
         /* an item taller than a page: emergency; but a page before whose first item a
            carried note must go on is a page of that note (it fills it) */
         if (best <= i && i < vl->n && !pl.ntop && !r.held) best = i + 1;

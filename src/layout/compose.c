@@ -476,19 +476,28 @@ static page_break plan_once(fstate *fs, vlist *vl, size_t i, double used, size_t
     return r;
 }
 
+/* Whether the page r plans is taller than the region with its notes: its first item (a
+ * line, or figures at its top) refers to more notes than a page holds with it. */
+static int overfull(const fstate *fs, const page_break *r)
+{
+    return r->used + (r->notes.nparts ? snap_up(r->notes.h, fs->L) : 0) > fs->rg->h + EPS;
+}
+
 /* The page's break; when it must break a rule (no legal break fits: a heading ending the
  * page, an orphan) and notes that cannot follow a split or carried one are to blame, those
- * notes are held over to the next page's foot instead, as TeX holds insertions over. */
+ * notes are held over to the next page's foot instead, as TeX holds insertions over; so
+ * are the notes that would run off a page whose first item has more than it holds. */
 static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
 {
     notes_acc *acc = &fs->rg->acc;
     acc->defer = 0;
     page_break r = plan_once(fs, vl, i, used, floated, fcap);
-    if (!r.broke) return r;
+    int over = overfull(fs, &r);
+    if (!r.broke && !over) return r;
     acc->defer = 1;
     page_break r2 = plan_once(fs, vl, i, used, floated, fcap);
     acc->defer = 0;
-    if (!r2.broke && r2.notes.nover) return r2;
+    if (over ? !overfull(fs, &r2) : !r2.broke && r2.notes.nover) return r2;
     return plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
 }
 
@@ -519,6 +528,11 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
             pl.from = pl.to = i;
             pm_acc_begin(fs, rg, &rg->acc);
+            if (used + pm_acc_height(fs, &rg->acc) > rg->h + EPS) { /* (their notes held over, as in plan_page) */
+                rg->acc.defer = 1;
+                pm_acc_begin(fs, rg, &rg->acc);
+                rg->acc.defer = 0;
+            }
             pl.notes = pm_acc_mark(&rg->acc);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK ? PM_PAGE_BODY : kind);
             continue;

@@ -129,6 +129,12 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                page break right after one (its figures floated away) is taken before it */
             if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
             if (after_heading >= 0 && pen <= -PM_INF_PENALTY && r->best < n) return;
+            if (after_heading == 0 && pen <= -PM_INF_PENALTY && used0 > EPS) {
+                r->best = i; /* (nothing before the heading but figures at the top, nothing */
+                r->notes = start; /* after it: they have the page alone, as at the end below) */
+                r->used = used0;
+                return;
+            }
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
                 if (th - content < -EPS) { /* (the page's first item was taller than it) */
@@ -232,6 +238,14 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             r->nfloated = 0;
             r->notes = start;
             r->used = used0;
+            return;
+        }
+        if (queued && carries(rg)) { /* the figures wait for a carried note's end: it has */
+            r->best = i;             /* the page alone, as in the loop above */
+            r->nfloated = 0;
+            r->notes = start;
+            r->used = 0;
+            r->held = 1;
             return;
         }
     }

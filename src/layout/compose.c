@@ -129,6 +129,12 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                page break right after one (its figures floated away) is taken before it */
             if (after_heading >= 0 && pen > -PM_INF_PENALTY) pen = PM_INF_PENALTY;
             if (after_heading >= 0 && pen <= -PM_INF_PENALTY && r->best < n) return;
+            if (after_heading == 0 && pen <= -PM_INF_PENALTY && used0 > EPS) {
+                r->best = i; /* (nothing before the heading but figures at the top, nothing */
+                r->notes = start; /* after it: they have the page alone, as at the end below) */
+                r->used = used0;
+                return;
+            }
             if (pen < PM_INF_PENALTY) {
                 double content = used + pm_acc_height(fs, acc);
                 if (th - content < -EPS) { /* (the page's first item was taller than it) */
@@ -232,6 +238,14 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
             r->nfloated = 0;
             r->notes = start;
             r->used = used0;
+            return;
+        }
+        if (queued && carries(rg)) { /* the figures wait for a carried note's end: it has */
+            r->best = i;             /* the page alone, as in the loop above */
+            r->nfloated = 0;
+            r->notes = start;
+            r->used = 0;
+            r->held = 1;
             return;
         }
     }
@@ -477,19 +491,28 @@ static page_break plan_once(fstate *fs, vlist *vl, size_t i, double used, size_t
     return r;
 }
 
+/* Whether the page r plans is taller than the region with its notes: its first item (a
+ * line, or figures at its top) refers to more notes than a page holds with it. */
+static int overfull(const fstate *fs, const page_break *r)
+{
+    return r->used + (r->notes.nparts ? snap_up(r->notes.h, fs->L) : 0) > fs->rg->h + EPS;
+}
+
 /* The page's break; when it must break a rule (no legal break fits: a heading ending the
  * page, an orphan) and notes that cannot follow a split or carried one are to blame, those
- * notes are held over to the next page's foot instead, as TeX holds insertions over. */
+ * notes are held over to the next page's foot instead, as TeX holds insertions over; so
+ * are the notes that would run off a page whose first item has more than it holds. */
 static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
 {
     notes_acc *acc = &fs->rg->acc;
     acc->defer = 0;
     page_break r = plan_once(fs, vl, i, used, floated, fcap);
-    if (!r.broke) return r;
+    int over = overfull(fs, &r);
+    if (!r.broke && !over) return r;
     acc->defer = 1;
     page_break r2 = plan_once(fs, vl, i, used, floated, fcap);
     acc->defer = 0;
-    if (!r2.broke && r2.notes.nover) return r2;
+    if (over ? !overfull(fs, &r2) : !r2.broke && r2.notes.nover) return r2;
     return plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
 }
 
@@ -520,6 +543,11 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
             pl.from = pl.to = i;
             pm_acc_begin(fs, rg, &rg->acc);
+            if (used + pm_acc_height(fs, &rg->acc) > rg->h + EPS) { /* (their notes held over, as in plan_page) */
+                rg->acc.defer = 1;
+                pm_acc_begin(fs, rg, &rg->acc);
+                rg->acc.defer = 0;
+            }
             pl.notes = pm_acc_mark(&rg->acc);
             emit(fs, vl, &pl, kind == PM_PAGE_BACK ? PM_PAGE_BODY : kind);
             continue;
@@ -554,6 +582,9 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         if (pl.repeat) used += pl.repeat->h;
         page_break r = plan_page(fs, vl, i, used, &floated, &floated_cap);
         size_t best = r.best;
+        /* nor when no row of it goes under the header: the notes of the figures' captions
+           leave no room for one (the figures have the page alone) */
+        if (pl.repeat && best <= i && pl.ntop) pl.repeat = NULL;
         /* an item taller than a page: emergency; but a page before whose first item a
            carried note must go on is a page of that note (it fills it) */
         if (best <= i && i < vl->n && !pl.ntop && !r.held) best = i + 1;

@@ -55,7 +55,8 @@ typedef struct notes_acc {
                           this foot, so what refers to them cannot go in this region */
     int defer;         /* instead, such notes are held over to the next region's foot, after
                           the carried note (TeX's held-over insertions): the page breaker's
-                          last resort, when ending the region before them breaks a rule */
+                          last resort, when ending the region before them breaks a rule or
+                          its first item has more notes than it holds */
     int *over;         /* the notes held over, in order */
     int nover, over_cap;
     int off;           /* counts nothing (columns are broken without; the page counts) */

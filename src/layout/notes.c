@@ -11,7 +11,8 @@
  * that would break a rule (a heading or a lone first line at the foot), the page breaker
  * has them held over instead, as TeX holds insertions over: they go whole to the next
  * region's foot after the carried note (notes_acc.defer), and so does a note too short to
- * split that has no room left under its line. */
+ * split that has no room left under its line; so do the notes that would run off a region
+ * whose first item (a line, figures at its top) names more than it holds with them. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

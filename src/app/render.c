@@ -629,10 +629,11 @@ static int number_notes_by_page(run *r)
         int was = pm_diag_quiet(1);
         int rc = pm_flow_run(&fa, &lay, NULL);
         pm_diag_quiet(was);
-        int changed = !rc && pm_doc_renumber_notes(r->doc, lay->note_order, lay->nnote_order);
+        if (rc) return rc; /* (an error is said even when quiet: once) */
+        int changed = pm_doc_renumber_notes(r->doc, lay->note_order, lay->nnote_order);
         pm_layout_drop(lay);
         /* (in place, the first renumbering is the last: the order no longer depends on the
-           digits; and an error shows again, with its message, when the pages are built) */
+           digits) */
         if (!changed || pass >= passes) break;
     }
     pm_timing("notes");

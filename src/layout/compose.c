@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/diag.h"
 #include "layout/flow-imp.h"
 
 /* Penalty for a page whose last note goes on over the page: TeX lets a footnote split
@@ -442,6 +443,13 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         rg->ntop = pl->ntop + 1;
         pm_acc_begin(fs, rg, &rg->acc);
         if (!pm_acc_holds(fs, rg, &rg->acc, used + h) && (pl->ntop || carries(rg))) break;
+        if (rg->acc.held && !pl->ntop && !carries(rg)) {
+            /* (nothing to wait for: a page alone would not take it either; the notes its
+               caption names that cannot follow a split one go to the next page's foot) */
+            rg->acc.defer = 1;
+            pm_acc_begin(fs, rg, &rg->acc);
+            rg->acc.defer = 0;
+        }
         if (rg->acc.held) break; /* (its caption's notes wait for the carried note's end) */
         pl->ntop++;
         used += h;
@@ -529,16 +537,37 @@ static void emit(fstate *fs, vlist *vl, page_plan *pl, pm_page_kind kind)
     pm_finish_page(fs, pg);
 }
 
+/* Whether the page builder is stuck: a third page in a row that placed nothing (no item,
+ * no figure, no carried note) would be followed by the same page for ever. A fault of the
+ * page builder, not of the text, but the run stops with an error naming where, rather
+ * than fill the disk with empty pages. */
+static int stuck(fstate *fs, const vlist *vl, int *idle, size_t i, size_t best, int nq0, const page_plan *pl)
+{
+    if (best > i || pl->ntop || fs->rg->nq < nq0 || carries(fs->rg)) {
+        *idle = 0;
+        return 0;
+    }
+    if (++*idle < 3) return 0;
+    int line = 0;
+    for (size_t k = i; k < vl->n && !line; k++)
+        if (vl->v[k].kind == V_LINE && vl->v[k].line) line = vl->v[k].line->src_line;
+    pm_error(fs->doc->path, line, 0, "the page builder cannot place what follows (three empty pages in a row); "
+             "please report this document");
+    fs->rc = PM_EINPUT;
+    return 1;
+}
+
 void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
 {
     region *rg = fs->rg;
     size_t i = 0;
     size_t floated_cap = 1024;
     size_t *floated = pm_xmalloc(floated_cap * sizeof *floated);
-    int first_page = 1, clearing = 0;
+    int first_page = 1, clearing = 0, idle = 0;
     pm_collect_ahead(fs, vl, col, 0);
     while (i < vl->n || rg->nq || pm_collector_more(col) || carries(rg)) {
         page_plan pl = {0};
+        const int nq0 = rg->nq;
         double used = take_floats(fs, rg, &pl);
         if (clearing && pl.ntop) { /* a page break waits for the figures before it: pages of them */
             pl.from = pl.to = i;
@@ -588,6 +617,9 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         /* an item taller than a page: emergency; but a page before whose first item a
            carried note must go on is a page of that note (it fills it) */
         if (best <= i && i < vl->n && !pl.ntop && !r.held) best = i + 1;
+        /* nor a page of notes with no note to carry: nothing would go on it, and the next
+           page would be planned the same (a figure kept in place held for nothing) */
+        if (best <= i && i < vl->n && !pl.ntop && r.held && !carries(rg)) best = i + 1;
         pl.from = i;
         pl.to = best;
         pl.floated = floated;
@@ -611,6 +643,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         /* only the last page of the back-cover section is the back cover */
         emit(fs, vl, &pl, kind == PM_PAGE_BACK && !(r.end && !rg->nq) ? PM_PAGE_BODY : kind);
         if (best < vl->n && (vl->v[best].kind == V_PENALTY || vl->v[best].kind == V_GLUE)) best++;
+        if (stuck(fs, vl, &idle, i, best, nq0, &pl)) break;
         i = best;
         release_before(fs, i);
         pm_release_lines(fs, i, 0);
@@ -619,3 +652,4 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
     free(floated);
     if (!fs->rc) pm_release_lines(fs, vl->n, 1); /* (every page of the list is out) */
 }
+

@@ -16,3 +16,18 @@ export PAMPHLET_CHECK_WORDS=1
 cd "$(dirname "$0")/../.."
 if [ -n "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then export GEN_SEEDS=${GEN_SEEDS:-0-9}; fi
 python3 tests/tools/gen_check.py -j 2
+rc=$?
+# Documents that once made the page builder emit empty pages for ever (seed 992: a page
+# of notes with no note to carry, for a figure kept in place; 1304: a figure whose
+# caption's notes could follow no split note, queued for ever): each must come to an end.
+# Their notes' numbering is still wrong (seeds beyond CI's range, see README), so they are
+# not checked further here.
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+for s in 992 1304; do
+    python3 tests/tools/gen_doc.py -o "$d" "$s" >/dev/null || { echo "FAIL gen_doc.py $s"; rc=1; continue; }
+    timeout 300 "$PAMPHLET" "$d/gen-$s.md" -l "$d/gen-$s.yaml" -q -o "$d/out.pdf" 2>/dev/null
+    e=$?
+    if [ "$e" = 0 ]; then echo "ok   seed $s comes to an end"; else echo "FAIL seed $s: exit $e (124: still running after 300 s)"; rc=1; fi
+done
+exit $rc

@@ -20,7 +20,8 @@ rc=$?
 # Documents that once made the page builder emit empty pages for ever (seed 992: a page
 # of notes with no note to carry, for a figure kept in place; 1304: a figure whose
 # caption's notes could follow no split note, queued for ever): each must come to an end.
-# 992 is not checked further: a note held over past a full page of notes (README).
+# 992 is not checked further: a note held over past a page full of notes, which the
+# check allows only past pages that end with a note going on.
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 for s in 992 1304; do

@@ -436,6 +436,7 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
     double used = 0;
     vfig **top = pm_arena_array(fs->a, (size_t)rg->nq + 1, sizeof *top);
     rg->top = top; /* (the accountant puts their captions' notes at the foot) */
+    rg->defer_top = 0;
     while (rg->nq) {
         vfig *f = rg->queue[0];
         double h = pm_float_height(fs, f);
@@ -446,9 +447,8 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         if (rg->acc.held && !pl->ntop && !carries(rg)) {
             /* (nothing to wait for: a page alone would not take it either; the notes its
                caption names that cannot follow a split one go to the next page's foot) */
-            rg->acc.defer = 1;
+            rg->defer_top = 1; /* (and so each time the page is planned: they are not lost) */
             pm_acc_begin(fs, rg, &rg->acc);
-            rg->acc.defer = 0;
         }
         if (rg->acc.held) break; /* (its caption's notes wait for the carried note's end) */
         pl->ntop++;
@@ -509,18 +509,21 @@ static int overfull(const fstate *fs, const page_break *r)
 /* The page's break; when it must break a rule (no legal break fits: a heading ending the
  * page, an orphan) and notes that cannot follow a split or carried one are to blame, those
  * notes are held over to the next page's foot instead, as TeX holds insertions over; so
- * are the notes that would run off a page whose first item has more than it holds. */
+ * are the notes that would run off a page whose first item has more than it holds, and
+ * those of a first item that would leave the page empty: no carried note to wait for, no
+ * figure at the top, but a note it names cannot follow a split one it names too. */
 static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t **floated, size_t *fcap)
 {
     notes_acc *acc = &fs->rg->acc;
     acc->defer = 0;
     page_break r = plan_once(fs, vl, i, used, floated, fcap);
     int over = overfull(fs, &r);
-    if (!r.broke && !over) return r;
+    int empty = r.best <= i && r.held && i < vl->n && !fs->rg->ntop && !carries(fs->rg);
+    if (!r.broke && !over && !empty) return r;
     acc->defer = 1;
     page_break r2 = plan_once(fs, vl, i, used, floated, fcap);
     acc->defer = 0;
-    if (over ? !overfull(fs, &r2) : !r2.broke && r2.notes.nover) return r2;
+    if (over ? !overfull(fs, &r2) : empty ? r2.best > i : !r2.broke && r2.notes.nover) return r2;
     return plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
 }
 

@@ -85,6 +85,9 @@ typedef struct region {
     notes_acc acc;          /* filled by the page breaker for the region being planned */
     vfig **top;             /* the floated figures at the top of the page being planned: */
     int ntop;               /* their captions' notes go at its foot first */
+    int defer_top;          /* the first of them was taken with its caption's notes that
+                               cannot go at this foot held over (take_floats): the
+                               accountant holds them over each time it begins the page */
 } region;
 
 /* A body paragraph in the vertical list, kept so that it can be set again a line

@@ -181,7 +181,9 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
     double used = 0; /* the figures at the top of the page: their captions' notes */
     for (int k = 0; k < rg->ntop; k++) {
         used += pm_float_height(fs, rg->top[k]);
+        acc->defer = defer || (k == 0 && rg->defer_top);
         pm_acc_fig(fs, rg, acc, rg->top[k], used);
+        acc->defer = defer;
     }
 }
 

@@ -1153,8 +1153,10 @@ def _printed_numbers(src, notes):
     """When the notes at the feet of the pages are the source's in another numbering (the
     program numbers them by the order they are first printed when that differs from the
     order of first reference): {source number: printed number}, else None. A printed note
-    is known by its number followed by the first words of a source note (numbers left
-    out: the notes a note names are numbered anew too)."""
+    is known by the number that opens it (at the start of a note's first line, an en space
+    after it) followed by the first words of a source note (numbers left out: the notes a
+    note names are numbered anew too); a mark inside a note's text is no note's number,
+    even when the words after it are another note's first ones."""
     def head(ws):
         return [w for w in ws if not w.isdigit()][:16]
 
@@ -1167,13 +1169,15 @@ def _printed_numbers(src, notes):
     known = _Known([w for nt in src.notes for w in nt])
     found, n = {}, len(src.notes)
     for pn, lines in notes:
-        st = _Stream()
-        st.lines = [(it, pn) for it in lines]
-        ws, _ = st.words(known, lambda it, p: 1e9)
-        for i, w in enumerate(ws):
-            if not (w.isdigit() and 1 <= int(w) <= n and int(w) not in found):
+        for j, it in enumerate(lines):
+            m = re.match(r"\s*(\d+)\u2002", it.text)
+            if not (m and 1 <= int(m.group(1)) <= n and int(m.group(1)) not in found):
                 continue
-            h, best, at = head(ws[i + 1:i + 49]), 0, None
+            w = m.group(1)
+            st = _Stream()
+            st.lines = [(x, pn) for x in lines[j:j + 8]]
+            ws, _ = st.words(known, lambda it, p: 1e9)
+            h, best, at = head(ws[1:49]), 0, None
             for k, sh in enumerate(heads):  # the note whose first words the page shows most of
                 c = common(h, sh)
                 if k + 1 not in found.values() and sh and (c == len(sh) or c >= 4) and c > best:

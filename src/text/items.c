@@ -238,8 +238,19 @@ static int in_span(const pm_text *t, uint32_t off, unsigned style)
     return 0;
 }
 
+/* Whether [a, b) has a lower-case letter (a capitalised word, not one in capitals). */
+static int has_lower(const char *a, const char *b)
+{
+    for (; a < b; a = g_utf8_next_char(a))
+        if (g_unichar_islower(g_utf8_get_char(a))) return 1;
+    return 0;
+}
+
 /* Hyphenation points of the word starting at w (letters and inner apostrophes), as byte
- * offsets in the text, ascending. *end gets the word's end. */
+ * offsets in the text, ascending. *end gets the word's end. A capitalised word is not
+ * hyphenated (unless the layout says so) except when it is wider than the line: it is
+ * cut anyway, better at a syllable with its hyphen than where the line runs out (a word
+ * in capitals is still only cut). */
 static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, int max)
 {
     const char *text = p->text, *s = text + w, *e = text + p->len;
@@ -252,7 +263,10 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     }
     *end = (uint32_t)(s - text);
     gunichar first = g_utf8_get_char(text + w);
-    if (has_shy || (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph)))
+    if (has_shy)
+        return 0;
+    if (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph) &&
+        !(has_lower(text + w, s) && pm_shaped_x_at(p, *end) - pm_shaped_x_at(p, w) > p->st.width + 0.01))
         return 0;
     /* compounds with hyphens break only at their hyphens; never next to digits */
     if (w > 0) {

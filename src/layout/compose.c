@@ -523,7 +523,7 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
     acc->defer = 1;
     page_break r2 = plan_once(fs, vl, i, used, floated, fcap);
     acc->defer = 0;
-    if (over ? !overfull(fs, &r2) : empty ? r2.best > i : !r2.broke && r2.notes.nover) return r2;
+    if (over ? !overfull(fs, &r2) : empty ? r2.best > i : !r2.broke && (r2.notes.nover || r2.notes.dropped)) return r2;
     return plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
 }
 

@@ -59,6 +59,9 @@ typedef struct notes_acc {
                           its first item has more notes than it holds */
     int *over;         /* the notes held over, in order */
     int nover, over_cap;
+    int dropped;       /* with defer: notes printed already, met again, left out instead of
+                          held over (a repeat goes at the foot of its mark's page or not at
+                          all) */
     int off;           /* counts nothing (columns are broken without; the page counts) */
     int *seen;         /* per note number: met in this region */
 } notes_acc;
@@ -70,6 +73,7 @@ typedef struct notes_mark {
     int split;
     int held;
     int nover;
+    int dropped;
 } notes_mark;
 
 typedef struct region {
@@ -330,7 +334,7 @@ double pm_acc_height(const fstate *fs, const notes_acc *acc);
 int pm_acc_holds(const fstate *fs, const region *rg, const notes_acc *acc, double used);
 static inline notes_mark pm_acc_mark(const notes_acc *acc)
 {
-    return (notes_mark){acc->nparts, acc->h, acc->split, acc->held, acc->nover};
+    return (notes_mark){acc->nparts, acc->h, acc->split, acc->held, acc->nover, acc->dropped};
 }
 /* Take back what was added after mark m. */
 void pm_acc_undo(notes_acc *acc, notes_mark m);

@@ -12,7 +12,9 @@
  * has them held over instead, as TeX holds insertions over: they go whole to the next
  * region's foot after the carried note (notes_acc.defer), and so does a note too short to
  * split that has no room left under its line; so do the notes that would run off a region
- * whose first item (a line, figures at its top) names more than it holds with them. */
+ * whose first item (a line, figures at its top) names more than it holds with them. A note
+ * printed already and referred to again is not held over but left out: it is printed
+ * again only at the foot of its mark's page. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,9 +112,14 @@ static void add_part(notes_acc *acc, int no, int from, int to)
     acc->parts[acc->nparts++] = (note_part){no, from, to};
 }
 
-/* Hold note no over to the next region (notes_acc.defer). */
-static void hold_over(notes_acc *acc, int no)
+/* Hold note no over to the next region (notes_acc.defer); a note printed already is left
+ * out instead. */
+static void hold_over(const fstate *fs, notes_acc *acc, int no)
 {
+    if (fs->notes[no - 1].printed) {
+        acc->dropped++;
+        return;
+    }
     acc->seen[no - 1] = 1;
     push_int(&acc->over, &acc->nover, &acc->over_cap, no);
 }
@@ -123,7 +130,7 @@ static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no,
 {
     if (no < 1 || no > fs->nnotes || acc->seen[no - 1]) return;
     if (acc->closed || acc->split || acc->nover) { /* (the page breaker ends the region before what refers to it) */
-        if (acc->defer) hold_over(acc, no); /* (or, as its last resort, holds the note over) */
+        if (acc->defer) hold_over(fs, acc, no); /* (or, as its last resort, holds the note over) */
         else acc->held++;
         return;
     }
@@ -134,7 +141,7 @@ static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no,
     int whole = used + snap_up(h + nb->h, fs->L) <= rg->h + EPS;
     int fit = acc->may_split && !refs && !whole ? note_split(fs, rg, no, used, h) : 0;
     if (!whole && !fit && acc->defer && acc->nparts) { /* (too long for what is left, and too short to split) */
-        hold_over(acc, no);
+        hold_over(fs, acc, no);
         return;
     }
     acc->seen[no - 1] = 1;
@@ -162,6 +169,7 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
     acc->split = 0;
     acc->held = 0;
     acc->nover = 0;
+    acc->dropped = 0;
     acc->seen = pm_xrealloc(acc->seen, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
     memset(acc->seen, 0, ((size_t)fs->nnotes + 1) * sizeof *acc->seen);
     int carried = pm_carried_lines(fs, rg);
@@ -204,6 +212,7 @@ void pm_acc_undo(notes_acc *acc, notes_mark m)
         if (acc->parts[k].from == 0) acc->seen[acc->parts[k].no - 1] = 0;
     for (int k = m.nover; k < acc->nover; k++) acc->seen[acc->over[k] - 1] = 0;
     acc->nover = m.nover;
+    acc->dropped = m.dropped;
     acc->nparts = m.nparts;
     acc->h = m.h;
     acc->split = m.split;

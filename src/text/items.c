@@ -69,6 +69,13 @@ static void glue(pm_shaped *p, uint32_t pos, uint32_t end, double w, double st, 
     push(p, (pm_item){.type = PM_ITEM_GLUE, .width = w, .stretch = st, .shrink = sh, .pos = pos}, end);
 }
 
+/* The width a word at pos has on its line at most: the line's, less the paragraph's
+ * indent for its first word. */
+static double room_at(const pm_shaped *p, uint32_t pos)
+{
+    return p->st.width - (pos == 0 && p->st.indent > 0 ? p->st.indent : 0);
+}
+
 /* Split boxes wider than the line at character boundaries (the last resort for URLs
  * and other unbreakable strings), with a warning. */
 static void split_wide_boxes(pm_shaped *p)
@@ -84,7 +91,7 @@ static void split_wide_boxes(pm_shaped *p)
            fit in a narrow table column, not only "min" */
         if (i + 1 < p->nitems && p->items[i + 1].type == PM_ITEM_PENALTY && p->items[i + 1].flagged)
             mark = fmax(mark, p->items[i + 1].width);
-        if (it->type != PM_ITEM_BOX || it->width + mark <= w + 0.01 || p->item_end[i] <= it->pos) continue;
+        if (it->type != PM_ITEM_BOX || it->width + mark <= room_at(p, it->pos) + 0.01 || p->item_end[i] <= it->pos) continue;
         if (!la) { /* grapheme boundaries, computed only when needed */
             nchars = (int)g_utf8_strlen(p->text, p->len);
             la = g_new(PangoLogAttr, (size_t)nchars + 1);
@@ -238,8 +245,19 @@ static int in_span(const pm_text *t, uint32_t off, unsigned style)
     return 0;
 }
 
+/* Whether [a, b) has a lower-case letter (a capitalised word, not one in capitals). */
+static int has_lower(const char *a, const char *b)
+{
+    for (; a < b; a = g_utf8_next_char(a))
+        if (g_unichar_islower(g_utf8_get_char(a))) return 1;
+    return 0;
+}
+
 /* Hyphenation points of the word starting at w (letters and inner apostrophes), as byte
- * offsets in the text, ascending. *end gets the word's end. */
+ * offsets in the text, ascending. *end gets the word's end. A capitalised word is not
+ * hyphenated (unless the layout says so) except when it is wider than the line: it is
+ * cut anyway, better at a syllable with its hyphen than where the line runs out (a word
+ * in capitals is still only cut). */
 static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, int max)
 {
     const char *text = p->text, *s = text + w, *e = text + p->len;
@@ -252,7 +270,10 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     }
     *end = (uint32_t)(s - text);
     gunichar first = g_utf8_get_char(text + w);
-    if (has_shy || (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph)))
+    if (has_shy)
+        return 0;
+    if (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph) &&
+        !(has_lower(text + w, s) && pm_shaped_x_at(p, *end) - pm_shaped_x_at(p, w) > room_at(p, w) + 0.01))
         return 0;
     /* compounds with hyphens break only at their hyphens; never next to digits */
     if (w > 0) {
@@ -470,7 +491,7 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
     if (!hyphenate && p->st.hyphenate) /* a word wider than the line: hyphenate it first */
         for (size_t i = 0; i < p->nitems; i++)
-            if (p->items[i].type == PM_ITEM_BOX && p->items[i].width > p->st.width + 0.01) {
+            if (p->items[i].type == PM_ITEM_BOX && p->items[i].width > room_at(p, p->items[i].pos) + 0.01) {
                 pm_shaped_collect(p, 1);
                 return;
             }

@@ -1007,6 +1007,16 @@ class _Table:
         return [(xs[i + 1] - xs[i] - gap) if i + 1 < len(xs) else right - xs[i] for i in range(len(xs))]
 
 
+def _column_key(cols, dx):
+    """The key of the column a cell at dx (from the text area's left) is in: a column
+    already seen at it (one x taken from two rounded numbers of the dump, say
+    154.1390 - 48.1890 on a recto and 148.4697 - 42.5197 on a verso, may fall either side
+    of a .x5 when rounded to 0.1), else dx to 0.1. Keys are dx rounded, so "within" is
+    up to half the rounding step and the float's error."""
+    near = [x for x in cols if abs(x - dx) <= 0.05 + 1e-6]
+    return min(near, key=lambda x: abs(x - dx)) if near else round(dx, 1)
+
+
 def _column_pitch(pg, lines):
     """On a page set in columns, how far one column is from the next (from where the body's
     lines that are not table cells start); None on a page of one column."""
@@ -1118,7 +1128,7 @@ def _collect(pages):
                 if p and dx >= p - EPS and not it.has("across"):  # carried to the next column
                     dx -= p * int((dx + EPS) // p)
                     tbl.folded = p
-                tbl.cols.setdefault(round(dx, 1), _Stream()).lines.append((it, pg.n))
+                tbl.cols.setdefault(_column_key(tbl.cols, dx), _Stream()).lines.append((it, pg.n))
             else:
                 tbl = None          # a table holds cells only: this line is after it
                 if not body_tokens or body_tokens[-1][0] != "stream":

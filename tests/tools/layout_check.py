@@ -1068,7 +1068,11 @@ def _collect(pages):
                 it.flags = it.flags | {"toc"}
             # a heading's number from the layout
             if it.has("heading") and id(it) in firsts:
-                it._text = _HEADNUM.sub("", it.text)
+                t = _HEADNUM.sub("", it.text)
+                goes_on = k + 1 < len(lines) and lines[k + 1].has("heading") and id(lines[k + 1]) not in firsts
+                if t == it.text and goes_on and _HEADNUM.fullmatch(it.text + " "):
+                    t = ""  # (the number alone on the first line: the heading goes on below it)
+                it._text = t
             # a drop cap: the first letters of its paragraph's first line, read with it
             if it.has("initial"):
                 first = next((l for l in lines[:k][::-1] if l.para and l.para[1] == 1), None)

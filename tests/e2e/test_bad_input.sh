@@ -328,10 +328,13 @@ row "a low-resolution cover image warns" 0 \
 row "characters no font of the layout has: set in a system font, one warning naming it, each character, its count and first line, and the layout key" 0 \
     "^$B/missing-glyph\.md:6: warning: 2 characters no font of the layout has are set in the system font 'Droid Sans Fallback' \([^)]*\) \(2 times\): '中' U\+4E2D 1× \(line 6\), '文'" \
     "hint: add it to the layout, .*fonts: \{body: \{fallback: \[Droid Sans Fallback\]\}\}" -- $B/missing-glyph.md $L
-ROW_CHECK='python3 tests/e2e/dump_check.py "$D/dump" && check_words_rejoined Pneumonoultramicroscopicsilicovolcanoconiosisabcdefghij'
-row "a word wider than the line is broken with a warning, never clipped" 0 \
-    "^$B/overlong-word\.md:6: warning: 'Pneumonoultramicroscopic.*' is wider than the line" \
+ROW_CHECK='python3 tests/e2e/dump_check.py "$D/dump" && check_words_rejoined PNEUMONOULTRAMICROSCOPICSILICOVOLCANOCONIOSISABCDEFGHIJ'
+row "a word wider than the line that has no break (in capitals: not hyphenated) is broken with a warning, never clipped" 0 \
+    "^$B/overlong-word\.md:6: warning: 'PNEUMONOULTRAMICROSCOPIC.*' is wider than the line" \
     -- $B/overlong-word.md $L --dump-layout DIR/dump
+ROW_CHECK='python3 tests/e2e/dump_check.py "$D/dump" && grep -qF "Pneumonoultramicroscopicsilicovolcanoconiosisabcdefghijabcde\-" "$D/dump" && ! grep -q "wider than the line" "$D/stderr"'
+row "a capitalised word wider than the line is hyphenated at its syllables, like any word, not cut" 0 \
+    -- $B/overlong-capitalised.md $L --dump-layout DIR/dump
 
 ROW_CHECK='pdftotext "$D/out.pdf" - | grep -q "along the way"'
 row "right-to-left text (Hebrew) in a line (found by fuzz_render)" 0 -- $B/rtl.md $L

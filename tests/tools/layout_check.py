@@ -475,7 +475,7 @@ def _text(node):
 
 
 _ATTR_TOKEN = r"(?:[.#][\w:-]+|[\w:-]+=(?:\"[^\"]*\"|'[^']*'|\u201c[^\u201d]*\u201d|[^\s}]+))"
-_TRAILING_ATTRS = re.compile(r"[ \t\n]+\{[ \t]*" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN + r")*[ \t]*\}[ \t]*$")
+_TRAILING_ATTRS = re.compile(r"(?:^|[ \t\n]+)\{[ \t]*" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN + r")*[ \t]*\}[ \t]*$")
 
 
 def _strip_attrs(s):

@@ -524,7 +524,11 @@ static page_break plan_page(fstate *fs, vlist *vl, size_t i, double used, size_t
     page_break r2 = plan_once(fs, vl, i, used, floated, fcap);
     acc->defer = 0;
     if (over ? !overfull(fs, &r2) : empty ? r2.best > i : !r2.broke && (r2.notes.nover || r2.notes.dropped)) return r2;
-    return plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
+    r = plan_once(fs, vl, i, used, floated, fcap); /* (the accountant as the first left it) */
+    /* a page of notes with no note to carry would hold nothing, and the next would be
+       planned the same: its first item goes on it, as an item taller than a page does */
+    if (empty) r.held = 0;
+    return r;
 }
 
 /* Emit the page planned by pl (kind, and whether it is a right-hand page, follow from
@@ -620,9 +624,6 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind)
         /* an item taller than a page: emergency; but a page before whose first item a
            carried note must go on is a page of that note (it fills it) */
         if (best <= i && i < vl->n && !pl.ntop && !r.held) best = i + 1;
-        /* nor a page of notes with no note to carry: nothing would go on it, and the next
-           page would be planned the same (a figure kept in place held for nothing) */
-        if (best <= i && i < vl->n && !pl.ntop && r.held && !carries(rg)) best = i + 1;
         pl.from = i;
         pl.to = best;
         pl.floated = floated;

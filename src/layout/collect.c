@@ -52,6 +52,7 @@ void pm_para_items(fstate *fs, vlist *vl, int vp, const pm_para *pp)
         it->nlines = n;
         it->vp = vp;
         it->band = P->band;
+        it->band_rtl = P->band_rtl;
         it->box = P->box;
         it->sn = P->sn;
         if (i == 0) {
@@ -336,6 +337,7 @@ static pm_walk_event cursor_step(const fstate *fs, cursor *c, const pm_block **b
             if (cols < 2) cols = 2;
             if (cols > 4) cols = 4;
             f.cols = cols;
+            f.cols_rtl = (*b)->dir == PM_DIR_RTL;
             f.w = pm_column_width(fs, cols);
             f.left = f.right = 0;
         } else if ((*b)->kind == PM_BLK_DIV) {
@@ -479,7 +481,8 @@ void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t 
     memset(c, 0, sizeof *c);
     pm_walk_init(&c->cur.w, blocks, n);
     int cols = fs->spec->columns > 1 ? fs->spec->columns : 0;
-    c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols, .align = -1};
+    c->cur.fr[0] = (cframe){.w = pm_column_width(fs, cols), .cols = cols, .align = -1,
+                            .cols_rtl = cols && fs->doc->meta.dir == PM_DIR_RTL};
     c->cur.nfr = 1;
     c->more = cursor_more(fs, &c->cur);
     if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) preshape(fs, &c->cur, c->pre);
@@ -575,6 +578,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     P->loose = loose;
     P->borrowed = borrowed;
     P->band = fr->cols;
+    P->band_rtl = fr->cols_rtl;
     P->box = col->nopen ? col->open[col->nopen - 1] : NULL;
     P->after_fig = c->after_fig ? col->fig : NULL;
     P->alt_indent = alt_indent;
@@ -821,6 +825,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     const vbox *box = col->nopen ? col->open[col->nopen - 1] : NULL;
     for (size_t k = n0; k < vl->n; k++) {
         vl->v[k].band = fr->cols;
+        vl->v[k].band_rtl = fr->cols_rtl;
         vl->v[k].across = fr == &across;
         vl->v[k].box = box;
         if (vl->v[k].kind == V_LINE && !vl->v[k].sn) vl->v[k].sn = fs->sn;

@@ -18,7 +18,7 @@
 #define MAX_BANDS 16
 
 /* Where the stretch of band b that starts at item i ends: the first item of another band
- * (the space around a heading that spans columns is its own; the space above a paragraph,
+ * or of columns that run the other way (the space around a heading that spans columns is its own; the space above a paragraph,
  * the paragraph's), or a forced page break. Collects ahead as far as needed; *done says
  * whether the stretch truly ends there (and not only where the items collected so far
  * end). */
@@ -33,7 +33,8 @@ static size_t stretch_end(fstate *fs, vlist *vl, collector *col, size_t i, int b
             }
         }
         const vitem *it = &vl->v[k];
-        if ((it->kind == V_PENALTY && it->penalty <= -PM_INF_PENALTY && k > i) || it->band != band) {
+        if ((it->kind == V_PENALTY && it->penalty <= -PM_INF_PENALTY && k > i) || it->band != band ||
+            it->band_rtl != vl->v[i].band_rtl) {
             *done = 1;
             return k;
         }
@@ -78,6 +79,7 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     notes_acc acc = {.off = 1};
     page_break r;
     bp->cols = cols;
+    bp->rtl = i < end && vl->v[i].band_rtl;
     bp->h = h;
     bp->broke = 0;
     for (int c = 0; c < cols; c++) {

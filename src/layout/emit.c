@@ -274,7 +274,7 @@ static void column_rules(fstate *fs, const vlist *vl, pm_page *pg, const page_pl
         double end = a < b ? a : b;
         if (end <= y + EPS) continue;
         pm_fitem *r = pm_page_add(fs->lay, pg, PM_FI_VRULE);
-        r->x = x + c * step - t / 2;
+        r->x = x + (bp->rtl ? bp->cols - 2 - c : c) * step - t / 2; /* (between c's place and c + 1's) */
         r->y = y;
         r->w = t;
         r->h = end - y;
@@ -324,7 +324,7 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
             }
             double cw = pm_column_width(fs, bp->cols);
             for (int c = 0; c < bp->cols; c++) {
-                double cx = tx + c * (cw + gap);
+                double cx = tx + (bp->rtl ? bp->cols - 1 - c : c) * (cw + gap); /* right to left: the first on the right */
                 emit_body(fs, vl, pg, pl, bp->from[c], bp->to[c], 0, cx, ty, table_header(fs, pg, bp->repeat[c], cx, ty + bp->y));
             }
             if (fs->spec->column_rule) column_rules(fs, vl, pg, pl, bp, tx + cw + gap / 2, cw + gap, ty + bp->y);

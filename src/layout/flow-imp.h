@@ -111,6 +111,7 @@ typedef struct vpara {
     pm_shaped *shaped;    /* kept while its page is being built, or NULL */
     const vfig *after_fig; /* it follows this figure in the text (and so is not indented) */
     int band;             /* its lines' band (vitem.band) */
+    int band_rtl;         /* (vitem.band_rtl) */
     const vbox *box;      /* the innermost box it is in (vitem.box) */
     const vhung *initial; /* a drop cap hung beside its first line, or NULL */
     int keep_first;       /* no page break between its first lines (a drop cap's) */
@@ -183,6 +184,8 @@ typedef struct cframe {
     double w;             /* the measure its indents are within: the region's width, or a
                              column's */
     int cols;             /* set in this many columns side by side (0: across the region) */
+    int cols_rtl;         /* those columns run right to left (the direction of the
+                             document, or of the columns div) */
     double left, right;   /* indents of its content from the measure's edges */
     int quote, list;      /* block quotes and lists it is in (itself included) */
     int tight;            /* the innermost list is tight */
@@ -379,6 +382,7 @@ void pm_compose(fstate *fs, vlist *vl, collector *col, pm_page_kind kind);
 /* A band of a page: a stretch across the region, or columns side by side. */
 typedef struct band_plan {
     int cols;               /* 0: across the region */
+    int rtl;                /* its columns run right to left: the first on the right */
     double y, h;            /* its top (below the region's top) and height */
     size_t from[PM_MAX_COLS], to[PM_MAX_COLS]; /* each column's items (across: [0]) */
     const vtable *repeat[PM_MAX_COLS]; /* a column that goes on with a table: its header

@@ -66,6 +66,8 @@ typedef struct vitem {
     double h;             /* height on the page */
     double stretch;       /* glue */
     int penalty;
+    int band_rtl;         /* its band's columns run right to left (its container's
+                             direction) */
     const pm_line *line;  /* V_LINE */
     double x;             /* left edge within the region */
     double base;          /* baseline below the item's top */

@@ -654,7 +654,8 @@ static void set_rows(fstate *fs, const pm_block *side[2][PM_PARALLEL_MAX], const
 /* A '::: parallel' div: its two parts (two divs, one per language) side by side, the n-th
  * paragraph of one beside the n-th of the other, so that translations stay level. Each
  * pair is a row whose lines are set like table cells; a page may break between rows and
- * between the lines of a row (no widow or orphan on either side). */
+ * between the lines of a row (no widow or orphan on either side). In a right-to-left
+ * div (or pamphlet) the first part is on the right, where reading starts. */
 static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cframe *fr)
 {
     double gap = pm_column_gap(fs), w = (fr->w - fr->left - fr->right - gap) / 2;
@@ -686,7 +687,7 @@ static void add_parallel(fstate *fs, vlist *vl, const pm_block *div, const cfram
                 if (l >= p[s].nlines) continue;
                 vitem *it = pm_vpush(vl, V_LINE);
                 it->line = &p[s].lines[l];
-                it->x = fr->left + s * (w + gap);
+                it->x = fr->left + (div->dir == PM_DIR_RTL ? 1 - s : s) * (w + gap);
                 it->base = slot_base(L, size[s]);
                 it->cell = 1;
                 last = it;

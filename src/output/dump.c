@@ -72,10 +72,14 @@ static int dump_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
             if (l->overfull) fputs(" overfull", fp);
             if (l->dir == PM_DIR_RTL) fputs(" rtl", fp);
             fputc('\n', fp);
+            int reordered = 0; /* runs out of reading order: each says where its text is */
+            for (int r = 1; r < l->nruns; r++) reordered |= l->runs[r].at < l->runs[r - 1].at;
             for (int r = 0; r < l->nruns; r++) {
                 const pm_run *run = &l->runs[r];
-                fprintf(fp, "    run font=\"%s\" x=%.4f..%.4f glyphs=%d text=", pm_face_name(run->face), run->x0,
-                        run->x1, run->nglyphs);
+                fprintf(fp, "    run font=\"%s\" x=%.4f..%.4f glyphs=%d", pm_face_name(run->face), run->x0, run->x1,
+                        run->nglyphs);
+                if (reordered) fprintf(fp, " at=%u", run->at);
+                fputs(" text=", fp);
                 if (run->rtl) { /* in reading order: its clusters from the last */
                     char *t = pm_xmalloc((size_t)run->nbytes + 1);
                     int at = run->nbytes, b = 0;

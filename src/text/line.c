@@ -352,6 +352,7 @@ static void cut_piece(line_build *L, piece *pc)
     pm_run *run = &L->out->runs[L->out->nruns];
     run->face = pm_fonts_face(p->s->fonts, gi->item->analysis.font);
     run->rtl = rtl;
+    run->at = tb;
     run->rgb[0] = rgb[0];
     run->rgb[1] = rgb[1];
     run->rgb[2] = rgb[2];

@@ -42,6 +42,8 @@ typedef struct pm_run {
     double x0, x1;                 /* horizontal extent of the run */
     int rtl;                       /* right to left: its glyphs and clusters are in visual
                                       order, the text of its first cluster is read last */
+    uint32_t at;                   /* where its text starts in the paragraph's: the line's
+                                      runs are in visual order, these in reading order */
 } pm_run;
 
 typedef struct pm_line_link {

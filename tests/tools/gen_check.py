@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """gen_check.py: lay out many random pamphlets (gen_doc.py) and check each (layout_check.py).
 
-    gen_check.py [--seeds 0-499] [-j 2] [--known FILE] [--update-known]
+    gen_check.py [--seeds 0-499] [-j 2] [--known FILE] [--update-known] [--script hebrew]
     gen_check.py --seed N [--keep DIR]     one seed, every problem, the files kept
+
+--script hebrew checks the right-to-left documents of the seeds (gen_doc.py --script;
+known defects keyed "he:SEED" instead of "gen:SEED").
 
 Each seed's document is rendered with `pamphlet DOC -l LAYOUT --no-pdf --dump-layout`;
 the run must end with exit 0 (the pictures all exist) and the dump must pass every
@@ -10,7 +13,8 @@ layout_check invariant with the source. Failures are keyed "gen:SEED CLASS" and 
 with the known-defects list (known_defects.py): the run fails on a failure not listed and
 on a listed one that no longer happens ("now fixed: remove from the list").
 
-Environment: PAMPHLET (default ./pamphlet), GEN_SEEDS (default 0-499, e.g. "0-99").
+Environment: PAMPHLET (default ./pamphlet), GEN_SEEDS (default 0-499, e.g. "0-99"),
+GEN_SCRIPT (default latin).
 The whole run's wall time is printed; a timed-out render (60 s) counts as "exit".
 """
 import argparse
@@ -53,12 +57,13 @@ def describe_exit(rc):
     return "exit %d" % rc
 
 
-def run_seed(seed, folder, pamphlet, keep=False, pdf=False):
+def run_seed(seed, folder, pamphlet, keep=False, pdf=False, script="latin"):
     """[(class, message)] of one seed; the files are removed unless keep."""
-    md, lay = gen_doc.write(seed, folder)
-    dump = os.path.join(folder, "gen-%d.dump" % seed)
+    md, lay = gen_doc.write(seed, folder, script)
+    base = os.path.join(folder, gen_doc.name(seed, script))
+    dump = base + ".dump"
     cmd = [pamphlet, md, "-l", lay, "--dump-layout", dump, "-q"]
-    cmd += ["-o", os.path.join(folder, "gen-%d.pdf" % seed)] if pdf else ["--no-pdf"]
+    cmd += ["-o", base + ".pdf"] if pdf else ["--no-pdf"]
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=60)
         rc, err = p.returncode, p.stderr.decode("utf-8", "replace")
@@ -84,16 +89,16 @@ def _work(args):
     return run_seed(*args)
 
 
-def one(seed, pamphlet, keep):
-    folder = keep or os.path.join(tempfile.gettempdir(), "pm-gen-%d" % seed)
+def one(seed, pamphlet, keep, script="latin"):
+    n = gen_doc.name(seed, script)
+    folder = keep or os.path.join(tempfile.gettempdir(), "pm-" + n)
     os.makedirs(folder, exist_ok=True)
-    _, problems = run_seed(seed, folder, pamphlet, keep=True, pdf=True)
-    md = os.path.join(folder, "gen-%d.md" % seed)
-    print("seed %d: %s, layout %s" % (seed, md, os.path.join(folder, "gen-%d.yaml" % seed)))
-    print("  render: %s %s -l %s -o %s/gen-%d.pdf --dump-layout %s/gen-%d.dump"
-          % (os.path.relpath(pamphlet), md, md[:-3] + ".yaml", folder, seed, folder, seed))
-    print("  check:  tests/tools/layout_check.py %s/gen-%d.dump --source %s" % (folder, seed, md))
-    print("  look:   pdftoppm -r 50 -png %s/gen-%d.pdf %s/p" % (folder, seed, folder))
+    _, problems = run_seed(seed, folder, pamphlet, keep=True, pdf=True, script=script)
+    base = os.path.join(folder, n)
+    print("seed %d: %s.md, layout %s.yaml" % (seed, base, base))
+    print("  render: %s %s.md -l %s.yaml -o %s.pdf --dump-layout %s.dump" % (os.path.relpath(pamphlet), base, base, base, base))
+    print("  check:  tests/tools/layout_check.py %s.dump --source %s.md" % (base, base))
+    print("  look:   pdftoppm -r 50 -png %s.pdf %s/p" % (base, folder))
     for cls, msg in problems:
         print("  %s: %s" % (cls, msg))
     print("%d problem(s)" % len(problems))
@@ -109,19 +114,21 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, help="one seed: keep its files, render its PDF, print every problem")
     ap.add_argument("--keep", help="with --seed: the folder to write into (default /tmp/pm-gen-SEED)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every failure, known ones too")
+    ap.add_argument("--script", choices=gen_doc.SCRIPTS, default=os.environ.get("GEN_SCRIPT", "latin"),
+                    help="hebrew: the right-to-left documents of the seeds")
     a = ap.parse_args(argv)
     pamphlet = os.path.abspath(os.environ.get("PAMPHLET") or os.path.join(ROOT, "pamphlet"))
     if not os.access(pamphlet, os.X_OK):
         print("gen_check: no program at %s (run make)" % pamphlet)
         return 2
     if a.seed is not None:
-        return one(a.seed, pamphlet, a.keep)
+        return one(a.seed, pamphlet, a.keep, a.script)
     seeds = parse_seeds(a.seeds)
     t0 = time.time()
     tmp = tempfile.mkdtemp(prefix="pm-gen.")
     try:
         gen_doc.write_images(["%s.png" % s[0] for s in gen_doc.SHAPES], os.path.join(tmp, "images"))
-        jobs = [(s, tmp, pamphlet) for s in seeds]
+        jobs = [(s, tmp, pamphlet, False, False, a.script) for s in seeds]
         if a.jobs > 1:
             with ProcessPoolExecutor(max_workers=a.jobs) as ex:
                 results = list(ex.map(_work, jobs, chunksize=4))
@@ -131,8 +138,9 @@ def main(argv=None):
         shutil.rmtree(tmp, ignore_errors=True)
     elapsed = time.time() - t0
     print("gen_check: %d documents in %.1f s (%d jobs)" % (len(seeds), elapsed, a.jobs))
-    return known_defects.report([("gen:%d" % s, p) for s, p in results], a.known, TITLE,
-                                lambda key: "tests/tools/gen_check.py --seed %s" % key[4:],
+    prefix, opt = ("gen", "") if a.script == "latin" else ("he", " --script " + a.script)
+    return known_defects.report([("%s:%d" % (prefix, s), p) for s, p in results], a.known, TITLE,
+                                lambda key: "tests/tools/gen_check.py%s --seed %s" % (opt, key.split(":")[1]),
                                 update=a.update_known, verbose=a.verbose,
                                 out=lambda m: print("gen_check: " + m if not m.startswith((" ", "NEW", "now")) else m))
 

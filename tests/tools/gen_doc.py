@@ -19,7 +19,14 @@ paragraph or at the end, some long, some referenced twice); fenced code blocks (
 
 The layout is one of a5, half-letter or a small A6 page (gen-SEED.yaml says which).
 Pictures are PNGs written with the standard library (zlib), one file per shape.
-As a library: generate(seed) -> (markdown, layout_yaml, [image names]);
+
+--script hebrew makes right-to-left pamphlets instead (gen-he-SEED.md): the same blocks
+in Hebrew words (from content/intl/he-protections.md; Linux Libertine has the letters),
+with English words, numbers, URLs and code among them as left-to-right runs, `lang: he`
+in the front matter, and a third of the layouts in two columns (page.columns). The Latin
+documents of a seed are the same with or without this option.
+
+As a library: generate(seed, script="latin") -> (markdown, layout_yaml, [image names]);
 write_images(names, folder).
 """
 import argparse
@@ -62,7 +69,19 @@ CODE = ["int main(void)", "{", "    return 0;", "}", "for (i = 0; i < n; i++) {"
         "very_long_identifier_name_without_any_spaces_at_all_that_cannot_be_broken_anywhere = 1",
         "echo \"$HOME\"", "    }", "    while (queue.length > 0) process(queue.shift());"]
 
+SCRIPTS = ("latin", "hebrew")
 _vocab = None
+_hebrew = None
+
+
+def hebrew_vocabulary():
+    """Hebrew words of content/intl/he-protections.md (with their geresh and gershayim)."""
+    global _hebrew
+    if _hebrew is None:
+        with open(os.path.join(_ROOT, "content", "intl", "he-protections.md"), encoding="utf-8") as f:
+            text = f.read().split("---", 2)[-1]
+        _hebrew = sorted(set(re.findall(r"[\u05d0-\u05ea]+(?:[\"\u05f3\u05f4'][\u05d0-\u05ea]+)?", text)))
+    return _hebrew
 
 
 def vocabulary():
@@ -81,19 +100,25 @@ def vocabulary():
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, script="latin"):
         self.r = random.Random(seed)
         self.seed = seed
+        self.hebrew = script == "hebrew"
+        self.latin = vocabulary()
         self.images = set()
         self.notes = []          # (label, text)
         self.note_no = 0
         self.pending_defs = []   # definitions to write after the current block
         self.nested_ok = True    # a note's text may refer to a note (rarely: see note_ref)
-        self.vocab = vocabulary()
+        self.vocab = hebrew_vocabulary() if self.hebrew else self.latin
 
     def word(self):
         r = self.r
         x = r.random()
+        if self.hebrew and x < 0.08:  # an English word in the Hebrew text: a left-to-right run
+            return r.choice(self.latin)
+        if self.hebrew and x < 0.6:  # (long words and compounds less often than in English)
+            x = r.random()
         if x < 0.012:
             return r.choice(LONG_WORDS)
         if x < 0.03:
@@ -256,8 +281,10 @@ class Gen:
     def document(self):
         r = self.r
         out = []
-        if r.random() < 0.8:
+        if self.hebrew or r.random() < 0.8:
             fm = ["---", "title: \"%s\"" % self.phrase(1, 4).title()]
+            if self.hebrew:
+                fm.append("lang: he")
             if r.random() < 0.5:
                 fm.append("subtitle: \"%s\"" % self.phrase(2, 8))
             if r.random() < 0.7:
@@ -334,14 +361,19 @@ class Gen:
         r = self.r.random()
         base = os.path.join(_ROOT, "layouts", "half-letter.yaml" if 0.5 <= r < 0.75 else "a5.yaml")
         lay = "extends: \"%s\"\n" % base
+        page = []
         if r >= 0.75:
-            lay += "page:\n  size: A6\n  margins: {top: 10mm, bottom: 14mm, inside: 10mm, outside: 10mm}\n"
+            page += ["  size: A6", "  margins: {top: 10mm, bottom: 14mm, inside: 10mm, outside: 10mm}"]
+        if self.hebrew and self.r.random() < 0.35:
+            page += ["  columns: 2"] + (["  column-rule: true"] if self.r.random() < 0.5 else [])
+        if page:
+            lay += "page:\n" + "".join(l + "\n" for l in page)
         return lay
 
 
-def generate(seed):
+def generate(seed, script="latin"):
     """(markdown text, layout YAML text, sorted picture file names) for a seed."""
-    g = Gen(seed)
+    g = Gen(seed, script)
     md = g.document()
     lay = g.layout()
     return md, lay, sorted(g.images)
@@ -385,13 +417,19 @@ def write_images(names, folder):
         os.replace(tmp, p)
 
 
-def write(seed, folder):
-    """Write gen-SEED.md, gen-SEED.yaml and its pictures into folder; returns (md, yaml) paths."""
-    md, lay, imgs = generate(seed)
+def name(seed, script="latin"):
+    """The file name (no extension) of a seed's document: gen-SEED, gen-he-SEED."""
+    return "gen-%d" % seed if script == "latin" else "gen-he-%d" % seed
+
+
+def write(seed, folder, script="latin"):
+    """Write gen-SEED.md (gen-he-SEED.md), its .yaml and its pictures into folder; returns
+    (md, yaml) paths."""
+    md, lay, imgs = generate(seed, script)
     os.makedirs(folder, exist_ok=True)
     write_images(imgs, os.path.join(folder, "images"))
-    mp = os.path.join(folder, "gen-%d.md" % seed)
-    lp = os.path.join(folder, "gen-%d.yaml" % seed)
+    mp = os.path.join(folder, name(seed, script) + ".md")
+    lp = os.path.join(folder, name(seed, script) + ".yaml")
     with open(mp, "w", encoding="utf-8") as f:
         f.write(md)
     with open(lp, "w", encoding="utf-8") as f:
@@ -403,8 +441,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Write the random pamphlet of a seed (see the module docstring).")
     ap.add_argument("seed", type=int)
     ap.add_argument("-o", "--out", default=".", help="folder to write into (default .)")
+    ap.add_argument("--script", choices=SCRIPTS, default="latin", help="hebrew: a right-to-left pamphlet")
     a = ap.parse_args(argv)
-    mp, lp = write(a.seed, a.out)
+    mp, lp = write(a.seed, a.out, a.script)
     print("%s %s" % (mp, lp))
     return 0
 

@@ -144,7 +144,7 @@ class Problem:
 # ------------------------------------------------------------------------- the dump
 
 class Run:
-    __slots__ = ("size", "x0", "x1", "glyphs", "text")
+    __slots__ = ("size", "x0", "x1", "glyphs", "text", "at")
 
 
 class Item:
@@ -182,11 +182,12 @@ class Item:
         big = self.size
         prev = prev_mark = None
         rtl = "rtl" in self.flags
+        apart = rtl or any(r.at is not None for r in self.runs)  # (runs read out of visual order)
         for r in _logical(self.runs, rtl):
             if r.glyphs == 0:   # nothing drawn (no font has these characters): not on the page
                 continue
             mark = _is_mark(r, big)
-            gap = abs(r.x0 - prev.x1) if prev is not None and not rtl else \
+            gap = abs(r.x0 - prev.x1) if prev is not None and not apart else \
                 max(r.x0 - prev.x1, prev.x0 - r.x1) if prev is not None else 0
             if prev is not None and (mark or gap > 0.5 or prev_mark):
                 out.append(" ")
@@ -261,9 +262,13 @@ def _turned(r):
 
 def _logical(runs, rtl=False):
     """Runs in reading order. The dump gives a line's runs in visual order (each run's text
-    in reading order): a stretch of right-to-left runs is turned round. In a
-    right-to-left line (flag rtl) the line is read from the right: its stretches of
-    left-to-right runs (with the spaces between them) keep their order inside."""
+    in reading order). When they are out of reading order, each says where its text
+    starts in the paragraph's (at=): the order is that. A dump without (an older program's,
+    or a made-up one) is read by the look of the text: a stretch of right-to-left runs is
+    turned round; in a right-to-left line (flag rtl) the line is read from the right, its
+    stretches of left-to-right runs (with the spaces between them) keeping their order."""
+    if runs and all(r.at is not None for r in runs):
+        return sorted(runs, key=lambda r: r.at)
     if rtl:
         groups, i = [], 0
         while i < len(runs):
@@ -304,7 +309,7 @@ class Page:
 _PAGE = re.compile(r"^page (\d+) (\w+) ([\d.]+)x([\d.]+) label=(.*) area=([\d.-]+),([\d.-]+),([\d.-]+),([\d.-]+)$")
 _LINE = re.compile(r"^  line x=(\S+) y=(\S+) w=(\S+) h=(\S+) r=(\S+)(.*)$")
 _STRIKE = re.compile(r'^    (?:strike|mark) x=(\S+)\.\.(\S+) y=(\S+) t=(\S+)$')
-_RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+) text="(.*)"$')
+_RUN = re.compile(r'^    run font="(.*)" x=(\S+)\.\.(\S+) glyphs=(\d+)(?: at=(\d+))? text="(.*)"$')
 _BOX = re.compile(r"^  (image|rule|link|vrule|fill|qr|box) x=(\S+) y=(\S+) w=(\S+) h=(\S+)(?: (.*))?$")
 _QR_REST = re.compile(r'^modules=(\d+) text="(.*)"$')
 _ROW = re.compile(r"^    row ([#.]+)$")
@@ -368,7 +373,8 @@ def parse_dump(text):
             r.size = _font_size(m.group(1))
             r.x0, r.x1 = float(m.group(2)), float(m.group(3))
             r.glyphs = int(m.group(4))
-            r.text = _unescape(m.group(5))
+            r.at = int(m.group(5)) if m.group(5) is not None else None
+            r.text = _unescape(m.group(6))
             line_item.runs.append(r)
             continue
         m = _STRIKE.match(raw)
@@ -994,6 +1000,16 @@ class _Table:
         self.folded = None  # the column pitch its cells' x were taken back by (in a column
                             # but the first): its span is taken back by as much
 
+    def fold(self, p):
+        """Its cells' x taken back by the column pitch p, as a later column's are: a table
+        that goes on in the column on its left (columns that run right to left) began in
+        a column but the first, before the pitch was known."""
+        cols, self.cols = self.cols, {}
+        for x in sorted(cols):
+            k = _column_key(self.cols, x - p * int((x + EPS) // p) if x >= p - EPS else x)
+            self.cols.setdefault(k, _Stream()).lines.extend(cols[x].lines)
+        self.folded = p
+
     def widths(self):
         """Each column's measure: to the next column less the gap between columns
         (flow.c: the cell font size, at most a quarter of the text width per column), the
@@ -1090,10 +1106,14 @@ def _collect(pages):
                 continue
             if it.kind == "rule":
                 if tbl is not None and abs(it.h - 0.8) < 0.01:
+                    # the table goes on in the next column: higher up, beside the table (on
+                    # its right, or on its left in columns that run right to left)
                     next_col = tbl.last and tbl.span and it.y < tbl.last[1] - EPS and \
-                        it.x - pg.area[0] >= tbl.span[1] - EPS
+                        (it.x - pg.area[0] >= tbl.span[1] - EPS or it.x + it.w - pg.area[0] <= tbl.span[0] + EPS)
                     if next_col and not pitch:
-                        tbl.pitch = it.x - pg.area[0] - tbl.span[0]
+                        tbl.pitch = abs(it.x - pg.area[0] - tbl.span[0])
+                        if it.x - pg.area[0] < tbl.span[0]:
+                            tbl.fold(tbl.pitch)
                     if tbl.expect_repeat or next_col:
                         tbl.phase, tbl.expect_repeat = "repeat", False
                     else:

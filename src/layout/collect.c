@@ -711,11 +711,19 @@ double pm_column_width(const fstate *fs, int cols)
 
 /* Whether leaf b, in columns, is set across all of them: a heading of a level the layout
  * spans, a figure marked {.span}, a parallel text (its own two columns inside one of the
- * page's would be four columns of a few words each). */
-static int spans(const fstate *fs, const pm_block *b)
+ * page's would be four columns of a few words each), a table whose longest words do not
+ * fit side by side in a column (set in one, every word of it broke: "mu-/tinies"). */
+static int spans(fstate *fs, const cursor *c, const pm_block *b, const cframe *fr)
 {
     if (b->kind == PM_BLK_HEADING) return fs->spec->h[b->level - 1].span;
     if (b->kind == PM_BLK_DIV) return 1; /* (the only div that is a leaf: a parallel text) */
+    if (b->kind == PM_BLK_TABLE) {
+        double left, alt;
+        cursor fresh = *c; /* (as the table is set: add_leaf) */
+        fresh.prev = NULL;
+        pm_para_style base = para_style(fs, &fresh, b, fr, &left, &alt);
+        return !pm_table_fits(fs, b, &base);
+    }
     return b->kind == PM_BLK_FIGURE && pm_attrs_has(&b->attrs, "span");
 }
 
@@ -790,7 +798,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     pm_sync_boxes(fs, vl, col, 0);
     fs->sn = sync_struct(fs, col);
     cframe across;
-    if (fr->cols && spans(fs, b)) { /* set across the columns, as if outside them */
+    if (fr->cols && spans(fs, c, b, fr)) { /* set across the columns, as if outside them */
         across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list,
                           .align = fr->align, .font_st = fr->font_st};
         fr = &across;

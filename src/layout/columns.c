@@ -160,20 +160,26 @@ static double band_gap(const fstate *fs, const vlist *vl, const band_plan *prev,
 }
 
 /* A band across the region from item i (a stretch up to end): broken by the page breaker
- * in what is left of the page (the page's accountant goes on counting notes). Returns
- * its break; *h gets the height it takes. */
+ * in what is left of the page (the page's accountant goes on counting notes). A table that
+ * goes on here goes on under its header again, if the header and two lines fit. Returns
+ * its break; bp->h gets the height it takes. */
 static page_break across_band(fstate *fs, vlist *vl, size_t i, size_t end, double y, int queued, size_t *floated,
                               int *nfl, band_plan *bp)
 {
     region *rg = fs->rg;
     page_break r;
+    const vtable *rep = vl->v[i].tbl;
+    if (rep && y + rep->h + 2 * fs->L > rg->h + EPS) rep = NULL;
+    bp->repeat[0] = rep;
+    double y0 = y;
+    if (rep) y += rep->h;
     pm_find_page(fs, rg, &rg->acc, vl->v, end, i, y, queued || *nfl, floated + *nfl, &r);
     *nfl += r.nfloated;
     bp->cols = 0;
     bp->from[0] = i;
-    bp->to[0] = r.best > i || y > EPS || r.held ? r.best : i + 1;
+    bp->to[0] = r.best > i || y0 > EPS || r.held ? r.best : i + 1;
     bp->ratio = r.end ? 0 : r.ratio;
-    bp->h = r.used - y;
+    bp->h = r.used - y0;
     return r;
 }
 
@@ -253,6 +259,15 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             nfl = nfl0;
             if (held && h <= fs->L) break; /* (the band waits for the next page) */
             h -= fs->L;
+        }
+        if (!held && y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) {
+            /* a line of columns and its notes do not fit under what the page holds
+               already: they go to the next page, as a single column's line would */
+            pm_acc_undo(&rg->acc, at);
+            free(seen);
+            i = band_i;
+            nfl = nfl_at;
+            break;
         }
         if (next < end && bp->broke && !held && pl->nbands > 1 && last.across && !last.notes) {
             /* the page would end in this band where no break is legal (a widow, an orphan,

@@ -319,7 +319,8 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
         for (int b = 0; b < pl->nbands; b++) {
             const band_plan *bp = &pl->bands[b];
             if (!bp->cols) {
-                emit_body(fs, vl, pg, pl, bp->from[0], bp->to[0], bp->ratio, tx, ty, ty + bp->y);
+                emit_body(fs, vl, pg, pl, bp->from[0], bp->to[0], bp->ratio, tx, ty,
+                          table_header(fs, pg, bp->repeat[0], tx, ty + bp->y));
                 continue;
             }
             double cw = pm_column_width(fs, bp->cols);

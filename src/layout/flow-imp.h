@@ -307,6 +307,10 @@ const pm_text *pm_opening(fstate *fs, const pm_block *b, pm_para_style *st, doub
 /* ---- table.c ---- */
 
 void pm_add_table(fstate *fs, vlist *vl, const pm_block *b, const pm_para_style *base, double left);
+/* Whether table b's longest words fit side by side in the measure of style base (in the
+ * smaller font pm_add_table may take): in columns, a table that does not is set across
+ * them (collect.c), rather than with its words broken. */
+int pm_table_fits(fstate *fs, const pm_block *b, const pm_para_style *base);
 /* Column widths for a table too wide for its natural widths (exposed for unit tests):
  * nr rows, nc columns, cn[r * nc + c] each cell's width on one line, nat[c] each column's
  * natural width, minw[c] its widest word, avail the width to share. */

@@ -409,6 +409,21 @@ static void add_rows(fstate *fs, vlist *vl, const tlayout *t)
 
 /* A table: columns (choose_widths), cells set ragged or as the column's alignment says
  * (set_cells), rows in the vertical list (add_rows). */
+int pm_table_fits(fstate *fs, const pm_block *b, const pm_para_style *base)
+{
+    tlayout t = {.b = b, .nr = b->nrows, .nc = b->ncols, .font = base->font, .measure = base->width};
+    t.size = pm_font_size(fs->spec, t.font);
+    t.gap = fmin(t.size, t.measure / (4.0 * t.nc));
+    double *nat = pm_arena_array(fs->a, (size_t)t.nc, sizeof(double));
+    double *minw = pm_arena_array(fs->a, (size_t)t.nc, sizeof(double));
+    double *cn = pm_arena_array(fs->a, (size_t)t.nr * t.nc, sizeof(double));
+    measure_cells(fs, &t, nat, minw, cn);
+    double sum_min = 0;
+    for (int c = 0; c < t.nc; c++) sum_min += fmin(fmax(minw[c], t.size), fmax(nat[c], t.size));
+    /* (choose_widths's smaller font: 0.98 of the room, at no less than three quarters) */
+    return 0.75 * sum_min <= 0.98 * (t.measure - t.gap * (t.nc - 1));
+}
+
 void pm_add_table(fstate *fs, vlist *vl, const pm_block *b, const pm_para_style *base, double left)
 {
     tlayout t = {.b = b, .nr = b->nrows, .nc = b->ncols, .font = base->font, .measure = base->width};

@@ -5,7 +5,8 @@
     gen_check.py --seed N [--keep DIR]     one seed, every problem, the files kept
 
 --script hebrew checks the right-to-left documents of the seeds (gen_doc.py --script;
-known defects keyed "he:SEED" instead of "gen:SEED").
+known defects keyed "he:SEED" instead of "gen:SEED"); --columns the documents set in two
+columns (gen_doc.py --columns; keys "gen-c:SEED", "he-c:SEED").
 
 Each seed's document is rendered with `pamphlet DOC -l LAYOUT --no-pdf --dump-layout`;
 the run must end with exit 0 (the pictures all exist) and the dump must pass every
@@ -19,6 +20,7 @@ The whole run's wall time is printed; a timed-out render (60 s) counts as "exit"
 """
 import argparse
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -57,15 +59,23 @@ def describe_exit(rc):
     return "exit %d" % rc
 
 
-def run_seed(seed, folder, pamphlet, keep=False, pdf=False, script="latin"):
+def _limit_memory():
+    """A render that runs away (pages without end) fails at 4 GiB instead of filling the
+    machine's memory within its minute; not under the sanitizers, whose shadow memory is
+    terabytes of address space."""
+    if not (os.environ.get("ASAN_OPTIONS") or os.environ.get("TSAN_OPTIONS")):
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
+def run_seed(seed, folder, pamphlet, keep=False, pdf=False, script="latin", columns=False):
     """[(class, message)] of one seed; the files are removed unless keep."""
-    md, lay = gen_doc.write(seed, folder, script)
-    base = os.path.join(folder, gen_doc.name(seed, script))
+    md, lay = gen_doc.write(seed, folder, script, columns)
+    base = os.path.join(folder, gen_doc.name(seed, script, columns))
     dump = base + ".dump"
     cmd = [pamphlet, md, "-l", lay, "--dump-layout", dump, "-q"]
     cmd += ["-o", base + ".pdf"] if pdf else ["--no-pdf"]
     try:
-        p = subprocess.run(cmd, capture_output=True, timeout=60)
+        p = subprocess.run(cmd, capture_output=True, timeout=60, preexec_fn=_limit_memory)
         rc, err = p.returncode, p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
         rc, err = None, "timed out after 60 s"
@@ -89,11 +99,11 @@ def _work(args):
     return run_seed(*args)
 
 
-def one(seed, pamphlet, keep, script="latin"):
-    n = gen_doc.name(seed, script)
+def one(seed, pamphlet, keep, script="latin", columns=False):
+    n = gen_doc.name(seed, script, columns)
     folder = keep or os.path.join(tempfile.gettempdir(), "pm-" + n)
     os.makedirs(folder, exist_ok=True)
-    _, problems = run_seed(seed, folder, pamphlet, keep=True, pdf=True, script=script)
+    _, problems = run_seed(seed, folder, pamphlet, keep=True, pdf=True, script=script, columns=columns)
     base = os.path.join(folder, n)
     print("seed %d: %s.md, layout %s.yaml" % (seed, base, base))
     print("  render: %s %s.md -l %s.yaml -o %s.pdf --dump-layout %s.dump" % (os.path.relpath(pamphlet), base, base, base, base))
@@ -116,19 +126,21 @@ def main(argv=None):
     ap.add_argument("-v", "--verbose", action="store_true", help="print every failure, known ones too")
     ap.add_argument("--script", choices=gen_doc.SCRIPTS, default=os.environ.get("GEN_SCRIPT", "latin"),
                     help="hebrew: the right-to-left documents of the seeds")
+    ap.add_argument("--columns", action="store_true", default=os.environ.get("GEN_COLUMNS") == "1",
+                    help="the documents set in two columns")
     a = ap.parse_args(argv)
     pamphlet = os.path.abspath(os.environ.get("PAMPHLET") or os.path.join(ROOT, "pamphlet"))
     if not os.access(pamphlet, os.X_OK):
         print("gen_check: no program at %s (run make)" % pamphlet)
         return 2
     if a.seed is not None:
-        return one(a.seed, pamphlet, a.keep, a.script)
+        return one(a.seed, pamphlet, a.keep, a.script, a.columns)
     seeds = parse_seeds(a.seeds)
     t0 = time.time()
     tmp = tempfile.mkdtemp(prefix="pm-gen.")
     try:
         gen_doc.write_images(["%s.png" % s[0] for s in gen_doc.SHAPES], os.path.join(tmp, "images"))
-        jobs = [(s, tmp, pamphlet, False, False, a.script) for s in seeds]
+        jobs = [(s, tmp, pamphlet, False, False, a.script, a.columns) for s in seeds]
         if a.jobs > 1:
             with ProcessPoolExecutor(max_workers=a.jobs) as ex:
                 results = list(ex.map(_work, jobs, chunksize=4))
@@ -139,6 +151,8 @@ def main(argv=None):
     elapsed = time.time() - t0
     print("gen_check: %d documents in %.1f s (%d jobs)" % (len(seeds), elapsed, a.jobs))
     prefix, opt = ("gen", "") if a.script == "latin" else ("he", " --script " + a.script)
+    if a.columns:
+        prefix, opt = prefix + "-c", opt + " --columns"
     return known_defects.report([("%s:%d" % (prefix, s), p) for s, p in results], a.known, TITLE,
                                 lambda key: "tests/tools/gen_check.py%s --seed %s" % (opt, key.split(":")[1]),
                                 update=a.update_known, verbose=a.verbose,

@@ -26,6 +26,9 @@ with English words, numbers, URLs and code among them as left-to-right runs, `la
 in the front matter, and a third of the layouts in two columns (page.columns). The Latin
 documents of a seed are the same with or without this option.
 
+--columns sets a seed's document in two columns (page.columns: 2): gen-c-SEED.md (or
+gen-he-c-SEED.md), the same text as without.
+
 As a library: generate(seed, script="latin") -> (markdown, layout_yaml, [image names]);
 write_images(names, folder).
 """
@@ -100,9 +103,10 @@ def vocabulary():
 
 
 class Gen:
-    def __init__(self, seed, script="latin"):
+    def __init__(self, seed, script="latin", columns=False):
         self.r = random.Random(seed)
         self.seed = seed
+        self.columns = columns
         self.hebrew = script == "hebrew"
         self.latin = vocabulary()
         self.images = set()
@@ -366,14 +370,16 @@ class Gen:
             page += ["  size: A6", "  margins: {top: 10mm, bottom: 14mm, inside: 10mm, outside: 10mm}"]
         if self.hebrew and self.r.random() < 0.35:
             page += ["  columns: 2"] + (["  column-rule: true"] if self.r.random() < 0.5 else [])
+        if self.columns and "  columns: 2" not in page:
+            page.append("  columns: 2")
         if page:
             lay += "page:\n" + "".join(l + "\n" for l in page)
         return lay
 
 
-def generate(seed, script="latin"):
+def generate(seed, script="latin", columns=False):
     """(markdown text, layout YAML text, sorted picture file names) for a seed."""
-    g = Gen(seed, script)
+    g = Gen(seed, script, columns)
     md = g.document()
     lay = g.layout()
     return md, lay, sorted(g.images)
@@ -417,19 +423,20 @@ def write_images(names, folder):
         os.replace(tmp, p)
 
 
-def name(seed, script="latin"):
-    """The file name (no extension) of a seed's document: gen-SEED, gen-he-SEED."""
-    return "gen-%d" % seed if script == "latin" else "gen-he-%d" % seed
+def name(seed, script="latin", columns=False):
+    """The file name (no extension) of a seed's document: gen-SEED, gen-he-SEED, gen-c-SEED,
+    gen-he-c-SEED."""
+    return "gen-%s%s%d" % ("" if script == "latin" else "he-", "c-" if columns else "", seed)
 
 
-def write(seed, folder, script="latin"):
-    """Write gen-SEED.md (gen-he-SEED.md), its .yaml and its pictures into folder; returns
+def write(seed, folder, script="latin", columns=False):
+    """Write gen-SEED.md (see name), its .yaml and its pictures into folder; returns
     (md, yaml) paths."""
-    md, lay, imgs = generate(seed, script)
+    md, lay, imgs = generate(seed, script, columns)
     os.makedirs(folder, exist_ok=True)
     write_images(imgs, os.path.join(folder, "images"))
-    mp = os.path.join(folder, name(seed, script) + ".md")
-    lp = os.path.join(folder, name(seed, script) + ".yaml")
+    mp = os.path.join(folder, name(seed, script, columns) + ".md")
+    lp = os.path.join(folder, name(seed, script, columns) + ".yaml")
     with open(mp, "w", encoding="utf-8") as f:
         f.write(md)
     with open(lp, "w", encoding="utf-8") as f:
@@ -442,8 +449,9 @@ def main(argv=None):
     ap.add_argument("seed", type=int)
     ap.add_argument("-o", "--out", default=".", help="folder to write into (default .)")
     ap.add_argument("--script", choices=SCRIPTS, default="latin", help="hebrew: a right-to-left pamphlet")
+    ap.add_argument("--columns", action="store_true", help="in two columns")
     a = ap.parse_args(argv)
-    mp, lp = write(a.seed, a.out, a.script)
+    mp, lp = write(a.seed, a.out, a.script, a.columns)
     print("%s %s" % (mp, lp))
     return 0
 

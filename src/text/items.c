@@ -245,6 +245,17 @@ static int in_span(const pm_text *t, uint32_t off, unsigned style)
     return 0;
 }
 
+/* A paragraph whose style is not hyphenated (a heading, a caption) with a word wider than
+ * the line: that word is hyphenated all the same, better at a syllable with its hyphen
+ * than cut where the line runs out ("Pneumonoultramic / roscopic..." in a heading in a
+ * narrow column); its other words are not. Whether its language has a dictionary. */
+static int wide_words_only(pm_shaped *p)
+{
+    if (!p->hyph) p->hyph = pm_setter_hyph_for(p->s, p->st.lang, p->src->line);
+    p->wide_only = p->hyph != NULL;
+    return p->wide_only;
+}
+
 /* Whether [a, b) has a lower-case letter (a capitalised word, not one in capitals). */
 static int has_lower(const char *a, const char *b)
 {
@@ -272,6 +283,7 @@ static int word_points(pm_shaped *p, uint32_t w, uint32_t *end, uint32_t *pts, i
     gunichar first = g_utf8_get_char(text + w);
     if (has_shy)
         return 0;
+    if (p->wide_only && !(pm_shaped_x_at(p, *end) - pm_shaped_x_at(p, w) > room_at(p, w) + 0.01)) return 0;
     if (!p->s->spec->hyphenate_caps && g_unichar_isupper(first) && !pm_hyph_capitalized_nouns(p->hyph) &&
         !(has_lower(text + w, s) && pm_shaped_x_at(p, *end) - pm_shaped_x_at(p, w) > room_at(p, w) + 0.01))
         return 0;
@@ -489,9 +501,10 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
     penalty(p, p->len, p->len, PM_INF_PENALTY, 0, 0); /* TeX's \parfillskip ending */
     glue(p, p->len, p->len, 0, PM_FIL_STRETCH, 0);
     penalty(p, p->len, p->len, -PM_INF_PENALTY, 0, 0);
-    if (!hyphenate && p->st.hyphenate) /* a word wider than the line: hyphenate it first */
+    if (!hyphenate) /* a word wider than the line: hyphenate it first */
         for (size_t i = 0; i < p->nitems; i++)
             if (p->items[i].type == PM_ITEM_BOX && p->items[i].width > room_at(p, p->items[i].pos) + 0.01) {
+                if (!p->st.hyphenate && !wide_words_only(p)) break;
                 pm_shaped_collect(p, 1);
                 return;
             }

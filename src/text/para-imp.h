@@ -69,6 +69,8 @@ struct pm_shaped {
     const pm_text *src;
     pm_para_style st;
     pm_hyph *hyph;        /* its language's dictionary (NULL: not hyphenated) */
+    int wide_only;        /* a style not hyphenated: only its words wider than the line are
+                             (items.c), as they would be cut anyway */
     char *text;           /* the source text with hard breaks (U+2028) as U+200B: the same
                              byte offsets as the source */
     uint32_t len;

@@ -1230,12 +1230,14 @@ def _check_notes(src, notes, pages, out, measure):
     def held_over(no, pn, lines):
         """Whether note no, first printed on page pn without its mark there, was held over
         (TeX holds over the insertions that do not fit, or follow a split one): its mark is
-        on an earlier page, which ended its notes with a note that goes on or had no room
-        left for this one, and every page of notes since ended with a note that went on."""
+        on an earlier page, and that page and every page of notes since ended their notes
+        with a note that goes on or had no room left for this one (a page filled with the
+        rest of a carried note and the notes held over before this one)."""
         p0 = max((p for p in marks if p < pn and no in marks[p]), default=None)
-        if p0 is None or not all(q in cut for q in pages_with_notes if p0 < q < pn):
+        if p0 is None:
             return False
-        return p0 in cut or _room_left(by_n[p0]) < _note_height(lines, no)
+        return all(q in cut or _room_left(by_n[q]) < _note_height(lines, no)
+                   for q in [p0] + [q for q in pages_with_notes if p0 < q < pn])
 
     for pn, lines in notes:
         if not lines:

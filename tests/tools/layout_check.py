@@ -442,7 +442,7 @@ def _inline(node, out):
             if re.match(r"(?i)<br[ /]*>", c.literal):
                 out.append("\n")
         elif t == "footnote_reference":
-            out.append(" %s " % _RENUM.get(c.literal, c.literal))
+            out.append(" %s " % _ref(c.literal))
         else:
             _inline(c, out)
     return out
@@ -454,7 +454,7 @@ def _all_text(node, out):
         if not (node.type in ("html_inline", "html_block") and node.literal.lstrip().startswith("<!--")):
             out.append(node.literal)
     elif node.type == "footnote_reference":
-        out.append(" %s " % _RENUM.get(node.literal, node.literal))
+        out.append(" %s " % _ref(node.literal))
     elif node.type in ("softbreak", "linebreak"):
         out.append(" ")
     for c in node.children:
@@ -468,6 +468,38 @@ def _all_text(node, out):
 # their first printing (app/render.c: a figure's caption notes, notes named in notes):
 # cmark-gfm's number (a string) -> the printed one; set while a Source is built.
 _RENUM = {}
+# cmark-gfm's number -> the note's among the notes kept (see _named_notes), a string.
+_KEPT = {}
+
+
+def _ref(literal):
+    n = _KEPT.get(literal, literal)
+    return _RENUM.get(n, n)
+
+
+def _named_notes(doc):
+    """The numbers of the notes the text names, or notes it names name: cmark-gfm drops a
+    definition nothing names but keeps numbering the notes it names, which the program
+    leaves out with a warning (input/notecheck.c), numbering the rest 1, 2, ... (the k-th
+    footnote definition is cmark-gfm's note k)."""
+    defs = [c for c in doc.children if c.type == "footnote_definition"]
+
+    def refs(node, out, top):
+        for c in node.children:
+            if c.type == "footnote_definition" and top:
+                continue
+            if c.type == "footnote_reference" and c.literal.isdigit():
+                out.add(int(c.literal))
+            refs(c, out, False)
+        return out
+    named, todo = set(), sorted(refs(doc, set(), True))
+    while todo:
+        k = todo.pop()
+        if k in named or not 1 <= k <= len(defs):
+            continue
+        named.add(k)
+        todo += sorted(refs(defs[k - 1], set(), False))
+    return named
 
 
 def _text(node):
@@ -528,13 +560,16 @@ class Source:
 
     def __init__(self, path, renum=None):
         from md_ast import parse_file
-        global _RENUM
+        global _RENUM, _KEPT
         meta, doc, _ = parse_file(path)
         _RENUM = {str(k): str(v) for k, v in (renum or {}).items()}
+        named = _named_notes(doc)
+        _KEPT = {str(k): str(i + 1) for i, k in enumerate(sorted(named))}
+        self._ndefs, self._named = 0, named
         try:
             self._build(path, meta, doc)
         finally:
-            _RENUM = {}
+            _RENUM, _KEPT = {}, {}
         if renum:  # the notes in their printed order
             order = sorted(range(len(self.notes)), key=lambda i: renum.get(i + 1, i + 1))
             self.notes = [self.notes[i] for i in order]
@@ -597,7 +632,9 @@ class Source:
                 if not c.literal.lstrip().startswith("<!--"):
                     self.body += tokenize(html.unescape(re.sub(r"<!--.*?-->|<[^>]*>", " ", c.literal, flags=re.S)))
             elif t == "footnote_definition":
-                self.notes.append(tokenize("".join(_all_text(c, []))))
+                self._ndefs += 1
+                if self._ndefs in self._named:  # (else left out, as the program does)
+                    self.notes.append(tokenize("".join(_all_text(c, []))))
             elif t == "table":
                 self.body.append(("\0table", len(self.tables)))
                 cols = []

@@ -11,8 +11,10 @@
  * that would break a rule (a heading or a lone first line at the foot), the page breaker
  * has them held over instead, as TeX holds insertions over: they go whole to the next
  * region's foot after the carried note (notes_acc.defer), and so does a note too short to
- * split that has no room left under its line; so do the notes that would run off a region
- * whose first item (a line, figures at its top) names more than it holds with them. A note
+ * split that has no room left under its line, even as the region's first note (but a note
+ * held over already is held over again only past other notes: it never waits for ever);
+ * so do the notes that would run off a region whose first item (a line, figures at its
+ * top) names more than it holds with them. A note
  * printed already and referred to again is not held over but left out: it is printed
  * again only at the foot of its mark's page. */
 #include <math.h>
@@ -140,7 +142,10 @@ static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no,
     for (int l = 0; l < nb->para.nlines; l++) refs += nb->para.lines[l].nnotes;
     int whole = used + snap_up(h + nb->h, fs->L) <= rg->h + EPS;
     int fit = acc->may_split && !refs && !whole ? note_split(fs, rg, no, used, h) : 0;
-    if (!whole && !fit && acc->defer && acc->nparts) { /* (too long for what is left, and too short to split) */
+    /* (too long for what is left, and too short to split or naming others: held over
+       even when it would be the first note here, its mark's line then going on the page
+       rather than a lone first line or a heading left at the foot) */
+    if (!whole && !fit && acc->defer && (acc->nparts || !acc->again)) {
         hold_over(fs, acc, no);
         return;
     }
@@ -184,7 +189,9 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
        note), or held over again */
     int defer = acc->defer;
     acc->defer = 1;
+    acc->again = 1;
     for (int k = 0; k < rg->nover; k++) acc_note(fs, rg, acc, rg->over[k], rg->notes_only ? 0 : fs->L);
+    acc->again = 0;
     acc->defer = defer;
     double used = 0; /* the figures at the top of the page: their captions' notes */
     for (int k = 0; k < rg->ntop; k++) {

@@ -33,8 +33,10 @@ done
 # number given to no note); 1000 and 1484, a note whose text ends with a mark just before
 # the next note's number (the check read the mark as that note's number); 992, a note
 # held over past a page that the rest of a split note and the notes held over before it
-# fill (the check allowed a hold-over only past pages that end with a note going on).
-for s in 992 1000 1304 1484; do
+# fill (the check allowed a hold-over only past pages that end with a note going on);
+# 1992, a note held over as its page's first note rather than leave a paragraph's first
+# line alone at the foot.
+for s in 992 1000 1304 1484 1992; do
     if python3 tests/tools/gen_check.py --seed "$s" --keep "$d/k$s" >"$d/log" 2>&1; then echo "ok   seed $s"
     else echo "FAIL seed $s:"; cat "$d/log"; rc=1; fi
 done

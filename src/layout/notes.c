@@ -14,7 +14,8 @@
  * split that has no room left under its line, even as the region's first note (but a note
  * held over already is held over again only past other notes: it never waits for ever);
  * so do the notes that would run off a region whose first item (a line, figures at its
- * top) names more than it holds with them. A note
+ * top) names more than it holds with them. A note that names others is split only when it
+ * is too tall for a page with a line of text: the notes it names then follow its rest. A note
  * printed already and referred to again is not held over but left out: it is printed
  * again only at the foot of its mark's page. */
 #include <math.h>
@@ -138,10 +139,12 @@ static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no,
     }
     const notebox *nb = &fs->notes[no - 1];
     double h = acc->h + (acc->nparts ? 0 : fs->note_sep);
-    int refs = 0; /* (a note that refers to others is not split: they follow it whole) */
+    int refs = 0; /* (a note that refers to others is not split: they follow it whole; */
     for (int l = 0; l < nb->para.nlines; l++) refs += nb->para.lines[l].nnotes;
+    /* but one too tall for any page with a line of text is: they are held over after it) */
+    int tall = snap_up(fs->note_sep + nb->h, fs->L) + fs->L > rg->h + EPS;
     int whole = used + snap_up(h + nb->h, fs->L) <= rg->h + EPS;
-    int fit = acc->may_split && !refs && !whole ? note_split(fs, rg, no, used, h) : 0;
+    int fit = acc->may_split && (!refs || tall) && !whole ? note_split(fs, rg, no, used, h) : 0;
     /* (too long for what is left, and too short to split or naming others: held over
        even when it would be the first note here, its mark's line then going on the page
        rather than a lone first line or a heading left at the foot) */

@@ -36,8 +36,9 @@ done
 # fill (the check allowed a hold-over only past pages that end with a note going on);
 # 1992, a note held over as its page's first note rather than leave a paragraph's first
 # line alone at the foot; 2176 and 2548, a note taller than a page that names others
-# (kept whole, it ran off the top of a page of notes alone).
-for s in 992 1000 1304 1484 1992 2176 2548; do
+# (kept whole, it ran off the top of a page of notes alone); 2693, a run of headings
+# taller than a page (its last heading was broken between its lines).
+for s in 992 1000 1304 1484 1992 2176 2548 2693; do
     if python3 tests/tools/gen_check.py --seed "$s" --keep "$d/k$s" >"$d/log" 2>&1; then echo "ok   seed $s"
     else echo "FAIL seed $s:"; cat "$d/log"; rc=1; fi
 done

@@ -43,8 +43,10 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
   link        a link area that lies on no line of text
   heading-end the last body line or figure of a page is a heading (not on the last page,
               nor on the page before the back cover, nor one the source follows with
-              \\newpage: the program warns of that one); nor may a column end with a
-              heading while the text goes on in the next column
+              \\newpage: the program warns of that one, nor on a page of headings alone
+              whose run goes on at the next page's top: taller than a page, it ends one
+              with a heading wherever it breaks); nor may a column end with a heading
+              while the text goes on in the next column
   widow/orphan fewer than --widows/--orphans lines of a paragraph alone at the top/foot
   figures     a figure of the source not placed, placed twice, or placed out of order
   captions    a figure's caption (the caption lines under it) is not its description
@@ -825,6 +827,12 @@ def _flow(pg):
             or it.kind == "image"]
 
 
+def _opens_heading(pg, line):
+    """Whether a heading line is its heading's first: its destination is drawn just before it."""
+    k = next(i for i, it in enumerate(pg.items) if it is line)
+    return k > 0 and pg.items[k - 1].kind == "dest"
+
+
 def _plain(node):
     return "".join(c.literal if c.literal is not None else _plain(c) for c in node.children)
 
@@ -859,7 +867,14 @@ def _check_pages(pages, widows, orphans, out, before_break=frozenset()):
         # (a heading that ends the text before the back cover has nothing to keep with)
         ends_part = pg.kind == "body" and k + 1 < len(body) and body[k + 1].kind == "back"
         as_written = any(h.endswith(" ".join(tail.text.split())) for h in before_break)
-        if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part and not as_written:
+        # (a page of headings alone that the next page's goes on, with a heading's first
+        # line: a run of headings taller than a page, which ends a page with a heading
+        # wherever it is broken between two; between a heading's lines is no such break)
+        nxt = _flow(body[k + 1]) if k + 1 < len(body) else []
+        run = (all(it.kind == "line" and it.has("heading") for it in flow) and nxt and nxt[0].kind == "line"
+               and nxt[0].has("heading") and _opens_heading(body[k + 1], nxt[0]))
+        if (tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part and not as_written
+                and not run):
             out.append(Problem("heading-end", pg.n, "the page ends with %s" % tail.describe()))
         for a, b in zip(flow, flow[1:]):  # a column that ends with a heading, the text beside it
             if (a.kind == "line" and a.has("heading") and b.kind == "line" and b.y < a.y - EPS

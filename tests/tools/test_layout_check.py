@@ -197,6 +197,17 @@ class Goldens(unittest.TestCase):
         r4 = next(i for i, l in enumerate(lines) if pages[3] < i < pages[4] and l.startswith("  rule "))
         self.assertIn(misplaced, texts(edit(text, r4, lambda l: setf(l, "y", 200)), src))
 
+    def test_heading_run(self):
+        # a run of headings taller than a page, broken before its last heading: the page
+        # of headings alone may end with one; the same with that heading's destination
+        # gone (its first line read as a heading's second, broken over the page) may not
+        text, src = golden("headings-run-split")
+        self.assertNotIn("heading-end", classes(text, src))
+        lines = text.split("\n")
+        p3 = [i for i, l in enumerate(lines) if l.startswith("page ")][2]
+        d = next(i for i in range(p3, len(lines)) if lines[i].startswith("  dest "))
+        self.assertIn("heading-end", classes(delete(text, d), src))
+
     def test_figures_and_captions(self):
         text, src = golden("long-figure")
         im = item_lines(text, lambda l: l.startswith("  image "))

@@ -92,5 +92,8 @@ pm_text pm_ct_text_of(cstate *st, cmark_node *n);
    that defines a label again (cmark-gfm drops both without a word). */
 void pm_ct_check_note_refs(cstate *st, const pm_text *t);
 void pm_ct_check_note_defs(cstate *st);
+/* A warning for each note named only in definitions cmark-gfm dropped (pm_ct_check_note_defs
+   says which), and the document without those notes, the others numbered anew. */
+void pm_ct_drop_unnamed_notes(cstate *st, pm_doc *doc);
 
 #endif

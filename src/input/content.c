@@ -785,6 +785,7 @@ int pm_content_parse(const char *path, const char *text, size_t len, pm_doc **ou
     doc->nnotes = st.notes.n;
     doc->notes = pm_arena_array(doc->arena, st.notes.n ? st.notes.n : 1, sizeof(pm_note));
     if (st.notes.n) memcpy(doc->notes, st.notes.v, st.notes.n * sizeof(pm_note));
+    pm_ct_drop_unnamed_notes(&st, doc);
     free(st.top.v);
     free(st.fences.v);
     free(st.notes.v);

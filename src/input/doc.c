@@ -210,3 +210,59 @@ int pm_doc_renumber_notes(pm_doc *doc, const int *order, int norder)
     free(renum);
     return changed;
 }
+
+/* Mark in named[] the notes text t refers to. */
+static void mark_named(const pm_text *t, char *named, int n)
+{
+    for (uint32_t i = 0; i < t->nspans; i++)
+        if (t->spans[i].note >= 1 && t->spans[i].note <= n) named[t->spans[i].note] = 1;
+}
+
+static void mark_named_blocks(const pm_block *b, size_t nb, char *named, int n)
+{
+    for (size_t i = 0; i < nb; i++) {
+        mark_named(&b[i].text, named, n);
+        if (b[i].kind == PM_BLK_TABLE)
+            for (int c = 0; c < b[i].nrows * b[i].ncols; c++) mark_named(&b[i].cells[c], named, n);
+        mark_named_blocks(b[i].kids, b[i].nkids, named, n);
+    }
+}
+
+int pm_doc_named_notes(const pm_doc *doc, char *named)
+{
+    int n = (int)doc->nnotes;
+    memset(named, 0, (size_t)n + 1);
+    mark_named_blocks(doc->blocks, doc->nblocks, named, n);
+    for (int changed = 1; changed;) { /* (a note may name one before it) */
+        changed = 0;
+        for (int i = 1; i <= n; i++) {
+            if (!named[i] || named[i] == 2) continue;
+            named[i] = 2;
+            mark_named(&doc->notes[i - 1].text, named, n);
+            changed = 1;
+        }
+    }
+    int count = 0;
+    for (int i = 1; i <= n; i++) count += named[i] != 0;
+    return count;
+}
+
+void pm_doc_keep_notes(pm_doc *doc, const char *keep)
+{
+    int n = (int)doc->nnotes, m = 0;
+    int *renum = calloc((size_t)n + 1, sizeof *renum);
+    for (int i = 1; i <= n; i++)
+        if (keep[i]) renum[i] = ++m;
+    for (int i = 1, next = m; i <= n; i++) /* (named by no text kept: any number will do) */
+        if (!keep[i]) renum[i] = ++next;
+    renumber_blocks(doc->arena, doc->blocks, doc->nblocks, renum, n);
+    for (int i = 1; i <= n; i++) {
+        if (!keep[i]) continue;
+        pm_note note = doc->notes[i - 1];
+        renumber_text(doc->arena, &note.text, renum, n);
+        note.number = renum[i];
+        doc->notes[renum[i] - 1] = note; /* (renum[i] <= i: moved down, never over one still to move) */
+    }
+    doc->nnotes = (size_t)m;
+    free(renum);
+}

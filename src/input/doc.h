@@ -199,4 +199,12 @@ void pm_doc_drop(pm_doc *doc);
 int pm_doc_notes_may_reorder(const pm_doc *doc);
 int pm_doc_renumber_notes(pm_doc *doc, const int *order, int norder);
 
+/* The notes the text names, or notes it names name (cmark-gfm drops a definition nothing
+ * names, but numbers the notes that definition names, which then no text kept names):
+ * pm_doc_named_notes sets named[1..nnotes] non-zero for each and returns how many;
+ * pm_doc_keep_notes keeps only the notes keep[] marks, numbered 1, 2, ... in their order,
+ * every reference's digits rewritten. */
+int pm_doc_named_notes(const pm_doc *doc, char *named);
+void pm_doc_keep_notes(pm_doc *doc, const char *keep);
+
 #endif

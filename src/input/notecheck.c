@@ -4,6 +4,7 @@
  * names and a second definition of a label: the pamphlet would go to print with a stray
  * "[^c]", or without a note its writer wrote. Each is a warning naming the line. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <glib.h>
 #include <string.h>
 
@@ -107,4 +108,20 @@ void pm_ct_check_note_defs(cstate *st)
         p = e + 1;
     }
     g_hash_table_destroy(seen);
+}
+
+void pm_ct_drop_unnamed_notes(cstate *st, pm_doc *doc)
+{
+    if (!doc->nnotes) return;
+    char *named = pm_xmalloc(doc->nnotes + 1);
+    if (pm_doc_named_notes(doc, named) < (int)doc->nnotes) {
+        for (size_t i = 0; i < doc->nnotes; i++)
+            if (!named[i + 1]) {
+                pm_warn(st->file, doc->notes[i].line, 0,
+                        "this footnote is named only in footnotes that are left out; it is left out too");
+                pm_hint("name the footnotes that name it in the text, or name it there yourself");
+            }
+        pm_doc_keep_notes(doc, named);
+    }
+    free(named);
 }

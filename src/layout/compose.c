@@ -115,6 +115,9 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     size_t head = i;        /* the last heading's first line, the height above it and the */
     double head_used = used0; /* notes before it */
     notes_mark head_notes = pm_acc_mark(acc);
+    size_t last_head = n;   /* the same of the last heading met (of a run of headings: the */
+    double last_used = used0; /* last of them, where head is the first) */
+    notes_mark last_notes = head_notes;
     const notes_mark start = pm_acc_mark(acc); /* (a carried note, the top figures' notes) */
     memset(r, 0, sizeof *r);
     r->best = n;
@@ -123,6 +126,7 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
     for (j = i; j < n; j++) {
         const vitem *it = &v[j];
         notes_mark before = pm_acc_mark(acc);
+        const int heading_wants = after_heading >= 0; /* (a heading before it wants lines yet) */
         int held = 0; /* the page must end before it */
         if (vlist_legal(v, i, j) && j > i && !keep) {
             int pen = it->kind == V_PENALTY ? it->penalty : 0;
@@ -154,6 +158,11 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                 head = j;
                 head_used = used;
                 head_notes = before;
+            }
+            if (it->heading) {
+                last_head = j;
+                last_used = used;
+                last_notes = before;
             }
             used += it->h;
             pm_acc_line(fs, rg, acc, it->line, used + keep_room(v, n, j));
@@ -215,6 +224,14 @@ void pm_find_page(const fstate *fs, region *rg, notes_acc *acc, const vitem *v, 
                     before = start;
                     used = 0;
                     r->held = 1;
+                } else if ((heading_wants || (it->kind == V_LINE && it->hline)) && last_head > i && last_head < j) {
+                    /* (a run of headings taller than the page with what must follow the
+                       last: it ends before that heading, not between its lines nor after
+                       it with less text than a heading wants) */
+                    k = last_head;
+                    used = last_used;
+                    before = last_notes;
+                    r->broke = 1;
                 } else { /* never inside a table's row: its cells but the last are 0 high */
                     while (k > i + 1 && v[k - 1].kind == V_LINE && v[k - 1].h == 0) k--;
                     r->broke = k > i; /* (a rule broken: a break where none is legal) */

@@ -63,6 +63,9 @@ typedef struct notes_acc {
                           held over (a repeat goes at the foot of its mark's page or not at
                           all) */
     int off;           /* counts nothing (columns are broken without; the page counts) */
+    int again;         /* placing the notes held over from the region before: one of those
+                          is held over again only past notes at this foot (else it goes
+                          here, whatever its height: never held for ever) */
     int *seen;         /* per note number: met in this region */
 } notes_acc;
 

@@ -11,8 +11,11 @@
  * that would break a rule (a heading or a lone first line at the foot), the page breaker
  * has them held over instead, as TeX holds insertions over: they go whole to the next
  * region's foot after the carried note (notes_acc.defer), and so does a note too short to
- * split that has no room left under its line; so do the notes that would run off a region
- * whose first item (a line, figures at its top) names more than it holds with them. A note
+ * split that has no room left under its line, even as the region's first note (but a note
+ * held over already is held over again only past other notes: it never waits for ever);
+ * so do the notes that would run off a region whose first item (a line, figures at its
+ * top) names more than it holds with them. A note that names others is split only when it
+ * is too tall for a page with a line of text: the notes it names then follow its rest. A note
  * printed already and referred to again is not held over but left out: it is printed
  * again only at the foot of its mark's page. */
 #include <math.h>
@@ -136,11 +139,16 @@ static void acc_note(const fstate *fs, const region *rg, notes_acc *acc, int no,
     }
     const notebox *nb = &fs->notes[no - 1];
     double h = acc->h + (acc->nparts ? 0 : fs->note_sep);
-    int refs = 0; /* (a note that refers to others is not split: they follow it whole) */
+    int refs = 0; /* (a note that refers to others is not split: they follow it whole; */
     for (int l = 0; l < nb->para.nlines; l++) refs += nb->para.lines[l].nnotes;
+    /* but one too tall for any page with a line of text is: they are held over after it) */
+    int tall = snap_up(fs->note_sep + nb->h, fs->L) + fs->L > rg->h + EPS;
     int whole = used + snap_up(h + nb->h, fs->L) <= rg->h + EPS;
-    int fit = acc->may_split && !refs && !whole ? note_split(fs, rg, no, used, h) : 0;
-    if (!whole && !fit && acc->defer && acc->nparts) { /* (too long for what is left, and too short to split) */
+    int fit = acc->may_split && (!refs || tall) && !whole ? note_split(fs, rg, no, used, h) : 0;
+    /* (too long for what is left, and too short to split or naming others: held over
+       even when it would be the first note here, its mark's line then going on the page
+       rather than a lone first line or a heading left at the foot) */
+    if (!whole && !fit && acc->defer && (acc->nparts || !acc->again)) {
         hold_over(fs, acc, no);
         return;
     }
@@ -184,7 +192,9 @@ void pm_acc_begin(const fstate *fs, region *rg, notes_acc *acc)
        note), or held over again */
     int defer = acc->defer;
     acc->defer = 1;
+    acc->again = 1;
     for (int k = 0; k < rg->nover; k++) acc_note(fs, rg, acc, rg->over[k], rg->notes_only ? 0 : fs->L);
+    acc->again = 0;
     acc->defer = defer;
     double used = 0; /* the figures at the top of the page: their captions' notes */
     for (int k = 0; k < rg->ntop; k++) {

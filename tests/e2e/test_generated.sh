@@ -26,8 +26,6 @@ python3 tests/tools/gen_check.py -j 2 --columns --seeds "${GEN_SEEDS:-0-299}" ||
 # Documents that once made the page builder emit empty pages for ever (seed 992: a page
 # of notes with no note to carry, for a figure kept in place; 1304: a figure whose
 # caption's notes could follow no split note, queued for ever): each must come to an end.
-# 992 is not checked further: a note held over past a page full of notes, which the
-# check allows only past pages that end with a note going on.
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 for s in 992 1304; do
@@ -39,8 +37,14 @@ done
 # Notes renumbered by the pages, each checked whole: 1304, a figure taken with its
 # caption's note held over to the next page's foot (the note was lost: never printed, its
 # number given to no note); 1000 and 1484, a note whose text ends with a mark just before
-# the next note's number (the check read the mark as that note's number).
-for s in 1000 1304 1484; do
+# the next note's number (the check read the mark as that note's number); 992, a note
+# held over past a page that the rest of a split note and the notes held over before it
+# fill (the check allowed a hold-over only past pages that end with a note going on);
+# 1992, a note held over as its page's first note rather than leave a paragraph's first
+# line alone at the foot; 2176 and 2548, a note taller than a page that names others
+# (kept whole, it ran off the top of a page of notes alone); 2693, a run of headings
+# taller than a page (its last heading was broken between its lines).
+for s in 992 1000 1304 1484 1992 2176 2548 2693; do
     if python3 tests/tools/gen_check.py --seed "$s" --keep "$d/k$s" >"$d/log" 2>&1; then echo "ok   seed $s"
     else echo "FAIL seed $s:"; cat "$d/log"; rc=1; fi
 done

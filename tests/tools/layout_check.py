@@ -43,8 +43,10 @@ Invariants, one class each (the class names the KNOWN_DEFECTS lists use)
   link        a link area that lies on no line of text
   heading-end the last body line or figure of a page is a heading (not on the last page,
               nor on the page before the back cover, nor one the source follows with
-              \\newpage: the program warns of that one); nor may a column end with a
-              heading while the text goes on in the next column
+              \\newpage: the program warns of that one, nor on a page of headings alone
+              whose run goes on at the next page's top: taller than a page, it ends one
+              with a heading wherever it breaks); nor may a column end with a heading
+              while the text goes on in the next column
   widow/orphan fewer than --widows/--orphans lines of a paragraph alone at the top/foot
   figures     a figure of the source not placed, placed twice, or placed out of order
   captions    a figure's caption (the caption lines under it) is not its description
@@ -448,7 +450,7 @@ def _inline(node, out):
             if re.match(r"(?i)<br[ /]*>", c.literal):
                 out.append("\n")
         elif t == "footnote_reference":
-            out.append(" %s " % _RENUM.get(c.literal, c.literal))
+            out.append(" %s " % _ref(c.literal))
         else:
             _inline(c, out)
     return out
@@ -460,7 +462,7 @@ def _all_text(node, out):
         if not (node.type in ("html_inline", "html_block") and node.literal.lstrip().startswith("<!--")):
             out.append(node.literal)
     elif node.type == "footnote_reference":
-        out.append(" %s " % _RENUM.get(node.literal, node.literal))
+        out.append(" %s " % _ref(node.literal))
     elif node.type in ("softbreak", "linebreak"):
         out.append(" ")
     for c in node.children:
@@ -474,6 +476,38 @@ def _all_text(node, out):
 # their first printing (app/render.c: a figure's caption notes, notes named in notes):
 # cmark-gfm's number (a string) -> the printed one; set while a Source is built.
 _RENUM = {}
+# cmark-gfm's number -> the note's among the notes kept (see _named_notes), a string.
+_KEPT = {}
+
+
+def _ref(literal):
+    n = _KEPT.get(literal, literal)
+    return _RENUM.get(n, n)
+
+
+def _named_notes(doc):
+    """The numbers of the notes the text names, or notes it names name: cmark-gfm drops a
+    definition nothing names but keeps numbering the notes it names, which the program
+    leaves out with a warning (input/notecheck.c), numbering the rest 1, 2, ... (the k-th
+    footnote definition is cmark-gfm's note k)."""
+    defs = [c for c in doc.children if c.type == "footnote_definition"]
+
+    def refs(node, out, top):
+        for c in node.children:
+            if c.type == "footnote_definition" and top:
+                continue
+            if c.type == "footnote_reference" and c.literal.isdigit():
+                out.add(int(c.literal))
+            refs(c, out, False)
+        return out
+    named, todo = set(), sorted(refs(doc, set(), True))
+    while todo:
+        k = todo.pop()
+        if k in named or not 1 <= k <= len(defs):
+            continue
+        named.add(k)
+        todo += sorted(refs(defs[k - 1], set(), False))
+    return named
 
 
 def _text(node):
@@ -534,13 +568,16 @@ class Source:
 
     def __init__(self, path, renum=None):
         from md_ast import parse_file
-        global _RENUM
+        global _RENUM, _KEPT
         meta, doc, _ = parse_file(path)
         _RENUM = {str(k): str(v) for k, v in (renum or {}).items()}
+        named = _named_notes(doc)
+        _KEPT = {str(k): str(i + 1) for i, k in enumerate(sorted(named))}
+        self._ndefs, self._named = 0, named
         try:
             self._build(path, meta, doc)
         finally:
-            _RENUM = {}
+            _RENUM, _KEPT = {}, {}
         if renum:  # the notes in their printed order
             order = sorted(range(len(self.notes)), key=lambda i: renum.get(i + 1, i + 1))
             self.notes = [self.notes[i] for i in order]
@@ -603,7 +640,9 @@ class Source:
                 if not c.literal.lstrip().startswith("<!--"):
                     self.body += tokenize(html.unescape(re.sub(r"<!--.*?-->|<[^>]*>", " ", c.literal, flags=re.S)))
             elif t == "footnote_definition":
-                self.notes.append(tokenize("".join(_all_text(c, []))))
+                self._ndefs += 1
+                if self._ndefs in self._named:  # (else left out, as the program does)
+                    self.notes.append(tokenize("".join(_all_text(c, []))))
             elif t == "table":
                 self.body.append(("\0table", len(self.tables)))
                 cols = []
@@ -794,6 +833,12 @@ def _flow(pg):
             or it.kind == "image"]
 
 
+def _opens_heading(pg, line):
+    """Whether a heading line is its heading's first: its destination is drawn just before it."""
+    k = next(i for i, it in enumerate(pg.items) if it is line)
+    return k > 0 and pg.items[k - 1].kind == "dest"
+
+
 def _plain(node):
     return "".join(c.literal if c.literal is not None else _plain(c) for c in node.children)
 
@@ -828,7 +873,14 @@ def _check_pages(pages, widows, orphans, out, before_break=frozenset()):
         # (a heading that ends the text before the back cover has nothing to keep with)
         ends_part = pg.kind == "body" and k + 1 < len(body) and body[k + 1].kind == "back"
         as_written = any(h.endswith(" ".join(tail.text.split())) for h in before_break)
-        if tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part and not as_written:
+        # (a page of headings alone that the next page's goes on, with a heading's first
+        # line: a run of headings taller than a page, which ends a page with a heading
+        # wherever it is broken between two; between a heading's lines is no such break)
+        nxt = _flow(body[k + 1]) if k + 1 < len(body) else []
+        run = (all(it.kind == "line" and it.has("heading") for it in flow) and nxt and nxt[0].kind == "line"
+               and nxt[0].has("heading") and _opens_heading(body[k + 1], nxt[0]))
+        if (tail.kind == "line" and tail.has("heading") and pg.n != last and not ends_part and not as_written
+                and not run):
             out.append(Problem("heading-end", pg.n, "the page ends with %s" % tail.describe()))
         for a, b in zip(flow, flow[1:]):  # a column that ends with a heading, the text beside it
             if (a.kind == "line" and a.has("heading") and b.kind == "line" and b.y < a.y - EPS
@@ -1250,12 +1302,14 @@ def _check_notes(src, notes, pages, out, measure):
     def held_over(no, pn, lines):
         """Whether note no, first printed on page pn without its mark there, was held over
         (TeX holds over the insertions that do not fit, or follow a split one): its mark is
-        on an earlier page, which ended its notes with a note that goes on or had no room
-        left for this one, and every page of notes since ended with a note that went on."""
+        on an earlier page, and that page and every page of notes since ended their notes
+        with a note that goes on or had no room left for this one (a page filled with the
+        rest of a carried note and the notes held over before this one)."""
         p0 = max((p for p in marks if p < pn and no in marks[p]), default=None)
-        if p0 is None or not all(q in cut for q in pages_with_notes if p0 < q < pn):
+        if p0 is None:
             return False
-        return p0 in cut or _room_left(by_n[p0]) < _note_height(lines, no)
+        return all(q in cut or _room_left(by_n[q]) < _note_height(lines, no)
+                   for q in [p0] + [q for q in pages_with_notes if p0 < q < pn])
 
     for pn, lines in notes:
         if not lines:

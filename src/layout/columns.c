@@ -252,9 +252,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             account_notes(fs, rg, vl, bp, y + h);
             held = rg->acc.held > m.held; /* (notes that cannot follow a carried note) */
             if (!held && (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L)) break;
-            rg->acc.nparts = m.nparts;
-            rg->acc.h = m.h;
-            rg->acc.held = m.held;
+            pm_acc_undo(&rg->acc, m); /* (its split and held-over notes too) */
             memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
             nfl = nfl0;
             if (held && h <= fs->L) break; /* (the band waits for the next page) */

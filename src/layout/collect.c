@@ -727,6 +727,19 @@ static int spans(fstate *fs, const cursor *c, const pm_block *b, const cframe *f
     return b->kind == PM_BLK_FIGURE && pm_attrs_has(&b->attrs, "span");
 }
 
+/* Whether heading b, in columns, is followed at once by a leaf set across them (a
+ * level-1 heading, a wide table, a .span figure; or a heading that is, in turn): it goes
+ * across with it, so that it stays with what it heads. In a column it ended the column,
+ * and what it heads began across the next page. c: the cursor after b. */
+static int heads_spanning(fstate *fs, const cursor *c, const pm_block *b, int depth)
+{
+    if (b->kind != PM_BLK_HEADING || depth > 4) return 0;
+    cursor ahead = *c;
+    const cframe *nfr;
+    const pm_block *nb = cursor_leaf(fs, &ahead, &nfr);
+    return nb && nfr->cols && (spans(fs, &ahead, nb, nfr) || heads_spanning(fs, &ahead, nb, depth + 1));
+}
+
 const pm_snode *pm_snode_new(fstate *fs, const char *role, const pm_snode *up)
 {
     pm_snode *n = pm_arena_alloc(fs->a, sizeof *n);
@@ -798,7 +811,7 @@ static int collect_next(fstate *fs, vlist *vl, collector *col)
     pm_sync_boxes(fs, vl, col, 0);
     fs->sn = sync_struct(fs, col);
     cframe across;
-    if (fr->cols && spans(fs, c, b, fr)) { /* set across the columns, as if outside them */
+    if (fr->cols && (spans(fs, c, b, fr) || heads_spanning(fs, c, b, 0))) { /* set across the columns, as if outside them */
         across = (cframe){.blk = fr->blk, .w = fs->rg->w, .quote = fr->quote, .list = fr->list,
                           .align = fr->align, .font_st = fr->font_st};
         fr = &across;

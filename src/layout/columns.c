@@ -198,7 +198,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
     size_t i = *ip;
     double y = used;
     int nfl = 0, forced = 0, held = 0;
-    struct { size_t i; int nfl, across, notes; } last = {0}; /* the band before: where it began */
+    struct { size_t i; int nfl, across, notes; notes_mark at; } last = {0}; /* the band before: where it began */
     pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
     pm_acc_begin(fs, rg, &rg->acc);
     rg->acc.may_split = 0; /* (no note is split on a page of bands) */
@@ -230,6 +230,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             notes_mark after = pm_acc_mark(&rg->acc);
             last.i = band_i;
             last.nfl = nfl_at;
+            last.at = at;
             last.across = ends_in_heading(vl, i, end) && bp->to[0] == end;
             last.notes = after.nparts != at.nparts || after.h != at.h;
             pl->nbands++;
@@ -278,15 +279,44 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             nfl = last.nfl;
             break;
         }
+        if (bp->broke && !held && pl->nbands) {
+            /* so would it after a band of other things (a table across, say, with room
+               left for a line), or a column of it end where no break is legal (a heading
+               split over the two): the page ends before the band, its one legal break;
+               or before the band before, when that ends with a heading */
+            free(seen);
+            if (pl->nbands > 1 && ends_in_heading(vl, last.i, band_i)) {
+                pm_acc_undo(&rg->acc, last.at);
+                pl->nbands--;
+                i = last.i;
+                nfl = last.nfl;
+            } else {
+                pm_acc_undo(&rg->acc, at);
+                i = band_i;
+                nfl = nfl_at;
+            }
+            break;
+        }
         free(seen);
         if (held && h <= fs->L) break;
         last.i = band_i;
         last.nfl = nfl_at;
+        last.at = at;
         last.across = last.notes = 0;
         pl->nbands++;
         y += h;
         i = next;
         if (next < end) break; /* the page is full */
+    }
+    if (!forced && !held && (pl->nbands > 1 || (pl->nbands && used > EPS)) && i < vl->n &&
+        ends_in_heading(vl, last.i, i)) {
+        /* the page would end with a heading, what it heads on the next: it goes over too
+           (the page keeps its other bands, or the figures at its top), as a page of one
+           column never ends after a heading */
+        pm_acc_undo(&rg->acc, last.at);
+        pl->nbands--;
+        i = last.i;
+        nfl = last.nfl;
     }
     if (held && !holds_items(pl)) { /* no text before what a carried note holds back: the note fills the page */
         pl->notes_only = 1;

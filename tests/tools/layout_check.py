@@ -1166,6 +1166,11 @@ def _collect(pages):
                         tbl.pitch = abs(it.x - pg.area[0] - tbl.span[0])
                         if it.x - pg.area[0] < tbl.span[0]:
                             tbl.fold(tbl.pitch)
+                    if tbl.expect_repeat and not tbl.folded and tbl.span and \
+                            it.x - pg.area[0] < tbl.span[0] - EPS:
+                        # on the next page it goes on in a column left of the one it began
+                        # in (a table begun in the right column): that column's x
+                        tbl.fold(tbl.span[0] - (it.x - pg.area[0]))
                     if tbl.expect_repeat or next_col:
                         tbl.phase, tbl.expect_repeat = "repeat", False
                     else:

@@ -273,6 +273,7 @@ typedef struct {
     int nseen, capseen;
     job_queue jq; /* the pages' content, for the workers */
     int capjobs;
+    const unsigned char *pdf; /* cairo's output, when held in memory (the cache's lookups) */
     unsigned char id[16]; /* the document's digest (digest_input) */
     char docid[48]; /* its hex digits: --pdfx's XMP DocumentID */
 } fctx;
@@ -412,7 +413,7 @@ static int queue_page(fctx *c, qpdf_oh page)
         free(j.raw);
         return 0;
     }
-    int made = pm_finish_cache_get(c->f->cache, j.raw, j.nraw, &j.out);
+    int made = pm_finish_cache_get(c->f->cache, c->pdf, j.raw, j.nraw, &j.out);
     j.done = made > -2;
     j.failed = made == -1;
     if (j.done) { /* (found: only the workers read the stored bytes) */
@@ -644,6 +645,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     int read = in->mem ? qpdf_read_memory(q, c->dest, (const char *)in->mem, (unsigned long long)in->nmem, NULL)
                        : qpdf_read(q, in->tmp, NULL);
     if (read & QPDF_ERRORS) return failed(c, "read the PDF cairo wrote"), PM_EIO;
+    c->pdf = in->mem;
     if (digest_input(c, in)) return PM_EIO;
     pm_timing("finish: read");
     int n = qpdf_get_num_pages(q);

@@ -217,6 +217,11 @@ static void cache_case(int uncompressed)
     pm_finish f = {.lang = "en"};
     pm_finish_cache *c = pm_finish_cache_new(1);
     pm_finish_cache_begin(c, &f);
+    /* a cache for one run, scanned as the output grows (and moves: open_memstream), keeps
+       where each stream is, not its bytes */
+    pm_finish_cache *grown = pm_finish_cache_new(0);
+    pm_finish_cache_begin(grown, &f);
+    size_t grown_scanned = 0;
     if (uncompressed) setenv("CAIRO_DEBUG_PDF", "1", 1);
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_file, fp, 200, 200);
     unsetenv("CAIRO_DEBUG_PDF");
@@ -231,6 +236,7 @@ static void cache_case(int uncompressed)
         cairo_show_page(cr);
         assert_int_equal(fflush(fp), 0);
         pm_finish_cache_scan(c, (const unsigned char *)mem, nmem, &scanned, &f);
+        pm_finish_cache_scan(grown, (const unsigned char *)mem, nmem, &grown_scanned, &f);
     }
     cairo_destroy(cr);
     cairo_surface_destroy(sf);
@@ -247,7 +253,7 @@ static void cache_case(int uncompressed)
         int flate = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, s), "/Filter"), "/FlateDecode");
         assert_int_equal(flate, !uncompressed);
         pm_bytes got = {0}, want = {0};
-        int rc = pm_finish_cache_get(c, raw, n, &got);
+        int rc = pm_finish_cache_get(c, (const unsigned char *)mem, raw, n, &got);
         assert_int_equal(rc, pm_finish_recolour_stream(raw, n, flate, &f, &want));
         assert_int_equal(rc, 1); /* (0 0 0 rg became 0 g) */
         assert_int_equal(got.n, want.n);
@@ -258,16 +264,37 @@ static void cache_case(int uncompressed)
         size_t from = 0;
         pm_finish_cache_scan(once, (const unsigned char *)mem, nmem, &from, &f);
         pm_bytes moved = {0}, again = {0};
-        assert_int_equal(pm_finish_cache_get(once, raw, n, &moved), 1);
+        assert_int_equal(pm_finish_cache_get(once, (const unsigned char *)mem, raw, n, &moved), 1);
         assert_int_equal(moved.n, want.n);
         assert_memory_equal(moved.p, want.p, moved.n);
-        assert_int_equal(pm_finish_cache_get(once, raw, n, &again), -2);
+        assert_int_equal(pm_finish_cache_get(once, (const unsigned char *)mem, raw, n, &again), -2);
         assert_null(again.p);
         pm_finish_cache_drop(once);
+        free(moved.p);
+        moved = (pm_bytes){0};
+        assert_int_equal(pm_finish_cache_get(grown, (const unsigned char *)mem, raw, n, &moved), 1);
+        assert_int_equal(moved.n, want.n);
+        assert_memory_equal(moved.p, want.p, moved.n);
         free(moved.p);
         free(got.p), free(want.p), free(raw);
     }
     qpdf_cleanup(&q);
+    /* a new run (its output another): what a cache for one run holds goes */
+    pm_finish_cache_scan(grown, (const unsigned char *)mem, nmem, &(size_t){0}, &f);
+    pm_finish_cache_begin(grown, &f);
+    {
+        qpdf_data q1 = qpdf_init();
+        assert_false(qpdf_read_memory(q1, "mem", mem, nmem, NULL) & QPDF_ERRORS);
+        unsigned char *r1 = NULL;
+        size_t n1 = 0;
+        qpdf_oh s1 = qpdf_oh_get_key(q1, qpdf_get_page_n(q1, 0), "/Contents");
+        assert_int_equal(qpdf_oh_get_stream_data(q1, s1, qpdf_dl_none, NULL, &r1, &n1), QPDF_SUCCESS);
+        pm_bytes none1 = {0};
+        assert_int_equal(pm_finish_cache_get(grown, (const unsigned char *)mem, r1, n1, &none1), -2);
+        free(r1);
+        qpdf_cleanup(&q1);
+    }
+    pm_finish_cache_drop(grown);
     /* the pass with the cache and without: the same PDF */
     char dir[] = "/tmp/pm-fcache-XXXXXX", a[64], b[64];
     assert_non_null(mkdtemp(dir));
@@ -319,7 +346,7 @@ static void cache_case(int uncompressed)
     qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, 0), "/Contents");
     assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
     pm_bytes none = {0};
-    assert_int_equal(pm_finish_cache_get(c, raw, n, &none), -2);
+    assert_int_equal(pm_finish_cache_get(c, (const unsigned char *)mem, raw, n, &none), -2);
     free(raw);
     qpdf_cleanup(&q);
     pm_finish_cache_drop(c);

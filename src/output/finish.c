@@ -611,8 +611,18 @@ static void add_alts(fctx *c, qpdf_oh k, int *next, int depth)
  * DocumentID): of the bytes cairo wrote, so the same input gives the same PDF. */
 static int digest_input(fctx *c, const pm_outfile *in)
 {
-    if (in->mem) {
-        pm_digest16(in->mem, in->nmem, "pamphlet finish", c->id);
+    if (in->mem) { /* the runs of mem between its holes, and the holes' own bytes */
+        pm_digest_part *parts = pm_xmalloc((size_t)(2 * in->nholes + 1) * sizeof *parts);
+        int n = 0;
+        size_t at = 0;
+        for (int i = 0; i < in->nholes; i++) {
+            parts[n++] = (pm_digest_part){in->mem + at, in->holes[i].at - at};
+            parts[n++] = (pm_digest_part){in->holes[i].bytes, in->holes[i].n};
+            at = in->holes[i].at + in->holes[i].n;
+        }
+        parts[n++] = (pm_digest_part){in->mem + at, in->nmem - at};
+        pm_digest16_parts(parts, n, "pamphlet finish", c->id);
+        free(parts);
         return PM_OK;
     }
     gchar *b = NULL;
@@ -639,12 +649,81 @@ void pm_finish_set_id(qpdf_data q, const unsigned char id[16])
     qpdf_set_static_ID(q, QPDF_TRUE);
 }
 
-static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
+/* The object whose stream data starts at offset at of pdf, by the "N G obj" that opens it
+ * (cairo writes its dictionary, then "stream"); 0 if none within 4 KB before. */
+static int object_before(const unsigned char *pdf, size_t at, int *gen)
+{
+    size_t lo = at > 4096 ? at - 4096 : 0, k = at;
+    while (k >= lo + 4 && memcmp(pdf + k - 4, " obj", 4)) k--;
+    if (k < lo + 4) return 0;
+    k -= 4;
+    size_t g = k;
+    while (g > lo && pdf[g - 1] >= '0' && pdf[g - 1] <= '9') g--;
+    if (g == k || g == lo || pdf[g - 1] != ' ') return 0;
+    size_t i = g - 1;
+    while (i > lo && pdf[i - 1] >= '0' && pdf[i - 1] <= '9') i--;
+    if (i == g - 1 || (i > 0 && pdf[i - 1] != '\n' && pdf[i - 1] != '\r')) return 0;
+    *gen = atoi((const char *)pdf + g);
+    return atoi((const char *)pdf + i);
+}
+
+/* The holes in the PDF held in memory (base/fileio.h: a photo's bytes, output/pdf.c) as
+ * the data of their image XObjects, given to libqpdf, which then never reads the hole;
+ * the same data, so the same PDF comes out. 0 if each was found: a DCTDecode stream of
+ * that length. */
+static int fill_holes(fctx *c, const pm_outfile *in)
 {
     qpdf_data q = c->q;
-    int read = in->mem ? qpdf_read_memory(q, c->dest, (const char *)in->mem, (unsigned long long)in->nmem, NULL)
-                       : qpdf_read(q, in->tmp, NULL);
-    if (read & QPDF_ERRORS) return failed(c, "read the PDF cairo wrote"), PM_EIO;
+    for (int i = 0; i < in->nholes; i++) {
+        const pm_outfile_hole *h = &in->holes[i];
+        int gen = 0, id = object_before(in->mem, h->at, &gen);
+        qpdf_oh s = id ? qpdf_get_object_by_id(q, id, gen) : qpdf_oh_new_null(q);
+        if (!qpdf_oh_is_stream(q, s)) return -1;
+        qpdf_oh d = qpdf_oh_get_dict(q, s), len = qpdf_oh_get_key(q, d, "/Length");
+        qpdf_oh filter = qpdf_oh_get_key(q, d, "/Filter");
+        if (!qpdf_oh_is_integer(q, len) || qpdf_oh_get_int_value(q, len) != (long long)h->n ||
+            !qpdf_oh_is_name_and_equals(q, filter, "/DCTDecode") || qpdf_oh_has_key(q, d, "/DecodeParms"))
+            return -1;
+        qpdf_oh_replace_stream_data(q, s, h->bytes, h->n, filter, qpdf_oh_new_null(q));
+        qpdf_oh_release_all(q);
+    }
+    return qpdf_has_error(q) ? -1 : 0;
+}
+
+/* Read the PDF cairo wrote: from memory, its holes filled; from its file if that fails
+ * (written out whole: the holes cannot be read from memory). */
+static int read_input(fctx *c, const pm_outfile *in)
+{
+    qpdf_data q = c->q;
+    if (!in->mem) return qpdf_read(q, in->tmp, NULL) & QPDF_ERRORS ? -1 : 0;
+    int read = qpdf_read_memory(q, c->dest, (const char *)in->mem, (unsigned long long)in->nmem, NULL);
+    if (read & QPDF_ERRORS) return -1;
+    if (!in->nholes || !fill_holes(c, in)) return 0;
+    FILE *f = fopen(in->tmp, "wb");
+    unsigned char *buf = pm_xmalloc(65536);
+    int ok = f != NULL;
+    for (size_t at = 0; ok && at < in->nmem; at += 65536) {
+        size_t n = in->nmem - at < 65536 ? in->nmem - at : 65536;
+        pm_outfile_read(in, at, buf, n);
+        ok = fwrite(buf, 1, n, f) == n;
+    }
+    free(buf);
+    if (f && fclose(f)) ok = 0;
+    qpdf_cleanup(&c->q);
+    c->q = q = qpdf_init();
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    return ok && !(qpdf_read(q, in->tmp, NULL) & QPDF_ERRORS) ? 0 : -1;
+}
+
+static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
+{
+    if (read_input(c, in)) {
+        if (!failed(c, "read the PDF cairo wrote"))
+            pm_error(c->dest, 0, 0, "the finishing pass could not write the PDF cairo wrote to %s", in->tmp);
+        return PM_EIO;
+    }
+    qpdf_data q = c->q;
     c->pdf = in->mem;
     if (digest_input(c, in)) return PM_EIO;
     pm_timing("finish: read");

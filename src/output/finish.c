@@ -740,6 +740,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     int rc = apply_jobs(c);
     if (rc) return rc;
     if (pm_finish_images(q, c->f)) return failed(c, "describe the images"), PM_EIO;
+    if (c->f->images_taken) c->f->images_taken(c->f->images_ud);
     pm_timing("finish: images");
     qpdf_oh root = qpdf_get_root(q);
     if (c->f->lang && *c->f->lang) qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, c->f->lang));

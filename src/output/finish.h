@@ -49,6 +49,10 @@ typedef struct pm_finish {
     const char *src;          /* the content file, for diagnostics, or NULL */
     const pm_finish_image *images; /* every image painted (set by the writer) */
     int nimages;
+    void (*images_taken)(void *ud); /* the pass has what it needs of the images painted
+                                 (their bytes and descriptions are libqpdf's): the writer
+                                 may let them go before the PDF is written. May be NULL. */
+    void *images_ud;
     int gray;                 /* --gray: colours are painted gray (output/paint.h) */
     struct pm_finish_cache *cache; /* recoloured content made beforehand (finish_cache.h),
                                       or NULL */

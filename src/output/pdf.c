@@ -490,6 +490,17 @@ static int pdf_end(pm_writer *wr, const pm_layout *lay)
     return PM_OK;
 }
 
+/* The finishing pass has the images' bytes (filled holes) and descriptions: the writer's
+ * sources (cairo's surface, which referenced them, is gone) and holes let them go. */
+static void images_taken(void *ud)
+{
+    pdf_writer *d = ud;
+    pm_image_sources_drop(d->images);
+    d->images = NULL;
+    for (int i = 0; i < d->nholes; i++) pm_image_drop(d->hole_imgs[i]);
+    d->nholes = 0; /* (the pass read them: the held bytes are its no more) */
+}
+
 /* pm_pdf_check_pass: a PDF header at the start, %%EOF in the last kilobyte. */
 static int check_pdf(void *ud, const pm_outfile *in, const char *out, const char *dest)
 {
@@ -569,6 +580,8 @@ pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin, int gray)
     if (fin) {
         d->fin = *fin;
         d->fin.kept = &d->super.finished;
+        d->fin.images_taken = images_taken;
+        d->fin.images_ud = d;
         pm_writer_add_pass(&d->super, pm_finish_pass(&d->fin));
     }
     return &d->super;

@@ -763,6 +763,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     /* streams left as cairo compressed them (fonts, images, untouched pages): decoding and
        compressing them again cost a third of a run; the rewritten pages are compressed */
     qpdf_set_decode_level(q, qpdf_dl_none);
+    pm_trim_heap();
     if (qpdf_write(q) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     pm_timing("finish: write");
     return PM_OK;

@@ -183,6 +183,7 @@ typedef struct {
     pm_bytes out;            /* recoloured and deflated, or empty: unchanged */
     int failed;              /* not inflatable: left to libqpdf as it is */
     int done;                /* found made (finish_cache.h) */
+    size_t at;               /* where its bytes are in the PDF held in memory, if known, else -1 */
 } page_job;
 
 typedef struct {
@@ -408,12 +409,12 @@ static int queue_page(fctx *c, qpdf_oh page)
     int id = qpdf_oh_get_object_id(q, s), gen = qpdf_oh_get_generation(q, s);
     for (int i = 0; i < c->jq.n; i++)
         if (c->jq.jobs[i].id == id && c->jq.jobs[i].gen == gen) return 1; /* shared: done once */
-    page_job j = {.id = id, .gen = gen, .flate = flate};
+    page_job j = {.id = id, .gen = gen, .flate = flate, .at = (size_t)-1};
     if (qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &j.raw, &j.nraw) != QPDF_SUCCESS) {
         free(j.raw);
         return 0;
     }
-    int made = pm_finish_cache_get(c->f->cache, c->pdf, j.raw, j.nraw, &j.out);
+    int made = pm_finish_cache_get_at(c->f->cache, c->pdf, j.raw, j.nraw, &j.out, &j.at);
     j.done = made > -2;
     j.failed = made == -1;
     if (j.done) { /* (found: only the workers read the stored bytes) */
@@ -469,7 +470,8 @@ static int finish_page(fctx *c, qpdf_oh page)
 }
 
 /* The workers' results put in place: each recoloured content stream, already deflated
- * (libqpdf copies it), its bytes freed before the PDF is written. */
+ * (libqpdf copies it), its bytes freed before the PDF is written; libqpdf never reads the
+ * stream's old bytes again, which the writer may then let go (pm_finish.content_taken). */
 static int apply_jobs(fctx *c)
 {
     qpdf_data q = c->q;
@@ -480,6 +482,8 @@ static int apply_jobs(fctx *c)
             qpdf_oh_replace_stream_data(q, s, j->out.p, j->out.n, qpdf_oh_new_name(q, "/FlateDecode"),
                                         qpdf_oh_new_null(q));
             qpdf_oh_release_all(q);
+            if (j->at != (size_t)-1 && c->f->content_taken && !qpdf_has_error(q))
+                c->f->content_taken(c->f->images_ud, j->at, j->nraw);
         }
         free(j->raw);
         free(j->out.p);

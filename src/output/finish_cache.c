@@ -117,10 +117,18 @@ static entry *find(pm_finish_cache *c, const unsigned char *raw, size_t n)
 
 int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *pdf, const unsigned char *raw, size_t n, pm_bytes *out)
 {
+    return pm_finish_cache_get_at(c, pdf, raw, n, out, NULL);
+}
+
+int pm_finish_cache_get_at(pm_finish_cache *c, const unsigned char *pdf, const unsigned char *raw, size_t n,
+                           pm_bytes *out, size_t *at)
+{
+    if (at) *at = (size_t)-1;
     if (c) c->base = pdf;
     entry *e = c ? find(c, raw, n) : NULL;
     if (!e) return -2;
     e->used = 1;
+    if (at && !e->raw) *at = e->off; /* (scanned from this output) */
     int status = e->status;
     if (status == 1 && !c->keep) { /* handed over, and the entry forgotten */
         *out = e->out;

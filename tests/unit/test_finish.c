@@ -256,7 +256,9 @@ static void cache_case(int uncompressed)
         int flate = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, s), "/Filter"), "/FlateDecode");
         assert_int_equal(flate, !uncompressed);
         pm_bytes got = {0}, want = {0};
-        int rc = pm_finish_cache_get(c, (const unsigned char *)mem, raw, n, &got);
+        size_t kept_at = 0;
+        int rc = pm_finish_cache_get_at(c, (const unsigned char *)mem, raw, n, &got, &kept_at);
+        assert_true(kept_at == (size_t)-1); /* (a watch session's cache: its copy) */
         assert_int_equal(rc, pm_finish_recolour_stream(raw, n, flate, &f, &want));
         assert_int_equal(rc, 1); /* (0 0 0 rg became 0 g) */
         assert_int_equal(got.n, want.n);
@@ -275,7 +277,10 @@ static void cache_case(int uncompressed)
         pm_finish_cache_drop(once);
         free(moved.p);
         moved = (pm_bytes){0};
-        assert_int_equal(pm_finish_cache_get(grown, (const unsigned char *)mem, raw, n, &moved), 1);
+        size_t at = 0;
+        assert_int_equal(pm_finish_cache_get_at(grown, (const unsigned char *)mem, raw, n, &moved, &at), 1);
+        assert_true(at != (size_t)-1 && at + n <= nmem); /* where the pass read them */
+        assert_memory_equal(mem + at, raw, n);
         assert_int_equal(moved.n, want.n);
         assert_memory_equal(moved.p, want.p, moved.n);
         free(moved.p);

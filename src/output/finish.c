@@ -720,6 +720,10 @@ static int read_input(fctx *c, const pm_outfile *in)
     return ok && !(qpdf_read(q, in->tmp, NULL) & QPDF_ERRORS) ? 0 : -1;
 }
 
+/* A PDF as large as this (a photo's bytes, held in holes, counted) has libqpdf write
+ * buffers large enough that the heap's free pages are worth giving back before. */
+#define TRIM_PDF (4 << 20)
+
 static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
 {
     if (read_input(c, in)) {
@@ -767,7 +771,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     /* streams left as cairo compressed them (fonts, images, untouched pages): decoding and
        compressing them again cost a third of a run; the rewritten pages are compressed */
     qpdf_set_decode_level(q, qpdf_dl_none);
-    pm_trim_heap();
+    if (in->mem && in->nmem >= TRIM_PDF) pm_trim_heap(); /* (base/arena.h) */
     if (qpdf_write(q) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     pm_timing("finish: write");
     return PM_OK;

@@ -472,6 +472,24 @@ static int finish_page(fctx *c, qpdf_oh page)
     return failed(c, "rewrite a page") ? PM_EIO : PM_OK;
 }
 
+/* The object whose stream data starts at offset at of pdf, by the "N G obj" that opens it
+ * (cairo writes its dictionary, then "stream"); 0 if none within 4 KB before. */
+static int object_before(const unsigned char *pdf, size_t at, int *gen)
+{
+    size_t lo = at > 4096 ? at - 4096 : 0, k = at;
+    while (k >= lo + 4 && memcmp(pdf + k - 4, " obj", 4)) k--;
+    if (k < lo + 4) return 0;
+    k -= 4;
+    size_t g = k;
+    while (g > lo && pdf[g - 1] >= '0' && pdf[g - 1] <= '9') g--;
+    if (g == k || g == lo || pdf[g - 1] != ' ') return 0;
+    size_t i = g - 1;
+    while (i > lo && pdf[i - 1] >= '0' && pdf[i - 1] <= '9') i--;
+    if (i == g - 1 || (i > 0 && pdf[i - 1] != '\n' && pdf[i - 1] != '\r')) return 0;
+    *gen = atoi((const char *)pdf + g);
+    return atoi((const char *)pdf + i);
+}
+
 /* The workers' results put in place: each recoloured content stream, already deflated
  * (libqpdf copies it), its bytes freed before the PDF is written; libqpdf never reads the
  * stream's old bytes again, which the writer may then let go (pm_finish.content_taken). */
@@ -485,7 +503,10 @@ static int apply_jobs(fctx *c)
             qpdf_oh_replace_stream_data(q, s, j->out.p, j->out.n, qpdf_oh_new_name(q, "/FlateDecode"),
                                         qpdf_oh_new_null(q));
             qpdf_oh_release_all(q);
-            if (j->at != (size_t)-1 && c->f->content_taken && !qpdf_has_error(q))
+            /* (the bytes found may be another stream's, alike: only the stream's own go) */
+            int gen = -1;
+            if (j->at != (size_t)-1 && c->f->content_taken && !qpdf_has_error(q) &&
+                object_before(c->pdf, j->at, &gen) == j->id && gen == j->gen)
                 c->f->content_taken(c->f->images_ud, j->at, j->nraw);
         }
         free(j->raw);
@@ -656,23 +677,6 @@ void pm_finish_set_id(qpdf_data q, const unsigned char id[16])
     qpdf_set_static_ID(q, QPDF_TRUE);
 }
 
-/* The object whose stream data starts at offset at of pdf, by the "N G obj" that opens it
- * (cairo writes its dictionary, then "stream"); 0 if none within 4 KB before. */
-static int object_before(const unsigned char *pdf, size_t at, int *gen)
-{
-    size_t lo = at > 4096 ? at - 4096 : 0, k = at;
-    while (k >= lo + 4 && memcmp(pdf + k - 4, " obj", 4)) k--;
-    if (k < lo + 4) return 0;
-    k -= 4;
-    size_t g = k;
-    while (g > lo && pdf[g - 1] >= '0' && pdf[g - 1] <= '9') g--;
-    if (g == k || g == lo || pdf[g - 1] != ' ') return 0;
-    size_t i = g - 1;
-    while (i > lo && pdf[i - 1] >= '0' && pdf[i - 1] <= '9') i--;
-    if (i == g - 1 || (i > 0 && pdf[i - 1] != '\n' && pdf[i - 1] != '\r')) return 0;
-    *gen = atoi((const char *)pdf + g);
-    return atoi((const char *)pdf + i);
-}
 
 /* The holes in the PDF held in memory (base/fileio.h: a photo's bytes, output/pdf.c) as
  * the data of their image XObjects, given to libqpdf, which then never reads the hole;

@@ -125,7 +125,7 @@ int pm_finish_cache_get_at(pm_finish_cache *c, const unsigned char *pdf, const u
 {
     if (at) *at = (size_t)-1;
     if (c) c->base = pdf;
-    entry *e = c ? find(c, raw, n) : NULL;
+    entry *e = c && (pdf || c->keep) ? find(c, raw, n) : NULL; /* (a one-run cache reads pdf) */
     if (!e) return -2;
     e->used = 1;
     if (at && !e->raw) *at = e->off; /* (scanned from this output) */

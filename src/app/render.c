@@ -92,10 +92,16 @@ static int check_fonts(pm_fonts *f, const pm_spec *s)
  * the page builder to a thread that draws them (with cairo only; the fonts' cairo
  * versions were looked up when the lines were set), and to the booklet's writer, which
  * notes their ink (dev_booklet.c). What the writers are done with is told back to the
- * page builder (pm_page_sink.done), which releases the lines only those pages showed. */
+ * page builder (pm_page_sink.done), which releases the lines only those pages showed.
+ * The page builder waits when the writers are PIPE_LAG pages behind: they keep up on an
+ * idle machine, but on a busy one (another program on the other processor) the pages
+ * piled up, each holding its lines, and a 400-page book's page builder went from 50 to
+ * 60 MiB and more. Waiting costs no processor time, and the pages come out the same. */
+#define PIPE_LAG 8
 typedef struct pdf_pipe {
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_cond_t room;    /* the writers took a page (pipe_page waits for it) */
     pm_page **q;
     size_t n, cap, next;
     size_t finished;        /* the writers are done with pages [0, finished) */
@@ -120,6 +126,7 @@ static void pipe_page(void *ud, const pm_layout *lay, pm_page *pg)
     p->q[p->n++] = pg;
     p->lay = lay;
     pthread_cond_signal(&p->cv);
+    while (p->n - p->next > PIPE_LAG && !p->done) pthread_cond_wait(&p->room, &p->mu);
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -150,6 +157,7 @@ static void *pipe_run(void *arg)
         }
         pm_page *pg = p->q[p->next++];
         const pm_layout *lay = p->lay;
+        pthread_cond_signal(&p->room);
         pthread_mutex_unlock(&p->mu);
         if (p->rc) continue; /* after an error: drain */
         p->rc = pipe_write(p, lay, pg);
@@ -567,7 +575,7 @@ static int streamed(const run *r)
 static int build_pages(run *r)
 {
     pm_session *s = r->s;
-    pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    pdf_pipe pipe = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .room = PTHREAD_COND_INITIALIZER};
     pm_page_sink sink = {pipe_page, pipe_stop, NULL, &pipe};
     int piped = 0, nwr = streamed(r);
     if (nwr) {
@@ -783,6 +791,22 @@ static int preflight(run *r)
     return pm_diag_errors() ? PM_EINPUT : PM_OK;
 }
 
+/* A session of one run sets no more paragraphs once its layout is dropped, and draws no
+ * image again: the paragraph setter (its shaped words: 2.4 MB of the 400-page book's),
+ * the images (the cover photo's 2.6 MB, which the reading PDF's writer lets go once the
+ * finishing pass has given them to libqpdf), the fonts and the hyphenation patterns
+ * (their files' pages: 0.6 MB) go before the passes, whose writing of the PDF is the
+ * run's peak. */
+static void forget_setting(run *r)
+{
+    pm_session *s = r->s;
+    if (s->keep) return;
+    pm_session_forget_fonts(s); /* (the setter first: it holds the fonts) */
+    pm_hyph_drop(s->hyph);
+    s->hyph = NULL;
+    pm_imgcache_clear(s->images);
+}
+
 /* The writers that did not run while the pages were built, then every file
  * post-processed and put in place: the booklet is imposed from the finished reading PDF
  * in its pass (dev_booklet.c). The layout goes first, when every writer is done with it:
@@ -800,6 +824,7 @@ static int finish_writers(run *r)
     r->laid = 1;
     pm_layout_drop(r->lay);
     r->lay = NULL;
+    forget_setting(r);
     return pm_writers_commit(r->writers, r->nwriters);
 }
 

@@ -1,4 +1,5 @@
-/* arena.c - bump allocator (see arena.h) and aborting malloc wrappers. */
+/* arena.c - bump allocator (see arena.h), aborting malloc wrappers, and handing freed heap
+ * pages back (pm_trim_heap). */
 #include "base/arena.h"
 
 #include <stdarg.h>
@@ -6,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__ /* (defined by the headers above) */
+#include <malloc.h>
+#endif
 
 #define PM_ARENA_BLOCK (64 * 1024)
 #define PM_ALIGN 16
@@ -170,4 +174,11 @@ char *pm_arena_printf(pm_arena *a, const char *fmt, ...)
 size_t pm_arena_used(const pm_arena *a)
 {
     return a->total;
+}
+
+void pm_trim_heap(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

@@ -9,17 +9,33 @@
 
 #define BLOCK 65536
 
-void pm_digest16(const void *p, size_t n, const char *salt, unsigned char out[16])
+static void put_crc(GChecksum *md5, uLong crc)
+{
+    unsigned char c[4];
+    for (int k = 0; k < 4; k++) c[k] = (unsigned char)(crc >> (8 * k));
+    g_checksum_update(md5, c, 4);
+}
+
+void pm_digest16_parts(const pm_digest_part *parts, int nparts, const char *salt, unsigned char out[16])
 {
     GChecksum *md5 = g_checksum_new(G_CHECKSUM_MD5);
-    const unsigned char *b = p;
-    for (size_t at = 0; at < n; at += BLOCK) {
-        size_t len = n - at < BLOCK ? n - at : BLOCK;
-        unsigned char c[4];
-        uLong crc = crc32(0L, b + at, (uInt)len);
-        for (int k = 0; k < 4; k++) c[k] = (unsigned char)(crc >> (8 * k));
-        g_checksum_update(md5, c, 4);
+    size_t n = 0, in_block = 0;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (int k = 0; k < nparts; k++) { /* the blocks run on across the parts */
+        const unsigned char *b = parts[k].p;
+        for (size_t at = 0; at < parts[k].n;) {
+            size_t len = parts[k].n - at < BLOCK - in_block ? parts[k].n - at : BLOCK - in_block;
+            crc = crc32(crc, b + at, (uInt)len);
+            at += len;
+            in_block += len;
+            n += len;
+            if (in_block < BLOCK) continue;
+            put_crc(md5, crc);
+            crc = crc32(0L, Z_NULL, 0);
+            in_block = 0;
+        }
     }
+    if (in_block) put_crc(md5, crc);
     char len[32];
     snprintf(len, sizeof len, "%zu:", n);
     g_checksum_update(md5, (const guchar *)len, (gssize)strlen(len));
@@ -27,6 +43,12 @@ void pm_digest16(const void *p, size_t n, const char *salt, unsigned char out[16
     gsize dn = 16;
     g_checksum_get_digest(md5, out, &dn);
     g_checksum_free(md5);
+}
+
+void pm_digest16(const void *p, size_t n, const char *salt, unsigned char out[16])
+{
+    pm_digest_part one = {p, n};
+    pm_digest16_parts(&one, 1, salt, out);
 }
 
 void pm_digest_hex(const unsigned char d[16], char hex[33])

@@ -12,6 +12,13 @@
  * block's CRC; the CRCs cost a fifth of an MD5 over the whole, which matters for a PDF
  * with a photo of several megabytes. */
 void pm_digest16(const void *p, size_t n, const char *salt, unsigned char out[16]);
+/* The same digest of bytes given in parts, one after the other (a file held in memory
+ * with runs of it elsewhere: base/fileio.h's holes). */
+typedef struct pm_digest_part {
+    const void *p;
+    size_t n;
+} pm_digest_part;
+void pm_digest16_parts(const pm_digest_part *parts, int nparts, const char *salt, unsigned char out[16]);
 
 /* The 16 bytes as 32 lower-case hex digits and a NUL. */
 void pm_digest_hex(const unsigned char d[16], char hex[33]);

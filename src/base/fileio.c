@@ -159,6 +159,8 @@ int pm_outfile_begin(pm_outfile *o, const char *path)
     o->tmp = o->path = NULL;
     o->mem = NULL;
     o->nmem = 0;
+    o->holes = NULL;
+    o->nholes = 0;
     if (stat(path, &dst) == 0 && !S_ISREG(dst.st_mode)) {
         pm_error(path, 0, 0, "cannot write output: %s", S_ISDIR(dst.st_mode)
                  ? "it is a folder; give a file name" : "it is not a regular file");
@@ -194,6 +196,7 @@ int pm_outfile_pass(pm_outfile *o, const pm_pass *p)
     o->tmp = next;
     o->mem = NULL; /* the pass's file is the finished one now */
     o->nmem = 0;
+    o->nholes = 0;
     return PM_OK;
 }
 
@@ -201,13 +204,44 @@ void pm_outfile_hold(pm_outfile *o, const unsigned char *bytes, size_t n)
 {
     o->mem = bytes;
     o->nmem = n;
+    o->holes = NULL;
+    o->nholes = 0;
+}
+
+void pm_outfile_hold_holes(pm_outfile *o, const pm_outfile_hole *holes, int n)
+{
+    o->holes = holes;
+    o->nholes = n;
+}
+
+void pm_outfile_read(const pm_outfile *o, size_t at, void *buf, size_t n)
+{
+    unsigned char *b = buf;
+    memcpy(b, o->mem + at, n);
+    for (int i = 0; i < o->nholes; i++) {
+        const pm_outfile_hole *h = &o->holes[i];
+        size_t from = h->at > at ? h->at : at, to = h->at + h->n < at + n ? h->at + h->n : at + n;
+        if (from < to) memcpy(b + (from - at), h->bytes + (from - h->at), to - from);
+    }
+}
+
+/* Write the held bytes, runs of mem and of holes, to f. */
+static int write_held(const pm_outfile *o, FILE *f)
+{
+    size_t at = 0;
+    for (int i = 0; i < o->nholes; i++) {
+        const pm_outfile_hole *h = &o->holes[i];
+        if (fwrite(o->mem + at, 1, h->at - at, f) != h->at - at || fwrite(h->bytes, 1, h->n, f) != h->n) return 0;
+        at = h->at + h->n;
+    }
+    return fwrite(o->mem + at, 1, o->nmem - at, f) == o->nmem - at;
 }
 
 /* Write the bytes held in memory to the temporary. */
 static int spill(pm_outfile *o)
 {
     FILE *f = fopen(o->tmp, "wb");
-    int ok = f && fwrite(o->mem, 1, o->nmem, f) == o->nmem;
+    int ok = f && write_held(o, f);
     if (f && fclose(f) != 0) ok = 0;
     if (!ok) {
         pm_error(o->path, 0, 0, "cannot write output: %s", strerror(errno));
@@ -215,6 +249,7 @@ static int spill(pm_outfile *o)
     }
     o->mem = NULL;
     o->nmem = 0;
+    o->nholes = 0;
     return PM_OK;
 }
 
@@ -255,4 +290,5 @@ void pm_outfile_abort(pm_outfile *o)
     o->tmp = o->path = NULL;
     o->mem = NULL;
     o->nmem = 0;
+    o->nholes = 0;
 }

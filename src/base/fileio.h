@@ -27,12 +27,21 @@ const char *pm_cache_dir(void);
  * (a bad value is warned about once). The outputs never carry the wall clock. */
 long long pm_source_epoch(void);
 
+/* A run of a file held in memory that is not there (its bytes there are left unwritten,
+ * zeros) but at bytes: a large photo's bytes, which its writer holds anyway. */
+typedef struct pm_outfile_hole {
+    size_t at, n;
+    const unsigned char *bytes;
+} pm_outfile_hole;
+
 typedef struct pm_outfile {
     char *path;     /* destination */
     char *tmp;      /* temporary file being written */
     const unsigned char *mem; /* the finished file's bytes while it is held in memory
                                  instead of in tmp (pm_outfile_hold), else NULL */
     size_t nmem;
+    const pm_outfile_hole *holes; /* runs of mem whose bytes are elsewhere, in order */
+    int nholes;
 } pm_outfile;
 
 /* Choose a temporary name beside path and check the folder is writable. Returns PM_OK or
@@ -46,6 +55,11 @@ FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what);
  * again): passes read it there, and pm_outfile_commit writes it out if no pass
  * rewrote it. The caller keeps the bytes alive and unchanged until commit or abort. */
 void pm_outfile_hold(pm_outfile *o, const unsigned char *bytes, size_t n);
+/* The held bytes have holes (in order, not overlapping; kept alive as the bytes are):
+ * whoever reads mem must take the holes' runs from them (pm_outfile_read). */
+void pm_outfile_hold_holes(pm_outfile *o, const pm_outfile_hole *holes, int n);
+/* n bytes of the held file from offset at into buf, the holes' runs from them. */
+void pm_outfile_read(const pm_outfile *o, size_t at, void *buf, size_t n);
 /* A pass over a finished output file, between writing it and putting it in place: a
  * rewrite (a print-shop pass with libqpdf: page boxes, DeviceGray, an OutputIntent, a
  * structure tree) or a check. run() reads the finished file (in->mem when it is held in

@@ -561,6 +561,19 @@ int pm_image_sources_images(pm_image_sources *set, pm_image ***out)
     return (int)n;
 }
 
+pm_image *pm_image_sources_jpeg(pm_image_sources *set, const void *p, size_t n)
+{
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, set->map);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const pm_image *img = k;
+        if (img->passthrough && img->jpeg && (const void *)img->jpeg->data == p && img->jpeg->len == n)
+            return k;
+    }
+    return NULL;
+}
+
 void pm_image_sources_drop(pm_image_sources *set)
 {
     if (!set) return;

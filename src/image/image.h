@@ -74,6 +74,10 @@ pm_image_sources *pm_image_sources_new(void);
 void pm_image_sources_drop(pm_image_sources *set);
 /* The images painted from set so far (borrowed; the array is new, free it). */
 int pm_image_sources_images(pm_image_sources *set, pm_image ***out);
+/* The passthrough JPEG painted from set whose bytes are the n at p, those very bytes
+ * (what cairo writes of it into the PDF: the PDF writer leaves them out of its copy of
+ * the PDF, output/pdf.c), or NULL. */
+pm_image *pm_image_sources_jpeg(pm_image_sources *set, const void *p, size_t n);
 
 /* Paint the image upright into the rectangle x,y,w,h (user space, y down) of cr. On a
  * PDF surface it is painted from set's source surface (with a NULL set from one made for

@@ -101,6 +101,8 @@ void pm_imgcache_sweep(pm_imgcache *c)
     g_hash_table_foreach_remove(c->map, stale, &c->gen);
 }
 
+void pm_imgcache_clear(pm_imgcache *c) { g_hash_table_remove_all(c->map); }
+
 int pm_imgcache_paths(pm_imgcache *c, const char ***paths)
 {
     *paths = (const char **)c->used->pdata;

@@ -22,6 +22,10 @@ void pm_imgcache_forget(pm_imgcache *c, const char *path);
 void pm_imgcache_begin(pm_imgcache *c);
 void pm_imgcache_sweep(pm_imgcache *c);
 
+/* Let every image go now (a session of one run, its layout done: the writers hold their
+ * own references to what they still need). */
+void pm_imgcache_clear(pm_imgcache *c);
+
 /* Paths of the images asked for since pm_imgcache_begin, also those that could not be
  * loaded (for watch mode). Valid until the next pm_imgcache_begin. */
 int pm_imgcache_paths(pm_imgcache *c, const char ***paths);

@@ -369,6 +369,7 @@ static int write_file(ref_job *j, const char *out, const char *out_name)
     /* no object streams: generating them (serialise, compress) cost about 15 % of the
        imposition for 2-3 % of the file */
     qpdf_set_object_stream_mode(j->out, qpdf_o_disable);
+    pm_trim_heap();
     if (qpdf_write(j->out) & QPDF_ERRORS) return qpdf_failed(j->out, out_name, "cannot write the booklet");
     return PM_OK;
 }

@@ -9,7 +9,8 @@
  * item on for 2n - 1 items (pm_para_items), and nothing holds them past the page that
  * shows their last line. Captions (a figure floats to later pages), table cells (a
  * header comes again on every page of its table), headings, notes, markers and drop caps
- * stay in the layout's arena. */
+ * stay in the layout's arena. The pages' items go with the lines, as the writers are done
+ * with the pages (frame.h: pm_layout_release_items). */
 #include "layout/flow-imp.h"
 
 #include <stdint.h>
@@ -59,4 +60,5 @@ void pm_release_lines(fstate *fs, size_t i, int all)
     size_t done = fs->sink->done(fs->sink->ud), upto = l->released;
     while (upto < l->nchunks && l->chunks[upto].pages && l->chunks[upto].pages <= done) upto++;
     if (upto > l->released) pm_layout_release_lines(l, upto);
+    pm_layout_release_items(l, done);
 }

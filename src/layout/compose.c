@@ -322,14 +322,11 @@ static void splice_para(fstate *fs, vlist *vl, int vp, const pm_para *pp)
     P->demerits = pp->demerits;
     pm_para_items(fs, &tmp, vp, pp);
     long delta = (long)tmp.n - (long)(b - a);
-    if (vl->n + (size_t)(delta > 0 ? delta : 0) > vl->cap) {
-        vl->cap = vl->n + (size_t)(delta > 0 ? delta : 0) + 64;
-        vl->v = pm_xrealloc(vl->v, vl->cap * sizeof *vl->v);
-    }
+    pm_vlist_reserve(vl, vl->n + (size_t)(delta > 0 ? delta : 0));
     memmove(vl->v + b + delta, vl->v + b, (vl->n - b) * sizeof *vl->v);
     memcpy(vl->v + a, tmp.v, tmp.n * sizeof *tmp.v);
     vl->n = (size_t)((long)vl->n + delta);
-    free(tmp.v);
+    pm_vlist_free(&tmp);
     for (size_t k = 0; k < fs->nparas; k++)
         if ((int)k != vp && fs->paras[k].first > a && fs->paras[k].first < (size_t)-1)
             fs->paras[k].first = (size_t)((long)fs->paras[k].first + delta);

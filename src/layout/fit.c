@@ -177,13 +177,9 @@ static int last_page_lines(const pm_layout *lay)
     for (size_t i = lay->npages; i-- > 0;) {
         const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
-        int n = 0;
-        for (size_t k = 0; k < pg->nitems; k++) {
-            if (pg->items[k].kind == PM_FI_IMAGE) return 1000; /* (a page with a figure is no runt) */
-            if (pg->items[k].kind == PM_FI_LINE && !(pg->items[k].flags & (PM_FL_RUNNING | PM_FL_MARKER)))
-                n++;
-        }
-        return n;
+        pm_page_sum tmp;
+        const pm_page_sum *s = pm_page_summary(pg, &tmp);
+        return s->figure ? 1000 : s->lines; /* (a page with a figure is no runt) */
     }
     return 0;
 }

@@ -21,42 +21,23 @@ void pm_flow_check(const pm_layout *lay, const pm_spec *spec, pm_flow_stats *st)
         const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
         last_body = i;
-        const pm_fitem *first = NULL, *last = NULL;
-        double last_y = 0;
-        for (size_t k = 0; k < pg->nitems; k++) {
-            const pm_fitem *it = &pg->items[k];
-            if (it->kind != PM_FI_LINE || (it->flags & (PM_FL_RUNNING | PM_FL_NOTE | PM_FL_MARKER))) continue;
-            if (it->y > last_y) last_y = it->y;
-            if (!it->para) continue;
-            if (!first) first = it;
-            last = it;
-        }
-        if (last_y > bottom) bottom = last_y;
-        if (first && first->lineno > 0) { /* a paragraph continues onto this page */
-            int n = 0;
-            for (size_t k = 0; k < pg->nitems; k++)
-                if (pg->items[k].kind == PM_FI_LINE && pg->items[k].para == first->para) n++;
-            if (first->lineno + n == first->nlines && n < spec->widows) st->widows++;
-        }
-        if (last && last->lineno + 1 < last->nlines) { /* a paragraph goes on after this page */
-            int n = 0;
-            for (size_t k = 0; k < pg->nitems; k++)
-                if (pg->items[k].kind == PM_FI_LINE && pg->items[k].para == last->para) n++;
-            if (last->lineno + 1 == n && n < spec->orphans) st->orphans++;
-        }
+        pm_page_sum tmp;
+        const pm_page_sum *s = pm_page_summary(pg, &tmp);
+        if (s->text_y > bottom) bottom = s->text_y;
+        /* a paragraph continues onto this page; one goes on after it */
+        if (s->first_n && s->first_lineno > 0 && s->first_lineno + s->first_n == s->first_nlines &&
+            s->first_n < spec->widows)
+            st->widows++;
+        if (s->last_n && s->last_lineno + 1 < s->last_nlines && s->last_lineno + 1 == s->last_n &&
+            s->last_n < spec->orphans)
+            st->orphans++;
     }
     for (size_t i = 0; i < last_body; i++) {
         const pm_page *pg = lay->pages[i];
         if (pg->kind != PM_PAGE_BODY) continue;
-        double last_y = 0;
-        int notes = 0;
-        for (size_t k = 0; k < pg->nitems; k++) {
-            const pm_fitem *it = &pg->items[k];
-            if (it->kind != PM_FI_LINE || (it->flags & PM_FL_RUNNING)) continue;
-            if (it->flags & PM_FL_NOTE) notes = 1;
-            else if (it->y > last_y) last_y = it->y;
-        }
-        if (!notes && last_y < bottom - 1) st->short_pages++; /* (notes fill a page's foot) */
+        pm_page_sum tmp;
+        const pm_page_sum *s = pm_page_summary(pg, &tmp);
+        if (!s->notes && s->foot_y < bottom - 1) st->short_pages++; /* (notes fill a page's foot) */
     }
 }
 

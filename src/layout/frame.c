@@ -4,6 +4,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The lines of pg's paragraph para. */
+static int para_lines(const pm_page *pg, int para)
+{
+    int n = 0;
+    for (size_t k = 0; k < pg->nitems; k++) n += pg->items[k].kind == PM_FI_LINE && pg->items[k].para == para;
+    return n;
+}
+
+static void sum_of(const pm_page *pg, pm_page_sum *s)
+{
+    memset(s, 0, sizeof *s);
+    const pm_fitem *first = NULL, *last = NULL;
+    for (size_t k = 0; k < pg->nitems; k++) {
+        const pm_fitem *it = &pg->items[k];
+        s->figure |= it->kind == PM_FI_IMAGE;
+        if (it->kind != PM_FI_LINE || (it->flags & PM_FL_RUNNING)) continue;
+        if (!(it->flags & PM_FL_MARKER)) s->lines++;
+        if (it->flags & PM_FL_NOTE) s->notes = 1;
+        else if (it->y > s->foot_y) s->foot_y = it->y;
+        if (it->flags & (PM_FL_NOTE | PM_FL_MARKER)) continue;
+        if (it->y > s->text_y) s->text_y = it->y;
+        if (!it->para) continue;
+        if (!first) first = it;
+        last = it;
+    }
+    if (first) {
+        s->first_lineno = first->lineno;
+        s->first_nlines = first->nlines;
+        s->first_n = para_lines(pg, first->para);
+        s->last_lineno = last->lineno;
+        s->last_nlines = last->nlines;
+        s->last_n = para_lines(pg, last->para);
+    }
+}
+
+const pm_page_sum *pm_page_summary(const pm_page *pg, pm_page_sum *tmp)
+{
+    if (!pg->items) return &pg->sum; /* (released; or no items at all: a zero sum) */
+    sum_of(pg, tmp);
+    return tmp;
+}
+
+void pm_layout_release_items(pm_layout *l, size_t upto)
+{
+    for (; l->items_released < upto && l->items_released < l->npages; l->items_released++) {
+        pm_page *pg = l->pages[l->items_released];
+        sum_of(pg, &pg->sum);
+        for (size_t k = 0; k < pg->nitems; k++)
+            if (pg->items[k].image) pm_image_drop(pg->items[k].image);
+        free(pg->items);
+        pg->items = NULL;
+        pg->nitems = pg->cap = 0;
+    }
+}
+
 pm_layout *pm_layout_new(void)
 {
     pm_layout *l = pm_xcalloc(1, sizeof *l);

@@ -97,6 +97,20 @@ enum {
 
 typedef enum { PM_PAGE_BODY, PM_PAGE_COVER, PM_PAGE_BACK } pm_page_kind;
 
+/* What the layout's checks read of a page's items (flow.c: widows, orphans, short pages;
+ * fit.c: a runt last page), kept when the items go (pm_layout_release_items). */
+typedef struct pm_page_sum {
+    int first_lineno, first_n, first_nlines; /* the first body line (not a running head, note
+                             or marker) of a paragraph: its line number, the lines of its
+                             paragraph on the page and in all; first_n 0: none */
+    int last_lineno, last_n, last_nlines;    /* the last such line, the same way */
+    double text_y;      /* the lowest baseline of those lines (0: none) */
+    double foot_y;      /* the lowest baseline of its lines but running heads and notes */
+    int notes;          /* it has note lines */
+    int lines;          /* its lines but running heads and markers */
+    int figure;         /* it has an image */
+} pm_page_sum;
+
 typedef struct pm_page {
     int index;          /* 0-based physical page */
     pm_page_kind kind;
@@ -105,8 +119,9 @@ typedef struct pm_page {
     const char *label;  /* page label: printed number, "Cover", ... */
     int blank;          /* added to fill out a booklet; nothing on it */
     double tx, ty, tw, th; /* the text area */
-    pm_fitem *items;
+    pm_fitem *items;    /* NULL once released (pm_layout_release_items): then sum */
     size_t nitems, cap;
+    pm_page_sum sum;
 } pm_page;
 
 typedef struct pm_outline_entry {
@@ -137,6 +152,7 @@ typedef struct pm_layout {
                                    pages are drawn (else they are in arena) */
     size_t nchunks, capchunks;
     size_t released;            /* chunks [0, released) are released */
+    size_t items_released;      /* pages [0, items_released) have no items but their sum */
     size_t lines_released, lines_peak; /* bytes of lines released so far, and the most
                                    held at once before a release (for tests) */
     pm_page **pages;            /* each page stays where it is while pages are added */
@@ -155,6 +171,13 @@ void pm_layout_drop(pm_layout *l);
 pm_page *pm_layout_add_page(pm_layout *l, double w, double h);
 /* Release the lines of chunks [released, upto) (upto = nchunks: all of them). */
 void pm_layout_release_lines(pm_layout *l, size_t upto);
+/* Release the items of pages [items_released, upto), each summed first: the writers are
+ * done with them (the reading PDF and the booklet, which take the pages as they come;
+ * then nothing reads a page's items after it is drawn but the checks, which read sums).
+ * A 400-page book's items were 4.3 MB when the page builder was done. */
+void pm_layout_release_items(pm_layout *l, size_t upto);
+/* Page pg's sum: made from its items into *tmp, or the one kept when they went. */
+const pm_page_sum *pm_page_summary(const pm_page *pg, pm_page_sum *tmp);
 /* Append an item to a page; returns it for filling in. */
 pm_fitem *pm_page_add(pm_layout *l, pm_page *p, pm_fitem_kind kind);
 

@@ -104,11 +104,14 @@ struct vtable {
 typedef struct vlist {
     vitem *v;
     size_t n, cap;
+    int mapped;           /* v is a mapping of its own (vlist.c), not a heap block */
 } vlist;
 
 /* Append an item (zeroed but for its kind; vp = -1). The pointer is valid until the next
  * append. */
 vitem *pm_vpush(vlist *l, vkind kind);
+/* Room for n items in all (v may move). */
+void pm_vlist_reserve(vlist *l, size_t n);
 void pm_vglue(vlist *l, double h, double stretch);
 void pm_vpenalty(vlist *l, int p);
 void pm_vlist_free(vlist *l);

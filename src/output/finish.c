@@ -183,6 +183,7 @@ typedef struct {
     pm_bytes out;            /* recoloured and deflated, or empty: unchanged */
     int failed;              /* not inflatable: left to libqpdf as it is */
     int done;                /* found made (finish_cache.h) */
+    size_t at;               /* where its bytes are in the PDF held in memory, if known, else -1 */
 } page_job;
 
 typedef struct {
@@ -225,6 +226,9 @@ int pm_finish_recolour_stream(const unsigned char *raw, size_t n, int flate, con
         /* the fastest level: a third of the pass's compressing for 1 % more bytes (1917:
            545.6 KB against 540.1 at zlib's default, Common Sense 0.45 % more) */
         if (compress2(out->p, &len, recoloured.p, recoloured.n, Z_BEST_SPEED) == Z_OK) {
+            /* (cut to its size: room for the inflated content was asked for, a fifth of
+               it is used, and the cache keeps each page's until the pass) */
+            out->p = pm_xrealloc(out->p, len);
             out->n = out->cap = len;
             rc = 1;
         } else {
@@ -273,6 +277,7 @@ typedef struct {
     int nseen, capseen;
     job_queue jq; /* the pages' content, for the workers */
     int capjobs;
+    const unsigned char *pdf; /* cairo's output, when held in memory (the cache's lookups) */
     unsigned char id[16]; /* the document's digest (digest_input) */
     char docid[48]; /* its hex digits: --pdfx's XMP DocumentID */
 } fctx;
@@ -407,12 +412,12 @@ static int queue_page(fctx *c, qpdf_oh page)
     int id = qpdf_oh_get_object_id(q, s), gen = qpdf_oh_get_generation(q, s);
     for (int i = 0; i < c->jq.n; i++)
         if (c->jq.jobs[i].id == id && c->jq.jobs[i].gen == gen) return 1; /* shared: done once */
-    page_job j = {.id = id, .gen = gen, .flate = flate};
+    page_job j = {.id = id, .gen = gen, .flate = flate, .at = (size_t)-1};
     if (qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &j.raw, &j.nraw) != QPDF_SUCCESS) {
         free(j.raw);
         return 0;
     }
-    int made = pm_finish_cache_get(c->f->cache, j.raw, j.nraw, &j.out);
+    int made = pm_finish_cache_get_at(c->f->cache, c->pdf, j.raw, j.nraw, &j.out, &j.at);
     j.done = made > -2;
     j.failed = made == -1;
     if (j.done) { /* (found: only the workers read the stored bytes) */
@@ -467,8 +472,27 @@ static int finish_page(fctx *c, qpdf_oh page)
     return failed(c, "rewrite a page") ? PM_EIO : PM_OK;
 }
 
+/* The object whose stream data starts at offset at of pdf, by the "N G obj" that opens it
+ * (cairo writes its dictionary, then "stream"); 0 if none within 4 KB before. */
+static int object_before(const unsigned char *pdf, size_t at, int *gen)
+{
+    size_t lo = at > 4096 ? at - 4096 : 0, k = at;
+    while (k >= lo + 4 && memcmp(pdf + k - 4, " obj", 4)) k--;
+    if (k < lo + 4) return 0;
+    k -= 4;
+    size_t g = k;
+    while (g > lo && pdf[g - 1] >= '0' && pdf[g - 1] <= '9') g--;
+    if (g == k || g == lo || pdf[g - 1] != ' ') return 0;
+    size_t i = g - 1;
+    while (i > lo && pdf[i - 1] >= '0' && pdf[i - 1] <= '9') i--;
+    if (i == g - 1 || (i > 0 && pdf[i - 1] != '\n' && pdf[i - 1] != '\r')) return 0;
+    *gen = atoi((const char *)pdf + g);
+    return atoi((const char *)pdf + i);
+}
+
 /* The workers' results put in place: each recoloured content stream, already deflated
- * (libqpdf copies it), its bytes freed before the PDF is written. */
+ * (libqpdf copies it), its bytes freed before the PDF is written; libqpdf never reads the
+ * stream's old bytes again, which the writer may then let go (pm_finish.content_taken). */
 static int apply_jobs(fctx *c)
 {
     qpdf_data q = c->q;
@@ -479,6 +503,11 @@ static int apply_jobs(fctx *c)
             qpdf_oh_replace_stream_data(q, s, j->out.p, j->out.n, qpdf_oh_new_name(q, "/FlateDecode"),
                                         qpdf_oh_new_null(q));
             qpdf_oh_release_all(q);
+            /* (the bytes found may be another stream's, alike: only the stream's own go) */
+            int gen = -1;
+            if (j->at != (size_t)-1 && c->f->content_taken && !qpdf_has_error(q) &&
+                object_before(c->pdf, j->at, &gen) == j->id && gen == j->gen)
+                c->f->content_taken(c->f->images_ud, j->at, j->nraw);
         }
         free(j->raw);
         free(j->out.p);
@@ -610,8 +639,18 @@ static void add_alts(fctx *c, qpdf_oh k, int *next, int depth)
  * DocumentID): of the bytes cairo wrote, so the same input gives the same PDF. */
 static int digest_input(fctx *c, const pm_outfile *in)
 {
-    if (in->mem) {
-        pm_digest16(in->mem, in->nmem, "pamphlet finish", c->id);
+    if (in->mem) { /* the runs of mem between its holes, and the holes' own bytes */
+        pm_digest_part *parts = pm_xmalloc((size_t)(2 * in->nholes + 1) * sizeof *parts);
+        int n = 0;
+        size_t at = 0;
+        for (int i = 0; i < in->nholes; i++) {
+            parts[n++] = (pm_digest_part){in->mem + at, in->holes[i].at - at};
+            parts[n++] = (pm_digest_part){in->holes[i].bytes, in->holes[i].n};
+            at = in->holes[i].at + in->holes[i].n;
+        }
+        parts[n++] = (pm_digest_part){in->mem + at, in->nmem - at};
+        pm_digest16_parts(parts, n, "pamphlet finish", c->id);
+        free(parts);
         return PM_OK;
     }
     gchar *b = NULL;
@@ -638,12 +677,69 @@ void pm_finish_set_id(qpdf_data q, const unsigned char id[16])
     qpdf_set_static_ID(q, QPDF_TRUE);
 }
 
-static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
+
+/* The holes in the PDF held in memory (base/fileio.h: a photo's bytes, output/pdf.c) as
+ * the data of their image XObjects, given to libqpdf, which then never reads the hole;
+ * the same data, so the same PDF comes out. 0 if each was found: a DCTDecode stream of
+ * that length. */
+static int fill_holes(fctx *c, const pm_outfile *in)
 {
     qpdf_data q = c->q;
-    int read = in->mem ? qpdf_read_memory(q, c->dest, (const char *)in->mem, (unsigned long long)in->nmem, NULL)
-                       : qpdf_read(q, in->tmp, NULL);
-    if (read & QPDF_ERRORS) return failed(c, "read the PDF cairo wrote"), PM_EIO;
+    for (int i = 0; i < in->nholes; i++) {
+        const pm_outfile_hole *h = &in->holes[i];
+        int gen = 0, id = object_before(in->mem, h->at, &gen);
+        qpdf_oh s = id ? qpdf_get_object_by_id(q, id, gen) : qpdf_oh_new_null(q);
+        if (!qpdf_oh_is_stream(q, s)) return -1;
+        qpdf_oh d = qpdf_oh_get_dict(q, s), len = qpdf_oh_get_key(q, d, "/Length");
+        qpdf_oh filter = qpdf_oh_get_key(q, d, "/Filter");
+        if (!qpdf_oh_is_integer(q, len) || qpdf_oh_get_int_value(q, len) != (long long)h->n ||
+            !qpdf_oh_is_name_and_equals(q, filter, "/DCTDecode") || qpdf_oh_has_key(q, d, "/DecodeParms"))
+            return -1;
+        qpdf_oh_replace_stream_data(q, s, h->bytes, h->n, filter, qpdf_oh_new_null(q));
+        qpdf_oh_release_all(q);
+    }
+    return qpdf_has_error(q) ? -1 : 0;
+}
+
+/* Read the PDF cairo wrote: from memory, its holes filled; from its file if that fails
+ * (written out whole: the holes cannot be read from memory). */
+static int read_input(fctx *c, const pm_outfile *in)
+{
+    qpdf_data q = c->q;
+    if (!in->mem) return qpdf_read(q, in->tmp, NULL) & QPDF_ERRORS ? -1 : 0;
+    int read = qpdf_read_memory(q, c->dest, (const char *)in->mem, (unsigned long long)in->nmem, NULL);
+    if (read & QPDF_ERRORS) return -1;
+    if (!in->nholes || !fill_holes(c, in)) return 0;
+    FILE *f = fopen(in->tmp, "wb");
+    unsigned char *buf = pm_xmalloc(65536);
+    int ok = f != NULL;
+    for (size_t at = 0; ok && at < in->nmem; at += 65536) {
+        size_t n = in->nmem - at < 65536 ? in->nmem - at : 65536;
+        pm_outfile_read(in, at, buf, n);
+        ok = fwrite(buf, 1, n, f) == n;
+    }
+    free(buf);
+    if (f && fclose(f)) ok = 0;
+    qpdf_cleanup(&c->q);
+    c->q = q = qpdf_init();
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    return ok && !(qpdf_read(q, in->tmp, NULL) & QPDF_ERRORS) ? 0 : -1;
+}
+
+/* A PDF as large as this (a photo's bytes, held in holes, counted) has libqpdf write
+ * buffers large enough that the heap's free pages are worth giving back before. */
+#define TRIM_PDF (4 << 20)
+
+static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
+{
+    if (read_input(c, in)) {
+        if (!failed(c, "read the PDF cairo wrote"))
+            pm_error(c->dest, 0, 0, "the finishing pass could not write the PDF cairo wrote to %s", in->tmp);
+        return PM_EIO;
+    }
+    qpdf_data q = c->q;
+    c->pdf = in->mem;
     if (digest_input(c, in)) return PM_EIO;
     pm_timing("finish: read");
     int n = qpdf_get_num_pages(q);
@@ -659,6 +755,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     int rc = apply_jobs(c);
     if (rc) return rc;
     if (pm_finish_images(q, c->f)) return failed(c, "describe the images"), PM_EIO;
+    if (c->f->images_taken) c->f->images_taken(c->f->images_ud);
     pm_timing("finish: images");
     qpdf_oh root = qpdf_get_root(q);
     if (c->f->lang && *c->f->lang) qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, c->f->lang));
@@ -681,6 +778,7 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     /* streams left as cairo compressed them (fonts, images, untouched pages): decoding and
        compressing them again cost a third of a run; the rewritten pages are compressed */
     qpdf_set_decode_level(q, qpdf_dl_none);
+    if (in->mem && in->nmem >= TRIM_PDF) pm_trim_heap(); /* (base/arena.h) */
     if (qpdf_write(q) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     pm_timing("finish: write");
     return PM_OK;

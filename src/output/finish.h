@@ -49,6 +49,13 @@ typedef struct pm_finish {
     const char *src;          /* the content file, for diagnostics, or NULL */
     const pm_finish_image *images; /* every image painted (set by the writer) */
     int nimages;
+    void (*images_taken)(void *ud); /* the pass has what it needs of the images painted
+                                 (their bytes and descriptions are libqpdf's): the writer
+                                 may let them go before the PDF is written. May be NULL. */
+    void (*content_taken)(void *ud, size_t at, size_t n); /* bytes [at, at + n) of the PDF
+                                 held in memory, a page's content, are libqpdf's to read no
+                                 more (replaced): the writer may let them go. May be NULL. */
+    void *images_ud;          /* (both hooks') */
     int gray;                 /* --gray: colours are painted gray (output/paint.h) */
     struct pm_finish_cache *cache; /* recoloured content made beforehand (finish_cache.h),
                                       or NULL */

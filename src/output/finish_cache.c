@@ -18,19 +18,45 @@
 #include "base/arena.h"
 #include "base/digest.h"
 
+/* An entry's key is the stored bytes: in a watch session's cache a copy of them (raw),
+ * for later runs; in a cache for one run, where they are in cairo's output (off), which
+ * the pass reads anyway: a copy was 2.4 MB of a 400-page book's, held from the page's
+ * drawing to the pass. The output grows (and may move) while it is scanned, so the table
+ * finds its bytes through base, set to where the output is now by each scan and lookup. */
 typedef struct entry {
-    unsigned char *raw; /* the stored bytes (the key) */
-    size_t nraw;
+    const struct pm_finish_cache *c;
+    unsigned char *raw; /* a copy of the stored bytes, or NULL: at base + off */
+    size_t off, nraw;
+    guint hash;
     int status;         /* pm_finish_recolour_stream's result */
     pm_bytes out;
     int used;           /* looked up or made this run */
 } entry;
 
 struct pm_finish_cache {
-    GHashTable *map;    /* GBytes of raw (borrowed from the entry) -> entry* */
+    GHashTable *map;    /* a set of entries, by their bytes */
     guint64 settings;   /* digest of the colour settings the results were made with */
     int keep;           /* for later runs (pm_finish_cache_new) */
+    const unsigned char *base; /* cairo's output, as the current scan or lookup has it */
 };
+
+static const unsigned char *key_bytes(const entry *e) { return e->raw ? e->raw : e->c->base + e->off; }
+
+/* (g_bytes_hash's function) */
+static guint bytes_hash(const unsigned char *p, size_t n)
+{
+    guint h = 5381;
+    for (size_t i = 0; i < n; i++) h = (h << 5) + h + p[i];
+    return h;
+}
+
+static guint entry_hash(gconstpointer k) { return ((const entry *)k)->hash; }
+
+static gboolean entry_equal(gconstpointer a, gconstpointer b)
+{
+    const entry *x = a, *y = b;
+    return x->nraw == y->nraw && !memcmp(key_bytes(x), key_bytes(y), x->nraw);
+}
 
 static void entry_free(void *p)
 {
@@ -44,7 +70,7 @@ pm_finish_cache *pm_finish_cache_new(int keep)
 {
     pm_finish_cache *c = pm_xcalloc(1, sizeof *c);
     c->keep = keep;
-    c->map = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, entry_free);
+    c->map = g_hash_table_new_full(entry_hash, entry_equal, NULL, entry_free);
     return c;
 }
 
@@ -64,7 +90,9 @@ static guint64 settings_of(const pm_finish *f)
 void pm_finish_cache_begin(pm_finish_cache *c, const pm_finish *f)
 {
     guint64 s = settings_of(f);
-    if (s != c->settings) g_hash_table_remove_all(c->map);
+    /* (a cache for one run: what an output dropped before left, its pages built again,
+       points into that output, which is gone) */
+    if (s != c->settings || !c->keep) g_hash_table_remove_all(c->map);
     c->settings = s;
     GHashTableIter it;
     gpointer k, v;
@@ -83,24 +111,29 @@ void pm_finish_cache_sweep(pm_finish_cache *c) { g_hash_table_foreach_remove(c->
 
 static entry *find(pm_finish_cache *c, const unsigned char *raw, size_t n)
 {
-    GBytes *k = g_bytes_new_static(raw, n);
-    entry *e = g_hash_table_lookup(c->map, k);
-    g_bytes_unref(k);
-    return e;
+    entry key = {.c = c, .raw = (unsigned char *)raw, .nraw = n, .hash = bytes_hash(raw, n)};
+    return g_hash_table_lookup(c->map, &key);
 }
 
-int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *raw, size_t n, pm_bytes *out)
+int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *pdf, const unsigned char *raw, size_t n, pm_bytes *out)
 {
-    entry *e = c ? find(c, raw, n) : NULL;
+    return pm_finish_cache_get_at(c, pdf, raw, n, out, NULL);
+}
+
+int pm_finish_cache_get_at(pm_finish_cache *c, const unsigned char *pdf, const unsigned char *raw, size_t n,
+                           pm_bytes *out, size_t *at)
+{
+    if (at) *at = (size_t)-1;
+    if (c) c->base = pdf;
+    entry *e = c && (pdf || c->keep) ? find(c, raw, n) : NULL; /* (a one-run cache reads pdf) */
     if (!e) return -2;
     e->used = 1;
+    if (at && !e->raw) *at = e->off; /* (scanned from this output) */
     int status = e->status;
     if (status == 1 && !c->keep) { /* handed over, and the entry forgotten */
         *out = e->out;
         e->out = (pm_bytes){0};
-        GBytes *k = g_bytes_new_static(e->raw, e->nraw);
-        g_hash_table_remove(c->map, k);
-        g_bytes_unref(k);
+        g_hash_table_remove(c->map, e);
     } else if (status == 1) {
         out->p = pm_xmalloc(e->out.n);
         memcpy(out->p, e->out.p, e->out.n);
@@ -131,6 +164,7 @@ static int content_dict(const unsigned char *lo, const unsigned char *s, int *fl
 void pm_finish_cache_scan(pm_finish_cache *c, const unsigned char *pdf, size_t n, size_t *from, const pm_finish *f)
 {
     const unsigned char *end = pdf + n, *p = pdf + *from;
+    c->base = pdf;
     for (const unsigned char *s; (s = find_bytes(p, end, "stream\n"));) {
         if (s == pdf || s[-1] == 'd') { /* "endstream" */
             p = s + 7;
@@ -139,14 +173,20 @@ void pm_finish_cache_scan(pm_finish_cache *c, const unsigned char *pdf, size_t n
         const unsigned char *data = s + 7, *e = find_bytes(data, end, "\nendstream");
         if (!e) break; /* not complete yet: from here next time */
         int flate = 0;
-        if (content_dict(pdf + *from, s, &flate) && !find(c, data, (size_t)(e - data))) {
+        size_t len = (size_t)(e - data);
+        if (content_dict(pdf + *from, s, &flate) && !find(c, data, len)) {
             entry *en = pm_xcalloc(1, sizeof *en);
-            en->nraw = (size_t)(e - data);
-            en->raw = pm_xmalloc(en->nraw ? en->nraw : 1);
-            memcpy(en->raw, data, en->nraw);
-            en->status = pm_finish_recolour_stream(en->raw, en->nraw, flate, f, &en->out);
+            en->c = c;
+            en->off = (size_t)(data - pdf);
+            en->nraw = len;
+            en->hash = bytes_hash(data, len);
+            if (c->keep) {
+                en->raw = pm_xmalloc(len ? len : 1);
+                memcpy(en->raw, data, len);
+            }
+            en->status = pm_finish_recolour_stream(data, len, flate, f, &en->out);
             en->used = 1;
-            g_hash_table_insert(c->map, g_bytes_new_static(en->raw, en->nraw), en);
+            g_hash_table_add(c->map, en);
         }
         p = e + 10;
     }

@@ -32,8 +32,14 @@ void pm_finish_cache_scan(pm_finish_cache *c, const unsigned char *pdf, size_t n
 
 /* The result for a content stream's stored bytes: 1 and *out (the recoloured stream,
    deflated; the caller's to free) if it was rewritten, 0 if it is kept as it is, -1 if it
-   cannot be read, -2 if the cache does not have it. */
-int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *raw, size_t n, pm_bytes *out);
+   cannot be read, -2 if the cache does not have it. pdf: cairo's output the scans read,
+   complete, where it is now (a cache for one run keeps no copy of the bytes it scanned). */
+int pm_finish_cache_get(pm_finish_cache *c, const unsigned char *pdf, const unsigned char *raw, size_t n,
+                        pm_bytes *out);
+/* The same, and *at: where the bytes are in pdf when the cache scanned them there (a
+   one-run cache), else (size_t)-1. */
+int pm_finish_cache_get_at(pm_finish_cache *c, const unsigned char *pdf, const unsigned char *raw, size_t n,
+                           pm_bytes *out, size_t *at);
 
 /* The pass's own recolouring of one Flate content stream (the cache makes its results
    with it): 1 and *out (deflated) if rewritten, 0 if unchanged, -1 if not inflatable. */

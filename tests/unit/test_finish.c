@@ -1,8 +1,10 @@
 /* test_finish.c - the finishing pass's content rewriting (output/finish.h): neutral RGB
  * to DeviceGray, cmyk() colours to DeviceCMYK, everything else byte for byte; and the
  * pass over a hand-made PDF whose pages are rewritten by the worker threads (one Flate
- * stream each) and on the calling thread (content in two streams, or not compressed).
+ * stream each) and on the calling thread (content in two streams, or not compressed); a
+ * PDF held in memory with a photo's bytes elsewhere (holes).
  * The pass over cairo's PDFs is checked end to end (tests/e2e/test_print.sh). */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <glib.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +220,11 @@ static void cache_case(int uncompressed)
     pm_finish f = {.lang = "en"};
     pm_finish_cache *c = pm_finish_cache_new(1);
     pm_finish_cache_begin(c, &f);
+    /* a cache for one run, scanned as the output grows (and moves: open_memstream), keeps
+       where each stream is, not its bytes */
+    pm_finish_cache *grown = pm_finish_cache_new(0);
+    pm_finish_cache_begin(grown, &f);
+    size_t grown_scanned = 0;
     if (uncompressed) setenv("CAIRO_DEBUG_PDF", "1", 1);
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_file, fp, 200, 200);
     unsetenv("CAIRO_DEBUG_PDF");
@@ -231,6 +239,7 @@ static void cache_case(int uncompressed)
         cairo_show_page(cr);
         assert_int_equal(fflush(fp), 0);
         pm_finish_cache_scan(c, (const unsigned char *)mem, nmem, &scanned, &f);
+        pm_finish_cache_scan(grown, (const unsigned char *)mem, nmem, &grown_scanned, &f);
     }
     cairo_destroy(cr);
     cairo_surface_destroy(sf);
@@ -247,7 +256,9 @@ static void cache_case(int uncompressed)
         int flate = qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, s), "/Filter"), "/FlateDecode");
         assert_int_equal(flate, !uncompressed);
         pm_bytes got = {0}, want = {0};
-        int rc = pm_finish_cache_get(c, raw, n, &got);
+        size_t kept_at = 0;
+        int rc = pm_finish_cache_get_at(c, (const unsigned char *)mem, raw, n, &got, &kept_at);
+        assert_true(kept_at == (size_t)-1); /* (a watch session's cache: its copy) */
         assert_int_equal(rc, pm_finish_recolour_stream(raw, n, flate, &f, &want));
         assert_int_equal(rc, 1); /* (0 0 0 rg became 0 g) */
         assert_int_equal(got.n, want.n);
@@ -258,16 +269,40 @@ static void cache_case(int uncompressed)
         size_t from = 0;
         pm_finish_cache_scan(once, (const unsigned char *)mem, nmem, &from, &f);
         pm_bytes moved = {0}, again = {0};
-        assert_int_equal(pm_finish_cache_get(once, raw, n, &moved), 1);
+        assert_int_equal(pm_finish_cache_get(once, (const unsigned char *)mem, raw, n, &moved), 1);
         assert_int_equal(moved.n, want.n);
         assert_memory_equal(moved.p, want.p, moved.n);
-        assert_int_equal(pm_finish_cache_get(once, raw, n, &again), -2);
+        assert_int_equal(pm_finish_cache_get(once, (const unsigned char *)mem, raw, n, &again), -2);
         assert_null(again.p);
         pm_finish_cache_drop(once);
+        free(moved.p);
+        moved = (pm_bytes){0};
+        size_t at = 0;
+        assert_int_equal(pm_finish_cache_get_at(grown, (const unsigned char *)mem, raw, n, &moved, &at), 1);
+        assert_true(at != (size_t)-1 && at + n <= nmem); /* where the pass read them */
+        assert_memory_equal(mem + at, raw, n);
+        assert_int_equal(moved.n, want.n);
+        assert_memory_equal(moved.p, want.p, moved.n);
         free(moved.p);
         free(got.p), free(want.p), free(raw);
     }
     qpdf_cleanup(&q);
+    /* a new run (its output another): what a cache for one run holds goes */
+    pm_finish_cache_scan(grown, (const unsigned char *)mem, nmem, &(size_t){0}, &f);
+    pm_finish_cache_begin(grown, &f);
+    {
+        qpdf_data q1 = qpdf_init();
+        assert_false(qpdf_read_memory(q1, "mem", mem, nmem, NULL) & QPDF_ERRORS);
+        unsigned char *r1 = NULL;
+        size_t n1 = 0;
+        qpdf_oh s1 = qpdf_oh_get_key(q1, qpdf_get_page_n(q1, 0), "/Contents");
+        assert_int_equal(qpdf_oh_get_stream_data(q1, s1, qpdf_dl_none, NULL, &r1, &n1), QPDF_SUCCESS);
+        pm_bytes none1 = {0};
+        assert_int_equal(pm_finish_cache_get(grown, (const unsigned char *)mem, r1, n1, &none1), -2);
+        free(r1);
+        qpdf_cleanup(&q1);
+    }
+    pm_finish_cache_drop(grown);
     /* the pass with the cache and without: the same PDF */
     char dir[] = "/tmp/pm-fcache-XXXXXX", a[64], b[64];
     assert_non_null(mkdtemp(dir));
@@ -319,7 +354,7 @@ static void cache_case(int uncompressed)
     qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, 0), "/Contents");
     assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
     pm_bytes none = {0};
-    assert_int_equal(pm_finish_cache_get(c, raw, n, &none), -2);
+    assert_int_equal(pm_finish_cache_get(c, (const unsigned char *)mem, raw, n, &none), -2);
     free(raw);
     qpdf_cleanup(&q);
     pm_finish_cache_drop(c);
@@ -338,6 +373,89 @@ static void test_cache_uncompressed(void **st)
     cache_case(1);
 }
 
+/* A PDF held in memory with a photo's bytes left out (a hole, output/pdf.c): the pass
+ * gives the same file as over the whole bytes; a hole it cannot place (not a JPEG's
+ * whole data) has the pass read the file written out whole instead, with the same result. */
+static void pass_held(const char *mem, size_t n, const pm_outfile_hole *holes, int nholes, const char *dir,
+                      const char *name, gchar **got, gsize *ngot, int *spilled)
+{
+    char in[128], out[128];
+    snprintf(in, sizeof in, "%s/%s-in.pdf", dir, name);
+    snprintf(out, sizeof out, "%s/%s.pdf", dir, name);
+    FILE *f = fopen(in, "wb");
+    fclose(f);
+    pm_outfile o = {.tmp = in};
+    pm_outfile_hold(&o, (const unsigned char *)mem, n);
+    pm_outfile_hold_holes(&o, holes, nholes);
+    pm_finish fin = {.lang = "en"};
+    pm_pass p = pm_finish_pass(&fin);
+    assert_int_equal(p.run(p.ud, &o, out, out), 0);
+    assert_true(g_file_get_contents(out, got, ngot, NULL));
+    struct stat sb;
+    *spilled = stat(in, &sb) == 0 && sb.st_size > 0; /* (read from the file written whole) */
+    unlink(in), unlink(out);
+}
+
+static void test_holes(void **st)
+{
+    (void)st;
+    size_t njpeg = 100000; /* a frame header, then a comment segment's bytes, as a JPEG */
+    unsigned char *jpeg = calloc(1, njpeg);
+    static const unsigned char head[] = {0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0, 2, 0, 2, 3,
+                                         1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0};
+    memcpy(jpeg, head, sizeof head);
+    size_t at = sizeof head;
+    while (njpeg - at > 2 + 4) {
+        size_t seg = njpeg - at - 2 > 65535 ? 65535 : njpeg - at - 2;
+        if (njpeg - at - 2 - seg < 4 && njpeg - at - 2 - seg > 0) seg -= 4;
+        jpeg[at] = 0xff, jpeg[at + 1] = 0xfe, jpeg[at + 2] = (unsigned char)(seg >> 8), jpeg[at + 3] = (unsigned char)seg;
+        for (size_t k = 4; k < seg + 2; k++) jpeg[at + k] = (unsigned char)(k * 13);
+        at += seg + 2;
+    }
+    jpeg[njpeg - 2] = 0xff, jpeg[njpeg - 1] = 0xd9;
+    char *mem = NULL;
+    size_t nmem = 0;
+    FILE *fp = open_memstream(&mem, &nmem);
+    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_file, fp, 200, 200);
+    cairo_t *cr = cairo_create(sf);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    assert_int_equal(cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, jpeg, njpeg, NULL, NULL), 0);
+    cairo_scale(cr, 100, 100);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+    cairo_surface_destroy(img);
+    fclose(fp);
+    const char *j = memmem(mem, nmem, jpeg, njpeg);
+    assert_non_null(j);
+    char *holed = malloc(nmem);
+    memcpy(holed, mem, nmem);
+    memset(holed + (j - mem), 0, njpeg);
+    char dir[] = "/tmp/pm-holes-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    gchar *whole, *filled, *fallback;
+    gsize nwhole, nfilled, nfallback;
+    int spilled;
+    pass_held(mem, nmem, NULL, 0, dir, "whole", &whole, &nwhole, &spilled);
+    pm_outfile_hole hole = {(size_t)(j - mem), njpeg, jpeg};
+    pass_held(holed, nmem, &hole, 1, dir, "filled", &filled, &nfilled, &spilled);
+    assert_false(spilled);
+    assert_int_equal(nfilled, nwhole);
+    assert_memory_equal(filled, whole, nwhole);
+    pm_outfile_hole odd[] = {{(size_t)(j - mem), njpeg / 2, jpeg}, {(size_t)(j - mem) + njpeg / 2, njpeg - njpeg / 2,
+                                                                     jpeg + njpeg / 2}};
+    pass_held(holed, nmem, odd, 2, dir, "fallback", &fallback, &nfallback, &spilled);
+    assert_true(spilled);
+    assert_int_equal(nfallback, nwhole);
+    assert_memory_equal(fallback, whole, nwhole);
+    g_free(whole), g_free(filled), g_free(fallback);
+    rmdir(dir);
+    free(holed);
+    free(mem);
+    free(jpeg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_pass_over_pages),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_cache_uncompressed),
+        cmocka_unit_test(test_holes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

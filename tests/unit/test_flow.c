@@ -71,6 +71,9 @@ static void sink_page(void *ud, const pm_layout *lay, pm_page *pg)
     /* no page the sink may still read shows a released line: every chunk released was
        past its pages */
     for (size_t k = 0; k < lay->released; k++) assert_true(lay->chunks[k].pages + s->lag <= s->given);
+    /* nor a page whose items are released */
+    assert_true(lay->items_released <= (s->given > s->lag ? s->given - s->lag : 0));
+    if (lay->items_released) assert_null(lay->pages[lay->items_released - 1]->items);
 }
 
 static size_t sink_done(void *ud)
@@ -79,11 +82,13 @@ static size_t sink_done(void *ud)
     return s->given > s->lag ? s->given - s->lag : 0;
 }
 
+static pm_flow_stats last_stats;
+
 static pm_layout *lay_out(fixture *f, sink_state *s, int tells)
 {
     pm_page_sink sink = {sink_page, NULL, tells ? sink_done : NULL, s};
     pm_layout *lay = NULL;
-    assert_int_equal(pm_flow(f->set, f->doc, f->spec, f->images, &sink, &lay, NULL), PM_OK);
+    assert_int_equal(pm_flow(f->set, f->doc, f->spec, f->images, &sink, &lay, &last_stats), PM_OK);
     assert_int_equal(s->given, lay->npages);
     return lay;
 }
@@ -101,14 +106,26 @@ static size_t glyphs_shown(const pm_layout *lay)
     return n;
 }
 
-/* Pages drawn as soon as they come: a few pages' lines are held at a time. */
+/* Pages drawn as soon as they come: a few pages' lines are held at a time, and the items
+ * of the pages drawn go; the checks read the same of them as of a layout kept whole. */
 static void test_released_as_drawn(void **state)
 {
     fixture *f = *state;
-    sink_state s = {.lag = 1};
+    sink_state s = {.lag = 1}, whole = {0};
+    pm_layout *kept = lay_out(f, &whole, 0);
+    pm_flow_stats st_kept = last_stats;
     pm_layout *lay = lay_out(f, &s, 1);
     assert_true(lay->npages > 40);
     assert_true(s.released_seen > 0);
+    assert_true(lay->items_released + 1 >= lay->npages - 1);
+    assert_memory_equal(&last_stats, &st_kept, sizeof st_kept);
+    assert_int_equal(pm_flow_last_lines(lay), pm_flow_last_lines(kept));
+    for (size_t i = 0; i < lay->npages; i++) {
+        pm_page_sum a, b;
+        const pm_page_sum *sa = pm_page_summary(lay->pages[i], &a), *sb = pm_page_summary(kept->pages[i], &b);
+        assert_memory_equal(sa, sb, sizeof *sa);
+    }
+    pm_layout_drop(kept);
     pm_layout_release_lines(lay, lay->nchunks);
     assert_int_equal(lay->released, lay->nchunks);
     size_t all = lay->lines_released;

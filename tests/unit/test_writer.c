@@ -1,7 +1,7 @@
 /* test_writer.c - the writers' life after end(): passes over the finished temporary file
  * (pm_outfile_pass), commit only when every pass of every writer succeeded, the previous
- * output untouched and no temporary left behind when one fails; the reading PDF's check
- * pass. */
+ * output untouched and no temporary left behind when one fails; bytes held in memory with
+ * holes; the reading PDF's check pass. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/diag.h"
+#include "base/digest.h"
 #include "base/fileio.h"
 #include "output/writer.h"
 #include "output/finish.h"
@@ -218,6 +219,55 @@ static void test_held_in_memory(void **st)
     assert_int_equal(temporaries(), 0);
 }
 
+/* Held bytes with holes (runs of them elsewhere): read, written out and digested as the
+ * whole bytes would be, wherever the holes are. */
+static void test_held_with_holes(void **st)
+{
+    (void)st;
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/out.pdf", dir);
+    static const char whole[] = "%PDF-1.5 a photo here: ABCDEFGH, and another: XY\n%%EOF\n";
+    size_t n = strlen(whole), a = strchr(whole, 'A') - whole, x = strchr(whole, 'X') - whole;
+    char *mem = calloc(1, n); /* the holes left as zeros */
+    memcpy(mem, whole, n);
+    memset(mem + a, 0, 8);
+    memset(mem + x, 0, 2);
+    pm_outfile_hole holes[] = {{a, 8, (const unsigned char *)whole + a}, {x, 2, (const unsigned char *)whole + x}};
+    pm_outfile o;
+    written(&o, "out.pdf", "");
+    pm_outfile_hold(&o, (const unsigned char *)mem, n);
+    pm_outfile_hold_holes(&o, holes, 2);
+    for (size_t from = 0; from < n; from++) /* every run of it */
+        for (size_t len = 0; from + len <= n; len++) {
+            char buf[128];
+            pm_outfile_read(&o, from, buf, len);
+            assert_memory_equal(buf, whole + from, len);
+        }
+    assert_int_equal(pm_pdf_check_pass.run(NULL, &o, dest, dest), PM_PASS_SAME);
+    unsigned char d1[16], d2[16];
+    pm_digest16(whole, n, "salt", d1);
+    pm_digest_part parts[] = {{mem, a}, {whole + a, 8}, {mem + a + 8, x - a - 8}, {whole + x, 2}, {mem + x + 2, n - x - 2}};
+    pm_digest16_parts(parts, 5, "salt", d2);
+    assert_memory_equal(d1, d2, 16);
+    assert_int_equal(pm_outfile_commit(&o), PM_OK);
+    assert_string_equal(slurp(dest), whole);
+    free(mem);
+    /* the digest's 64 KB blocks run on across parts */
+    size_t big = 200000;
+    unsigned char *b = malloc(big);
+    for (size_t i = 0; i < big; i++) b[i] = (unsigned char)(i * 7 + i / 977);
+    pm_digest16(b, big, NULL, d1);
+    size_t cuts[] = {0, 1, 65535, 65536, 65537, 131072, 199999, 200000};
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++)
+        for (size_t k = i; k < sizeof cuts / sizeof *cuts; k++) {
+            pm_digest_part p3[] = {{b, cuts[i]}, {b + cuts[i], cuts[k] - cuts[i]}, {b + cuts[k], big - cuts[k]}};
+            pm_digest16_parts(p3, 3, NULL, d2);
+            assert_memory_equal(d1, d2, 16);
+        }
+    free(b);
+    assert_int_equal(temporaries(), 0);
+}
+
 /* A writer with one file and passes; commit() renames it, drop() aborts it. */
 typedef struct {
     pm_writer super;
@@ -340,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_pass_keeps_previous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pass_same_keeps_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_held_in_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_held_with_holes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_commit_unless_every_pass_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_check_pass, setup, teardown),
     };

@@ -539,6 +539,24 @@ def _file_title(path):
     return base or "Untitled"
 
 
+_RTL_LANGS = ("ar", "he", "fa", "ur", "yi", "ps", "dv", "ckb")
+
+
+def _rtl_of(dir_, lang, rtl):
+    """The direction a dir: and a lang: give (input/doc.c pm_lang_dir), else rtl's."""
+    if dir_ in ("rtl", "ltr"):
+        return dir_ == "rtl"
+    if lang:
+        return lang.split("-")[0].lower() in _RTL_LANGS
+    return rtl
+
+
+def _div_rtl(div, rtl):
+    """A div's direction: its {dir=} or {lang=}, else its container's."""
+    attrs = dict(c.split("=", 1) for c in div.classes if "=" in c)
+    return _rtl_of(attrs.get("dir"), attrs.get("lang"), rtl)
+
+
 def _parallel_ok(div):
     """A '::: parallel' div set side by side (doc.c pm_parallel_problem): two parts, each only
     paragraphs and headings (at most 512); else it is read as an ordinary div."""
@@ -585,10 +603,11 @@ class Source:
     def _build(self, path, meta, doc):
         self.path = path
         self.body, self.tables, self.figures, self.notes, self.code = [], [], [], [], []
+        self.table_rtl = []       # per table: its columns run right to left (its direction)
         self.code_words = set()   # indexes in body of the words of code blocks
         self._first_heading = self._first_h1 = None
         self._heading_words = 0
-        self._blocks(doc)
+        self._blocks(doc, _rtl_of(meta.get("dir"), meta.get("lang"), False))
         title = meta.get("title") or self._first_h1 or self._first_heading or _file_title(path)
         self.qr = meta.get("url") or meta.get("qr")
         self.cover = []
@@ -597,7 +616,7 @@ class Source:
             if v:
                 self.cover += tokenize(v)
 
-    def _blocks(self, node):
+    def _blocks(self, node, rtl=False):
         for c in node.children:
             t = c.type
             if t == "paragraph":
@@ -619,6 +638,7 @@ class Source:
                 # column after the other
                 self.body.append(("\0table", len(self.tables)))
                 self.tables.append([tokenize(_strip_attrs("".join(_all_text(part, [])))) for part in c.children])
+                self.table_rtl.append(_div_rtl(c, rtl))
             elif t == "heading":
                 s = _strip_attrs(_text(c))
                 # the title when the front matter has none (content.c default_title): the
@@ -652,10 +672,11 @@ class Source:
                             cols.append([])
                         cols[k] += tokenize(_text(cell))
                 self.tables.append(cols)
+                self.table_rtl.append(rtl)
             elif t == "thematic_break":
                 continue
             else:
-                self._blocks(c)
+                self._blocks(c, _div_rtl(c, rtl) if t == "div" else rtl)
 
 
 # ------------------------------------------------------------------------- checks
@@ -1591,8 +1612,9 @@ def check(dump_path, source_path=None, widows=2, orphans=2, dump_text=None):
         for k, t in enumerate(tables):
             if k >= len(src.tables):
                 break
-            # a right-to-left table's first column is on the right
-            rtl = any(it.has("rtl") for c in t.cols.values() for it, _ in c.lines)
+            # a right-to-left table's first column is on the right (the table's direction:
+            # its document's or div's, as the source says)
+            rtl = src.table_rtl[k]
             cols = [t.cols[x] for x in sorted(t.cols, reverse=rtl)]
             colws = t.widths() if cols else []
             colws = colws[::-1] if rtl else colws

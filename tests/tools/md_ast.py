@@ -166,8 +166,9 @@ _MARK_RE = re.compile(r"^<!--pamphlet:(/?)div (\d+)-->")
 
 def _div_classes(rest):
     """What follows a fence's colons (input/divs.c open_attrs): None for a closing fence,
-    False when the line is not a fence (text), else the classes. An opening fence is a
-    class name or an attribute block (or a name then a block), then only colons."""
+    False when the line is not a fence (text), else the classes, and its dir= and lang=
+    attributes as "dir=rtl", "lang=ar". An opening fence is a class name or an attribute
+    block (or a name then a block), then only colons."""
     rest = rest.strip()
     if not rest.strip(":").strip():
         return None
@@ -176,6 +177,7 @@ def _div_classes(rest):
         return False
     classes = [m.group(1)] if m.group(1) else []
     classes += re.findall(r"\.([\w:-]+)", m.group(2) or "")
+    classes += ["%s=%s" % kv for kv in re.findall(r"\b(dir|lang)=\"?([\w-]+)", m.group(2) or "")]
     return classes
 
 

@@ -189,6 +189,7 @@ static vfig *add_figure(fstate *fs, vlist *vl, const pm_block *b, const cframe *
     f->alt = pm_attrs_get(&b->attrs, "alt") ? pm_attrs_get(&b->attrs, "alt") : b->text.len ? b->text.utf8 : NULL;
     f->x = fr->left;
     f->room = roomw;
+    f->col_rtl = fr->cols && fr->cols_rtl;
     vitem *it = pm_vpush(vl, V_FIGURE);
     it->h = fmin(snap_up(space + h + caph + space, fs->L), fs->rg->h);
     it->fig = f;

@@ -308,7 +308,8 @@ void pm_emit_page(fstate *fs, vlist *vl, pm_page *pg, const page_plan *pl, int r
     for (int k = 0; k < pl->ntop; k++) {
         vfig *f = pl->top[k];
         double h = pm_float_height(fs, f);
-        draw_figure(fs, pg, f, tx, y, 0);
+        /* (one of a column: in the first column's place, on the right when they run right to left) */
+        draw_figure(fs, pg, f, f->col_rtl ? tx + tw - 2 * f->x - f->room : tx, y, 0);
         y += h;
     }
     y = table_header(fs, pg, pl->repeat, tx, y);

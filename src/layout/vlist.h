@@ -56,6 +56,8 @@ typedef struct vfig {
     double cap_leading, cap_base, gap;
     const char *src;      /* the image as written in the content (the dump shows it) */
     int full;             /* the whole page width, edge to edge ({.bleed}, width=page) */
+    int col_rtl;          /* set in a column of columns that run right to left: at the top
+                             of a page it goes on the right, where the first column is */
     const char *alt;      /* its description for the PDF's structure (alt=, else the caption) */
 } vfig;
 

@@ -212,6 +212,21 @@ static cairo_status_t to_file(void *ud, const unsigned char *d, unsigned int n)
     return fwrite(d, 1, n, ud) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* The first page's content of the PDF mem, looked up in cache c: not found (-2). */
+static void assert_first_page_not_cached(pm_finish_cache *c, const char *mem, size_t nmem)
+{
+    qpdf_data q = qpdf_init();
+    assert_false(qpdf_read_memory(q, "mem", mem, nmem, NULL) & QPDF_ERRORS);
+    unsigned char *raw = NULL;
+    size_t n = 0;
+    qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, 0), "/Contents");
+    assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
+    pm_bytes none = {0};
+    assert_int_equal(pm_finish_cache_get(c, (const unsigned char *)mem, raw, n, &none), -2);
+    free(raw);
+    qpdf_cleanup(&q);
+}
+
 static void cache_case(int uncompressed)
 {
     char *mem = NULL;
@@ -290,18 +305,7 @@ static void cache_case(int uncompressed)
     /* a new run (its output another): what a cache for one run holds goes */
     pm_finish_cache_scan(grown, (const unsigned char *)mem, nmem, &(size_t){0}, &f);
     pm_finish_cache_begin(grown, &f);
-    {
-        qpdf_data q1 = qpdf_init();
-        assert_false(qpdf_read_memory(q1, "mem", mem, nmem, NULL) & QPDF_ERRORS);
-        unsigned char *r1 = NULL;
-        size_t n1 = 0;
-        qpdf_oh s1 = qpdf_oh_get_key(q1, qpdf_get_page_n(q1, 0), "/Contents");
-        assert_int_equal(qpdf_oh_get_stream_data(q1, s1, qpdf_dl_none, NULL, &r1, &n1), QPDF_SUCCESS);
-        pm_bytes none1 = {0};
-        assert_int_equal(pm_finish_cache_get(grown, (const unsigned char *)mem, r1, n1, &none1), -2);
-        free(r1);
-        qpdf_cleanup(&q1);
-    }
+    assert_first_page_not_cached(grown, mem, nmem);
     pm_finish_cache_drop(grown);
     /* the pass with the cache and without: the same PDF */
     char dir[] = "/tmp/pm-fcache-XXXXXX", a[64], b[64];
@@ -347,16 +351,7 @@ static void cache_case(int uncompressed)
     pm_colour cm = {.rgb = {0.2, 0.4, 0.6}, .cmyk = {1, 0.5, 0, 0}, .is_cmyk = 1};
     pm_finish f2 = {.cmyk = &cm, .ncmyk = 1};
     pm_finish_cache_begin(c, &f2);
-    q = qpdf_init();
-    assert_false(qpdf_read_memory(q, "mem", mem, nmem, NULL) & QPDF_ERRORS);
-    unsigned char *raw = NULL;
-    size_t n = 0;
-    qpdf_oh s = qpdf_oh_get_key(q, qpdf_get_page_n(q, 0), "/Contents");
-    assert_int_equal(qpdf_oh_get_stream_data(q, s, qpdf_dl_none, NULL, &raw, &n), QPDF_SUCCESS);
-    pm_bytes none = {0};
-    assert_int_equal(pm_finish_cache_get(c, (const unsigned char *)mem, raw, n, &none), -2);
-    free(raw);
-    qpdf_cleanup(&q);
+    assert_first_page_not_cached(c, mem, nmem);
     pm_finish_cache_drop(c);
     free(mem);
 }

@@ -198,7 +198,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
     size_t i = *ip;
     double y = used;
     int nfl = 0, forced = 0, held = 0;
-    struct { size_t i; int nfl, across, notes; notes_mark at; } last = {0}; /* the band before: where it began */
+    struct { size_t i; int nfl; notes_mark at; } last = {0}; /* the band before: where it began */
     pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
     pm_acc_begin(fs, rg, &rg->acc);
     rg->acc.may_split = 0; /* (no note is split on a page of bands) */
@@ -227,12 +227,9 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
                 break;
             page_break r = across_band(fs, vl, i, end, y, rg->nq, floated, &nfl, bp);
             held = r.held;
-            notes_mark after = pm_acc_mark(&rg->acc);
             last.i = band_i;
             last.nfl = nfl_at;
             last.at = at;
-            last.across = ends_in_heading(vl, i, end) && bp->to[0] == end;
-            last.notes = after.nparts != at.nparts || after.h != at.h;
             pl->nbands++;
             i = bp->to[0];
             y += bp->h;
@@ -259,50 +256,23 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             if (held && h <= fs->L) break; /* (the band waits for the next page) */
             h -= fs->L;
         }
-        if (!held && y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) {
-            /* a line of columns and its notes do not fit under what the page holds
-               already: they go to the next page, as a single column's line would */
+        free(seen);
+        if (!held && ((y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) ||
+                      (bp->broke && pl->nbands))) {
+            /* a line of columns and its notes do not fit under what the page holds already
+               (they go to the next page, as a single column's line would), or the page would
+               end in this band, or a column of it, where no break is legal (a widow, an
+               orphan, a heading split over two columns): the page ends before the band, its
+               one legal break (and before a heading that ends the band before: below) */
             pm_acc_undo(&rg->acc, at);
-            free(seen);
             i = band_i;
             nfl = nfl_at;
             break;
         }
-        if (next < end && bp->broke && !held && pl->nbands > 1 && last.across && !last.notes) {
-            /* the page would end in this band where no break is legal (a widow, an orphan,
-               a word broken over the page): the band goes over, with the heading across the
-               columns above it, as a single column's page would send them */
-            pm_acc_undo(&rg->acc, at);
-            free(seen);
-            pl->nbands--;
-            i = last.i;
-            nfl = last.nfl;
-            break;
-        }
-        if (bp->broke && !held && pl->nbands) {
-            /* so would it after a band of other things (a table across, say, with room
-               left for a line), or a column of it end where no break is legal (a heading
-               split over the two): the page ends before the band, its one legal break;
-               or before the band before, when that ends with a heading */
-            free(seen);
-            if (pl->nbands > 1 && ends_in_heading(vl, last.i, band_i)) {
-                pm_acc_undo(&rg->acc, last.at);
-                pl->nbands--;
-                i = last.i;
-                nfl = last.nfl;
-            } else {
-                pm_acc_undo(&rg->acc, at);
-                i = band_i;
-                nfl = nfl_at;
-            }
-            break;
-        }
-        free(seen);
         if (held && h <= fs->L) break;
         last.i = band_i;
         last.nfl = nfl_at;
         last.at = at;
-        last.across = last.notes = 0;
         pl->nbands++;
         y += h;
         i = next;

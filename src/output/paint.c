@@ -123,6 +123,17 @@ static void source_rgba(cairo_t *cr, const double *rgb, double a, int flags)
     }
 }
 
+void pm_paint_set_font(cairo_t *cr, cairo_scaled_font_t *sf, int flags)
+{
+    cairo_set_scaled_font(cr, sf);
+    if (!(flags & PM_PAINT_VECTOR)) return;
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_scaled_font_get_font_options(sf, fo);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_ON);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
 void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, int flags)
 {
     int tags = flags & PM_PAINT_TAGS;
@@ -133,7 +144,7 @@ void pm_paint_glyph_line(cairo_t *cr, const pm_line *line, double x, double y, i
         if (!run->nglyphs) continue;
         cairo_scaled_font_t *sf = pm_face_cairo(run->face);
         if (!sf) continue;
-        cairo_set_scaled_font(cr, sf);
+        pm_paint_set_font(cr, sf, flags);
         source_rgba(cr, run->rgb, 1, flags);
         show_run(cr, line, run, tags);
     }

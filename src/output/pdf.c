@@ -18,6 +18,7 @@
 #include "output/writer.h"
 #include "output/finish.h"
 #include "output/finish_cache.h"
+#include "output/glyphset.h"
 #include "output/paint.h"
 #include "base/diag.h"
 #include "base/fileio.h"
@@ -49,6 +50,7 @@ typedef struct {
     pm_finish_image *fimages; /* the decoded images painted (fin.images) */
     int paint_flags;
     int ended;
+    pm_glyphset *glyphs; /* the glyphs drawn so far, and their ink */
 } pdf_writer;
 
 void pm_pdf_set_metadata(cairo_surface_t *s, const pm_layout *lay)
@@ -137,36 +139,21 @@ static int pdf_begin(pm_writer *wr, const pm_layout *lay)
     return PM_OK;
 }
 
-/* page_has_ink hands a run's glyphs to cairo as they are. */
-_Static_assert(sizeof(pm_glyph) == sizeof(cairo_glyph_t) && offsetof(pm_glyph, index) == offsetof(cairo_glyph_t, index) &&
-                   offsetof(pm_glyph, x) == offsetof(cairo_glyph_t, x) && offsetof(pm_glyph, y) == offsetof(cairo_glyph_t, y),
-               "pm_glyph is laid out as cairo_glyph_t");
-
-/* Whether drawing pg puts any mark on the page: cairo drops glyphs without ink (spaces),
- * so a line of spaces does not count. */
-static int item_has_ink(const pm_fitem *it)
+/* Whether drawing item it puts any mark on the page: cairo drops glyphs without ink
+ * (spaces), so a line of spaces does not count. A line's glyphs must have been loaded
+ * (load_glyphs). */
+static int item_has_ink(pdf_writer *d, const pm_fitem *it)
 {
     if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE || it->kind == PM_FI_BOX || it->kind == PM_FI_VRULE ||
          it->kind == PM_FI_FILL || it->kind == PM_FI_QR) && it->w > 0)
         return 1;
-    if (it->kind != PM_FI_LINE) return 0;
-    for (int r = 0; r < it->line->nruns; r++) {
-        const pm_run *run = &it->line->runs[r];
-        cairo_scaled_font_t *sf = pm_face_cairo(run->face);
-        if (!sf) continue;
-        for (int g = 0; g < run->nglyphs; g++) {
-            cairo_text_extents_t e;
-            cairo_scaled_font_glyph_extents(sf, (const cairo_glyph_t *)&run->glyphs[g], 1, &e);
-            if (e.width > 0 && e.height > 0) return 1;
-        }
-    }
-    return 0;
+    return it->kind == PM_FI_LINE && pm_glyphset_inked(d->glyphs, it);
 }
 
-static int page_has_ink(const pm_page *pg)
+static int page_has_ink(pdf_writer *d, const pm_page *pg)
 {
     for (size_t i = 0; i < pg->nitems; i++)
-        if (item_has_ink(&pg->items[i])) return 1;
+        if (item_has_ink(d, &pg->items[i])) return 1;
     return 0;
 }
 
@@ -290,11 +277,11 @@ static void paint_order(const pm_page *pg, size_t *ord)
 static void tag_item(pdf_writer *d, sopen *o, const pm_page *pg, size_t i, const pm_fitem *it, int drawn)
 {
     int key = 0;
-    const char *st = item_has_ink(it) ? struct_of(pg, i, &key) : NULL;
+    const char *st = item_has_ink(d, it) ? struct_of(pg, i, &key) : NULL;
     /* cairo 1.16 fails (a tag error) when an element opens a page with an image */
     if (it->kind == PM_FI_IMAGE && !drawn) st = NULL;
     /* destinations, and running heads and feet, outside any element */
-    if (it->kind == PM_FI_DEST || (it->kind == PM_FI_LINE && (it->flags & PM_FL_RUNNING) && item_has_ink(it))) {
+    if (it->kind == PM_FI_DEST || (it->kind == PM_FI_LINE && (it->flags & PM_FL_RUNNING) && item_has_ink(d, it))) {
         close_to(d->cr, o, 0);
         return;
     }
@@ -361,26 +348,23 @@ static void paint_bled(pdf_writer *d, const pm_page *one, pm_fitem *it, const pm
     cairo_restore(d->cr);
 }
 
-/* Paint pg, tagged, with bleed as paint_bled says. */
-static void paint_page(pdf_writer *d, const pm_page *pg)
+/* Paint pg's items in the order ord (paint_order), tagged, with bleed as paint_bled says. */
+static void paint_page(pdf_writer *d, const pm_page *pg, const size_t *ord)
 {
     double b = d->fin.bleed;
     pm_page one = *pg;
     one.nitems = 1;
     sopen o = {.n = 0};
     int drawn = 0;
-    size_t *ord = pm_xmalloc((pg->nitems + 1) * sizeof *ord);
-    paint_order(pg, ord);
     for (size_t k = 0; k < pg->nitems; k++) {
         size_t i = ord[k];
         pm_fitem it = pg->items[i];
         one.items = &it;
         tag_item(d, &o, pg, i, &it, drawn);
-        drawn |= item_has_ink(&it);
+        drawn |= item_has_ink(d, &it);
         paint_bled(d, &one, &it, pg, b);
     }
     close_to(d->cr, &o, 0);
-    free(ord);
 }
 
 /* Draw page pg and end it; last: it is the document's last page. */
@@ -394,12 +378,17 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
         cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
         pm_pdf_set_metadata(d->surface, lay);
         d->cr = cairo_create(d->surface);
+        d->glyphs = pm_glyphset_new();
     }
+    /* the glyphs new to the document loaded in the order they are painted (glyphset.h) */
+    size_t *ord = pm_xmalloc((pg->nitems + 1) * sizeof *ord);
+    paint_order(pg, ord);
+    for (size_t k = 0; k < pg->nitems; k++) pm_glyphset_load(d->glyphs, d->cr, &pg->items[ord[k]]);
     /* Structure around everything: cairo 1.16 writes link annotations that point into a
        structure tree it only writes when the document has structure tags. It begins on
        the first page with ink: cairo 1.16 aborts (an assertion) when a structure tag
        begins on a page where nothing is drawn, as on a cover with an empty title. */
-    if (!d->tagged && page_has_ink(pg)) {
+    if (!d->tagged && page_has_ink(d, pg)) {
         cairo_tag_begin(d->cr, "Document", "");
         d->tagged = 1;
     }
@@ -413,8 +402,9 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     if (pg->label) cairo_pdf_surface_set_page_label(d->surface, pg->label);
     cairo_save(d->cr);
     cairo_translate(d->cr, b, b); /* the trimmed page inside the bleed, as it was */
-    paint_page(d, pg);
+    paint_page(d, pg, ord);
     cairo_restore(d->cr);
+    free(ord);
     for (size_t i = 0; i < pg->nitems; i++) {
         const pm_fitem *it = &pg->items[i];
         if (it->kind != PM_FI_DEST || it->level < 1 || !it->title) continue;
@@ -568,6 +558,7 @@ static void pdf_drop(pm_writer *wr)
     free(d->holes);
     free(d->hole_imgs);
     free(d->alts);
+    pm_glyphset_free(d->glyphs);
     free(d->fimages);
     free(d);
 }
@@ -583,7 +574,7 @@ pm_writer *pm_pdf_writer_new(const char *path, const pm_finish *fin, int gray)
         return NULL;
     }
     d->images = pm_image_sources_new();
-    d->paint_flags = PM_PAINT_TAGS | (gray ? PM_PAINT_GRAY : 0);
+    d->paint_flags = PM_PAINT_TAGS | PM_PAINT_VECTOR | (gray ? PM_PAINT_GRAY : 0);
     d->super.name = "pdf";
     d->super.begin = pdf_begin;
     d->super.page = pdf_page;

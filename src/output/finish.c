@@ -636,23 +636,34 @@ static void add_alts(fctx *c, qpdf_oh k, int *next, int depth)
 /* ---- the pass ------------------------------------------------------------------------------ */
 
 /* The digest the document's identifiers are made of (the trailer /ID, --pdfx's XMP
- * DocumentID): of the bytes cairo wrote, so the same input gives the same PDF. */
-static int digest_input(fctx *c, const pm_outfile *in)
+ * DocumentID): of the bytes cairo wrote, so the same input gives the same PDF. Held in
+ * memory: the runs of mem between its holes, and the holes' own bytes. */
+typedef struct {
+    const pm_outfile *in;
+    unsigned char *id;
+} digest_job;
+
+static void *digest_mem(void *ud)
 {
-    if (in->mem) { /* the runs of mem between its holes, and the holes' own bytes */
-        pm_digest_part *parts = pm_xmalloc((size_t)(2 * in->nholes + 1) * sizeof *parts);
-        int n = 0;
-        size_t at = 0;
-        for (int i = 0; i < in->nholes; i++) {
-            parts[n++] = (pm_digest_part){in->mem + at, in->holes[i].at - at};
-            parts[n++] = (pm_digest_part){in->holes[i].bytes, in->holes[i].n};
-            at = in->holes[i].at + in->holes[i].n;
-        }
-        parts[n++] = (pm_digest_part){in->mem + at, in->nmem - at};
-        pm_digest16_parts(parts, n, "pamphlet finish", c->id);
-        free(parts);
-        return PM_OK;
+    const digest_job *j = ud;
+    const pm_outfile *in = j->in;
+    pm_digest_part *parts = pm_xmalloc((size_t)(2 * in->nholes + 1) * sizeof *parts);
+    int n = 0;
+    size_t at = 0;
+    for (int i = 0; i < in->nholes; i++) {
+        parts[n++] = (pm_digest_part){in->mem + at, in->holes[i].at - at};
+        parts[n++] = (pm_digest_part){in->holes[i].bytes, in->holes[i].n};
+        at = in->holes[i].at + in->holes[i].n;
     }
+    parts[n++] = (pm_digest_part){in->mem + at, in->nmem - at};
+    pm_digest16_parts(parts, n, "pamphlet finish", j->id);
+    free(parts);
+    return NULL;
+}
+
+/* The digest of a PDF written to its file. */
+static int digest_file(fctx *c, const pm_outfile *in)
+{
     gchar *b = NULL;
     gsize n = 0;
     if (!g_file_get_contents(in->tmp, &b, &n, NULL)) {
@@ -731,7 +742,8 @@ static int read_input(fctx *c, const pm_outfile *in)
  * buffers large enough that the heap's free pages are worth giving back before. */
 #define TRIM_PDF (4 << 20)
 
-static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
+/* Read the PDF, finish its pages and recolour their content (not given to libqpdf yet). */
+static int finish_doc_pages(fctx *c, const pm_outfile *in)
 {
     if (read_input(c, in)) {
         if (!failed(c, "read the PDF cairo wrote"))
@@ -740,7 +752,6 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     }
     qpdf_data q = c->q;
     c->pdf = in->mem;
-    if (digest_input(c, in)) return PM_EIO;
     pm_timing("finish: read");
     int n = qpdf_get_num_pages(q);
     if (n < 0) return failed(c, "find the pages"), PM_EIO;
@@ -752,6 +763,15 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     pm_timing("finish: pages");
     run_jobs(&c->jq);
     pm_timing("finish: recolour");
+    return PM_OK;
+}
+
+/* The recoloured pages and the images given to libqpdf (cairo's bytes of them are let go:
+ * the digest must be made), the document's metadata (its digest is in c->id), then the
+ * PDF written to out. */
+static int finish_doc_write(fctx *c, const char *out, const pm_outfile *in)
+{
+    qpdf_data q = c->q;
     int rc = apply_jobs(c);
     if (rc) return rc;
     if (pm_finish_images(q, c->f)) return failed(c, "describe the images"), PM_EIO;
@@ -782,6 +802,21 @@ static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
     if (qpdf_write(q) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     pm_timing("finish: write");
     return PM_OK;
+}
+
+/* The pass: the digest (of a PDF in memory on a thread of its own meanwhile: the other
+ * processor is idle by now; done before any of cairo's bytes are let go), the pages, the
+ * document, the write. */
+static int finish_doc(fctx *c, const pm_outfile *in, const char *out)
+{
+    digest_job dj = {in, c->id};
+    pthread_t digester;
+    int digesting = in->mem && pthread_create(&digester, NULL, digest_mem, &dj) == 0;
+    if (in->mem && !digesting) digest_mem(&dj);
+    int rc = finish_doc_pages(c, in);
+    if (digesting) pthread_join(digester, NULL);
+    if (!rc && !in->mem) rc = digest_file(c, in);
+    return rc ? rc : finish_doc_write(c, out, in);
 }
 
 static int run_finish(void *ud, const pm_outfile *in, const char *out, const char *dest)

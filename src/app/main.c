@@ -330,7 +330,6 @@ int main(int argc, char **argv)
     int rc = check_combinations(&o, watch);
     if (rc) return rc;
     if (!o.no_finish) pm_pdf_content_for_finishing(); /* (sets the environment: before any thread) */
-    if (o.booklet || (!o.no_pdf && !o.no_finish && !o.preflight)) pm_qpdf_preload(); /* beside the layout */
     rc = watch ? pm_watch(&o) : pm_render(&o);
     pm_qpdf_wait(); /* (a run that failed early: libqpdf may still be loading) */
     return rc;

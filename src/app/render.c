@@ -887,6 +887,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 int pm_render(const pm_options *o)
 {
     pm_session *s = pm_session_new(0, o->gray);
+    pm_qpdf_leave_to_exit(1); /* the program ends after this run (qpdf_api.h) */
     int rc = pm_session_render(s, o, NULL);
     pm_session_drop(s);
     return rc;

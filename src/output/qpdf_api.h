@@ -4,7 +4,7 @@
  * map and relocate before main(), a tenth of a run of 1917, although the finishing pass
  * and the booklet need them only once every page is drawn. So the program is not linked
  * with libqpdf: pm_qpdf_preload() starts loading it (dlopen) on a thread of its own when
- * a run begins, beside the parsing and the layout, and pm_qpdf_load() waits for that
+ * the pages are built, beside the drawing of the last ones, and pm_qpdf_load() waits for that
  * (or loads it then) before the first call. Code that uses libqpdf includes this header
  * instead of qpdf-c.h and calls the API as usual: each qpdf_* name used is a pointer in
  * pm_qpdf, filled by pm_qpdf_load(). A function newly used goes into PM_QPDF_API. */
@@ -50,6 +50,13 @@ void pm_qpdf_wait(void);
 /* libqpdf loaded and pm_qpdf filled (waiting for pm_qpdf_preload's thread, or loading it
  * now): PM_OK, or PM_EIO after a diagnostic naming dest, the output that needs it. */
 int pm_qpdf_load(const char *dest);
+/* Free a PDF libqpdf holds (qpdf_cleanup); after pm_qpdf_leave_to_exit(1), keep it
+ * (reachable, never used again) for the process's exit to take back with the rest of its
+ * memory, at once: freeing a PDF's objects one by one costs 3 million instructions for
+ * 1917's, 7 for Common Sense's and its booklet's, after everything is written. A one-shot
+ * run says so (app/render.c); a watch session frees each run's. Returns 1 when kept. */
+int pm_qpdf_release(qpdf_data q);
+void pm_qpdf_leave_to_exit(int yes);
 
 #ifndef PM_QPDF_API_IMPL
 #define qpdf_add_page (pm_qpdf.qpdf_add_page)

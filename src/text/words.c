@@ -15,6 +15,10 @@
  *     font);
  *   - the word does not begin with a combining mark (HarfBuzz would give it a dotted
  *     circle at the start of a buffer).
+ * The words of an item not in the cache are shaped in one call, one space between them
+ * (shape_batch: the same conditions make each come out as it would alone), but for a word
+ * that touches text beyond its item without a space between (a drop cap's "hen" after its
+ * "W"), which is shaped alone in the paragraph's text.
  * Otherwise the item is shaped whole by pango_shape_item, as it always was. The result is
  * the same PangoGlyphString either way: with PAMPHLET_CHECK_WORDS=1 every cached item is
  * shaped whole too and compared glyph by glyph (the corpus and the random documents run
@@ -218,34 +222,81 @@ static void append(PangoGlyphString *gs, const PangoGlyphInfo *g, const int *cl,
     for (int i = 0; i < n; i++) gs->log_clusters[at + i] = cl[i] + off;
 }
 
-/* One word: [off, off + len) of the paragraph text, in item's analysis. */
-static void shape_word(pm_words *w, const PangoItem *item, const char *text, int tlen, size_t prefix, int off,
-                       int len, PangoGlyphString *gs, PangoGlyphString *tmp)
+/* A word of an item: [off, off + len) of the paragraph text; a cache miss has at its
+ * glyphs in the batch shaped for the misses (shape_batch), else hit is its cache entry. */
+typedef struct {
+    int off, len;
+    uint64_t hash;
+    const word *hit;
+    int bat, g0, g1; /* miss: its bytes at bat in the batch, its glyphs [g0, g1) there */
+    int alone;       /* a miss that touches text beyond its item (a drop cap's "hen" after "W"):
+                        shaped alone in the paragraph's text, as that text around it matters */
+    PangoGlyphString *gs; /* (then its glyphs) */
+} piece;
+
+/* The key of the word at off, len after the item's prefix, in w->keybuf; its length. */
+static size_t word_key(pm_words *w, size_t prefix, const char *text, int off, int len)
 {
     size_t n = prefix;
     key_put(w, &n, text + off, (size_t)len);
-    uint64_t h = hash_bytes(w->keybuf, n);
-    word *s = find(w, h, w->keybuf, n);
-    if (s->key) {
-        w->hits++;
-        append(gs, s->glyphs, s->clusters, s->nglyphs, off - item->offset);
-        return;
+    return n;
+}
+
+/* Shape the misses at once, one space between them: what the font does reaches across no
+ * space (the conditions at the top), so each comes out as it would alone, for one call of
+ * the shaper where each word made one (the call's own cost was most of a short word's).
+ * Each miss gets its glyphs in bt. */
+static void shape_batch(const PangoItem *item, const char *text, piece *pc, int np, PangoGlyphString *bt)
+{
+    GString *b = g_string_sized_new(256);
+    for (int i = 0; i < np; i++) {
+        if (pc[i].hit || pc[i].alone) continue;
+        if (b->len) g_string_append_c(b, ' ');
+        pc[i].bat = (int)b->len;
+        g_string_append_len(b, text + pc[i].off, pc[i].len);
     }
-    w->misses++;
     PangoItem sub = *item;
-    sub.offset = off;
-    sub.length = len;
-    sub.num_chars = (int)g_utf8_strlen(text + off, len);
-    pango_shape_item(&sub, text, tlen, NULL, tmp, PANGO_SHAPE_NONE);
-    append(gs, tmp->glyphs, tmp->log_clusters, tmp->num_glyphs, off - item->offset);
-    if (w->n >= MAX_WORDS) return;
+    sub.offset = 0;
+    sub.length = (int)b->len;
+    sub.num_chars = (int)g_utf8_strlen(b->str, (gssize)b->len);
+    /* the item's features over the whole batch (pango applies them to the range of the
+       text their attribute had: all of the item, not all of the batch) */
+    GSList *feats = NULL;
+    for (GSList *l = item->analysis.extra_attrs; l; l = l->next) {
+        PangoAttribute *at = pango_attribute_copy(l->data);
+        at->start_index = 0;
+        at->end_index = PANGO_ATTR_INDEX_TO_TEXT_END;
+        feats = g_slist_prepend(feats, at);
+    }
+    sub.analysis.extra_attrs = g_slist_reverse(feats);
+    pango_shape_item(&sub, b->str, (int)b->len, NULL, bt, PANGO_SHAPE_NONE);
+    g_slist_free_full(sub.analysis.extra_attrs, (GDestroyNotify)pango_attribute_destroy);
+    int g = 0;
+    for (int i = 0; i < np; i++) {
+        if (pc[i].hit || pc[i].alone) continue;
+        while (g < bt->num_glyphs && bt->log_clusters[g] < pc[i].bat) g++;
+        pc[i].g0 = g;
+        while (g < bt->num_glyphs && bt->log_clusters[g] < pc[i].bat + pc[i].len) g++;
+        pc[i].g1 = g;
+        for (int k = pc[i].g0; k < pc[i].g1; k++) bt->log_clusters[k] -= pc[i].bat; /* (from the word's start) */
+    }
+    g_string_free(b, TRUE);
+}
+
+/* Keep miss p (its glyphs in bt) in the cache, unless the item had the word before. */
+static void keep(pm_words *w, size_t prefix, const char *text, const piece *p, const PangoGlyphString *bt)
+{
+    size_t n = word_key(w, prefix, text, p->off, p->len);
+    word *s = find(w, p->hash, w->keybuf, n);
+    if (s->key || w->n >= MAX_WORDS) return;
+    int ng = p->g1 - p->g0;
     char *k = pm_arena_alloc(w->arena, n);
     memcpy(k, w->keybuf, n);
-    PangoGlyphInfo *g = pm_arena_alloc(w->arena, (size_t)tmp->num_glyphs * sizeof *g + 1);
-    int *cl = pm_arena_alloc(w->arena, (size_t)tmp->num_glyphs * sizeof *cl + 1);
-    memcpy(g, tmp->glyphs, (size_t)tmp->num_glyphs * sizeof *g);
-    memcpy(cl, tmp->log_clusters, (size_t)tmp->num_glyphs * sizeof *cl);
-    *s = (word){h, k, (uint32_t)n, tmp->num_glyphs, g, cl};
+    PangoGlyphInfo *g = pm_arena_alloc(w->arena, (size_t)ng * sizeof *g + 1);
+    int *cl = pm_arena_alloc(w->arena, (size_t)ng * sizeof *cl + 1);
+    memcpy(g, bt->glyphs + p->g0, (size_t)ng * sizeof *g);
+    memcpy(cl, bt->log_clusters + p->g0, (size_t)ng * sizeof *cl);
+    *s = (word){p->hash, k, (uint32_t)n, ng, g, cl};
     if (++w->n * 2 > w->cap) grow(w);
 }
 
@@ -255,23 +306,65 @@ static int is_mark(const char *p)
     return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK;
 }
 
-/* The item cut into words; 0 if one of them cannot be cached (gs is then left empty). */
+/* The item cut into words (runs of spaces are words too), each from the cache or shaped
+ * with the item's other misses; 0 if one of them cannot be cached (gs is then left empty). */
 static int shape_words(pm_words *w, const PangoItem *item, const char *text, int tlen, size_t prefix,
                        PangoGlyphString *gs)
 {
     const char *p = text + item->offset, *end = p + item->length;
     for (const char *q = p; q < end; q++)
         if (*q == ' ' ? 0 : (q == p || q[-1] == ' ') && is_mark(q)) return 0;
-    PangoGlyphString *tmp = pango_glyph_string_new();
-    pango_glyph_string_set_size(gs, 0);
+    piece stack[64], *pc = stack;
+    int np = 0, cap = 64, misses = 0;
     while (p < end) {
         const char *q = p;
         int space = *p == ' ';
         while (q < end && (*q == ' ') == space) q++;
-        shape_word(w, item, text, tlen, (size_t)prefix, (int)(p - text), (int)(q - p), gs, tmp);
+        if (np == cap) {
+            cap *= 2;
+            pc = pc == stack ? memcpy(g_new(piece, cap), stack, sizeof stack) : g_renew(piece, pc, cap);
+        }
+        piece *c = &pc[np++];
+        *c = (piece){(int)(p - text), (int)(q - p), 0, NULL, 0, 0, 0, 0, NULL};
+        c->alone = !space && ((p == text + item->offset && p > text && p[-1] != ' ') ||
+                              (q == end && q < text + tlen && *q != ' '));
+        size_t n = word_key(w, prefix, text, c->off, c->len);
+        c->hash = hash_bytes(w->keybuf, n);
+        const word *s = find(w, c->hash, w->keybuf, n);
+        if (s->key) c->hit = s; /* (stays put: the table grows only below, after this) */
+        misses += !s->key && !c->alone;
+        if (!s->key && c->alone) {
+            PangoItem sub = *item;
+            sub.offset = c->off;
+            sub.length = c->len;
+            sub.num_chars = (int)g_utf8_strlen(text + c->off, c->len);
+            c->gs = pango_glyph_string_new();
+            pango_shape_item(&sub, text, tlen, NULL, c->gs, PANGO_SHAPE_NONE);
+            c->g1 = c->gs->num_glyphs;
+            w->misses++;
+        }
         p = q;
     }
-    pango_glyph_string_free(tmp);
+    w->hits += (unsigned long)(np - misses);
+    w->misses += (unsigned long)misses;
+    PangoGlyphString *bt = NULL;
+    if (misses) {
+        bt = pango_glyph_string_new();
+        shape_batch(item, text, pc, np, bt);
+    }
+    pango_glyph_string_set_size(gs, 0);
+    for (int i = 0; i < np; i++) {
+        const piece *c = &pc[i];
+        const PangoGlyphString *from = c->alone ? c->gs : bt;
+        if (c->hit) append(gs, c->hit->glyphs, c->hit->clusters, c->hit->nglyphs, c->off - item->offset);
+        else append(gs, from->glyphs + c->g0, from->log_clusters + c->g0, c->g1 - c->g0, c->off - item->offset);
+    }
+    for (int i = 0; i < np; i++) {
+        if (!pc[i].hit) keep(w, prefix, text, &pc[i], pc[i].alone ? pc[i].gs : bt);
+        if (pc[i].gs) pango_glyph_string_free(pc[i].gs);
+    }
+    if (bt) pango_glyph_string_free(bt);
+    if (pc != stack) g_free(pc);
     return 1;
 }
 

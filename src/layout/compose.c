@@ -289,11 +289,15 @@ int pm_trial_good(const pm_para_style *st, int nlines, int dl, const pm_para_tri
     return 1;
 }
 
-static int try_para(fstate *fs, int vp, int dl, pm_para_trial *t)
+/* Paragraph vp set again one line shorter (t[0]) and one line longer (t[1]), both from
+ * one run of the line breaker (pm_para_try_kept_each); good[k]: pm_trial_good. */
+static void try_para(fstate *fs, int vp, pm_para_trial t[2], int good[2])
 {
     vpara *P = &fs->paras[vp];
-    if (!pm_fit_trial(fs, P, P->loose + dl, t)) pm_para_try_kept(fs->set, P->text, &P->st, &P->shaped, P->loose + dl, t);
-    return pm_trial_good(&P->st, P->nlines, dl, t);
+    int loose[2] = {P->loose - 1, P->loose + 1};
+    if (!pm_fit_trial(fs, P, loose[0], &t[0]) || !pm_fit_trial(fs, P, loose[1], &t[1]))
+        pm_para_try_kept_each(fs->set, P->text, &P->st, &P->shaped, loose, 2, t);
+    for (int k = 0; k < 2; k++) good[k] = pm_trial_good(&P->st, P->nlines, k ? 1 : -1, &t[k]);
 }
 
 /* The trial's item list for vp: as many lines as it would have (heights and penalties
@@ -378,12 +382,14 @@ static int fill_page(fstate *fs, vlist *vl, size_t i, double used0, int queued, 
     double best_delta = HUGE_VAL;
     int best_vp = -1, best_dl = 0;
     for (int c = 0; c < nc; c++) {
-        int vp = cands[c];
+        int vp = cands[c], good[2];
+        pm_para_trial tt[2];
+        try_para(fs, vp, tt, good);
         for (int dl = -1; dl <= 1; dl += 2) {
-            pm_para_trial t;
-            if (!try_para(fs, vp, dl, &t)) continue;
-            if (trial_shortfall(fs, vl, i, used0, queued, vp, &t) > r->shortfall - fs->L + EPS) continue;
-            double delta = t.demerits - fs->paras[vp].demerits;
+            const pm_para_trial *t = &tt[dl > 0];
+            if (!good[dl > 0]) continue;
+            if (trial_shortfall(fs, vl, i, used0, queued, vp, t) > r->shortfall - fs->L + EPS) continue;
+            double delta = t->demerits - fs->paras[vp].demerits;
             if (delta < best_delta) {
                 best_delta = delta;
                 best_vp = vp;

@@ -376,12 +376,11 @@ static void try_break(lb_pass *ps, size_t i, int pen, int flagged)
 
 /* The best final node (TeX §874), or the one whose line count is nearest the requested
  * looseness (§875). *exact tells whether the looseness was met. */
-static lb_node *choose_final(const lb_pass *ps, int *exact)
+static lb_node *choose_final(const lb_pass *ps, int looseness, int *exact)
 {
     lb_node *best = NULL;
     for (lb_node *a = ps->active; a; a = a->next)
         if (!best || a->total < best->total) best = a;
-    int looseness = ps->p->looseness;
     *exact = 1;
     if (!best || looseness == 0) return best;
 
@@ -402,9 +401,9 @@ static lb_node *choose_final(const lb_pass *ps, int *exact)
     return best;
 }
 
-/* One pass over the items (TeX §863-873): every legal breakpoint is tried in order. Returns
- * the final node of the chosen solution, or NULL when no feasible one exists. */
-static lb_node *run_pass(lb_pass *ps, int *exact)
+/* One pass over the items (TeX §863-873): every legal breakpoint is tried in order. 0
+ * when no feasible solution exists; else the active list holds the final nodes. */
+static int run_pass(lb_pass *ps)
 {
     lb_node *start = pm_arena_alloc(ps->arena, sizeof *start);
     start->fitness = PM_FIT_DECENT;
@@ -420,19 +419,19 @@ static lb_node *run_pass(lb_pass *ps, int *exact)
         if (it->type == PM_ITEM_GLUE) {
             if (i > 0 && ps->items[i - 1].type == PM_ITEM_BOX) {
                 try_break(ps, i, 0, 0);
-                if (!ps->active) return NULL;
+                if (!ps->active) return 0;
             }
         } else if (it->type == PM_ITEM_PENALTY && it->penalty < PM_INF_PENALTY) {
             int forced = it->penalty <= -PM_INF_PENALTY;
             int flagged = it->flagged && !forced;
             if (!flagged || ps->allow_flagged) {
                 try_break(ps, i, it->penalty, flagged);
-                if (!ps->active) return NULL;
+                if (!ps->active) return 0;
             }
         }
         add_item(&ps->sums, it);
     }
-    return choose_final(ps, exact);
+    return 1;
 }
 
 /* The lines of the solution ending at node `last`, with their adjustment ratios (TeX §877
@@ -504,11 +503,20 @@ static int bad_arguments(const pm_item *items, size_t n, const double *widths, s
 int pm_linebreak(const pm_item *items, size_t n, const double *widths, size_t nwidths,
                  const pm_lb_params *p, pm_lb_result *res)
 {
-    if (!res) return -1;
-    res->breaks = NULL;
-    res->n = 0;
-    res->pass = 0;
-    res->demerits = 0;
+    return p ? pm_linebreak_each(items, n, widths, nwidths, p, &p->looseness, 1, res) : -1;
+}
+
+int pm_linebreak_each(const pm_item *items, size_t n, const double *widths, size_t nwidths,
+                      const pm_lb_params *p, const int *loose, int nloose, pm_lb_result *res)
+{
+    if (!res || nloose < 1 || nloose > PM_LB_MAX_EACH) return -1;
+    for (int k = 0; k < nloose; k++) {
+        res[k].breaks = NULL;
+        res[k].n = 0;
+        res[k].pass = 0;
+        res[k].demerits = 0;
+        if (nloose > 1 && !loose[k]) return -1; /* (the passes are shared only with looseness) */
+    }
     size_t nflagged = 0;
     if (bad_arguments(items, n, widths, nwidths, p, &nflagged)) return -1;
 
@@ -516,7 +524,7 @@ int pm_linebreak(const pm_item *items, size_t n, const double *widths, size_t nw
     ps.arena = pm_arena_new();
     /* the run of flagged breaks is tracked only if the limit can be reached */
     ps.run_limit = (size_t)p->max_hyphen_run < nflagged ? p->max_hyphen_run : 0;
-    ps.by_line = p->looseness != 0;
+    ps.by_line = loose[0] != 0;
     ps.easy_line = nwidths - 1 < (size_t)INT_MAX ? (int)(nwidths - 1) : INT_MAX;
     int nslots = 4 * ((ps.run_limit ? ps.run_limit : 1) + 1);
     ps.slot_total = pm_arena_array(ps.arena, (size_t)nslots, sizeof *ps.slot_total);
@@ -524,37 +532,48 @@ int pm_linebreak(const pm_item *items, size_t n, const double *widths, size_t nw
     for (int s = 0; s < nslots; s++) ps.slot_total[s] = HUGE_VAL;
 
     const int last_regular = p->emergency_stretch > 0 ? 3 : 2;
-    const lb_node *found = NULL, *fallback = NULL;
-    int found_pass = 0, fallback_pass = 0;
-    for (int pass = 1; pass <= 4 && !found; pass++) {
+    const lb_node *found[PM_LB_MAX_EACH] = {0}, *fallback[PM_LB_MAX_EACH] = {0};
+    int found_pass[PM_LB_MAX_EACH] = {0}, fallback_pass[PM_LB_MAX_EACH] = {0}, left = nloose;
+    for (int pass = 1; pass <= 4 && left; pass++) {
         if (pass == 1 && p->pretolerance < 0) continue;
         if (pass == 3 && !(p->emergency_stretch > 0)) continue;
-        if (pass == 4 && fallback) {
-            found = fallback;
-            found_pass = fallback_pass;
-            break;
+        if (pass == 4) { /* a looseness missed by a regular pass takes that pass's solution */
+            for (int k = 0; k < nloose; k++)
+                if (!found[k] && fallback[k]) {
+                    found[k] = fallback[k];
+                    found_pass[k] = fallback_pass[k];
+                    left--;
+                }
+            if (!left) break;
         }
         ps.threshold = pass == 1 ? p->pretolerance : pass == 4 ? INF_BAD : p->tolerance;
         ps.max_ratio = max_feasible_ratio(ps.threshold);
         ps.allow_flagged = pass > 1;
         ps.emergency = pass >= 3 && p->emergency_stretch > 0 ? p->emergency_stretch : 0;
         ps.final = pass == 4;
-        int exact = 1;
-        const lb_node *sol = run_pass(&ps, &exact);
-        if (!sol) continue;
-        if (exact || pass >= last_regular) {
-            found = sol;
-            found_pass = pass;
-        } else {
-            fallback = sol;
-            fallback_pass = pass;
+        if (!run_pass(&ps)) continue;
+        for (int k = 0; k < nloose; k++) {
+            if (found[k]) continue;
+            int exact = 1;
+            const lb_node *sol = choose_final(&ps, loose[k], &exact);
+            if (!sol) continue;
+            if (exact || pass >= last_regular) {
+                found[k] = sol;
+                found_pass[k] = pass;
+                left--;
+            } else {
+                fallback[k] = sol;
+                fallback_pass[k] = pass;
+            }
         }
     }
 
     /* pass 4 cannot fail: its last active node is never dropped */
-    build_result(items, n, widths, nwidths, found, ps.arena, res);
-    res->pass = found_pass;
-    res->demerits = found->total;
+    for (int k = 0; k < nloose; k++) {
+        build_result(items, n, widths, nwidths, found[k], ps.arena, &res[k]);
+        res[k].pass = found_pass[k];
+        res[k].demerits = found[k]->total;
+    }
     pm_arena_drop(ps.arena);
     return 0;
 }

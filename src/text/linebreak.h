@@ -95,4 +95,13 @@ void pm_lb_result_free(pm_lb_result *res);
  * overfull line. Exposed for tests. */
 int pm_badness(double ratio);
 
+/* pm_linebreak for each of nloose (at most PM_LB_MAX_EACH) looseness values, p's own
+ * ignored, at the cost of about one: with looseness, what a pass finds does not depend on
+ * its value, only which final node is chosen (TeX §875), so the passes are shared. res[k]
+ * is what pm_linebreak gives with looseness loose[k]. With more than one, none may be 0
+ * (a pass without looseness keeps one node per fitness class, not per line). */
+#define PM_LB_MAX_EACH 4
+int pm_linebreak_each(const pm_item *items, size_t n, const double *widths, size_t nwidths,
+                      const pm_lb_params *p, const int *loose, int nloose, pm_lb_result *res);
+
 #endif

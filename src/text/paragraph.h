@@ -107,6 +107,9 @@ typedef struct pm_para_trial {
     double last_width;           /* natural width of the last line */
 } pm_para_trial;
 void pm_para_try(pm_setter *s, pm_shaped *p, int looseness, pm_para_trial *out);
+/* pm_para_try for each of n looseness values (at most 4, none 0), out[k] for loose[k], in
+ * about the time of one (the line breaker's passes are shared: linebreak.h). */
+void pm_para_try_each(pm_setter *s, pm_shaped *p, const int *loose, int n, pm_para_trial *out);
 
 /* Shape and break in one go. */
 void pm_para_set(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_arena *a, pm_para *out);
@@ -119,6 +122,9 @@ void pm_para_try_kept(pm_setter *s, const pm_text *text, const pm_para_style *st
                       pm_para_trial *out);
 void pm_para_break_kept(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p, int looseness,
                         pm_arena *a, pm_para *out);
+/* pm_para_try_kept for each of n looseness values (pm_para_try_each). */
+void pm_para_try_kept_each(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p,
+                           const int *loose, int n, pm_para_trial *out);
 
 /* Set a short single-line string (running heads, list markers) in a font; x positions
  * start at 0. Returns the line, which the setter keeps (the same strings come on many

@@ -472,17 +472,32 @@ static cached_para *kept(pm_setter *s, const pm_text *text, const pm_para_style 
 void pm_para_try_kept(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p, int looseness,
                       pm_para_trial *out)
 {
+    pm_para_try_kept_each(s, text, st, p, &looseness, 1, out);
+}
+
+void pm_para_try_kept_each(pm_setter *s, const pm_text *text, const pm_para_style *st, pm_shaped **p,
+                           const int *loose, int n, pm_para_trial *out)
+{
     cached_para *c = kept(s, text, st);
-    for (int i = 0; c && i < c->ntrials; i++)
-        if (c->trial_loose[i] == looseness) {
-            *out = c->trials[i];
-            return;
-        }
+    int todo[PM_LB_MAX_EACH], ntodo = 0;
+    for (int k = 0; k < n && k < PM_LB_MAX_EACH; k++) {
+        int i = 0;
+        while (c && i < c->ntrials && c->trial_loose[i] != loose[k]) i++;
+        if (c && i < c->ntrials) out[k] = c->trials[i];
+        else todo[ntodo++] = k;
+    }
+    if (!ntodo) return;
+    int l[PM_LB_MAX_EACH];
+    pm_para_trial t[PM_LB_MAX_EACH];
+    for (int j = 0; j < ntodo; j++) l[j] = loose[todo[j]];
     if (!*p) *p = pm_para_shape(s, text, st);
-    pm_para_try(s, *p, looseness, out);
-    if (c && c->ntrials < KEPT_LOOSE) {
-        c->trial_loose[c->ntrials] = looseness;
-        c->trials[c->ntrials++] = *out;
+    pm_para_try_each(s, *p, l, ntodo, t);
+    for (int j = 0; j < ntodo; j++) {
+        out[todo[j]] = t[j];
+        if (c && c->ntrials < KEPT_LOOSE) {
+            c->trial_loose[c->ntrials] = l[j];
+            c->trials[c->ntrials++] = t[j];
+        }
     }
 }
 

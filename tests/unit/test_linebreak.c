@@ -1186,6 +1186,47 @@ static void test_random_against_exhaustive(void **state)
     assert_true(by_pass[1] > 0 && by_pass[2] > 0 && by_pass[3] > 0 && by_pass[4] > 0);
 }
 
+/* pm_linebreak_each gives, for each looseness, what pm_linebreak gives alone: breaks,
+ * ratios, pass and demerits (the passes are shared; only the choice at the end differs). */
+static void test_each_looseness(void **state)
+{
+    (void)state;
+    rng_state = 777;
+    static const int sets[][3] = {{-1, 1, 0}, {1, -1, 0}, {-1, 1, 2}, {2, -2, 1}, {1, 0, 0}};
+    static const int nsets[] = {2, 2, 3, 3, 1};
+    int differ_between = 0;
+    for (int c = 0; c < 3000; c++) {
+        para pa;
+        double widths[3];
+        size_t nwidths;
+        pm_lb_params p;
+        random_paragraph(&pa, widths, &nwidths, &p);
+        int s = (int)rnd(5), nl = nsets[s];
+        pm_lb_result each[3];
+        assert_int_equal(pm_linebreak_each(pa.it, pa.n, widths, nwidths, &p, sets[s], nl, each), 0);
+        for (int k = 0; k < nl; k++) {
+            pm_lb_params one = p;
+            one.looseness = sets[s][k];
+            pm_lb_result r;
+            assert_int_equal(pm_linebreak(pa.it, pa.n, widths, nwidths, &one, &r), 0);
+            assert_int_equal(r.n, each[k].n);
+            assert_int_equal(r.pass, each[k].pass);
+            assert_true(r.demerits == each[k].demerits);
+            for (size_t j = 0; j < r.n; j++) {
+                assert_int_equal(r.breaks[j].item, each[k].breaks[j].item);
+                assert_true(r.breaks[j].ratio == each[k].breaks[j].ratio);
+                assert_int_equal(r.breaks[j].overfull, each[k].breaks[j].overfull);
+            }
+            pm_lb_result_free(&r);
+        }
+        if (nl > 1 && each[0].n != each[1].n) differ_between++;
+        for (int k = 0; k < nl; k++) pm_lb_result_free(&each[k]);
+    }
+    assert_true(differ_between > 100); /* (the looseness values did choose differently) */
+    pm_lb_result none[2];
+    assert_int_equal(pm_linebreak_each(NULL, 0, NULL, 0, NULL, (int[]){0, 1}, 2, none), -1);
+}
+
 /* ---- speed (printed, never asserted) ------------------------------------------------ */
 
 static void test_speed(void **state)
@@ -1251,6 +1292,7 @@ int main(void)
         cmocka_unit_test(test_looseness),
         cmocka_unit_test(test_emergency_stretch),
         cmocka_unit_test(test_random_against_exhaustive),
+        cmocka_unit_test(test_each_looseness),
         cmocka_unit_test(test_speed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,6 +231,7 @@ typedef struct {
     int bat, g0, g1; /* miss: its bytes at bat in the batch, its glyphs [g0, g1) there */
     int alone;       /* a miss that touches text beyond its item (a drop cap's "hen" after "W"):
                         shaped alone in the paragraph's text, as that text around it matters */
+    int dup;         /* a miss the item had before: 1 + that piece's index (its glyphs) */
     PangoGlyphString *gs; /* (then its glyphs) */
 } piece;
 
@@ -250,7 +251,7 @@ static void shape_batch(const PangoItem *item, const char *text, piece *pc, int 
 {
     GString *b = g_string_sized_new(256);
     for (int i = 0; i < np; i++) {
-        if (pc[i].hit || pc[i].alone) continue;
+        if (pc[i].hit || pc[i].alone || pc[i].dup) continue;
         if (b->len) g_string_append_c(b, ' ');
         pc[i].bat = (int)b->len;
         g_string_append_len(b, text + pc[i].off, pc[i].len);
@@ -273,7 +274,7 @@ static void shape_batch(const PangoItem *item, const char *text, piece *pc, int 
     g_slist_free_full(sub.analysis.extra_attrs, (GDestroyNotify)pango_attribute_destroy);
     int g = 0;
     for (int i = 0; i < np; i++) {
-        if (pc[i].hit || pc[i].alone) continue;
+        if (pc[i].hit || pc[i].alone || pc[i].dup) continue;
         while (g < bt->num_glyphs && bt->log_clusters[g] < pc[i].bat) g++;
         pc[i].g0 = g;
         while (g < bt->num_glyphs && bt->log_clusters[g] < pc[i].bat + pc[i].len) g++;
@@ -325,14 +326,18 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
             pc = pc == stack ? memcpy(g_new(piece, cap), stack, sizeof stack) : g_renew(piece, pc, cap);
         }
         piece *c = &pc[np++];
-        *c = (piece){(int)(p - text), (int)(q - p), 0, NULL, 0, 0, 0, 0, NULL};
+        *c = (piece){(int)(p - text), (int)(q - p), 0, NULL, 0, 0, 0, 0, 0, NULL};
         c->alone = !space && ((p == text + item->offset && p > text && p[-1] != ' ') ||
                               (q == end && q < text + tlen && *q != ' '));
         size_t n = word_key(w, prefix, text, c->off, c->len);
         c->hash = hash_bytes(w->keybuf, n);
         const word *s = find(w, c->hash, w->keybuf, n);
         if (s->key) c->hit = s; /* (stays put: the table grows only below, after this) */
-        misses += !s->key && !c->alone;
+        for (int j = 0; !s->key && !c->alone && j < np - 1; j++) /* (the item had it before) */
+            if (!pc[j].hit && !pc[j].alone && !pc[j].dup && pc[j].hash == c->hash && pc[j].len == c->len &&
+                !memcmp(text + pc[j].off, text + c->off, (size_t)c->len))
+                c->dup = j + 1;
+        misses += !s->key && !c->alone && !c->dup;
         if (!s->key && c->alone) {
             PangoItem sub = *item;
             sub.offset = c->off;
@@ -345,7 +350,9 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
         }
         p = q;
     }
-    w->hits += (unsigned long)(np - misses);
+    int alone = 0;
+    for (int i = 0; i < np; i++) alone += pc[i].alone && !pc[i].hit;
+    w->hits += (unsigned long)(np - misses - alone);
     w->misses += (unsigned long)misses;
     PangoGlyphString *bt = NULL;
     if (misses) {
@@ -355,12 +362,13 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
     pango_glyph_string_set_size(gs, 0);
     for (int i = 0; i < np; i++) {
         const piece *c = &pc[i];
+        if (c->dup) c = &pc[c->dup - 1];
         const PangoGlyphString *from = c->alone ? c->gs : bt;
-        if (c->hit) append(gs, c->hit->glyphs, c->hit->clusters, c->hit->nglyphs, c->off - item->offset);
-        else append(gs, from->glyphs + c->g0, from->log_clusters + c->g0, c->g1 - c->g0, c->off - item->offset);
+        if (c->hit) append(gs, c->hit->glyphs, c->hit->clusters, c->hit->nglyphs, pc[i].off - item->offset);
+        else append(gs, from->glyphs + c->g0, from->log_clusters + c->g0, c->g1 - c->g0, pc[i].off - item->offset);
     }
     for (int i = 0; i < np; i++) {
-        if (!pc[i].hit) keep(w, prefix, text, &pc[i], pc[i].alone ? pc[i].gs : bt);
+        if (!pc[i].hit && !pc[i].dup) keep(w, prefix, text, &pc[i], pc[i].alone ? pc[i].gs : bt);
         if (pc[i].gs) pango_glyph_string_free(pc[i].gs);
     }
     if (bt) pango_glyph_string_free(bt);

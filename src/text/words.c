@@ -301,6 +301,34 @@ static void keep(pm_words *w, size_t prefix, const char *text, const piece *p, c
     if (++w->n * 2 > w->cap) grow(w);
 }
 
+/* Each miss to be shaped in the batch that an earlier one of the item has the text of
+ * gets dup (it takes that one's glyphs); the number of the others. */
+static int mark_dups(piece *pc, int np, const char *text)
+{
+    int size = 16;
+    while (size < 2 * np) size *= 2;
+    int *tab = g_new(int, size), misses = 0; /* 1 + a piece's index, or 0 */
+    memset(tab, 0, (size_t)size * sizeof *tab);
+    for (int i = 0; i < np; i++) {
+        piece *c = &pc[i];
+        if (c->hit || c->alone) continue;
+        size_t h = (size_t)c->hash & (size_t)(size - 1);
+        for (; tab[h]; h = (h + 1) & (size_t)(size - 1)) {
+            const piece *o = &pc[tab[h] - 1];
+            if (o->hash == c->hash && o->len == c->len && !memcmp(text + o->off, text + c->off, (size_t)c->len)) {
+                c->dup = tab[h];
+                break;
+            }
+        }
+        if (!c->dup) {
+            tab[h] = i + 1;
+            misses++;
+        }
+    }
+    g_free(tab);
+    return misses;
+}
+
 static int is_mark(const char *p)
 {
     GUnicodeType t = g_unichar_type(g_utf8_get_char(p));
@@ -316,7 +344,7 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
     for (const char *q = p; q < end; q++)
         if (*q == ' ' ? 0 : (q == p || q[-1] == ' ') && is_mark(q)) return 0;
     piece stack[64], *pc = stack;
-    int np = 0, cap = 64, misses = 0;
+    int np = 0, cap = 64, misses;
     while (p < end) {
         const char *q = p;
         int space = *p == ' ';
@@ -333,11 +361,6 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
         c->hash = hash_bytes(w->keybuf, n);
         const word *s = find(w, c->hash, w->keybuf, n);
         if (s->key) c->hit = s; /* (stays put: the table grows only below, after this) */
-        for (int j = 0; !s->key && !c->alone && j < np - 1; j++) /* (the item had it before) */
-            if (!pc[j].hit && !pc[j].alone && !pc[j].dup && pc[j].hash == c->hash && pc[j].len == c->len &&
-                !memcmp(text + pc[j].off, text + c->off, (size_t)c->len))
-                c->dup = j + 1;
-        misses += !s->key && !c->alone && !c->dup;
         if (!s->key && c->alone) {
             PangoItem sub = *item;
             sub.offset = c->off;
@@ -350,6 +373,7 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
         }
         p = q;
     }
+    misses = mark_dups(pc, np, text);
     int alone = 0;
     for (int i = 0; i < np; i++) alone += pc[i].alone && !pc[i].hit;
     w->hits += (unsigned long)(np - misses - alone);

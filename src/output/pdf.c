@@ -141,7 +141,7 @@ static int pdf_begin(pm_writer *wr, const pm_layout *lay)
 
 /* Whether drawing item it puts any mark on the page: cairo drops glyphs without ink
  * (spaces), so a line of spaces does not count. A line's glyphs must have been loaded
- * (load_glyphs). */
+ * (pm_glyphset_load, in draw). */
 static int item_has_ink(pdf_writer *d, const pm_fitem *it)
 {
     if ((it->kind == PM_FI_IMAGE || it->kind == PM_FI_RULE || it->kind == PM_FI_BOX || it->kind == PM_FI_VRULE ||

@@ -8,23 +8,14 @@
 
 #include "text/para-imp.h"
 
-static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw,
+static int breaks_in(pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw, const int *loose, int n,
                      pm_lb_result *res);
-static int breaks_in_each(pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw, const int *loose,
-                          int n, pm_lb_result *res);
-static int choose_breaks_each(pm_setter *s, pm_shaped *p, const int *loose, int n, pm_lb_result *res);
 
 /* Choose the breaks: TeX's first pass (no hyphenation, within the pretolerance) and,
- * if that fails, the hyphenation points and the full passes. Returns 0 and the breaks
- * in res (freed by the caller), or -1. */
-static int choose_breaks(pm_setter *s, pm_shaped *p, int looseness, pm_lb_result *res)
-{
-    return choose_breaks_each(s, p, &looseness, 1, res);
-}
-
-/* choose_breaks for each of n looseness values (n > 1: none 0) in one run of the line
- * breaker (linebreak.h: pm_linebreak_each). */
-static int choose_breaks_each(pm_setter *s, pm_shaped *p, const int *loose, int n, pm_lb_result *res)
+ * if that fails, the hyphenation points and the full passes. For each of n looseness
+ * values (n > 1: none 0) at once, in one run of the line breaker (linebreak.h:
+ * pm_linebreak_each). Returns 0 and the breaks in res[0..n) (freed by the caller), or -1. */
+static int choose_breaks(pm_setter *s, pm_shaped *p, const int *loose, int n, pm_lb_result *res)
 {
     pm_lb_params lp;
     pm_lb_defaults(&lp);
@@ -38,35 +29,22 @@ static int choose_breaks_each(pm_setter *s, pm_shaped *p, const int *loose, int 
         widths = pm_xmalloc(nw * sizeof *widths);
         for (size_t k = 0; k < nw; k++) widths[k] = p->st.width - p->st.shape[k];
     }
-    int rc = n == 1 ? breaks_in(s, p, &lp, widths, nw, res) : breaks_in_each(p, &lp, widths, nw, loose, n, res);
+    int rc = breaks_in(p, &lp, widths, nw, loose, n, res);
     if (widths != &one) free(widths);
     return rc;
 }
 
-/* breaks_in for looseness values none of which is 0: the points are looked up at once
- * (breaks_in does so for any looseness), so breaks_in's first pass is the one of a style
- * not hyphenated, or none. */
-static int breaks_in_each(pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw, const int *loose,
-                          int n, pm_lb_result *res)
+static void free_results(pm_lb_result *res, int n)
 {
-    pm_lb_params lp = *lpp;
-    if (!p->hyphenated && p->st.hyphenate) pm_shaped_collect(p, 1);
-    if (p->hyphenated) lp.pretolerance = -1;
-    if (pm_linebreak_each(p->items, p->nitems, widths, nw, &lp, loose, n, res) < 0) return -1;
-    for (int k = 0; k < n; k++)
-        if (!res[k].n) {
-            for (int j = 0; j < n; j++) pm_lb_result_free(&res[j]);
-            return -1;
-        }
-    return 0;
+    for (int k = 0; k < n; k++) pm_lb_result_free(&res[k]);
 }
 
 /* choose_breaks with the lines' widths. */
-static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw,
+static int breaks_in(pm_shaped *p, pm_lb_params *lpp, const double *widths, size_t nw, const int *loose, int n,
                      pm_lb_result *res)
 {
     pm_lb_params lp = *lpp;
-    memset(res, 0, sizeof *res);
+    memset(res, 0, (size_t)n * sizeof *res);
     if (!p->hyphenated && lp.looseness && p->st.hyphenate) pm_shaped_collect(p, 1); /* all the breaks there are */
     if (!p->hyphenated) {
         /* Most paragraphs that pass the first pass never need their hyphenation points
@@ -76,15 +54,17 @@ static int breaks_in(pm_setter *s, pm_shaped *p, pm_lb_params *lpp, const double
         first.pretolerance = -1;
         first.emergency_stretch = 0;
         if (!p->st.hyphenate) first = lp;
-        if (pm_linebreak(p->items, p->nitems, widths, nw, &first, res) == 0 &&
-            (!p->st.hyphenate || res->pass == 2))
-            return 0;
-        pm_lb_result_free(res);
+        int done = pm_linebreak_each(p->items, p->nitems, widths, nw, &first, loose, n, res) == 0;
+        for (int k = 0; done && p->st.hyphenate && k < n; k++) done = res[k].pass == 2;
+        if (done) return 0;
+        free_results(res, n);
         if (p->st.hyphenate) pm_shaped_collect(p, 1);
     }
     lp.pretolerance = -1; /* the first pass is known to fail */
-    if (pm_linebreak(p->items, p->nitems, widths, nw, &lp, res) < 0 || !res->n) {
-        pm_lb_result_free(res);
+    int ok = pm_linebreak_each(p->items, p->nitems, widths, nw, &lp, loose, n, res) == 0;
+    for (int k = 0; ok && k < n; k++) ok = res[k].n > 0;
+    if (!ok) {
+        free_results(res, n);
         return -1;
     }
     return 0;
@@ -95,7 +75,7 @@ void pm_para_break(pm_setter *s, pm_shaped *p, int looseness, pm_arena *a, pm_pa
     memset(out, 0, sizeof *out);
     out->leading = p->leading;
     pm_lb_result res;
-    if (choose_breaks(s, p, looseness, &res) < 0) {
+    if (choose_breaks(s, p, &looseness, 1, &res) < 0) {
         out->lines = pm_arena_alloc(a, sizeof(pm_line));
         return;
     }
@@ -147,14 +127,10 @@ void pm_para_try_each(pm_setter *s, pm_shaped *p, const int *loose, int n, pm_pa
 {
     pm_lb_result res[PM_LB_MAX_EACH];
     memset(out, 0, (size_t)n * sizeof *out);
-    if (n > 1) {
-        int ok = n <= PM_LB_MAX_EACH;
-        for (int k = 0; k < n; k++) ok &= loose[k] != 0;
-        if (!ok || choose_breaks_each(s, p, loose, n, res) < 0) { /* one at a time, then */
-            for (int k = 0; k < n; k++) pm_para_try(s, p, loose[k], &out[k]);
-            return;
-        }
-    } else if (choose_breaks(s, p, loose[0], &res[0]) < 0) {
+    int together = n <= PM_LB_MAX_EACH;
+    for (int k = 0; n > 1 && k < n; k++) together &= loose[k] != 0;
+    if (!together || choose_breaks(s, p, loose, n, res) < 0) {
+        for (int k = 0; n > 1 && k < n; k++) pm_para_try(s, p, loose[k], &out[k]); /* one at a time, then */
         return;
     }
     for (int k = 0; k < n; k++) {

@@ -369,15 +369,14 @@ static int shape_words(pm_words *w, const PangoItem *item, const char *text, int
             c->gs = pango_glyph_string_new();
             pango_shape_item(&sub, text, tlen, NULL, c->gs, PANGO_SHAPE_NONE);
             c->g1 = c->gs->num_glyphs;
-            w->misses++;
         }
         p = q;
     }
-    misses = mark_dups(pc, np, text);
-    int alone = 0;
-    for (int i = 0; i < np; i++) alone += pc[i].alone && !pc[i].hit;
-    w->hits += (unsigned long)(np - misses - alone);
-    w->misses += (unsigned long)misses;
+    misses = mark_dups(pc, np, text); /* (those of the batch) */
+    for (int i = 0; i < np; i++) {
+        if (pc[i].hit || pc[i].dup) w->hits++;
+        else w->misses++;
+    }
     PangoGlyphString *bt = NULL;
     if (misses) {
         bt = pango_glyph_string_new();

@@ -20,6 +20,7 @@
 #include "output/finish_cache.h"
 #include "output/glyphset.h"
 #include "output/paint.h"
+#include "output/pdfstruct.h"
 #include "base/diag.h"
 #include "base/fileio.h"
 #include "base/version.h"
@@ -157,31 +158,6 @@ static int page_has_ink(pdf_writer *d, const pm_page *pg)
     return 0;
 }
 
-/* The structure element an item of the page belongs to (tagged PDF: headings, paragraphs,
- * figures, captions, notes, list labels, table cells), or NULL for none (running heads,
- * links and destinations). *key tells apart paragraphs of the same kind. */
-static const char *struct_of(const pm_page *pg, size_t i, int *key)
-{
-    const pm_fitem *it = &pg->items[i];
-    static const char *const h[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
-    *key = it->para;
-    if (it->kind == PM_FI_IMAGE) return "Figure";
-    if (it->kind != PM_FI_LINE || it->flags & PM_FL_RUNNING) return NULL;
-    if (it->flags & PM_FL_CAPTION) return "Caption";
-    if (it->flags & PM_FL_NOTE) return "Note";
-    if (it->flags & PM_FL_MARKER) return "Lbl";
-    if (it->flags & PM_FL_CELL) return "TD";
-    if (it->flags & PM_FL_HEADING) {
-        for (size_t k = i; k-- > 0;) /* the level of the destination before its first line */
-            if (pg->items[k].kind == PM_FI_DEST && pg->items[k].level > 0) {
-                *key = -(int)k;
-                return h[pg->items[k].level > 6 ? 5 : pg->items[k].level - 1];
-            }
-        return "H1";
-    }
-    return "P";
-}
-
 /* With bleed, an image touching an edge of the trimmed page reaches on into the bleed:
  * its rectangle grown by the bleed on those sides (r: x0 y0 x1 y1). 0 if it touches none. */
 static int bleed_rect(const pm_page *pg, const pm_fitem *it, double b, double r[4])
@@ -229,55 +205,12 @@ static void open_path(cairo_t *cr, sopen *o, const pm_snode *sn)
     }
 }
 
-static int is_cell(const pm_fitem *it)
-{
-    return it->sn && (!strcmp(it->sn->role, "TD") || !strcmp(it->sn->role, "TH"));
-}
-
-/* The order items are painted in, for the structure's reading order: a list item's marker
- * before its first line (emit.c puts it after), a table row's lines cell by cell (emit.c
- * puts them line by line across the row). Nothing overlaps there, so the page looks the
- * same. The running head and foot come first (outside the structure): a figure at the top
- * of a page is then not the first thing drawn on it, which cairo 1.16 cannot tag. */
-static void paint_order(const pm_page *pg, size_t *ord)
-{
-    const pm_fitem *it = pg->items;
-    size_t n = pg->nitems;
-    for (size_t i = 0; i < n; i++) ord[i] = i;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (it[i].kind == PM_FI_LINE && !(it[i].flags & PM_FL_MARKER) && it[i].sn &&
-            it[i + 1].kind == PM_FI_LINE && (it[i + 1].flags & PM_FL_MARKER) && it[i + 1].sn == it[i].sn) {
-            ord[i] = i + 1;
-            ord[i + 1] = i;
-            i++;
-        }
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && is_cell(&it[ord[j]]) && it[ord[j]].sn->up == it[ord[i]].sn->up) j++;
-        for (size_t a = i + 1; a < j; a++) /* stable: insertion */
-            for (size_t b = a; b > i && it[ord[b - 1]].sn->col > it[ord[b]].sn->col; b--) {
-                size_t t = ord[b];
-                ord[b] = ord[b - 1];
-                ord[b - 1] = t;
-            }
-        i = j > i ? j : i + 1;
-    }
-    size_t *rest = pm_xmalloc((n + 1) * sizeof *rest), nr = 0, k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const pm_fitem *x = &it[ord[i]];
-        if (x->kind == PM_FI_LINE && (x->flags & PM_FL_RUNNING)) ord[k++] = ord[i];
-        else rest[nr++] = ord[i];
-    }
-    memcpy(ord + k, rest, nr * sizeof *rest);
-    free(rest);
-}
-
 /* Tag item i of pg (a copy in it) before it is painted: the list and table elements it is
  * in, and its leaf element. */
 static void tag_item(pdf_writer *d, sopen *o, const pm_page *pg, size_t i, const pm_fitem *it, int drawn)
 {
     int key = 0;
-    const char *st = item_has_ink(d, it) ? struct_of(pg, i, &key) : NULL;
+    const char *st = item_has_ink(d, it) ? pm_struct_of(pg, i, &key) : NULL;
     /* cairo 1.16 fails (a tag error) when an element opens a page with an image */
     if (it->kind == PM_FI_IMAGE && !drawn) st = NULL;
     /* destinations, and running heads and feet, outside any element */
@@ -288,7 +221,7 @@ static void tag_item(pdf_writer *d, sopen *o, const pm_page *pg, size_t i, const
     if (!st) return;
     const pm_snode *path = it->kind == PM_FI_LINE ? it->sn : NULL;
     if (path && (it->flags & PM_FL_MARKER) && !strcmp(path->role, "LBody")) path = path->up; /* Lbl in LI */
-    if (is_cell(it)) st = NULL; /* the cell's lines in the cell itself */
+    if (pm_struct_is_cell(it)) st = NULL; /* the cell's lines in the cell itself */
     else if (!path && (it->flags & PM_FL_CELL)) { /* a header repeated on a page: no element */
         close_to(d->cr, o, 0);
         return;
@@ -382,7 +315,7 @@ static int draw(pdf_writer *d, const pm_layout *lay, const pm_page *pg, int last
     }
     /* the glyphs new to the document loaded in the order they are painted (glyphset.h) */
     size_t *ord = pm_xmalloc((pg->nitems + 1) * sizeof *ord);
-    paint_order(pg, ord);
+    pm_struct_paint_order(pg, ord);
     for (size_t k = 0; k < pg->nitems; k++) pm_glyphset_load(d->glyphs, d->cr, &pg->items[ord[k]]);
     /* Structure around everything: cairo 1.16 writes link annotations that point into a
        structure tree it only writes when the document has structure tags. It begins on

@@ -10,13 +10,13 @@ DATADIR = $(PREFIX)/share/pamphlet
 MANDIR = $(PREFIX)/share/man/man1
 
 # libqpdf: the booklets are imposed by reference (impose/byref.c)
-PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz fontconfig yaml-0.1 \
+PKGS = pangocairo pangofc pangoft2 cairo-pdf cairo-png harfbuzz harfbuzz-subset fontconfig yaml-0.1 \
        libcmark-gfm libpng libqrencode libqpdf zlib
 # libraries without a .pc file: a header of each
 HDRS = hyphen.h jpeglib.h cmark-gfm-core-extensions.h
 # the Debian 12 package of each (tools/install-deps.sh installs them all)
 DEB_OF = pangocairo=libpango1.0-dev pangofc=libpango1.0-dev pangoft2=libpango1.0-dev \
-         cairo-pdf=libcairo2-dev cairo-png=libcairo2-dev harfbuzz=libharfbuzz-dev \
+         cairo-pdf=libcairo2-dev cairo-png=libcairo2-dev harfbuzz=libharfbuzz-dev harfbuzz-subset=libharfbuzz-dev \
          fontconfig=libfontconfig-dev yaml-0.1=libyaml-dev libcmark-gfm=libcmark-gfm-dev \
          libpng=libpng-dev libqrencode=libqrencode-dev libqpdf=libqpdf-dev zlib=zlib1g-dev hyphen.h=libhyphen-dev \
          jpeglib.h=libjpeg-dev cmark-gfm-core-extensions.h=libcmark-gfm-extensions-dev

@@ -291,6 +291,7 @@ pm_session *pm_session_new(int keep, int gray)
 {
     pm_session *s = pm_xcalloc(1, sizeof *s);
     s->keep = keep;
+    pm_direct_keep(keep);
     pm_image_limits lim;
     pm_image_limits_default(&lim);
     lim.gray = gray; /* images are loaded gray once, and kept so between watch runs */
@@ -519,6 +520,14 @@ static int add_writer(run *r, pm_writer *w)
     return PM_OK;
 }
 
+/* The reading PDF's writer: the one cairo draws (output/pdf.c); PAMPHLET_WRITER=direct
+ * pamphlet's own (output/direct.c, being tried). */
+static pm_writer *reading_writer(const char *path, const pm_finish *fin, int gray)
+{
+    const char *w = getenv("PAMPHLET_WRITER");
+    return w && !strcmp(w, "direct") ? pm_direct_writer_new(path, fin, gray) : pm_pdf_writer_new(path, fin, gray);
+}
+
 /* A writer for each output asked for, the reading PDF first. */
 static int open_writers(run *r)
 {
@@ -543,9 +552,9 @@ static int open_writers(run *r)
                 "drawn at the trim (give the layout page: bleed: 3mm)");
     const pm_finish *fp = o->no_finish ? NULL : &fin;
     if (r->outpath) {
-        rc = add_writer(r, reading = pm_pdf_writer_new(r->outpath, fp, o->gray));
+        rc = add_writer(r, reading = reading_writer(r->outpath, fp, o->gray));
     } else if (o->booklet) { /* the booklet is imposed from a reading PDF: one made for it */
-        if (!(rc = add_writer(r, reading = pm_pdf_writer_new(o->booklet, fp, o->gray)))) reading->scratch = 1;
+        if (!(rc = add_writer(r, reading = reading_writer(o->booklet, fp, o->gray)))) reading->scratch = 1;
     }
     r->reading = reading != NULL;
     if (!rc && o->booklet) {

@@ -766,14 +766,23 @@ static int finish_doc_pages(fctx *c, const pm_outfile *in)
     return PM_OK;
 }
 
+static int finish_and_write(fctx *c, const char *out, int trim);
+
 /* The recoloured pages and the images given to libqpdf (cairo's bytes of them are let go:
  * the digest must be made), the document's metadata (its digest is in c->id), then the
  * PDF written to out. */
 static int finish_doc_write(fctx *c, const char *out, const pm_outfile *in)
 {
-    qpdf_data q = c->q;
     int rc = apply_jobs(c);
     if (rc) return rc;
+    return finish_and_write(c, out, in && in->mem && in->nmem >= TRIM_PDF);
+}
+
+/* The images described, the document's metadata, the PDF written to out. */
+static int finish_and_write(fctx *c, const char *out, int trim)
+{
+    qpdf_data q = c->q;
+    int rc;
     if (pm_finish_images(q, c->f)) return failed(c, "describe the images"), PM_EIO;
     if (c->f->images_taken) c->f->images_taken(c->f->images_ud);
     pm_timing("finish: images");
@@ -798,7 +807,7 @@ static int finish_doc_write(fctx *c, const char *out, const pm_outfile *in)
     /* streams left as cairo compressed them (fonts, images, untouched pages): decoding and
        compressing them again cost a third of a run; the rewritten pages are compressed */
     qpdf_set_decode_level(q, qpdf_dl_none);
-    if (in->mem && in->nmem >= TRIM_PDF) pm_trim_heap(); /* (base/arena.h) */
+    if (trim) pm_trim_heap(); /* (base/arena.h) */
     if (qpdf_write(q) & QPDF_ERRORS) return failed(c, "write the PDF"), PM_EIO;
     pm_timing("finish: write");
     return PM_OK;
@@ -838,6 +847,30 @@ static int run_finish(void *ud, const pm_outfile *in, const char *out, const cha
         free(c.jq.jobs[i].out.p);
     }
     free(c.jq.jobs);
+    return rc;
+}
+
+int pm_finish_built(struct _qpdf_data *q, const pm_finish *f, const unsigned char id[16], const char *out,
+                    const char *dest)
+{
+    fctx c = {.q = q, .f = f, .dest = dest, .jq = {.f = f}};
+    memcpy(c.id, id, 16);
+    int n = qpdf_get_num_pages(q), rc = n < 0 ? PM_EIO : PM_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+        double mb[4];
+        if (get_box(q, page, "/MediaBox", mb)) {
+            double b = f->bleed;
+            set_box(q, page, "/TrimBox", mb[0] + b, mb[1] + b, mb[2] - b, mb[3] - b);
+            if (b > 0) set_box(q, page, "/BleedBox", mb[0], mb[1], mb[2], mb[3]);
+            pm_shop_page(q, page, f);
+        }
+        qpdf_oh_release_all(q);
+        if (failed(&c, "finish a page")) rc = PM_EIO;
+    }
+    pm_timing("finish: pages");
+    if (!rc) rc = finish_and_write(&c, out, 0);
+    free(c.seen);
     return rc;
 }
 

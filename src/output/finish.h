@@ -67,6 +67,12 @@ pm_pass pm_finish_pass(const pm_finish *f);
  * it (its second word becomes libqpdf's fixed one); id: a content digest (base/digest.h). */
 struct _qpdf_data;
 void pm_finish_set_id(struct _qpdf_data *q, const unsigned char id[16]);
+/* The pass's work on a PDF made in memory (output/direct.c), its content already in the
+ * colours the pass would give it: page boxes, crop marks, images described, /Lang, XMP,
+ * PDF/X, the trailer /ID from id (the document's digest); then written to out. PM_OK or
+ * PM_EIO (said with dest). q stays the caller's. */
+int pm_finish_built(struct _qpdf_data *q, const pm_finish *f, const unsigned char id[16], const char *out,
+                    const char *dest);
 /* Release a PDF the pass kept (*f->keep); NULL is fine. */
 void pm_finish_release(struct _qpdf_data *kept);
 

@@ -76,6 +76,12 @@ pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin, int 
  * once; compressed by cairo, it was inflated again at once (a tenth of the drawing
  * thread's work). Call before any thread starts: it sets the environment. */
 void pm_pdf_content_for_finishing(void);
+/* The reading PDF written by pamphlet itself (direct.c; experimental: PAMPHLET_WRITER=direct);
+ * fin and gray as pm_pdf_writer_new's. */
+pm_writer *pm_direct_writer_new(const char *path, const struct pm_finish *fin, int gray);
+/* Whether the direct writer keeps its pages' content, pictures and fonts for a next run
+ * (a watch session) or lets each go once the PDF has it (a one-shot run: the default). */
+void pm_direct_keep(int yes);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
 pm_writer *pm_png_writer_new(const char *dir, double dpi, int gray); /* gray: as the PDF's */
 pm_writer *pm_spreads_writer_new(const char *path, double dpi, int gray);

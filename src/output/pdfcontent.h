@@ -1,0 +1,66 @@
+/* pdfcontent.h - a page's content stream, written by pamphlet itself (output/direct.c):
+ * its glyphs under their fonts' own glyph ids (pdffont.h), so that the bytes depend on
+ * the page alone; and what the page needs besides (images, links, destinations). */
+#ifndef PM_PDFCONTENT_H
+#define PM_PDFCONTENT_H
+
+#include <stddef.h>
+
+#include "layout/frame.h"
+#include "output/pdffont.h"
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} pm_pbuf;
+
+void pm_pbuf_put(pm_pbuf *b, const char *s, size_t n);
+/* A number as PDF content writes it: at most 3 decimals, no trailing zeros. */
+void pm_pbuf_num(pm_pbuf *b, double v);
+
+/* A link area of a page, in PDF space (y up), and its target: a URI or (dest) a name. */
+typedef struct {
+    double r[4];
+    const char *target;
+    int dest;
+} pm_plink;
+
+/* A named destination on a page, in PDF space. */
+typedef struct {
+    const char *name;
+    double x, y;
+} pm_pdest;
+
+/* An image a page draws, as the resource /Im<k>. */
+typedef struct {
+    pm_image *img;
+} pm_pimage;
+
+/* The images of a document: one XObject each, shared by its pages. */
+typedef struct {
+    pm_image **img;
+    int n, cap;
+} pm_pimages;
+
+typedef struct {
+    pm_pbuf content;
+    pm_plink *links;
+    int nlinks, caplinks;
+    pm_pdest *dests;
+    int ndests, capdests;
+    int alpha[16];  /* the fill opacities used (in hundredths), resources /A<hundredths> */
+    int nalpha;
+    int skipped;    /* items this writer cannot draw yet */
+} pm_pcontent;
+
+/* The content of page pg (its size grown by bleed on every side), fonts and images noted
+ * in fonts and images. gray: every colour as its luma (--gray); fin (or NULL): the layout's
+ * cmyk() colours as DeviceCMYK, as the finishing pass would make them; st (or NULL): the
+ * structure tree the page's marked content goes into, in paint order (pdfstruct.h). */
+struct pm_finish;
+struct pm_pstruct;
+void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
+                      int gray, const struct pm_finish *fin, struct pm_pstruct *st);
+void pm_pcontent_free(pm_pcontent *c);
+
+#endif

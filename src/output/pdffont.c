@@ -1,0 +1,603 @@
+/* pdffont.c - a direct PDF's fonts (see pdffont.h): per face, the glyphs used and the
+ * text each stands for; at the end each face subset by HarfBuzz with its glyph ids kept
+ * (CID = glyph id, Identity-H), embedded as a CFF (CIDFontType0C) or TrueType (FontFile2)
+ * program with its widths and a ToUnicode map. A subset is kept for the session, keyed by
+ * the face and its glyph set: a watch rebuild whose edit used no new glyph subsets
+ * nothing. */
+#include <hb.h>
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "output/pdffont.h"
+#include "base/diag.h"
+#include "base/digest.h"
+#include "text/fonts.h"
+
+typedef struct {
+    hb_face_t *face;   /* a reference */
+    uint64_t id;       /* the font file's identity: its length and first bytes hashed */
+    unsigned upem, nglyphs;
+    int cff;           /* a CFF outline font (else TrueType) */
+    short *w;          /* width by glyph id, -1 not known yet */
+    unsigned char *used;
+    uint32_t *text_at; /* its own text (natural()): where in texts (+1; 0: not looked up) */
+    unsigned char *text_n;
+    hb_codepoint_t *uni; /* the lowest character the font's cmap maps to each glyph, or 0 */
+} font;
+
+struct pm_pdffonts {
+    const pm_face **faces; /* the faces seen, and each one's font (-1: none) */
+    int *face_font;
+    int nfaces, capfaces;
+    font *fonts;           /* one per font file */
+    int n, cap;
+    char *texts;
+    size_t ntexts, captexts;
+    int made, cached;
+};
+
+/* Subsets kept for the session: face identity and glyph set -> compressed program. */
+typedef struct {
+    uint64_t key;
+    unsigned char *z;
+    size_t nz, raw;
+    unsigned run; /* the last run that used it (pm_pdffonts_sweep) */
+} subset;
+static unsigned g_run;
+static subset *g_cache;
+static int g_ncache, g_capcache;
+
+pm_pdffonts *pm_pdffonts_new(void) { return pm_xcalloc(1, sizeof(pm_pdffonts)); }
+
+void pm_pdffonts_free(pm_pdffonts *f)
+{
+    if (!f) return;
+    for (int i = 0; i < f->n; i++) {
+        hb_face_destroy(f->fonts[i].face);
+        free(f->fonts[i].w);
+        free(f->fonts[i].used);
+        free(f->fonts[i].text_at);
+        free(f->fonts[i].text_n);
+        free(f->fonts[i].uni);
+    }
+    free(f->faces);
+    free(f->face_font);
+    free(f->fonts);
+    free(f->texts);
+    free(f);
+}
+
+static uint64_t face_identity(hb_face_t *face)
+{
+    hb_blob_t *b = hb_face_reference_blob(face);
+    unsigned n = 0;
+    const char *p = hb_blob_get_data(b, &n);
+    uint64_t h = pm_hash64((uint64_t)n, &n, sizeof n);
+    h = pm_hash64(h, p, n < 65536 ? n : 65536);
+    hb_blob_destroy(b);
+    return pm_hash64(h, &(unsigned){hb_face_get_index(face)}, sizeof(unsigned));
+}
+
+static int has_table(hb_face_t *face, hb_tag_t tag)
+{
+    hb_blob_t *b = hb_face_reference_table(face, tag);
+    int yes = hb_blob_get_length(b) > 0;
+    hb_blob_destroy(b);
+    return yes;
+}
+
+static int open_font(font *ft, hb_face_t *face)
+{
+    int cff = has_table(face, HB_TAG('C', 'F', 'F', ' '));
+    if (!cff && !has_table(face, HB_TAG('g', 'l', 'y', 'f'))) return -1; /* CFF2, bitmaps: not yet */
+    *ft = (font){.face = hb_face_reference(face), .cff = cff};
+    ft->upem = hb_face_get_upem(face);
+    ft->nglyphs = hb_face_get_glyph_count(face);
+    ft->id = face_identity(face);
+    ft->w = pm_xmalloc((ft->nglyphs + 1) * sizeof *ft->w);
+    memset(ft->w, 0xff, (ft->nglyphs + 1) * sizeof *ft->w);
+    ft->used = pm_xcalloc(ft->nglyphs + 1, 1);
+    ft->text_at = pm_xcalloc(ft->nglyphs + 1, sizeof *ft->text_at);
+    ft->text_n = pm_xcalloc(ft->nglyphs + 1, 1);
+    ft->uni = pm_xcalloc(ft->nglyphs + 1, sizeof *ft->uni);
+    hb_set_t *us = hb_set_create();
+    hb_face_collect_unicodes(face, us);
+    hb_font_t *hf = hb_font_create(face);
+    for (hb_codepoint_t u = HB_SET_VALUE_INVALID; hb_set_next(us, &u);) {
+        hb_codepoint_t g;
+        if (hb_font_get_nominal_glyph(hf, u, &g) && g < ft->nglyphs && !ft->uni[g]) ft->uni[g] = u;
+    }
+    hb_font_destroy(hf);
+    hb_set_destroy(us);
+    return 0;
+}
+
+/* A face is a font at a size: faces of one font file share its PDF font (Tf sets the
+ * size), so each file is subset and embedded once. */
+int pm_pdffonts_font(pm_pdffonts *f, const pm_face *face)
+{
+    for (int i = 0; i < f->nfaces; i++)
+        if (f->faces[i] == face) return f->face_font[i];
+    if (f->nfaces == f->capfaces) {
+        f->capfaces = f->capfaces * 2 + 8;
+        f->faces = pm_xrealloc(f->faces, (size_t)f->capfaces * sizeof *f->faces);
+        f->face_font = pm_xrealloc(f->face_font, (size_t)f->capfaces * sizeof *f->face_font);
+    }
+    int k = -1;
+    hb_font_t *hf = pango_font_get_hb_font(pm_face_font(face));
+    hb_face_t *hface = hf ? hb_font_get_face(hf) : NULL;
+    for (int i = 0; i < f->n && k < 0 && hface; i++)
+        if (f->fonts[i].face == hface) k = i;
+    if (k < 0 && hface) {
+        if (f->n == f->cap) {
+            f->cap = f->cap * 2 + 4;
+            f->fonts = pm_xrealloc(f->fonts, (size_t)f->cap * sizeof *f->fonts);
+        }
+        if (!open_font(&f->fonts[f->n], hface)) k = f->n++;
+    }
+    f->faces[f->nfaces] = face;
+    f->face_font[f->nfaces++] = k;
+    return k;
+}
+
+int pm_pdffonts_width(pm_pdffonts *f, int k, unsigned gid)
+{
+    font *ft = &f->fonts[k];
+    if (gid >= ft->nglyphs) return 0;
+    if (ft->w[gid] < 0) {
+        hb_font_t *hf = hb_font_create(ft->face); /* (at the em: scale = upem) */
+        for (unsigned g = gid; g < ft->nglyphs && g < gid + 64; g++)
+            if (ft->w[g] < 0) {
+                long a = hb_font_get_glyph_h_advance(hf, g);
+                ft->w[g] = (short)((a * 1000 + (long)ft->upem / 2) / (long)ft->upem);
+            }
+        hb_font_destroy(hf);
+    }
+    return ft->w[gid];
+}
+
+static void put_utf8(char *out, int *n, hb_codepoint_t c)
+{
+    if (c < 0x80) out[(*n)++] = (char)c;
+    else if (c < 0x800) {
+        out[(*n)++] = (char)(0xc0 | c >> 6);
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        out[(*n)++] = (char)(0xe0 | c >> 12);
+        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f));
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    } else {
+        out[(*n)++] = (char)(0xf0 | c >> 18);
+        out[(*n)++] = (char)(0x80 | (c >> 12 & 0x3f));
+        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f));
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    }
+}
+
+/* A glyph's own text, whatever text it was drawn for: the character the font's cmap maps
+ * to it (the lowest, when several do: the hyphen, not the soft hyphen); else what its
+ * name says (Adobe's glyph naming: "f_i" is f and i, "a.sc" is a, "uni00E9" is é), each
+ * part by the cmap of the glyph of that name. So the ToUnicode map and which clusters
+ * need an ActualText depend on the glyph alone, not on which page used it first. */
+static int natural(font *ft, unsigned gid, char *out)
+{
+    int n = 0;
+    if (ft->uni[gid]) {
+        put_utf8(out, &n, ft->uni[gid]);
+        return n;
+    }
+    char name[64];
+    hb_font_t *hf = hb_font_create(ft->face);
+    if (!hb_font_get_glyph_name(hf, gid, name, sizeof name)) *name = 0;
+    char *dot = strchr(name, '.');
+    if (dot) *dot = 0;
+    for (char *part = strtok(name, "_"); part && n < 200; part = strtok(NULL, "_")) {
+        hb_codepoint_t g, u = 0;
+        if (!strncmp(part, "uni", 3) && strlen(part) == 7) u = (hb_codepoint_t)strtoul(part + 3, NULL, 16);
+        else if (hb_font_get_glyph_from_name(hf, part, -1, &g) && g < ft->nglyphs) u = ft->uni[g];
+        if (u) put_utf8(out, &n, u);
+    }
+    hb_font_destroy(hf);
+    return n;
+}
+
+const char *pm_pdffonts_use(pm_pdffonts *f, int k, unsigned gid, int *n)
+{
+    font *ft = &f->fonts[k];
+    *n = 0;
+    if (gid >= ft->nglyphs) return "";
+    ft->used[gid] = 1;
+    if (!ft->text_at[gid]) {
+        char t[256];
+        int len = natural(ft, gid, t);
+        if (f->ntexts + (size_t)len + 1 > f->captexts) {
+            f->captexts = (f->captexts + (size_t)len) * 2 + 256;
+            f->texts = pm_xrealloc(f->texts, f->captexts);
+        }
+        memcpy(f->texts + f->ntexts, t, (size_t)len);
+        ft->text_at[gid] = (uint32_t)f->ntexts + 1;
+        ft->text_n[gid] = (unsigned char)len;
+        f->ntexts += (size_t)len;
+    }
+    *n = ft->text_n[gid];
+    return f->texts + ft->text_at[gid] - 1;
+}
+
+void pm_pdffonts_synthetic(const pm_face *face, double *shear, int *bold)
+{
+    *shear = 0;
+    *bold = 0;
+    PangoFont *pf = pm_face_font(face);
+    if (!PANGO_IS_FC_FONT(pf)) return;
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf));
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    FcBool b = FcFalse;
+    FcMatrix *m = NULL;
+    if (FcPatternGetBool(pat, FC_EMBOLDEN, 0, &b) == FcResultMatch && b) *bold = 1;
+    if (FcPatternGetMatrix(pat, FC_MATRIX, 0, &m) == FcResultMatch && m && m->xy != 0) *shear = m->xy;
+}
+
+/* --- the embedded program ------------------------------------------------------------ */
+
+static uint64_t glyphs_key(const font *ft)
+{
+    uint64_t h = pm_hash64(ft->id, ft->used, ft->nglyphs);
+    return h ? h : 1;
+}
+
+static unsigned char *deflate_bytes(const void *p, size_t n, size_t *nz)
+{
+    uLongf cap = compressBound((uLong)n);
+    unsigned char *z = pm_xmalloc(cap);
+    if (compress2(z, &cap, p, (uLong)n, Z_BEST_SPEED) != Z_OK) { /* (as the pages: 1917's fonts 6 % larger) */
+        free(z);
+        return NULL;
+    }
+    *nz = cap;
+    return z;
+}
+
+/* The font program of ft's glyphs, subset and compressed (a thread of its own may make
+ * it: it reads only ft). 0, or -1 if HarfBuzz could not. */
+static int make_program(const font *ft, subset *out)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return -1;
+    hb_set_t *gs = hb_subset_input_glyph_set(in);
+    for (unsigned g = 0; g < ft->nglyphs; g++)
+        if (ft->used[g]) hb_set_add(gs, g);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    hb_set_add(drop, HB_TAG('G', 'S', 'U', 'B'));
+    hb_set_add(drop, HB_TAG('G', 'P', 'O', 'S'));
+    hb_set_add(drop, HB_TAG('G', 'D', 'E', 'F'));
+    hb_face_t *sub = hb_subset_or_fail(ft->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) return -1;
+    hb_blob_t *b = ft->cff ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : hb_face_reference_blob(sub);
+    unsigned n = 0;
+    const char *p = hb_blob_get_data(b, &n);
+    size_t nz = 0;
+    unsigned char *z = n ? deflate_bytes(p, n, &nz) : NULL;
+    hb_blob_destroy(b);
+    hb_face_destroy(sub);
+    if (!z) return -1;
+    *out = (subset){glyphs_key(ft), z, nz, n};
+    return 0;
+}
+
+static const subset *cached(uint64_t key)
+{
+    for (int i = 0; i < g_ncache; i++)
+        if (g_cache[i].key == key) {
+            g_cache[i].run = g_run;
+            return &g_cache[i];
+        }
+    return NULL;
+}
+
+typedef struct {
+    const font *ft;
+    subset out;
+    int rc;
+} job;
+
+static void *run_job(void *ud)
+{
+    job *j = ud;
+    j->rc = make_program(j->ft, &j->out);
+    return NULL;
+}
+
+/* Every font's program not cached yet made, two at a time (the fonts are independent, and
+ * at the end of a first run the other processor is idle), then cached. */
+static void make_programs(pm_pdffonts *f)
+{
+    job *jobs = pm_xcalloc((size_t)f->n + 1, sizeof *jobs);
+    int n = 0;
+    for (int k = 0; k < f->n; k++) {
+        if (cached(glyphs_key(&f->fonts[k]))) {
+            f->cached++;
+            continue;
+        }
+        jobs[n++] = (job){.ft = &f->fonts[k], .rc = -1};
+    }
+    for (int i = 0; i < n; i += 2) {
+        pthread_t t;
+        int threaded = i + 1 < n && pthread_create(&t, NULL, run_job, &jobs[i + 1]) == 0;
+        run_job(&jobs[i]);
+        if (threaded) pthread_join(t, NULL);
+        else if (i + 1 < n) run_job(&jobs[i + 1]);
+    }
+    for (int i = 0; i < n; i++) {
+        if (jobs[i].rc || cached(jobs[i].out.key)) {
+            free(jobs[i].out.z);
+            continue;
+        }
+        if (g_ncache == g_capcache) {
+            g_capcache = g_capcache * 2 + 8;
+            g_cache = pm_xrealloc(g_cache, (size_t)g_capcache * sizeof *g_cache);
+        }
+        jobs[i].out.run = g_run;
+        g_cache[g_ncache++] = jobs[i].out;
+        f->made++;
+    }
+    free(jobs);
+}
+
+void pm_pdffonts_sweep(void)
+{
+    int k = 0;
+    for (int i = 0; i < g_ncache; i++) {
+        if (g_cache[i].run == g_run) g_cache[k++] = g_cache[i];
+        else free(g_cache[i].z);
+    }
+    g_ncache = k;
+    g_run++;
+}
+
+void pm_pdffonts_cache_clear(void)
+{
+    for (int i = 0; i < g_ncache; i++) free(g_cache[i].z);
+    free(g_cache);
+    g_cache = NULL;
+    g_ncache = g_capcache = 0;
+}
+
+uint64_t pm_pdffonts_key(const pm_pdffonts *f)
+{
+    uint64_t h = 1;
+    for (int k = 0; k < f->n; k++) {
+        uint64_t g = glyphs_key(&f->fonts[k]);
+        h = pm_hash64(h, &g, sizeof g);
+    }
+    return h;
+}
+
+void pm_pdffonts_counts(const pm_pdffonts *f, int *made, int *cached)
+{
+    *made = f->made;
+    *cached = f->cached;
+}
+
+/* --- the PDF objects ----------------------------------------------------------------- */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2;
+        b->p = pm_xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0) sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* The /W array: consecutive glyph ids in one list. */
+static qpdf_oh widths(pm_pdffonts *f, int k, qpdf_data q)
+{
+    font *ft = &f->fonts[k];
+    sbuf b = {0};
+    sb_put(&b, "[", 1);
+    for (unsigned g = 0; g < ft->nglyphs;) {
+        if (!ft->used[g]) {
+            g++;
+            continue;
+        }
+        sb_printf(&b, " %u [", g);
+        for (; g < ft->nglyphs && ft->used[g]; g++) sb_printf(&b, " %d", pm_pdffonts_width(f, k, g));
+        sb_put(&b, " ]", 2);
+    }
+    sb_put(&b, " ]", 2);
+    qpdf_oh w = qpdf_oh_parse(q, b.p);
+    free(b.p);
+    return w;
+}
+
+/* UTF-8 to UTF-16BE hex, into b; 0 if the text is not valid UTF-8. */
+static int utf16_hex(sbuf *b, const unsigned char *s, int n)
+{
+    for (int i = 0; i < n;) {
+        unsigned c = s[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!len || i + (int)len > n) return 0;
+        if (len > 1) c &= 0x7f >> len;
+        for (unsigned k = 1; k < len; k++) c = c << 6 | (s[i + (int)k] & 0x3f);
+        i += (int)len;
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            sb_printf(b, "%04X%04X", 0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
+        } else {
+            sb_printf(b, "%04X", c);
+        }
+    }
+    return 1;
+}
+
+static qpdf_oh stream_of(qpdf_data q, const unsigned char *z, size_t nz, int flate)
+{
+    qpdf_oh s = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_stream_data(q, s, z, nz, flate ? qpdf_oh_new_name(q, "/FlateDecode") : qpdf_oh_new_null(q),
+                                qpdf_oh_new_null(q));
+    return s;
+}
+
+static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q)
+{
+    font *ft = &f->fonts[k];
+    sbuf b = {0};
+    sb_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    unsigned g = 0;
+    while (g < ft->nglyphs) {
+        unsigned run[100], nrun = 0;
+        for (; g < ft->nglyphs && nrun < 100; g++)
+            if (ft->used[g] && ft->text_n[g]) run[nrun++] = g;
+        if (!nrun) break;
+        sb_printf(&b, "%u beginbfchar\n", nrun);
+        for (unsigned i = 0; i < nrun; i++) {
+            unsigned gg = run[i];
+            sb_printf(&b, "<%04X> <", gg);
+            if (!utf16_hex(&b, (const unsigned char *)f->texts + ft->text_at[gg] - 1, ft->text_n[gg]))
+                sb_put(&b, "FFFD", 4);
+            sb_put(&b, ">\n", 2);
+        }
+        sb_put(&b, "endbfchar\n", 10);
+    }
+    sb_put(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n", 61);
+    size_t nz = 0;
+    unsigned char *z = deflate_bytes(b.p, b.n, &nz);
+    qpdf_oh s = z ? stream_of(q, z, nz, 1) : stream_of(q, (unsigned char *)b.p, b.n, 0);
+    free(z);
+    free(b.p);
+    return s;
+}
+
+static int16_t be16(const unsigned char *p) { return (int16_t)(p[0] << 8 | p[1]); }
+
+/* The font descriptor's numbers: bounding box from 'head', italic angle from 'post',
+ * ascent, descent and cap height from the OS/2 or hhea metrics, in thousandths of an em. */
+static void descriptor_numbers(const font *ft, sbuf *b)
+{
+    hb_blob_t *head = hb_face_reference_table(ft->face, HB_TAG('h', 'e', 'a', 'd'));
+    hb_blob_t *post = hb_face_reference_table(ft->face, HB_TAG('p', 'o', 's', 't'));
+    unsigned nh = 0, np = 0;
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &nh);
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(post, &np);
+    double s = 1000.0 / ft->upem;
+    int bb[4] = {0, -250, 1000, 1000};
+    if (nh >= 44)
+        for (int i = 0; i < 4; i++) bb[i] = (int)(be16(h + 36 + 2 * i) * s);
+    double italic = np >= 8 ? (double)(int32_t)((uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7]) / 65536.0 : 0;
+    hb_font_t *hf = hb_font_create(ft->face);
+    hb_position_t asc = 0, desc = 0, cap = 0;
+    if (!hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &asc)) asc = (hb_position_t)(0.8 * ft->upem);
+    if (!hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc)) desc = -(hb_position_t)(0.2 * ft->upem);
+    if (!hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)) cap = asc;
+    hb_font_destroy(hf);
+    sb_printf(b, "/FontBBox [%d %d %d %d] /ItalicAngle %.2f /Ascent %d /Descent %d /CapHeight %d /StemV 80 /Flags %d",
+              bb[0], bb[1], bb[2], bb[3], italic, (int)(asc * s), (int)(desc * s), (int)(cap * s), 4 | (italic != 0 ? 64 : 0));
+    hb_blob_destroy(head);
+    hb_blob_destroy(post);
+}
+
+/* The font's PostScript name with a subset tag made from its glyph set (six letters). */
+static void base_name(const font *ft, char *out, size_t n)
+{
+    char ps[128] = "";
+    unsigned len = sizeof ps;
+    hb_ot_name_get_utf8(ft->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, ps);
+    for (char *c = ps; *c; c++)
+        if (*c <= ' ' || *c >= 127 || strchr("()<>[]{}/%#", *c)) *c = '-';
+    if (!*ps) snprintf(ps, sizeof ps, "Font");
+    uint64_t h = glyphs_key(ft);
+    char tag[7];
+    for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
+    tag[6] = 0;
+    snprintf(out, n, "/%s+%s", tag, ps);
+}
+
+static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
+{
+    font *ft = &f->fonts[k];
+    const subset *prog = cached(glyphs_key(ft));
+    if (!prog) return -1;
+    char name[200], key[16];
+    base_name(ft, name, sizeof name);
+    qpdf_oh file = stream_of(q, prog->z, prog->nz, 1);
+    qpdf_oh fd = qpdf_oh_parse(q, "<< /Type /FontDescriptor >>");
+    sbuf b = {0};
+    descriptor_numbers(ft, &b);
+    char dict[600];
+    snprintf(dict, sizeof dict, "<< %s >>", b.p);
+    free(b.p);
+    qpdf_oh nums = qpdf_oh_parse(q, dict);
+    for (qpdf_oh_begin_dict_key_iter(q, nums); qpdf_oh_dict_more_keys(q);) {
+        const char *kk = qpdf_oh_dict_next_key(q);
+        qpdf_oh_replace_key(q, fd, kk, qpdf_oh_get_key(q, nums, kk));
+    }
+    qpdf_oh_replace_key(q, fd, "/FontName", qpdf_oh_new_name(q, name));
+    if (ft->cff) {
+        qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, file), "/Subtype", qpdf_oh_new_name(q, "/CIDFontType0C"));
+        qpdf_oh_replace_key(q, fd, "/FontFile3", file);
+    } else {
+        qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, file), "/Length1", qpdf_oh_new_integer(q, (long long)prog->raw));
+        qpdf_oh_replace_key(q, fd, "/FontFile2", file);
+    }
+    qpdf_oh cid = qpdf_oh_parse(q, "<< /Type /Font /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>");
+    qpdf_oh_replace_key(q, cid, "/Subtype", qpdf_oh_new_name(q, ft->cff ? "/CIDFontType0" : "/CIDFontType2"));
+    qpdf_oh_replace_key(q, cid, "/BaseFont", qpdf_oh_new_name(q, name));
+    qpdf_oh_replace_key(q, cid, "/FontDescriptor", qpdf_make_indirect_object(q, fd));
+    qpdf_oh_replace_key(q, cid, "/W", widths(f, k, q));
+    if (!ft->cff) qpdf_oh_replace_key(q, cid, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
+    qpdf_oh t0 = qpdf_oh_parse(q, "<< /Type /Font /Subtype /Type0 /Encoding /Identity-H >>");
+    qpdf_oh_replace_key(q, t0, "/BaseFont", qpdf_oh_new_name(q, name));
+    qpdf_oh arr = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, cid));
+    qpdf_oh_replace_key(q, t0, "/DescendantFonts", arr);
+    qpdf_oh_replace_key(q, t0, "/ToUnicode", to_unicode(f, k, q));
+    snprintf(key, sizeof key, "/F%d", k);
+    qpdf_oh_replace_key(q, fonts, key, qpdf_make_indirect_object(q, t0));
+    return 0;
+}
+
+void pm_pdffonts_prepare(pm_pdffonts *f) { make_programs(f); }
+
+int pm_pdffonts_emit(pm_pdffonts *f, qpdf_data q, qpdf_oh fonts, const char *dest)
+{
+    for (int k = 0; k < f->n; k++) {
+        if (emit_one(f, k, q, fonts)) {
+            char name[200];
+            base_name(&f->fonts[k], name, sizeof name);
+            pm_error(dest, 0, 0, "cannot embed the font %s (HarfBuzz could not subset it)", name + 8);
+            return PM_EIO;
+        }
+    }
+    return PM_OK;
+}

@@ -520,12 +520,12 @@ static int add_writer(run *r, pm_writer *w)
     return PM_OK;
 }
 
-/* The reading PDF's writer: the one cairo draws (output/pdf.c); PAMPHLET_WRITER=direct
- * pamphlet's own (output/direct.c, being tried). */
+/* The reading PDF's writer: pamphlet's own (output/direct.c); PAMPHLET_WRITER=cairo
+ * (tests, comparisons) the one cairo draws (output/pdf.c). */
 static pm_writer *reading_writer(const char *path, const pm_finish *fin, int gray)
 {
     const char *w = getenv("PAMPHLET_WRITER");
-    return w && !strcmp(w, "direct") ? pm_direct_writer_new(path, fin, gray) : pm_pdf_writer_new(path, fin, gray);
+    return w && !strcmp(w, "cairo") ? pm_pdf_writer_new(path, fin, gray) : pm_direct_writer_new(path, fin, gray);
 }
 
 /* A writer for each output asked for, the reading PDF first. */

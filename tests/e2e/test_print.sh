@@ -26,8 +26,13 @@ text_pages_k_only() { # pdf, expect (k-only|colour)
               exit want == "k-only" ? bad > 0 : bad != text }'
 }
 check "1917: every page without a picture is K-only (inkcov)" text_pages_k_only "$T/1917.pdf" k-only
-check "1917 without the finishing pass: the same pages are four-colour (the check can fail)" \
-    text_pages_k_only "$T/1917-raw.pdf" colour
+# the control: cairo's PDF as it drew it (RGB black; pamphlet's own writer sets grey
+# itself, finished or not)
+PAMPHLET_WRITER=cairo "$PAMPHLET" content/1917.md -l layouts/a5.yaml -o "$T/1917-cairo-raw.pdf" --no-finish -q || exit 1
+check "1917 as cairo draws it, unfinished: the same pages are four-colour (the check can fail)" \
+    text_pages_k_only "$T/1917-cairo-raw.pdf" colour
+check "1917 without the finishing pass: still K-only (pamphlet's own writer sets grey)" \
+    text_pages_k_only "$T/1917-raw.pdf" k-only
 
 same_pixels() { # pdf-a pdf-b: every page rasterised alike
     pdftoppm -r 40 "$1" "$T/pa" && pdftoppm -r 40 "$2" "$T/pb" || return 1

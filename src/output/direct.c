@@ -308,8 +308,8 @@ static int resources(direct_writer *d, qpdf_data q, qpdf_oh *out)
     qpdf_oh_replace_key(q, res, "/Font", fonts);
     qpdf_oh xo = qpdf_oh_new_dictionary(q);
     for (int k = 0; k < d->images.n; k++) {
-        char key[24];
-        snprintf(key, sizeof key, "/Im%d", k);
+        char key[40];
+        snprintf(key, sizeof key, "/Im%016llx", (unsigned long long)d->images.key[k]);
         pm_image *img = d->images.img[k];
         qpdf_oh x = img->passthrough ? jpeg_xobject(q, img) : decoded_xobject(q, img);
         qpdf_oh_replace_key(q, xo, key, qpdf_make_indirect_object(q, x));
@@ -532,8 +532,7 @@ static void digest(direct_writer *d, unsigned char id[16])
     int n = 0, cap = 2 * d->npages + 2 * d->images.n + 16;
     pm_digest_part *parts = pm_xmalloc((size_t)cap * sizeof *parts);
     for (int i = 0; i < d->npages; i++) parts[n++] = (pm_digest_part){&d->pages[i].z.key, sizeof d->pages[i].z.key};
-    for (int i = 0; i < d->images.n; i++)
-        if (d->images.img[i]->jpeg) parts[n++] = (pm_digest_part){d->images.img[i]->jpeg->data, d->images.img[i]->jpeg->len};
+    for (int i = 0; i < d->images.n; i++) parts[n++] = (pm_digest_part){&d->images.key[i], sizeof d->images.key[i]};
     for (int i = 0; i < NMETA; i++)
         if (d->meta[i]) parts[n++] = (pm_digest_part){d->meta[i], strlen(d->meta[i]) + 1};
     uint64_t fk = pm_pdffonts_key(d->fonts);
@@ -680,6 +679,7 @@ static void d_drop(pm_writer *wr)
     }
     for (int i = 0; i < d->images.n; i++) pm_image_drop(d->images.img[i]);
     free(d->images.img);
+    free(d->images.key);
     free(d->outline);
     free(d->pages);
     free_fimages(d);

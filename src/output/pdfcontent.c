@@ -9,6 +9,7 @@
 
 #include "output/pdfcontent.h"
 #include "base/diag.h"
+#include "base/digest.h"
 #include "output/finish.h"
 #include "output/pdfstruct.h"
 #include "image/image-imp.h"
@@ -242,8 +243,7 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
     double size = m.yy;
     colour(p, run->rgb, 0);
     if (k != *font_set || size != *size_set) {
-        puts_(p->b, "/F");
-        put_int(p->b, k);
+        puts_(p->b, pm_pdffonts_name(p->fonts, k));
         puts_(p->b, " ");
         pm_pbuf_num(p->b, size);
         puts_(p->b, "Tf\n");
@@ -320,7 +320,7 @@ static void decos(page_ctx *p, const pm_line *line, double x, double y)
     }
 }
 
-static void image(page_ctx *p, const pm_fitem *it);
+static void image_as(page_ctx *p, const pm_fitem *it, uint64_t key);
 
 /* A run in a font no PDF font can be made of (colour bitmaps: emoji; CFF2) drawn by cairo
  * into pixels at 600 dpi, placed as an image (as cairo's own PDF would: a Type 3 font of
@@ -355,8 +355,12 @@ static void raster_run(page_ctx *p, const pm_run *run, double lx, double ly)
     img->sh = h;
     img->decoded = 1;
     pm_fitem it = {.kind = PM_FI_IMAGE, .x = lx + ox - pad, .y = ly + oy - pad, .w = w / sc, .h = h / sc, .image = img};
+    uint64_t key = pm_pdffonts_face_id(run->face);
+    key = pm_hash64(key, run->glyphs, (size_t)run->nglyphs * sizeof *run->glyphs);
+    key = pm_hash64(key, run->rgb, sizeof run->rgb);
+    key = pm_hash64(key, &fm, sizeof fm);
     if (run->nbytes) actual_text(p, run->utf8, run->nbytes);
-    image(p, &it);
+    image_as(p, &it, key ? key : 1);
     if (run->nbytes) puts_(p->b, "EMC\n");
     pm_image_drop(img);
 }
@@ -408,21 +412,37 @@ static void image_point(const page_ctx *p, const pm_fitem *it, double a, double 
     *py = Y(p, it->y + v * it->h / pm_image_height(img));
 }
 
-static void image(page_ctx *p, const pm_fitem *it)
+/* What an image file is: its path, size, kind and (a photo's) first bytes. */
+static uint64_t image_key(const pm_image *img)
+{
+    uint64_t h = pm_hash64((uint64_t)img->sw << 32 | (uint64_t)img->sh, img->path, strlen(img->path));
+    h = pm_hash64(h, &img->passthrough, sizeof img->passthrough);
+    if (img->jpeg) {
+        size_t n = img->jpeg->len;
+        h = pm_hash64(h ^ n, img->jpeg->data, n < 65536 ? n : 65536);
+    }
+    return h;
+}
+
+/* Image it, whose XObject is /Im<key> (0: the image file's key). */
+static void image_as(page_ctx *p, const pm_fitem *it, uint64_t key)
 {
     if (!(it->w > 0) || !(it->h > 0)) return;
     if (!it->image->passthrough && !it->image->decoded && pm_img_decode_lazily(it->image) != 0) {
         p->c->skipped++;
         return;
     }
+    if (!key) key = image_key(it->image);
     pm_pimages *im = p->images;
     int k = 0;
-    while (k < im->n && im->img[k] != it->image) k++;
+    while (k < im->n && im->key[k] != key) k++;
     if (k == im->n) {
         if (im->n == im->cap) {
             im->cap = im->cap * 2 + 4;
             im->img = pm_xrealloc(im->img, (size_t)im->cap * sizeof *im->img);
+            im->key = pm_xrealloc(im->key, (size_t)im->cap * sizeof *im->key);
         }
+        im->key[im->n] = key;
         im->img[im->n++] = pm_image_keep(it->image);
     }
     puts_(p->b, "q\n");
@@ -436,10 +456,12 @@ static void image(page_ctx *p, const pm_fitem *it)
     image_point(p, it, 0, 1, &eb[0], &eb[1]);
     double m[6] = {ea[0] - o[0], ea[1] - o[1], eb[0] - o[0], eb[1] - o[1], o[0], o[1]};
     for (int i = 0; i < 6; i++) pm_pbuf_num(p->b, m[i]);
-    char r[32];
-    snprintf(r, sizeof r, "cm /Im%d Do\nQ\n", k);
+    char r[48];
+    snprintf(r, sizeof r, "cm /Im%016llx Do\nQ\n", (unsigned long long)key);
     puts_(p->b, r);
 }
+
+static void image(page_ctx *p, const pm_fitem *it) { image_as(p, it, 0); }
 
 static void qr(page_ctx *p, const pm_fitem *it)
 {

@@ -5,6 +5,7 @@
 #define PM_PDFCONTENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "layout/frame.h"
 #include "output/pdffont.h"
@@ -36,9 +37,13 @@ typedef struct {
     pm_image *img;
 } pm_pimage;
 
-/* The images of a document: one XObject each, shared by its pages. */
+/* The images of a document: one XObject each, shared by its pages, named /Im<key> by
+ * what the image is (its file, size and bytes; a run of glyphs drawn to pixels, by its
+ * font, glyphs, size and colour), not by where it is first used: a page's content names
+ * it the same way whatever the other pages show. */
 typedef struct {
     pm_image **img;
+    uint64_t *key;
     int n, cap;
 } pm_pimages;
 

@@ -24,6 +24,7 @@
 typedef struct {
     hb_face_t *face;   /* a reference */
     uint64_t id;       /* the font file's identity: its length and first bytes hashed */
+    char name[24];     /* its resource name, /F and the identity's digits */
     unsigned upem, nglyphs;
     int cff;           /* a CFF outline font (else TrueType) */
     short *w;          /* width by glyph id, -1 not known yet */
@@ -102,6 +103,7 @@ static int open_font(font *ft, hb_face_t *face)
     ft->upem = hb_face_get_upem(face);
     ft->nglyphs = hb_face_get_glyph_count(face);
     ft->id = face_identity(face);
+    snprintf(ft->name, sizeof ft->name, "/F%012llx", (unsigned long long)(ft->id & 0xffffffffffffULL));
     ft->w = pm_xmalloc((ft->nglyphs + 1) * sizeof *ft->w);
     memset(ft->w, 0xff, (ft->nglyphs + 1) * sizeof *ft->w);
     ft->used = pm_xcalloc(ft->nglyphs + 1, 1);
@@ -146,6 +148,14 @@ int pm_pdffonts_font(pm_pdffonts *f, const pm_face *face)
     f->faces[f->nfaces] = face;
     f->face_font[f->nfaces++] = k;
     return k;
+}
+
+const char *pm_pdffonts_name(const pm_pdffonts *f, int k) { return f->fonts[k].name; }
+
+uint64_t pm_pdffonts_face_id(const pm_face *face)
+{
+    hb_font_t *hf = pango_font_get_hb_font(pm_face_font(face));
+    return hf ? face_identity(hb_font_get_face(hf)) : 0;
 }
 
 int pm_pdffonts_width(pm_pdffonts *f, int k, unsigned gid)
@@ -548,7 +558,7 @@ static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
     font *ft = &f->fonts[k];
     const subset *prog = cached(glyphs_key(ft));
     if (!prog) return -1;
-    char name[200], key[16];
+    char name[200];
     base_name(ft, name, sizeof name);
     qpdf_oh file = stream_of(q, prog->z, prog->nz, 1);
     qpdf_oh fd = qpdf_oh_parse(q, "<< /Type /FontDescriptor >>");
@@ -582,8 +592,7 @@ static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
     qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, cid));
     qpdf_oh_replace_key(q, t0, "/DescendantFonts", arr);
     qpdf_oh_replace_key(q, t0, "/ToUnicode", to_unicode(f, k, q));
-    snprintf(key, sizeof key, "/F%d", k);
-    qpdf_oh_replace_key(q, fonts, key, qpdf_make_indirect_object(q, t0));
+    qpdf_oh_replace_key(q, fonts, ft->name, qpdf_make_indirect_object(q, t0));
     return 0;
 }
 

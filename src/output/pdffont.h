@@ -19,6 +19,11 @@ void pm_pdffonts_free(pm_pdffonts *f);
 /* The number of face's font in this document (its resource is /F<number>), made on first
  * use; -1 when it cannot be embedded (no font data, or a kind this writer cannot embed). */
 int pm_pdffonts_font(pm_pdffonts *f, const pm_face *face);
+/* Font k's resource name ("/F" and digits of its file's identity: the same in every run
+ * and whatever the other pages use). */
+const char *pm_pdffonts_name(const pm_pdffonts *f, int k);
+/* The identity of face's font file (its length and first bytes hashed), 0 if none. */
+uint64_t pm_pdffonts_face_id(const pm_face *face);
 /* The width of glyph gid of font k, in thousandths of its em (the /W entry the PDF gets:
  * a viewer advances by it, the content corrects the rest). */
 int pm_pdffonts_width(pm_pdffonts *f, int k, unsigned gid);

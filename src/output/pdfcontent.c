@@ -27,6 +27,16 @@ void pm_pbuf_put(pm_pbuf *b, const char *s, size_t n)
 
 static void puts_(pm_pbuf *b, const char *s) { pm_pbuf_put(b, s, strlen(s)); }
 
+/* Room for n more bytes at the buffer's end (the caller sets b->n past what it writes). */
+static char *reserve(pm_pbuf *b, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2 + 4096;
+        b->p = pm_xrealloc(b->p, b->cap);
+    }
+    return b->p + b->n;
+}
+
 /* An integer in decimal (no snprintf: a page has a kern every few glyphs). */
 static void put_int(pm_pbuf *b, long v)
 {
@@ -121,13 +131,6 @@ static void rect(page_ctx *p, double x, double y, double w, double h)
 
 /* --- text ------------------------------------------------------------------------------ */
 
-/* A glyph id's four hex digits, into the hex string being written. */
-static void hex4(pm_pbuf *b, unsigned g)
-{
-    static const char hx[] = "0123456789ABCDEF";
-    char s[4] = {hx[g >> 12 & 15], hx[g >> 8 & 15], hx[g >> 4 & 15], hx[g & 15]};
-    pm_pbuf_put(b, s, 4);
-}
 
 /* Whether cluster text[0..n) is what glyphs g[0..ng) of font k say by themselves (their
  * ToUnicode entries, concatenated): else it needs an ActualText. Marks them used. */
@@ -186,6 +189,7 @@ static void text_at(page_ctx *p, double x, double y, double shear)
  * hex string of glyphs is open in it (glyphs in a row share one: <00550049>-46<0058>). */
 typedef struct {
     double size, pen, base, shear;
+    double unit, per_unit; /* a thousandth of an em in points, and points in those */
     int k, open, hex;
 } glyphs_state;
 
@@ -212,17 +216,26 @@ static void put_glyph(page_ctx *p, glyphs_state *st, const pm_glyph *g, double l
         st->base = gy;
         st->open = 1;
     }
-    double adj = round((st->pen - gx) * 1000 / st->size);
+    double d = (st->pen - gx) * st->per_unit;
+    long adj = d < 0 ? -(long)(0.5 - d) : (long)(d + 0.5); /* (rounded half away from 0) */
     if (adj != 0) {
         if (st->hex) puts_(p->b, ">");
-        put_int(p->b, (long)adj);
-        st->pen -= adj * st->size / 1000;
+        put_int(p->b, adj);
+        st->pen -= (double)adj * st->unit;
         st->hex = 0;
     }
-    if (!st->hex) puts_(p->b, "<");
+    /* the glyph's four hex digits (and the string's opening) straight into the buffer */
+    static const char hx[] = "0123456789ABCDEF";
+    char *w = reserve(p->b, 8);
+    unsigned gi = (unsigned)g->index;
+    if (!st->hex) *w++ = '<';
+    w[0] = hx[gi >> 12 & 15];
+    w[1] = hx[gi >> 8 & 15];
+    w[2] = hx[gi >> 4 & 15];
+    w[3] = hx[gi & 15];
+    p->b->n = (size_t)(w + 4 - p->b->p);
     st->hex = 1;
-    hex4(p->b, (unsigned)g->index);
-    st->pen += pm_pdffonts_width(p->fonts, st->k, (unsigned)g->index) * st->size / 1000;
+    st->pen += pm_pdffonts_width(p->fonts, st->k, gi) * st->unit;
 }
 
 /* One run: the glyphs in a TJ array, each place the layout's (a kern of the difference
@@ -250,7 +263,7 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
         *font_set = k;
         *size_set = size;
     }
-    glyphs_state st = {.size = size, .k = k, .shear = shear};
+    glyphs_state st = {.size = size, .k = k, .shear = shear, .unit = size / 1000, .per_unit = 1000 / size};
     if (bold) { /* fontconfig's synthetic bold: the outline stroked too, an em/24 wider and
                    taller, as FreeType's FT_GlyphSlot_Embolden makes it */
         colour(p, run->rgb, 1);
@@ -432,10 +445,13 @@ static void image_as(page_ctx *p, const pm_fitem *it, uint64_t key)
         p->c->skipped++;
         return;
     }
-    if (!key) key = image_key(it->image);
     pm_pimages *im = p->images;
     int k = 0;
-    while (k < im->n && im->key[k] != key) k++;
+    if (!key) /* (an image file drawn before is found by itself: no bytes hashed again) */
+        while (k < im->n && im->img[k] != it->image) k++;
+    if (!key && k < im->n) key = im->key[k];
+    if (!key) key = image_key(it->image);
+    for (k = 0; k < im->n && im->key[k] != key;) k++;
     if (k == im->n) {
         if (im->n == im->cap) {
             im->cap = im->cap * 2 + 4;

@@ -32,7 +32,20 @@ typedef struct {
     uint32_t *text_at; /* its own text (natural()): where in texts (+1; 0: not looked up) */
     unsigned char *text_n;
     hb_codepoint_t *uni; /* the lowest character the font's cmap maps to each glyph, or 0 */
+    struct fontfile *ff; /* what of the above is the file's alone, kept for the session */
 } font;
+
+/* What depends on a font file alone (its widths, each glyph's character and own text),
+ * read once for a session: a watch rebuild makes a new document's fonts from these. Kept
+ * with a reference to the face, so the pointer cannot stand for another one. */
+typedef struct fontfile {
+    hb_face_t *face;
+    font proto;       /* face, id, name, sizes, w, uni, text_at, text_n (used: NULL) */
+    char *texts;      /* the glyphs' own texts (text_at points here) */
+    size_t ntexts, captexts;
+} fontfile;
+static fontfile **g_files;
+static int g_nfiles, g_capfiles;
 
 struct pm_pdffonts {
     const pm_face **faces; /* the faces seen, and each one's font (-1: none) */
@@ -40,8 +53,6 @@ struct pm_pdffonts {
     int nfaces, capfaces;
     font *fonts;           /* one per font file */
     int n, cap;
-    char *texts;
-    size_t ntexts, captexts;
     int made, cached;
 };
 
@@ -63,16 +74,11 @@ void pm_pdffonts_free(pm_pdffonts *f)
     if (!f) return;
     for (int i = 0; i < f->n; i++) {
         hb_face_destroy(f->fonts[i].face);
-        free(f->fonts[i].w);
-        free(f->fonts[i].used);
-        free(f->fonts[i].text_at);
-        free(f->fonts[i].text_n);
-        free(f->fonts[i].uni);
+        free(f->fonts[i].used); /* (the rest is its file's, fontfile) */
     }
     free(f->faces);
     free(f->face_font);
     free(f->fonts);
-    free(f->texts);
     free(f);
 }
 
@@ -95,7 +101,7 @@ static int has_table(hb_face_t *face, hb_tag_t tag)
     return yes;
 }
 
-static int open_font(font *ft, hb_face_t *face)
+static int read_file_font(font *ft, hb_face_t *face)
 {
     int cff = has_table(face, HB_TAG('C', 'F', 'F', ' '));
     if (!cff && !has_table(face, HB_TAG('g', 'l', 'y', 'f'))) return -1; /* CFF2, bitmaps: not yet */
@@ -106,7 +112,6 @@ static int open_font(font *ft, hb_face_t *face)
     snprintf(ft->name, sizeof ft->name, "/F%012llx", (unsigned long long)(ft->id & 0xffffffffffffULL));
     ft->w = pm_xmalloc((ft->nglyphs + 1) * sizeof *ft->w);
     memset(ft->w, 0xff, (ft->nglyphs + 1) * sizeof *ft->w);
-    ft->used = pm_xcalloc(ft->nglyphs + 1, 1);
     ft->text_at = pm_xcalloc(ft->nglyphs + 1, sizeof *ft->text_at);
     ft->text_n = pm_xcalloc(ft->nglyphs + 1, 1);
     ft->uni = pm_xcalloc(ft->nglyphs + 1, sizeof *ft->uni);
@@ -120,6 +125,48 @@ static int open_font(font *ft, hb_face_t *face)
     hb_font_destroy(hf);
     hb_set_destroy(us);
     return 0;
+}
+
+/* ft for face: from the session's fonts files, or read now (then kept). */
+static int open_font(font *ft, hb_face_t *face)
+{
+    fontfile *ff = NULL;
+    for (int i = 0; i < g_nfiles && !ff; i++)
+        if (g_files[i]->face == face) ff = g_files[i];
+    if (!ff) {
+        font proto;
+        if (read_file_font(&proto, face)) return -1;
+        ff = pm_xcalloc(1, sizeof *ff);
+        ff->face = proto.face;
+        ff->proto = proto;
+        ff->proto.ff = ff;
+        if (g_nfiles == g_capfiles) {
+            g_capfiles = g_capfiles * 2 + 4;
+            g_files = pm_xrealloc(g_files, (size_t)g_capfiles * sizeof *g_files);
+        }
+        g_files[g_nfiles++] = ff;
+    }
+    *ft = ff->proto;
+    ft->face = hb_face_reference(face);
+    ft->used = pm_xcalloc(ft->nglyphs + 1, 1);
+    return 0;
+}
+
+static void fontfiles_clear(void)
+{
+    for (int i = 0; i < g_nfiles; i++) {
+        font *p = &g_files[i]->proto;
+        free(p->w);
+        free(p->text_at);
+        free(p->text_n);
+        free(p->uni);
+        free(g_files[i]->texts);
+        hb_face_destroy(g_files[i]->face);
+        free(g_files[i]);
+    }
+    free(g_files);
+    g_files = NULL;
+    g_nfiles = g_capfiles = 0;
 }
 
 /* A face is a font at a size: faces of one font file share its PDF font (Tf sets the
@@ -225,20 +272,21 @@ const char *pm_pdffonts_use(pm_pdffonts *f, int k, unsigned gid, int *n)
     *n = 0;
     if (gid >= ft->nglyphs) return "";
     ft->used[gid] = 1;
+    fontfile *ff = ft->ff;
     if (!ft->text_at[gid]) {
         char t[256];
         int len = natural(ft, gid, t);
-        if (f->ntexts + (size_t)len + 1 > f->captexts) {
-            f->captexts = (f->captexts + (size_t)len) * 2 + 256;
-            f->texts = pm_xrealloc(f->texts, f->captexts);
+        if (ff->ntexts + (size_t)len + 1 > ff->captexts) {
+            ff->captexts = (ff->captexts + (size_t)len) * 2 + 256;
+            ff->texts = pm_xrealloc(ff->texts, ff->captexts);
         }
-        memcpy(f->texts + f->ntexts, t, (size_t)len);
-        ft->text_at[gid] = (uint32_t)f->ntexts + 1;
+        memcpy(ff->texts + ff->ntexts, t, (size_t)len);
+        ft->text_at[gid] = (uint32_t)ff->ntexts + 1;
         ft->text_n[gid] = (unsigned char)len;
-        f->ntexts += (size_t)len;
+        ff->ntexts += (size_t)len;
     }
     *n = ft->text_n[gid];
-    return f->texts + ft->text_at[gid] - 1;
+    return ff->texts + ft->text_at[gid] - 1;
 }
 
 void pm_pdffonts_synthetic(const pm_face *face, double *shear, int *bold)
@@ -377,6 +425,7 @@ void pm_pdffonts_sweep(void)
 
 void pm_pdffonts_cache_clear(void)
 {
+    fontfiles_clear();
     for (int i = 0; i < g_ncache; i++) free(g_cache[i].z);
     free(g_cache);
     g_cache = NULL;
@@ -494,7 +543,7 @@ static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q)
         for (unsigned i = 0; i < nrun; i++) {
             unsigned gg = run[i];
             sb_printf(&b, "<%04X> <", gg);
-            if (!utf16_hex(&b, (const unsigned char *)f->texts + ft->text_at[gg] - 1, ft->text_n[gg]))
+            if (!utf16_hex(&b, (const unsigned char *)ft->ff->texts + ft->text_at[gg] - 1, ft->text_n[gg]))
                 sb_put(&b, "FFFD", 4);
             sb_put(&b, ">\n", 2);
         }

@@ -257,13 +257,16 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             h -= fs->L;
         }
         free(seen);
-        if (!held && ((y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) ||
-                      (bp->broke && pl->nbands))) {
+        if (!held && (pl->nbands || used > EPS) &&
+            (y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS || bp->broke)) {
             /* a line of columns and its notes do not fit under what the page holds already
                (they go to the next page, as a single column's line would), or the page would
                end in this band, or a column of it, where no break is legal (a widow, an
-               orphan, a heading split over two columns): the page ends before the band, its
-               one legal break (and before a heading that ends the band before: below) */
+               orphan, a heading split over two columns, a table's header without its first
+               row, a row of a table split): the page ends before the band, its one legal
+               break (and before a heading that ends the band before: below). What the page
+               holds already may be figures floated to its top alone, as on a page of one
+               column (compose.c) */
             pm_acc_undo(&rg->acc, at);
             i = band_i;
             nfl = nfl_at;

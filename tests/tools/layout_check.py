@@ -1065,13 +1065,17 @@ class _Table:
         self.expect_repeat = False
         self.last = None  # (x, y) of its last cell line: a top rule above it and right of the
                           # table starts the next column, where the header is repeated
-        self.pitch = None  # from one column to the next, from that rule (when the page's
-                           # other lines are too few to tell)
+        self.pitch = None  # from one column to the next, from that rule: the table's own
+                           # measure of it, taken before the page's guess from its other lines
+                           # (which indented lines alone in a column mislead)
+        self.at = None     # left and right ends in the text area of the column it is in now
+                           # (its last top rule's)
         # left and right ends in the text area (from the top rule), the text width
         self.span = (rule.x - pg.area[0], rule.x - pg.area[0] + rule.w) if rule else None
         self.tw = pg.area[2] if pg else 0.0
         self.folded = None  # the column pitch its cells' x were taken back by (in a column
                             # but the first): its span is taken back by as much
+        self.order = {}     # id of a cell's line -> its place in reading order
 
     def fold(self, p):
         """Its cells' x taken back by the column pitch p, as a later column's are: a table
@@ -1081,7 +1085,14 @@ class _Table:
         for x in sorted(cols):
             k = _column_key(self.cols, x - p * int((x + EPS) // p) if x >= p - EPS else x)
             self.cols.setdefault(k, _Stream()).lines.extend(cols[x].lines)
+        for st in self.cols.values():  # (two columns' lines merged: in the order read)
+            st.lines.sort(key=lambda line: self.order[id(line[0])])
         self.folded = p
+
+    def add(self, dx, it, pn):
+        """A cell's line, dx from the text area's left (taken back to the first column)."""
+        self.order[id(it)] = len(self.order)
+        self.cols.setdefault(_column_key(self.cols, dx), _Stream()).lines.append((it, pn))
 
     def widths(self):
         """Each column's measure: to the next column less the gap between columns
@@ -1100,28 +1111,46 @@ def _column_key(cols, dx):
     """The key of the column a cell at dx (from the text area's left) is in: a column
     already seen at it (one x taken from two rounded numbers of the dump, say
     154.1390 - 48.1890 on a recto and 148.4697 - 42.5197 on a verso, may fall either side
-    of a .x5 when rounded to 0.1), else dx to 0.1. Keys are dx rounded, so "within" is
-    up to half the rounding step and the float's error."""
-    near = [x for x in cols if abs(x - dx) <= 0.05 + 1e-6]
+    of a .x5 when rounded to 0.1), else dx to 0.1. Keys are dx rounded, and a cell in a
+    column but the first is taken back by a column pitch that may be rounded to 0.1 too
+    (_column_pitch), so "within" is up to a rounding step and a half (columns of a table
+    are a gap apart, several points)."""
+    near = [x for x in cols if abs(x - dx) <= 0.15 + 1e-6]
     return min(near, key=lambda x: abs(x - dx)) if near else round(dx, 1)
 
 
 def _column_pitch(pg, lines):
     """On a page set in columns, how far one column is from the next (from where the body's
-    lines that are not table cells start); None on a page of one column."""
+    lines that are not table cells start); None on a page of one column.
+
+    A column's lines start at its left edge or indented (a quotation, a list): the pitch is
+    the one that puts the most lines of the right column where lines of the left one start
+    (the same indents), and no line of the left column across it (its hang aside); of two
+    as good, the shorter (a right column of quoted lines alone at 142.6, beside a left one
+    with lines at 0 and 15, is at 127.6 with a gap of 14, not at 142.6 with one of 44)."""
     ax, _, aw, _ = pg.area
-    count = {}
+    count, spans = {}, []
     for it in lines:
         if it.visible() and not it.has("cell") and not it.has("running") and not it.has("marker") \
                 and it.w < 0.55 * aw:
             x = round(it.x - ax, 1)
             count[x] = count.get(x, 0) + 1
+            spans.append((it.x - ax, it.x - ax + it.w - it.hang[1]))
     starts = sorted(count)
     # (a column's lines start at one x; a right-set line alone does not make a column)
     far = [x for x in starts if x > 0.4 * aw and count[x] >= 3]
     if not far or not any(x < 0.05 * aw for x in starts):
         return None
-    return far[0]
+    near = [x for x in starts if x <= 0.4 * aw]
+    best, best_n = far[0], -1
+    # (of two columns, as far is looked for: the gap between them, 2 p - aw, is not negative)
+    for p in sorted({round(x - y, 1) for x in far for y in near if x - y > 0.5 * aw - 0.5}):
+        if any(a < p - 1 and b > p + 0.5 for a, b in spans):
+            continue
+        n = sum(count[x] for x in starts if x > p - 1 and any(abs(x - p - y) <= 0.15 for y in near))
+        if n > best_n:
+            best, best_n = p, n
+    return best
 
 
 def _collect(pages):
@@ -1180,12 +1209,15 @@ def _collect(pages):
             if it.kind == "rule":
                 if tbl is not None and abs(it.h - 0.8) < 0.01:
                     # the table goes on in the next column: higher up, beside the table (on
-                    # its right, or on its left in columns that run right to left)
-                    next_col = tbl.last and tbl.span and it.y < tbl.last[1] - EPS and \
-                        (it.x - pg.area[0] >= tbl.span[1] - EPS or it.x + it.w - pg.area[0] <= tbl.span[0] + EPS)
-                    if next_col and not pitch:
-                        tbl.pitch = abs(it.x - pg.area[0] - tbl.span[0])
-                        if it.x - pg.area[0] < tbl.span[0]:
+                    # its right, or on its left in columns that run right to left) of the
+                    # column it is in now (which, in a table begun in a column but the first
+                    # and gone on over a page, is not the one it began in)
+                    rx, at = it.x - pg.area[0], tbl.at or tbl.span
+                    next_col = tbl.last and at and it.y < tbl.last[1] - EPS and \
+                        (rx >= at[1] - EPS or rx + it.w <= at[0] + EPS)
+                    if next_col:
+                        tbl.pitch = abs(rx - at[0])
+                        if not tbl.folded and rx < at[0]:
                             tbl.fold(tbl.pitch)
                     if tbl.expect_repeat and not tbl.folded and tbl.span and \
                             it.x - pg.area[0] < tbl.span[0] - EPS:
@@ -1194,6 +1226,7 @@ def _collect(pages):
                         tbl.fold(tbl.span[0] - (it.x - pg.area[0]))
                     if tbl.expect_repeat or next_col:
                         tbl.phase, tbl.expect_repeat = "repeat", False
+                        tbl.at = (rx, rx + it.w)
                     else:
                         tbl = None
                 elif tbl is not None and abs(it.h - 0.5) < 0.01 and tbl.phase in ("head", "repeat"):
@@ -1226,17 +1259,23 @@ def _collect(pages):
                 tbl.expect_repeat = False
                 tbl.last = (it.x, it.y)
                 dx = it.x - pg.area[0]
-                p = pitch or tbl.pitch
+                p = tbl.pitch or pitch
                 if p and dx >= p - EPS and not it.has("across"):  # carried to the next column
                     dx -= p * int((dx + EPS) // p)
                     tbl.folded = p
-                tbl.cols.setdefault(_column_key(tbl.cols, dx), _Stream()).lines.append((it, pg.n))
+                tbl.add(dx, it, pg.n)
             else:
                 tbl = None          # a table holds cells only: this line is after it
                 if not body_tokens or body_tokens[-1][0] != "stream":
                     body_tokens.append(("stream", len(body.lines)))
                 body.lines.append((it, pg.n))
         notes.append((pg.n, page_notes))
+    for t in tables:
+        # cells set in a column but the first on a page that did not tell the pitch (no
+        # lines of text in the left column, no header repeated), the table's own rules
+        # told it later
+        if t.pitch and any(x >= t.pitch - EPS for x in t.cols):
+            t.fold(t.pitch)
     return cover, body, body_tokens, notes, captions, tables
 
 

@@ -1187,6 +1187,10 @@ def _collect(pages):
                         tbl.pitch = abs(it.x - pg.area[0] - tbl.span[0])
                         if it.x - pg.area[0] < tbl.span[0]:
                             tbl.fold(tbl.pitch)
+                    elif next_col:
+                        # (the rule measures the pitch exactly; the page's lines may not: an
+                        # indented list or quote all that the next column holds besides it)
+                        tbl.pitch = abs(it.x - pg.area[0] - tbl.span[0])
                     if tbl.expect_repeat and not tbl.folded and tbl.span and \
                             it.x - pg.area[0] < tbl.span[0] - EPS:
                         # on the next page it goes on in a column left of the one it began
@@ -1226,7 +1230,7 @@ def _collect(pages):
                 tbl.expect_repeat = False
                 tbl.last = (it.x, it.y)
                 dx = it.x - pg.area[0]
-                p = pitch or tbl.pitch
+                p = tbl.pitch or pitch
                 if p and dx >= p - EPS and not it.has("across"):  # carried to the next column
                     dx -= p * int((dx + EPS) // p)
                     tbl.folded = p

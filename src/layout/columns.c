@@ -8,7 +8,8 @@
  * balanced: the least height (in whole lines) at which the columns hold it all. What
  * spans the columns (a level-1 heading, a figure {.span}) ends a band; the columns go on
  * under it. Footnotes of every band go at the foot of the page, across it; a band of
- * columns that would run into them is made shorter. */
+ * columns that would run into them is made shorter, and a note too tall for the room left
+ * under it is split, its rest carried to the foot of the next page (fit_band). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +51,16 @@ static size_t skip_discardable(const vlist *vl, size_t i, size_t end)
     return i;
 }
 
-/* Whether the last line of items [i, end) is a heading's. */
-static int ends_in_heading(const vlist *vl, size_t i, size_t end)
+/* Whether the last line of items [i, end) is a heading's (the figures floated away from
+ * them, fl[0..nfl), left out: they do not follow it on the page). */
+static int ends_in_heading(const vlist *vl, size_t i, size_t end, const size_t *fl, int nfl)
 {
-    for (size_t k = end; k-- > i;)
+    for (size_t k = end; k-- > i;) {
+        int away = 0;
+        for (int f = 0; f < nfl && !away; f++) away = fl[f] == k;
         if (vl->v[k].kind == V_LINE) return vl->v[k].hline;
-        else if (vl->v[k].kind != V_GLUE && vl->v[k].kind != V_PENALTY) return 0;
+        else if (vl->v[k].kind != V_GLUE && vl->v[k].kind != V_PENALTY && !away) return 0;
+    }
     return 0;
 }
 
@@ -82,6 +87,10 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     bp->rtl = i < end && vl->v[i].band_rtl;
     bp->h = h;
     bp->broke = 0;
+    for (int c = 0; c < cols; c++) { /* (the columns after one that takes the rest stay empty) */
+        bp->from[c] = bp->to[c] = i;
+        bp->repeat[c] = NULL;
+    }
     for (int c = 0; c < cols; c++) {
         i = skip_discardable(vl, i, end);
         bp->from[c] = bp->to[c] = i;
@@ -105,13 +114,100 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     return i;
 }
 
-/* The lines of a band's stretches, each handed to the page's accountant (in order). */
-static void account_notes(const fstate *fs, region *rg, const vlist *vl, const band_plan *bp, double y)
+/* The lines of a band's stretches, and the captions of the figures placed in them (not
+ * those floated away: floated[0..nfl)), each handed to the page's accountant (in order). */
+static void account_notes(const fstate *fs, region *rg, const vlist *vl, const band_plan *bp, double y,
+                          const size_t *floated, int nfl)
 {
     int n = bp->cols ? bp->cols : 1;
     for (int c = 0; c < n; c++)
-        for (size_t k = bp->from[c]; k < bp->to[c]; k++)
-            if (vl->v[k].kind == V_LINE) pm_acc_line(fs, rg, &rg->acc, vl->v[k].line, y);
+        for (size_t k = bp->from[c]; k < bp->to[c]; k++) {
+            const vitem *it = &vl->v[k];
+            if (it->kind == V_LINE) {
+                pm_acc_line(fs, rg, &rg->acc, it->line, y);
+            } else if (it->kind == V_FIGURE) {
+                int away = 0;
+                for (int f = 0; f < nfl && !away; f++) away = floated[f] == k;
+                if (!away) pm_acc_fig(fs, rg, &rg->acc, it->fig, y);
+            }
+        }
+}
+
+/* The accountant as it was before a try of a band (mark m, the notes seen, nfl0 figures
+ * floated). */
+typedef struct band_undo {
+    notes_mark m;
+    int *seen;
+    size_t nseen;
+    int nfl0;
+} band_undo;
+
+static void undo_band(region *rg, const band_undo *u, int *nfl)
+{
+    pm_acc_undo(&rg->acc, u->m); /* (its split and held-over notes too) */
+    memcpy(rg->acc.seen, u->seen, u->nseen * sizeof *u->seen);
+    *nfl = u->nfl0;
+}
+
+/* A band of columns from item i (a stretch up to end) at y, h tall: filled, and its notes
+ * handed to the page's accountant, the last of them split at the foot only when split
+ * (and the page allows it). Returns 1 when they fit under it; *held: notes that cannot
+ * follow a carried or split note were met. */
+static int try_band(fstate *fs, vlist *vl, size_t i, size_t end, int band, double y, double h, int split,
+                    size_t *floated, int *nfl, band_plan *bp, size_t *next, int *held)
+{
+    region *rg = fs->rg;
+    notes_mark m = pm_acc_mark(&rg->acc);
+    int nfl0 = *nfl, may = rg->acc.may_split;
+    rg->acc.may_split = may && split;
+    *next = fill_columns(fs, vl, i, end, band, h, rg->nq || *nfl, floated, nfl, bp);
+    account_notes(fs, rg, vl, bp, y + h, floated + nfl0, *nfl - nfl0);
+    rg->acc.may_split = may;
+    *held = rg->acc.held > m.held;
+    return !*held && y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS;
+}
+
+/* The band of columns from item i (a stretch up to end) at y, at most h tall: a line
+ * shorter at a time while its notes would run into it, as they are filled in (*next, bp,
+ * floated[*nfl], the page's accountant). A note too tall for the room under the band is
+ * split (TeX's \vsplit of an insertion): its first lines at the foot, the rest carried to
+ * the next page's. A band that keeps its notes whole is taken instead when it leaves the
+ * page less than a line short (a shorter band holds the note whole: nothing is gained by
+ * the split); not when the note's mark has left it for the next page and taken the note
+ * along (that page would end short). Returns its height; *held: it waits for the next
+ * page (notes in it cannot follow a carried note). */
+static double fit_band(fstate *fs, vlist *vl, size_t i, size_t end, int band, double y, double h, size_t *floated,
+                       int *nfl, band_plan *bp, size_t *next, int *held)
+{
+    region *rg = fs->rg;
+    band_undo u = {.nseen = (size_t)fs->nnotes + 1};
+    u.seen = pm_xmalloc(u.nseen * sizeof *u.seen);
+    memcpy(u.seen, rg->acc.seen, u.nseen * sizeof *u.seen);
+    double split_h = 0; /* the tallest height at which the notes fit with the last one split */
+    for (;;) {
+        u.m = pm_acc_mark(&rg->acc);
+        u.nfl0 = *nfl;
+        int fits = try_band(fs, vl, i, end, band, y, h, 0, floated, nfl, bp, next, held);
+        int whole_held = *held;
+        int short_page = y + h + pm_acc_height(fs, &rg->acc) < rg->h - fs->L + EPS;
+        if (fits && !(split_h > 0 && short_page)) break;
+        if (!fits && !whole_held && h <= fs->L && !split_h) break; /* (a line: it goes in, as an item taller) */
+        undo_band(rg, &u, nfl);
+        if (!fits && !whole_held && !split_h && rg->acc.may_split) {
+            if (try_band(fs, vl, i, end, band, y, h, 1, floated, nfl, bp, next, held)) split_h = h;
+            undo_band(rg, &u, nfl);
+        }
+        if (split_h > 0 && (fits || h <= fs->L)) {
+            try_band(fs, vl, i, end, band, y, split_h, 1, floated, nfl, bp, next, held); /* (fits, as before) */
+            h = split_h;
+            break;
+        }
+        *held = whole_held;
+        if (*held && h <= fs->L) break; /* (the band waits for the next page) */
+        h -= fs->L;
+    }
+    free(u.seen);
+    return h;
 }
 
 /* The least height, in whole lines, at which cols columns hold items [i, end), up to
@@ -201,7 +297,6 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
     struct { size_t i; int nfl; notes_mark at; } last = {0}; /* the band before: where it began */
     pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
     pm_acc_begin(fs, rg, &rg->acc);
-    rg->acc.may_split = 0; /* (no note is split on a page of bands) */
     while (pl->nbands < MAX_BANDS) {
         if (!pl->nbands) i = skip_discardable(vl, i, vl->n); /* (at the top of the page) */
         if (i >= vl->n) pm_collect_ahead(fs, vl, col, i);
@@ -222,11 +317,13 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
         bp->y = y;
         if (!band) {
             /* a heading across the columns keeps with two lines of what follows it */
-            if (pl->nbands && ends_in_heading(vl, i, end) && rg->h - y - pm_acc_height(fs, &rg->acc) <
+            if (pl->nbands && ends_in_heading(vl, i, end, NULL, 0) && rg->h - y - pm_acc_height(fs, &rg->acc) <
                                                                    stretch_height(vl, i, end) + 2 * fs->L - EPS)
                 break;
             page_break r = across_band(fs, vl, i, end, y, rg->nq, floated, &nfl, bp);
             held = r.held;
+            if (bp->to[0] == band_i && !r.end) break; /* (none of it fits: not a band of the page, which
+                                                          ends before it, and keeps with its heading) */
             last.i = band_i;
             last.nfl = nfl_at;
             last.at = at;
@@ -240,36 +337,23 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
         room = floor(room / fs->L + 1e-6) * fs->L;
         if (room < fs->L) break;
         double h = done ? balanced_height(fs, vl, i, end, band, room, rg->nq || nfl) : room;
-        size_t next, nseen = (size_t)fs->nnotes + 1;
-        int *seen = pm_xmalloc(nseen * sizeof *seen);
-        memcpy(seen, rg->acc.seen, nseen * sizeof *seen);
-        for (;;) { /* shorter while the band's notes would run into it */
-            notes_mark m = pm_acc_mark(&rg->acc);
-            int nfl0 = nfl;
-            next = fill_columns(fs, vl, i, end, band, h, rg->nq || nfl, floated, &nfl, bp);
-            account_notes(fs, rg, vl, bp, y + h);
-            held = rg->acc.held > m.held; /* (notes that cannot follow a carried note) */
-            if (!held && (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L)) break;
-            pm_acc_undo(&rg->acc, m); /* (its split and held-over notes too) */
-            memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
-            nfl = nfl0;
-            if (held && h <= fs->L) break; /* (the band waits for the next page) */
-            h -= fs->L;
-        }
-        free(seen);
-        if (!held && (pl->nbands || used > EPS) &&
-            (y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS || bp->broke)) {
+        size_t next;
+        h = fit_band(fs, vl, i, end, band, y, h, floated, &nfl, bp, &next, &held);
+        int first = !pl->nbands && used <= EPS; /* (nothing on the page before the band) */
+        if (!held && ((y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && !first) ||
+                      (bp->broke && (!first || carries(rg))))) {
             /* a line of columns and its notes do not fit under what the page holds already
                (they go to the next page, as a single column's line would), or the page would
                end in this band, or a column of it, where no break is legal (a widow, an
-               orphan, a heading split over two columns, a table's header without its first
-               row, a row of a table split): the page ends before the band, its one legal
-               break (and before a heading that ends the band before: below). What the page
-               holds already may be figures floated to its top alone, as on a page of one
-               column (compose.c) */
+               orphan, a heading split over two columns; a band made short by the notes
+               under it, a split note's first lines among them): the page ends before the
+               band, its one legal break (and before a heading that ends the band before:
+               below), and figures at its top have it alone; a note carried to the page
+               fills it alone, as on a page of one column (compose.c) */
             pm_acc_undo(&rg->acc, at);
             i = band_i;
             nfl = nfl_at;
+            held = first;
             break;
         }
         if (held && h <= fs->L) break;
@@ -281,15 +365,17 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
         i = next;
         if (next < end) break; /* the page is full */
     }
-    if (!forced && !held && (pl->nbands > 1 || (pl->nbands && used > EPS)) && i < vl->n &&
-        ends_in_heading(vl, last.i, i)) {
-        /* the page would end with a heading, what it heads on the next: it goes over too
-           (the page keeps its other bands, or the figures at its top), as a page of one
-           column never ends after a heading */
+    if (!forced && !held && (pl->nbands > 1 || (pl->nbands && (used > EPS || carries(rg)))) &&
+        (i < vl->n || nfl || rg->nq) && ends_in_heading(vl, last.i, i, floated + last.nfl, nfl - last.nfl)) {
+        /* the page would end with a heading, what it heads on the next (or the figures
+           that wait, when it ends the text): it goes over too (the page keeps its other
+           bands, or the figures at its top, or a note carried to it, which then fills it
+           alone), as a page of one column never ends after a heading */
         pm_acc_undo(&rg->acc, last.at);
         pl->nbands--;
         i = last.i;
         nfl = last.nfl;
+        held = !pl->nbands && used <= EPS;
     }
     if (held && !holds_items(pl)) { /* no text before what a carried note holds back: the note fills the page */
         pl->notes_only = 1;

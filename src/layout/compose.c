@@ -463,10 +463,12 @@ static double take_floats(fstate *fs, region *rg, page_plan *pl)
         top[pl->ntop] = f; /* with it, do the figures and all the page's notes fit? */
         rg->ntop = pl->ntop + 1;
         pm_acc_begin(fs, rg, &rg->acc);
-        if (!pm_acc_holds(fs, rg, &rg->acc, used + h) && (pl->ntop || carries(rg))) break;
-        if (rg->acc.held && !pl->ntop && !carries(rg)) {
+        int holds = pm_acc_holds(fs, rg, &rg->acc, used + h);
+        if (!holds && (pl->ntop || carries(rg))) break;
+        if ((rg->acc.held || !holds) && !pl->ntop && !carries(rg)) {
             /* (nothing to wait for: a page alone would not take it either; the notes its
-               caption names that cannot follow a split one go to the next page's foot) */
+               caption names that cannot follow a split one, or that have no room under
+               it, go to the next page's foot) */
             rg->defer_top = 1; /* (and so each time the page is planned: they are not lost) */
             pm_acc_begin(fs, rg, &rg->acc);
         }

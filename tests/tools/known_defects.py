@@ -24,11 +24,9 @@ ISSUE_ITEMS = {
     "page": "issue 10 \"nothing is ever placed outside the page\": figures pending at a \\newpage and "
             "what follows them set below the page; a running head longer than the line; table rows; a "
             "title too long for the cover runs off its foot",
-    "area": "issue 10 \"body items inside the text area\": a table's first row set below the area; "
-            "overfull cells; a figure floated to a page's top whose page's notes are taller than the room "
-            "under it (the notes reach over it); code lines",
-    "overlap": "issue 10 \"no two items overlapping\": overfull cells over the next column; footnotes "
-               "over a figure floated to a page's top",
+    "area": "issue 10 \"body items inside the text area\": a figure's caption longer than a column "
+            "runs off the foot of the text area",
+    "overlap": "issue 10 \"no two items overlapping\": overfull cells over the next column",
     "measure": "issue 10 \"no line wider than its measure\"",
     "overfull": "issue 10 \"no line wider than its measure\": table cells narrower than a word or a number",
     "link": "issue 10 \"Link annotations are placed ... offset from the text\" (the layout's link areas)",
@@ -44,9 +42,7 @@ ISSUE_ITEMS = {
                   "(raw HTML, set as code, too)",
     "tables": "issue 10 \"every source word in order\" (table cells): numbers cut into single digits in "
               "columns too narrow for them",
-    "notes": "issue 10 \"every source word in order\" (footnotes): notes numbered by the order of "
-             "their first printing, but the new numbers moved a note again (three passes did not "
-             "settle); a note cut at a page's foot with another note after it",
+    "notes": "issue 10 \"every source word in order\" (footnotes)",
     "cover": "issue 10 the cover's words (title, subtitle, author, date)",
     "code-lines": "issue 10 \"Fenced code blocks lose their line breaks\": every line of a code block "
                   "must be a line of its own",

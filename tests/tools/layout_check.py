@@ -1219,6 +1219,10 @@ def _collect(pages):
                         tbl.pitch = abs(rx - at[0])
                         if not tbl.folded and rx < at[0]:
                             tbl.fold(tbl.pitch)
+                    elif next_col:
+                        # (the rule measures the pitch exactly; the page's lines may not: an
+                        # indented list or quote all that the next column holds besides it)
+                        tbl.pitch = abs(it.x - pg.area[0] - tbl.span[0])
                     if tbl.expect_repeat and not tbl.folded and tbl.span and \
                             it.x - pg.area[0] < tbl.span[0] - EPS:
                         # on the next page it goes on in a column left of the one it began

@@ -849,6 +849,7 @@ static void end_run(run *r, int rc, pm_run_info *info)
 {
     pm_session *s = r->s;
     for (int i = 0; i < r->nwriters; i++) r->writers[i]->drop(r->writers[i]);
+    pm_qpdf_release_deferred();
     pm_timing("commit");
     if (r->lay) {
         r->npages = r->lay->npages;

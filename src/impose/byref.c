@@ -421,7 +421,7 @@ int pm_bk_impose_file(const char *in, struct _qpdf_data *in_q, const char *in_na
     pm_timing("impose: sheets, write");
     free(j.pages);
     int kept = !in_q && pm_qpdf_release(j.in);
-    pm_qpdf_release(j.out);
+    pm_qpdf_release_later(j.out); /* (written: nothing reads it again) */
     if (!kept) g_free(j.bytes); /* after the qpdf that reads it */
     g_checksum_free(j.id);
     return rc;

@@ -62,7 +62,17 @@ typedef struct {
     unsigned char *z;
     size_t nz, raw;
     unsigned run; /* the last run that used it (pm_pdffonts_sweep) */
+    char *w;          /* its /W array, and its ToUnicode map deflated: made with it, they */
+    unsigned char *tu; /* depend on the glyph set alone (NULL: not made yet) */
+    size_t ntu;
 } subset;
+
+static void subset_free(subset *s)
+{
+    free(s->z);
+    free(s->w);
+    free(s->tu);
+}
 static unsigned g_run;
 static subset *g_cache;
 static int g_ncache, g_capcache;
@@ -353,7 +363,7 @@ static int make_program(const font *ft, subset *out)
     return 0;
 }
 
-static const subset *cached(uint64_t key)
+static subset *cached(uint64_t key)
 {
     for (int i = 0; i < g_ncache; i++)
         if (g_cache[i].key == key) {
@@ -417,7 +427,7 @@ void pm_pdffonts_sweep(void)
     int k = 0;
     for (int i = 0; i < g_ncache; i++) {
         if (g_cache[i].run == g_run) g_cache[k++] = g_cache[i];
-        else free(g_cache[i].z);
+        else subset_free(&g_cache[i]);
     }
     g_ncache = k;
     g_run++;
@@ -426,7 +436,7 @@ void pm_pdffonts_sweep(void)
 void pm_pdffonts_cache_clear(void)
 {
     fontfiles_clear();
-    for (int i = 0; i < g_ncache; i++) free(g_cache[i].z);
+    for (int i = 0; i < g_ncache; i++) subset_free(&g_cache[i]);
     free(g_cache);
     g_cache = NULL;
     g_ncache = g_capcache = 0;
@@ -477,9 +487,10 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     if (n > 0) sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* The /W array: consecutive glyph ids in one list. */
-static qpdf_oh widths(pm_pdffonts *f, int k, qpdf_data q)
+/* The /W array: consecutive glyph ids in one list (made once for a glyph set). */
+static qpdf_oh widths(pm_pdffonts *f, int k, qpdf_data q, subset *prog)
 {
+    if (prog->w) return qpdf_oh_parse(q, prog->w);
     font *ft = &f->fonts[k];
     sbuf b = {0};
     sb_put(&b, "[", 1);
@@ -493,9 +504,8 @@ static qpdf_oh widths(pm_pdffonts *f, int k, qpdf_data q)
         sb_put(&b, " ]", 2);
     }
     sb_put(&b, " ]", 2);
-    qpdf_oh w = qpdf_oh_parse(q, b.p);
-    free(b.p);
-    return w;
+    prog->w = b.p;
+    return qpdf_oh_parse(q, prog->w);
 }
 
 /* UTF-8 to UTF-16BE hex, into b; 0 if the text is not valid UTF-8. */
@@ -525,8 +535,9 @@ static qpdf_oh stream_of(qpdf_data q, const unsigned char *z, size_t nz, int fla
     return s;
 }
 
-static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q)
+static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q, subset *prog)
 {
+    if (prog->tu) return stream_of(q, prog->tu, prog->ntu, 1);
     font *ft = &f->fonts[k];
     sbuf b = {0};
     sb_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -553,7 +564,8 @@ static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q)
     size_t nz = 0;
     unsigned char *z = deflate_bytes(b.p, b.n, &nz);
     qpdf_oh s = z ? stream_of(q, z, nz, 1) : stream_of(q, (unsigned char *)b.p, b.n, 0);
-    free(z);
+    prog->tu = z; /* (kept for the next run with this glyph set) */
+    prog->ntu = nz;
     free(b.p);
     return s;
 }
@@ -605,7 +617,7 @@ static void base_name(const font *ft, char *out, size_t n)
 static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
 {
     font *ft = &f->fonts[k];
-    const subset *prog = cached(glyphs_key(ft));
+    subset *prog = cached(glyphs_key(ft));
     if (!prog) return -1;
     char name[200];
     base_name(ft, name, sizeof name);
@@ -633,14 +645,14 @@ static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
     qpdf_oh_replace_key(q, cid, "/Subtype", qpdf_oh_new_name(q, ft->cff ? "/CIDFontType0" : "/CIDFontType2"));
     qpdf_oh_replace_key(q, cid, "/BaseFont", qpdf_oh_new_name(q, name));
     qpdf_oh_replace_key(q, cid, "/FontDescriptor", qpdf_make_indirect_object(q, fd));
-    qpdf_oh_replace_key(q, cid, "/W", widths(f, k, q));
+    qpdf_oh_replace_key(q, cid, "/W", widths(f, k, q, prog));
     if (!ft->cff) qpdf_oh_replace_key(q, cid, "/CIDToGIDMap", qpdf_oh_new_name(q, "/Identity"));
     qpdf_oh t0 = qpdf_oh_parse(q, "<< /Type /Font /Subtype /Type0 /Encoding /Identity-H >>");
     qpdf_oh_replace_key(q, t0, "/BaseFont", qpdf_oh_new_name(q, name));
     qpdf_oh arr = qpdf_oh_new_array(q);
     qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, cid));
     qpdf_oh_replace_key(q, t0, "/DescendantFonts", arr);
-    qpdf_oh_replace_key(q, t0, "/ToUnicode", to_unicode(f, k, q));
+    qpdf_oh_replace_key(q, t0, "/ToUnicode", to_unicode(f, k, q, prog));
     qpdf_oh_replace_key(q, fonts, ft->name, qpdf_make_indirect_object(q, t0));
     return 0;
 }

@@ -111,3 +111,20 @@ int pm_qpdf_release(qpdf_data q)
     pm_qpdf.qpdf_cleanup(&q);
     return 0;
 }
+
+static qpdf_data *later;
+static int nlater, caplater;
+
+int pm_qpdf_release_later(qpdf_data q)
+{
+    if (!q || leave_to_exit) return pm_qpdf_release(q);
+    if (nlater == caplater) later = pm_xrealloc(later, (size_t)(caplater = caplater * 2 + 4) * sizeof *later);
+    later[nlater++] = q;
+    return 0;
+}
+
+void pm_qpdf_release_deferred(void)
+{
+    for (int i = 0; i < nlater; i++) pm_qpdf_release(later[i]);
+    nlater = 0;
+}

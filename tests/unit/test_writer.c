@@ -19,6 +19,7 @@
 #include "base/fileio.h"
 #include "output/writer.h"
 #include "output/finish.h"
+#include "output/pdfcontent.h"
 
 static char msgs[4096];
 static char dir[256];
@@ -383,6 +384,45 @@ static void test_pdf_check_pass(void **st)
     w->drop(w);
 }
 
+/* Numbers in page content: at most 3 decimals, rounded half away from zero, no trailing
+ * zeros, no "-0", each followed by a space. */
+static void test_pdf_numbers(void **st)
+{
+    (void)st;
+    static const struct {
+        double v;
+        const char *s;
+    } cases[] = {{0, "0 "}, {1, "1 "}, {-1, "-1 "}, {0.5, "0.5 "}, {12.3456, "12.346 "}, {-12.3456, "-12.346 "},
+                 {-0.0004, "0 "}, {595.2755, "595.276 "}, {1e6, "1000000 "}, {0.0005, "0.001 "}, {41.1, "41.1 "}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pm_pbuf b = {0};
+        pm_pbuf_num(&b, cases[i].v);
+        pm_pbuf_put(&b, "", 1);
+        assert_string_equal(b.p, cases[i].s);
+        free(b.p);
+    }
+}
+
+/* The direct writer writes its PDF in a pass of its own (after the layout has gone), then
+ * the reading PDF's check pass looks at it; nothing before the pass. */
+static void test_direct_writer_passes(void **st)
+{
+    (void)st;
+    char path[300];
+    snprintf(path, sizeof path, "%s/direct.pdf", dir);
+    pm_finish fin = {0};
+    pm_writer *w = pm_direct_writer_new(path, &fin, 0);
+    assert_non_null(w);
+    assert_int_equal(w->npasses, 2);
+    assert_ptr_equal(w->passes[1].run, pm_pdf_check_pass.run);
+    w->drop(w); /* (no file was made: nothing left behind) */
+    DIR *dd = opendir(dir);
+    int files = 0;
+    for (struct dirent *e; (e = readdir(dd));) files += e->d_name[0] != '.';
+    closedir(dd);
+    assert_int_equal(files, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +433,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_held_with_holes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_commit_unless_every_pass_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_check_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_direct_writer_passes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -253,6 +253,17 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
         p->c->skipped++;
         return;
     }
+    if (p->b->dry) { /* only what the run uses: its glyphs and their text, as below */
+        for (int c = 0, g = 0, b = 0; c <= run->nclusters && g < run->nglyphs; c++) {
+            int ng = c < run->nclusters ? run->clusters[c].num_glyphs : run->nglyphs - g;
+            int nb = c < run->nclusters ? run->clusters[c].num_bytes : 0;
+            if (g + ng > run->nglyphs) ng = run->nglyphs - g;
+            plain_cluster(p, k, run->glyphs + g, ng, run->utf8 + b, nb);
+            g += ng;
+            b += nb;
+        }
+        return;
+    }
     double shear = 0;
     int bold = 0;
     pm_pdffonts_synthetic(run->face, &shear, &bold);
@@ -433,11 +444,11 @@ static void image_point(const page_ctx *p, const pm_fitem *it, double a, double 
 /* What an image file is: its path, size, kind and (a photo's) first bytes. */
 static uint64_t image_key(const pm_image *img)
 {
-    uint64_t h = pm_hash64((uint64_t)img->sw << 32 | (uint64_t)img->sh, img->path, strlen(img->path));
-    h = pm_hash64(h, &img->passthrough, sizeof img->passthrough);
+    uint64_t h = pm_hash64w((uint64_t)img->sw << 32 | (uint64_t)img->sh, img->path, strlen(img->path));
+    h = pm_hash64w(h, &img->passthrough, sizeof img->passthrough);
     if (img->jpeg) {
         size_t n = img->jpeg->len;
-        h = pm_hash64(h ^ n, img->jpeg->data, n < 65536 ? n : 65536);
+        h = pm_hash64w(h ^ n, img->jpeg->data, n < 65536 ? n : 65536);
     }
     return h;
 }

@@ -56,6 +56,20 @@ void pm_digest_hex(const unsigned char d[16], char hex[33])
     for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
+uint64_t pm_hash64w(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
+    return h ^ (h >> 32);
+}
+
 uint64_t pm_hash64(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;

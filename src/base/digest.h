@@ -27,5 +27,8 @@ void pm_digest_hex(const unsigned char d[16], char hex[33]);
  * keys and "same as last time" checks (the layout's files, a cache's settings). */
 #define PM_HASH64_INIT 1469598103934665603ull
 uint64_t pm_hash64(uint64_t h, const void *p, size_t n);
+/* The same kind of key, eight bytes at a time (for large inputs: a page's glyphs); not the
+ * same values as pm_hash64. */
+uint64_t pm_hash64w(uint64_t h, const void *p, size_t n);
 
 #endif

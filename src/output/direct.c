@@ -35,6 +35,7 @@ static zpage *g_z;
 static size_t g_nz, g_capz;
 static int g_zmade, g_zkept;
 static unsigned g_run;
+static int g_keep; /* a watch session: what a run makes is kept for the next (pm_direct_keep) */
 /* A decoded image's XObject data (pixels_of). */
 typedef struct ximage ximage;
 struct ximage {
@@ -46,6 +47,17 @@ struct ximage {
 };
 static ximage *g_x;
 static int g_nx, g_capx;
+
+/* Pages' frame keys (pm_pcontent_key) -> the key of the content they make, for the session:
+ * a watch rebuild finds an unchanged page's content without making it again. */
+typedef struct {
+    uint64_t frame, content;
+    size_t raw;
+    unsigned run;
+} framekey;
+static framekey *g_f;
+static int g_nf, g_capf;
+static int g_fkept;
 
 /* The open-addressed table of pages again, cap slots. */
 static void zpages_rehash(size_t cap)
@@ -60,6 +72,32 @@ static void zpages_rehash(size_t cap)
     free(g_z);
     g_z = t;
     g_capz = cap;
+}
+
+/* The kept content of a page of frame key k, or NULL. */
+static const zpage *content_of_frame(uint64_t k)
+{
+    for (int i = 0; i < g_nf; i++)
+        if (g_f[i].frame == k) {
+            for (size_t j = g_capz ? g_f[i].content % g_capz : 0; g_capz && g_z[j].z; j = (j + 1) % g_capz)
+                if (g_z[j].key == g_f[i].content && g_z[j].raw == g_f[i].raw) {
+                    g_f[i].run = g_z[j].run = g_run;
+                    return &g_z[j];
+                }
+            return NULL;
+        }
+    return NULL;
+}
+
+static void note_frame(uint64_t k, const zpage *z)
+{
+    for (int i = 0; i < g_nf; i++)
+        if (g_f[i].frame == k) return;
+    if (g_nf == g_capf) {
+        g_capf = g_capf * 2 + 64;
+        g_f = pm_xrealloc(g_f, (size_t)g_capf * sizeof *g_f);
+    }
+    g_f[g_nf++] = (framekey){k, z->key, z->raw, g_run};
 }
 
 static const zpage *compressed(const pm_pbuf *b)
@@ -97,6 +135,10 @@ static void sweep(void)
             g_nz--;
         }
     zpages_rehash(g_capz); /* (open addressing: the holes must not cut the probe runs) */
+    int nf = 0;
+    for (int i = 0; i < g_nf; i++)
+        if (g_f[i].run == g_run) g_f[nf++] = g_f[i];
+    g_nf = nf;
     int k = 0;
     for (int i = 0; i < g_nx; i++) {
         if (g_x[i].run == g_run) {
@@ -133,6 +175,7 @@ typedef struct {
     pm_finish_image *fimages;
     double bleed;
     int gray;
+    uint64_t seed; /* what every page's content depends on: bleed, --gray, cmyk() colours */
     pm_pdffonts *fonts;
     pm_pstruct *st;  /* the structure tree (tagged PDF) */
     pm_pimages images;
@@ -163,8 +206,18 @@ static int d_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
     }
     dpage *p = &d->pages[d->npages++];
     *p = (dpage){.w = pg->w + 2 * d->bleed, .h = pg->h + 2 * d->bleed, .label = pg->label ? pm_xstrdup(pg->label) : NULL};
-    pm_pcontent_page(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, d->finishing ? &d->fin : NULL, d->st);
-    p->z = *compressed(&p->c.content);
+    const pm_finish *fin = d->finishing ? &d->fin : NULL;
+    uint64_t fk = g_keep ? pm_pcontent_key(pg, d->seed, d->fonts, &d->images) : 0;
+    const zpage *kept = fk ? content_of_frame(fk) : NULL;
+    if (kept) { /* (what the content notes, without the content: it is kept) */
+        pm_pcontent_page_dry(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, fin, d->st);
+        p->z = *kept;
+        g_fkept++;
+    } else {
+        pm_pcontent_page(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, fin, d->st);
+        p->z = *compressed(&p->c.content);
+        if (fk) note_frame(fk, &p->z);
+    }
     free(p->c.content.p);
     p->c.content = (pm_pbuf){0};
     for (int i = 0; i < p->c.nlinks; i++) p->c.links[i].target = pm_xstrdup(p->c.links[i].target);
@@ -600,7 +653,6 @@ static int d_end(pm_writer *wr, const pm_layout *lay)
 
 /* A one-shot run keeps nothing for a next run: each page's compressed content, each
  * picture's pixels and each font program go once libqpdf has its copy. */
-static int g_keep;
 void pm_direct_keep(int yes) { g_keep = yes; }
 
 static void let_go(direct_writer *d)
@@ -649,8 +701,9 @@ static int write_pass(void *ud, const pm_outfile *in, const char *out, const cha
     if (getenv("PAMPHLET_TIMING")) {
         int made, cached;
         pm_pdffonts_counts(d->fonts, &made, &cached);
-        fprintf(stderr, "direct: fonts subset %d, kept %d; pages compressed %d, kept %d\n", made, cached, g_zmade, g_zkept);
-        g_zmade = g_zkept = 0;
+        fprintf(stderr, "direct: fonts subset %d, kept %d; pages made %d, kept by their frames %d, by their bytes %d\n", made,
+                cached, g_zmade, g_fkept, g_zkept);
+        g_zmade = g_zkept = g_fkept = 0;
     }
     return rc;
 }
@@ -709,6 +762,11 @@ pm_writer *pm_direct_writer_new(const char *path, const pm_finish *fin, int gray
     }
     d->bleed = fin ? fin->bleed : 0;
     d->gray = gray;
+    double sd[2] = {d->bleed, gray};
+    d->seed = pm_hash64w(0x70616765, sd, sizeof sd);
+    for (int i = 0; d->finishing && i < d->fin.ncmyk; i++)
+        d->seed = pm_hash64w(d->seed, &d->fin.cmyk[i], sizeof d->fin.cmyk[i]);
+    d->seed = pm_hash64w(d->seed, &d->finishing, sizeof d->finishing);
     d->fonts = pm_pdffonts_new();
     d->st = pm_pstruct_new();
     d->super.name = "pdf";

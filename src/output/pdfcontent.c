@@ -17,6 +17,7 @@
 
 void pm_pbuf_put(pm_pbuf *b, const char *s, size_t n)
 {
+    if (b->dry) return;
     if (b->n + n > b->cap) {
         b->cap = (b->n + n) * 2 + 4096;
         b->p = pm_xrealloc(b->p, b->cap);
@@ -30,6 +31,8 @@ static void puts_(pm_pbuf *b, const char *s) { pm_pbuf_put(b, s, strlen(s)); }
 /* Room for n more bytes at the buffer's end (the caller sets b->n past what it writes). */
 static char *reserve(pm_pbuf *b, size_t n)
 {
+    static _Thread_local char scratch[64];
+    if (b->dry) return scratch; /* (n is at most 64) */
     if (b->n + n > b->cap) {
         b->cap = (b->n + n) * 2 + 4096;
         b->p = pm_xrealloc(b->p, b->cap);
@@ -40,6 +43,7 @@ static char *reserve(pm_pbuf *b, size_t n)
 /* An integer in decimal (no snprintf: a page has a kern every few glyphs). */
 static void put_int(pm_pbuf *b, long v)
 {
+    if (b->dry) return;
     char tmp[24], *e = tmp + sizeof tmp, *p = e;
     unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
     do *--p = (char)('0' + u % 10);
@@ -50,6 +54,7 @@ static void put_int(pm_pbuf *b, long v)
 
 void pm_pbuf_num(pm_pbuf *b, double v)
 {
+    if (b->dry) return;
     char tmp[32], *e = tmp + sizeof tmp, *p = e;
     long long m = llround(v * 1000);
     int neg = m < 0;
@@ -233,7 +238,7 @@ static void put_glyph(page_ctx *p, glyphs_state *st, const pm_glyph *g, double l
     w[1] = hx[gi >> 8 & 15];
     w[2] = hx[gi >> 4 & 15];
     w[3] = hx[gi & 15];
-    p->b->n = (size_t)(w + 4 - p->b->p);
+    if (!p->b->dry) p->b->n = (size_t)(w + 4 - p->b->p);
     st->hex = 1;
     st->pen += pm_pdffonts_width(p->fonts, st->k, gi) * st->unit;
 }
@@ -246,6 +251,17 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
     cairo_scaled_font_t *sf = pm_face_cairo(run->face);
     if (k < 0 || !sf) {
         p->c->skipped++;
+        return;
+    }
+    if (p->b->dry) { /* only what the run uses: its glyphs and their text, as below */
+        for (int c = 0, g = 0, b = 0; c <= run->nclusters && g < run->nglyphs; c++) {
+            int ng = c < run->nclusters ? run->clusters[c].num_glyphs : run->nglyphs - g;
+            int nb = c < run->nclusters ? run->clusters[c].num_bytes : 0;
+            if (g + ng > run->nglyphs) ng = run->nglyphs - g;
+            plain_cluster(p, k, run->glyphs + g, ng, run->utf8 + b, nb);
+            g += ng;
+            b += nb;
+        }
         return;
     }
     double shear = 0;
@@ -428,11 +444,11 @@ static void image_point(const page_ctx *p, const pm_fitem *it, double a, double 
 /* What an image file is: its path, size, kind and (a photo's) first bytes. */
 static uint64_t image_key(const pm_image *img)
 {
-    uint64_t h = pm_hash64((uint64_t)img->sw << 32 | (uint64_t)img->sh, img->path, strlen(img->path));
-    h = pm_hash64(h, &img->passthrough, sizeof img->passthrough);
+    uint64_t h = pm_hash64w((uint64_t)img->sw << 32 | (uint64_t)img->sh, img->path, strlen(img->path));
+    h = pm_hash64w(h, &img->passthrough, sizeof img->passthrough);
     if (img->jpeg) {
         size_t n = img->jpeg->len;
-        h = pm_hash64(h ^ n, img->jpeg->data, n < 65536 ? n : 65536);
+        h = pm_hash64w(h ^ n, img->jpeg->data, n < 65536 ? n : 65536);
     }
     return h;
 }
@@ -665,6 +681,107 @@ void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffon
     end_marked(&p);
     if (st) pm_pstruct_page_end(st);
     free(ord);
+}
+
+void pm_pcontent_page_dry(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
+                          int gray, const pm_finish *fin, pm_pstruct *st)
+{
+    c->content.dry = 1;
+    pm_pcontent_page(c, pg, bleed, fonts, images, gray, fin, st);
+    c->content.dry = 0;
+}
+
+/* ---- a page's key ------------------------------------------------------------------------ */
+
+typedef struct {
+    uint64_t h;
+    const pm_snode *sn[64]; /* the page's structure nodes in the order first met: a node is
+                               hashed as its place here, so that which items share one (the
+                               elements and marked content made of them) is in the key */
+    int nsn;
+} keyer;
+
+static void k_bytes(keyer *k, const void *p, size_t n) { k->h = pm_hash64w(k->h, p, n); }
+static void k_num(keyer *k, double v) { k_bytes(k, &v, sizeof v); }
+static void k_int(keyer *k, long v) { k_bytes(k, &v, sizeof v); }
+static void k_str(keyer *k, const char *s) { s ? k_bytes(k, s, strlen(s) + 1) : k_int(k, -1); }
+
+static void k_snode(keyer *k, const pm_snode *sn)
+{
+    for (; sn; sn = sn->up) {
+        int i = 0;
+        while (i < k->nsn && k->sn[i] != sn) i++;
+        if (i == k->nsn && k->nsn < 64) k->sn[k->nsn++] = sn;
+        k_int(k, i);
+        k_str(k, sn->role);
+        k_int(k, sn->col);
+    }
+    k_int(k, -2);
+}
+
+static void k_line(keyer *k, const pm_line *line, pm_pdffonts *fonts)
+{
+    k_num(k, line->ascent);
+    k_num(k, line->descent);
+    for (int r = 0; r < line->nruns; r++) {
+        const pm_run *run = &line->runs[r];
+        int f = pm_pdffonts_font(fonts, run->face);
+        k_str(k, pm_face_name(run->face)); /* (family, style, size) */
+        k_str(k, f >= 0 ? pm_pdffonts_name(fonts, f) : "raster");
+        k_bytes(k, run->glyphs, (size_t)run->nglyphs * sizeof *run->glyphs);
+        k_bytes(k, run->utf8, (size_t)run->nbytes);
+        k_bytes(k, run->clusters, (size_t)run->nclusters * sizeof *run->clusters);
+        k_bytes(k, run->rgb, sizeof run->rgb);
+        k_int(k, run->nglyphs);
+    }
+    for (int i = 0; i < line->nlinks; i++) {
+        k_num(k, line->links[i].x0);
+        k_num(k, line->links[i].x1);
+        k_str(k, line->links[i].url);
+    }
+    for (int i = 0; i < line->ndecos; i++) {
+        const pm_line_deco *d = &line->decos[i];
+        double v[7] = {d->x0, d->x1, d->y, d->t, d->rgb[0], d->rgb[1], d->rgb[2]};
+        k_bytes(k, v, sizeof v);
+        k_int(k, d->kind);
+    }
+    k_int(k, line->nruns);
+}
+
+/* An image's key as its content names it (the same as image_as finds). */
+static uint64_t key_of_image(pm_pimages *im, pm_image *img)
+{
+    for (int i = 0; i < im->n; i++)
+        if (im->img[i] == img) return im->key[i];
+    return image_key(img);
+}
+
+uint64_t pm_pcontent_key(const pm_page *pg, uint64_t seed, pm_pdffonts *fonts, pm_pimages *images)
+{
+    keyer k = {.h = seed};
+    double page[2] = {pg->w, pg->h}; /* (not its number: the content does not say it) */
+    k_bytes(&k, page, sizeof page);
+    for (size_t i = 0; i < pg->nitems; i++) {
+        const pm_fitem *it = &pg->items[i];
+        double geo[8] = {it->x, it->y, it->w, it->h, it->rgba[0], it->rgba[1], it->rgba[2], it->rgba[3]};
+        k_int(&k, it->kind);
+        k_bytes(&k, geo, sizeof geo);
+        long ints[4] = {(long)it->flags, it->para, it->level, it->nlines};
+        k_bytes(&k, ints, sizeof ints);
+        k_str(&k, it->str);
+        k_str(&k, it->title);
+        k_snode(&k, it->sn);
+        if (it->clip) k_bytes(&k, it->clip, sizeof *it->clip);
+        if (it->box) k_bytes(&k, it->box, sizeof *it->box);
+        if (it->bits && it->level > 0) k_bytes(&k, it->bits, (size_t)it->level * (size_t)it->level);
+        if (it->image) {
+            uint64_t ik = key_of_image(images, it->image);
+            k_bytes(&k, &ik, sizeof ik);
+            k_int(&k, it->image->orientation);
+        }
+        if (it->kind == PM_FI_LINE && it->line) k_line(&k, it->line, fonts);
+    }
+    return k.h ? k.h : 1;
 }
 
 void pm_pcontent_free(pm_pcontent *c)

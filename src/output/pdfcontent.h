@@ -13,6 +13,7 @@
 typedef struct {
     char *p;
     size_t n, cap;
+    int dry; /* write nothing (a page whose content is known: its side effects only) */
 } pm_pbuf;
 
 void pm_pbuf_put(pm_pbuf *b, const char *s, size_t n);
@@ -66,6 +67,15 @@ struct pm_finish;
 struct pm_pstruct;
 void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
                       int gray, const struct pm_finish *fin, struct pm_pstruct *st);
+/* Everything pm_pcontent_page notes (fonts, glyphs, images, links, destinations, the
+ * structure tree) without writing the content: for a page whose content is kept from an
+ * earlier run under its frame's key. */
+void pm_pcontent_page_dry(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
+                          int gray, const struct pm_finish *fin, struct pm_pstruct *st);
+/* A key of everything in pg that its content is made of, seed: what the document's pages
+ * share (bleed, --gray, the layout's cmyk() colours). Two frames with one key make the same
+ * content, so a watch rebuild keeps an unchanged page's without writing it again. */
+uint64_t pm_pcontent_key(const pm_page *pg, uint64_t seed, pm_pdffonts *fonts, pm_pimages *images);
 void pm_pcontent_free(pm_pcontent *c);
 
 #endif

@@ -659,15 +659,30 @@ static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
 
 void pm_pdffonts_prepare(pm_pdffonts *f) { make_programs(f); }
 
+static const pm_pdffonts *g_sorting;
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(g_sorting->fonts[*(const int *)a].name, g_sorting->fonts[*(const int *)b].name);
+}
+
 int pm_pdffonts_emit(pm_pdffonts *f, qpdf_data q, qpdf_oh fonts, const char *dest)
 {
-    for (int k = 0; k < f->n; k++) {
+    /* in the order of their names, not of their first use: the PDF is the same whichever
+       page asked for a font first (a watch rebuild asks in the order it checks pages) */
+    int *order = pm_xmalloc((size_t)(f->n + 1) * sizeof *order);
+    for (int k = 0; k < f->n; k++) order[k] = k;
+    g_sorting = f;
+    qsort(order, (size_t)f->n, sizeof *order, by_name);
+    for (int i = 0; i < f->n; i++) {
+        int k = order[i];
         if (emit_one(f, k, q, fonts)) {
+            free(order);
             char name[200];
             base_name(&f->fonts[k], name, sizeof name);
             pm_error(dest, 0, 0, "cannot embed the font %s (HarfBuzz could not subset it)", name + 8);
             return PM_EIO;
         }
     }
+    free(order);
     return PM_OK;
 }

@@ -18,13 +18,17 @@
 #define MAX_BANDS 16
 
 /* Where the stretch of band b that starts at item i ends: the first item of another band
- * or of columns that run the other way (the space around a heading that spans columns is its own; the space above a paragraph,
- * the paragraph's), or a forced page break. Collects ahead as far as needed; *done says
- * whether the stretch truly ends there (and not only where the items collected so far
- * end). */
-static size_t stretch_end(fstate *fs, vlist *vl, collector *col, size_t i, int band, int *done)
+ * or of columns that run the other way (the space around a heading that spans columns is
+ * its own; the space above a paragraph, the paragraph's), a forced page break, or stop.
+ * Collects ahead as far as needed; *done says whether the stretch truly ends there (and
+ * not only where the items collected so far end, or at stop). */
+static size_t stretch_end(fstate *fs, vlist *vl, collector *col, size_t i, int band, size_t stop, int *done)
 {
     for (size_t k = i;; k++) {
+        if (k >= stop) { /* (the page ends there: headings that would end it go over, plan_bands) */
+            *done = 0;
+            return stop;
+        }
         if (k >= vl->n) {
             pm_collect_ahead(fs, vl, col, k);
             if (k >= vl->n) {
@@ -59,6 +63,32 @@ static int ends_in_heading(const vlist *vl, size_t i, size_t end)
     return 0;
 }
 
+/* Whether item k is one of the figures floated[0..nfl) the page floats to a later one. */
+static int is_floated(const size_t *floated, int nfl, size_t k)
+{
+    for (int f = 0; f < nfl; f++)
+        if (floated[f] == k) return 1;
+    return 0;
+}
+
+/* Where the headings that end items [i, end) begin (the legal break before the first of
+ * them), or end when the items do not end with a heading. Rules, and figures floated to
+ * a later page (floated[0..nfl)), after them or between them are nothing they head: a
+ * heading followed on its page only by those ends the page all the same. */
+static size_t heading_tail(const vlist *vl, size_t i, size_t end, const size_t *floated, int nfl)
+{
+    size_t head = end;
+    for (size_t k = end; k-- > i;) {
+        const vitem *it = &vl->v[k];
+        if (it->kind == V_LINE && it->hline) head = k;
+        else if (it->kind == V_LINE || it->kind == V_BOX_START || it->kind == V_BOX_END ||
+                 (it->kind == V_FIGURE && !is_floated(floated, nfl, k)))
+            break;
+    }
+    while (head < end && head > i && vl->v[head - 1].kind == V_GLUE) head--;
+    return head;
+}
+
 /* The natural height of items [i, end). */
 static double stretch_height(const vlist *vl, size_t i, size_t end)
 {
@@ -82,6 +112,10 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     bp->rtl = i < end && vl->v[i].band_rtl;
     bp->h = h;
     bp->broke = 0;
+    for (int c = 0; c < cols; c++) { /* (the columns the stretch does not reach stay empty) */
+        bp->from[c] = bp->to[c] = i;
+        bp->repeat[c] = NULL;
+    }
     for (int c = 0; c < cols; c++) {
         i = skip_discardable(vl, i, end);
         bp->from[c] = bp->to[c] = i;
@@ -105,13 +139,18 @@ static size_t fill_columns(fstate *fs, vlist *vl, size_t i, size_t end, int cols
     return i;
 }
 
-/* The lines of a band's stretches, each handed to the page's accountant (in order). */
-static void account_notes(const fstate *fs, region *rg, const vlist *vl, const band_plan *bp, double y)
+/* The lines of a band's stretches, and the captions of the figures placed in them (not
+ * those floated[0..nfl) to a later page, whose notes go with them), each handed to the
+ * page's accountant (in order). */
+static void account_notes(const fstate *fs, region *rg, const vlist *vl, const band_plan *bp, double y,
+                          const size_t *floated, int nfl)
 {
     int n = bp->cols ? bp->cols : 1;
     for (int c = 0; c < n; c++)
         for (size_t k = bp->from[c]; k < bp->to[c]; k++)
             if (vl->v[k].kind == V_LINE) pm_acc_line(fs, rg, &rg->acc, vl->v[k].line, y);
+            else if (vl->v[k].kind == V_FIGURE && !is_floated(floated, nfl, k))
+                pm_acc_fig(fs, rg, &rg->acc, vl->v[k].fig, y);
 }
 
 /* The least height, in whole lines, at which cols columns hold items [i, end), up to
@@ -192,18 +231,81 @@ static int holds_items(const page_plan *pl)
     return 0;
 }
 
-int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated)
+/* Where a band of a page began: the page may give it back. */
+typedef struct band_start {
+    size_t i;
+    int nfl;
+    notes_mark at;
+} band_start;
+
+/* Whether items [i, end) show nothing: no line, no figure but those floated[0..nfl) the
+ * page floats to a later one. */
+static int shows_nothing(const vlist *vl, size_t i, size_t end, const size_t *floated, int nfl)
+{
+    for (size_t k = i; k < end; k++)
+        if (vl->v[k].kind == V_LINE || (vl->v[k].kind == V_FIGURE && !is_floated(floated, nfl, k))) return 0;
+    return 1;
+}
+
+/* A page of bands that would end with headings, what they head on a later page, gives
+ * them to that page (as a page of one column never ends after a heading), with the bands
+ * after them that show nothing (figures it floats). The page's items end at *ip, and it
+ * floats floated[0..*nfl). When their band holds something before them, *cut is where
+ * the page must end instead (it is planned again); else the band goes over while the
+ * page keeps other bands, or figures at its top. Headings that are all a page holds stay
+ * (a run taller than a page), but on a page a carried note goes on into, which the note
+ * then fills (returns 1), as a page of one column leaves such a page to the note. */
+static int keep_headings(fstate *fs, vlist *vl, collector *col, page_plan *pl, const band_start *st, double used,
+                         const size_t *floated, size_t *ip, int *nfl, int *forced, size_t *cut)
+{
+    region *rg = fs->rg;
+    int k = pl->nbands - 1; /* the last band that shows something */
+    while (k > 0 && shows_nothing(vl, st[k].i, *ip, floated, *nfl)) k--;
+    if (k < 0) return 0;
+    size_t tail = heading_tail(vl, st[k].i, *ip, floated, *nfl);
+    int later = *ip < vl->n || pm_collector_more(col) || rg->nq || *nfl; /* (a later page) */
+    if (!later || tail >= *ip) return 0;
+    if (tail > skip_discardable(vl, st[k].i, tail)) { /* (the band ends before them) */
+        *cut = tail;
+        return 0;
+    }
+    if (k > 0 || used > EPS) { /* (they go over, and the bands after them) */
+        pm_acc_undo(&rg->acc, st[k].at);
+        pl->nbands = k;
+        *ip = st[k].i;
+        *nfl = st[k].nfl;
+        *forced = 0; /* (the forced break comes after what goes over) */
+        return keep_headings(fs, vl, col, pl, st, used, floated, ip, nfl, forced, cut);
+    }
+    if (carries(rg)) {
+        pm_acc_undo(&rg->acc, st[0].at);
+        pl->nbands = 0;
+        *ip = st[0].i;
+        *nfl = st[0].nfl;
+        *forced = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* The bands of a page from item *ip, as pm_plan_banded plans them, but ending at stop;
+ * *cut: where the page must end instead, before headings that would end it (else left as
+ * it is). */
+static int plan_bands(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated,
+                      size_t stop, size_t *cut)
 {
     region *rg = fs->rg;
     size_t i = *ip;
     double y = used;
     int nfl = 0, forced = 0, held = 0;
-    struct { size_t i; int nfl; notes_mark at; } last = {0}; /* the band before: where it began */
-    pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
+    band_start st[MAX_BANDS]; /* where each band began */
+    pl->nbands = 0;
+    pl->notes_only = 0;
     pm_acc_begin(fs, rg, &rg->acc);
     rg->acc.may_split = 0; /* (no note is split on a page of bands) */
     while (pl->nbands < MAX_BANDS) {
         if (!pl->nbands) i = skip_discardable(vl, i, vl->n); /* (at the top of the page) */
+        if (i >= stop) break;
         if (i >= vl->n) pm_collect_ahead(fs, vl, col, i);
         if (i >= vl->n || fs->rc) break;
         if (vl->v[i].kind == V_PENALTY) { /* a forced page break */
@@ -215,7 +317,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             continue;
         }
         int done, band = vl->v[i].band, nfl_at = nfl;
-        size_t end = stretch_end(fs, vl, col, i, band, &done), band_i = i;
+        size_t end = stretch_end(fs, vl, col, i, band, stop, &done), band_i = i;
         notes_mark at = pm_acc_mark(&rg->acc);
         band_plan *bp = &pl->bands[pl->nbands];
         y += band_gap(fs, vl, pl->nbands ? bp - 1 : NULL, i, end, band);
@@ -227,9 +329,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
                 break;
             page_break r = across_band(fs, vl, i, end, y, rg->nq, floated, &nfl, bp);
             held = r.held;
-            last.i = band_i;
-            last.nfl = nfl_at;
-            last.at = at;
+            st[pl->nbands] = (band_start){band_i, nfl_at, at};
             pl->nbands++;
             i = bp->to[0];
             y += bp->h;
@@ -247,7 +347,7 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
             notes_mark m = pm_acc_mark(&rg->acc);
             int nfl0 = nfl;
             next = fill_columns(fs, vl, i, end, band, h, rg->nq || nfl, floated, &nfl, bp);
-            account_notes(fs, rg, vl, bp, y + h);
+            account_notes(fs, rg, vl, bp, y + h, floated, nfl);
             held = rg->acc.held > m.held; /* (notes that cannot follow a carried note) */
             if (!held && (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L)) break;
             pm_acc_undo(&rg->acc, m); /* (its split and held-over notes too) */
@@ -258,36 +358,26 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
         }
         free(seen);
         if (!held && ((y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) ||
-                      (bp->broke && pl->nbands))) {
+                      (bp->broke && (pl->nbands || used > EPS)))) {
             /* a line of columns and its notes do not fit under what the page holds already
                (they go to the next page, as a single column's line would), or the page would
                end in this band, or a column of it, where no break is legal (a widow, an
                orphan, a heading split over two columns): the page ends before the band, its
-               one legal break (and before a heading that ends the band before: below) */
+               one legal break (and before a heading that ends the band before: below); a page
+               of figures at its top then holds them alone, as a page of one column does */
             pm_acc_undo(&rg->acc, at);
             i = band_i;
             nfl = nfl_at;
             break;
         }
         if (held && h <= fs->L) break;
-        last.i = band_i;
-        last.nfl = nfl_at;
-        last.at = at;
+        st[pl->nbands] = (band_start){band_i, nfl_at, at};
         pl->nbands++;
         y += h;
         i = next;
         if (next < end) break; /* the page is full */
     }
-    if (!forced && !held && (pl->nbands > 1 || (pl->nbands && used > EPS)) && i < vl->n &&
-        ends_in_heading(vl, last.i, i)) {
-        /* the page would end with a heading, what it heads on the next: it goes over too
-           (the page keeps its other bands, or the figures at its top), as a page of one
-           column never ends after a heading */
-        pm_acc_undo(&rg->acc, last.at);
-        pl->nbands--;
-        i = last.i;
-        nfl = last.nfl;
-    }
+    if (!held) held = keep_headings(fs, vl, col, pl, st, used, floated, &i, &nfl, &forced, cut);
     if (held && !holds_items(pl)) { /* no text before what a carried note holds back: the note fills the page */
         pl->notes_only = 1;
         rg->notes_only = 1;
@@ -298,4 +388,20 @@ int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double use
     pl->notes = pm_acc_mark(&rg->acc);
     *ip = i;
     return forced;
+}
+
+int pm_plan_banded(fstate *fs, vlist *vl, collector *col, size_t *ip, double used, page_plan *pl, size_t *floated)
+{
+    pl->bands = pm_arena_array(fs->a, MAX_BANDS, sizeof *pl->bands);
+    size_t stop = SIZE_MAX;
+    for (int tries = 0;; tries++) {
+        size_t i = *ip, cut = SIZE_MAX;
+        int forced = plan_bands(fs, vl, col, &i, used, pl, floated, stop, &cut);
+        if (cut < stop && tries < 3) { /* (planned again to end before them) */
+            stop = cut;
+            continue;
+        }
+        *ip = i;
+        return forced;
+    }
 }

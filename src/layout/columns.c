@@ -231,6 +231,83 @@ static int holds_items(const page_plan *pl)
     return 0;
 }
 
+/* A band of columns from item i (a stretch up to end) at y, *h tall or shorter while its
+ * notes would run into it (not below a line); its notes counted, the figures it floats
+ * added to floated[*nfl]. *held: notes that cannot follow a carried note keep it from
+ * the page (then it is a line tall). seen: the accountant's notes seen before it.
+ * Returns the item after the last one placed. */
+static size_t fit_notes(fstate *fs, vlist *vl, size_t i, size_t end, int cols, double y, double *h, size_t *floated,
+                        int *nfl, band_plan *bp, const int *seen, int *held)
+{
+    region *rg = fs->rg;
+    size_t next, nseen = (size_t)fs->nnotes + 1;
+    for (;;) {
+        notes_mark m = pm_acc_mark(&rg->acc);
+        int nfl0 = *nfl;
+        next = fill_columns(fs, vl, i, end, cols, *h, rg->nq || *nfl, floated, nfl, bp);
+        account_notes(fs, rg, vl, bp, y + *h, floated, *nfl);
+        *held = rg->acc.held > m.held; /* (notes that cannot follow a carried note) */
+        if (!*held && (y + *h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || *h <= fs->L)) break;
+        pm_acc_undo(&rg->acc, m); /* (its split and held-over notes too) */
+        memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
+        *nfl = nfl0;
+        if (*held && *h <= fs->L) break; /* (the band waits for the next page) */
+        *h -= fs->L;
+    }
+    return next;
+}
+
+/* A band of columns that cannot end where the page breaker would end its columns (a
+ * heading's keep, a widow) or whose notes do not fit: cut instead at the latest legal
+ * break before which it fits in room or less with its notes at the foot, its columns
+ * ending legally and not after headings (what follows the cut, lines whose notes do not
+ * fit among it, goes to the next page, as in a page of one column). Returns that break,
+ * the band planned in bp (*h its height) and its notes counted; or 0, the accountant as
+ * at mark at (seen: its notes seen then). */
+static size_t cut_band(fstate *fs, vlist *vl, size_t i, size_t end, int cols, double room, double y, int queued,
+                       size_t *floated, int *nfl, band_plan *bp, double *h, notes_mark at, const int *seen)
+{
+    region *rg = fs->rg;
+    size_t nseen = (size_t)fs->nnotes + 1;
+    band_plan t;
+    const int nfl0 = *nfl;
+    size_t last = fill_columns(fs, vl, i, end, cols, room, queued, floated, nfl, &t); /* (no later break fits) */
+    *nfl = nfl0;
+    if (last >= end) last = end - 1;
+    unsigned char *kept = pm_xcalloc(last - i + 1, 1); /* (inside a box kept together) */
+    int depth = 0;
+    for (size_t k = i; k <= last; k++) {
+        const vitem *it = &vl->v[k];
+        if (it->kind == V_BOX_START && it->box->keep) depth++;
+        else if (it->kind == V_BOX_END && it->box->keep && depth > 0) depth--;
+        kept[k - i] = depth > 0;
+    }
+    size_t found = 0;
+    for (size_t p = last; p > i + 1 && !found; p--) {
+        const vitem *it = &vl->v[p];
+        if (kept[p - i] || !vlist_legal(vl->v, i, p) || (it->kind == V_PENALTY && it->penalty >= PM_INF_PENALTY))
+            continue;
+        for (double th = room; th >= fs->L - EPS; th -= fs->L) { /* (shorter, for its notes) */
+            size_t next = fill_columns(fs, vl, i, p, cols, th, queued, floated, nfl, &t);
+            account_notes(fs, rg, vl, &t, y + th, floated, *nfl);
+            int fits = y + th + pm_acc_height(fs, &rg->acc) <= rg->h + EPS && rg->acc.held == at.held;
+            if (next >= p && fits && !t.broke && heading_tail(vl, i, p, floated, *nfl) >= p) {
+                t.y = bp->y;
+                *bp = t;
+                *h = th;
+                found = p;
+                break;
+            }
+            pm_acc_undo(&rg->acc, at);
+            memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
+            *nfl = nfl0;
+            if (next < p) break; /* (shorter holds less) */
+        }
+    }
+    free(kept);
+    return found;
+}
+
 /* Where a band of a page began: the page may give it back. */
 typedef struct band_start {
     size_t i;
@@ -340,25 +417,33 @@ static int plan_bands(fstate *fs, vlist *vl, collector *col, size_t *ip, double 
         room = floor(room / fs->L + 1e-6) * fs->L;
         if (room < fs->L) break;
         double h = done ? balanced_height(fs, vl, i, end, band, room, rg->nq || nfl) : room;
-        size_t next, nseen = (size_t)fs->nnotes + 1;
+        size_t nseen = (size_t)fs->nnotes + 1;
         int *seen = pm_xmalloc(nseen * sizeof *seen);
         memcpy(seen, rg->acc.seen, nseen * sizeof *seen);
-        for (;;) { /* shorter while the band's notes would run into it */
-            notes_mark m = pm_acc_mark(&rg->acc);
-            int nfl0 = nfl;
-            next = fill_columns(fs, vl, i, end, band, h, rg->nq || nfl, floated, &nfl, bp);
-            account_notes(fs, rg, vl, bp, y + h, floated, nfl);
-            held = rg->acc.held > m.held; /* (notes that cannot follow a carried note) */
-            if (!held && (y + h + pm_acc_height(fs, &rg->acc) <= rg->h + EPS || h <= fs->L)) break;
-            pm_acc_undo(&rg->acc, m); /* (its split and held-over notes too) */
+        size_t next = fit_notes(fs, vl, i, end, band, y, &h, floated, &nfl, bp, seen, &held);
+        int fails = !held && ((y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) ||
+                              (bp->broke && (pl->nbands || used > EPS)));
+        /* a band that its notes made so short that a column ends where no break is legal,
+           alone on its page, or a band that cannot follow headings that end the band before
+           (they would go over with it): rather cut where it fits and ends legally */
+        int after_heads = pl->nbands && heading_tail(vl, st[pl->nbands - 1].i, band_i, floated, nfl_at) < band_i;
+        if ((bp->broke && !held && !pl->nbands && used <= EPS && h < room) || (fails && after_heads)) {
+            pm_acc_undo(&rg->acc, at);
             memcpy(rg->acc.seen, seen, nseen * sizeof *seen);
-            nfl = nfl0;
-            if (held && h <= fs->L) break; /* (the band waits for the next page) */
-            h -= fs->L;
+            double h0 = h;
+            nfl = nfl_at;
+            size_t p = cut_band(fs, vl, i, end, band, room, y, rg->nq || nfl, floated, &nfl, bp, &h, at, seen);
+            if (p) {
+                next = p;
+                fails = 0;
+            } else { /* (the band as it was) */
+                nfl = nfl_at;
+                fill_columns(fs, vl, i, end, band, h0, rg->nq || nfl, floated, &nfl, bp);
+                account_notes(fs, rg, vl, bp, y + h0, floated, nfl);
+            }
         }
         free(seen);
-        if (!held && ((y + h + pm_acc_height(fs, &rg->acc) > rg->h + EPS && (pl->nbands || used > EPS)) ||
-                      (bp->broke && (pl->nbands || used > EPS)))) {
+        if (fails) {
             /* a line of columns and its notes do not fit under what the page holds already
                (they go to the next page, as a single column's line would), or the page would
                end in this band, or a column of it, where no break is legal (a widow, an

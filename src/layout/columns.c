@@ -8,7 +8,10 @@
  * balanced: the least height (in whole lines) at which the columns hold it all. What
  * spans the columns (a level-1 heading, a figure {.span}) ends a band; the columns go on
  * under it. Footnotes of every band go at the foot of the page, across it; a band of
- * columns that would run into them is made shorter. */
+ * columns that would run into them is made shorter. As a page of one column, a page of
+ * bands never ends with headings whose text is on a later page (keep_headings), nor a
+ * column where no break is legal: a band that cannot end legally waits for the next
+ * page, or is cut at its latest legal break (cut_band). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

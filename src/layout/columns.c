@@ -260,6 +260,15 @@ static size_t fit_notes(fstate *fs, vlist *vl, size_t i, size_t end, int cols, d
     return next;
 }
 
+/* Whether items [i, end) show nothing: no line, no figure but those floated[0..nfl) the
+ * page floats to a later one. */
+static int shows_nothing(const vlist *vl, size_t i, size_t end, const size_t *floated, int nfl)
+{
+    for (size_t k = i; k < end; k++)
+        if (vl->v[k].kind == V_LINE || (vl->v[k].kind == V_FIGURE && !is_floated(floated, nfl, k))) return 0;
+    return 1;
+}
+
 /* A band of columns that cannot end where the page breaker would end its columns (a
  * heading's keep, a widow) or whose notes do not fit: cut instead at the latest legal
  * break before which it fits in room or less with its notes at the foot, its columns
@@ -294,7 +303,8 @@ static size_t cut_band(fstate *fs, vlist *vl, size_t i, size_t end, int cols, do
             size_t next = fill_columns(fs, vl, i, p, cols, th, queued, floated, nfl, &t);
             account_notes(fs, rg, vl, &t, y + th, floated, *nfl);
             int fits = y + th + pm_acc_height(fs, &rg->acc) <= rg->h + EPS && rg->acc.held == at.held;
-            if (next >= p && fits && !t.broke && heading_tail(vl, i, p, floated, *nfl) >= p) {
+            if (next >= p && fits && !t.broke && heading_tail(vl, i, p, floated, *nfl) >= p &&
+                !shows_nothing(vl, i, p, floated, *nfl)) {
                 t.y = bp->y;
                 *bp = t;
                 *h = th;
@@ -318,19 +328,10 @@ typedef struct band_start {
     notes_mark at;
 } band_start;
 
-/* Whether items [i, end) show nothing: no line, no figure but those floated[0..nfl) the
- * page floats to a later one. */
-static int shows_nothing(const vlist *vl, size_t i, size_t end, const size_t *floated, int nfl)
-{
-    for (size_t k = i; k < end; k++)
-        if (vl->v[k].kind == V_LINE || (vl->v[k].kind == V_FIGURE && !is_floated(floated, nfl, k))) return 0;
-    return 1;
-}
-
 /* A page of bands that would end with headings, what they head on a later page, gives
  * them to that page (as a page of one column never ends after a heading), with the bands
  * after them that show nothing (figures it floats). The page's items end at *ip, and it
- * floats floated[0..*nfl). When their band holds something before them, *cut is where
+ * floats floated[0..*nfl). When their band shows something before them, *cut is where
  * the page must end instead (it is planned again); else the band goes over while the
  * page keeps other bands, or figures at its top. Headings that are all a page holds stay
  * (a run taller than a page), but on a page a carried note goes on into, which the note
@@ -345,7 +346,7 @@ static int keep_headings(fstate *fs, vlist *vl, collector *col, page_plan *pl, c
     size_t tail = heading_tail(vl, st[k].i, *ip, floated, *nfl);
     int later = *ip < vl->n || pm_collector_more(col) || rg->nq || *nfl; /* (a later page) */
     if (!later || tail >= *ip) return 0;
-    if (tail > skip_discardable(vl, st[k].i, tail)) { /* (the band ends before them) */
+    if (!shows_nothing(vl, st[k].i, tail, floated, *nfl)) { /* (the band ends before them) */
         *cut = tail;
         return 0;
     }

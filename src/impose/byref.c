@@ -266,11 +266,8 @@ static void label_and_describe(ref_job *j, const pm_imposition *im, const int *i
     qpdf_set_info_key(d, "/Creator", "pamphlet " PM_VERSION);
     long long epoch = pm_source_epoch();
     if (epoch >= 0) {
-        time_t t = (time_t)epoch;
-        struct tm tm;
         char buf[32];
-        gmtime_r(&t, &tm);
-        strftime(buf, sizeof buf, "D:%Y%m%d%H%M%SZ", &tm);
+        pm_pdf_date(epoch, buf, sizeof buf);
         qpdf_set_info_key(d, "/CreationDate", buf);
         qpdf_set_info_key(d, "/ModDate", buf);
     }

@@ -239,6 +239,21 @@ static int d_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
 
 static qpdf_oh name_str(qpdf_data q, const char *s) { return qpdf_oh_new_binary_string(q, s, strlen(s)); }
 
+/* An image XObject of bytes filtered by filter, w x h in colour space cs, 8 bits. */
+static qpdf_oh image_dict(qpdf_data q, const unsigned char *z, size_t nz, const char *filter, int w, int h, const char *cs)
+{
+    qpdf_oh s = qpdf_oh_new_stream(q);
+    qpdf_oh_replace_stream_data(q, s, z, nz, qpdf_oh_new_name(q, filter), qpdf_oh_new_null(q));
+    qpdf_oh d = qpdf_oh_get_dict(q, s);
+    qpdf_oh_replace_key(q, d, "/Type", qpdf_oh_new_name(q, "/XObject"));
+    qpdf_oh_replace_key(q, d, "/Subtype", qpdf_oh_new_name(q, "/Image"));
+    qpdf_oh_replace_key(q, d, "/Width", qpdf_oh_new_integer(q, w));
+    qpdf_oh_replace_key(q, d, "/Height", qpdf_oh_new_integer(q, h));
+    qpdf_oh_replace_key(q, d, "/BitsPerComponent", qpdf_oh_new_integer(q, 8));
+    qpdf_oh_replace_key(q, d, "/ColorSpace", qpdf_oh_new_name(q, cs));
+    return s;
+}
+
 /* A passthrough JPEG's XObject: its bytes as they are (DCTDecode). */
 static qpdf_oh jpeg_xobject(qpdf_data q, pm_image *img)
 {
@@ -255,18 +270,8 @@ static qpdf_oh jpeg_xobject(qpdf_data q, pm_image *img)
         }
         i += 2 + (size_t)len;
     }
-    qpdf_oh s = qpdf_oh_new_stream(q);
-    qpdf_oh_replace_stream_data(q, s, b, n, qpdf_oh_new_name(q, "/DCTDecode"), qpdf_oh_new_null(q));
-    qpdf_oh dict = qpdf_oh_get_dict(q, s);
-    qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/XObject"));
-    qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/Image"));
-    qpdf_oh_replace_key(q, dict, "/Width", qpdf_oh_new_integer(q, w));
-    qpdf_oh_replace_key(q, dict, "/Height", qpdf_oh_new_integer(q, h));
-    qpdf_oh_replace_key(q, dict, "/BitsPerComponent", qpdf_oh_new_integer(q, 8));
-    qpdf_oh_replace_key(q, dict, "/ColorSpace",
-                        qpdf_oh_new_name(q, comps == 1 ? "/DeviceGray" : comps == 4 ? "/DeviceCMYK" : "/DeviceRGB"));
     /* (an Adobe CMYK file's /Decode, an ICC profile: the finishing pass, finish_images.c) */
-    return s;
+    return image_dict(q, b, n, "/DCTDecode", w, h, comps == 1 ? "/DeviceGray" : comps == 4 ? "/DeviceCMYK" : "/DeviceRGB");
 }
 
 /* A decoded image's XObject: its pixels (cairo's, premultiplied BGRA in native words)
@@ -328,27 +333,14 @@ static const ximage *pixels_of(pm_image *img)
     return x;
 }
 
-static qpdf_oh image_dict(qpdf_data q, const unsigned char *z, size_t nz, int w, int h, const char *cs)
-{
-    qpdf_oh s = qpdf_oh_new_stream(q);
-    qpdf_oh_replace_stream_data(q, s, z, nz, qpdf_oh_new_name(q, "/FlateDecode"), qpdf_oh_new_null(q));
-    qpdf_oh d = qpdf_oh_get_dict(q, s);
-    qpdf_oh_replace_key(q, d, "/Type", qpdf_oh_new_name(q, "/XObject"));
-    qpdf_oh_replace_key(q, d, "/Subtype", qpdf_oh_new_name(q, "/Image"));
-    qpdf_oh_replace_key(q, d, "/Width", qpdf_oh_new_integer(q, w));
-    qpdf_oh_replace_key(q, d, "/Height", qpdf_oh_new_integer(q, h));
-    qpdf_oh_replace_key(q, d, "/BitsPerComponent", qpdf_oh_new_integer(q, 8));
-    qpdf_oh_replace_key(q, d, "/ColorSpace", qpdf_oh_new_name(q, cs));
-    return s;
-}
 
 static qpdf_oh decoded_xobject(qpdf_data q, pm_image *img)
 {
     const ximage *x = pixels_of(img);
-    qpdf_oh s = image_dict(q, x->z, x->nz, img->sw, img->sh, x->gray ? "/DeviceGray" : "/DeviceRGB");
+    qpdf_oh s = image_dict(q, x->z, x->nz, "/FlateDecode", img->sw, img->sh, x->gray ? "/DeviceGray" : "/DeviceRGB");
     if (x->za)
         qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, s), "/SMask",
-                            qpdf_make_indirect_object(q, image_dict(q, x->za, x->nza, img->sw, img->sh, "/DeviceGray")));
+                            qpdf_make_indirect_object(q, image_dict(q, x->za, x->nza, "/FlateDecode", img->sw, img->sh, "/DeviceGray")));
     return s;
 }
 
@@ -529,11 +521,8 @@ static void info(direct_writer *d, qpdf_data q)
         if (d->meta[i]) qpdf_set_info_key(q, key[i], d->meta[i]);
     qpdf_set_info_key(q, "/Creator", "pamphlet " PM_VERSION);
     if (d->epoch >= 0) {
-        time_t t = (time_t)d->epoch;
-        struct tm tm;
         char buf[32];
-        gmtime_r(&t, &tm);
-        strftime(buf, sizeof buf, "D:%Y%m%d%H%M%SZ", &tm);
+        pm_pdf_date(d->epoch, buf, sizeof buf);
         qpdf_set_info_key(q, "/CreationDate", buf);
         qpdf_set_info_key(q, "/ModDate", buf);
     }

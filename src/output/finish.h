@@ -73,6 +73,8 @@ void pm_finish_set_id(struct _qpdf_data *q, const unsigned char id[16]);
  * PM_EIO (said with dest). q stays the caller's. */
 int pm_finish_built(struct _qpdf_data *q, const pm_finish *f, const unsigned char id[16], const char *out,
                     const char *dest);
+/* "D:YYYYMMDDHHmmSSZ" of epoch (seconds, UTC), a PDF date, into out (n >= 20). */
+void pm_pdf_date(long long epoch, char *out, size_t n);
 /* Release a PDF the pass kept (*f->keep); NULL is fine. */
 void pm_finish_release(struct _qpdf_data *kept);
 

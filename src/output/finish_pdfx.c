@@ -138,7 +138,7 @@ static void declare_rgb(qpdf_data q, qpdf_oh srgb)
 }
 
 /* D:YYYYMMDDHHmmSSZ of epoch. */
-static void pdf_date(long long epoch, char *out, size_t n)
+void pm_pdf_date(long long epoch, char *out, size_t n)
 {
     time_t t = (time_t)epoch;
     struct tm tm;
@@ -171,7 +171,7 @@ int pm_pdfx_doc(qpdf_data q, const pm_finish *f, const char *dest, const char *h
             return refuse(f, dest, "no date for the document (PDF/X asks for one)",
                           "set SOURCE_DATE_EPOCH to the time in seconds, e.g. SOURCE_DATE_EPOCH=$(date +%s)");
         char d[40];
-        pdf_date(f->pdfx_epoch, d, sizeof d);
+        pm_pdf_date(f->pdfx_epoch, d, sizeof d);
         qpdf_oh_replace_key(q, inf, "/CreationDate", qpdf_oh_new_string(q, d));
         qpdf_oh_replace_key(q, inf, "/ModDate", qpdf_oh_new_string(q, d));
     }

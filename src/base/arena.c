@@ -26,7 +26,7 @@ struct pm_arena {
     size_t block;   /* size of a new block */
 };
 
-static void pm_oom(size_t n)
+void pm_oom(size_t n)
 {
     fprintf(stderr, "pamphlet: out of memory (asked for %zu bytes)\n", n);
     abort();

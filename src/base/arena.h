@@ -32,6 +32,8 @@ char *pm_arena_printf(pm_arena *a, const char *fmt, ...) __attribute__((format(p
 /* Bytes handed out so far (for benchmarks and tests). */
 size_t pm_arena_used(const pm_arena *a);
 
+/* Out of memory (n bytes asked for): said on stderr, and the program aborts. */
+__attribute__((noreturn)) void pm_oom(size_t n);
 /* malloc/realloc/calloc that abort on out-of-memory. */
 void *pm_xmalloc(size_t n);
 void *pm_xrealloc(void *p, size_t n);

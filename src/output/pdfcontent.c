@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "output/pdfcontent.h"
+#include "base/arena.h"
 #include "base/diag.h"
 #include "base/digest.h"
 #include "output/finish.h"
@@ -27,6 +29,42 @@ void pm_pbuf_put(pm_pbuf *b, const char *s, size_t n)
 }
 
 static void puts_(pm_pbuf *b, const char *s) { pm_pbuf_put(b, s, strlen(s)); }
+
+void pm_pbuf_utf16_hex(pm_pbuf *b, const char *s, int n)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    for (int i = 0; i < n;) {
+        unsigned c = (unsigned char)s[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!len || i + (int)len > n) {
+            c = 0xfffd;
+            len = 1;
+        } else if (len > 1) {
+            c &= 0x7fu >> len;
+            for (unsigned j = 1; j < len; j++) c = c << 6 | ((unsigned char)s[i + (int)j] & 0x3f);
+        }
+        i += (int)len;
+        unsigned u[2] = {c, 0};
+        int nu = 1;
+        if (c >= 0x10000) {
+            u[0] = 0xd800 + ((c - 0x10000) >> 10);
+            u[1] = 0xdc00 + ((c - 0x10000) & 0x3ff);
+            nu = 2;
+        }
+        for (int j = 0; j < nu; j++) {
+            char h[4] = {hx[u[j] >> 12 & 15], hx[u[j] >> 8 & 15], hx[u[j] >> 4 & 15], hx[u[j] & 15]};
+            pm_pbuf_put(b, h, 4);
+        }
+    }
+}
+
+unsigned char *pm_deflate(const void *p, size_t n, size_t *nz)
+{
+    uLongf cap = compressBound((uLong)n);
+    unsigned char *z = pm_xmalloc(cap);
+    if (compress2(z, &cap, p, (uLong)n, Z_BEST_SPEED) != Z_OK) pm_oom(cap);
+    *nz = cap;
+    return z;
+}
 
 /* Room for n more bytes at the buffer's end (the caller sets b->n past what it writes). */
 static char *reserve(pm_pbuf *b, size_t n)
@@ -154,25 +192,8 @@ static int plain_cluster(page_ctx *p, int k, const pm_glyph *g, int ng, const ch
 /* /Span << /ActualText <FEFF...> >> BDC: text in UTF-16BE. */
 static void actual_text(page_ctx *p, const char *s, int n)
 {
-    static const char hx[] = "0123456789ABCDEF";
     puts_(p->b, "/Span<</ActualText<FEFF");
-    for (int i = 0; i < n;) {
-        unsigned c = (unsigned char)s[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (len > 1) c &= 0x7fu >> len;
-        for (unsigned j = 1; j < len && i + (int)j < n; j++) c = c << 6 | ((unsigned char)s[i + (int)j] & 0x3f);
-        i += (int)len;
-        unsigned u[2] = {c, 0};
-        int nu = 1;
-        if (c >= 0x10000) {
-            u[0] = 0xd800 + ((c - 0x10000) >> 10);
-            u[1] = 0xdc00 + ((c - 0x10000) & 0x3ff);
-            nu = 2;
-        }
-        for (int j = 0; j < nu; j++) {
-            char h[4] = {hx[u[j] >> 12 & 15], hx[u[j] >> 8 & 15], hx[u[j] >> 4 & 15], hx[u[j] & 15]};
-            pm_pbuf_put(p->b, h, 4);
-        }
-    }
+    pm_pbuf_utf16_hex(p->b, s, n);
     puts_(p->b, ">>>BDC\n");
 }
 

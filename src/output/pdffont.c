@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "output/pdffont.h"
+#include "output/pdfcontent.h"
 #include "base/diag.h"
 #include "base/digest.h"
 #include "text/fonts.h"
@@ -322,18 +323,6 @@ static uint64_t glyphs_key(const font *ft)
     return h ? h : 1;
 }
 
-static unsigned char *deflate_bytes(const void *p, size_t n, size_t *nz)
-{
-    uLongf cap = compressBound((uLong)n);
-    unsigned char *z = pm_xmalloc(cap);
-    if (compress2(z, &cap, p, (uLong)n, Z_BEST_SPEED) != Z_OK) { /* (as the pages: 1917's fonts 6 % larger) */
-        free(z);
-        return NULL;
-    }
-    *nz = cap;
-    return z;
-}
-
 /* The font program of ft's glyphs, subset and compressed (a thread of its own may make
  * it: it reads only ft). 0, or -1 if HarfBuzz could not. */
 static int make_program(const font *ft, subset *out)
@@ -355,7 +344,7 @@ static int make_program(const font *ft, subset *out)
     unsigned n = 0;
     const char *p = hb_blob_get_data(b, &n);
     size_t nz = 0;
-    unsigned char *z = n ? deflate_bytes(p, n, &nz) : NULL;
+    unsigned char *z = n ? pm_deflate(p, n, &nz) : NULL;
     hb_blob_destroy(b);
     hb_face_destroy(sub);
     if (!z) return -1;
@@ -460,31 +449,15 @@ void pm_pdffonts_counts(const pm_pdffonts *f, int *made, int *cached)
 
 /* --- the PDF objects ----------------------------------------------------------------- */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->p = pm_xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
+static void pb_printf(pm_pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pb_printf(pm_pbuf *b, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    if (n > 0) sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if (n > 0) pm_pbuf_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 /* The /W array: consecutive glyph ids in one list (made once for a glyph set). */
@@ -492,39 +465,20 @@ static qpdf_oh widths(pm_pdffonts *f, int k, qpdf_data q, subset *prog)
 {
     if (prog->w) return qpdf_oh_parse(q, prog->w);
     font *ft = &f->fonts[k];
-    sbuf b = {0};
-    sb_put(&b, "[", 1);
+    pm_pbuf b = {0};
+    pm_pbuf_put(&b, "[", 1);
     for (unsigned g = 0; g < ft->nglyphs;) {
         if (!ft->used[g]) {
             g++;
             continue;
         }
-        sb_printf(&b, " %u [", g);
-        for (; g < ft->nglyphs && ft->used[g]; g++) sb_printf(&b, " %d", pm_pdffonts_width(f, k, g));
-        sb_put(&b, " ]", 2);
+        pb_printf(&b, " %u [", g);
+        for (; g < ft->nglyphs && ft->used[g]; g++) pb_printf(&b, " %d", pm_pdffonts_width(f, k, g));
+        pm_pbuf_put(&b, " ]", 2);
     }
-    sb_put(&b, " ]", 2);
+    pm_pbuf_put(&b, " ]", 3); /* (and its NUL: a string for libqpdf's parser) */
     prog->w = b.p;
     return qpdf_oh_parse(q, prog->w);
-}
-
-/* UTF-8 to UTF-16BE hex, into b; 0 if the text is not valid UTF-8. */
-static int utf16_hex(sbuf *b, const unsigned char *s, int n)
-{
-    for (int i = 0; i < n;) {
-        unsigned c = s[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (!len || i + (int)len > n) return 0;
-        if (len > 1) c &= 0x7f >> len;
-        for (unsigned k = 1; k < len; k++) c = c << 6 | (s[i + (int)k] & 0x3f);
-        i += (int)len;
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            sb_printf(b, "%04X%04X", 0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
-        } else {
-            sb_printf(b, "%04X", c);
-        }
-    }
-    return 1;
 }
 
 static qpdf_oh stream_of(qpdf_data q, const unsigned char *z, size_t nz, int flate)
@@ -539,8 +493,8 @@ static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q, subset *prog)
 {
     if (prog->tu) return stream_of(q, prog->tu, prog->ntu, 1);
     font *ft = &f->fonts[k];
-    sbuf b = {0};
-    sb_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    pm_pbuf b = {0};
+    pb_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
@@ -550,20 +504,19 @@ static qpdf_oh to_unicode(pm_pdffonts *f, int k, qpdf_data q, subset *prog)
         for (; g < ft->nglyphs && nrun < 100; g++)
             if (ft->used[g] && ft->text_n[g]) run[nrun++] = g;
         if (!nrun) break;
-        sb_printf(&b, "%u beginbfchar\n", nrun);
+        pb_printf(&b, "%u beginbfchar\n", nrun);
         for (unsigned i = 0; i < nrun; i++) {
             unsigned gg = run[i];
-            sb_printf(&b, "<%04X> <", gg);
-            if (!utf16_hex(&b, (const unsigned char *)ft->ff->texts + ft->text_at[gg] - 1, ft->text_n[gg]))
-                sb_put(&b, "FFFD", 4);
-            sb_put(&b, ">\n", 2);
+            pb_printf(&b, "<%04X> <", gg);
+            pm_pbuf_utf16_hex(&b, ft->ff->texts + ft->text_at[gg] - 1, ft->text_n[gg]);
+            pm_pbuf_put(&b, ">\n", 2);
         }
-        sb_put(&b, "endbfchar\n", 10);
+        pm_pbuf_put(&b, "endbfchar\n", 10);
     }
-    sb_put(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n", 61);
+    pm_pbuf_put(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n", 61);
     size_t nz = 0;
-    unsigned char *z = deflate_bytes(b.p, b.n, &nz);
-    qpdf_oh s = z ? stream_of(q, z, nz, 1) : stream_of(q, (unsigned char *)b.p, b.n, 0);
+    unsigned char *z = pm_deflate(b.p, b.n, &nz);
+    qpdf_oh s = stream_of(q, z, nz, 1);
     prog->tu = z; /* (kept for the next run with this glyph set) */
     prog->ntu = nz;
     free(b.p);
@@ -574,7 +527,7 @@ static int16_t be16(const unsigned char *p) { return (int16_t)(p[0] << 8 | p[1])
 
 /* The font descriptor's numbers: bounding box from 'head', italic angle from 'post',
  * ascent, descent and cap height from the OS/2 or hhea metrics, in thousandths of an em. */
-static void descriptor_numbers(const font *ft, sbuf *b)
+static void descriptor_numbers(const font *ft, char *out, size_t n)
 {
     hb_blob_t *head = hb_face_reference_table(ft->face, HB_TAG('h', 'e', 'a', 'd'));
     hb_blob_t *post = hb_face_reference_table(ft->face, HB_TAG('p', 'o', 's', 't'));
@@ -592,7 +545,8 @@ static void descriptor_numbers(const font *ft, sbuf *b)
     if (!hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc)) desc = -(hb_position_t)(0.2 * ft->upem);
     if (!hb_ot_metrics_get_position(hf, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)) cap = asc;
     hb_font_destroy(hf);
-    sb_printf(b, "/FontBBox [%d %d %d %d] /ItalicAngle %.2f /Ascent %d /Descent %d /CapHeight %d /StemV 80 /Flags %d",
+    snprintf(out, n, "<< /Type /FontDescriptor /FontBBox [%d %d %d %d] /ItalicAngle %.2f /Ascent %d /Descent %d "
+             "/CapHeight %d /StemV 80 /Flags %d >>",
               bb[0], bb[1], bb[2], bb[3], italic, (int)(asc * s), (int)(desc * s), (int)(cap * s), 4 | (italic != 0 ? 64 : 0));
     hb_blob_destroy(head);
     hb_blob_destroy(post);
@@ -622,17 +576,9 @@ static int emit_one(pm_pdffonts *f, int k, qpdf_data q, qpdf_oh fonts)
     char name[200];
     base_name(ft, name, sizeof name);
     qpdf_oh file = stream_of(q, prog->z, prog->nz, 1);
-    qpdf_oh fd = qpdf_oh_parse(q, "<< /Type /FontDescriptor >>");
-    sbuf b = {0};
-    descriptor_numbers(ft, &b);
     char dict[600];
-    snprintf(dict, sizeof dict, "<< %s >>", b.p);
-    free(b.p);
-    qpdf_oh nums = qpdf_oh_parse(q, dict);
-    for (qpdf_oh_begin_dict_key_iter(q, nums); qpdf_oh_dict_more_keys(q);) {
-        const char *kk = qpdf_oh_dict_next_key(q);
-        qpdf_oh_replace_key(q, fd, kk, qpdf_oh_get_key(q, nums, kk));
-    }
+    descriptor_numbers(ft, dict, sizeof dict);
+    qpdf_oh fd = qpdf_oh_parse(q, dict);
     qpdf_oh_replace_key(q, fd, "/FontName", qpdf_oh_new_name(q, name));
     if (ft->cff) {
         qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, file), "/Subtype", qpdf_oh_new_name(q, "/CIDFontType0C"));

@@ -55,8 +55,8 @@ typedef struct {
     size_t raw;
     unsigned run;
 } framekey;
-static framekey *g_f;
-static int g_nf, g_capf;
+static framekey *g_f; /* open-addressed by frame key (0: a free slot), g_capf slots */
+static size_t g_nf, g_capf;
 static int g_fkept;
 
 /* The open-addressed table of pages again, cap slots. */
@@ -74,46 +74,68 @@ static void zpages_rehash(size_t cap)
     g_capz = cap;
 }
 
+/* The kept content of key, raw bytes long, or NULL. */
+static zpage *find_zpage(uint64_t key, size_t raw)
+{
+    for (size_t i = g_capz ? key % g_capz : 0; g_capz && g_z[i].z; i = (i + 1) % g_capz)
+        if (g_z[i].key == key && g_z[i].raw == raw) return &g_z[i];
+    return NULL;
+}
+
+/* The slot of frame key k in the frames' table, or the free slot where it would go. */
+static framekey *frame_slot(uint64_t k)
+{
+    size_t i = k % g_capf;
+    while (g_f[i].frame && g_f[i].frame != k) i = (i + 1) % g_capf;
+    return &g_f[i];
+}
+
+/* The frames' table again, cap slots, with the entries a run used last (g_run) only. */
+static void frames_rehash(size_t cap)
+{
+    framekey *old = g_f;
+    size_t n = g_capf;
+    g_f = pm_xcalloc(cap, sizeof *g_f);
+    g_capf = cap;
+    g_nf = 0;
+    for (size_t i = 0; i < n; i++)
+        if (old[i].frame && old[i].run == g_run) {
+            *frame_slot(old[i].frame) = old[i];
+            g_nf++;
+        }
+    free(old);
+}
+
 /* The kept content of a page of frame key k, or NULL. */
 static const zpage *content_of_frame(uint64_t k)
 {
-    for (int i = 0; i < g_nf; i++)
-        if (g_f[i].frame == k) {
-            for (size_t j = g_capz ? g_f[i].content % g_capz : 0; g_capz && g_z[j].z; j = (j + 1) % g_capz)
-                if (g_z[j].key == g_f[i].content && g_z[j].raw == g_f[i].raw) {
-                    g_f[i].run = g_z[j].run = g_run;
-                    return &g_z[j];
-                }
-            return NULL;
-        }
-    return NULL;
+    framekey *f = g_capf ? frame_slot(k) : NULL;
+    zpage *z = f && f->frame ? find_zpage(f->content, f->raw) : NULL;
+    if (z) f->run = z->run = g_run;
+    return z;
 }
 
 static void note_frame(uint64_t k, const zpage *z)
 {
-    for (int i = 0; i < g_nf; i++)
-        if (g_f[i].frame == k) return;
-    if (g_nf == g_capf) {
-        g_capf = g_capf * 2 + 64;
-        g_f = pm_xrealloc(g_f, (size_t)g_capf * sizeof *g_f);
-    }
-    g_f[g_nf++] = (framekey){k, z->key, z->raw, g_run};
+    if (2 * (g_nf + 1) > g_capf) frames_rehash(g_capf ? 2 * g_capf : 256);
+    framekey *f = frame_slot(k);
+    if (f->frame) return;
+    *f = (framekey){k, z->key, z->raw, g_run};
+    g_nf++;
 }
 
 static const zpage *compressed(const pm_pbuf *b)
 {
     uint64_t key = pm_hash64(b->n, b->p, b->n);
-    for (size_t i = g_capz ? key % g_capz : 0; g_capz && g_z[i].z; i = (i + 1) % g_capz)
-        if (g_z[i].key == key && g_z[i].raw == b->n) {
-            g_zkept++;
-            g_z[i].run = g_run;
-            return &g_z[i];
-        }
+    zpage *kept = find_zpage(key, b->n);
+    if (kept) {
+        g_zkept++;
+        kept->run = g_run;
+        return kept;
+    }
     if (2 * (g_nz + 1) > g_capz) zpages_rehash(g_capz ? 2 * g_capz : 256);
-    uLongf cap = compressBound((uLong)b->n);
-    unsigned char *z = pm_xmalloc(cap);
-    /* the fastest level, as the finishing pass compresses rewritten content: 1 % more */
-    compress2(z, &cap, (const Bytef *)b->p, (uLong)b->n, Z_BEST_SPEED);
+    size_t cap;
+    unsigned char *z = pm_deflate(b->p, b->n, &cap);
     size_t i = key % g_capz;
     while (g_z[i].z) i = (i + 1) % g_capz;
     g_z[i] = (zpage){key, b->n, z, cap, g_run};
@@ -135,10 +157,7 @@ static void sweep(void)
             g_nz--;
         }
     zpages_rehash(g_capz); /* (open addressing: the holes must not cut the probe runs) */
-    int nf = 0;
-    for (int i = 0; i < g_nf; i++)
-        if (g_f[i].run == g_run) g_f[nf++] = g_f[i];
-    g_nf = nf;
+    if (g_capf) frames_rehash(g_capf);
     int k = 0;
     for (int i = 0; i < g_nx; i++) {
         if (g_x[i].run == g_run) {
@@ -278,15 +297,6 @@ static qpdf_oh jpeg_xobject(qpdf_data q, pm_image *img)
  * as RGB, or DeviceGray when every pixel is neutral, with an SMask of the alpha when any
  * pixel is not opaque; compressed. Kept for the session with a reference to the image. */
 
-static unsigned char *deflated(const unsigned char *p, size_t n, size_t *nz)
-{
-    uLongf cap = compressBound((uLong)n);
-    unsigned char *z = pm_xmalloc(cap);
-    compress2(z, &cap, p, (uLong)n, Z_BEST_SPEED);
-    *nz = cap;
-    return z;
-}
-
 static const ximage *pixels_of(pm_image *img)
 {
     for (int i = 0; i < g_nx; i++)
@@ -326,8 +336,8 @@ static const ximage *pixels_of(pm_image *img)
     }
     ximage *x = &g_x[g_nx++];
     *x = (ximage){.img = pm_image_keep(img), .gray = gray, .run = g_run};
-    x->z = deflated(rgb, gray ? n : 3 * n, &x->nz);
-    if (!opaque) x->za = deflated(a, n, &x->nza);
+    x->z = pm_deflate(rgb, gray ? n : 3 * n, &x->nz);
+    if (!opaque) x->za = pm_deflate(a, n, &x->nza);
     free(rgb);
     free(a);
     return x;

@@ -54,6 +54,8 @@ typedef struct {
     uint64_t frame, content;
     size_t raw;
     unsigned run;
+    uint32_t *uses; /* the glyphs the page uses (pm_pcontent.uses), owned */
+    int nuses;
 } framekey;
 static framekey *g_f; /* open-addressed by frame key (0: a free slot), g_capf slots */
 static size_t g_nf, g_capf;
@@ -102,25 +104,32 @@ static void frames_rehash(size_t cap)
         if (old[i].frame && old[i].run == g_run) {
             *frame_slot(old[i].frame) = old[i];
             g_nf++;
+        } else {
+            free(old[i].uses);
         }
     free(old);
 }
 
-/* The kept content of a page of frame key k, or NULL. */
-static const zpage *content_of_frame(uint64_t k)
+/* The kept content of a page of frame key k, or NULL; *f its entry (its glyphs). */
+static const zpage *content_of_frame(uint64_t k, const framekey **fk)
 {
     framekey *f = g_capf ? frame_slot(k) : NULL;
     zpage *z = f && f->frame ? find_zpage(f->content, f->raw) : NULL;
     if (z) f->run = z->run = g_run;
+    *fk = f;
     return z;
 }
 
-static void note_frame(uint64_t k, const zpage *z)
+/* Frame key k makes content z, with the glyphs uses[0..n) (taken). */
+static void note_frame(uint64_t k, const zpage *z, uint32_t *uses, int n)
 {
     if (2 * (g_nf + 1) > g_capf) frames_rehash(g_capf ? 2 * g_capf : 256);
     framekey *f = frame_slot(k);
-    if (f->frame) return;
-    *f = (framekey){k, z->key, z->raw, g_run};
+    if (f->frame) {
+        free(uses);
+        return;
+    }
+    *f = (framekey){k, z->key, z->raw, g_run, uses, n};
     g_nf++;
 }
 
@@ -227,15 +236,22 @@ static int d_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
     *p = (dpage){.w = pg->w + 2 * d->bleed, .h = pg->h + 2 * d->bleed, .label = pg->label ? pm_xstrdup(pg->label) : NULL};
     const pm_finish *fin = d->finishing ? &d->fin : NULL;
     uint64_t fk = g_keep ? pm_pcontent_key(pg, d->seed, d->fonts, &d->images) : 0;
-    const zpage *kept = fk ? content_of_frame(fk) : NULL;
+    const framekey *f = NULL;
+    const zpage *kept = fk ? content_of_frame(fk, &f) : NULL;
     if (kept) { /* (what the content notes, without the content: it is kept) */
-        pm_pcontent_page_dry(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, fin, d->st);
+        pm_pcontent_page_replay(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, fin, d->st, f->uses, f->nuses);
         p->z = *kept;
         g_fkept++;
     } else {
+        p->c.record = fk != 0;
         pm_pcontent_page(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, fin, d->st);
         p->z = *compressed(&p->c.content);
-        if (fk) note_frame(fk, &p->z);
+        if (fk) {
+            pm_pcontent_uses(&p->c);
+            note_frame(fk, &p->z, p->c.uses, p->c.nuses);
+            p->c.uses = NULL;
+            p->c.nuses = p->c.capuses = 0;
+        }
     }
     free(p->c.content.p);
     p->c.content = (pm_pbuf){0};

@@ -128,6 +128,8 @@ typedef struct {
     int el;          /* the element the item being painted is part of, -1: an artifact */
     int marked;      /* the element whose marked content is open, -2: none */
     double fill[3];  /* the fill colour set, or -1 */
+    int replay;      /* dry, the glyphs noted from a list (pm_pcontent_page_replay) */
+    int fno;         /* the number of the run's font on the page (pm_pcontent.font_k) */
 } page_ctx;
 
 static double X(const page_ctx *p, double x) { return x + p->bleed; }
@@ -175,14 +177,42 @@ static void rect(page_ctx *p, double x, double y, double w, double h)
 /* --- text ------------------------------------------------------------------------------ */
 
 
+/* The number of font k on the page (the order the page first uses its fonts in). */
+static int page_font(pm_pcontent *c, int k)
+{
+    for (int i = 0; i < c->nfont_k; i++)
+        if (c->font_k[i] == k) return i;
+    if (c->nfont_k == c->capfont_k) {
+        c->capfont_k = c->capfont_k * 2 + 8;
+        c->font_k = pm_xrealloc(c->font_k, (size_t)c->capfont_k * sizeof *c->font_k);
+    }
+    c->font_k[c->nfont_k] = k;
+    if (c->record) { /* (a bit for each of its glyph ids: which the page has used) */
+        c->seen = pm_xrealloc(c->seen, (size_t)(c->nfont_k + 1) * 1024 * sizeof *c->seen);
+        memset(c->seen + (size_t)c->nfont_k * 1024, 0, 1024 * sizeof *c->seen);
+    }
+    return c->nfont_k++;
+}
+
 /* Whether cluster text[0..n) is what glyphs g[0..ng) of font k say by themselves (their
  * ToUnicode entries, concatenated): else it needs an ActualText. Marks them used. */
 static int plain_cluster(page_ctx *p, int k, const pm_glyph *g, int ng, const char *text, int n)
 {
     int at = 0, same = 1;
+    pm_pcontent *c = p->c;
     for (int i = 0; i < ng; i++) {
         int len;
         const char *t = pm_pdffonts_use(p->fonts, k, (unsigned)g[i].index, &len);
+        unsigned gid = (unsigned)g[i].index & 0xffff;
+        uint64_t *seen = c->record ? &c->seen[(size_t)p->fno * 1024 + gid / 64] : NULL;
+        if (seen && !(*seen & 1ull << gid % 64)) {
+            *seen |= 1ull << gid % 64;
+            if (c->nuses == c->capuses) {
+                c->capuses = c->capuses * 2 + 256;
+                c->uses = pm_xrealloc(c->uses, (size_t)c->capuses * sizeof *c->uses);
+            }
+            c->uses[c->nuses++] = (uint32_t)p->fno << 16 | gid;
+        }
         if (!same || at + len > n || memcmp(text + at, t, (size_t)len)) same = 0;
         at += len;
     }
@@ -274,6 +304,10 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
         p->c->skipped++;
         return;
     }
+    /* the page's fonts numbered in the order its runs come, whether or not they have
+       glyphs: a replay (which walks the runs, not their glyphs) numbers them alike */
+    p->fno = p->c->record || p->replay ? page_font(p->c, k) : 0;
+    if (p->replay) return; /* (its glyphs come from the list) */
     if (p->b->dry) { /* only what the run uses: its glyphs and their text, as below */
         for (int c = 0, g = 0, b = 0; c <= run->nclusters && g < run->nglyphs; c++) {
             int ng = c < run->nclusters ? run->clusters[c].num_glyphs : run->nglyphs - g;
@@ -686,10 +720,10 @@ static void tagged_item(page_ctx *p, const pm_page *pg, size_t i, pm_fitem *it)
     if (el < 0) puts_(p->b, "EMC\n");
 }
 
-void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images, int gray,
-                      const pm_finish *fin, pm_pstruct *st)
+static void page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images, int gray,
+                 const pm_finish *fin, pm_pstruct *st, int replay)
 {
-    page_ctx p = {c, &c->content, pg->h + 2 * bleed, bleed, fonts, images, gray, fin, st, -1, -2, {-1, -1, -1}};
+    page_ctx p = {c, &c->content, pg->h + 2 * bleed, bleed, fonts, images, gray, fin, st, -1, -2, {-1, -1, -1}, replay};
     size_t *ord = pm_xmalloc((pg->nitems + 1) * sizeof *ord);
     pm_struct_paint_order(pg, ord);
     if (st) pm_pstruct_page(st, pg->index);
@@ -704,12 +738,38 @@ void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffon
     free(ord);
 }
 
+void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images, int gray,
+                      const pm_finish *fin, pm_pstruct *st)
+{
+    page(c, pg, bleed, fonts, images, gray, fin, st, 0);
+}
+
 void pm_pcontent_page_dry(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
                           int gray, const pm_finish *fin, pm_pstruct *st)
 {
     c->content.dry = 1;
-    pm_pcontent_page(c, pg, bleed, fonts, images, gray, fin, st);
+    page(c, pg, bleed, fonts, images, gray, fin, st, 0);
     c->content.dry = 0;
+}
+
+void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts,
+                             pm_pimages *images, int gray, const pm_finish *fin, pm_pstruct *st,
+                             const uint32_t *uses, int n)
+{
+    c->content.dry = 1;
+    c->nfont_k = 0;
+    page(c, pg, bleed, fonts, images, gray, fin, st, 1);
+    c->content.dry = 0;
+    for (int i = 0; i < n; i++) {
+        int len;
+        if ((int)(uses[i] >> 16) < c->nfont_k) pm_pdffonts_use(fonts, c->font_k[uses[i] >> 16], uses[i] & 0xffff, &len);
+    }
+}
+
+void pm_pcontent_uses(pm_pcontent *c)
+{
+    free(c->seen);
+    c->seen = NULL;
 }
 
 /* ---- a page's key ------------------------------------------------------------------------ */
@@ -810,5 +870,8 @@ void pm_pcontent_free(pm_pcontent *c)
     free(c->content.p);
     free(c->links);
     free(c->dests);
+    free(c->uses);
+    free(c->font_k);
+    free(c->seen);
     memset(c, 0, sizeof *c);
 }

@@ -64,6 +64,15 @@ typedef struct {
     int alpha[16];  /* the fill opacities used (in hundredths), resources /A<hundredths> */
     int nalpha;
     int skipped;    /* items this writer cannot draw yet */
+    /* The glyphs the page uses, each once, as font << 16 | glyph id, font numbered by the
+       order the page first uses it (pm_pcontent_uses): what a page kept under its frame's
+       key notes again without going through its glyphs (a watch session). */
+    int record;     /* note them (set before pm_pcontent_page) */
+    uint32_t *uses;
+    int nuses, capuses;
+    int *font_k;    /* the page's fonts, in the order first used: their index in fonts */
+    int nfont_k, capfont_k;
+    uint64_t *seen; /* with record: a bit per glyph id of each of the page's fonts */
 } pm_pcontent;
 
 /* The content of page pg (its size grown by bleed on every side), fonts and images noted
@@ -79,6 +88,14 @@ void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffon
  * earlier run under its frame's key. */
 void pm_pcontent_page_dry(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
                           int gray, const struct pm_finish *fin, struct pm_pstruct *st);
+/* As pm_pcontent_page_dry, the glyphs noted from uses[0..n) (c->uses of the run that made
+ * the page's content with c->record set) rather than from the page's runs: a kept page of
+ * two thousand glyphs notes its two hundred distinct ones. */
+void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts,
+                             pm_pimages *images, int gray, const struct pm_finish *fin, struct pm_pstruct *st,
+                             const uint32_t *uses, int n);
+/* After pm_pcontent_page with c->record: what only the recording needed, freed. */
+void pm_pcontent_uses(pm_pcontent *c);
 /* A key of everything in pg that its content is made of, seed: what the document's pages
  * share (bleed, --gray, the layout's cmyk() colours). Two frames with one key make the same
  * content, so a watch rebuild keeps an unchanged page's without writing it again. */

@@ -292,6 +292,7 @@ pm_session *pm_session_new(int keep, int gray)
     pm_session *s = pm_xcalloc(1, sizeof *s);
     s->keep = keep;
     pm_direct_keep(keep);
+    pm_keep_heap(keep);
     pm_image_limits lim;
     pm_image_limits_default(&lim);
     lim.gray = gray; /* images are loaded gray once, and kept so between watch runs */

@@ -176,9 +176,13 @@ size_t pm_arena_used(const pm_arena *a)
     return a->total;
 }
 
+static int keep_heap;
+
+void pm_keep_heap(int yes) { keep_heap = yes; }
+
 void pm_trim_heap(void)
 {
 #ifdef __GLIBC__
-    malloc_trim(0);
+    if (!keep_heap) malloc_trim(0);
 #endif
 }

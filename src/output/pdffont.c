@@ -10,6 +10,7 @@
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,15 +369,25 @@ typedef struct {
     int rc;
 } job;
 
-static void *run_job(void *ud)
+/* The jobs two threads take one at a time, the next first come first served. */
+typedef struct {
+    job *jobs;
+    int n;
+    atomic_int next;
+} jobs_queue;
+
+static void *run_jobs(void *ud)
 {
-    job *j = ud;
-    j->rc = make_program(j->ft, &j->out);
+    jobs_queue *q = ud;
+    for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) q->jobs[i].rc = make_program(q->jobs[i].ft, &q->jobs[i].out);
     return NULL;
 }
 
-/* Every font's program not cached yet made, two at a time (the fonts are independent, and
- * at the end of a first run the other processor is idle), then cached. */
+/* Every font's program not cached yet made, by this thread and one other taking the fonts
+ * one at a time (they are independent, and at the end of a first run the other processor
+ * is idle: one thread for them all, as a thread made on this machine starts a millisecond
+ * or two late and a pair of fonts of unequal sizes kept one thread waiting for the other),
+ * then cached. */
 static void make_programs(pm_pdffonts *f)
 {
     job *jobs = pm_xcalloc((size_t)f->n + 1, sizeof *jobs);
@@ -388,13 +399,12 @@ static void make_programs(pm_pdffonts *f)
         }
         jobs[n++] = (job){.ft = &f->fonts[k], .rc = -1};
     }
-    for (int i = 0; i < n; i += 2) {
-        pthread_t t;
-        int threaded = i + 1 < n && pthread_create(&t, NULL, run_job, &jobs[i + 1]) == 0;
-        run_job(&jobs[i]);
-        if (threaded) pthread_join(t, NULL);
-        else if (i + 1 < n) run_job(&jobs[i + 1]);
-    }
+    jobs_queue q = {jobs, n};
+    atomic_init(&q.next, 0);
+    pthread_t t;
+    int threaded = n > 1 && pthread_create(&t, NULL, run_jobs, &q) == 0;
+    run_jobs(&q);
+    if (threaded) pthread_join(t, NULL);
     for (int i = 0; i < n; i++) {
         if (jobs[i].rc || cached(jobs[i].out.key)) {
             free(jobs[i].out.z);

@@ -44,7 +44,8 @@ char *pm_xstrdup(const char *s);
  * thread's arena, holes between blocks in use too), before a step that needs much new
  * memory at once: libqpdf writing a PDF copies a photo's bytes three times over, and on
  * top of the heap's free pages those copies were the run's peak. It walks every free
- * block (0.4-0.6 ms): worth it before a large write only. Nothing elsewhere than glibc. */
+ * block (0.4-0.6 ms): worth it before a large write only, and only for a large heap
+ * (24 MiB and more: arena.c). Nothing elsewhere than glibc. */
 void pm_trim_heap(void);
 /* A session that runs again (watch mode) keeps its freed pages for the next run instead:
  * pm_trim_heap does nothing. A rebuild of Common Sense faulted in 1,900 pages again, each

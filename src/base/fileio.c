@@ -1,4 +1,5 @@
 /* fileio.c - bounded file reading and atomic output (see fileio.h). */
+#define _GNU_SOURCE /* (renameat2) */
 #include "base/fileio.h"
 
 #include <errno.h>
@@ -264,6 +265,24 @@ FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what)
     return fp;
 }
 
+/* The temporary put in place of path, atomically. Where there is a previous file, the
+ * two are exchanged (renameat2's RENAME_EXCHANGE) and the previous one, now under the
+ * temporary name, removed: a rename over an existing file makes ext4 start writing the
+ * new file's blocks out first (its auto_da_alloc, for a crash in the next seconds), 0.6 ms
+ * a file here, two of them in each watch rebuild; the kernel writes them out in its own
+ * time instead (a PDF is made again from its source). */
+static int put_in_place(const char *tmp, const char *path)
+{
+#ifdef RENAME_EXCHANGE
+    struct stat st; /* (a regular file only: a folder would be exchanged too) */
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+        unlink(tmp);
+        return 0;
+    }
+#endif
+    return rename(tmp, path);
+}
+
 int pm_outfile_commit(pm_outfile *o)
 {
     int rc = PM_OK;
@@ -271,7 +290,7 @@ int pm_outfile_commit(pm_outfile *o)
     if (o->mem && spill(o)) {
         unlink(o->tmp);
         rc = PM_EIO;
-    } else if (rename(o->tmp, o->path) < 0) {
+    } else if (put_in_place(o->tmp, o->path) < 0) {
         pm_error(o->path, 0, 0, "cannot write output: %s", strerror(errno));
         unlink(o->tmp);
         rc = PM_EIO;

@@ -3,8 +3,8 @@
  * libqpdf and the thirteen libraries it brings (libstdc++, GnuTLS, GMP...) took 5-7 ms to
  * map and relocate before main(), a tenth of a run of 1917, although the finishing pass
  * and the booklet need them only once every page is drawn. So the program is not linked
- * with libqpdf: pm_qpdf_preload() starts loading it (dlopen) on a thread of its own when
- * the pages are built, beside the drawing of the last ones, and pm_qpdf_load() waits for that
+ * with libqpdf: pm_qpdf_preload() starts loading it (dlopen) on a thread of its own as a
+ * run starts (app/render.c), beside the parse and the flow, and pm_qpdf_load() waits for that
  * (or loads it then) before the first call. Code that uses libqpdf includes this header
  * instead of qpdf-c.h and calls the API as usual: each qpdf_* name used is a pointer in
  * pm_qpdf, filled by pm_qpdf_load(). A function newly used goes into PM_QPDF_API. */

@@ -34,7 +34,6 @@ struct pm_image {
     cairo_surface_t *surf;  /* the pixels (for a passthrough JPEG: made on first raster use);
                                never a PDF's source surface itself (see pdf_source) */
     blob *jpeg;          /* passthrough JPEGs only */
-    char *unique_id;     /* CAIRO_MIME_TYPE_UNIQUE_ID for passthrough JPEGs */
     unsigned char *icc;  /* a decoded image's embedded ICC profile (PNG iCCP), or NULL */
     size_t icc_len;
     int describe;        /* a passthrough JPEG with an ICC profile or an Adobe marker: the

@@ -460,7 +460,6 @@ void pm_image_drop(pm_image *img)
      * own references to the JPEG bytes (mime data) or to the pixels (user data). */
     if (img->surf) cairo_surface_destroy(img->surf);
     pm_img_blob_release(img->jpeg);
-    free(img->unique_id);
     free(img->icc);
     free(img->path);
     free(img->ref_file);

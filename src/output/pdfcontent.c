@@ -203,8 +203,10 @@ static int plain_cluster(page_ctx *p, int k, const pm_glyph *g, int ng, const ch
     for (int i = 0; i < ng; i++) {
         int len;
         const char *t = pm_pdffonts_use(p->fonts, k, (unsigned)g[i].index, &len);
-        unsigned gid = (unsigned)g[i].index & 0xffff;
-        uint64_t *seen = c->record ? &c->seen[(size_t)p->fno * 1024 + gid / 64] : NULL;
+        /* (a glyph id past 0xffff is Pango's empty or unknown glyph, which no font has and
+           pm_pdffonts_use leaves unmarked: not listed, lest its low bits name a real one) */
+        unsigned gid = (unsigned)g[i].index;
+        uint64_t *seen = c->record && gid <= 0xffff ? &c->seen[(size_t)p->fno * 1024 + gid / 64] : NULL;
         if (seen && !(*seen & 1ull << gid % 64)) {
             *seen |= 1ull << gid % 64;
             if (c->nuses == c->capuses) {

@@ -9,7 +9,7 @@
 # the other: a word in one paragraph, a paragraph added (every later page moves), a
 # heading renamed, a paragraph taken out, a word in a footnote, words that no font of the
 # layout has (Korean, then Arabic: set in fonts installed on the machine, which the
-# session keeps), and back to the original text (everything from the cache). After each rebuild, the program is run afresh on the
+# session keeps), one that no font has, and back to the original text (everything from the cache). After each rebuild, the program is run afresh on the
 # same source into other files, and both PDFs must be byte-identical to the watch
 # session's.
 #
@@ -103,6 +103,10 @@ step "a word in a footnote" "a fisherman of Naples" "a poor fisherman of Naples"
 step "a Korean word (a system font)" "confounded the people" "confounded the people (국민)"
 step "an Arabic word too (another)" "the people (국민)" "the people (국민، الشعب)"
 step "the Korean word taken out" "(국민، الشعب)" "(الشعب)"
+# a character no font has at all (left out, with a warning), then an edit on another page:
+# the page it was on, kept by its frame, notes its glyphs from the list made with it
+step "a character no font has" "(الشعب)" "(الشعب $(printf '\U000F0700'))"
+step "then a word on another page (that page kept)" "a poor fisherman of Naples" "a poor old fisherman of Naples"
 r=$(count rebuilt)
 cp "$T/orig.md" "$T/doc.md.swp" && mv "$T/doc.md.swp" "$T/doc.md"
 if wait_for rebuilt "$r"; then same_as_fresh "back to the original text"; else fail "back: no rebuild"; fi

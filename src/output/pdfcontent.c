@@ -310,17 +310,6 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
        glyphs: a replay (which walks the runs, not their glyphs) numbers them alike */
     p->fno = p->c->record || p->replay ? page_font(p->c, k) : 0;
     if (p->replay) return; /* (its glyphs come from the list) */
-    if (p->b->dry) { /* only what the run uses: its glyphs and their text, as below */
-        for (int c = 0, g = 0, b = 0; c <= run->nclusters && g < run->nglyphs; c++) {
-            int ng = c < run->nclusters ? run->clusters[c].num_glyphs : run->nglyphs - g;
-            int nb = c < run->nclusters ? run->clusters[c].num_bytes : 0;
-            if (g + ng > run->nglyphs) ng = run->nglyphs - g;
-            plain_cluster(p, k, run->glyphs + g, ng, run->utf8 + b, nb);
-            g += ng;
-            b += nb;
-        }
-        return;
-    }
     double shear = 0;
     int bold = 0;
     pm_pdffonts_synthetic(run->face, &shear, &bold);
@@ -744,14 +733,6 @@ void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffon
                       const pm_finish *fin, pm_pstruct *st)
 {
     page(c, pg, bleed, fonts, images, gray, fin, st, 0);
-}
-
-void pm_pcontent_page_dry(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
-                          int gray, const pm_finish *fin, pm_pstruct *st)
-{
-    c->content.dry = 1;
-    page(c, pg, bleed, fonts, images, gray, fin, st, 0);
-    c->content.dry = 0;
 }
 
 void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts,

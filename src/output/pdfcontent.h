@@ -84,13 +84,10 @@ struct pm_pstruct;
 void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
                       int gray, const struct pm_finish *fin, struct pm_pstruct *st);
 /* Everything pm_pcontent_page notes (fonts, glyphs, images, links, destinations, the
- * structure tree) without writing the content: for a page whose content is kept from an
- * earlier run under its frame's key. */
-void pm_pcontent_page_dry(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images,
-                          int gray, const struct pm_finish *fin, struct pm_pstruct *st);
-/* As pm_pcontent_page_dry, the glyphs noted from uses[0..n) (c->uses of the run that made
- * the page's content with c->record set) rather than from the page's runs: a kept page of
- * two thousand glyphs notes its two hundred distinct ones. */
+ * structure tree) without writing the content, for a page whose content is kept from an
+ * earlier run under its frame's key: its glyphs from uses[0..n) (c->uses of the run that
+ * made the content with c->record set), not from its runs: a kept page of two thousand
+ * glyphs notes its two hundred distinct ones. */
 void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts,
                              pm_pimages *images, int gray, const struct pm_finish *fin, struct pm_pstruct *st,
                              const uint32_t *uses, int n);

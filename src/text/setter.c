@@ -3,6 +3,7 @@
  * between the runs of watch mode, and the single lines (running heads, markers) that come
  * again on many pages. pm_para_set and pm_para_single go through the caches to the
  * stages (para-imp.h). */
+#include <fontconfig/fontconfig.h>
 #include <glib.h>
 #include <hb-ot.h>
 #include <stdio.h>
@@ -70,6 +71,7 @@ void pm_setter_drop(pm_setter *s)
     }
     free((char *)s->lang);
     if (s->cache) g_hash_table_destroy(s->cache);
+    if (s->ascii_cs) FcCharSetDestroy(s->ascii_cs);
     free(s);
 }
 

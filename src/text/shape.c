@@ -177,9 +177,17 @@ static GList *itemize_one(pm_setter *s, const pm_shaped *p, PangoAttrList *l)
     if (!font || !PANGO_IS_FC_FONT(font) ||
         FcPatternGetCharSet(PANGO_FC_FONT(font)->font_pattern, FC_CHARSET, 0, &cs) != FcResultMatch)
         ok = 0;
+    if (ok && cs != s->ascii_cs) { /* (a coverage asked about for the first time) */
+        if (s->ascii_cs) FcCharSetDestroy(s->ascii_cs);
+        s->ascii_cs = FcCharSetCopy(cs);
+        s->ascii_has[0] = s->ascii_has[1] = 0;
+        for (unsigned c = 0; c < 128; c++)
+            if (FcCharSetHasChar(cs, c)) s->ascii_has[c / 64] |= 1ull << c % 64;
+    }
     for (const char *q = text; ok && q < end; q = g_utf8_next_char(q)) {
         gunichar c = g_utf8_get_char(q);
-        if (chooses_font(c) && !FcCharSetHasChar(cs, c)) ok = 0;
+        int has = c < 128 ? (int)(s->ascii_has[c / 64] >> c % 64 & 1) : FcCharSetHasChar(cs, c);
+        if (chooses_font(c) && !has) ok = 0;
     }
     if (!ok || !font) {
         g_slist_free_full(extra, (GDestroyNotify)pango_attribute_destroy);

@@ -232,6 +232,36 @@ static uint64_t spec_hash(const pm_spec *spec)
     return h;
 }
 
+/* The file load_spec would load (NULL: none is found; it will say so). */
+static char *layout_path(const pm_options *o, const pm_doc *doc)
+{
+    if (!o->layout && doc->meta.layout) {
+        char *p = pm_path_join(doc->dir, doc->meta.layout);
+        FILE *f = fopen(p, "r");
+        if (f) {
+            fclose(f);
+            char *r = pm_spec_path(p);
+            free(p);
+            return r;
+        }
+        free(p);
+        return pm_spec_path(doc->meta.layout);
+    }
+    return pm_spec_path(o->layout ? o->layout : "a5");
+}
+
+/* In watch mode: the session's layout, when the run asks for the same file and the files
+ * it was read from hold the same bytes (it is not parsed again: 1.8 million instructions
+ * of a rebuild of 1917's 64), or NULL. */
+static pm_spec *unchanged_spec(const pm_session *s, const pm_options *o, const pm_doc *doc)
+{
+    if (!s->keep || !s->spec || !s->spec_hash || s->spec->nfiles >= 8) return NULL;
+    char *path = layout_path(o, doc);
+    int same = path && !strcmp(path, s->spec->file) && spec_hash(s->spec) == s->spec_hash;
+    free(path);
+    return same ? s->spec : NULL;
+}
+
 static int load_spec(const pm_options *o, const pm_doc *doc, pm_spec **spec)
 {
     if (!o->layout && doc->meta.layout) {
@@ -369,6 +399,7 @@ static int load_content_and_layout(run *r)
     int rc = pm_content_load(r->o->source, &r->doc);
     if (rc) return rc;
     pm_timing("content");
+    if ((r->spec = unchanged_spec(s, r->o, r->doc))) return PM_OK;
     if ((rc = load_spec(r->o, r->doc, &r->spec))) return rc;
     uint64_t h = s->keep ? spec_hash(r->spec) : 0;
     if (s->spec && h && h == s->spec_hash) {

@@ -879,6 +879,8 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
     return PM_OK;
 }
 
+char *pm_spec_path(const char *name_or_path) { return pm_spec_resolve_layout(name_or_path, NULL); }
+
 int pm_spec_load(const char *name_or_path, pm_spec **out)
 {
     *out = NULL;

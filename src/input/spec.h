@@ -241,6 +241,9 @@ typedef struct pm_spec {
 
 /* A spec with the built-in defaults (an A5 pamphlet). Never fails. */
 pm_spec *pm_spec_new_default(void);
+/* The file pm_spec_load(name_or_path) would read (a file, or a shipped layout by name),
+ * newly allocated; NULL if there is none (pm_spec_load then says so). */
+char *pm_spec_path(const char *name_or_path);
 /* Load a layout by path or by name ("a5" finds layouts/a5.yaml in the layout search
  * path). Returns PM_OK and a new spec, or PM_EINPUT / PM_EIO with diagnostics. */
 int pm_spec_load(const char *name_or_path, pm_spec **out);

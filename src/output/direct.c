@@ -247,10 +247,9 @@ static int d_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
         pm_pcontent_page(&p->c, pg, d->bleed, d->fonts, &d->images, d->gray, fin, d->st);
         p->z = *compressed(&p->c.content);
         if (fk) {
-            pm_pcontent_uses(&p->c);
-            note_frame(fk, &p->z, p->c.uses, p->c.nuses);
-            p->c.uses = NULL;
-            p->c.nuses = p->c.capuses = 0;
+            int n;
+            uint32_t *uses = pm_pcontent_take_uses(&p->c, &n);
+            note_frame(fk, &p->z, uses, n);
         }
     }
     free(p->c.content.p);

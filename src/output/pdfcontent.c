@@ -128,7 +128,6 @@ typedef struct {
     int el;          /* the element the item being painted is part of, -1: an artifact */
     int marked;      /* the element whose marked content is open, -2: none */
     double fill[3];  /* the fill colour set, or -1 */
-    int replay;      /* dry, the glyphs noted from a list (pm_pcontent_page_replay) */
     int fno;         /* the number of the run's font on the page (pm_pcontent.font_k) */
 } page_ctx;
 
@@ -308,8 +307,8 @@ static void show_run(page_ctx *p, const pm_run *run, double lx, double ly, int *
     }
     /* the page's fonts numbered in the order its runs come, whether or not they have
        glyphs: a replay (which walks the runs, not their glyphs) numbers them alike */
-    p->fno = p->c->record || p->replay ? page_font(p->c, k) : 0;
-    if (p->replay) return; /* (its glyphs come from the list) */
+    p->fno = p->c->record || p->b->dry ? page_font(p->c, k) : 0;
+    if (p->b->dry) return; /* (a kept page: its glyphs come from its list) */
     double shear = 0;
     int bold = 0;
     pm_pdffonts_synthetic(run->face, &shear, &bold);
@@ -711,10 +710,10 @@ static void tagged_item(page_ctx *p, const pm_page *pg, size_t i, pm_fitem *it)
     if (el < 0) puts_(p->b, "EMC\n");
 }
 
-static void page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images, int gray,
-                 const pm_finish *fin, pm_pstruct *st, int replay)
+void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images, int gray,
+                      const pm_finish *fin, pm_pstruct *st)
 {
-    page_ctx p = {c, &c->content, pg->h + 2 * bleed, bleed, fonts, images, gray, fin, st, -1, -2, {-1, -1, -1}, replay};
+    page_ctx p = {c, &c->content, pg->h + 2 * bleed, bleed, fonts, images, gray, fin, st, -1, -2, {-1, -1, -1}};
     size_t *ord = pm_xmalloc((pg->nitems + 1) * sizeof *ord);
     pm_struct_paint_order(pg, ord);
     if (st) pm_pstruct_page(st, pg->index);
@@ -729,19 +728,13 @@ static void page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *f
     free(ord);
 }
 
-void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts, pm_pimages *images, int gray,
-                      const pm_finish *fin, pm_pstruct *st)
-{
-    page(c, pg, bleed, fonts, images, gray, fin, st, 0);
-}
-
 void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts,
                              pm_pimages *images, int gray, const pm_finish *fin, pm_pstruct *st,
                              const uint32_t *uses, int n)
 {
     c->content.dry = 1;
     c->nfont_k = 0;
-    page(c, pg, bleed, fonts, images, gray, fin, st, 1);
+    pm_pcontent_page(c, pg, bleed, fonts, images, gray, fin, st);
     c->content.dry = 0;
     for (int i = 0; i < n; i++) {
         int len;
@@ -749,10 +742,15 @@ void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm
     }
 }
 
-void pm_pcontent_uses(pm_pcontent *c)
+uint32_t *pm_pcontent_take_uses(pm_pcontent *c, int *n)
 {
+    uint32_t *u = c->uses;
+    *n = c->nuses;
     free(c->seen);
     c->seen = NULL;
+    c->uses = NULL;
+    c->nuses = c->capuses = 0;
+    return u;
 }
 
 /* ---- a page's key ------------------------------------------------------------------------ */

@@ -65,7 +65,7 @@ typedef struct {
     int nalpha;
     int skipped;    /* items this writer cannot draw yet */
     /* The glyphs the page uses, each once, as font << 16 | glyph id, font numbered by the
-       order the page first uses it (pm_pcontent_uses): what a page kept under its frame's
+       order the page first uses it (pm_pcontent_take_uses): what a page kept under its frame's
        key notes again without going through its glyphs (a watch session). */
     int record;     /* note them (set before pm_pcontent_page) */
     uint32_t *uses;
@@ -91,8 +91,9 @@ void pm_pcontent_page(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffon
 void pm_pcontent_page_replay(pm_pcontent *c, const pm_page *pg, double bleed, pm_pdffonts *fonts,
                              pm_pimages *images, int gray, const struct pm_finish *fin, struct pm_pstruct *st,
                              const uint32_t *uses, int n);
-/* After pm_pcontent_page with c->record: what only the recording needed, freed. */
-void pm_pcontent_uses(pm_pcontent *c);
+/* After pm_pcontent_page with c->record: the page's glyph list (*n of them), the caller's
+ * now, and what only the recording needed freed. */
+uint32_t *pm_pcontent_take_uses(pm_pcontent *c, int *n);
 /* A key of everything in pg that its content is made of, seed: what the document's pages
  * share (bleed, --gray, the layout's cmyk() colours). Two frames with one key make the same
  * content, so a watch rebuild keeps an unchanged page's without writing it again. */

@@ -49,62 +49,37 @@ struct pm_hyph {
     const char *map;   /* the words file as it was when loaded (read-only), or NULL */
     size_t maplen;
     int dirty;         /* words were added */
-    struct seen_word *seen; /* words asked about, as written (the cache below the word
-                               lowercased): open addressing, capseen slots */
-    size_t nseen, capseen;
+    GHashTable *seen;  /* words asked about, as written (seen_word -> packed offsets,
+                          the cache's form, copied); the cache above holds them lowercased */
 };
 
-/* A word as it was asked about and its breaks (cache's packed form, copied). The same
- * words come again and again (12,331 asks for 5,525 words in Common Sense): one hash of
- * its bytes finds them, where each ask lowercased the word into a new string first. */
-typedef struct seen_word {
-    uint64_t hv;
-    char *word;        /* len bytes; NULL: a free slot */
+/* A word as it was asked about: the same words come again and again (12,331 asks for
+ * 5,525 words in Common Sense), and one hash of its bytes finds them, where each ask
+ * lowercased the word into a new string first. */
+typedef struct {
+    const char *word;
     size_t len;
-    unsigned char *hit;
 } seen_word;
 
-static void seen_clear(pm_hyph *h)
+static guint seen_hash(gconstpointer k)
 {
-    for (size_t i = 0; i < h->capseen; i++) {
-        free(h->seen[i].word);
-        free(h->seen[i].hit);
-    }
-    free(h->seen);
-    h->seen = NULL;
-    h->nseen = h->capseen = 0;
+    const seen_word *w = k;
+    return (guint)pm_hash64(PM_HASH64_INIT, w->word, w->len);
 }
 
-static const unsigned char *seen_find(const pm_hyph *h, const char *w, size_t len, uint64_t hv)
+static gboolean seen_equal(gconstpointer a, gconstpointer b)
 {
-    for (size_t i = h->capseen ? hv % h->capseen : 0; h->capseen && h->seen[i].word; i = (i + 1) % h->capseen)
-        if (h->seen[i].hv == hv && h->seen[i].len == len && !memcmp(h->seen[i].word, w, len)) return h->seen[i].hit;
-    return NULL;
+    const seen_word *x = a, *y = b;
+    return x->len == y->len && !memcmp(x->word, y->word, x->len);
 }
 
-static void seen_slot(seen_word *t, size_t cap, seen_word e)
+static void seen_put(pm_hyph *h, const char *w, size_t len, const unsigned char *hit)
 {
-    size_t i = e.hv % cap;
-    while (t[i].word) i = (i + 1) % cap;
-    t[i] = e;
-}
-
-static void seen_put(pm_hyph *h, const char *w, size_t len, uint64_t hv, const unsigned char *hit)
-{
-    if (2 * (h->nseen + 1) > h->capseen) {
-        size_t cap = h->capseen ? 2 * h->capseen : 1024;
-        seen_word *t = pm_xcalloc(cap, sizeof *t);
-        for (size_t i = 0; i < h->capseen; i++)
-            if (h->seen[i].word) seen_slot(t, cap, h->seen[i]);
-        free(h->seen);
-        h->seen = t;
-        h->capseen = cap;
-    }
-    seen_word e = {hv, pm_xmalloc(len ? len : 1), len, pm_xmalloc((size_t)hit[0] + 1)};
-    memcpy(e.word, w, len);
-    memcpy(e.hit, hit, (size_t)hit[0] + 1);
-    seen_slot(h->seen, h->capseen, e);
-    h->nseen++;
+    if (!h->seen) h->seen = g_hash_table_new_full(seen_hash, seen_equal, g_free, g_free);
+    seen_word *k = g_malloc(sizeof *k + len);
+    memcpy(k + 1, w, len);
+    *k = (seen_word){(const char *)(k + 1), len};
+    g_hash_table_insert(h->seen, k, g_memdup2(hit, (gsize)hit[0] + 1));
 }
 
 #define MAX_WORDS 200000
@@ -417,7 +392,7 @@ void pm_hyph_drop(pm_hyph *h)
     if (h->pat->loading) dict_of(h); /* the patterns stay loaded for the process */
     unmap_words(h);
     g_hash_table_destroy(h->cache);
-    seen_clear(h);
+    if (h->seen) g_hash_table_destroy(h->seen);
     free(h);
 }
 
@@ -426,7 +401,7 @@ void pm_hyph_set_min(pm_hyph *h, int left, int right)
     if (!h) return;
     if (h->left != left || h->right != right) {
         g_hash_table_remove_all(h->cache);
-        seen_clear(h);
+        if (h->seen) g_hash_table_remove_all(h->seen);
         unmap_words(h);
         h->words[0] = 0; /* the cache file is for the default minimums */
     }
@@ -455,8 +430,8 @@ static int offsets_of(const unsigned char *hit, const char *word, size_t len, ui
 int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, int max)
 {
     if (!h || len < 4 || len > 200) return 0;
-    uint64_t hv = pm_hash64(PM_HASH64_INIT, word, len);
-    const unsigned char *seen = seen_find(h, word, len, hv);
+    seen_word key = {word, len};
+    const unsigned char *seen = h->seen ? g_hash_table_lookup(h->seen, &key) : NULL;
     if (seen) return offsets_of(seen, word, len, offsets, max);
     char *lower = g_utf8_strdown(word, (gssize)len);
     unsigned char *hit = g_hash_table_lookup(h->cache, lower);
@@ -513,7 +488,7 @@ int pm_hyph_word(pm_hyph *h, const char *word, size_t len, uint32_t *offsets, in
         lower = NULL;
     }
     g_free(lower);
-    seen_put(h, word, len, hv, hit);
+    seen_put(h, word, len, hit);
     return offsets_of(hit, word, len, offsets, max);
 }
 

@@ -232,7 +232,8 @@ static uint64_t spec_hash(const pm_spec *spec)
     return h;
 }
 
-/* The file load_spec would load (NULL: none is found; it will say so). */
+/* The layout file a run asks for (NULL: none is found): -l's, else the front matter's
+ * (relative to the content file first), else a5. */
 static char *layout_path(const pm_options *o, const pm_doc *doc)
 {
     if (!o->layout && doc->meta.layout) {
@@ -264,21 +265,11 @@ static pm_spec *unchanged_spec(const pm_session *s, const pm_options *o, const p
 
 static int load_spec(const pm_options *o, const pm_doc *doc, pm_spec **spec)
 {
-    if (!o->layout && doc->meta.layout) {
-        /* a layout named in the front matter is relative to the content file first */
-        char *p = pm_path_join(doc->dir, doc->meta.layout);
-        FILE *f = fopen(p, "r");
-        int rc;
-        if (f) {
-            fclose(f);
-            rc = pm_spec_load(p, spec);
-        } else {
-            rc = pm_spec_load(doc->meta.layout, spec);
-        }
-        free(p);
-        return rc;
-    }
-    return pm_spec_load(o->layout ? o->layout : "a5", spec);
+    const char *asked = o->layout ? o->layout : doc->meta.layout ? doc->meta.layout : "a5";
+    char *path = layout_path(o, doc); /* (none: pm_spec_load says so, naming it as asked) */
+    int rc = pm_spec_load(path ? path : asked, spec);
+    free(path);
+    return rc;
 }
 
 static void set_inputs(pm_session *s, const char *source, const pm_spec *spec)

@@ -17,6 +17,7 @@
 #include "base/diag.h"
 #include "base/digest.h"
 #include "base/fileio.h"
+#include "base/thread.h"
 #include "layout/flow.h"
 #include "text/fonts.h"
 #include "text/hyph.h"
@@ -147,6 +148,7 @@ static int pipe_write(pdf_pipe *p, const pm_layout *lay, const pm_page *pg)
 
 static void *pipe_run(void *arg)
 {
+    pm_thread_name("pm-pipe");
     pdf_pipe *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->mu);

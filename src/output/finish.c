@@ -17,6 +17,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/digest.h"
+#include "base/thread.h"
 #include "output/finish_cache.h"
 #include "output/finish_pdfx.h"
 #include "output/finish_images.h"
@@ -248,6 +249,7 @@ static void run_job(page_job *j, const pm_finish *f)
 
 static void *worker(void *ud)
 {
+    pm_thread_name("pm-finish");
     job_queue *jq = ud;
     for (int i; (i = __atomic_fetch_add(&jq->next, 1, __ATOMIC_RELAXED)) < jq->n;) run_job(&jq->jobs[i], jq->f);
     return NULL;

@@ -21,6 +21,7 @@
 #include "output/pdfcontent.h"
 #include "base/diag.h"
 #include "base/digest.h"
+#include "base/thread.h"
 #include "text/fonts.h"
 
 typedef struct {
@@ -378,6 +379,7 @@ typedef struct {
 
 static void *run_jobs(void *ud)
 {
+    pm_thread_name("pm-subset");
     jobs_queue *q = ud;
     for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) q->jobs[i].rc = make_program(q->jobs[i].ft, &q->jobs[i].out);
     return NULL;

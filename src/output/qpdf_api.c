@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/thread.h"
 
 #ifndef PM_QPDF_SONAME
 #define PM_QPDF_SONAME "libqpdf.so.29" /* Debian 12's libqpdf29 (the Makefile finds it) */
@@ -34,6 +35,7 @@ static char why[512]; /* empty: loaded */
 
 static void *load(void *ud)
 {
+    pm_thread_name("pm-qpdf-load");
     (void)ud;
     /* RTLD_NOW: every relocation here, on this thread; RTLD_LOCAL: its libraries stay out
        of the global scope every other library's symbols are looked up in; RTLD_DEEPBIND:

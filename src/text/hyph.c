@@ -18,6 +18,7 @@
 #include "base/digest.h"
 #include "base/diag.h"
 #include "base/fileio.h"
+#include "base/thread.h"
 
 /* The patterns of one dictionary file, parsed once for the life of the process (a
  * watch session switching languages back and forth reads each file once; a one-shot run
@@ -97,6 +98,7 @@ static int find_dict(const char *name, char *path, size_t n)
 
 static void *load_patterns(void *arg)
 {
+    pm_thread_name("pm-hyph-load");
     patterns *pt = arg;
     pt->dict = hnj_hyphen_load(pt->path);
     return NULL;

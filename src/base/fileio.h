@@ -36,7 +36,7 @@ typedef struct pm_outfile_hole {
 
 typedef struct pm_outfile {
     char *path;     /* destination */
-    char *tmp;      /* temporary file being written */
+    char *tmp;      /* temporary file being written (made by pm_outfile_tmp), or NULL */
     const unsigned char *mem; /* the finished file's bytes while it is held in memory
                                  instead of in tmp (pm_outfile_hold), else NULL */
     size_t nmem;
@@ -44,9 +44,12 @@ typedef struct pm_outfile {
     int nholes;
 } pm_outfile;
 
-/* Choose a temporary name beside path and check the folder is writable. Returns PM_OK or
- * PM_EIO with a diagnostic. The temporary file is created (empty). */
+/* Check that path's folder is writable and path a regular file or nothing. Returns PM_OK
+ * or PM_EIO with a diagnostic. No temporary is made yet (pm_outfile_tmp). */
 int pm_outfile_begin(pm_outfile *o, const char *path);
+/* The temporary's name, beside the destination, made the first time (a folder of its
+ * own; the file is the writer's to make); NULL after a diagnostic. */
+const char *pm_outfile_tmp(pm_outfile *o);
 /* pm_outfile_begin and a stdio stream on the temporary file ("wb"); NULL after a
  * diagnostic naming path and what ("PDF", "layout dump"), with nothing left behind. */
 FILE *pm_outfile_open(pm_outfile *o, const char *path, const char *what);
@@ -63,16 +66,17 @@ void pm_outfile_read(const pm_outfile *o, size_t at, void *buf, size_t n);
 /* A pass over a finished output file, between writing it and putting it in place: a
  * rewrite (a print-shop pass with libqpdf: page boxes, DeviceGray, an OutputIntent, a
  * structure tree) or a check. run() reads the finished file (in->mem when it is held in
- * memory, else the file at in->tmp) and writes the new one to out, an empty file beside
- * the destination with the destination's permissions, which it may open, truncate or
- * replace. It returns PM_OK when out holds the new file, PM_PASS_SAME when the finished
- * file is to stay as it is (out is then discarded), or an exit code after a diagnostic
- * naming dest. */
+ * memory, else the file at in->tmp) and writes the new one to out, a name beside the
+ * destination that no file has yet (the pass makes it: fopen "w", libqpdf's write). It
+ * returns PM_OK when out holds the new file, PM_PASS_SAME when the finished file is to
+ * stay as it is (out is then discarded), or an exit code after a diagnostic naming dest.
+ * A check (check set) only reads: out is NULL. */
 enum { PM_PASS_SAME = -1 };
 typedef struct pm_pass {
     const char *name;
     int (*run)(void *ud, const pm_outfile *in, const char *out, const char *dest);
     void *ud;
+    int check;
 } pm_pass;
 
 /* Run a pass over o's finished temporary file: the pass's output becomes o's temporary

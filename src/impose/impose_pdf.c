@@ -48,7 +48,8 @@ int pm_impose_pdf(const char *in, const char *out, const pm_booklet_opts *o)
     pm_outfile of;
     if ((rc = pm_outfile_begin(&of, out))) return rc;
     pm_bk_summary sum;
-    rc = pm_bk_impose_file(in, NULL, in, of.tmp, out, o, NULL, &sum);
+    const char *tmp = pm_outfile_tmp(&of);
+    rc = tmp ? pm_bk_impose_file(in, NULL, in, tmp, out, o, NULL, &sum) : PM_EIO;
     if (!rc) rc = pm_outfile_commit(&of);
     else pm_outfile_abort(&of);
     if (!rc && !o->quiet) pm_bk_print_howto(stdout, out, o, &sum);

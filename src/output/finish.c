@@ -723,7 +723,9 @@ static int read_input(fctx *c, const pm_outfile *in)
     int read = qpdf_read_memory(q, c->dest, (const char *)in->mem, (unsigned long long)in->nmem, NULL);
     if (read & QPDF_ERRORS) return -1;
     if (!in->nholes || !fill_holes(c, in)) return 0;
-    FILE *f = fopen(in->tmp, "wb");
+    /* (the writer's temporary, made now: held in memory, it had none) */
+    const char *tmp = pm_outfile_tmp((pm_outfile *)in);
+    FILE *f = tmp ? fopen(tmp, "wb") : NULL;
     unsigned char *buf = pm_xmalloc(65536);
     int ok = f != NULL;
     for (size_t at = 0; ok && at < in->nmem; at += 65536) {
@@ -737,7 +739,7 @@ static int read_input(fctx *c, const pm_outfile *in)
     c->q = q = qpdf_init();
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
-    return ok && !(qpdf_read(q, in->tmp, NULL) & QPDF_ERRORS) ? 0 : -1;
+    return ok && !(qpdf_read(q, tmp, NULL) & QPDF_ERRORS) ? 0 : -1;
 }
 
 /* A PDF as large as this (a photo's bytes, held in holes, counted) has libqpdf write

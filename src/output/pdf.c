@@ -465,7 +465,7 @@ static int check_pdf(void *ud, const pm_outfile *in, const char *out, const char
     return PM_EIO;
 }
 
-const pm_pass pm_pdf_check_pass = {"pdf-check", check_pdf, NULL};
+const pm_pass pm_pdf_check_pass = {"pdf-check", check_pdf, NULL, 1};
 
 static int pdf_commit(pm_writer *wr)
 {

@@ -45,7 +45,8 @@ static int png_page(pm_writer *wr, const pm_layout *lay, const pm_page *pg)
     int rc = pm_outfile_begin(o, path);
     if (!rc) {
         d->nouts++;
-        if (write_png(s, o->tmp) != CAIRO_STATUS_SUCCESS) {
+        const char *tmp = pm_outfile_tmp(o);
+        if (!tmp || write_png(s, tmp) != CAIRO_STATUS_SUCCESS) {
             pm_error(path, 0, 0, "cannot write the PNG");
             rc = PM_EIO;
         }
@@ -143,7 +144,8 @@ static int sp_end(pm_writer *wr, const pm_layout *lay)
     }
     cairo_destroy(cr);
     int rc = PM_OK;
-    if (cairo_surface_write_to_png(s, d->out.tmp) != CAIRO_STATUS_SUCCESS) {
+    const char *tmp = pm_outfile_tmp(&d->out);
+    if (!tmp || cairo_surface_write_to_png(s, tmp) != CAIRO_STATUS_SUCCESS) {
         pm_error(d->out.path, 0, 0, "cannot write the spreads PNG");
         rc = PM_EIO;
     }

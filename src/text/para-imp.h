@@ -138,6 +138,27 @@ int pm_shaped_cluster_start(const pm_shaped *p, uint32_t off);
 /* The run holding a byte offset (the last one past the end; -1 if there are none). */
 int pm_shaped_run_at(const pm_shaped *p, uint32_t off);
 
+/* One item for a paragraph (itemize_one, and ahead.c's helper thread, which shapes the
+   same items ahead of the setter). Whether every character of text is one that Pango
+   itemizes with Latin text in one item; then the item's script, the first character
+   Pango chooses a font for (0: none) and the characters counted. Any thread. */
+int pm_text_simple(const char *text, size_t len, PangoScript *script, gunichar *first, int *nchars);
+/* That first character alone (0: none). */
+gunichar pm_text_first(const char *text, size_t len);
+/* Whether coverage cs (ascii: its ASCII characters, pm_ascii_coverage) has every
+   character of text that Pango chooses a font for. Any thread. */
+int pm_text_covered(const char *text, size_t len, struct _FcCharSet *cs, const uint64_t ascii[2]);
+void pm_ascii_coverage(struct _FcCharSet *cs, uint64_t has[2]);
+/* The coverage of a font as Pango's fontset reads it (not a new reference), or NULL. */
+struct _FcCharSet *pm_font_coverage(PangoFont *font);
+/* The attributes of a paragraph in font f, [0, len), before its spans. */
+PangoAttrList *pm_font_attrs(const pm_spec *spec, const pm_font_spec *f, uint32_t len);
+/* The fontset of attribute list l's start, its language and its extra attributes (to
+   be freed); NULL (and no extra attributes) if they are other than font features. */
+PangoFontset *pm_para_fontset(pm_setter *s, PangoAttrList *l, PangoLanguage **lang, GSList **extra);
+/* An item of len bytes from 0, left to right, taking the font reference and extra. */
+PangoItem *pm_one_item(PangoFont *font, PangoLanguage *lang, GSList *extra, PangoScript script, int len, int nchars);
+
 /* items.c: (re)build p's items; with hyphenate, with hyphenation points. Ends with
    pm_shaped_hangs. */
 void pm_shaped_collect(pm_shaped *p, int hyphenate);

@@ -140,6 +140,90 @@ static int chooses_font(gunichar c)
            t != G_UNICODE_PARAGRAPH_SEPARATOR;
 }
 
+int pm_text_simple(const char *text, size_t len, PangoScript *script, gunichar *first, int *nchars)
+{
+    const char *end = text + len;
+    int latin = 0;
+    *first = 0;
+    *nchars = 0;
+    for (const char *q = text; q < end; q = g_utf8_next_char(q), ++*nchars) {
+        gunichar c = g_utf8_get_char(q);
+        if (!simple_char(c, &latin)) return 0;
+        if (!*first && chooses_font(c)) *first = c;
+    }
+    *script = latin ? PANGO_SCRIPT_LATIN : PANGO_SCRIPT_COMMON;
+    return 1;
+}
+
+gunichar pm_text_first(const char *text, size_t len)
+{
+    for (const char *q = text, *end = text + len; q < end; q = g_utf8_next_char(q))
+        if (chooses_font(g_utf8_get_char(q))) return g_utf8_get_char(q);
+    return 0;
+}
+
+void pm_ascii_coverage(FcCharSet *cs, uint64_t has[2])
+{
+    has[0] = has[1] = 0;
+    for (unsigned c = 0; c < 128; c++)
+        if (FcCharSetHasChar(cs, c)) has[c / 64] |= 1ull << c % 64;
+}
+
+int pm_text_covered(const char *text, size_t len, FcCharSet *cs, const uint64_t ascii[2])
+{
+    for (const char *q = text, *end = text + len; q < end; q = g_utf8_next_char(q)) {
+        gunichar c = g_utf8_get_char(q);
+        int has = c < 128 ? (int)(ascii[c / 64] >> c % 64 & 1) : FcCharSetHasChar(cs, c);
+        if (chooses_font(c) && !has) return 0;
+    }
+    return 1;
+}
+
+PangoFontset *pm_para_fontset(pm_setter *s, PangoAttrList *l, PangoLanguage **lang, GSList **extra)
+{
+    PangoAttrIterator *it = pango_attr_list_get_iterator(l);
+    PangoFontDescription *d = pango_font_description_new();
+    *lang = pango_context_get_language(s->ctx); /* (NULL: itemizing takes the default) */
+    if (!*lang) *lang = pango_language_get_default();
+    *extra = NULL;
+    pango_attr_iterator_get_font(it, d, NULL, extra);
+    pango_attr_iterator_destroy(it);
+    int ok = 1;
+    for (GSList *e = *extra; e; e = e->next)
+        ok &= ((PangoAttribute *)e->data)->klass->type == PANGO_ATTR_FONT_FEATURES;
+    PangoFontset *fs = ok ? pango_context_load_fontset(s->ctx, d, *lang) : NULL;
+    pango_font_description_free(d);
+    if (!fs) {
+        g_slist_free_full(*extra, (GDestroyNotify)pango_attribute_destroy);
+        *extra = NULL;
+    }
+    return fs;
+}
+
+FcCharSet *pm_font_coverage(PangoFont *font)
+{
+    FcCharSet *cs = NULL;
+    if (!font || !PANGO_IS_FC_FONT(font) ||
+        FcPatternGetCharSet(PANGO_FC_FONT(font)->font_pattern, FC_CHARSET, 0, &cs) != FcResultMatch)
+        return NULL;
+    return cs;
+}
+
+PangoItem *pm_one_item(PangoFont *font, PangoLanguage *lang, GSList *extra, PangoScript script, int len, int nchars)
+{
+    PangoItem *item = pango_item_new();
+    item->offset = 0;
+    item->length = len;
+    item->num_chars = nchars;
+    item->analysis.font = font;
+    item->analysis.level = 0;
+    item->analysis.gravity = PANGO_GRAVITY_SOUTH;
+    item->analysis.script = script;
+    item->analysis.language = lang;
+    item->analysis.extra_attrs = extra;
+    return item;
+}
+
 /* A paragraph in one font and no spans, all of it simple_char and in the font Pango
  * finds for its first letter, is one item: made here without pango_itemize (its script,
  * bidi, emoji and font iterators over every character were 7 % of a run's instructions).
@@ -147,66 +231,44 @@ static int chooses_font(gunichar c)
  * with pango_itemize's. */
 static GList *itemize_one(pm_setter *s, const pm_shaped *p, PangoAttrList *l)
 {
-    const char *text = p->text, *end = text + p->len;
-    gunichar first = 0;
-    int nchars = 0, latin = 0;
-    for (const char *q = text; q < end; q = g_utf8_next_char(q), nchars++) {
-        gunichar c = g_utf8_get_char(q);
-        if (!simple_char(c, &latin)) return NULL;
-        if (!first && chooses_font(c)) first = c;
-    }
-    PangoScript script = latin ? PANGO_SCRIPT_LATIN : PANGO_SCRIPT_COMMON;
-    if (!first) return NULL;
-    PangoAttrIterator *it = pango_attr_list_get_iterator(l);
-    PangoFontDescription *d = pango_font_description_new();
-    PangoLanguage *lang = pango_context_get_language(s->ctx); /* (NULL: itemizing takes the default) */
-    if (!lang) lang = pango_language_get_default();
-    GSList *extra = NULL;
-    pango_attr_iterator_get_font(it, d, NULL, &extra);
-    pango_attr_iterator_destroy(it);
-    int ok = 1;
-    for (GSList *e = extra; e; e = e->next)
-        ok &= ((PangoAttribute *)e->data)->klass->type == PANGO_ATTR_FONT_FEATURES;
-    PangoFontset *fs = ok ? pango_context_load_fontset(s->ctx, d, lang) : NULL;
+    PangoScript script;
+    gunichar first;
+    int nchars;
+    if (!pm_text_simple(p->text, p->len, &script, &first, &nchars) || !first) return NULL;
+    PangoLanguage *lang;
+    GSList *extra;
+    PangoFontset *fs = pm_para_fontset(s, l, &lang, &extra);
     PangoFont *font = fs ? pango_fontset_get_font(fs, first) : NULL;
-    pango_font_description_free(d);
     if (fs) g_object_unref(fs);
     /* the font's coverage as Pango's fontset reads it (pango_font_has_char builds a
        coverage table on every call) */
-    FcCharSet *cs = NULL;
-    if (!font || !PANGO_IS_FC_FONT(font) ||
-        FcPatternGetCharSet(PANGO_FC_FONT(font)->font_pattern, FC_CHARSET, 0, &cs) != FcResultMatch)
-        ok = 0;
-    if (ok && cs != s->ascii_cs) { /* (a coverage asked about for the first time) */
+    FcCharSet *cs = pm_font_coverage(font);
+    if (cs && cs != s->ascii_cs) { /* (a coverage asked about for the first time) */
         if (s->ascii_cs) FcCharSetDestroy(s->ascii_cs);
         s->ascii_cs = FcCharSetCopy(cs);
-        s->ascii_has[0] = s->ascii_has[1] = 0;
-        for (unsigned c = 0; c < 128; c++)
-            if (FcCharSetHasChar(cs, c)) s->ascii_has[c / 64] |= 1ull << c % 64;
+        pm_ascii_coverage(cs, s->ascii_has);
     }
-    for (const char *q = text; ok && q < end; q = g_utf8_next_char(q)) {
-        gunichar c = g_utf8_get_char(q);
-        int has = c < 128 ? (int)(s->ascii_has[c / 64] >> c % 64 & 1) : FcCharSetHasChar(cs, c);
-        if (chooses_font(c) && !has) ok = 0;
-    }
-    if (!ok || !font) {
+    if (!cs || !pm_text_covered(p->text, p->len, cs, s->ascii_has)) {
         g_slist_free_full(extra, (GDestroyNotify)pango_attribute_destroy);
         if (font) g_object_unref(font);
         return NULL;
     }
-    PangoItem *item = pango_item_new();
-    item->offset = 0;
-    item->length = (int)p->len;
-    item->num_chars = nchars;
-    item->analysis.font = font; /* (the reference pango_fontset_get_font gave) */
-    item->analysis.level = 0;
-    item->analysis.gravity = PANGO_GRAVITY_SOUTH;
-    item->analysis.script = script;
-    item->analysis.language = lang;
-    item->analysis.extra_attrs = extra;
+    PangoItem *item = pm_one_item(font, lang, extra, script, (int)p->len, nchars); /* (the font's reference
+                                                                                       pango_fontset_get_font gave) */
     GList *items = g_list_append(NULL, item);
     if (pm_words_checking(s->words)) check_itemize(s, p, l, item);
     return items;
+}
+
+/* The attributes of a paragraph set in font f, before its spans. */
+PangoAttrList *pm_font_attrs(const pm_spec *spec, const pm_font_spec *f, uint32_t len)
+{
+    PangoAttrList *l = pango_attr_list_new();
+    PangoFontDescription *d = pm_fonts_desc(spec, f);
+    add_attr(l, pango_attr_font_desc_new(d), 0, len);
+    pango_font_description_free(d);
+    apply_font_attrs(l, f, 0, len);
+    return l;
 }
 
 static void shape(pm_shaped *p)
@@ -215,11 +277,7 @@ static void shape(pm_shaped *p)
     const pm_spec *spec = s->spec;
     const pm_font_spec *f = p->st.font;
     double size = pm_font_size(spec, f);
-    PangoAttrList *l = pango_attr_list_new();
-    PangoFontDescription *d = pm_fonts_desc(spec, f);
-    add_attr(l, pango_attr_font_desc_new(d), 0, p->len);
-    pango_font_description_free(d);
-    apply_font_attrs(l, f, 0, p->len);
+    PangoAttrList *l = pm_font_attrs(spec, f, p->len);
     const pm_text *t = p->src;
     for (uint32_t i = 0; i < t->nspans; i++) {
         const pm_span *sp = &t->spans[i];

@@ -459,22 +459,41 @@ static pm_para_style para_style(fstate *fs, const cursor *c, const pm_block *b, 
 
 static int is_text(const pm_block *b) { return (b->kind == PM_BLK_PARA || b->kind == PM_BLK_CODE) && b->text.len; }
 
-/* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
- * the other core, are then ready when the first paragraph needs them. */
-static void preshape(fstate *fs, const cursor *from, pm_shaped **pre)
+/* Each text leaf from the cursor on, with the style it would be set in, as long as fn
+ * returns 1. */
+static void each_text_leaf(fstate *fs, const cursor *from, int (*fn)(fstate *, const cursor *, const pm_block *,
+                                                                    const pm_para_style *, void *),
+                           void *arg)
 {
     cursor c = *from;
     const cframe *fr;
-    int n = 0;
-    for (const pm_block *b; c.leaf < PRESHAPE * 4 && n < PRESHAPE && (b = cursor_leaf(fs, &c, &fr));) {
+    for (const pm_block *b; (b = cursor_leaf(fs, &c, &fr));) {
         if (is_text(b)) {
             double left, alt;
             pm_para_style st = para_style(fs, &c, b, fr, &left, &alt);
-            pre[c.leaf - 1] = pm_para_shape(fs->set, &b->text, &st);
-            n++;
+            if (!fn(fs, &c, b, &st, arg)) return;
         }
         cursor_took(&c, b, fr, is_text(b) || (b->kind != PM_BLK_PARA && b->kind != PM_BLK_CODE));
     }
+}
+
+/* Shape the first paragraphs before breaking any: the hyphenation patterns, loading on
+ * the other core, are then ready when the first paragraph needs them. */
+static int preshape_one(fstate *fs, const cursor *c, const pm_block *b, const pm_para_style *st, void *arg)
+{
+    collector *col = arg;
+    if (c->leaf > PRESHAPE * 4) return 0;
+    pm_ahead_reached(col->ahead, c->leaf);
+    col->pre[c->leaf - 1] = pm_para_shape(fs->set, &b->text, st);
+    return ++col->npre < PRESHAPE;
+}
+
+/* Hand every paragraph to the helper thread that shapes ahead (a first build). */
+static int ahead_one(fstate *fs, const cursor *c, const pm_block *b, const pm_para_style *st, void *arg)
+{
+    (void)fs;
+    pm_ahead_add(arg, &b->text, st, c->leaf);
+    return 1;
 }
 
 void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t n)
@@ -486,11 +505,17 @@ void pm_collector_init(fstate *fs, collector *c, const pm_block *blocks, size_t 
                             .cols_rtl = cols && fs->doc->meta.dir == PM_DIR_RTL};
     c->cur.nfr = 1;
     c->more = cursor_more(fs, &c->cur);
-    if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) preshape(fs, &c->cur, c->pre);
+    c->ahead = pm_ahead_open(fs->set);
+    if (c->ahead) {
+        each_text_leaf(fs, &c->cur, ahead_one, c->ahead);
+        pm_ahead_added(c->ahead);
+    }
+    if (!pm_setter_keeps(fs->set) && !(fs->fit && !fs->fit->record)) each_text_leaf(fs, &c->cur, preshape_one, c);
 }
 
 void pm_collector_done(collector *c)
 {
+    pm_ahead_close(c->ahead);
     for (size_t k = 0; k < PRESHAPE * 4; k++) pm_shaped_drop(c->pre[k]); /* unused after an error */
 }
 
@@ -517,6 +542,7 @@ static int add_paragraph(fstate *fs, vlist *vl, collector *col, const pm_block *
     const pm_font_spec *font = st.font;
     pm_para pp;
     pm_shaped *sh = NULL;
+    pm_ahead_reached(col->ahead, c->leaf);
     if (c->leaf - 1 < PRESHAPE * 4) {
         sh = col->pre[c->leaf - 1];
         col->pre[c->leaf - 1] = NULL;

@@ -230,7 +230,9 @@ typedef struct collector {
     int nopen;
     int more;                 /* a leaf is left to collect */
     vfig *fig;                /* the last figure collected */
-    pm_shaped *pre[PRESHAPE * 4]; /* paragraphs shaped ahead, by leaf number */
+    pm_shaped *pre[PRESHAPE * 4]; /* paragraphs shaped before the first is set, by leaf number */
+    int npre;
+    pm_ahead *ahead;          /* words shaped ahead on a helper thread (first builds) */
     const pm_block *sn_blk[2 * PM_MAX_BLOCK_DEPTH + 3]; /* the lists and items the cursor is */
     const pm_snode *sn[2 * PM_MAX_BLOCK_DEPTH + 3];     /* in, outermost first, and their L or LBody */
     int nsn;

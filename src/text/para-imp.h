@@ -61,6 +61,7 @@ struct pm_setter {
     struct pm_missing *used;    /* characters set in them, in the order first met (this run) */
     int nused, capused;
     unsigned gen;
+    int went_ahead;      /* words were shaped ahead (ahead.c) once: later runs find them */
     int nset, ncached;
     /* the last font coverage asked about (shape.c), held (FcCharSetCopy), and which of
        the ASCII characters it has: most text is ASCII and FcCharSetHasChar costs ~80

@@ -71,6 +71,23 @@ typedef struct pm_para_style {
                                   (a block's {lang=..}); NULL: the setter's */
 } pm_para_style;
 
+/* Shaping ahead (ahead.c): in the setter's first flow (a first build), the
+ * paragraphs the flow is going to set are handed over in its order (seq increasing, as
+ * pm_ahead_reached will count) and a helper thread shapes their words into the cache
+ * while the flow sets the first ones. The output is the same with it or without. */
+typedef struct pm_ahead pm_ahead;
+/* NULL when not wanted (not the first flow; PAMPHLET_NO_AHEAD=1). The pm_ahead_*
+   functions take NULL and do nothing. */
+pm_ahead *pm_ahead_open(pm_setter *s);
+/* A paragraph the flow will set (t stays where it is until pm_ahead_close). */
+void pm_ahead_add(pm_ahead *a, const pm_text *t, const pm_para_style *st, int seq);
+/* All are added. */
+void pm_ahead_added(pm_ahead *a);
+/* The flow is setting paragraph seq (those up to it are not shaped ahead any more). */
+void pm_ahead_reached(pm_ahead *a, int seq);
+/* Stops the helper thread (after the paragraph it is on) and frees a. */
+void pm_ahead_close(pm_ahead *a);
+
 /* A layout's left or right (written for left-to-right text) for a paragraph of direction
  * dir: mirrored in right-to-left text, where a heading "align: left" starts at the right. */
 static inline pm_align pm_dir_align(pm_align a, pm_dir dir)

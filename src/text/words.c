@@ -39,6 +39,13 @@
 #include "base/digest.h"
 #include "text/words.h"
 
+/* A key's first part: the item's font, language, script and features (item_prefix). */
+typedef struct keybuf {
+    char *p;
+    size_t n, cap;
+    uint64_t hash; /* of the n bytes at p (a word's hash goes on from it) */
+} keybuf;
+
 typedef struct word {
     uint64_t hash;
     const char *key;   /* in the arena */
@@ -53,16 +60,27 @@ typedef struct font_seen {
     int ok;
 } font_seen;
 
-struct pm_words {
-    word *slots;        /* open addressing, a power of two */
+/* Open addressing, a power of two. A word's key is stored last, atomically (release):
+ * the helper's table is read by the main thread while the helper adds to it, and a
+ * reader that sees a key sees the rest of its word. */
+typedef struct wtable {
+    word *slots;
     size_t cap, n;
-    pm_arena *arena;
+    pm_arena *arena; /* keys and glyphs */
+} wtable;
+
+struct pm_words {
+    wtable t;            /* the main thread's */
+    wtable side;         /* ahead.c's helper thread's while it runs (pm_words_side_begin):
+                           fixed in size, no locks; the main thread looks there after its
+                           own, and takes its words in at pm_words_side_end */
+    pm_arena **arenas;  /* the helper tables' arenas, kept (their words are in t) */
+    int narenas;
     font_seen *fonts;
     int nfonts, capfonts;
     int check;          /* PAMPHLET_CHECK_WORDS: compare every cached item with whole shaping */
-    char *keybuf;
-    size_t capkey;
-    unsigned long hits, misses, whole;
+    keybuf key;         /* the main thread's item prefixes */
+    unsigned long hits, misses, whole, ahead;
 };
 
 #define MAX_WORDS (1u << 20) /* past this, words are shaped and not kept */
@@ -70,9 +88,9 @@ struct pm_words {
 pm_words *pm_words_new(void)
 {
     pm_words *w = g_new0(pm_words, 1);
-    w->cap = 4096;
-    w->slots = g_new0(word, w->cap);
-    w->arena = pm_arena_new_sized(1 << 16);
+    w->t.cap = 4096;
+    w->t.slots = g_new0(word, w->t.cap);
+    w->t.arena = pm_arena_new_sized(1 << 16);
     const char *e = getenv("PAMPHLET_CHECK_WORDS");
     w->check = e && *e && strcmp(e, "0");
     return w;
@@ -81,14 +99,17 @@ pm_words *pm_words_new(void)
 void pm_words_drop(pm_words *w)
 {
     if (!w) return;
+    pm_words_side_end(w);
     if (getenv("PAMPHLET_WORDS_STATS"))
-        fprintf(stderr, "words: %lu shaped, %lu from the cache, %lu items shaped whole; %zu kept\n", w->misses,
-                w->hits, w->whole, w->n);
-    pm_arena_drop(w->arena);
+        fprintf(stderr, "words: %lu shaped, %lu from the cache, %lu items shaped whole; %zu kept, %lu shaped ahead\n",
+                w->misses, w->hits, w->whole, w->t.n, w->ahead);
+    pm_arena_drop(w->t.arena);
+    for (int i = 0; i < w->narenas; i++) pm_arena_drop(w->arenas[i]);
+    g_free(w->arenas);
     for (int i = 0; i < w->nfonts; i++) g_object_unref(w->fonts[i].font);
-    g_free(w->slots);
+    g_free(w->t.slots);
     g_free(w->fonts);
-    g_free(w->keybuf);
+    g_free(w->key.p);
     g_free(w);
 }
 
@@ -146,7 +167,7 @@ static int font_ok(pm_words *w, PangoFont *font)
     return ok;
 }
 
-/* ---- which items: the key's prefix, or -1 (shape the item whole) ---- */
+/* ---- which items: the key's prefix ---- */
 
 static int script_ok(PangoScript sc)
 {
@@ -154,60 +175,110 @@ static int script_ok(PangoScript sc)
            sc == PANGO_SCRIPT_CYRILLIC;
 }
 
-static void key_put(pm_words *w, size_t *n, const void *p, size_t len)
+static void key_put(keybuf *k, const void *p, size_t len)
 {
-    if (*n + len > w->capkey) {
-        w->capkey = (*n + len) * 2 + 256;
-        w->keybuf = g_realloc(w->keybuf, w->capkey);
+    if (k->n + len > k->cap) {
+        k->cap = (k->n + len) * 2 + 256;
+        k->p = g_realloc(k->p, k->cap);
     }
-    memcpy(w->keybuf + *n, p, len);
-    *n += len;
+    memcpy(k->p + k->n, p, len);
+    k->n += len;
 }
 
-static long item_prefix(pm_words *w, const PangoItem *item)
+/* The item's font, language, script and features in k; 0 if its words are not cached
+ * for what it is (right to left, a script that joins or reorders, attributes other than
+ * features). Whether the font allows it is font_ok's. */
+static int item_prefix(keybuf *k, const PangoItem *item)
 {
     const PangoAnalysis *a = &item->analysis;
-    if ((a->level & 1) || !script_ok((PangoScript)a->script) || !a->font) return -1;
-    size_t n = 0;
-    key_put(w, &n, &a->font, sizeof a->font);
-    key_put(w, &n, &a->language, sizeof a->language);
-    key_put(w, &n, &a->script, sizeof a->script);
+    if ((a->level & 1) || !script_ok((PangoScript)a->script) || !a->font) return 0;
+    k->n = 0;
+    key_put(k, &a->font, sizeof a->font);
+    key_put(k, &a->language, sizeof a->language);
+    key_put(k, &a->script, sizeof a->script);
     for (GSList *l = a->extra_attrs; l; l = l->next) {
         const PangoAttribute *at = l->data;
-        if (at->klass->type != PANGO_ATTR_FONT_FEATURES) return -1;
+        if (at->klass->type != PANGO_ATTR_FONT_FEATURES) return 0;
         const char *f = ((const PangoAttrFontFeatures *)at)->features;
-        key_put(w, &n, f, strlen(f) + 1);
+        key_put(k, f, strlen(f) + 1);
     }
-    key_put(w, &n, "\n", 1);
-    if (!font_ok(w, a->font)) return -1;
-    return (long)n;
+    key_put(k, "\n", 1);
+    k->hash = pm_hash64(PM_HASH64_INIT, k->p, k->n);
+    return 1;
 }
 
-/* ---- the table ---- */
-
-static uint64_t hash_bytes(const char *p, size_t n)
+int pm_words_can_cache(pm_words *w, const PangoItem *item)
 {
-    uint64_t h = pm_hash64(PM_HASH64_INIT, p, n);
-    return h ^ (h >> 29); /* (the table indexes by the low bits) */
+    return item_prefix(&w->key, item) && font_ok(w, item->analysis.font);
 }
 
-static word *find(pm_words *w, uint64_t h, const char *key, size_t n)
+/* ---- the tables ---- */
+
+static uint64_t word_hash(const keybuf *k, const char *p, size_t n)
 {
-    for (size_t i = h & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
-        word *s = &w->slots[i];
-        if (!s->key || (s->hash == h && s->nkey == n && !memcmp(s->key, key, n))) return s;
+    uint64_t h = pm_hash64(k->hash, p, n); /* (FNV goes on: the hash of the whole key) */
+    return h ^ (h >> 29);                  /* (the table indexes by the low bits) */
+}
+
+/* The slot of key a + b (of na + nb bytes), or the empty one where it would go. */
+static word *find(const wtable *t, uint64_t h, const char *a, size_t na, const char *b, size_t nb)
+{
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        word *s = &t->slots[i];
+        const char *key = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
+        if (!key || (s->hash == h && s->nkey == na + nb && !memcmp(key, a, na) && !memcmp(key + na, b, nb)))
+            return s;
     }
 }
 
-static void grow(pm_words *w)
+/* Word w into its empty slot s of t (the key last: see table). */
+static void put(wtable *t, word *s, const word *w)
 {
-    word *old = w->slots;
-    size_t oc = w->cap;
-    w->cap *= 2;
-    w->slots = g_new0(word, w->cap);
+    s->hash = w->hash;
+    s->nkey = w->nkey;
+    s->nglyphs = w->nglyphs;
+    s->glyphs = w->glyphs;
+    s->clusters = w->clusters;
+    __atomic_store_n(&s->key, w->key, __ATOMIC_RELEASE);
+    t->n++;
+}
+
+static void grow(wtable *t)
+{
+    word *old = t->slots;
+    size_t oc = t->cap;
+    t->cap *= 2;
+    t->slots = g_new0(word, t->cap);
+    t->n = 0;
     for (size_t i = 0; i < oc; i++)
-        if (old[i].key) *find(w, old[i].hash, old[i].key, old[i].nkey) = old[i];
+        if (old[i].key) put(t, find(t, old[i].hash, old[i].key, old[i].nkey, "", 0), &old[i]);
     g_free(old);
+}
+
+void pm_words_side_begin(pm_words *w, size_t words)
+{
+    size_t cap = 1024;
+    while (cap < 2 * words && cap < (1u << 16)) cap *= 2;
+    w->side = (wtable){g_new0(word, cap), cap, 0, pm_arena_new_sized(1 << 16)};
+}
+
+void pm_words_side_end(pm_words *w)
+{
+    wtable *sd = &w->side;
+    if (!sd->slots) return;
+    for (size_t i = 0; i < sd->cap; i++) {
+        const word *o = &sd->slots[i];
+        if (!o->key || w->t.n >= MAX_WORDS) continue;
+        word *s = find(&w->t, o->hash, o->key, o->nkey, "", 0);
+        if (s->key) continue;
+        put(&w->t, s, o);
+        if (w->t.n * 2 > w->t.cap) grow(&w->t);
+    }
+    w->ahead += sd->n;
+    w->arenas = g_renew(pm_arena *, w->arenas, w->narenas + 1);
+    w->arenas[w->narenas++] = sd->arena;
+    g_free(sd->slots);
+    *sd = (wtable){0};
 }
 
 /* ---- shaping ---- */
@@ -222,12 +293,13 @@ static void append(PangoGlyphString *gs, const PangoGlyphInfo *g, const int *cl,
     for (int i = 0; i < n; i++) gs->log_clusters[at + i] = cl[i] + off;
 }
 
-/* A word of an item: [off, off + len) of the paragraph text; a cache miss has at its
- * glyphs in the batch shaped for the misses (shape_batch), else hit is its cache entry. */
+/* A word of an item: [off, off + len) of the paragraph text; a cache miss has its glyphs
+ * in the batch shaped for the misses (shape_batch), else hit is its cache entry (a copy:
+ * the table may grow while the word is used; the glyphs stay where they are). */
 typedef struct {
     int off, len;
     uint64_t hash;
-    const word *hit;
+    word hit;        /* hit.key: found */
     int bat, g0, g1; /* miss: its bytes at bat in the batch, its glyphs [g0, g1) there */
     int alone;       /* a miss that touches text beyond its item (a drop cap's "hen" after "W"):
                         shaped alone in the paragraph's text, as that text around it matters */
@@ -235,12 +307,58 @@ typedef struct {
     PangoGlyphString *gs; /* (then its glyphs) */
 } piece;
 
-/* The key of the word at off, len after the item's prefix, in w->keybuf; its length. */
-static size_t word_key(pm_words *w, size_t prefix, const char *text, int off, int len)
+typedef struct {
+    piece stack[64], *pc;
+    int np, cap;
+} pieces;
+
+static int is_mark(const char *p)
 {
-    size_t n = prefix;
-    key_put(w, &n, text + off, (size_t)len);
-    return n;
+    GUnicodeType t = g_unichar_type(g_utf8_get_char(p));
+    return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK;
+}
+
+/* The item cut into words (runs of spaces are words too), each looked up in table t, then
+ * in also (NULL: none); 0 if one of them cannot be cached (it begins with a combining
+ * mark). */
+static int cut(const wtable *t, const wtable *also, const keybuf *k, const PangoItem *item, const char *text, int tlen,
+               pieces *ps)
+{
+    const char *p = text + item->offset, *end = p + item->length;
+    for (const char *q = p; q < end; q++)
+        if (*q == ' ' ? 0 : (q == p || q[-1] == ' ') && is_mark(q)) return 0;
+    ps->pc = ps->stack;
+    ps->np = 0;
+    ps->cap = 64;
+    while (p < end) {
+        const char *q = p;
+        int space = *p == ' ';
+        while (q < end && (*q == ' ') == space) q++;
+        if (ps->np == ps->cap) {
+            ps->cap *= 2;
+            ps->pc = ps->pc == ps->stack ? memcpy(g_new(piece, ps->cap), ps->stack, sizeof ps->stack)
+                                         : g_renew(piece, ps->pc, ps->cap);
+        }
+        piece *c = &ps->pc[ps->np++];
+        *c = (piece){(int)(p - text), (int)(q - p), word_hash(k, p, (size_t)(q - p)), {0}, 0, 0, 0, 0, 0, NULL};
+        c->alone = !space && ((p == text + item->offset && p > text && p[-1] != ' ') ||
+                              (q == end && q < text + tlen && *q != ' '));
+        p = q;
+    }
+    for (int i = 0; i < ps->np; i++) {
+        piece *c = &ps->pc[i];
+        const word *s = find(t, c->hash, k->p, k->n, text + c->off, (size_t)c->len);
+        if (!s->key && also && also->slots) s = find(also, c->hash, k->p, k->n, text + c->off, (size_t)c->len);
+        if (__atomic_load_n(&s->key, __ATOMIC_ACQUIRE)) c->hit = *s;
+    }
+    return 1;
+}
+
+static void pieces_free(pieces *ps)
+{
+    for (int i = 0; i < ps->np; i++)
+        if (ps->pc[i].gs) pango_glyph_string_free(ps->pc[i].gs);
+    if (ps->pc != ps->stack) g_free(ps->pc);
 }
 
 /* Shape the misses at once, one space between them: what the font does reaches across no
@@ -251,7 +369,7 @@ static void shape_batch(const PangoItem *item, const char *text, piece *pc, int 
 {
     GString *b = g_string_sized_new(256);
     for (int i = 0; i < np; i++) {
-        if (pc[i].hit || pc[i].alone || pc[i].dup) continue;
+        if (pc[i].hit.key || pc[i].alone || pc[i].dup) continue;
         if (b->len) g_string_append_c(b, ' ');
         pc[i].bat = (int)b->len;
         g_string_append_len(b, text + pc[i].off, pc[i].len);
@@ -274,7 +392,7 @@ static void shape_batch(const PangoItem *item, const char *text, piece *pc, int 
     g_slist_free_full(sub.analysis.extra_attrs, (GDestroyNotify)pango_attribute_destroy);
     int g = 0;
     for (int i = 0; i < np; i++) {
-        if (pc[i].hit || pc[i].alone || pc[i].dup) continue;
+        if (pc[i].hit.key || pc[i].alone || pc[i].dup) continue;
         while (g < bt->num_glyphs && bt->log_clusters[g] < pc[i].bat) g++;
         pc[i].g0 = g;
         while (g < bt->num_glyphs && bt->log_clusters[g] < pc[i].bat + pc[i].len) g++;
@@ -282,23 +400,6 @@ static void shape_batch(const PangoItem *item, const char *text, piece *pc, int 
         for (int k = pc[i].g0; k < pc[i].g1; k++) bt->log_clusters[k] -= pc[i].bat; /* (from the word's start) */
     }
     g_string_free(b, TRUE);
-}
-
-/* Keep miss p (its glyphs in bt) in the cache, unless the item had the word before. */
-static void keep(pm_words *w, size_t prefix, const char *text, const piece *p, const PangoGlyphString *bt)
-{
-    size_t n = word_key(w, prefix, text, p->off, p->len);
-    word *s = find(w, p->hash, w->keybuf, n);
-    if (s->key || w->n >= MAX_WORDS) return;
-    int ng = p->g1 - p->g0;
-    char *k = pm_arena_alloc(w->arena, n);
-    memcpy(k, w->keybuf, n);
-    PangoGlyphInfo *g = pm_arena_alloc(w->arena, (size_t)ng * sizeof *g + 1);
-    int *cl = pm_arena_alloc(w->arena, (size_t)ng * sizeof *cl + 1);
-    memcpy(g, bt->glyphs + p->g0, (size_t)ng * sizeof *g);
-    memcpy(cl, bt->log_clusters + p->g0, (size_t)ng * sizeof *cl);
-    *s = (word){p->hash, k, (uint32_t)n, ng, g, cl};
-    if (++w->n * 2 > w->cap) grow(w);
 }
 
 /* Each miss to be shaped in the batch that an earlier one of the item has the text of
@@ -311,7 +412,7 @@ static int mark_dups(piece *pc, int np, const char *text)
     memset(tab, 0, (size_t)size * sizeof *tab);
     for (int i = 0; i < np; i++) {
         piece *c = &pc[i];
-        if (c->hit || c->alone) continue;
+        if (c->hit.key || c->alone) continue;
         size_t h = (size_t)c->hash & (size_t)(size - 1);
         for (; tab[h]; h = (h + 1) & (size_t)(size - 1)) {
             const piece *o = &pc[tab[h] - 1];
@@ -329,74 +430,95 @@ static int mark_dups(piece *pc, int np, const char *text)
     return misses;
 }
 
-static int is_mark(const char *p)
+/* Keep the misses that were shaped (their glyphs in bt, or their own for one shaped
+ * alone) in table t, but for words the item had before and words t has. */
+static void keep(wtable *t, int grows, const keybuf *k, const char *text, const pieces *ps, const PangoGlyphString *bt)
 {
-    GUnicodeType t = g_unichar_type(g_utf8_get_char(p));
-    return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK;
+    for (int i = 0; i < ps->np && t->n < (grows ? MAX_WORDS : t->cap / 2); i++) {
+        const piece *p = &ps->pc[i];
+        const PangoGlyphString *from = p->alone ? p->gs : bt;
+        if (p->hit.key || p->dup || !from) continue;
+        word *s = find(t, p->hash, k->p, k->n, text + p->off, (size_t)p->len);
+        if (s->key) continue;
+        int ng = p->g1 - p->g0;
+        size_t n = k->n + (size_t)p->len;
+        char *key = pm_arena_alloc(t->arena, n);
+        memcpy(key, k->p, k->n);
+        memcpy(key + k->n, text + p->off, (size_t)p->len);
+        PangoGlyphInfo *g = pm_arena_alloc(t->arena, (size_t)ng * sizeof *g + 1);
+        int *cl = pm_arena_alloc(t->arena, (size_t)ng * sizeof *cl + 1);
+        memcpy(g, from->glyphs + p->g0, (size_t)ng * sizeof *g);
+        memcpy(cl, from->log_clusters + p->g0, (size_t)ng * sizeof *cl);
+        put(t, s, &(word){p->hash, key, (uint32_t)n, ng, g, cl});
+        if (grows && t->n * 2 > t->cap) grow(t);
+    }
 }
 
-/* The item cut into words (runs of spaces are words too), each from the cache or shaped
- * with the item's other misses; 0 if one of them cannot be cached (gs is then left empty). */
-static int shape_words(pm_words *w, const PangoItem *item, const char *text, int tlen, size_t prefix,
-                       PangoGlyphString *gs)
+/* The item's words, each from the cache or shaped with the item's other misses; 0 if one
+ * of them cannot be cached (gs is then left empty). */
+static int shape_words(pm_words *w, const PangoItem *item, const char *text, int tlen, PangoGlyphString *gs)
 {
-    const char *p = text + item->offset, *end = p + item->length;
-    for (const char *q = p; q < end; q++)
-        if (*q == ' ' ? 0 : (q == p || q[-1] == ' ') && is_mark(q)) return 0;
-    piece stack[64], *pc = stack;
-    int np = 0, cap = 64, misses;
-    while (p < end) {
-        const char *q = p;
-        int space = *p == ' ';
-        while (q < end && (*q == ' ') == space) q++;
-        if (np == cap) {
-            cap *= 2;
-            pc = pc == stack ? memcpy(g_new(piece, cap), stack, sizeof stack) : g_renew(piece, pc, cap);
-        }
-        piece *c = &pc[np++];
-        *c = (piece){(int)(p - text), (int)(q - p), 0, NULL, 0, 0, 0, 0, 0, NULL};
-        c->alone = !space && ((p == text + item->offset && p > text && p[-1] != ' ') ||
-                              (q == end && q < text + tlen && *q != ' '));
-        size_t n = word_key(w, prefix, text, c->off, c->len);
-        c->hash = hash_bytes(w->keybuf, n);
-        const word *s = find(w, c->hash, w->keybuf, n);
-        if (s->key) c->hit = s; /* (stays put: the table grows only below, after this) */
-        if (!s->key && c->alone) {
-            PangoItem sub = *item;
-            sub.offset = c->off;
-            sub.length = c->len;
-            sub.num_chars = (int)g_utf8_strlen(text + c->off, c->len);
-            c->gs = pango_glyph_string_new();
-            pango_shape_item(&sub, text, tlen, NULL, c->gs, PANGO_SHAPE_NONE);
-            c->g1 = c->gs->num_glyphs;
-        }
-        p = q;
+    pieces ps;
+    if (!cut(&w->t, &w->side, &w->key, item, text, tlen, &ps)) return 0;
+    for (int i = 0; i < ps.np; i++) {
+        piece *c = &ps.pc[i];
+        if (c->hit.key || !c->alone) continue;
+        PangoItem sub = *item;
+        sub.offset = c->off;
+        sub.length = c->len;
+        sub.num_chars = (int)g_utf8_strlen(text + c->off, c->len);
+        c->gs = pango_glyph_string_new();
+        pango_shape_item(&sub, text, tlen, NULL, c->gs, PANGO_SHAPE_NONE);
+        c->g1 = c->gs->num_glyphs;
     }
-    misses = mark_dups(pc, np, text); /* (those of the batch) */
-    for (int i = 0; i < np; i++) {
-        if (pc[i].hit || pc[i].dup) w->hits++;
+    int misses = mark_dups(ps.pc, ps.np, text); /* (those of the batch) */
+    for (int i = 0; i < ps.np; i++) {
+        if (ps.pc[i].hit.key || ps.pc[i].dup) w->hits++;
         else w->misses++;
     }
     PangoGlyphString *bt = NULL;
     if (misses) {
         bt = pango_glyph_string_new();
-        shape_batch(item, text, pc, np, bt);
+        shape_batch(item, text, ps.pc, ps.np, bt);
     }
     pango_glyph_string_set_size(gs, 0);
-    for (int i = 0; i < np; i++) {
-        const piece *c = &pc[i];
-        if (c->dup) c = &pc[c->dup - 1];
+    for (int i = 0; i < ps.np; i++) {
+        const piece *c = &ps.pc[i];
+        if (c->dup) c = &ps.pc[c->dup - 1];
         const PangoGlyphString *from = c->alone ? c->gs : bt;
-        if (c->hit) append(gs, c->hit->glyphs, c->hit->clusters, c->hit->nglyphs, pc[i].off - item->offset);
-        else append(gs, from->glyphs + c->g0, from->log_clusters + c->g0, c->g1 - c->g0, pc[i].off - item->offset);
+        if (c->hit.key) append(gs, c->hit.glyphs, c->hit.clusters, c->hit.nglyphs, ps.pc[i].off - item->offset);
+        else append(gs, from->glyphs + c->g0, from->log_clusters + c->g0, c->g1 - c->g0, ps.pc[i].off - item->offset);
     }
-    for (int i = 0; i < np; i++) {
-        if (!pc[i].hit && !pc[i].dup) keep(w, prefix, text, &pc[i], pc[i].alone ? pc[i].gs : bt);
-        if (pc[i].gs) pango_glyph_string_free(pc[i].gs);
-    }
+    keep(&w->t, 1, &w->key, text, &ps, bt);
+    pieces_free(&ps);
     if (bt) pango_glyph_string_free(bt);
-    if (pc != stack) g_free(pc);
     return 1;
+}
+
+int pm_words_fill(pm_words *w, const PangoItem *item, const char *text, int tlen)
+{
+    keybuf k = {0};
+    pieces ps;
+    int misses = 0;
+    wtable *sd = &w->side;
+    if (sd->n < sd->cap / 2 && item_prefix(&k, item) && cut(sd, NULL, &k, item, text, tlen, &ps)) {
+        misses = mark_dups(ps.pc, ps.np, text);
+        if (misses) {
+            PangoGlyphString *bt = pango_glyph_string_new();
+            shape_batch(item, text, ps.pc, ps.np, bt);
+            for (int g = 0; w->check && g < bt->num_glyphs; g++)
+                if (bt->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG) { /* (Pango measured it through cairo, here) */
+                    fprintf(stderr, "pamphlet: internal error: the shaping-ahead thread met U+%04X, which its font "
+                                    "lacks\n", bt->glyphs[g].glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
+                    abort();
+                }
+            keep(sd, 0, &k, text, &ps, bt);
+            pango_glyph_string_free(bt);
+        }
+        pieces_free(&ps);
+    }
+    g_free(k.p);
+    return misses;
 }
 
 static int same_glyph(const PangoGlyphInfo *a, const PangoGlyphInfo *b)
@@ -419,8 +541,7 @@ static void compare(const PangoItem *item, const char *text, const PangoGlyphStr
 
 void pm_words_shape(pm_words *w, const PangoItem *item, const char *text, int tlen, PangoGlyphString *gs)
 {
-    long prefix = w ? item_prefix(w, item) : -1;
-    if (prefix < 0 || !shape_words(w, item, text, tlen, (size_t)prefix, gs)) {
+    if (!w || !pm_words_can_cache(w, item) || !shape_words(w, item, text, tlen, gs)) {
         if (w) w->whole++;
         pango_shape_item((PangoItem *)item, text, tlen, NULL, gs, PANGO_SHAPE_NONE);
         return;

@@ -1,4 +1,4 @@
-/* ahead.c - shaping ahead: in a first build (the setter's first flow), the flow hands
+/* ahead.c - shaping ahead: in a first build (the setter's first run), each flow hands
  * the setter the paragraphs it is going to set, in its order, before it sets any; a
  * helper thread shapes their words (pm_words_fill, into a table of the word cache's own
  * that the main thread reads without locks) while the main thread sets the first ones,
@@ -111,8 +111,7 @@ static void *run(void *arg)
 
 pm_ahead *pm_ahead_open(pm_setter *s)
 {
-    if (s->went_ahead || getenv("PAMPHLET_NO_AHEAD")) return NULL;
-    s->went_ahead = 1;
+    if (pm_setter_runs(s) > 1 || getenv("PAMPHLET_NO_AHEAD")) return NULL;
     pm_ahead *a = g_new0(pm_ahead, 1);
     a->s = s;
     a->reached = -1;
@@ -187,7 +186,7 @@ void pm_ahead_added(pm_ahead *a)
     if (!a->njobs) return;
     size_t bytes = 0; /* (about six a word; a quarter of a text's words are new ones) */
     for (int i = 0; i < a->njobs; i++) bytes += a->jobs[i].len;
-    pm_words_side_begin(a->s->words, 4096 + bytes / 6 / 4);
+    pm_words_side_begin(a->s->words, 2048 + bytes / 6 / 4);
     a->running = pthread_create(&a->thread, NULL, run, a) == 0;
     if (a->running && getenv("PAMPHLET_AHEAD_WAIT")) { /* (tests: the helper shapes every word it can) */
         pthread_join(a->thread, NULL);

@@ -61,7 +61,6 @@ struct pm_setter {
     struct pm_missing *used;    /* characters set in them, in the order first met (this run) */
     int nused, capused;
     unsigned gen;
-    int went_ahead;      /* words were shaped ahead (ahead.c) once: later runs find them */
     int nset, ncached;
     /* the last font coverage asked about (shape.c), held (FcCharSetCopy), and which of
        the ASCII characters it has: most text is ASCII and FcCharSetHasChar costs ~80
@@ -110,6 +109,9 @@ typedef struct pm_missing {
 } pm_missing;
 
 /* setter.c */
+/* How many runs the setter has begun (1 in its first: a watch session's later runs find
+   their words in the cache). */
+unsigned pm_setter_runs(const pm_setter *s);
 /* The dictionary for a paragraph in language lang (NULL: the document's), loaded the
    first time; NULL if there is none. */
 pm_hyph *pm_setter_hyph_for(pm_setter *s, const char *lang, int line);

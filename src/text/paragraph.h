@@ -71,12 +71,12 @@ typedef struct pm_para_style {
                                   (a block's {lang=..}); NULL: the setter's */
 } pm_para_style;
 
-/* Shaping ahead (ahead.c): in the setter's first flow (a first build), the
+/* Shaping ahead (ahead.c): in the setter's first run (a first build), the
  * paragraphs the flow is going to set are handed over in its order (seq increasing, as
  * pm_ahead_reached will count) and a helper thread shapes their words into the cache
  * while the flow sets the first ones. The output is the same with it or without. */
 typedef struct pm_ahead pm_ahead;
-/* NULL when not wanted (not the first flow; PAMPHLET_NO_AHEAD=1). The pm_ahead_*
+/* NULL when not wanted (not the first run; PAMPHLET_NO_AHEAD=1). The pm_ahead_*
    functions take NULL and do nothing. */
 pm_ahead *pm_ahead_open(pm_setter *s);
 /* A paragraph the flow will set (t stays where it is until pm_ahead_close). */

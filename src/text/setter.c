@@ -90,6 +90,8 @@ void pm_setter_begin_run(pm_setter *s, const char *file)
     s->nset = s->ncached = 0;
 }
 
+unsigned pm_setter_runs(const pm_setter *s) { return s->gen; }
+
 static gboolean unused(gpointer key, gpointer value, gpointer ud)
 {
     (void)key;

@@ -74,6 +74,8 @@ struct pm_words {
     wtable side;         /* ahead.c's helper thread's while it runs (pm_words_side_begin):
                            fixed in size, no locks; the main thread looks there after its
                            own, and takes its words in at pm_words_side_end */
+    wtable seen;         /* a copy of t's slots as they were at pm_words_side_begin, which
+                           the helper looks in first (t itself changes under it) */
     pm_arena **arenas;  /* the helper tables' arenas, kept (their words are in t) */
     int narenas;
     font_seen *fonts;
@@ -258,8 +260,9 @@ static void grow(wtable *t)
 void pm_words_side_begin(pm_words *w, size_t words)
 {
     size_t cap = 1024;
-    while (cap < 2 * words && cap < (1u << 16)) cap *= 2;
+    while (cap < 2 * words && cap < (1u << 14)) cap *= 2;
     w->side = (wtable){g_new0(word, cap), cap, 0, pm_arena_new_sized(1 << 16)};
+    w->seen = (wtable){g_memdup2(w->t.slots, w->t.cap * sizeof *w->t.slots), w->t.cap, w->t.n, NULL};
 }
 
 void pm_words_side_end(pm_words *w)
@@ -279,6 +282,8 @@ void pm_words_side_end(pm_words *w)
     w->arenas[w->narenas++] = sd->arena;
     g_free(sd->slots);
     *sd = (wtable){0};
+    g_free(w->seen.slots);
+    w->seen = (wtable){0};
 }
 
 /* ---- shaping ---- */
@@ -501,7 +506,7 @@ int pm_words_fill(pm_words *w, const PangoItem *item, const char *text, int tlen
     pieces ps;
     int misses = 0;
     wtable *sd = &w->side;
-    if (sd->n < sd->cap / 2 && item_prefix(&k, item) && cut(sd, NULL, &k, item, text, tlen, &ps)) {
+    if (sd->n < sd->cap / 2 && item_prefix(&k, item) && cut(&w->seen, sd, &k, item, text, tlen, &ps)) {
         misses = mark_dups(ps.pc, ps.np, text);
         if (misses) {
             PangoGlyphString *bt = pango_glyph_string_new();

@@ -713,10 +713,12 @@ static int write_pass(void *ud, const pm_outfile *in, const char *out, const cha
     }
     if (!rc && g_keep) sweep();
     if (getenv("PAMPHLET_TIMING")) {
-        int made, cached;
-        pm_pdffonts_counts(d->fonts, &made, &cached);
-        fprintf(stderr, "direct: fonts subset %d, kept %d; pages made %d, kept by their frames %d, by their bytes %d\n", made,
-                cached, g_zmade, g_fkept, g_zkept);
+        int made, cached, kept;
+        pm_pdffonts_counts(d->fonts, &made, &cached, &kept);
+        fprintf(stderr,
+                "direct: fonts subset %d, kept %d, read from the cache folder %d; pages made %d, kept by their frames "
+                "%d, by their bytes %d\n",
+                made, cached, kept, g_zmade, g_fkept, g_zkept);
         g_zmade = g_zkept = g_fkept = 0;
     }
     return rc;

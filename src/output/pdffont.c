@@ -19,6 +19,7 @@
 
 #include "output/pdffont.h"
 #include "output/pdfcontent.h"
+#include "output/subset_cache.h"
 #include "base/diag.h"
 #include "base/digest.h"
 #include "base/thread.h"
@@ -35,6 +36,9 @@ typedef struct {
     uint32_t *text_at; /* its own text (natural()): where in texts (+1; 0: not looked up) */
     unsigned char *text_n;
     hb_codepoint_t *uni; /* the lowest character the font's cmap maps to each glyph, or 0 */
+    const char *file;  /* its file and face index (NULL: not known; subsets are then not
+                          kept between runs) */
+    int index;
     struct fontfile *ff; /* what of the above is the file's alone, kept for the session */
 } font;
 
@@ -43,7 +47,7 @@ typedef struct {
  * with a reference to the face, so the pointer cannot stand for another one. */
 typedef struct fontfile {
     hb_face_t *face;
-    font proto;       /* face, id, name, sizes, w, uni, text_at, text_n (used: NULL) */
+    font proto;       /* face, id, name, sizes, w, uni, text_at, text_n, file (used: NULL) */
     char *texts;      /* the glyphs' own texts (text_at points here) */
     size_t ntexts, captexts;
 } fontfile;
@@ -56,7 +60,7 @@ struct pm_pdffonts {
     int nfaces, capfaces;
     font *fonts;           /* one per font file */
     int n, cap;
-    int made, cached;
+    int made, cached, kept; /* subsets made, from the session, from the cache folder */
 };
 
 /* Subsets kept for the session: face identity and glyph set -> compressed program. */
@@ -140,8 +144,9 @@ static int read_file_font(font *ft, hb_face_t *face)
     return 0;
 }
 
-/* ft for face: from the session's fonts files, or read now (then kept). */
-static int open_font(font *ft, hb_face_t *face)
+/* ft for face (of file's face index, file NULL if not known): from the session's fonts
+ * files, or read now (then kept). */
+static int open_font(font *ft, hb_face_t *face, const char *file, int index)
 {
     fontfile *ff = NULL;
     for (int i = 0; i < g_nfiles && !ff; i++)
@@ -149,6 +154,8 @@ static int open_font(font *ft, hb_face_t *face)
     if (!ff) {
         font proto;
         if (read_file_font(&proto, face)) return -1;
+        proto.file = file ? pm_xstrdup(file) : NULL;
+        proto.index = index;
         ff = pm_xcalloc(1, sizeof *ff);
         ff->face = proto.face;
         ff->proto = proto;
@@ -173,6 +180,7 @@ static void fontfiles_clear(void)
         free(p->text_at);
         free(p->text_n);
         free(p->uni);
+        free((char *)p->file);
         free(g_files[i]->texts);
         hb_face_destroy(g_files[i]->face);
         free(g_files[i]);
@@ -203,7 +211,13 @@ int pm_pdffonts_font(pm_pdffonts *f, const pm_face *face)
             f->cap = f->cap * 2 + 4;
             f->fonts = pm_xrealloc(f->fonts, (size_t)f->cap * sizeof *f->fonts);
         }
-        if (!open_font(&f->fonts[f->n], hface)) k = f->n++;
+        const FcChar8 *file = NULL;
+        int index = 0;
+        PangoFont *pf = pm_face_font(face);
+        FcPattern *pat = PANGO_IS_FC_FONT(pf) ? pango_fc_font_get_pattern(PANGO_FC_FONT(pf)) : NULL;
+        if (pat && FcPatternGetString(pat, FC_FILE, 0, (FcChar8 **)&file) == FcResultMatch)
+            FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+        if (!open_font(&f->fonts[f->n], hface, (const char *)file, index)) k = f->n++;
     }
     f->faces[f->nfaces] = face;
     f->face_font[f->nfaces++] = k;
@@ -368,6 +382,8 @@ typedef struct {
     const font *ft;
     subset out;
     int rc;
+    pm_subset_key disk; /* its name in the cache folder, if keep */
+    int keep;
 } job;
 
 /* The jobs two threads take one at a time, the next first come first served. */
@@ -375,33 +391,60 @@ typedef struct {
     job *jobs;
     int n;
     atomic_int next;
+    const char *dir; /* the cache folder's subsets, or NULL */
 } jobs_queue;
 
 static void *run_jobs(void *ud)
 {
     pm_thread_name("pm-subset");
     jobs_queue *q = ud;
-    for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) q->jobs[i].rc = make_program(q->jobs[i].ft, &q->jobs[i].out);
+    for (int i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
+        job *j = &q->jobs[i];
+        j->rc = make_program(j->ft, &j->out);
+        if (!j->rc && j->keep) pm_subset_store(q->dir, &j->disk, j->out.z, j->out.nz, j->out.raw);
+    }
     return NULL;
 }
 
-/* Every font's program not cached yet made, by this thread and one other taking the fonts
- * one at a time (they are independent, and at the end of a first run the other processor
- * is idle: one thread for them all, as a thread made on this machine starts a millisecond
- * or two late and a pair of fonts of unequal sizes kept one thread waiting for the other),
- * then cached. */
+static void cache_add(subset s)
+{
+    if (g_ncache == g_capcache) {
+        g_capcache = g_capcache * 2 + 8;
+        g_cache = pm_xrealloc(g_cache, (size_t)g_capcache * sizeof *g_cache);
+    }
+    s.run = g_run;
+    g_cache[g_ncache++] = s;
+}
+
+/* Every font's program not cached yet made (or read from the cache folder, where runs
+ * before kept theirs), by this thread and one other taking the fonts one at a time
+ * (they are independent, and at the end of a first run the other processor is idle: one
+ * thread for them all, as a thread made on this machine starts a millisecond or two late
+ * and a pair of fonts of unequal sizes kept one thread waiting for the other), then
+ * cached, and kept in the folder by the thread that made it. */
 static void make_programs(pm_pdffonts *f)
 {
     job *jobs = pm_xcalloc((size_t)f->n + 1, sizeof *jobs);
     int n = 0;
+    const char *dir = getenv("PAMPHLET_NO_SUBSET_CACHE") ? NULL : pm_subset_dir();
     for (int k = 0; k < f->n; k++) {
-        if (cached(glyphs_key(&f->fonts[k]))) {
+        const font *ft = &f->fonts[k];
+        if (cached(glyphs_key(ft))) {
             f->cached++;
             continue;
         }
-        jobs[n++] = (job){.ft = &f->fonts[k], .rc = -1};
+        job j = {.ft = ft, .rc = -1};
+        j.keep = dir && pm_subset_key_of(ft->file, ft->index, ft->id, ft->cff, ft->used, ft->nglyphs, &j.disk);
+        size_t nz, raw;
+        unsigned char *z = j.keep ? pm_subset_load(dir, &j.disk, &nz, &raw) : NULL;
+        if (z) {
+            cache_add((subset){glyphs_key(ft), z, nz, raw});
+            f->kept++;
+            continue;
+        }
+        jobs[n++] = j;
     }
-    jobs_queue q = {jobs, n};
+    jobs_queue q = {jobs, n, 0, dir};
     atomic_init(&q.next, 0);
     pthread_t t;
     int threaded = n > 1 && pthread_create(&t, NULL, run_jobs, &q) == 0;
@@ -412,12 +455,7 @@ static void make_programs(pm_pdffonts *f)
             free(jobs[i].out.z);
             continue;
         }
-        if (g_ncache == g_capcache) {
-            g_capcache = g_capcache * 2 + 8;
-            g_cache = pm_xrealloc(g_cache, (size_t)g_capcache * sizeof *g_cache);
-        }
-        jobs[i].out.run = g_run;
-        g_cache[g_ncache++] = jobs[i].out;
+        cache_add(jobs[i].out);
         f->made++;
     }
     free(jobs);
@@ -453,10 +491,11 @@ uint64_t pm_pdffonts_key(const pm_pdffonts *f)
     return h;
 }
 
-void pm_pdffonts_counts(const pm_pdffonts *f, int *made, int *cached)
+void pm_pdffonts_counts(const pm_pdffonts *f, int *made, int *cached, int *kept)
 {
     *made = f->made;
     *cached = f->cached;
+    *kept = f->kept;
 }
 
 /* --- the PDF objects ----------------------------------------------------------------- */

@@ -44,8 +44,9 @@ int pm_pdffonts_emit(pm_pdffonts *f, qpdf_data q, qpdf_oh fonts, const char *des
 
 /* A key of every font's glyph set (for the document's digest). */
 uint64_t pm_pdffonts_key(const pm_pdffonts *f);
-/* Subsets made, and taken from the cache of earlier runs (watch mode). */
-void pm_pdffonts_counts(const pm_pdffonts *f, int *made, int *cached);
+/* Subsets made, taken from the session's earlier runs (watch mode), and read from the
+   cache folder (subset_cache.h; PAMPHLET_NO_SUBSET_CACHE=1: not used). */
+void pm_pdffonts_counts(const pm_pdffonts *f, int *made, int *cached, int *kept);
 /* The end of a run: forget the subsets it did not use (a watch session keeps those of
  * the last run only). */
 void pm_pdffonts_sweep(void);

@@ -242,12 +242,28 @@ int pm_fonts_open(const char *dir, const char *extra, int system, pm_fonts **out
     return PM_OK;
 }
 
+/* A font map made ahead of need (pm_fonts_warm), taken by the next pm_fonts_new_map. */
+static PangoFontMap *g_warm_map;
+
+void pm_fonts_warm(void)
+{
+    static int done;
+    if (done++) return;
+    /* an empty configuration current meanwhile: Pango's thread's FcInit then finds one and
+       returns (else it loads the system's, ~20 million instructions never used) */
+    FcConfig *empty = FcConfigCreate();
+    FcConfigSetCurrent(empty); /* (it holds a reference now; pm_fonts_open sets ours) */
+    FcConfigDestroy(empty);
+    g_warm_map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+}
+
 void pm_fonts_new_map(pm_fonts *f)
 {
     if (f->faces) g_hash_table_destroy(f->faces);
     if (f->ctx) g_object_unref(f->ctx);
     if (f->map) g_object_unref(f->map);
-    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    f->map = g_warm_map ? g_warm_map : pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    g_warm_map = NULL;
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
     f->ctx = pango_font_map_create_context(f->map);
     pango_cairo_context_set_resolution(f->ctx, 72);

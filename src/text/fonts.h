@@ -16,6 +16,13 @@ typedef struct pm_fonts pm_fonts;
 /* Set up fonts from dir (every .otf/.ttf in it). Returns PM_OK and a new pm_fonts, or
  * PM_EIO if the folder holds no fonts. */
 int pm_fonts_new(const char *dir, pm_fonts **out);
+/* Pango initializes fontconfig on a thread of its own when its first font map is made,
+ * and the map's first use (pm_fonts_open's) waits for it: 1-4 ms of a first build's fonts
+ * step here, the thread made while libqpdf loaded (which holds up every thread's making)
+ * and woken on an idle processor. pm_fonts_warm makes that map at the start of a run,
+ * before libqpdf starts loading, so that fontconfig starts beside the parse; the next
+ * pm_fonts_open takes the map. Once a process. */
+void pm_fonts_warm(void);
 /* The same, then the folders of extra (':' between them; NULL for none) with their
  * subfolders and font collections (.ttc), then, with system, the system's fonts
  * (fontconfig's own configuration). A font is looked for in that order. PM_EIO if a

@@ -269,7 +269,8 @@ static int load_spec(const pm_options *o, const pm_doc *doc, pm_spec **spec)
 {
     const char *asked = o->layout ? o->layout : doc->meta.layout ? doc->meta.layout : "a5";
     char *path = layout_path(o, doc); /* (none: pm_spec_load says so, naming it as asked) */
-    int rc = pm_spec_load(path ? path : asked, spec);
+    int fm = !o->layout && doc->meta.layout; /* (asked for by the front matter, at its line) */
+    int rc = pm_spec_load_asked(path ? path : asked, fm ? doc->path : NULL, fm ? doc->meta.layout_line : 0, spec);
     free(path);
     return rc;
 }

@@ -156,6 +156,7 @@ typedef struct pm_note {
 typedef struct pm_meta {
     const char *title, *subtitle, *author, *date, *lang;
     const char *layout;    /* layout named by the front matter, or NULL */
+    int layout_line;
     const char *cover;     /* cover image resolved against the content folder, or NULL */
     const char *cover_src; /* as written */
     int cover_line;

@@ -100,6 +100,7 @@ int pm_front_matter(pm_doc *doc, const char *file, const char *text, size_t len,
                 }
                 *slot = val->str;
                 if (slot == &m->cover_src) m->cover_line = val->line;
+                if (slot == &m->layout) m->layout_line = val->line;
                 if (slot == &m->logo_src) m->logo_line = val->line;
                 if (slot == &m->qr) m->qr_line = val->line;
                 if (slot == &m->dir_src && strcmp(val->str, "rtl") && strcmp(val->str, "ltr")) {

@@ -47,6 +47,9 @@ void pm_spec_resolve_fonts(pm_spec *s);
  * and the nearest to what was asked */
 const char *pm_spec_exe_dir(void);
 char *pm_spec_resolve_layout(const char *ref, const char *rel_dir);
+/* The file name a layout asked for by name has among the shipped ones ("a5" and "a5.yaml":
+   "a5.yaml"); in a static buffer. */
+const char *pm_spec_shipped_name(const char *ref);
 void pm_spec_hint_layouts(const char *asked);
 
 #endif

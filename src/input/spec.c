@@ -881,13 +881,20 @@ int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out)
 
 char *pm_spec_path(const char *name_or_path) { return pm_spec_resolve_layout(name_or_path, NULL); }
 
-int pm_spec_load(const char *name_or_path, pm_spec **out)
+int pm_spec_load(const char *name_or_path, pm_spec **out) { return pm_spec_load_asked(name_or_path, NULL, 0, out); }
+
+int pm_spec_load_asked(const char *name_or_path, const char *file, int line, pm_spec **out)
 {
     *out = NULL;
     char *path = pm_spec_resolve_layout(name_or_path, NULL);
     if (!path) {
-        pm_error(name_or_path, 0, 0, "cannot find this layout (not a file, and no layouts/%s.yaml in %s or %s)",
-                 name_or_path, pm_spec_exe_dir(), PM_DATADIR);
+        if (file)
+            pm_error(file, line, 0,
+                     "cannot find the layout '%s' (not a file beside the content, and no layouts/%s in %s or %s)",
+                     name_or_path, pm_spec_shipped_name(name_or_path), pm_spec_exe_dir(), PM_DATADIR);
+        else
+            pm_error(name_or_path, 0, 0, "cannot find this layout (not a file, and no layouts/%s in %s or %s)",
+                     pm_spec_shipped_name(name_or_path), pm_spec_exe_dir(), PM_DATADIR);
         pm_spec_hint_layouts(name_or_path);
         return PM_EIO;
     }

@@ -247,6 +247,9 @@ char *pm_spec_path(const char *name_or_path);
 /* Load a layout by path or by name ("a5" finds layouts/a5.yaml in the layout search
  * path). Returns PM_OK and a new spec, or PM_EINPUT / PM_EIO with diagnostics. */
 int pm_spec_load(const char *name_or_path, pm_spec **out);
+/* The same, for a layout named at file:line (the content's front matter): when it cannot
+   be found, the error names that line. */
+int pm_spec_load_asked(const char *name_or_path, const char *file, int line, pm_spec **out);
 /* Apply YAML text as a layout on top of base (used by pm_spec_load and tests). file names
  * the text in messages; its folder anchors a relative `extends:`. */
 int pm_spec_parse(const char *file, const char *text, size_t len, pm_spec **out);

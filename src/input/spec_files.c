@@ -89,6 +89,14 @@ void pm_spec_hint_layouts(const char *asked)
 
 /* Resolve a layout reference: a path as given (relative to rel_dir if not absolute), or a
  * name like "a5" / "a5.yaml" in the layout search path. New malloc'd string or NULL. */
+const char *pm_spec_shipped_name(const char *ref)
+{
+    static char name[256];
+    size_t n = strlen(ref);
+    snprintf(name, sizeof name, "%s%s", ref, n > 5 && !strcmp(ref + n - 5, ".yaml") ? "" : ".yaml");
+    return name;
+}
+
 char *pm_spec_resolve_layout(const char *ref, const char *rel_dir)
 {
     char *p = pm_path_join(rel_dir, ref);
@@ -96,8 +104,7 @@ char *pm_spec_resolve_layout(const char *ref, const char *rel_dir)
     free(p);
     if (!strchr(ref, '/')) {
         char name[256];
-        size_t n = strlen(ref);
-        snprintf(name, sizeof name, "%s%s", ref, n > 5 && !strcmp(ref + n - 5, ".yaml") ? "" : ".yaml");
+        snprintf(name, sizeof name, "%s", pm_spec_shipped_name(ref));
         if (rel_dir) {
             p = pm_path_join(rel_dir, name);
             if (access(p, R_OK) == 0) return p;

@@ -248,6 +248,12 @@ row "a style's misspelt key, with a suggestion" 1 "^$B/style-key\.yaml:4:5: erro
 row "a layout name that does not exist" 3 "^no-such-layout: error: cannot find this layout" -- "$GOOD" -l no-such-layout
 row "a misspelt layout name: the nearest shipped one named" 3 "^a6: error: cannot find this layout" \
     "^  hint: did you mean 'a5'\? The shipped layouts: a5, " -- "$GOOD" -l a6
+row "a layout name ending in .yaml: looked for as such, not as .yaml.yaml" 3 \
+    "^no-such-layout\.yaml: error: cannot find this layout \(not a file, and no layouts/no-such-layout\.yaml in " \
+    -- "$GOOD" -l no-such-layout.yaml
+row "a layout the front matter names that is not there: the front matter's line named" 3 \
+    "^$B/fm-layout-missing\.md:3: error: cannot find the layout 'no-such-layout\.yaml' \(not a file beside the content, and no layouts/no-such-layout\.yaml in " \
+    -- $B/fm-layout-missing.md
 
 # ---- content ------------------------------------------------------------------------------
 row "unknown front matter key, with a suggestion" 1 "^$B/unknown-fm-key\.md:3:1: error: unknown front matter key 'titel'" \

@@ -440,6 +440,8 @@ static void check_glyphs(pm_shaped *p)
             const char *gf = pango_font_description_get_family(got);
             snprintf(key, sizeof key, "noface:%s:%d:%d", family, bold, italic);
             if (!g_ascii_strcasecmp(gf, family) && pm_setter_first_time(s, key)) {
+                /* (the face, not its size: Pango's to the last bit, "Gentium 9.7744140625") */
+                pango_font_description_unset_fields(got, PANGO_FONT_MASK_SIZE);
                 char *name = pango_font_description_to_string(got);
                 pm_warn(s->file, pm_text_line_at(p->src, so), 0, "'%s' has no %s%s face; this text is set in %s",
                         family, bold || p->st.font->weight >= PANGO_WEIGHT_SEMIBOLD ? "bold" : "regular",

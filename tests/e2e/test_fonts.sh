@@ -40,6 +40,18 @@ if grep -qE "^$T/light\.yaml:3: warning: fonts\.body: 'Linux Libertine O' has no
     ok "weight: light with no light face: a warning naming the role, the family and its faces"
 else bad "weight: light with no light face: no warning" "$T/light.err"; fi
 
+# ---- a style the family lacks: the face it is set in named, without Pango's size
+cat >"$T/bi.yaml" <<'Y'
+extends: a5
+fonts:
+  body: {family: "Linux Biolinum O", size: 9.77pt, leading: 13pt}
+Y
+printf -- '---\ntitle: Fonts\n---\n\nSome ***bold italic*** words.\n' >"$T/bi.md"
+"$PAMPHLET" "$T/bi.md" -l "$T/bi.yaml" -o "$T/bi.pdf" 2>"$T/bi.err"
+if grep -qE "^$T/bi\.md:5: warning: 'Linux Biolinum O' has no bold italic face; this text is set in Linux Biolinum O Italic$" "$T/bi.err"; then
+    ok "bold italic the family lacks: a warning naming the face used (no fractional size)"
+else bad "bold italic the family lacks: warning" "$T/bi.err"; fi
+
 # ---- --fonts adds, recursively, a collection; a fallback list
 mkdir -p "$T/extra/deep/er"
 python3 tests/tools/make_ttc.py "$T/extra/deep/er/arabic.ttc" "$NOTO/NotoSansArabic-Regular.ttf" "$NOTO/NotoSansArabic-Bold.ttf"

@@ -456,7 +456,9 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
         if (c == ' ' && !p->st.code) {
             box(p, word, b);
             double w = pm_shaped_x_at(p, e) - pm_shaped_x_at(p, b);
-            if (justify) {
+            if (justify && p->src->nspans && in_span(p->src, b, PM_ST_CODE)) {
+                glue(p, b, e, w, 0, 0); /* inline code keeps its spacing (a break may still come) */
+            } else if (justify) {
                 glue(p, b, e, w, w * 0.5, w * 0.4);
             } else {
                 glue(p, b, b, 0, rag, 0);

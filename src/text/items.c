@@ -488,7 +488,10 @@ void pm_shaped_collect(pm_shaped *p, int hyphenate)
             }
             word = e;
         } else if ((c == '-' || c == 0x2010 || c == 0x2013 || c == 0x05BE) && b > 0 && e < p->len &&
-                   g_unichar_isalnum(nc) && !p->st.code) { /* after a hyphen, en dash or maqaf in a word */
+                   g_unichar_isalnum(nc) && !p->st.code &&
+                   !(p->src->nspans && in_span(p->src, b, PM_ST_CODE))) { /* after a hyphen, en dash or maqaf
+                                                                               in a word (not in code: "-a" in
+                                                                               `git commit -a` is not a word's) */
             box(p, word, e);
             penalty(p, e, e, EXHYPHEN_PENALTY, 0, 1);
             word = e;

@@ -11,8 +11,7 @@
  *   - its only attributes beyond the font are OpenType features (they are in the key);
  *     rise, transforms, letter spacing: shaped whole, as before;
  *   - the font has no GSUB or GPOS lookup that has the space glyph in its input or
- *     context, and no legacy kern table or AAT layout (pm_words_font_ok, checked once a
- *     font);
+ *     context, and no legacy kern table or AAT layout (font_ok, checked once a font);
  *   - the word does not begin with a combining mark (HarfBuzz would give it a dotted
  *     circle at the start of a buffer).
  * The words of an item not in the cache are shaped in one call, one space between them
@@ -27,7 +26,14 @@
  * The cache belongs to the paragraph setter and lives as long as it (a watch session:
  * every rebuild finds the document's words shaped). Its keys hold the PangoFont pointer;
  * the cache keeps a reference to each font it has keys for, so that no other font can
- * take its address. */
+ * take its address.
+ *
+ * In a first build a helper thread shapes words ahead of the setter (ahead.c) into a
+ * table of its own (side): fixed in size, written by the helper alone and read by the
+ * setter's thread without locks (a word's key is stored last, with release order), after
+ * the setter's own table; the helper looks first in a copy of the setter's table as it
+ * was when it started (seen). When the helper is done the setter takes its words in
+ * (pm_words_side_end). */
 #include <glib.h>
 #include <hb-ot.h>
 #include <pango/pango.h>

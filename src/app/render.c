@@ -341,6 +341,7 @@ void pm_session_forget_fonts(pm_session *s)
 void pm_session_drop(pm_session *s)
 {
     if (!s) return;
+    pm_fonts_warm_release();
     pm_setter_drop(s->set);
     pm_hyph_drop(s->hyph);
     pm_fonts_drop(s->fonts);

@@ -23,6 +23,9 @@ int pm_fonts_new(const char *dir, pm_fonts **out);
  * before libqpdf starts loading, so that fontconfig starts beside the parse; the next
  * pm_fonts_open takes the map. Once a process. */
 void pm_fonts_warm(void);
+/* The map pm_fonts_warm made, if no pm_fonts_open took it (a run that ended before its
+   fonts: an error in the content), let go once Pango's thread is done. */
+void pm_fonts_warm_release(void);
 /* The same, then the folders of extra (':' between them; NULL for none) with their
  * subfolders and font collections (.ttc), then, with system, the system's fonts
  * (fontconfig's own configuration). A font is looked for in that order. PM_EIO if a

@@ -16,7 +16,7 @@
  * The main thread resolves each paragraph's font (Pango's fontsets are not for other
  * threads) and makes the font's HarfBuzz font before handing it over (pm_words_can_cache):
  * the helper thread calls pango_shape_item on fonts whose HarfBuzz font exists, with
- * characters the font has (all_in_font), which Pango 1.50 allows from any thread. */
+ * characters the font has (pm_text_covered, every), which Pango 1.50 allows from any thread. */
 #define _GNU_SOURCE /* SCHED_IDLE */
 #include <fontconfig/fontconfig.h>
 #include <glib.h>
@@ -69,19 +69,6 @@ struct pm_ahead {
     unsigned long shaped;
 };
 
-/* Whether the font has every character of text but the space: HarfBuzz then asks Pango
- * only about glyphs the font has. For one it lacks (a tab in code, a soft hyphen) Pango
- * makes an unknown glyph and measures it through the font's cairo side, which is the main
- * thread's alone (a tab shaped here crashed it). */
-static int all_in_font(const char *text, size_t len, const tpl *t)
-{
-    for (const char *q = text, *end = text + len; q < end; q = g_utf8_next_char(q)) {
-        gunichar c = g_utf8_get_char(q);
-        if (c != ' ' && !(c < 128 ? (int)(t->ascii[c / 64] >> c % 64 & 1) : FcCharSetHasChar(t->cs, c))) return 0;
-    }
-    return 1;
-}
-
 static void *run(void *arg)
 {
     pm_ahead *a = arg;
@@ -97,8 +84,12 @@ static void *run(void *arg)
         PangoScript script;
         gunichar first;
         int nchars;
+        /* every character but the space in the font: HarfBuzz then asks Pango only about
+           glyphs the font has; for one it lacks (a tab in code, a soft hyphen) Pango makes an
+           unknown glyph and measures it through the font's cairo side, which is the main
+           thread's alone (a tab shaped here crashed it) */
         if (!pm_text_simple(j->text, j->len, &script, &first, &nchars) || !first ||
-            !all_in_font(j->text, j->len, t))
+            !pm_text_covered(j->text, j->len, t->cs, t->ascii, 1))
             continue;
         PangoItem item = *t->item;
         item.length = (int)j->len;

@@ -149,8 +149,9 @@ int pm_text_simple(const char *text, size_t len, PangoScript *script, gunichar *
 /* That first character alone (0: none). */
 gunichar pm_text_first(const char *text, size_t len);
 /* Whether coverage cs (ascii: its ASCII characters, pm_ascii_coverage) has every
-   character of text that Pango chooses a font for. Any thread. */
-int pm_text_covered(const char *text, size_t len, struct _FcCharSet *cs, const uint64_t ascii[2]);
+   character of text that Pango chooses a font for; with every, every character but the
+   space (controls, format characters, no-break spaces too). Any thread. */
+int pm_text_covered(const char *text, size_t len, struct _FcCharSet *cs, const uint64_t ascii[2], int every);
 void pm_ascii_coverage(struct _FcCharSet *cs, uint64_t has[2]);
 /* The coverage of a font as Pango's fontset reads it (not a new reference), or NULL. */
 struct _FcCharSet *pm_font_coverage(PangoFont *font);

@@ -169,12 +169,12 @@ void pm_ascii_coverage(FcCharSet *cs, uint64_t has[2])
         if (FcCharSetHasChar(cs, c)) has[c / 64] |= 1ull << c % 64;
 }
 
-int pm_text_covered(const char *text, size_t len, FcCharSet *cs, const uint64_t ascii[2])
+int pm_text_covered(const char *text, size_t len, FcCharSet *cs, const uint64_t ascii[2], int every)
 {
     for (const char *q = text, *end = text + len; q < end; q = g_utf8_next_char(q)) {
         gunichar c = g_utf8_get_char(q);
-        int has = c < 128 ? (int)(ascii[c / 64] >> c % 64 & 1) : FcCharSetHasChar(cs, c);
-        if (chooses_font(c) && !has) return 0;
+        if (every ? c == ' ' : !chooses_font(c)) continue;
+        if (!(c < 128 ? (int)(ascii[c / 64] >> c % 64 & 1) : FcCharSetHasChar(cs, c))) return 0;
     }
     return 1;
 }
@@ -248,7 +248,7 @@ static GList *itemize_one(pm_setter *s, const pm_shaped *p, PangoAttrList *l)
         s->ascii_cs = FcCharSetCopy(cs);
         pm_ascii_coverage(cs, s->ascii_has);
     }
-    if (!cs || !pm_text_covered(p->text, p->len, cs, s->ascii_has)) {
+    if (!cs || !pm_text_covered(p->text, p->len, cs, s->ascii_has, 0)) {
         g_slist_free_full(extra, (GDestroyNotify)pango_attribute_destroy);
         if (font) g_object_unref(font);
         return NULL;

@@ -42,30 +42,24 @@ static int setup(void **st)
     return 0;
 }
 
+/* Folder path and what it holds (a temporary's folder left by a failed test within it). */
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    char p[1024];
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+            if (unlink(p) < 0) remove_tree(p);
+        }
+    if (d) closedir(d);
+    rmdir(path);
+}
+
 static int teardown(void **st)
 {
     (void)st;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[512];
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            if (unlink(p) < 0) { /* a temporary's folder left by a failed test */
-                DIR *sd = opendir(p);
-                struct dirent *f;
-                char q[1024];
-                while (sd && (f = readdir(sd)))
-                    if (strcmp(f->d_name, ".") && strcmp(f->d_name, "..")) {
-                        snprintf(q, sizeof q, "%s/%s", p, f->d_name);
-                        unlink(q);
-                    }
-                if (sd) closedir(sd);
-                rmdir(p);
-            }
-        }
-    if (d) closedir(d);
-    rmdir(dir);
+    remove_tree(dir);
     return 0;
 }
 

@@ -83,6 +83,7 @@ typedef struct {
     kid *kids;
     int nkids, capkids;
     char *alt;
+    int late; /* a kid came after its /K was made (made again at the end) */
 } elem;
 
 #define SDEPTH 64
@@ -97,11 +98,16 @@ struct pm_pstruct {
     const pm_snode *open_sn[SDEPTH];
     int open_el[SDEPTH];
     int nopen, leaf, leaf_key;
+    /* as libqpdf objects, made page by page (pm_pstruct_emit_pages): the elements
+       [1, nmade) and the parent tree's entries of pages [0, pages_made) */
+    qpdf_oh root, nums, *obj;
+    int nmade, capobj, pages_made, next_key;
 };
 
 static void add_kid(pm_pstruct *s, int el, kid k)
 {
     elem *e = &s->el[el];
+    if (el > 0 && el < s->nmade) e->late = 1;
     if (e->nkids == e->capkids) {
         e->capkids = e->capkids * 2 + 4;
         e->kids = pm_xrealloc(e->kids, (size_t)e->capkids * sizeof *e->kids);
@@ -141,6 +147,7 @@ void pm_pstruct_free(pm_pstruct *s)
     free(s->npage_mc);
     free(s->cappage_mc);
     free(s->el);
+    free(s->obj);
     free(s);
 }
 
@@ -260,65 +267,91 @@ static qpdf_oh kids_of(const pm_pstruct *s, int i, qpdf_data q, const qpdf_oh *o
         if (c->kind == KID_EL) {
             qpdf_oh_append_item(q, arr, obj[c->n]);
         } else if (c->kind == KID_MCID && one) {
-            qpdf_oh_append_item(q, arr, qpdf_oh_new_integer(q, c->n));
+            pm_qpdf_append(q, arr, qpdf_oh_new_integer(q, c->n));
         } else if (c->kind == KID_MCID) {
             qpdf_oh mcr = qpdf_oh_parse(q, "<< /Type /MCR >>");
             qpdf_oh_replace_key(q, mcr, "/Pg", pages[c->page]);
-            qpdf_oh_replace_key(q, mcr, "/MCID", qpdf_oh_new_integer(q, c->n));
-            qpdf_oh_append_item(q, arr, mcr);
+            pm_qpdf_put_key(q, mcr, "/MCID", qpdf_oh_new_integer(q, c->n));
+            pm_qpdf_append(q, arr, mcr);
         } else {
             qpdf_oh r = qpdf_oh_parse(q, "<< /Type /OBJR >>");
             qpdf_oh_replace_key(q, r, "/Pg", pages[c->page]);
-            qpdf_oh_replace_key(q, r, "/Obj", qpdf_oh_get_array_item(q, annots[c->page], c->n));
-            qpdf_oh_append_item(q, arr, r);
+            pm_qpdf_put_key(q, r, "/Obj", qpdf_oh_get_array_item(q, annots[c->page], c->n));
+            pm_qpdf_append(q, arr, r);
         }
     }
     return arr;
 }
 
-void pm_pstruct_emit(const pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const qpdf_oh *annots, int npages)
+/* Element i's dictionary, without /P and /K. */
+static qpdf_oh elem_object(const pm_pstruct *s, int i, qpdf_data q)
 {
-    qpdf_oh root = qpdf_make_indirect_object(q, qpdf_oh_parse(q, "<< /Type /StructTreeRoot >>"));
-    qpdf_oh *obj = pm_xmalloc((size_t)s->n * sizeof *obj);
-    for (int i = 0; i < s->n; i++) {
-        obj[i] = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
-        qpdf_oh_replace_key(q, obj[i], "/Type", qpdf_oh_new_name(q, "/StructElem"));
-        char role[80];
-        snprintf(role, sizeof role, "/%s", s->el[i].role);
-        qpdf_oh_replace_key(q, obj[i], "/S", qpdf_oh_new_name(q, role));
-        if (s->el[i].alt) qpdf_oh_replace_key(q, obj[i], "/Alt", qpdf_oh_new_unicode_string(q, s->el[i].alt));
+    qpdf_oh d = qpdf_oh_new_dictionary(q), o = qpdf_make_indirect_object(q, d);
+    qpdf_oh_release(q, d);
+    pm_qpdf_put_key(q, o, "/Type", qpdf_oh_new_name(q, "/StructElem"));
+    char role[80];
+    snprintf(role, sizeof role, "/%s", s->el[i].role);
+    pm_qpdf_put_key(q, o, "/S", qpdf_oh_new_name(q, role));
+    if (s->el[i].alt) pm_qpdf_put_key(q, o, "/Alt", qpdf_oh_new_unicode_string(q, s->el[i].alt));
+    return o;
+}
+
+void pm_pstruct_emit_pages(pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const qpdf_oh *annots, int npages)
+{
+    if (s->capobj < s->n) {
+        s->capobj = s->n * 2;
+        s->obj = pm_xrealloc(s->obj, (size_t)s->capobj * sizeof *s->obj);
     }
-    for (int i = 0; i < s->n; i++) {
-        qpdf_oh_replace_key(q, obj[i], "/P", s->el[i].parent >= 0 ? obj[s->el[i].parent] : root);
-        qpdf_oh_replace_key(q, obj[i], "/K", kids_of(s, i, q, obj, pages, annots, obj[i]));
+    if (!s->nmade) { /* the root and the Document (its kids at the end) */
+        s->root = qpdf_make_indirect_object(q, qpdf_oh_parse(q, "<< /Type /StructTreeRoot >>"));
+        s->nums = qpdf_oh_new_array(q);
+        s->obj[0] = elem_object(s, 0, q);
+        qpdf_oh_replace_key(q, s->obj[0], "/P", s->root);
+        s->nmade = 1;
     }
-    /* the parent tree: each page's MCIDs' elements, then each link annotation's Link */
-    qpdf_oh nums = qpdf_oh_new_array(q);
-    int next = 0;
-    for (int p = 0; p < npages && p < s->npages; p++) {
+    int from = s->nmade;
+    for (int i = from; i < s->n; i++) s->obj[i] = elem_object(s, i, q);
+    for (int i = from; i < s->n; i++) {
+        qpdf_oh_replace_key(q, s->obj[i], "/P", s->obj[s->el[i].parent]);
+        pm_qpdf_put_key(q, s->obj[i], "/K", kids_of(s, i, q, s->obj, pages, annots, s->obj[i]));
+    }
+    s->nmade = s->n;
+    /* the parent tree: each page's MCIDs' elements (the link annotations' Links follow,
+       pm_pstruct_emit_end) */
+    for (int p = s->pages_made; p < npages && p < s->npages; p++) {
         if (!s->npage_mc[p]) continue;
         qpdf_oh arr = qpdf_oh_new_array(q);
-        for (int m = 0; m < s->npage_mc[p]; m++) qpdf_oh_append_item(q, arr, obj[s->page_mc[p][m]]);
-        qpdf_oh_replace_key(q, pages[p], "/StructParents", qpdf_oh_new_integer(q, next));
-        qpdf_oh_append_item(q, nums, qpdf_oh_new_integer(q, next++));
-        qpdf_oh_append_item(q, nums, arr);
+        for (int m = 0; m < s->npage_mc[p]; m++) qpdf_oh_append_item(q, arr, s->obj[s->page_mc[p][m]]);
+        pm_qpdf_put_key(q, pages[p], "/StructParents", qpdf_oh_new_integer(q, s->next_key));
+        pm_qpdf_append(q, s->nums, qpdf_oh_new_integer(q, s->next_key++));
+        pm_qpdf_append(q, s->nums, arr);
     }
+    if (npages > s->pages_made) s->pages_made = npages;
+}
+
+void pm_pstruct_emit_end(pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const qpdf_oh *annots, int npages)
+{
+    pm_pstruct_emit_pages(s, q, pages, annots, npages);
+    qpdf_oh *obj = s->obj;
+    qpdf_oh_replace_key(q, obj[0], "/K", kids_of(s, 0, q, obj, pages, annots, obj[0]));
+    for (int i = 1; i < s->n; i++)
+        if (s->el[i].late) qpdf_oh_replace_key(q, obj[i], "/K", kids_of(s, i, q, obj, pages, annots, obj[i]));
+    int next = s->next_key;
     for (int i = 0; i < s->n; i++)
         for (int k = 0; k < s->el[i].nkids; k++) {
             const kid *c = &s->el[i].kids[k];
             if (c->kind != KID_ANNOT) continue;
             qpdf_oh an = qpdf_oh_get_array_item(q, annots[c->page], c->n);
             qpdf_oh_replace_key(q, an, "/StructParent", qpdf_oh_new_integer(q, next));
-            qpdf_oh_append_item(q, nums, qpdf_oh_new_integer(q, next++));
-            qpdf_oh_append_item(q, nums, obj[i]);
+            qpdf_oh_append_item(q, s->nums, qpdf_oh_new_integer(q, next++));
+            qpdf_oh_append_item(q, s->nums, obj[i]);
         }
     qpdf_oh pt = qpdf_oh_new_dictionary(q);
-    qpdf_oh_replace_key(q, pt, "/Nums", nums);
-    qpdf_oh_replace_key(q, root, "/ParentTree", qpdf_make_indirect_object(q, pt));
-    qpdf_oh_replace_key(q, root, "/ParentTreeNextKey", qpdf_oh_new_integer(q, next));
-    qpdf_oh_replace_key(q, root, "/K", obj[0]);
+    qpdf_oh_replace_key(q, pt, "/Nums", s->nums);
+    qpdf_oh_replace_key(q, s->root, "/ParentTree", qpdf_make_indirect_object(q, pt));
+    qpdf_oh_replace_key(q, s->root, "/ParentTreeNextKey", qpdf_oh_new_integer(q, next));
+    qpdf_oh_replace_key(q, s->root, "/K", obj[0]);
     qpdf_oh cat = qpdf_get_root(q);
-    qpdf_oh_replace_key(q, cat, "/StructTreeRoot", root);
+    qpdf_oh_replace_key(q, cat, "/StructTreeRoot", s->root);
     qpdf_oh_replace_key(q, cat, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
-    free(obj);
 }

@@ -43,9 +43,15 @@ void pm_pstruct_link(pm_pstruct *s, int el, int annot);
 /* The page's last item came: every element closes (as cairo's tags did per page). */
 void pm_pstruct_page_end(pm_pstruct *s);
 
-/* The tree as libqpdf objects: the catalog's /StructTreeRoot and /MarkInfo, each page's
- * /StructParents, each link annotation's /StructParent. pages: the page objects; annots:
- * each page's /Annots array (or a null object). */
-void pm_pstruct_emit(const pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const qpdf_oh *annots, int npages);
+/* The tree as libqpdf objects, made as the pages come (direct.c, on the drawing thread
+ * when libqpdf is loaded by then): pm_pstruct_emit_pages makes the elements of the pages
+ * painted so far (every element but the Document closes with its page) and each page's
+ * /StructParents, pages [0, npages) made; pm_pstruct_emit_end the rest: the Document's
+ * kids, each link annotation's /StructParent, the parent tree, the catalog's
+ * /StructTreeRoot and /MarkInfo. pages: the page objects; annots: each page's /Annots
+ * array (or a null object). An element given a kid after its objects were made (none is,
+ * today) gets its /K again at the end. */
+void pm_pstruct_emit_pages(pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const qpdf_oh *annots, int npages);
+void pm_pstruct_emit_end(pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const qpdf_oh *annots, int npages);
 
 #endif

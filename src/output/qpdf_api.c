@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -32,6 +33,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t loader;
 static enum { NOT_YET, LOADING, DONE } state;
 static char why[512]; /* empty: loaded */
+static atomic_int loaded; /* load() has ended (released after pm_qpdf and why are filled) */
 
 static void *load(void *ud)
 {
@@ -46,6 +48,7 @@ static void *load(void *ud)
     void *h = dlopen(PM_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL | DEEPBIND);
     if (!h) {
         snprintf(why, sizeof why, "%s", dlerror());
+        atomic_store_explicit(&loaded, 1, memory_order_release);
         return NULL;
     }
 #define PM_QPDF_SYM(name)                                                                 \
@@ -53,8 +56,11 @@ static void *load(void *ud)
         snprintf(why, sizeof why, "%s has no %s (a libqpdf older than 11?)", PM_QPDF_SONAME, #name);
     PM_QPDF_API(PM_QPDF_SYM)
 #undef PM_QPDF_SYM
+    atomic_store_explicit(&loaded, 1, memory_order_release);
     return NULL;
 }
+
+int pm_qpdf_ready(void) { return atomic_load_explicit(&loaded, memory_order_acquire) && !*why; }
 
 /* At exit: a run that ends early (an error in the content) must not leave the loader
  * in dlopen while exit() unloads libraries under it (a crash, not exit 1). As an exit
@@ -129,4 +135,16 @@ void pm_qpdf_release_deferred(void)
 {
     for (int i = 0; i < nlater; i++) pm_qpdf_release(later[i]);
     nlater = 0;
+}
+
+void pm_qpdf_put_key(qpdf_data q, qpdf_oh dict, const char *key, qpdf_oh v)
+{
+    pm_qpdf.qpdf_oh_replace_key(q, dict, key, v);
+    pm_qpdf.qpdf_oh_release(q, v);
+}
+
+void pm_qpdf_append(qpdf_data q, qpdf_oh arr, qpdf_oh v)
+{
+    pm_qpdf.qpdf_oh_append_item(q, arr, v);
+    pm_qpdf.qpdf_oh_release(q, v);
 }

@@ -28,7 +28,7 @@
     X(qpdf_oh_is_string) X(qpdf_oh_new_array) X(qpdf_oh_new_binary_string) \
     X(qpdf_oh_new_dictionary) X(qpdf_oh_new_integer) X(qpdf_oh_new_name) X(qpdf_oh_new_null) \
     X(qpdf_oh_new_stream) X(qpdf_oh_new_string) X(qpdf_oh_new_unicode_string) X(qpdf_oh_parse) \
-    X(qpdf_oh_release_all) X(qpdf_oh_remove_key) X(qpdf_oh_replace_key) \
+    X(qpdf_oh_release) X(qpdf_oh_release_all) X(qpdf_oh_remove_key) X(qpdf_oh_replace_key) \
     X(qpdf_oh_replace_stream_data) X(qpdf_push_inherited_attributes_to_page) X(qpdf_read) \
     X(qpdf_read_memory) X(qpdf_set_compress_streams) X(qpdf_set_decode_level) X(qpdf_set_info_key) \
     X(qpdf_set_minimum_pdf_version) X(qpdf_set_newline_before_endstream) \
@@ -50,6 +50,10 @@ void pm_qpdf_wait(void);
 /* libqpdf loaded and pm_qpdf filled (waiting for pm_qpdf_preload's thread, or loading it
  * now): PM_OK, or PM_EIO after a diagnostic naming dest, the output that needs it. */
 int pm_qpdf_load(const char *dest);
+/* libqpdf loaded, without waiting or saying anything: 1 once pm_qpdf_preload's thread
+ * (or pm_qpdf_load) has loaded it, 0 while it loads or when it could not be loaded (the
+ * drawing thread makes the pages' objects early when it is there, direct.c). */
+int pm_qpdf_ready(void);
 /* Free a PDF libqpdf holds (qpdf_cleanup); after pm_qpdf_leave_to_exit(1), keep it
  * (reachable, never used again) for the process's exit to take back with the rest of its
  * memory, at once: freeing a PDF's objects one by one costs 3 million instructions for
@@ -62,6 +66,11 @@ void pm_qpdf_leave_to_exit(int yes);
  * rebuild of 1917 before its PDFs were renamed into place. */
 int pm_qpdf_release_later(qpdf_data q);
 void pm_qpdf_release_deferred(void);
+/* dict[key] = v, arr += v, letting go of v's handle (the object stays where it was put):
+ * the C API keeps every handle made until the PDF is freed, a hundred bytes each, and a
+ * page's structure makes hundreds (pm_qpdf_put_key, pm_qpdf_append). */
+void pm_qpdf_put_key(qpdf_data q, qpdf_oh dict, const char *key, qpdf_oh v);
+void pm_qpdf_append(qpdf_data q, qpdf_oh arr, qpdf_oh v);
 
 #ifndef PM_QPDF_API_IMPL
 #define qpdf_add_page (pm_qpdf.qpdf_add_page)
@@ -117,6 +126,7 @@ void pm_qpdf_release_deferred(void);
 #define qpdf_oh_new_string (pm_qpdf.qpdf_oh_new_string)
 #define qpdf_oh_new_unicode_string (pm_qpdf.qpdf_oh_new_unicode_string)
 #define qpdf_oh_parse (pm_qpdf.qpdf_oh_parse)
+#define qpdf_oh_release (pm_qpdf.qpdf_oh_release)
 #define qpdf_oh_release_all (pm_qpdf.qpdf_oh_release_all)
 #define qpdf_oh_remove_key (pm_qpdf.qpdf_oh_remove_key)
 #define qpdf_oh_replace_key (pm_qpdf.qpdf_oh_replace_key)

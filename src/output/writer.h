@@ -76,12 +76,20 @@ pm_writer *pm_pdf_writer_new(const char *path, const struct pm_finish *fin, int 
  * once; compressed by cairo, it was inflated again at once (a tenth of the drawing
  * thread's work). Call before any thread starts: it sets the environment. */
 void pm_pdf_content_for_finishing(void);
-/* The reading PDF written by pamphlet itself (direct.c; experimental: PAMPHLET_WRITER=direct);
- * fin and gray as pm_pdf_writer_new's. */
+/* The reading PDF written by pamphlet itself (direct.c; the default: PAMPHLET_WRITER=cairo
+ * asks for cairo's); fin and gray as pm_pdf_writer_new's. */
 pm_writer *pm_direct_writer_new(const char *path, const struct pm_finish *fin, int gray);
 /* Whether the direct writer keeps its pages' content, pictures and fonts for a next run
  * (a watch session) or lets each go once the PDF has it (a one-shot run: the default). */
 void pm_direct_keep(int yes);
+/* Whether the direct writer makes each page's PDF objects (its content, structure
+ * elements, links and pictures, with libqpdf) on the drawing thread as the page is drawn,
+ * beside the layout of the pages to come, instead of all at the end: 5.5 of Common
+ * Sense's 6 ms after its layout. Those objects then live beside the layout's memory,
+ * a few MB for a short document but 4 more at the peak of a 400-page book with a photo
+ * on its cover: the renderer asks for it for documents up to about a hundred pages.
+ * yes = 2 (tests): libqpdf is waited for at the first page, so that every page's are. */
+void pm_direct_early(int yes);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
 pm_writer *pm_png_writer_new(const char *dir, double dpi, int gray); /* gray: as the PDF's */
 pm_writer *pm_spreads_writer_new(const char *path, double dpi, int gray);

@@ -261,6 +261,7 @@ static qpdf_oh kids_of(const pm_pstruct *s, int i, qpdf_data q, const qpdf_oh *o
             pg = e->kids[k].page;
         }
     if (pg >= 0 && one) qpdf_oh_replace_key(q, el, "/Pg", pages[pg]);
+    else if (e->late) qpdf_oh_remove_key(q, el, "/Pg"); /* (made when they were on one page) */
     qpdf_oh arr = qpdf_oh_new_array(q);
     for (int k = 0; k < e->nkids; k++) {
         const kid *c = &e->kids[k];
@@ -333,9 +334,9 @@ void pm_pstruct_emit_end(pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const
 {
     pm_pstruct_emit_pages(s, q, pages, annots, npages);
     qpdf_oh *obj = s->obj;
-    qpdf_oh_replace_key(q, obj[0], "/K", kids_of(s, 0, q, obj, pages, annots, obj[0]));
+    pm_qpdf_put_key(q, obj[0], "/K", kids_of(s, 0, q, obj, pages, annots, obj[0]));
     for (int i = 1; i < s->n; i++)
-        if (s->el[i].late) qpdf_oh_replace_key(q, obj[i], "/K", kids_of(s, i, q, obj, pages, annots, obj[i]));
+        if (s->el[i].late) pm_qpdf_put_key(q, obj[i], "/K", kids_of(s, i, q, obj, pages, annots, obj[i]));
     int next = s->next_key;
     for (int i = 0; i < s->n; i++)
         for (int k = 0; k < s->el[i].nkids; k++) {

@@ -337,20 +337,20 @@ void pm_pstruct_emit_end(pm_pstruct *s, qpdf_data q, const qpdf_oh *pages, const
     pm_qpdf_put_key(q, obj[0], "/K", kids_of(s, 0, q, obj, pages, annots, obj[0]));
     for (int i = 1; i < s->n; i++)
         if (s->el[i].late) pm_qpdf_put_key(q, obj[i], "/K", kids_of(s, i, q, obj, pages, annots, obj[i]));
-    int next = s->next_key;
-    for (int i = 0; i < s->n; i++)
+    for (int i = 0; i < s->n; i++) /* the link annotations' parents, after the pages' */
         for (int k = 0; k < s->el[i].nkids; k++) {
             const kid *c = &s->el[i].kids[k];
             if (c->kind != KID_ANNOT) continue;
             qpdf_oh an = qpdf_oh_get_array_item(q, annots[c->page], c->n);
-            qpdf_oh_replace_key(q, an, "/StructParent", qpdf_oh_new_integer(q, next));
-            qpdf_oh_append_item(q, s->nums, qpdf_oh_new_integer(q, next++));
+            pm_qpdf_put_key(q, an, "/StructParent", qpdf_oh_new_integer(q, s->next_key));
+            qpdf_oh_release(q, an);
+            pm_qpdf_append(q, s->nums, qpdf_oh_new_integer(q, s->next_key++));
             qpdf_oh_append_item(q, s->nums, obj[i]);
         }
     qpdf_oh pt = qpdf_oh_new_dictionary(q);
     qpdf_oh_replace_key(q, pt, "/Nums", s->nums);
     qpdf_oh_replace_key(q, s->root, "/ParentTree", qpdf_make_indirect_object(q, pt));
-    qpdf_oh_replace_key(q, s->root, "/ParentTreeNextKey", qpdf_oh_new_integer(q, next));
+    pm_qpdf_put_key(q, s->root, "/ParentTreeNextKey", qpdf_oh_new_integer(q, s->next_key));
     qpdf_oh_replace_key(q, s->root, "/K", obj[0]);
     qpdf_oh cat = qpdf_get_root(q);
     qpdf_oh_replace_key(q, cat, "/StructTreeRoot", s->root);

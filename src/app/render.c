@@ -43,6 +43,7 @@ struct pm_session {
     pm_finish_cache *recoloured; /* page content recoloured as drawn, kept between watch runs */
     char **inputs;
     int ninputs;
+    int runs;                 /* runs begun */
 };
 
 void pm_options_init(pm_options *o)
@@ -558,8 +559,11 @@ static pm_writer *reading_writer(const char *path, const pm_finish *fin, int gra
 
 /* The reading PDF's objects made as its pages are drawn (pm_direct_early) for documents
  * whose model takes at most this much: Common Sense's 47 pages take 197 KB, 1917's 22
- * pages 83 KB, a 369-page book 1.7 MB (about 4 KB a page). PAMPHLET_EARLY_OBJECTS=0, 1 or
- * 2 (tests: see pm_direct_early) decides it whatever the size. */
+ * pages 83 KB, a 369-page book 1.7 MB (about 4 KB a page). Only in a session's first run:
+ * a watch rebuild, whose pages are mostly kept, was slower with them (Common Sense's
+ * one-word edit with the booklet 17.2 / 18.2 / 17.7 -> 18.3 / 18.5 / 19.1 ms, watchlat).
+ * PAMPHLET_EARLY_OBJECTS=0, 1 or 2 (tests: see pm_direct_early) decides it whatever the
+ * run and the size. */
 #define EARLY_OBJECTS_DOC (512 * 1024)
 
 /* A writer for each output asked for, the reading PDF first. */
@@ -586,7 +590,8 @@ static int open_writers(run *r)
                 "drawn at the trim (give the layout page: bleed: 3mm)");
     const pm_finish *fp = o->no_finish ? NULL : &fin;
     const char *early = getenv("PAMPHLET_EARLY_OBJECTS"); /* (tests: 1 or 0 whatever the size) */
-    pm_direct_early(early && *early ? atoi(early) : pm_arena_used(r->doc->arena) <= EARLY_OBJECTS_DOC);
+    pm_direct_early(early && *early ? atoi(early)
+                                    : r->s->runs == 1 && pm_arena_used(r->doc->arena) <= EARLY_OBJECTS_DOC);
     if (r->outpath) {
         rc = add_writer(r, reading = reading_writer(r->outpath, fp, o->gray));
     } else if (o->booklet) { /* the booklet is imposed from a reading PDF: one made for it */
@@ -909,6 +914,7 @@ int pm_session_render(pm_session *s, const pm_options *o, pm_run_info *info)
 {
     double t0 = pm_now_ms();
     run r = {.s = s, .o = o, .warnings_before = pm_diag_warnings()};
+    s->runs++;
     if (info) memset(info, 0, sizeof *info);
     pm_timing("start");
     /* libqpdf (it builds and writes the PDFs) loads on a thread of its own from the start:

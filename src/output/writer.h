@@ -87,7 +87,8 @@ void pm_direct_keep(int yes);
  * beside the layout of the pages to come, instead of all at the end: 5.5 of Common
  * Sense's 6 ms after its layout. Those objects then live beside the layout's memory,
  * a few MB for a short document but 4 more at the peak of a 400-page book with a photo
- * on its cover: the renderer asks for it for documents up to about a hundred pages.
+ * on its cover: the renderer asks for it for documents up to about a hundred pages, in
+ * a session's first run (a watch rebuild keeps most pages and was slower with it).
  * yes = 2 (tests): libqpdf is waited for at the first page, so that every page's are. */
 void pm_direct_early(int yes);
 pm_writer *pm_dump_writer_new(const char *path); /* "-" = standard output */
